@@ -1,0 +1,135 @@
+"""Factories for people and articles, and helpers to drive an adaptation to any state."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from flask.testing import FlaskClient
+
+from workflow.domain.states import Role, State
+from workflow.extensions import db
+from workflow.models import Adaptation, Article, Draft, DraftState, User
+from workflow.services.adaptations import perform_action
+from workflow.services.articles import submit_article
+from workflow.services.inputs import ArticleInput, Limits
+from workflow.services.users import create_user, issue_token
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+ARABIC_TITLE = "زيارة بوتين التاريخية إلى كوريا الشمالية"
+ARABIC_BODY = (
+    "استقبلت بيونغ يانغ الرئيس الروسي فلاديمير بوتين بالأعلام الروسية. "
+    "وهي أول زيارة من نوعها منذ 24 عاماً.\n\n"
+    "وقّع الزعيم الكوري الشمالي كيم جونغ أون اتفاقية شراكة استراتيجية جديدة مع بوتين؟ "
+    "نعم، وفق ما أعلنه الطرفان."
+)
+
+
+def make_user(*roles: Role | str, username: str | None = None, name: str | None = None,
+              password: str = PASSWORD) -> User:
+    """A person with the given roles (reporter when none is given)."""
+    n = next(_counter)
+    parsed = {Role(r) for r in roles} or {Role.REPORTER}
+    username = username or f"{'-'.join(sorted(r.value for r in parsed))}{n}"
+    user = create_user(db.session, username, name or f"Person {n} {username.title()}", parsed, password)
+    db.session.commit()
+    return user
+
+
+def make_article(reporter: User | None = None, *, title: str = ARABIC_TITLE, body: str = ARABIC_BODY,
+                 language: str = "ar", section: str = "News", tags: list[str] | None = None,
+                 targets: list[str] | None = None) -> Article:
+    """An original submitted by `reporter` (a new reporter when None)."""
+    reporter = reporter or make_user(Role.REPORTER)
+    data = ArticleInput(title, body, language, section, tags if tags is not None else ["Russia", "North Korea"],
+                        targets or ["en"])
+    article = submit_article(db.session, reporter, data)
+    db.session.commit()
+    return article
+
+
+def finish_draft(adaptation: Adaptation, title: str = "Putin's historic visit",
+                 body: str = "Pyongyang welcomed Putin.\n\nA new partnership was signed.") -> Draft:
+    """Mark the adaptation's newest draft ready with the given text, as a worker would."""
+    draft = adaptation.draft
+    draft.state, draft.title, draft.body = DraftState.READY.value, title, body
+    if adaptation.state in (State.QUEUED.value, State.TRANSLATING.value):
+        adaptation.state = State.DRAFT_READY.value
+    db.session.flush()
+    return draft
+
+
+def drive(adaptation: Adaptation, target: State, *, adaptor: User | None = None,
+          editor: User | None = None) -> Adaptation:
+    """Take an adaptation from `queued` to `target` through the real services."""
+    adaptor = adaptor or make_user(Role.ADAPTOR)
+    editor = editor or make_user(Role.EDITOR)
+    draft_path = {State.QUEUED: [], State.TRANSLATING: ["translating"], State.DRAFT_READY: ["ready"],
+                  State.MT_FAILED: ["failed"]}
+    if target in draft_path:
+        for step in draft_path[target]:
+            if step == "ready":
+                finish_draft(adaptation)
+            else:
+                adaptation.state = State.TRANSLATING.value if step == "translating" else State.MT_FAILED.value
+        db.session.commit()
+        return adaptation
+    finish_draft(adaptation)
+    steps = {
+        State.IN_ADAPTATION: [("claim", adaptor)],
+        State.IN_REVIEW: [("claim", adaptor), ("submit", adaptor)],
+        State.CHANGES_REQUESTED: [("claim", adaptor), ("submit", adaptor), ("request-changes", editor)],
+        State.PUBLISHED: [("claim", adaptor), ("submit", adaptor), ("approve", editor)],
+        State.REJECTED: [("claim", adaptor), ("submit", adaptor), ("reject", editor)],
+        State.WITHDRAWN: [("withdraw", editor)],
+        State.SCHEDULED: [("claim", adaptor), ("submit", adaptor), ("approve-later", editor)],
+    }[target]
+    for action, actor in steps:
+        if action == "approve-later":
+            from datetime import timedelta
+
+            from workflow.models import utcnow
+
+            perform_action(db.session, actor, adaptation, "approve", publish_at=utcnow() + timedelta(days=1))
+        else:
+            perform_action(db.session, actor, adaptation, action, comment="Please tighten the lede.")
+    assert adaptation.state == target.value
+    db.session.commit()
+    return adaptation
+
+
+def limits() -> Limits:
+    """Default input limits."""
+    return Limits()
+
+
+def token_for(user: User) -> dict[str, str]:
+    """Headers carrying a fresh API token for `user`."""
+    token = issue_token(db.session, user, "test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """A CSRF token valid for this client's session, read from the login form."""
+    page = client.get("/login").get_data(as_text=True)
+    match = _CSRF.search(page)
+    assert match, "the login page carries no csrf_token field"
+    return match.group(1)
+
+
+def login(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
+    """Log `user` in through the real login form."""
+    response = client.post("/login", data={"username": user.username, "password": password,
+                                           "csrf_token": csrf_token(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def post_form(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
+    """POST a form with a valid CSRF token, as a browser would."""
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client)}, **kwargs)

@@ -1,0 +1,1 @@
+"""Celery side of Adaptdesk: the Celery app bound to the Flask factory, tasks, and the MT engine."""

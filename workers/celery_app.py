@@ -1,0 +1,47 @@
+"""The Celery app, built from the same factory and settings as the web app."""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+from workflow.config import Settings
+
+
+def celery_config(settings: Settings) -> dict:
+    """Celery settings derived from Adaptdesk's settings (one place for configuration)."""
+    config = {
+        "broker_url": settings.broker_url,
+        "result_backend": settings.result_backend,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": "adaptdesk",
+        "broker_connection_retry_on_startup": True,
+        "task_soft_time_limit": settings.draft_timeout_seconds,
+        "task_time_limit": settings.draft_timeout_seconds + 60,
+        "worker_hijack_root_logger": False,
+    }
+    if settings.embedded_broker:
+        config["broker_transport_options"] = {"polling_interval": 0.2}
+    else:
+        # Unacknowledged jobs come back after this long; it must outlast the hard time limit.
+        config["broker_transport_options"] = {"visibility_timeout": settings.draft_timeout_seconds * 2 + 120}
+    return config
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app for `app`; every task runs inside the Flask app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    settings: Settings = app.config["ADAPTDESK"]
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(celery_config(settings))
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

@@ -1,0 +1,51 @@
+"""Adaptdesk: originals in, machine drafts, adaptation, review, publication with credits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | None = None) -> Flask:
+    """Build the web app: settings from the environment (or `settings`), extensions, blueprints, Celery."""
+    from .extensions import csrf, db, limiter, login_manager
+    from .web import register_web
+
+    settings = (settings or Settings.from_env()).with_secret()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(Path(__file__).parent / "static"))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        ADAPTDESK=settings,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
+        RATELIMIT_ENABLED=True,
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app, settings.database_url)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    register_web(app)
+
+    from workers.celery_app import celery_init_app
+
+    celery_init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Pure domain rules: states, actions, permissions, credits. No Flask, no database."""

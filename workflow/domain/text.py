@@ -1,0 +1,43 @@
+"""Small text rules shared by pages and the API: paragraphs, reading time, slugs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+WORDS_PER_MINUTE = 200
+
+#: Bidirectional control characters that can disguise a title's real order.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Non-empty paragraphs of a body, one per line (blank lines collapse)."""
+    return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n") if p.strip()]
+
+
+def normalize_body(text: str) -> str:
+    """A body with Windows line ends folded, trailing spaces cut and paragraphs separated by a blank line."""
+    return "\n\n".join(paragraphs(text))
+
+
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words."""
+    return len((text or "").split())
+
+
+def reading_minutes(text: str) -> int:
+    """Reading time in whole minutes, at least one."""
+    return max(1, round(word_count(text) / WORDS_PER_MINUTE))
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """A URL-safe slug from a headline (ASCII letters and digits, joined by hyphens)."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-zA-Z0-9]+", "-", ascii_text).strip("-").lower()
+    return slug[:max_length].rstrip("-") or "article"
+
+
+def has_bidi_controls(text: str) -> bool:
+    """Whether text holds invisible bidirectional control characters."""
+    return any(ch in BIDI_CONTROLS for ch in text or "")

@@ -1,0 +1,55 @@
+"""Extensions created unbound here and bound to the app inside the factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+class Database:
+    """The engine and the request-scoped session, bound to one app."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session_factory = sessionmaker(expire_on_commit=False)
+        self.session: scoped_session[Session] = scoped_session(self.session_factory)
+        #: Tests set this so requests share the test's session inside one rolled-back transaction.
+        self.keep_session_between_requests = False
+
+    def init_app(self, app: Flask, url: str) -> None:
+        """Create the engine for `url` and remove the session when each app context ends."""
+        self.engine = make_engine(url)
+        self.session_factory.configure(bind=self.engine)
+        app.teardown_appcontext(self._remove_session)
+
+    def _remove_session(self, _exc: BaseException | None) -> None:
+        if not self.keep_session_between_requests:
+            self.session.remove()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with settings fit for the database kind: WAL and foreign keys on SQLite."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+db = Database()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

@@ -1,0 +1,13 @@
+"""All tables, importable from one place (Alembic and the services use this)."""
+
+from .adaptations import Adaptation, Draft, DraftSegment, DraftState, ReviewRound
+from .articles import Article, ArticleRevision, ArticleTag
+from .base import Base, utcnow
+from .history import AppendOnlyError, Credit, HistoryEntry
+from .users import ApiToken, RoleGrant, User
+
+__all__ = [
+    "Adaptation", "ApiToken", "AppendOnlyError", "Article", "ArticleRevision", "ArticleTag", "Base",
+    "Credit", "Draft", "DraftSegment", "DraftState", "HistoryEntry", "ReviewRound", "RoleGrant", "User",
+    "utcnow",
+]

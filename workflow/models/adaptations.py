@@ -1,0 +1,153 @@
+"""Adaptations of an original into one target language, their machine drafts and review rounds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.rules import Subject
+from ..domain.states import State
+from .articles import Article
+from .base import Base, UTCDateTime, utcnow
+from .users import User
+
+
+class DraftState(StrEnum):
+    """Where a machine-translation job stands."""
+
+    QUEUED = "queued"  #: written with the submission; waiting to be handed to a worker
+    TRANSLATING = "translating"  #: a worker is translating it
+    READY = "ready"  #: every segment translated
+    FAILED = "failed"  #: could not be made (see `error`)
+    SUPERSEDED = "superseded"  #: a newer revision of the original replaced it before it finished
+
+
+class Adaptation(Base):
+    """The adaptation of one original into one target language."""
+
+    __tablename__ = "adaptations"
+    __table_args__ = (UniqueConstraint("article_id", "language"), Index("ix_adaptations_state", "state"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(24), default=State.QUEUED.value)
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    #: Revision of the original the adaptation text was written against.
+    based_on_revision: Mapped[int | None]
+    version: Mapped[int] = mapped_column(default=1)
+    slug: Mapped[str] = mapped_column(String(100), default="")
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    article: Mapped[Article] = relationship(back_populates="adaptations", lazy="joined")
+    holder: Mapped[User | None] = relationship(lazy="joined")
+    drafts: Mapped[list["Draft"]] = relationship(
+        back_populates="adaptation", order_by="Draft.revision_number", cascade="all, delete-orphan"
+    )
+    rounds: Mapped[list["ReviewRound"]] = relationship(
+        back_populates="adaptation", order_by="ReviewRound.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status(self) -> State:
+        """The state as an enum member."""
+        return State(self.state)
+
+    @property
+    def subject(self) -> Subject:
+        """What the permission rules need to know about this adaptation."""
+        return Subject(
+            state=self.status,
+            reporter_id=self.article.reporter_id,
+            holder_id=self.holder_id,
+            holder_name=self.holder.display_name if self.holder else None,
+        )
+
+    @property
+    def draft(self) -> "Draft | None":
+        """The newest machine-translation draft (of the newest revision it was asked for)."""
+        return self.drafts[-1] if self.drafts else None
+
+    @property
+    def source_changed(self) -> bool:
+        """Whether the original has a newer revision than the one this adaptation was written against."""
+        return self.based_on_revision is not None and self.based_on_revision < self.article.current_revision
+
+
+class Draft(Base):
+    """A machine-translation job for one revision of the original, and its result."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("adaptation_id", "revision_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    adaptation_id: Mapped[int] = mapped_column(ForeignKey("adaptations.id", ondelete="CASCADE"), index=True)
+    revision_number: Mapped[int]
+    state: Mapped[str] = mapped_column(String(16), default=DraftState.QUEUED.value, index=True)
+    title: Mapped[str] = mapped_column(String(1000), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    segments_done: Mapped[int] = mapped_column(default=0)
+    segments_total: Mapped[int] = mapped_column(default=0)
+    model: Mapped[str] = mapped_column(String(120), default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    request_id: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    adaptation: Mapped[Adaptation] = relationship(back_populates="drafts")
+    segments: Mapped[list["DraftSegment"]] = relationship(
+        back_populates="draft", order_by="DraftSegment.index", cascade="all, delete-orphan"
+    )
+
+
+class DraftSegment(Base):
+    """One sentence of the original and its machine translation."""
+
+    __tablename__ = "draft_segments"
+    __table_args__ = (UniqueConstraint("draft_id", "index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    index: Mapped[int]
+    paragraph: Mapped[int]
+    source: Mapped[str] = mapped_column(Text)
+    mt: Mapped[str | None] = mapped_column(Text)
+
+    draft: Mapped[Draft] = relationship(back_populates="segments")
+
+
+class ReviewRound(Base):
+    """One submission for review: the text as submitted and the editor's decision on it."""
+
+    __tablename__ = "review_rounds"
+    __table_args__ = (UniqueConstraint("adaptation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    adaptation_id: Mapped[int] = mapped_column(ForeignKey("adaptations.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    adaptor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    source_revision: Mapped[int | None]
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decision: Mapped[str | None] = mapped_column(String(24))
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    adaptation: Mapped[Adaptation] = relationship(back_populates="rounds")
+    adaptor: Mapped[User] = relationship(foreign_keys=[adaptor_id], lazy="joined")
+    editor: Mapped[User | None] = relationship(foreign_keys=[editor_id], lazy="joined")

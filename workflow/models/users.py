@@ -1,0 +1,99 @@
+"""People, their roles and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain.rules import Actor
+from ..domain.states import Role
+from .base import Base, UTCDateTime, utcnow
+
+TOKEN_PREFIX = "adk_"
+
+
+class User(UserMixin, Base):
+    """A person who works in the newsroom."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    role_grants: Mapped[list["RoleGrant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The roles this person holds."""
+        return frozenset(Role(g.role) for g in self.role_grants)
+
+    def set_roles(self, roles: set[Role] | frozenset[Role]) -> None:
+        """Replace this person's roles."""
+        keep = {g.role: g for g in self.role_grants if Role(g.role) in roles}
+        self.role_grants = [keep.get(r.value) or RoleGrant(role=r.value) for r in sorted(roles)]
+
+    @property
+    def actor(self) -> Actor:
+        """This person as the domain rules see them."""
+        return Actor(id=self.id, roles=self.roles, name=self.display_name)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of the password."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        """Whether the password matches the stored hash."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+
+class RoleGrant(Base):
+    """One role held by one person."""
+
+    __tablename__ = "role_grants"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_grants")
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @staticmethod
+    def hash(token: str) -> str:
+        """The stored form of a token."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def generate() -> str:
+        """A new random token in its printable form."""
+        return TOKEN_PREFIX + secrets.token_urlsafe(32)

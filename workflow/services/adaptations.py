@@ -1,0 +1,195 @@
+"""Workflow actions on adaptations (claim … approve) and saving their text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain.rules import can_edit, can_view_adaptation, refusal_for
+from ..domain.states import ACTIONS, Role, State, resolve_target
+from ..domain.text import slugify
+from ..models import Adaptation, Draft, DraftState, ReviewRound, User, utcnow
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError, StaleVersion
+from .history import add_credit, record, transition
+from .inputs import Limits
+
+DRAFT_TO_STATE = {
+    DraftState.QUEUED.value: State.QUEUED,
+    DraftState.TRANSLATING.value: State.TRANSLATING,
+    DraftState.READY.value: State.DRAFT_READY,
+    DraftState.FAILED.value: State.MT_FAILED,
+}
+
+
+def get_adaptation(session: Session, actor: User | None, adaptation_id: int, *, for_update: bool = False) -> Adaptation:
+    """The adaptation, if the actor may see it (NotFound otherwise, so its existence does not leak)."""
+    stmt = select(Adaptation).where(Adaptation.id == adaptation_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Adaptation)
+    adaptation = session.scalar(stmt)
+    if adaptation is None or not can_view_adaptation(actor.actor if actor else None, adaptation.subject):
+        raise NotFound(f"No adaptation {adaptation_id}.")
+    return adaptation
+
+
+def latest_ready_draft(adaptation: Adaptation) -> Draft | None:
+    """The newest draft whose translation finished."""
+    return next((d for d in reversed(adaptation.drafts) if d.state == DraftState.READY.value), None)
+
+
+def _seed_text(adaptation: Adaptation) -> None:
+    """Give a freshly claimed adaptation the machine draft's text, if it has no text of its own yet."""
+    if adaptation.title or adaptation.body or adaptation.rounds:
+        return
+    draft = latest_ready_draft(adaptation)
+    if draft is not None:
+        adaptation.title, adaptation.body = draft.title, draft.body
+        adaptation.based_on_revision = draft.revision_number
+    else:
+        adaptation.based_on_revision = adaptation.article.current_revision
+
+
+def _refuse_if_needed(actor: User, adaptation: Adaptation, name: str) -> None:
+    action = ACTIONS.get(name)
+    if action is None:
+        raise NotFound(f"Unknown action {name!r}. Actions are: {', '.join(ACTIONS)}.")
+    refusal = refusal_for(action, actor.actor, adaptation.subject)
+    if refusal is not None:
+        raise ServiceError(refusal.message, code=refusal.code, status=refusal.status,
+                           details={"state": adaptation.state})
+
+
+def perform_action(session: Session, actor: User, adaptation: Adaptation, name: str, *, comment: str = "",
+                   assignee: str | None = None, publish_at: datetime | None = None,
+                   version: int | None = None, now: datetime | None = None) -> Adaptation:
+    """Take one workflow action on the adaptation, as the transition table allows."""
+    _refuse_if_needed(actor, adaptation, name)
+    action = ACTIONS[name]
+    now = now or utcnow()
+    if version is not None and version != adaptation.version:
+        raise StaleVersion(
+            f"The adaptation changed since you opened it (your version {version}, now {adaptation.version}). "
+            "Reload it and look again before you decide.",
+            details={"current": {"version": adaptation.version, "title": adaptation.title,
+                                 "body": adaptation.body}})
+    if action.needs_comment and not comment:
+        why = "what to change" if name == "request-changes" else "why"
+        raise InvalidInput("comment", f"A comment saying {why} is required to {name.replace('-', ' ')}.")
+    new_holder = None
+    if action.needs_assignee:
+        new_holder = session.scalar(select(User).where(User.username == (assignee or "").strip().lower()))
+        if new_holder is None or Role.ADAPTOR not in new_holder.roles or not new_holder.active:
+            raise InvalidInput("assignee", f"{assignee!r} is not an active adaptor.")
+    draft = adaptation.draft
+    target = resolve_target(
+        action, draft_state=DRAFT_TO_STATE.get(draft.state) if draft else None,
+        review_rounds=len(adaptation.rounds), scheduled=bool(publish_at and publish_at > now))
+    details: dict = {}
+    current_round = adaptation.rounds[-1] if adaptation.rounds else None
+
+    if name == "claim":
+        adaptation.holder = actor
+        _seed_text(adaptation)
+    elif name == "release":
+        details["released"] = adaptation.holder.username if adaptation.holder else None
+        adaptation.holder = None
+    elif name == "reassign":
+        details["from"] = adaptation.holder.username if adaptation.holder else None
+        details["to"] = new_holder.username
+        adaptation.holder = new_holder
+        _seed_text(adaptation)
+    elif name == "submit":
+        if not adaptation.title.strip() or not adaptation.body.strip():
+            raise InvalidInput("body", "Write a title and a body before submitting for review.")
+        number = len(adaptation.rounds) + 1
+        adaptation.rounds.append(ReviewRound(
+            number=number, adaptor_id=actor.id, title=adaptation.title, body=adaptation.body,
+            source_revision=adaptation.based_on_revision, submitted_at=now))
+        add_credit(session, adaptation, Role.ADAPTOR.value, actor)
+        details["round"] = number
+    elif name in ("request-changes", "approve", "reject"):
+        if current_round is not None:
+            current_round.decision = name
+            current_round.editor_id = actor.id
+            current_round.decided_at = now
+            current_round.comment = comment
+            details["round"] = current_round.number
+        if name == "approve":
+            add_credit(session, adaptation, Role.EDITOR.value, actor)
+            adaptation.slug = slugify(adaptation.title)
+            if target == State.SCHEDULED:
+                adaptation.publish_at = publish_at
+                details["publish_at"] = publish_at.isoformat()
+            else:
+                adaptation.published_at = now
+    elif name == "withdraw":
+        adaptation.holder = None
+
+    transition(session, adaptation, name, target.value, actor=actor, comment=comment, **details)
+    session.flush()
+    return adaptation
+
+
+def save_adaptation(session: Session, actor: User, adaptation: Adaptation, *, title: str, body: str,
+                    version: int, limits: Limits) -> Adaptation:
+    """Store a new title and body if the save is based on the current version; 409 with both texts otherwise."""
+    subject = adaptation.subject
+    if not can_edit(actor.actor, subject):
+        if subject.state not in (State.IN_ADAPTATION, State.IN_REVIEW, State.CHANGES_REQUESTED):
+            raise Conflict(f"The adaptation is {adaptation.state}; it cannot be edited now.",
+                           code="invalid_state", details={"state": adaptation.state})
+        holder = subject.holder_name or "nobody"
+        raise NotAllowed(f"Only the adaptor holding it ({holder}) or an editor may edit this adaptation.")
+    if len(title) > limits.max_title_chars:
+        raise InvalidInput("title", f"The title is limited to {limits.max_title_chars} characters.")
+    if len(body) > limits.max_body_chars:
+        raise InvalidInput("body", f"The body is limited to {limits.max_body_chars} characters.")
+    if version != adaptation.version:
+        raise _stale(adaptation, version, title, body)
+    adaptation.title, adaptation.body = title, body
+    try:
+        session.flush()
+    except StaleDataError:
+        # Someone else's save landed between our read and our write.
+        session.rollback()
+        fresh = session.get(Adaptation, adaptation.id, populate_existing=True)
+        raise _stale(fresh, version, title, body) from None
+    return adaptation
+
+
+def _stale(adaptation: Adaptation, version: int, title: str, body: str) -> StaleVersion:
+    return StaleVersion(
+        f"Someone saved this adaptation after you opened it (you started from version {version}, "
+        f"it is now at version {adaptation.version}). Nothing was overwritten: compare both texts, "
+        "merge what you need and save again.",
+        details={"current": {"version": adaptation.version, "title": adaptation.title, "body": adaptation.body},
+                 "yours": {"version": version, "title": title, "body": body}})
+
+
+def acknowledge_source_change(session: Session, actor: User, adaptation: Adaptation) -> Adaptation:
+    """The adaptor (or an editor) confirms the adaptation now follows the newest revision of the original."""
+    if not can_edit(actor.actor, adaptation.subject):
+        raise NotAllowed("Only the adaptor holding it or an editor may mark the source change as handled.")
+    if not adaptation.source_changed:
+        raise Conflict("The adaptation already follows the newest revision of the original.", code="up_to_date")
+    previous = adaptation.based_on_revision
+    adaptation.based_on_revision = adaptation.article.current_revision
+    record(session, adaptation, "source-acknowledged", from_state=adaptation.state, to_state=adaptation.state,
+           actor=actor, revision=adaptation.based_on_revision, previous=previous)
+    session.flush()
+    return adaptation
+
+
+def publish_due(session: Session, now: datetime | None = None) -> list[int]:
+    """Publish every scheduled adaptation whose time has come; returns their ids."""
+    now = now or utcnow()
+    due = session.scalars(select(Adaptation).where(
+        Adaptation.state == State.SCHEDULED.value, Adaptation.publish_at <= now)).all()
+    for adaptation in due:
+        adaptation.published_at = adaptation.publish_at
+        transition(session, adaptation, "publish", State.PUBLISHED.value, actor=None)
+    session.flush()
+    return [a.id for a in due]

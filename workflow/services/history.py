@@ -1,0 +1,36 @@
+"""Appending to an adaptation's history and credits."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Adaptation, Credit, HistoryEntry, User
+
+
+def record(session: Session, adaptation: Adaptation, action: str, *, from_state: str | None,
+           to_state: str | None, actor: User | None, comment: str = "", **details) -> HistoryEntry:
+    """Append one entry to the adaptation's history."""
+    entry = HistoryEntry(
+        adaptation_id=adaptation.id, action=action, from_state=from_state, to_state=to_state,
+        actor_id=actor.id if actor else None, comment=comment, details=details,
+    )
+    session.add(entry)
+    return entry
+
+
+def transition(session: Session, adaptation: Adaptation, action: str, to_state: str, *,
+               actor: User | None, comment: str = "", **details) -> HistoryEntry:
+    """Move the adaptation to `to_state` and record the step."""
+    from_state = adaptation.state
+    adaptation.state = to_state
+    return record(session, adaptation, action, from_state=from_state, to_state=to_state, actor=actor,
+                  comment=comment, **details)
+
+
+def add_credit(session: Session, adaptation: Adaptation, role: str, user: User) -> None:
+    """Credit a person for a role on the adaptation, once; earlier credits are never touched."""
+    exists = session.scalar(select(Credit.id).where(
+        Credit.adaptation_id == adaptation.id, Credit.role == role, Credit.user_id == user.id))
+    if exists is None:
+        session.add(Credit(adaptation_id=adaptation.id, role=role, user_id=user.id))

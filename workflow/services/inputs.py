@@ -1,0 +1,172 @@
+"""Parsing and checking what people send, field by field, with messages that say what to fix."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from ..domain.languages import is_known_language, language_name
+from ..domain.text import has_bidi_controls, normalize_body
+from .errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits for what people submit."""
+
+    max_title_chars: int = 300
+    max_body_chars: int = 100_000
+    max_tags: int = 20
+    max_tag_chars: int = 64
+    max_section_chars: int = 80
+    max_comment_chars: int = 10_000
+    max_targets: int = 10
+
+
+def _text(data: Mapping[str, Any], field: str, *, required: bool = True, default: str = "") -> str:
+    value = data.get(field, None)
+    if value is None:
+        if required:
+            raise InvalidInput(field, f"The field '{field}' is required.")
+        return default
+    if not isinstance(value, str):
+        raise InvalidInput(field, f"The field '{field}' must be text.")
+    if any(unicodedata.category(ch) == "Cs" for ch in value):
+        raise InvalidInput(field, f"The field '{field}' holds invalid characters (lone surrogates).")
+    return value
+
+
+def _no_controls(field: str, value: str, *, allow_newlines: bool) -> None:
+    for ch in value:
+        if ch in "\n\r\t" and allow_newlines:
+            continue
+        if unicodedata.category(ch) == "Cc":
+            raise InvalidInput(field, f"The field '{field}' holds a control character (U+{ord(ch):04X}).")
+
+
+def parse_title(data: Mapping[str, Any], limits: Limits, field: str = "title") -> str:
+    """A one-line title of bounded length without hidden direction controls."""
+    title = " ".join(_text(data, field).split())
+    if not title:
+        raise InvalidInput(field, "The title must not be empty.")
+    if len(title) > limits.max_title_chars:
+        raise InvalidInput(field, f"The title is {len(title)} characters; the limit is {limits.max_title_chars}.")
+    _no_controls(field, title, allow_newlines=False)
+    if has_bidi_controls(title):
+        raise InvalidInput(field, "The title holds invisible text-direction control characters; remove them.")
+    return title
+
+
+def parse_body(data: Mapping[str, Any], limits: Limits, field: str = "body", required: bool = True) -> str:
+    """A body with paragraphs kept and a bounded length."""
+    body = normalize_body(_text(data, field, required=required))
+    if required and not body:
+        raise InvalidInput(field, "The body must not be empty.")
+    if len(body) > limits.max_body_chars:
+        raise InvalidInput(field, f"The body is {len(body)} characters; the limit is {limits.max_body_chars}.")
+    _no_controls(field, body, allow_newlines=True)
+    return body
+
+
+def parse_language(value: Any, field: str) -> str:
+    """An ISO 639-1 code, lower-cased."""
+    if not isinstance(value, str) or not is_known_language(value.strip().lower()):
+        raise InvalidInput(field, f"{value!r} is not an ISO 639-1 language code (e.g. 'ar', 'en', 'fr').")
+    return value.strip().lower()
+
+
+def parse_tags(data: Mapping[str, Any], limits: Limits) -> list[str]:
+    """Tags from a list or a comma-separated string; duplicates dropped, order kept."""
+    raw = data.get("tags") or []
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
+        raise InvalidInput("tags", "Tags must be a list of words or a comma-separated text.")
+    tags: list[str] = []
+    for tag in (" ".join(t.split()) for t in raw):
+        if not tag or tag in tags:
+            continue
+        if len(tag) > limits.max_tag_chars or has_bidi_controls(tag):
+            raise InvalidInput("tags", f"The tag {tag[:20]!r}… is too long or holds control characters.")
+        _no_controls("tags", tag, allow_newlines=False)
+        tags.append(tag)
+    if len(tags) > limits.max_tags:
+        raise InvalidInput("tags", f"{len(tags)} tags given; the limit is {limits.max_tags}.")
+    return tags
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """A checked original as a reporter submits it."""
+
+    title: str
+    body: str
+    language: str
+    section: str
+    tags: list[str]
+    targets: list[str]
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], limits: Limits) -> "ArticleInput":
+        """Check every field of a submission; the first problem found is raised."""
+        if not isinstance(data, Mapping):
+            raise InvalidInput("body", "Send a JSON object with title, body, language, section, tags, targets.")
+        title = parse_title(data, limits)
+        body = parse_body(data, limits)
+        language = parse_language(data.get("language"), "language")
+        section = " ".join(_text(data, "section", required=False, default="News").split()) or "News"
+        if len(section) > limits.max_section_chars or has_bidi_controls(section):
+            raise InvalidInput("section", f"The section name is limited to {limits.max_section_chars} characters.")
+        _no_controls("section", section, allow_newlines=False)
+        tags = parse_tags(data, limits)
+        raw_targets = data.get("targets")
+        if raw_targets is None or raw_targets == "" or raw_targets == []:
+            raw_targets = ["en"]
+        if isinstance(raw_targets, str):
+            raw_targets = [t for t in raw_targets.replace(" ", ",").split(",") if t]
+        if not isinstance(raw_targets, list):
+            raise InvalidInput("targets", "Targets must be a list of language codes, e.g. [\"en\"].")
+        targets: list[str] = []
+        for value in raw_targets:
+            code = parse_language(value, "targets")
+            if code == language:
+                raise InvalidInput("targets", f"The original is already in {language_name(code)}; pick another target.")
+            if code not in targets:
+                targets.append(code)
+        if len(targets) > limits.max_targets:
+            raise InvalidInput("targets", f"At most {limits.max_targets} target languages.")
+        return cls(title, body, language, section, tags, targets)
+
+
+def parse_comment(data: Mapping[str, Any], limits: Limits) -> str:
+    """An optional comment, trimmed, of bounded length."""
+    comment = _text(data, "comment", required=False).strip()
+    if len(comment) > limits.max_comment_chars:
+        raise InvalidInput("comment", f"The comment is limited to {limits.max_comment_chars} characters.")
+    _no_controls("comment", comment, allow_newlines=True)
+    return comment
+
+
+def parse_version(data: Mapping[str, Any]) -> int:
+    """The version a save or decision was based on."""
+    value = data.get("version")
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInput("version", "Send the 'version' you started from (a whole number from the last read).")
+    return value
+
+
+def parse_datetime(value: Any, field: str) -> datetime | None:
+    """An ISO 8601 time; naive times are taken as UTC."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(field, f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z.")
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(field, f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z.") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -1,0 +1,54 @@
+"""Who is asking: the logged-in person or the owner of a bearer token, and role checks for views."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import abort, g, request
+from flask_login import current_user
+
+from ..domain.states import Role
+from ..extensions import db
+from ..models import User
+from ..services.users import user_for_token
+
+
+def bearer_token() -> str | None:
+    """The token from an `Authorization: Bearer …` header, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def current_person() -> User | None:
+    """The person behind this request: a valid bearer token first, else the session login."""
+    if "person" in g:
+        return g.person
+    person = None
+    token = bearer_token()
+    if token:
+        person = user_for_token(db.session, token)
+    elif current_user.is_authenticated:
+        person = db.session.get(User, current_user.id)
+    g.person = person
+    return person
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Let in only logged-in people holding one of `roles` (401 for nobody, 403 for the wrong role)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            person = current_person()
+            if person is None:
+                abort(401)
+            if roles and not (person.roles & set(roles)):
+                abort(403, description="Your role does not give access to this page. "
+                                       f"It is for: {', '.join(r.value + 's' for r in roles)}.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

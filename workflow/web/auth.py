@@ -1,0 +1,67 @@
+"""Logging in and out of the newsroom pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+
+from ..domain.states import Role
+from ..extensions import db, limiter
+from ..services.users import authenticate
+from .access import current_person
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths may be redirected to after login."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+def home_for(person) -> str:  # noqa: ANN001
+    """The page a person starts their day on, by their main role."""
+    roles = person.roles
+    if Role.EDITOR in roles:
+        return url_for("desk.review_queue")
+    if Role.ADAPTOR in roles:
+        return url_for("desk.adaptor_queue")
+    if Role.REPORTER in roles:
+        return url_for("desk.my_reports")
+    if Role.ADMIN in roles:
+        return url_for("admin.users")
+    return url_for("public.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=lambda r: r.status_code != 302)
+def login():
+    """Show the login form and log a person in."""
+    error = None
+    if request.method == "POST":
+        person = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""))
+        if person is not None:
+            login_user(person)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or home_for(person))
+        error = "Wrong username or password."
+    return render_template("auth/login.html", error=error), (401 if error else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out and return to the login page."""
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/")
+def home():
+    """Send people to their work, and visitors to the public site."""
+    person = current_person()
+    return redirect(home_for(person) if person else url_for("public.index"))

@@ -1,0 +1,5 @@
+"""Placeholder: filled in by its owner in this session."""
+
+from flask import Blueprint
+
+bp = Blueprint("desk", __name__)
