@@ -66,7 +66,8 @@ def database_url(tmp_path_factory):
 def app(database_url, tmp_path_factory):
     """The app, built by the real factory on the test database."""
     settings = make_settings(tmp_path_factory.mktemp("data"), database_url)
-    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": False}, settings=settings)
+    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "ADAPTDESK_DISPATCH": False},
+                     settings=settings)
     return app
 
 

@@ -7,6 +7,8 @@ from flask import Flask
 
 from workflow.config import Settings
 
+from .dispatch import install_dispatch_on_commit
+
 
 def celery_config(settings: Settings) -> dict:
     """Celery settings derived from Adaptdesk's settings (one place for configuration)."""
@@ -22,6 +24,11 @@ def celery_config(settings: Settings) -> dict:
         "task_soft_time_limit": settings.draft_timeout_seconds,
         "task_time_limit": settings.draft_timeout_seconds + 60,
         "worker_hijack_root_logger": False,
+        "include": ["workers.tasks"],
+        "beat_schedule": {
+            "relay-draft-jobs": {"task": "adaptdesk.relay", "schedule": settings.relay_interval_seconds},
+            "publish-due": {"task": "adaptdesk.publish_due", "schedule": 60.0},
+        },
     }
     if settings.embedded_broker:
         config["broker_transport_options"] = {"polling_interval": 0.2}
@@ -44,4 +51,5 @@ def celery_init_app(app: Flask) -> Celery:
     celery.config_from_object(celery_config(settings))
     celery.set_default()
     app.extensions["celery"] = celery
+    install_dispatch_on_commit()
     return celery

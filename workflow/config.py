@@ -55,6 +55,8 @@ class Settings:
     max_tags: int = 20
     max_request_bytes: int = 2 * 1024 * 1024
     draft_timeout_seconds: int = 900
+    draft_resend_seconds: int = 300
+    relay_interval_seconds: float = 30.0
     argos_packages_dir: Path | None = None
     session_cookie_secure: bool = False
     ratelimit_storage_url: str = "memory://"
@@ -95,6 +97,8 @@ class Settings:
             max_tags=_int(env, "ADAPTDESK_MAX_TAGS", 20),
             max_request_bytes=_int(env, "ADAPTDESK_MAX_REQUEST_BYTES", 2 * 1024 * 1024),
             draft_timeout_seconds=_int(env, "ADAPTDESK_DRAFT_TIMEOUT", 900),
+            draft_resend_seconds=_int(env, "ADAPTDESK_DRAFT_RESEND", 300),
+            relay_interval_seconds=float(env.get("ADAPTDESK_RELAY_INTERVAL") or 30),
             argos_packages_dir=Path(packages_dir).resolve() if packages_dir else data_dir / "argos-packages",
             session_cookie_secure=_bool(env.get("ADAPTDESK_SECURE_COOKIES"), production),
             ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI") or (redis_url or "memory://"),

@@ -1,0 +1,264 @@
+"""The `adaptdesk` command: serve, worker, users, db, demo, models, publish-due."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from .config import ConfigError, Settings
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _app():
+    from . import create_app
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Adaptdesk: originals, machine drafts, adaptation, review and publication with credits."""
+
+
+# --- database ----------------------------------------------------------------------------------
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema migrations (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Bring the database schema up to date."""
+    from .db_migrations import upgrade
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url, revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Take the database schema down to REVISION (e.g. -1)."""
+    from .db_migrations import downgrade
+
+    downgrade(_settings().database_url, revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Print the schema revision the database is at."""
+    from .db_migrations import current
+
+    click.echo(current(_settings().database_url) or "empty")
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+@main.group("users")
+def users_group() -> None:
+    """People, roles and API tokens."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help='Name printed in credits, e.g. "Nadine Sassine".')
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["reporter", "adaptor", "editor", "admin"]), help="Repeat for several roles.")
+@click.option("--password", help="Prompted for when not given.")
+def users_create(username: str, display_name: str, roles: tuple[str, ...], password: str | None) -> None:
+    """Create a person with one or more roles."""
+    from .extensions import db
+    from .services.errors import ServiceError
+    from .services.users import create_user, parse_roles
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _app().app_context():
+        try:
+            user = create_user(db.session, username, display_name, parse_roles(list(roles)), password)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+        db.session.commit()
+        click.echo(f"Created {user.username} ({user.display_name}): {', '.join(sorted(roles))}.")
+
+
+@users_group.command("token")
+@click.argument("username")
+@click.option("--label", default="cli")
+def users_token(username: str, label: str) -> None:
+    """Print a new API token for USERNAME (shown once; only its hash is stored)."""
+    from .extensions import db
+    from .services.errors import ServiceError
+    from .services.users import find_user, issue_token
+
+    with _app().app_context():
+        try:
+            token = issue_token(db.session, find_user(db.session, username), label)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+        db.session.commit()
+        click.echo(token)
+
+
+@users_group.command("list")
+def users_list() -> None:
+    """List people and their roles."""
+    from .extensions import db
+    from .services.queries import users
+
+    with _app().app_context():
+        for user in users(db.session):
+            roles = ",".join(sorted(r.value for r in user.roles))
+            click.echo(f"{user.username:<20} {user.display_name:<30} {roles}{'' if user.active else ' (disabled)'}")
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+DEMO_USERS = [
+    ("reporter", "Ahmad Abdallah", ["reporter"]),
+    ("adaptor", "Nadine Sassine", ["adaptor"]),
+    ("editor", "Rima Haddad", ["editor"]),
+    ("admin", "Sami Khoury", ["admin"]),
+]
+DEMO_PASSWORD = "adaptdesk-demo"
+DEMO_TITLE = "بوتين في كوريا الشمالية: زيارة تاريخية لتعزيز العلاقات العسكرية"
+DEMO_BODY = (
+    "استقبلت بيونغ يانغ الرئيس الروسي فلاديمير بوتين بالأعلام الروسية ولافتات الترحيب، "
+    "في أول زيارة من نوعها منذ 24 عاماً.\n\n"
+    "ووقّع بوتين والزعيم الكوري الشمالي كيم جونغ أون اتفاقية شراكة استراتيجية جديدة. "
+    "ويسعى بوتين من خلالها إلى تأمين إمدادات الأسلحة لتعزيز قدرات الجيش الروسي.\n\n"
+    "وأثارت الزيارة قلق كوريا الجنوبية والولايات المتحدة وحلفائها؟ "
+    "نعم، إذ حذّرت واشنطن من عقوبات إضافية."
+)
+
+
+@main.command("demo")
+def demo() -> None:
+    """Create demo users (one per role) and one example Arabic original to click through."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import User
+    from .services.articles import submit_article
+    from .services.inputs import ArticleInput
+    from .services.users import create_user, parse_roles
+
+    app = _app()
+    with app.app_context():
+        for username, name, roles in DEMO_USERS:
+            if db.session.scalar(select(User).where(User.username == username)) is None:
+                create_user(db.session, username, name, parse_roles(roles), DEMO_PASSWORD)
+        reporter = db.session.scalar(select(User).where(User.username == "reporter"))
+        article = submit_article(db.session, reporter, ArticleInput(
+            DEMO_TITLE, DEMO_BODY, "ar", "News Bulletin Reports", ["Putin", "Russia", "North Korea"], ["en"]))
+        db.session.commit()
+        from workers.dispatch import dispatch_pending
+
+        dispatch_pending(app)
+        click.echo(f"Demo users (password {DEMO_PASSWORD!r}): " + ", ".join(u for u, _, _ in DEMO_USERS))
+        click.echo(f"Example original #{article.id} submitted; its English draft is queued.")
+
+
+# --- running -------------------------------------------------------------------------------------
+
+def worker_argv(concurrency: int | None, beat: bool, loglevel: str) -> list[str]:
+    """Arguments for `celery worker` with Adaptdesk's defaults."""
+    argv = ["worker", "--loglevel", loglevel, "-Q", "adaptdesk", "--pool", "prefork"]
+    if concurrency:
+        argv += ["--concurrency", str(concurrency)]
+    if beat:
+        argv += ["--beat", "--schedule", str(_settings().data_dir / "celerybeat-schedule")]
+    return argv
+
+
+@main.command("worker")
+@click.option("--concurrency", "-c", type=int, default=None,
+              help="Worker processes (default: ADAPTDESK_WORKER_CONCURRENCY or the number of cores).")
+@click.option("--beat/--no-beat", default=False, help="Also run the periodic scheduler (one per deployment).")
+@click.option("--loglevel", default="info", show_default=True)
+def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
+    """Run a Celery worker that produces machine-translation drafts."""
+    from workers.app import celery
+
+    concurrency = concurrency or int(os.environ.get("ADAPTDESK_WORKER_CONCURRENCY", "0") or 0) or None
+    celery.worker_main(worker_argv(concurrency, beat, loglevel))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Run the web app alone (workers run elsewhere).")
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
+    """Run the service: migrate, start a Celery worker (unless --no-worker) and serve the web app."""
+    from gunicorn.app.base import BaseApplication
+
+    from .db_migrations import upgrade
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    worker_process = None
+    if not no_worker:
+        worker_process = subprocess.Popen(
+            [sys.executable, "-m", "workflow.cli", "worker", "--beat", "--loglevel", "warning"],
+            env=os.environ.copy())
+        click.echo(f"Started a Celery worker (pid {worker_process.pid}) on "
+                   f"{'the embedded broker' if settings.embedded_broker else settings.broker_url}.")
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", 1)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return _app()
+
+    click.echo(f"Adaptdesk on http://{host}:{port}/  (data in {settings.data_dir})")
+    try:
+        Server().run()
+    finally:
+        if worker_process is not None:
+            worker_process.send_signal(signal.SIGTERM)
+            try:
+                worker_process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker_process.kill()
+
+
+@main.command("publish-due")
+def publish_due_command() -> None:
+    """Publish scheduled adaptations whose time has come (the worker's beat does this every minute)."""
+    from .extensions import db
+    from .services.adaptations import publish_due
+
+    with _app().app_context():
+        ids = publish_due(db.session)
+        db.session.commit()
+        click.echo(f"Published {len(ids)} scheduled adaptation(s).")
+
+
+if __name__ == "__main__":
+    main()

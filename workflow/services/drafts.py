@@ -1,0 +1,163 @@
+"""Machine-translation drafts as the workers see them: take a job, store progress, finish or fail.
+
+Each function runs inside one short transaction that the task commits, so progress is visible
+to the pages while a long article is still being translated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..domain.states import SYSTEM_EVENTS, State
+from ..models import Adaptation, Article, Draft, DraftSegment, DraftState, utcnow
+from .history import transition
+
+
+@dataclass(frozen=True)
+class DraftJob:
+    """What a worker needs to translate one draft, detached from the database."""
+
+    draft_id: int
+    adaptation_id: int
+    revision_number: int
+    source_language: str
+    target_language: str
+    title: str
+    body: str
+
+
+def _system_transition(session: Session, adaptation: Adaptation, event: str, **details) -> None:
+    from_states, to_state = SYSTEM_EVENTS[event]
+    if State(adaptation.state) in from_states:
+        transition(session, adaptation, event, to_state.value, actor=None, **details)
+
+
+def newest_draft_for(session: Session, draft: Draft) -> Draft:
+    """The draft of the newest revision of the same adaptation (the job drafts the newest text)."""
+    newest = session.scalar(select(Draft).where(Draft.adaptation_id == draft.adaptation_id)
+                            .order_by(Draft.revision_number.desc()).limit(1))
+    return newest or draft
+
+
+def take_job(session: Session, draft_id: int, task_id: str, *, lease_seconds: int,
+             now: datetime | None = None) -> DraftJob | None:
+    """Mark the draft `translating` for this task, unless it is done, superseded or held by a live task.
+
+    A redelivery of the same task (same id, after a worker died) may take the job over, and so may
+    any task once the previous holder's lease has run out.
+    """
+    now = now or utcnow()
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        return None
+    draft = newest_draft_for(session, draft)
+    stale_before = now - timedelta(seconds=lease_seconds)
+    taken = session.execute(
+        update(Draft).where(
+            Draft.id == draft.id,
+            or_(Draft.state == DraftState.QUEUED.value,
+                (Draft.state == DraftState.TRANSLATING.value)
+                & or_(Draft.request_id == task_id, Draft.started_at < stale_before)),
+        ).values(state=DraftState.TRANSLATING.value, started_at=now, request_id=task_id,
+                 attempts=Draft.attempts + 1, segments_done=0)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not taken:
+        return None
+    session.refresh(draft)
+    adaptation = session.scalar(select(Adaptation).where(Adaptation.id == draft.adaptation_id).with_for_update())
+    article = session.get(Article, adaptation.article_id)
+    revision = article.revision(draft.revision_number)
+    _system_transition(session, adaptation, "draft-started", revision=draft.revision_number)
+    session.flush()
+    return DraftJob(draft.id, adaptation.id, draft.revision_number, article.language, adaptation.language,
+                    revision.title, revision.body)
+
+
+def store_segments(session: Session, draft_id: int, segments: list[tuple[int, int, str]]) -> None:
+    """Write the draft's source segments (index, paragraph, source), replacing any from an earlier attempt."""
+    session.execute(delete(DraftSegment).where(DraftSegment.draft_id == draft_id))
+    session.add_all(DraftSegment(draft_id=draft_id, index=i, paragraph=p, source=s, mt=None)
+                    for i, p, s in segments)
+    session.execute(update(Draft).where(Draft.id == draft_id)
+                    .values(segments_total=len(segments), segments_done=0))
+    session.flush()
+
+
+def store_progress(session: Session, draft_id: int, translations: dict[int, str]) -> None:
+    """Store translated segments as they arrive and advance the progress counter."""
+    for index, text in translations.items():
+        session.execute(update(DraftSegment).where(DraftSegment.draft_id == draft_id, DraftSegment.index == index)
+                        .values(mt=text))
+    done = session.scalar(select(Draft.segments_done).where(Draft.id == draft_id)) or 0
+    session.execute(update(Draft).where(Draft.id == draft_id).values(segments_done=done + len(translations)))
+    session.flush()
+
+
+def finish_draft(session: Session, draft_id: int, *, title: str, body: str, model: str,
+                 now: datetime | None = None) -> bool:
+    """Mark the draft ready with its assembled text; the adaptation moves to `draft_ready` if it waits for it.
+
+    Returns False when there was nothing to do (another delivery of the same job finished first).
+    """
+    adaptation_id = session.scalar(select(Draft.adaptation_id).where(Draft.id == draft_id))
+    if adaptation_id is None:
+        return False
+    adaptation = session.scalar(select(Adaptation).where(Adaptation.id == adaptation_id).with_for_update())
+    draft = session.get(Draft, draft_id, populate_existing=True)
+    if draft.state == DraftState.READY.value:
+        return False
+    draft.title, draft.body, draft.model = title, body, model
+    draft.segments_done = draft.segments_total
+    draft.finished_at = now or utcnow()
+    is_newest = newest_draft_for(session, draft).id == draft.id
+    draft.state = DraftState.READY.value if is_newest else DraftState.SUPERSEDED.value
+    if is_newest:
+        _system_transition(session, adaptation, "draft-ready", revision=draft.revision_number, model=model)
+    session.flush()
+    return True
+
+
+def fail_draft(session: Session, draft_id: int, error: str, now: datetime | None = None) -> None:
+    """Mark the draft failed with a message for people; the adaptation moves to `mt_failed` if it waits for it."""
+    adaptation_id = session.scalar(select(Draft.adaptation_id).where(Draft.id == draft_id))
+    if adaptation_id is None:
+        return
+    adaptation = session.scalar(select(Adaptation).where(Adaptation.id == adaptation_id).with_for_update())
+    draft = session.get(Draft, draft_id, populate_existing=True)
+    if draft.state in (DraftState.READY.value, DraftState.SUPERSEDED.value):
+        return
+    draft.state, draft.error, draft.finished_at = DraftState.FAILED.value, error, now or utcnow()
+    if newest_draft_for(session, draft).id == draft.id:
+        _system_transition(session, adaptation, "draft-failed", revision=draft.revision_number, error=error)
+    session.flush()
+
+
+def release_job(session: Session, draft_id: int) -> None:
+    """Put a draft back in the queue after a transient failure, so a retry can take it."""
+    session.execute(update(Draft).where(Draft.id == draft_id, Draft.state == DraftState.TRANSLATING.value)
+                    .values(state=DraftState.QUEUED.value, request_id=""))
+    session.flush()
+
+
+def drafts_to_dispatch(session: Session, *, resend_after_seconds: int, lease_seconds: int,
+                       now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Drafts the relay should hand to Celery: never sent, sent but not started in time, or stalled."""
+    now = now or utcnow()
+    stmt = select(Draft.id).where(or_(
+        (Draft.state == DraftState.QUEUED.value)
+        & or_(Draft.dispatched_at.is_(None), Draft.dispatched_at < now - timedelta(seconds=resend_after_seconds)),
+        (Draft.state == DraftState.TRANSLATING.value) & (Draft.started_at < now - timedelta(seconds=lease_seconds)),
+    )).order_by(Draft.id).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def mark_dispatched(session: Session, draft_ids: list[int], now: datetime | None = None) -> None:
+    """Record that these drafts were handed to the broker."""
+    if draft_ids:
+        session.execute(update(Draft).where(Draft.id.in_(draft_ids)).values(dispatched_at=now or utcnow()))
+        session.flush()
