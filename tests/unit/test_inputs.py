@@ -1,0 +1,80 @@
+"""Checking submitted fields: each problem names its field and says what to fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflow.config import ConfigError, Settings, normalize_database_url
+from workflow.domain.credits import credit_line, join_names
+from workflow.domain.diff import word_diff
+from workflow.domain.text import reading_minutes, slugify
+from workflow.services.errors import InvalidInput
+from workflow.services.inputs import ArticleInput, Limits, parse_datetime, parse_version
+
+GOOD = {"title": "عنوان", "body": "فقرة أولى.\n\nفقرة ثانية.", "language": "ar", "section": "News",
+        "tags": ["Russia"], "targets": ["en"]}
+
+
+def parse(**changes):
+    return ArticleInput.parse({**GOOD, **changes}, Limits(max_title_chars=50, max_tags=3, max_body_chars=200))
+
+
+def test_a_good_submission_keeps_paragraphs_and_defaults_targets():
+    data = parse(targets=None, body="one\r\n\r\n\r\ntwo  \nthree")
+    assert data.body == "one\n\ntwo\n\nthree"
+    assert data.targets == ["en"]
+
+
+@pytest.mark.parametrize("changes,field", [
+    ({"title": ""}, "title"), ({"title": "   "}, "title"), ({"title": 5}, "title"), ({"title": "x" * 51}, "title"),
+    ({"title": "abc\u202edef"}, "title"), ({"title": "a\x00b"}, "title"), ({"body": ""}, "body"),
+    ({"body": "x" * 201}, "body"), ({"language": "xx"}, "language"), ({"language": None}, "language"),
+    ({"targets": "ar"}, "targets"), ({"targets": ["zz"]}, "targets"), ({"targets": 3}, "targets"),
+    ({"tags": ["a", "b", "c", "d"]}, "tags"), ({"tags": [1]}, "tags"), ({"section": "s" * 81}, "section"),
+    ({"title": "\ud800"}, "title"),
+])
+def test_each_bad_field_is_named(changes, field):
+    with pytest.raises(InvalidInput) as refused:
+        parse(**changes)
+    assert refused.value.field == field
+    assert refused.value.status == 400 and refused.value.message
+
+
+def test_versions_and_times():
+    assert parse_version({"version": "3"}) == 3
+    for bad in ({}, {"version": 0}, {"version": True}, {"version": "x"}):
+        with pytest.raises(InvalidInput):
+            parse_version(bad)
+    assert parse_datetime("2026-12-01T09:00:00Z", "publish_at").isoformat() == "2026-12-01T09:00:00+00:00"
+    with pytest.raises(InvalidInput):
+        parse_datetime("tomorrow", "publish_at")
+
+
+def test_credit_line_reads_like_the_published_example():
+    assert credit_line(["Ahmad Abdallah"], ["Nadine Sassine"], "en") == \
+        "A report by Ahmad Abdallah, English adaptation by Nadine Sassine"
+    assert credit_line(["A"], ["B", "C", "D"], "fr") == "A report by A, French adaptation by B, C and D"
+    assert join_names(["A", "B"]) == "A and B"
+
+
+def test_text_helpers():
+    assert reading_minutes("word " * 610) == 3
+    assert reading_minutes("") == 1
+    assert slugify("Putin's Historic Visit to North Korea!") == "putin-s-historic-visit-to-north-korea"
+    assert slugify("زيارة") == "article"
+    ops = [(c.op, c.text) for c in word_diff("the old text", "the new text")]
+    assert ("delete", "old") in ops and ("insert", "new") in ops
+
+
+def test_settings_from_environment(tmp_path):
+    settings = Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path)})
+    assert settings.embedded_broker and settings.broker_url.startswith("sqla+sqlite:")
+    assert settings.database_url == f"sqlite:///{tmp_path / 'adaptdesk.db'}"
+    assert settings.with_secret().secret_key == settings.with_secret().secret_key  # stored, stable
+    assert normalize_database_url("postgresql://u@h:5432/d") == "postgresql+psycopg://u@h:5432/d"
+    redis = Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert not redis.embedded_broker and redis.broker_url == "redis://127.0.0.1:6379/0"
+    with pytest.raises(ConfigError):
+        Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_ENV": "production"})
+    with pytest.raises(ConfigError):
+        Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_ENV": "production", "SECRET_KEY": "dev"})
