@@ -28,7 +28,7 @@ def get_adaptation(session: Session, actor: User | None, adaptation_id: int, *, 
     """The adaptation, if the actor may see it (NotFound otherwise, so its existence does not leak)."""
     stmt = select(Adaptation).where(Adaptation.id == adaptation_id)
     if for_update:
-        stmt = stmt.with_for_update(of=Adaptation)
+        stmt = stmt.with_for_update(of=Adaptation).execution_options(populate_existing=True)
     adaptation = session.scalar(stmt)
     if adaptation is None or not can_view_adaptation(actor.actor if actor else None, adaptation.subject):
         raise NotFound(f"No adaptation {adaptation_id}.")

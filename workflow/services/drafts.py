@@ -69,7 +69,7 @@ def take_job(session: Session, draft_id: int, task_id: str, *, lease_seconds: in
     if not taken:
         return None
     session.refresh(draft)
-    adaptation = session.scalar(select(Adaptation).where(Adaptation.id == draft.adaptation_id).with_for_update())
+    adaptation = session.scalar(select(Adaptation).where(Adaptation.id == draft.adaptation_id).with_for_update(of=Adaptation))
     article = session.get(Article, adaptation.article_id)
     revision = article.revision(draft.revision_number)
     _system_transition(session, adaptation, "draft-started", revision=draft.revision_number)
@@ -107,7 +107,7 @@ def finish_draft(session: Session, draft_id: int, *, title: str, body: str, mode
     adaptation_id = session.scalar(select(Draft.adaptation_id).where(Draft.id == draft_id))
     if adaptation_id is None:
         return False
-    adaptation = session.scalar(select(Adaptation).where(Adaptation.id == adaptation_id).with_for_update())
+    adaptation = session.scalar(select(Adaptation).where(Adaptation.id == adaptation_id).with_for_update(of=Adaptation))
     draft = session.get(Draft, draft_id, populate_existing=True)
     if draft.state == DraftState.READY.value:
         return False
@@ -127,7 +127,7 @@ def fail_draft(session: Session, draft_id: int, error: str, now: datetime | None
     adaptation_id = session.scalar(select(Draft.adaptation_id).where(Draft.id == draft_id))
     if adaptation_id is None:
         return
-    adaptation = session.scalar(select(Adaptation).where(Adaptation.id == adaptation_id).with_for_update())
+    adaptation = session.scalar(select(Adaptation).where(Adaptation.id == adaptation_id).with_for_update(of=Adaptation))
     draft = session.get(Draft, draft_id, populate_existing=True)
     if draft.state in (DraftState.READY.value, DraftState.SUPERSEDED.value):
         return

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.rules import can_manage_users
+from ..domain.text import has_bidi_controls
 from ..domain.states import Role
 from ..models import ApiToken, User, utcnow
 from .errors import InvalidInput, NotAllowed, NotFound
@@ -18,11 +20,13 @@ MIN_PASSWORD = 8
 
 def parse_roles(values: list[str]) -> set[Role]:
     """Roles from their names; unknown names are refused."""
-    try:
-        return {Role(v.strip().lower()) for v in values if v.strip()}
-    except ValueError as exc:
-        allowed = ", ".join(r.value for r in Role)
-        raise InvalidInput("roles", f"Unknown role: {exc.args[0]}. Roles are: {allowed}.") from None
+    known = {r.value: r for r in Role}
+    roles = set()
+    for value in (v.strip().lower() for v in values if v.strip()):
+        if value not in known:
+            raise InvalidInput("roles", f"Unknown role {value!r}. Roles are: {', '.join(known)}.")
+        roles.add(known[value])
+    return roles
 
 
 def create_user(session: Session, username: str, display_name: str, roles: set[Role], password: str) -> User:
@@ -31,6 +35,8 @@ def create_user(session: Session, username: str, display_name: str, roles: set[R
     if not USERNAME.match(username):
         raise InvalidInput("username", "A username is 2–64 lower-case letters, digits, dots, dashes or underscores.")
     display_name = (display_name or "").strip()
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in display_name) or has_bidi_controls(display_name):
+        raise InvalidInput("name", "The display name holds control or text-direction characters; remove them.")
     if not display_name or len(display_name) > 120:
         raise InvalidInput("name", "A display name (as printed in credits) of 1–120 characters is required.")
     if len(password or "") < MIN_PASSWORD:

@@ -1,0 +1,245 @@
+"""Models turned into the JSON the API sends (and the pages may embed): plain dicts, no side effects.
+
+Functions that need more than the object in hand take the session and read in bulk (one query per
+list, not one per row). Times are ISO 8601 in UTC with a trailing `Z`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.routing import BuildError
+
+from ..domain.languages import text_direction
+from ..domain.rules import available_actions, can_edit
+from ..domain.states import Role, State
+from ..domain.text import paragraphs, slugify
+from ..models import Adaptation, Article, ArticleRevision, Credit, Draft, HistoryEntry, ReviewRound, User
+from ..services.queries import Credits, credits_for, history_for
+
+EXCERPT_CHARS = 240
+
+
+def iso(value: datetime | None) -> str | None:
+    """A time as ISO 8601 in UTC (`2026-01-31T09:00:00Z`), or None."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def person_json(user: User | None) -> dict[str, str] | None:
+    """A person as others see them: `{username, name}`, or None (the system, or nobody)."""
+    return {"username": user.username, "name": user.display_name} if user is not None else None
+
+
+def me_json(user: User) -> dict[str, Any]:
+    """The caller: username, display name and roles."""
+    return {"username": user.username, "name": user.display_name,
+            "roles": sorted(r.value for r in user.roles)}
+
+
+def public_url(adaptation: Adaptation) -> str | None:
+    """The absolute address of the published page, or None while unpublished (or without a public site)."""
+    if adaptation.state != State.PUBLISHED.value:
+        return None
+    try:
+        return url_for("public.article", adaptation_id=adaptation.id,
+                       slug=adaptation.slug or slugify(adaptation.title), _external=True)
+    except BuildError:
+        return None
+
+
+def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first paragraph, cut at a word boundary near `limit` characters."""
+    first = next(iter(paragraphs(body)), "")
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.-–—") + "…"
+
+
+# --- originals ---------------------------------------------------------------------------------------
+
+
+def revision_json(revision: ArticleRevision) -> dict[str, Any]:
+    """One revision of an original, without its body."""
+    return {"number": revision.number, "title": revision.title, "note": revision.note,
+            "at": iso(revision.created_at), "author": person_json(revision.author)}
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    """An original with its newest text, its revisions and its adaptations."""
+    latest = article.latest
+    return {
+        "id": article.id,
+        "title": latest.title,
+        "body": latest.body,
+        "language": article.language,
+        "direction": text_direction(article.language),
+        "section": article.section,
+        "tags": article.tags,
+        "reporter": person_json(article.reporter),
+        "revision": article.current_revision,
+        "revisions": [revision_json(r) for r in article.revisions],
+        "adaptations": [{"id": a.id, "language": a.language, "state": a.state, "url": public_url(a)}
+                        for a in article.adaptations],
+        "created_at": iso(article.created_at),
+        "updated_at": iso(article.updated_at),
+    }
+
+
+# --- adaptations -------------------------------------------------------------------------------------
+
+
+def draft_json(draft: Draft | None) -> dict[str, Any] | None:
+    """The machine-translation draft: where it stands, its text and its segments."""
+    if draft is None:
+        return None
+    return {
+        "state": draft.state,
+        "revision": draft.revision_number,
+        "progress": {"done": draft.segments_done, "total": draft.segments_total},
+        "error": draft.error or None,
+        "title": draft.title,
+        "body": draft.body,
+        "segments": [{"index": s.index, "paragraph": s.paragraph, "source": s.source, "mt": s.mt}
+                     for s in draft.segments],
+    }
+
+
+def history_entry_json(entry: HistoryEntry) -> dict[str, Any]:
+    """One step of an adaptation's history; `actor` is None for steps the system took."""
+    return {"action": entry.action, "from_state": entry.from_state, "to_state": entry.to_state,
+            "actor": person_json(entry.actor), "at": iso(entry.at), "comment": entry.comment,
+            "details": entry.details or {}}
+
+
+def round_json(round_: ReviewRound) -> dict[str, Any]:
+    """One submission for review and the editor's decision on it."""
+    return {"number": round_.number, "adaptor": person_json(round_.adaptor),
+            "submitted_at": iso(round_.submitted_at), "source_revision": round_.source_revision,
+            "decision": round_.decision, "editor": person_json(round_.editor),
+            "decided_at": iso(round_.decided_at), "comment": round_.comment}
+
+
+def adaptation_json(session: Session, adaptation: Adaptation, actor: User | None) -> dict[str, Any]:
+    """Everything about one adaptation that its page or an API client needs, as `actor` may act on it."""
+    article = adaptation.article
+    source = article.latest
+    credits = credits_for(session, adaptation)
+    subject = adaptation.subject
+    return {
+        "id": adaptation.id,
+        "article_id": adaptation.article_id,
+        "language": adaptation.language,
+        "direction": text_direction(adaptation.language),
+        "state": adaptation.state,
+        "version": adaptation.version,
+        "title": adaptation.title,
+        "body": adaptation.body,
+        "holder": person_json(adaptation.holder),
+        "source_changed": adaptation.source_changed,
+        "based_on_revision": adaptation.based_on_revision,
+        "source_revision": article.current_revision,
+        "source": {"language": article.language, "direction": text_direction(article.language),
+                   "revision": source.number, "title": source.title, "body": source.body,
+                   "section": article.section, "tags": article.tags,
+                   "reporter": person_json(article.reporter)},
+        "draft": draft_json(adaptation.draft),
+        "rounds": [round_json(r) for r in adaptation.rounds],
+        "credits": credits.as_list(),
+        "credit_line": credits.line,
+        "history": [history_entry_json(e) for e in history_for(session, adaptation)],
+        "publish_at": iso(adaptation.publish_at),
+        "published_at": iso(adaptation.published_at),
+        "created_at": iso(adaptation.created_at),
+        "updated_at": iso(adaptation.updated_at),
+        "url": public_url(adaptation),
+        "actions": available_actions(actor.actor, subject) if actor is not None else [],
+        "can_edit": can_edit(actor.actor, subject) if actor is not None else False,
+    }
+
+
+def source_titles(session: Session, adaptations: list[Adaptation]) -> dict[int, str]:
+    """The newest title of each adaptation's original, by article id, in one query."""
+    article_ids = {a.article_id for a in adaptations}
+    if not article_ids:
+        return {}
+    rows = session.execute(
+        select(ArticleRevision.article_id, ArticleRevision.title)
+        .join(Article, Article.id == ArticleRevision.article_id)
+        .where(Article.id.in_(article_ids), ArticleRevision.number == Article.current_revision))
+    return {article_id: title for article_id, title in rows}
+
+
+def queue_item_json(adaptation: Adaptation, source_title: str) -> dict[str, Any]:
+    """One line of a work list: enough to pick the next job without opening it."""
+    article = adaptation.article
+    draft = adaptation.draft
+    return {
+        "id": adaptation.id,
+        "article_id": adaptation.article_id,
+        "language": adaptation.language,
+        "state": adaptation.state,
+        "version": adaptation.version,
+        "title": adaptation.title,
+        "source_title": source_title,
+        "source_language": article.language,
+        "section": article.section,
+        "reporter": person_json(article.reporter),
+        "holder": person_json(adaptation.holder),
+        "source_changed": adaptation.source_changed,
+        "draft": None if draft is None else {
+            "state": draft.state, "progress": {"done": draft.segments_done, "total": draft.segments_total}},
+        "created_at": iso(adaptation.created_at),
+        "updated_at": iso(adaptation.updated_at),
+    }
+
+
+def queue_json(session: Session, adaptations: list[Adaptation]) -> list[dict[str, Any]]:
+    """A work list; the originals' titles are read in one query."""
+    titles = source_titles(session, adaptations)
+    return [queue_item_json(a, titles.get(a.article_id, "")) for a in adaptations]
+
+
+def credits_by_adaptation(session: Session, adaptations: list[Adaptation]) -> dict[int, Credits]:
+    """The credits of many adaptations in one query (as `credits_for` reads them one by one)."""
+    roles = (Role.REPORTER, Role.ADAPTOR, Role.EDITOR)
+    by_id: dict[int, dict[str, list[User]]] = {a.id: {r.value: [] for r in roles} for a in adaptations}
+    if by_id:
+        rows = session.scalars(select(Credit).where(Credit.adaptation_id.in_(by_id)).order_by(Credit.id))
+        for row in rows:
+            by_id[row.adaptation_id].setdefault(row.role, []).append(row.user)
+    return {a.id: Credits(by_id[a.id]["reporter"], by_id[a.id]["adaptor"], by_id[a.id]["editor"], a.language)
+            for a in adaptations}
+
+
+def published_item_json(adaptation: Adaptation, credits: Credits) -> dict[str, Any]:
+    """One published adaptation as the public list shows it."""
+    article = adaptation.article
+    return {
+        "id": adaptation.id,
+        "language": adaptation.language,
+        "direction": text_direction(adaptation.language),
+        "title": adaptation.title,
+        "excerpt": excerpt(adaptation.body),
+        "body": adaptation.body,
+        "section": article.section,
+        "tags": article.tags,
+        "source_language": article.language,
+        "published_at": iso(adaptation.published_at),
+        "credit_line": credits.line,
+        "credits": credits.as_list(),
+        "url": public_url(adaptation),
+    }
+
+
+def published_json(session: Session, adaptations: list[Adaptation]) -> list[dict[str, Any]]:
+    """The public list; credits are read in one query."""
+    credits = credits_by_adaptation(session, adaptations)
+    return [published_item_json(a, credits[a.id]) for a in adaptations]
