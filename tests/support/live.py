@@ -1,0 +1,222 @@
+"""A live Adaptdesk: a real web process and real Celery worker processes on a real broker and database.
+
+Integration tests drive it over HTTP exactly as a newsroom client would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from workflow.config import normalize_database_url
+
+REPO = Path(__file__).resolve().parents[2]
+PG_ADMIN_URL = os.environ.get("ADAPTDESK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("ADAPTDESK_TEST_REDIS", "redis://127.0.0.1:6379")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def new_database(kind: str, data_dir: Path) -> tuple[str, callable]:
+    """An empty database of `kind` (postgresql or sqlite) and a function that drops it."""
+    if kind == "sqlite":
+        return f"sqlite:///{data_dir / 'live.db'}", lambda: None
+    name = f"adaptdesk_live_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(normalize_database_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+@dataclass
+class Response:
+    """Status, JSON body and headers of one HTTP exchange."""
+
+    status: int
+    json: dict | list | None
+    headers: dict
+
+
+class Http:
+    """A tiny JSON-over-HTTP client with an optional bearer token."""
+
+    def __init__(self, base_url: str, token: str | None = None) -> None:
+        self.base_url, self.token = base_url, token
+
+    def request(self, method: str, path: str, body: dict | None = None, timeout: float = 15) -> Response:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base_url + path, data=data, method=method)
+        req.add_header("Accept", "application/json")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        if self.token:
+            req.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                raw, status, headers = resp.read(), resp.status, dict(resp.headers)
+        except urllib.error.HTTPError as err:
+            raw, status, headers = err.read(), err.code, dict(err.headers)
+        try:
+            payload = json.loads(raw) if raw else None
+        except ValueError:
+            payload = None
+        return Response(status, payload, headers)
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post(self, path: str, body: dict | None = None) -> Response:
+        return self.request("POST", path, body if body is not None else {})
+
+    def put(self, path: str, body: dict) -> Response:
+        return self.request("PUT", path, body)
+
+
+@dataclass
+class LiveStack:
+    """Processes of one live Adaptdesk, their shared environment, and helpers to use them."""
+
+    env: dict[str, str]
+    data_dir: Path
+    port: int
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def cli(self, *args: str, check: bool = True) -> str:
+        """Run `adaptdesk ARGS` against this stack and return its output."""
+        result = subprocess.run([sys.executable, "-m", "workflow.cli", *args], env=self.env, cwd=REPO,
+                                capture_output=True, text=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"adaptdesk {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout.strip()
+
+    def start_web(self, *extra: str) -> None:
+        """Start the web app alone (`adaptdesk serve --no-worker`) and wait until it answers /healthz."""
+        log = open(self.data_dir / "web.log", "ab")
+        self.processes["web"] = subprocess.Popen(
+            [sys.executable, "-m", "workflow.cli", "serve", "--no-worker", "--port", str(self.port), *extra],
+            env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait(lambda: Http(self.base_url).get("/healthz").status == 200, "web", 60)
+
+    def start_worker(self, name: str = "worker", concurrency: int = 1, beat: bool = False) -> subprocess.Popen:
+        """Start a Celery worker process and wait until it reports ready."""
+        log_path = self.data_dir / f"{name}.log"
+        log = open(log_path, "ab")
+        argv = [sys.executable, "-m", "workflow.cli", "worker", "-c", str(concurrency), "--loglevel", "info",
+                "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"]
+        if beat:
+            argv.append("--beat")
+        process = subprocess.Popen(argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        self.processes[name] = process
+        start = log_path.stat().st_size if log_path.exists() else 0
+        self._wait(lambda: b"ready." in log_path.read_bytes()[start:], name, 90, process)
+        return process
+
+    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+        """Stop one process (and its children) and wait for it."""
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def log(self, name: str) -> str:
+        path = self.data_dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def _wait(self, ready, name: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+        process = process or self.processes[name]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(f"{name} exited with {process.returncode}:\n{self.log(name)[-4000:]}")
+            try:
+                if ready():
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"{name} did not become ready in {timeout} s:\n{self.log(name)[-4000:]}")
+
+    def user(self, username: str, name: str, *roles: str) -> Http:
+        """Create a person through the CLI and return an API client holding their token."""
+        role_args = [arg for role in roles for arg in ("--role", role)]
+        self.cli("users", "create", username, "--name", name, *role_args, "--password", "live-test-password")
+        return Http(self.base_url, self.cli("users", "token", username))
+
+    def wait_for(self, http: Http, adaptation_id: int, states: set[str], timeout: float = 90) -> dict:
+        """Poll the API until the adaptation reaches one of `states`; return its JSON."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            last = http.get(f"/api/v1/adaptations/{adaptation_id}").json
+            if last and last.get("state") in states:
+                return last
+            time.sleep(0.25)
+        logs = "\n".join(f"--- {n}\n{self.log(n)[-3000:]}" for n in ("web", "worker"))
+        raise AssertionError(f"adaptation {adaptation_id} stayed {last and last.get('state')}:\n{logs}")
+
+
+def stack_env(data_dir: Path, database_url: str, broker_url: str | None, argos_dir: Path) -> dict[str, str]:
+    """The environment every process of a live stack shares."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ADAPTDESK_", "CELERY_", "REDIS_URL"))}
+    env.update({
+        "ADAPTDESK_DATA_DIR": str(data_dir), "DATABASE_URL": database_url,
+        "SECRET_KEY": "live-test-secret-key-0123456789", "PYTHONPATH": str(REPO),
+        "ARGOS_PACKAGES_DIR": str(argos_dir / "packages"), "XDG_DATA_HOME": str(argos_dir / "data"),
+        "XDG_CONFIG_HOME": str(argos_dir / "config"), "XDG_CACHE_HOME": str(argos_dir / "cache"),
+        "ADAPTDESK_RELAY_INTERVAL": "2", "ADAPTDESK_DRAFT_RESEND": "10",
+    })
+    if broker_url:
+        env["CELERY_BROKER_URL"] = broker_url
+    return env
+
+
+def install_test_model(model_dir: Path, argos_dir: Path, from_code: str = "ar", to_code: str = "en") -> None:
+    """Build a tiny offline model and install it with argostranslate's own installer, in a subprocess
+    (argostranslate reads its folders from the environment at import time)."""
+    from tests.support.argos_model import argos_env, build_package
+
+    package = build_package(model_dir, from_code, to_code, size="tiny")
+    code = ("import sys; from tests.support.argos_model import install_package; "
+            "install_package(sys.argv[1])")
+    env = {**os.environ, **argos_env(argos_dir), "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", code, str(package)], env=env, cwd=REPO, check=True, timeout=120)

@@ -1,0 +1,387 @@
+"""The translation engine: installed Argos models, kept loaded for the life of a worker process.
+
+Segments are translated with CTranslate2 directly, not through `argostranslate.translate`: the project
+segments text itself (workers.mt.segment), and stock argos decodes sentence by sentence, paragraph by
+paragraph. Here every sentence of a job goes to the model in balanced, length-sorted batches of up to
+`max_batch_size`, submitted at once; progress is reported as each batch completes, at no cost in speed.
+
+Nothing is loaded at import time: a CTranslate2 translator created in a parent process hangs when used in
+a forked child (Celery prefork), so models load lazily in the process that uses them, and `get_engine()`
+gives each process its own engine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workers.mt.packages import (
+    MTError,
+    Pair,
+    ensure_argos_environment,
+    list_installed,
+    packages_dir_of,
+    version_key,
+)
+
+log = logging.getLogger(__name__)
+
+#: Pivot language when no direct model exists.
+PIVOT_CODE = "en"
+#: Upper bound for any output, in tokens.
+MAX_DECODING_LENGTH = 512
+
+#: English names of common language codes (workflow.domain.languages has the full ISO 639-1 list).
+LANGUAGE_NAMES = {
+    "ar": "Arabic",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "id": "Indonesian",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ku": "Kurdish",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ps": "Pashto",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "so": "Somali",
+    "sw": "Swahili",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "zh": "Chinese",
+}
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def language_name(code: str) -> str:
+    """English name of a language code, or the code itself when unknown."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
+class MissingModelError(MTError):
+    """No installed model (direct or through English) translates from_code into to_code."""
+
+    permanent = True
+
+    def __init__(self, from_code: str, to_code: str):
+        self.from_code = from_code
+        self.to_code = to_code
+        super().__init__(
+            f"No translation model for {language_name(from_code)} → {language_name(to_code)} is installed. "
+            f"Install it with: adaptdesk models install {from_code} {to_code} "
+            "(or import a file: adaptdesk models import FILE.argosmodel)"
+        )
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How the engine finds and runs models. The defaults suit one single-threaded process per core."""
+
+    packages_dir: str | None = None  #: installed packages; None: ARGOS_PACKAGES_DIR or argos' default
+    inter_threads: int = 1  #: batches translated in parallel per model
+    intra_threads: int = 1  #: threads per batch (1: one process per core scales best)
+    beam_size: int = 4  #: beam search width, as stock argos
+    compute_type: str = "int8"  #: CTranslate2 compute type
+    max_batch_size: int = 64  #: sentences per batch
+    progress_chunk: int = 8  #: fewest newly finished sentences worth a progress call (the last always is)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> EngineSettings:
+        """Read ADAPTDESK_MT_BEAM_SIZE, ADAPTDESK_MT_THREADS, ADAPTDESK_MT_COMPUTE_TYPE,
+        ADAPTDESK_MT_MAX_BATCH and ARGOS_PACKAGES_DIR."""
+        return cls(
+            packages_dir=environ.get("ARGOS_PACKAGES_DIR") or None,
+            intra_threads=_positive_int(environ, "ADAPTDESK_MT_THREADS", 1),
+            beam_size=_positive_int(environ, "ADAPTDESK_MT_BEAM_SIZE", 4),
+            compute_type=environ.get("ADAPTDESK_MT_COMPUTE_TYPE") or "int8",
+            max_batch_size=_positive_int(environ, "ADAPTDESK_MT_MAX_BATCH", 64),
+        )
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{name} must be a positive whole number, not {raw!r}")
+    return value
+
+
+class _LoadedModel:
+    """A package's CTranslate2 translator and tokenizer, loaded once."""
+
+    def __init__(self, pair: Pair, settings: EngineSettings):
+        import ctranslate2
+
+        self.pair = pair
+        folder = Path(pair.path)
+        self.translator = ctranslate2.Translator(
+            str(folder / "model"),
+            device="cpu",
+            compute_type=settings.compute_type,
+            inter_threads=settings.inter_threads,
+            intra_threads=settings.intra_threads,
+        )
+        self.target_prefix = _read_target_prefix(folder)
+        sentencepiece_model = folder / "sentencepiece.model"
+        if sentencepiece_model.is_file():
+            import sentencepiece
+
+            self._sentencepiece = sentencepiece.SentencePieceProcessor(model_file=str(sentencepiece_model))
+            self._bpe = None
+        elif (folder / "bpe.model").is_file():
+            ensure_argos_environment(packages_dir_of(settings))
+            from argostranslate.tokenizer import BPETokenizer
+
+            self._sentencepiece = None
+            self._bpe = BPETokenizer(folder / "bpe.model", pair.from_code, pair.to_code)
+        else:
+            raise MTError(
+                f"The {pair.name} package has no tokenizer (sentencepiece.model or bpe.model). Reinstall it."
+            )
+
+    def encode(self, sentences: list[str]) -> list[list[str]]:
+        if self._sentencepiece is not None:
+            return self._sentencepiece.encode(sentences, out_type=str)
+        return [self._bpe.encode(sentence) for sentence in sentences]
+
+    def decode(self, tokens: list[str]) -> str:
+        if self._sentencepiece is not None:
+            text = self._sentencepiece.decode_pieces(tokens)
+        else:
+            text = self._bpe.decode(tokens)
+        if self.target_prefix and text.startswith(self.target_prefix):
+            text = text[len(self.target_prefix) :]
+        return text.strip()
+
+
+def _read_target_prefix(folder: Path) -> str:
+    try:
+        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    prefix = metadata.get("target_prefix", "") if isinstance(metadata, dict) else ""
+    return prefix if isinstance(prefix, str) else ""
+
+
+class TranslationEngine:
+    """Translates lists of sentences with the installed models, loading each model once per process."""
+
+    def __init__(self, settings: EngineSettings | None = None):
+        self.settings = settings or EngineSettings.from_env(os.environ)
+        self._lock = threading.RLock()
+        self._pid = os.getpid()
+        self._pairs: dict[tuple[str, str], Pair] | None = None
+        self._installed: list[Pair] = []
+        self._models: dict[Pair, _LoadedModel] = {}  # keyed by Pair: a reinstall (new version) reloads
+
+    # --- installed models ---
+
+    @property
+    def packages_dir(self) -> Path:
+        """The folder holding installed packages."""
+        return packages_dir_of(self.settings)
+
+    def installed_pairs(self) -> list[Pair]:
+        """Every installed translation package (several versions of a pair are all listed)."""
+        self._scan_if_needed()
+        return list(self._installed)
+
+    def refresh(self) -> None:
+        """Re-read the packages folder (after an install or removal) and drop models no longer chosen."""
+        with self._lock:
+            self._pairs = None
+            self._scan_if_needed()
+            current = set(self._pairs.values())
+            for pair in [pair for pair in self._models if pair not in current]:
+                del self._models[pair]
+
+    def route(self, from_code: str, to_code: str) -> list[Pair]:
+        """The packages that translate from_code into to_code: one, or two through English.
+
+        Re-reads the packages folder once before giving up, so a model installed meanwhile is found.
+        Raises MissingModelError.
+        """
+        for attempt in range(2):
+            if attempt:
+                self.refresh()
+            else:
+                self._scan_if_needed()
+            pairs = self._pairs
+            if (from_code, to_code) in pairs:
+                return [pairs[from_code, to_code]]
+            if (
+                PIVOT_CODE not in (from_code, to_code)
+                and (from_code, PIVOT_CODE) in pairs
+                and (PIVOT_CODE, to_code) in pairs
+            ):
+                return [pairs[from_code, PIVOT_CODE], pairs[PIVOT_CODE, to_code]]
+        raise MissingModelError(from_code, to_code)
+
+    def can_translate(self, from_code: str, to_code: str) -> bool:
+        """Whether an installed model (direct or through English) covers the pair."""
+        try:
+            self.route(from_code, to_code)
+        except MissingModelError:
+            return False
+        return True
+
+    def _scan_if_needed(self) -> None:
+        with self._lock:
+            if self._pairs is not None:
+                return
+            self._installed = list_installed(self.settings)
+            best: dict[tuple[str, str], Pair] = {}
+            for pair in self._installed:
+                key = (pair.from_code, pair.to_code)
+                if key not in best or version_key(pair.version) > version_key(best[key].version):
+                    best[key] = pair
+            self._pairs = best
+
+    # --- translating ---
+
+    def warm_up(self, from_code: str, to_code: str) -> None:
+        """Load the models for a pair now (e.g. from Celery's worker_process_init), not on the first task."""
+        for pair in self.route(from_code, to_code):
+            self._model(pair)
+
+    def translate_segments(
+        self,
+        sources: Sequence[str],
+        from_code: str,
+        to_code: str,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[str]:
+        """Translate each source sentence; returns one translation per source, in order.
+
+        `on_progress(done, total)` is called as batches finish, and once with done == total; `total` is
+        the number of sentences times the number of models used (2 when translating through English).
+        """
+        sources = list(sources)
+        if not sources:
+            return []
+        if from_code == to_code:
+            if on_progress:
+                on_progress(len(sources), len(sources))
+            return [source.strip() for source in sources]
+        route = self.route(from_code, to_code)
+        total = len(sources) * len(route)
+        texts = sources
+        for step, pair in enumerate(route):
+            offset = step * len(sources)
+            report = None
+            if on_progress is not None:
+
+                def report(done: int, _offset: int = offset) -> None:
+                    on_progress(_offset + done, total)
+
+            texts = self._translate_pass(self._model(pair), texts, report)
+        return texts
+
+    def unload(self) -> None:
+        """Drop every loaded model (memory is returned when nothing else references them)."""
+        with self._lock:
+            self._models.clear()
+
+    def _model(self, pair: Pair) -> _LoadedModel:
+        with self._lock:
+            if self._pid != os.getpid():  # forked after loading: the parent's translators would hang here
+                self._models.clear()
+                self._pid = os.getpid()
+            model = self._models.get(pair)
+            if model is None:
+                log.info("Loading translation model %s (%s)", pair.name, pair.path)
+                model = self._models[pair] = _LoadedModel(pair, self.settings)
+            return model
+
+    def _translate_pass(
+        self, model: _LoadedModel, sources: list[str], report: Callable[[int], None] | None
+    ) -> list[str]:
+        results = [""] * len(sources)
+        todo = [i for i, source in enumerate(sources) if source.strip()]
+        tokens = dict(zip(todo, model.encode([sources[i].strip() for i in todo]), strict=True))
+        todo.sort(key=lambda i: len(tokens[i]))
+        batches = _balanced_batches(todo, self.settings.max_batch_size)
+
+        # Submit every batch at once (they run in order on the translator's worker), then collect.
+        pending = []
+        for batch in batches:
+            batch_tokens = [tokens[i] for i in batch]
+            longest = max(len(t) for t in batch_tokens)
+            pending.append(
+                (
+                    batch,
+                    model.translator.translate_batch(
+                        batch_tokens,
+                        target_prefix=[[model.target_prefix]] * len(batch) if model.target_prefix else None,
+                        asynchronous=True,
+                        beam_size=self.settings.beam_size,
+                        max_decoding_length=min(MAX_DECODING_LENGTH, 2 * longest + 16),
+                        length_penalty=0.2,  # as argostranslate
+                        replace_unknowns=True,
+                    ),
+                )
+            )
+        done = len(sources) - len(todo)
+        reported = 0
+        for batch, futures in pending:
+            for i, future in zip(batch, futures, strict=True):
+                results[i] = model.decode(future.result().hypotheses[0])
+            done += len(batch)
+            if report is not None and (
+                done - reported >= self.settings.progress_chunk or done == len(sources)
+            ):
+                report(done)
+                reported = done
+        if report is not None and reported != len(sources):
+            report(len(sources))
+        return results
+
+
+def _balanced_batches(items: list[int], max_batch_size: int) -> list[list[int]]:
+    """Split items into the fewest batches of at most max_batch_size, of near-equal sizes."""
+    if not items:
+        return []
+    count = math.ceil(len(items) / max(1, max_batch_size))
+    size = math.ceil(len(items) / count)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+_engine: TranslationEngine | None = None
+_engine_lock = threading.Lock()
+
+
+def _reset_after_fork() -> None:
+    global _engine_lock
+    _engine_lock = threading.Lock()  # a lock held by another thread at fork time would never be released
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def get_engine() -> TranslationEngine:
+    """This process's engine, created on first use from the environment (a forked child gets its own)."""
+    global _engine
+    with _engine_lock:
+        if _engine is None or _engine._pid != os.getpid():
+            _engine = TranslationEngine(EngineSettings.from_env(os.environ))
+        return _engine
