@@ -34,7 +34,10 @@ def celery_config(settings: Settings) -> dict:
         config["broker_transport_options"] = {"polling_interval": 0.2}
     else:
         # Unacknowledged jobs come back after this long; it must outlast the hard time limit.
-        config["broker_transport_options"] = {"visibility_timeout": settings.draft_timeout_seconds * 2 + 120}
+        # Short socket timeouts keep a submission fast when the broker is down (the relay catches up).
+        config["broker_transport_options"] = {"visibility_timeout": settings.draft_timeout_seconds * 2 + 120,
+                                              "socket_connect_timeout": 3, "socket_timeout": 10}
+        config["broker_connection_timeout"] = 3
     return config
 
 

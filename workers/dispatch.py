@@ -34,8 +34,7 @@ def send_drafts(app: Flask, draft_ids: list[int], request_id: str = "") -> list[
             for draft_id in draft_ids:
                 celery.send_task(DRAFT_TASK, args=[draft_id], kwargs={"request_id": request_id},
                                  producer=producer, retry=True,
-                                 retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
-                                               "timeout": 3})
+                                 retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5})
                 sent.append(draft_id)
     except Exception as exc:  # the broker is down: the relay will send the rest later
         log.warning("broker unavailable, %d draft job(s) left for the relay: %s", len(draft_ids) - len(sent), exc)

@@ -13,7 +13,7 @@ from workflow.services import drafts as draft_service
 from workflow.services.adaptations import publish_due as publish_due_service
 
 from .dispatch import dispatch_pending
-from .mt.engine import MissingModelError, get_engine
+from .mt.engine import EngineSettings, MissingModelError, TranslationEngine, get_engine
 from .mt.segment import join_segments, segment_text
 
 log = logging.getLogger(__name__)
@@ -50,30 +50,35 @@ def draft_translation(self, draft_id: int, request_id: str = "") -> str:
         raise
 
 
+def engine_for(settings) -> "TranslationEngine":  # noqa: ANN001
+    """This worker process's translation engine, configured from the app's settings."""
+    return get_engine(EngineSettings(
+        packages_dir=str(settings.argos_packages_dir), intra_threads=settings.mt_threads,
+        beam_size=settings.mt_beam_size, compute_type=settings.mt_compute_type,
+        max_batch_size=settings.mt_max_batch))
+
+
 def _translate(job: draft_service.DraftJob, settings) -> str:  # noqa: ANN001
     segments = segment_text(job.body, job.source_language)
     draft_service.store_segments(db.session, job.draft_id, [(s.index, s.paragraph, s.source) for s in segments])
     db.session.commit()
-    engine = get_engine()
     sources = [job.title] + [s.source for s in segments]
-    reported = {"done": 0}
 
-    def on_progress(done: int, total: int, translations: list[str] | None = None) -> None:
-        # The first source is the title; progress counts body segments.
-        body_done = max(0, done - 1)
-        if translations is None or body_done <= reported["done"]:
-            return
-        new = {i - 1: translations[i] for i in range(reported["done"] + 1, body_done + 1)}
-        draft_service.store_progress(db.session, job.draft_id, new)
-        db.session.commit()
-        reported["done"] = body_done
+    def on_progress(done: int, total: int) -> None:
+        # Progress counts body segments; the title rides along as the first source.
+        body_done = min(len(segments), max(0, done * len(sources) // max(total, 1) - 1))
+        if body_done < len(segments):
+            draft_service.set_progress(db.session, job.draft_id, body_done)
+            db.session.commit()
 
-    translated, model_name = engine.translate_for_draft(sources, job.source_language, job.target_language,
-                                                         on_progress=on_progress)
+    engine = engine_for(settings)
+    translated = engine.translate_segments(sources, job.source_language, job.target_language,
+                                           on_progress=on_progress)
+    model_name = " → ".join(pair.name or pair.code for pair in engine.route(job.source_language,
+                                                                            job.target_language))
     body = join_segments([(s.paragraph, text) for s, text in zip(segments, translated[1:])])
-    remaining = {s.index: text for s, text in zip(segments, translated[1:]) if s.index >= reported["done"]}
-    if remaining:
-        draft_service.store_progress(db.session, job.draft_id, remaining)
+    draft_service.store_translations(db.session, job.draft_id,
+                                     {s.index: text for s, text in zip(segments, translated[1:])})
     finished = draft_service.finish_draft(db.session, job.draft_id, title=translated[0], body=body,
                                           model=model_name)
     db.session.commit()

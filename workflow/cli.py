@@ -180,9 +180,11 @@ def demo() -> None:
 
 # --- running -------------------------------------------------------------------------------------
 
-def worker_argv(concurrency: int | None, beat: bool, loglevel: str) -> list[str]:
+def worker_argv(concurrency: int | None, beat: bool, loglevel: str, hostname: str | None = None) -> list[str]:
     """Arguments for `celery worker` with Adaptdesk's defaults."""
     argv = ["worker", "--loglevel", loglevel, "-Q", "adaptdesk", "--pool", "prefork"]
+    if hostname:
+        argv += ["--hostname", hostname]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     if beat:
@@ -195,12 +197,13 @@ def worker_argv(concurrency: int | None, beat: bool, loglevel: str) -> list[str]
               help="Worker processes (default: ADAPTDESK_WORKER_CONCURRENCY or the number of cores).")
 @click.option("--beat/--no-beat", default=False, help="Also run the periodic scheduler (one per deployment).")
 @click.option("--loglevel", default="info", show_default=True)
-def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
+@click.option("--hostname", "-n", default=None, help="Worker name, e.g. worker1@%h (unique per machine).")
+def worker(concurrency: int | None, beat: bool, loglevel: str, hostname: str | None) -> None:
     """Run a Celery worker that produces machine-translation drafts."""
     from workers.app import celery
 
     concurrency = concurrency or int(os.environ.get("ADAPTDESK_WORKER_CONCURRENCY", "0") or 0) or None
-    celery.worker_main(worker_argv(concurrency, beat, loglevel))
+    celery.worker_main(worker_argv(concurrency, beat, loglevel, hostname))
 
 
 @main.command("serve")

@@ -58,6 +58,10 @@ class Settings:
     draft_resend_seconds: int = 300
     relay_interval_seconds: float = 30.0
     argos_packages_dir: Path | None = None
+    mt_beam_size: int = 4
+    mt_threads: int = 1
+    mt_compute_type: str = "int8"
+    mt_max_batch: int = 64
     session_cookie_secure: bool = False
     ratelimit_storage_url: str = "memory://"
     extra: dict = field(default_factory=dict)
@@ -100,6 +104,10 @@ class Settings:
             draft_resend_seconds=_int(env, "ADAPTDESK_DRAFT_RESEND", 300),
             relay_interval_seconds=float(env.get("ADAPTDESK_RELAY_INTERVAL") or 30),
             argos_packages_dir=Path(packages_dir).resolve() if packages_dir else data_dir / "argos-packages",
+            mt_beam_size=_int(env, "ADAPTDESK_MT_BEAM_SIZE", 4),
+            mt_threads=_int(env, "ADAPTDESK_MT_THREADS", 1),
+            mt_compute_type=env.get("ADAPTDESK_MT_COMPUTE_TYPE") or "int8",
+            mt_max_batch=_int(env, "ADAPTDESK_MT_MAX_BATCH", 64),
             session_cookie_secure=_bool(env.get("ADAPTDESK_SECURE_COOKIES"), production),
             ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI") or (redis_url or "memory://"),
         )

@@ -11,7 +11,7 @@ from tests.support.factories import drive, finish_draft, make_article, make_user
 from workflow.domain.states import ACTIONS, Role, State
 from workflow.extensions import db
 from workflow.models import utcnow
-from workflow.services.drafts import store_progress, store_segments
+from workflow.services.drafts import set_progress, store_segments, store_translations
 
 
 @pytest.fixture()
@@ -33,7 +33,8 @@ def test_draft_progress_is_visible_while_translating(api, adaptor, adaptation_id
     row.state = State.TRANSLATING.value
     store_segments(db.session, row.draft.id,
                    [(0, 0, "جملة أولى."), (1, 0, "جملة ثانية."), (2, 1, "جملة ثالثة.")])
-    store_progress(db.session, row.draft.id, {0: "First sentence."})
+    store_translations(db.session, row.draft.id, {0: "First sentence."})
+    set_progress(db.session, row.draft.id, 1)
     db.session.commit()
     shown = api.adaptation(adaptation_id, adaptor)
     assert_matches(shown, "Adaptation")

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tests.api.helpers import Api, adaptation_row, assert_error, assert_matches
-from tests.support.factories import ARABIC_BODY, ARABIC_TITLE, PASSWORD, finish_draft, make_user
+from tests.support.factories import ARABIC_BODY, ARABIC_TITLE, PASSWORD, make_user
 from workflow.domain.states import Role
 from workflow.extensions import db
 from workflow.services import drafts
@@ -21,18 +21,17 @@ def sign_in(api: Api, user) -> dict[str, str]:  # noqa: ANN001
 
 
 def run_worker(adaptation_id: int) -> None:
-    """Do what the MT worker does to the draft: store segments and progress, then mark the draft ready.
-
-    (`tests.support.factories.finish_draft` stands in for `services.drafts.finish_draft`, which cannot
-    lock the adaptation on PostgreSQL yet; it records no `draft-ready` history step.)
-    """
+    """Do what the MT worker does, through the same draft services: take the job, store segments and
+    their translations, then finish the draft."""
     row = adaptation_row(adaptation_id)
-    drafts.store_segments(db.session, row.draft.id, [(0, 0, "استقبلت بيونغ يانغ الرئيس الروسي."),
+    job = drafts.take_job(db.session, row.draft.id, "journey-task", lease_seconds=60)
+    drafts.store_segments(db.session, job.draft_id, [(0, 0, "استقبلت بيونغ يانغ الرئيس الروسي."),
                                                      (1, 1, "وقّع الزعيم اتفاقية.")])
-    drafts.store_progress(db.session, row.draft.id, {0: "Pyongyang received the Russian president.",
-                                                     1: "The leader signed an agreement."})
-    finish_draft(row, title="Putin's historic visit to North Korea",
-                 body="Pyongyang received the Russian president.\n\nThe leader signed an agreement.")
+    drafts.store_translations(db.session, job.draft_id, {0: "Pyongyang received the Russian president.",
+                                                        1: "The leader signed an agreement."})
+    drafts.finish_draft(db.session, job.draft_id, title="Putin's historic visit to North Korea",
+                        body="Pyongyang received the Russian president.\n\nThe leader signed an agreement.",
+                        model="ar→en test")
     db.session.commit()
 
 
@@ -114,6 +113,8 @@ def test_journey_from_arabic_report_to_published_english_adaptation(api, app, se
     editor_who = {"username": editor.username, "name": "Rima Haddad"}
     assert [(h["action"], h["from_state"], h["to_state"], h["actor"]) for h in shown["history"]] == [
         ("create", None, "queued", reporter_who),
+        ("draft-started", "queued", "translating", None),
+        ("draft-ready", "translating", "draft_ready", None),
         ("claim", "draft_ready", "in_adaptation", adaptor_who),
         ("submit", "in_adaptation", "in_review", adaptor_who),
         ("request-changes", "in_review", "changes_requested", editor_who),
@@ -121,7 +122,7 @@ def test_journey_from_arabic_report_to_published_english_adaptation(api, app, se
         ("submit", "in_adaptation", "in_review", adaptor_who),
         ("approve", "in_review", "published", editor_who),
     ]
-    assert shown["history"][3]["comment"] == "Say it is the first visit in 24 years."
+    assert shown["history"][5]["comment"] == "Say it is the first visit in 24 years."
     times = [h["at"] for h in shown["history"]]
     assert all(t.endswith("Z") for t in times) and times == sorted(times)
     assert shown["actions"] == [] and shown["can_edit"] is False

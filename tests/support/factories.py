@@ -67,12 +67,19 @@ def make_article(reporter: User | None = None, *, title: str = ARABIC_TITLE, bod
 
 def finish_draft(adaptation: Adaptation, title: str = "Putin's historic visit",
                  body: str = "Pyongyang welcomed Putin.\n\nA new partnership was signed.") -> Draft:
-    """Mark the adaptation's newest draft ready with the given text, as a worker would."""
+    """Produce the adaptation's newest draft with the given text through the worker's own draft services."""
+    from workflow.services import drafts
+
     draft = adaptation.draft
-    draft.state, draft.title, draft.body = DraftState.READY.value, title, body
-    if adaptation.state in (State.QUEUED.value, State.TRANSLATING.value):
-        adaptation.state = State.DRAFT_READY.value
-    db.session.flush()
+    job = drafts.take_job(db.session, draft.id, f"factory-{draft.id}", lease_seconds=60)
+    assert job is not None, f"draft {draft.id} is {draft.state}; no job to take"
+    sources = [(i, i, p) for i, p in enumerate(p for p in body.split("\n\n"))]
+    drafts.store_segments(db.session, job.draft_id, sources)
+    drafts.store_translations(db.session, job.draft_id, {i: text for i, _, text in sources})
+    drafts.finish_draft(db.session, job.draft_id, title=title, body=body, model="ar→en factory")
+    db.session.commit()
+    db.session.refresh(draft)
+    db.session.refresh(adaptation)
     return draft
 
 

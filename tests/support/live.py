@@ -118,22 +118,22 @@ class LiveStack:
 
     def start_web(self, *extra: str) -> None:
         """Start the web app alone (`adaptdesk serve --no-worker`) and wait until it answers /healthz."""
-        log = open(self.data_dir / "web.log", "ab")
-        self.processes["web"] = subprocess.Popen(
-            [sys.executable, "-m", "workflow.cli", "serve", "--no-worker", "--port", str(self.port), *extra],
-            env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        with open(self.data_dir / "web.log", "ab") as log:
+            self.processes["web"] = subprocess.Popen(
+                [sys.executable, "-m", "workflow.cli", "serve", "--no-worker", "--port", str(self.port), *extra],
+                env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait(lambda: Http(self.base_url).get("/healthz").status == 200, "web", 60)
 
     def start_worker(self, name: str = "worker", concurrency: int = 1, beat: bool = False) -> subprocess.Popen:
         """Start a Celery worker process and wait until it reports ready."""
         log_path = self.data_dir / f"{name}.log"
-        log = open(log_path, "ab")
         argv = [sys.executable, "-m", "workflow.cli", "worker", "-c", str(concurrency), "--loglevel", "info",
                 "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"]
         if beat:
             argv.append("--beat")
-        process = subprocess.Popen(argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
         self.processes[name] = process
         start = log_path.stat().st_size if log_path.exists() else 0
         self._wait(lambda: b"ready." in log_path.read_bytes()[start:], name, 90, process)
@@ -175,6 +175,25 @@ class LiveStack:
                 pass
             time.sleep(0.2)
         raise AssertionError(f"{name} did not become ready in {timeout} s:\n{self.log(name)[-4000:]}")
+
+    def send_task(self, name: str, *args) -> None:
+        """Send a task straight to this stack's broker, as a second delivery of a job would arrive."""
+        from celery import Celery
+
+        client = Celery("adaptdesk-test-client", broker=self.env.get("CELERY_BROKER_URL")
+                        or f"sqla+sqlite:///{self.data_dir / 'broker.db'}")
+        client.conf.task_default_queue = "adaptdesk"
+        client.send_task(name, args=list(args), queue="adaptdesk")
+        client.close()
+
+    def wait_for_log(self, name: str, text: str, count: int = 1, timeout: float = 60) -> None:
+        """Wait until `text` appears `count` times in a process's log."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log(name).count(text) >= count:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{name} never logged {text!r} {count}×:\n{self.log(name)[-3000:]}")
 
     def user(self, username: str, name: str, *roles: str) -> Http:
         """Create a person through the CLI and return an API client holding their token."""

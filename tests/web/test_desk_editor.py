@@ -129,7 +129,8 @@ def test_draft_in_progress_shows_a_polled_progress_bar(app, session):
             (2, 1, "وقّع الزعيم اتفاقية."),
         ],
     )
-    drafts.store_progress(db.session, draft.id, {0: "Pyongyang received the Russian president."})
+    drafts.store_translations(db.session, draft.id, {0: "Pyongyang received the Russian president."})
+    drafts.set_progress(db.session, draft.id, 1)
     db.session.commit()
 
     page = get(client, f"/desk/adaptations/{adaptation.id}")

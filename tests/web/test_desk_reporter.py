@@ -25,7 +25,7 @@ def test_my_reports_lists_own_reports_newest_first_with_each_adaptation(app, ses
     assert rows[0].find(data_state_for=str(older.adaptations[0].id)).text == "in adaptation"
     assert older.adaptations[0].holder.display_name in rows[0].text
     progress = rows[0].find("progress")
-    assert (progress.get("value"), progress.get("max")) == ("1", "1")  # the draft is ready
+    assert (progress.get("value"), progress.get("max")) == ("2", "2")  # the draft is ready: both segments
     assert rows[1].find(data_poll_adaptation=str(older.adaptations[1].id)) is not None
     assert newer.id != older.id
 

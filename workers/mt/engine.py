@@ -378,10 +378,13 @@ def _reset_after_fork() -> None:
 os.register_at_fork(after_in_child=_reset_after_fork)
 
 
-def get_engine() -> TranslationEngine:
-    """This process's engine, created on first use from the environment (a forked child gets its own)."""
+def get_engine(settings: EngineSettings | None = None) -> TranslationEngine:
+    """This process's engine, created on first use (a forked child gets its own).
+
+    `settings` apply when the engine is created; without them they are read from the environment.
+    """
     global _engine
     with _engine_lock:
         if _engine is None or _engine._pid != os.getpid():
-            _engine = TranslationEngine(EngineSettings.from_env(os.environ))
+            _engine = TranslationEngine(settings or EngineSettings.from_env(os.environ))
         return _engine

@@ -88,13 +88,19 @@ def store_segments(session: Session, draft_id: int, segments: list[tuple[int, in
     session.flush()
 
 
-def store_progress(session: Session, draft_id: int, translations: dict[int, str]) -> None:
-    """Store translated segments as they arrive and advance the progress counter."""
-    for index, text in translations.items():
-        session.execute(update(DraftSegment).where(DraftSegment.draft_id == draft_id, DraftSegment.index == index)
-                        .values(mt=text))
-    done = session.scalar(select(Draft.segments_done).where(Draft.id == draft_id)) or 0
-    session.execute(update(Draft).where(Draft.id == draft_id).values(segments_done=done + len(translations)))
+def set_progress(session: Session, draft_id: int, done: int) -> None:
+    """Record how many segments are translated so far."""
+    session.execute(update(Draft).where(Draft.id == draft_id).values(segments_done=done))
+    session.flush()
+
+
+def store_translations(session: Session, draft_id: int, translations: dict[int, str]) -> None:
+    """Store the machine translation of each segment, by segment index (one batched UPDATE)."""
+    ids = {index: id_ for index, id_ in session.execute(
+        select(DraftSegment.index, DraftSegment.id).where(DraftSegment.draft_id == draft_id))}
+    rows = [{"id": ids[index], "mt": text} for index, text in translations.items() if index in ids]
+    if rows:
+        session.execute(update(DraftSegment), rows)
     session.flush()
 
 

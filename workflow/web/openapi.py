@@ -130,7 +130,9 @@ SCHEMAS: dict[str, Any] = {
     "Action": {"type": "string", "enum": ACTION_NAMES},
     "Segment": obj({"index": INT, "paragraph": INT, "source": TEXT, "mt": nullable(TEXT)}),
     "Draft": obj({
+        "id": INT,
         "state": {"type": "string", "enum": DRAFT_STATES},
+        "model": nullable({"type": "string", "description": "Model(s) that made the draft, e.g. ar→en."}),
         "revision": {"type": "integer", "description": "Revision of the original being translated."},
         "progress": obj({"done": INT, "total": INT}),
         "error": nullable(TEXT), "title": TEXT, "body": TEXT,

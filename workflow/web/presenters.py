@@ -101,8 +101,10 @@ def draft_json(draft: Draft | None) -> dict[str, Any] | None:
     if draft is None:
         return None
     return {
+        "id": draft.id,
         "state": draft.state,
         "revision": draft.revision_number,
+        "model": draft.model or None,
         "progress": {"done": draft.segments_done, "total": draft.segments_total},
         "error": draft.error or None,
         "title": draft.title,

@@ -1,0 +1,52 @@
+"""Live stacks for worker tests: a web process and real Celery workers on Redis or the embedded broker."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import redis
+
+from tests.support.live import LiveStack, free_port, install_test_model, new_database, stack_env
+
+#: Redis database the worker tests use; flushed before and after each stack, never the shared default 0.
+TEST_REDIS_DB = int(os.environ.get("ADAPTDESK_TEST_REDIS_DB", "13"))
+REDIS_BASE = os.environ.get("ADAPTDESK_TEST_REDIS", "redis://127.0.0.1:6379")
+
+
+@pytest.fixture(scope="session")
+def argos_dir(tmp_path_factory):
+    """An Argos packages folder holding a tiny offline-built Arabic → English model."""
+    root = tmp_path_factory.mktemp("argos")
+    install_test_model(tmp_path_factory.mktemp("models"), root, "ar", "en")
+    return root
+
+
+def _build_stack(tmp_path_factory, argos_dir, *, broker: str | None, db_kind: str):
+    data_dir = tmp_path_factory.mktemp("live")
+    database_url, drop = new_database(db_kind, data_dir)
+    stack = LiveStack(stack_env(data_dir, database_url, broker, argos_dir), data_dir, free_port())
+    return stack, drop
+
+
+@pytest.fixture(scope="module")
+def redis_stack(tmp_path_factory, argos_dir):
+    """Web + one worker on the real Redis and PostgreSQL; people: reporter, adaptor, editor."""
+    broker = f"{REDIS_BASE}/{TEST_REDIS_DB}"
+    client = redis.Redis.from_url(broker)
+    client.flushdb()
+    stack, drop = _build_stack(tmp_path_factory, argos_dir, broker=broker, db_kind="postgresql")
+    try:
+        stack.start_web()
+        stack.start_worker()
+        stack.people = {
+            "reporter": stack.user("reporter", "Ahmad Abdallah", "reporter"),
+            "adaptor": stack.user("adaptor", "Nadine Sassine", "adaptor"),
+            "editor": stack.user("editor", "Rima Haddad", "editor"),
+        }
+        yield stack
+    finally:
+        stack.stop_all()
+        client.flushdb()
+        client.close()
+        drop()

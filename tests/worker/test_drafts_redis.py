@@ -1,0 +1,56 @@
+"""Machine-translation drafts through a real Celery worker over the real Redis, submitted over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.argos_model import sample_arabic_article
+
+pytestmark = pytest.mark.worker
+
+
+def submit(stack, body: str, targets=("en",), title="زيارة بوتين إلى بيونغ يانغ"):
+    response = stack.people["reporter"].post("/api/v1/articles", {
+        "title": title, "body": body, "language": "ar", "section": "News", "tags": ["Russia"],
+        "targets": list(targets)})
+    assert response.status == 201, response.json
+    return response.json
+
+
+def test_submitted_article_gets_a_complete_segment_aligned_draft(redis_stack):
+    body = sample_arabic_article(12, seed=3, per_paragraph=4)
+    article = submit(redis_stack, body)
+    adaptation_id = article["adaptations"][0]["id"]
+    data = redis_stack.wait_for(redis_stack.people["adaptor"], adaptation_id, {"draft_ready", "mt_failed"})
+    assert data["state"] == "draft_ready", data["draft"]
+    draft = data["draft"]
+    assert draft["state"] == "ready" and draft["revision"] == 1
+    assert draft["progress"]["done"] == draft["progress"]["total"] == len(draft["segments"]) >= 12
+    assert all(seg["mt"] and seg["mt"].strip() for seg in draft["segments"])
+    assert sorted({seg["paragraph"] for seg in draft["segments"]}) == [0, 1, 2]
+    assert draft["title"].strip() and draft["body"].count("\n\n") == 2
+    assert [h["action"] for h in data["history"]] == ["create", "draft-started", "draft-ready"]
+
+
+def test_missing_language_pair_fails_visibly_and_can_still_be_adapted(redis_stack):
+    article = submit(redis_stack, "هذا نص قصير.", targets=["fr"])
+    adaptation_id = article["adaptations"][0]["id"]
+    data = redis_stack.wait_for(redis_stack.people["adaptor"], adaptation_id, {"draft_ready", "mt_failed"})
+    assert data["state"] == "mt_failed"
+    assert "adaptdesk models install ar fr" in data["draft"]["error"]
+    claimed = redis_stack.people["adaptor"].post(f"/api/v1/adaptations/{adaptation_id}/actions/claim")
+    assert claimed.status == 200 and claimed.json["state"] == "in_adaptation" and claimed.json["body"] == ""
+
+
+def test_the_same_job_delivered_twice_stores_one_draft(redis_stack):
+    article = submit(redis_stack, sample_arabic_article(6, seed=5))
+    adaptation_id = article["adaptations"][0]["id"]
+    first = redis_stack.wait_for(redis_stack.people["adaptor"], adaptation_id, {"draft_ready"})
+    draft_id = first["draft"]["id"]
+    redis_stack.send_task("adaptdesk.draft", draft_id)
+    redis_stack.send_task("adaptdesk.draft", draft_id)
+    redis_stack.wait_for_log("worker", "nothing to do", count=2)
+    again = redis_stack.people["adaptor"].get(f"/api/v1/adaptations/{adaptation_id}").json
+    assert again["draft"]["id"] == draft_id
+    assert again["draft"]["segments"] == first["draft"]["segments"]
+    assert [h["action"] for h in again["history"]].count("draft-ready") == 1
