@@ -263,5 +263,13 @@ def publish_due_command() -> None:
         click.echo(f"Published {len(ids)} scheduled adaptation(s).")
 
 
+def _register_groups() -> None:
+    from .cli_models import models_group
+
+    main.add_command(models_group)
+
+
+_register_groups()
+
 if __name__ == "__main__":
     main()
