@@ -30,9 +30,7 @@ def celery_config(settings: Settings) -> dict:
             "publish-due": {"task": "adaptdesk.publish_due", "schedule": 60.0},
         },
     }
-    if settings.embedded_broker:
-        config["broker_transport_options"] = {"polling_interval": 0.2}
-    else:
+    if not settings.embedded_broker:
         # Unacknowledged jobs come back after this long; it must outlast the hard time limit.
         # Short socket timeouts keep a submission fast when the broker is down (the relay catches up).
         config["broker_transport_options"] = {"visibility_timeout": settings.draft_timeout_seconds * 2 + 120,

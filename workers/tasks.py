@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
@@ -48,6 +49,20 @@ def draft_translation(self, draft_id: int, request_id: str = "") -> str:
         draft_service.release_job(db.session, job.draft_id)
         db.session.commit()
         raise
+    except SoftTimeLimitExceeded:
+        db.session.rollback()
+        draft_service.fail_draft(db.session, job.draft_id, "Machine translation took longer than "
+                                 f"{settings.draft_timeout_seconds} s and was stopped. Adapt from the original, "
+                                 "or ask an admin to raise ADAPTDESK_DRAFT_TIMEOUT.")
+        db.session.commit()
+        return "failed"
+    except Exception as exc:  # a broken model or unexpected input: retrying would fail the same way
+        log.exception("draft %s failed", job.draft_id)
+        db.session.rollback()
+        draft_service.fail_draft(db.session, job.draft_id, f"Machine translation failed: {exc}. "
+                                 "Adapt from the original; an admin can check the model with `adaptdesk models list`.")
+        db.session.commit()
+        return "failed"
 
 
 def engine_for(settings) -> "TranslationEngine":  # noqa: ANN001

@@ -116,12 +116,14 @@ class LiveStack:
             raise AssertionError(f"adaptdesk {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout.strip()
 
-    def start_web(self, *extra: str) -> None:
-        """Start the web app alone (`adaptdesk serve --no-worker`) and wait until it answers /healthz."""
+    def start_web(self, *extra: str, with_worker: bool = False) -> None:
+        """Start `adaptdesk serve` (the web app alone unless `with_worker`) and wait until it answers /healthz."""
+        argv = [sys.executable, "-m", "workflow.cli", "serve", "--port", str(self.port), *extra]
+        if not with_worker:
+            argv.append("--no-worker")
         with open(self.data_dir / "web.log", "ab") as log:
-            self.processes["web"] = subprocess.Popen(
-                [sys.executable, "-m", "workflow.cli", "serve", "--no-worker", "--port", str(self.port), *extra],
-                env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.processes["web"] = subprocess.Popen(argv, env=self.env, cwd=REPO, stdout=log,
+                                                     stderr=subprocess.STDOUT, start_new_session=True)
         self._wait(lambda: Http(self.base_url).get("/healthz").status == 200, "web", 60)
 
     def start_worker(self, name: str = "worker", concurrency: int = 1, beat: bool = False) -> subprocess.Popen:

@@ -54,3 +54,20 @@ def test_the_same_job_delivered_twice_stores_one_draft(redis_stack):
     assert again["draft"]["id"] == draft_id
     assert again["draft"]["segments"] == first["draft"]["segments"]
     assert [h["action"] for h in again["history"]].count("draft-ready") == 1
+
+
+def test_a_job_that_finds_a_newer_revision_drafts_the_newest(redis_stack):
+    redis_stack.stop("worker")  # jobs wait on the broker while the reporter revises
+    try:
+        article = submit(redis_stack, sample_arabic_article(5, seed=8))
+        revised_body = sample_arabic_article(7, seed=9)
+        response = redis_stack.people["reporter"].put(f"/api/v1/articles/{article['id']}", {"body": revised_body})
+        assert response.status == 200, response.json
+    finally:
+        redis_stack.start_worker()
+    adaptation_id = article["adaptations"][0]["id"]
+    data = redis_stack.wait_for(redis_stack.people["adaptor"], adaptation_id, {"draft_ready"})
+    assert data["draft"]["revision"] == 2
+    assert "".join(seg["source"] for seg in data["draft"]["segments"]).replace(" ", "") == \
+        revised_body.replace("\n", "").replace(" ", "")
+    assert [h["action"] for h in data["history"]] == ["create", "redraft", "draft-started", "draft-ready"]
