@@ -17,7 +17,7 @@ from workflow.extensions import db
 PG_ADMIN_URL = os.environ.get("ADAPTDESK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
-def test_database_kind() -> str:
+def database_kind() -> str:
     """`postgresql` (default, as in production) or `sqlite` (the embedded default), from ADAPTDESK_TEST_DB."""
     kind = os.environ.get("ADAPTDESK_TEST_DB", "postgresql").lower()
     assert kind in ("postgresql", "sqlite"), f"ADAPTDESK_TEST_DB must be postgresql or sqlite, not {kind}"
@@ -26,7 +26,7 @@ def test_database_kind() -> str:
 
 def create_test_database(tmp_dir: Path) -> tuple[str, callable]:
     """A fresh, migrated database for this test run, and a function that drops it."""
-    if test_database_kind() == "sqlite":
+    if database_kind() == "sqlite":
         url = f"sqlite:///{tmp_dir / 'test.db'}"
         upgrade(url)
         return url, lambda: None

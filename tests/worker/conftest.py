@@ -7,6 +7,7 @@ import os
 import pytest
 import redis
 
+from tests.conftest import database_kind
 from tests.support.live import LiveStack, free_port, install_test_model, new_database, stack_env
 
 #: Redis database the worker tests use; flushed before and after each stack, never the shared default 0.
@@ -31,11 +32,11 @@ def _build_stack(tmp_path_factory, argos_dir, *, broker: str | None, db_kind: st
 
 @pytest.fixture(scope="module")
 def redis_stack(tmp_path_factory, argos_dir):
-    """Web + one worker on the real Redis and PostgreSQL; people: reporter, adaptor, editor."""
+    """Web + one worker on the real Redis and the run's database kind; people: reporter, adaptor, editor."""
     broker = f"{REDIS_BASE}/{TEST_REDIS_DB}"
     client = redis.Redis.from_url(broker)
     client.flushdb()
-    stack, drop = _build_stack(tmp_path_factory, argos_dir, broker=broker, db_kind="postgresql")
+    stack, drop = _build_stack(tmp_path_factory, argos_dir, broker=broker, db_kind=database_kind())
     try:
         stack.start_web()
         stack.start_worker()

@@ -1,0 +1,397 @@
+"""An Arabic report becomes a published English story, in a real Chromium against a live stack.
+
+The four journeys run in order and hand the story on through `story`: the reporter submits and watches the
+machine draft arrive; the adaptor claims, edits, saves (button and Ctrl+S), survives a stale save against an
+editor and submits; the editor reviews, sends it back, and approves after the revision; readers read it,
+also on a phone.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.conftest import PHONE_VIEWPORT, Pages, remember
+from tests.support.argos_model import sample_arabic_article
+from tests.support.live import LiveStack
+
+pytestmark = pytest.mark.browser
+
+ARABIC_TITLE = "زيارة بوتين التاريخية إلى بيونغ يانغ"
+#: Long enough, at two sentences per batch, for the progress bar to move while the reporter watches.
+ARABIC_BODY = sample_arabic_article(48, seed=7, per_paragraph=4)
+SECTION = "Asia Desk"
+TAGS = ["Russia", "North Korea"]
+ENGLISH_TITLE = "Putin makes a historic visit to Pyongyang"
+FIRST_BODY = ("Pyongyang welcomed Russian President Vladimir Putin with flags and portraits.\n\n"
+              "Kim Jong Un and Putin signed a strategic partnership.")
+SECOND_BODY = FIRST_BODY + "\n\nThe treaty commits both countries to mutual assistance."
+ADAPTOR_LINE = "Analysts in Seoul expect sanctions talks."
+EDITOR_LINE = "Moscow denied arms transfers yesterday."
+MERGED_BODY = f"{SECOND_BODY}\n\n{ADAPTOR_LINE}\n\n{EDITOR_LINE}"
+COMMENT = "Say that this is the first visit in 24 years."
+REVISION_LINE = "It is the first such visit in 24 years."
+FINAL_BODY = f"{MERGED_BODY}\n\n{REVISION_LINE}"
+EARLIER_TITLE = "Seoul watches the summit closely"
+LATER_TITLE = "Tokyo calls for calm after the summit"
+CREDIT = "A report by Ahmad Abdallah, English adaptation by Nadine Sassine"
+
+remember(ARABIC_TITLE, ARABIC_BODY.split("،")[0][:30], SECTION, ENGLISH_TITLE, "Pyongyang welcomed",
+         ADAPTOR_LINE, EDITOR_LINE, COMMENT, REVISION_LINE)
+
+
+@pytest.fixture(scope="module")
+def story() -> dict:
+    """What the journeys hand on to each other (ids, pages, versions)."""
+    return {}
+
+
+def need(story: dict, *keys: str) -> None:
+    missing = [k for k in keys if k not in story]
+    if missing:
+        pytest.skip(f"an earlier journey did not finish ({', '.join(missing)} missing)")
+
+
+def publish_through_api(stack: LiveStack, title: str, seed: int) -> int:
+    """Another story, published through the API (so the public page has neighbours); returns its id."""
+    people = stack.people
+    created = people["reporter"].post("/api/v1/articles", {
+        "title": "قمة في بيونغ يانغ", "body": sample_arabic_article(3, seed=seed), "language": "ar",
+        "section": SECTION, "tags": ["Russia"], "targets": ["en"]})
+    assert created.status == 201, created.json
+    adaptation_id = created.json["adaptations"][0]["id"]
+    stack.wait_for(people["adaptor"], adaptation_id, {"draft_ready"})
+    for who, action in (("adaptor", "claim"),):
+        assert people[who].post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}").status == 200
+    version = people["adaptor"].get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
+    saved = people["adaptor"].put(f"/api/v1/adaptations/{adaptation_id}", {
+        "title": title, "body": "Officials followed the talks.\n\nMore reactions are expected.",
+        "version": version})
+    assert saved.status == 200, saved.json
+    for who, action in (("adaptor", "submit"), ("editor", "approve")):
+        done = people[who].post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}")
+        assert done.status == 200, done.json
+    return adaptation_id
+
+
+def flash(page: Page) -> Locator:
+    return page.locator("p.flash")
+
+
+def saved_version(page: Page) -> int:
+    """The version number the "Saved (version N)." message announces."""
+    expect(flash(page)).to_have_text(re.compile(r"Saved \(version \d+\)\."))
+    return int(re.search(r"version (\d+)", flash(page).inner_text()).group(1))
+
+
+def box(locator: Locator) -> dict:
+    found = locator.bounding_box()
+    assert found is not None, f"{locator} is not laid out"
+    return found
+
+
+def direction(locator: Locator) -> str:
+    return locator.evaluate("el => getComputedStyle(el).direction")
+
+
+# ------------------------------------------------------------------------------------------ journey 1
+
+
+def test_1_reporter_submits_an_arabic_original_and_watches_the_draft_arrive(stack, pages: Pages, story):
+    publish_through_api(stack, EARLIER_TITLE, seed=11)  # before ours, so ours has a "previous" story
+    page = pages.new_page()
+    pages.login(page, "reporter")
+    expect(page).to_have_url(re.compile(r"/desk/reports$"))
+    pages.check(page, "reporter-my-reports")
+
+    page.get_by_role("navigation", name="Desk").get_by_role("link", name="New report").click()
+    expect(page.get_by_role("heading", name="New report")).to_be_visible()
+    title = page.get_by_label("Title", exact=True)
+    body = page.get_by_label("Text", exact=True)
+    expect(page.get_by_label("Language of the original")).to_have_value("ar")
+    for field in (title, body):
+        expect(field).to_have_attribute("lang", "ar")
+        assert direction(field) == "rtl"
+    expect(page.get_by_role("checkbox", name="English")).to_be_checked()
+    title.fill(ARABIC_TITLE)
+    body.fill(ARABIC_BODY)
+    page.get_by_label("Section").fill(SECTION)
+    page.get_by_label("Tags").fill(", ".join(TAGS))
+    pages.check(page, "reporter-new-report-filled")
+
+    page.get_by_role("button", name="Submit report").click()
+    page.wait_for_url(re.compile(r"/desk/reports/\d+$"))
+    expect(flash(page)).to_contain_text("Machine drafts are on their way for: English")
+    expect(page.get_by_role("heading", level=1)).to_have_text(ARABIC_TITLE)
+
+    # The draft is still being made: desk.js polls the API and updates bar and badge in place.
+    block = page.locator("[data-poll-adaptation]")
+    expect(block).to_have_count(1)
+    adaptation_id = int(block.get_attribute("data-poll-adaptation"))
+    page.evaluate("""() => {
+      window.__sameDocument = true;
+      const bar = document.querySelector('[data-poll-adaptation] progress');
+      const badge = document.querySelector('[data-state-for]');
+      window.__readings = [];
+      const read = () => window.__readings.push({value: bar.value, max: bar.max, determinate: bar.position >= 0,
+                                                  state: badge.textContent.trim()});
+      read();
+      new MutationObserver(read).observe(document.querySelector('[data-poll-adaptation]'),
+                                         {attributes: true, childList: true, subtree: true, characterData: true});
+      new MutationObserver(read).observe(badge, {childList: true, characterData: true, subtree: true});
+    }""")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+    pages.check(page, "reporter-draft-translating")
+
+    badge = page.locator(f'[data-state-for="{adaptation_id}"]')
+    expect(badge).to_have_text("draft ready", timeout=90_000)
+    expect(block.locator("[data-draft-state]")).to_have_text("ready")
+    readings = page.evaluate("window.__readings")
+    assert page.evaluate("window.__sameDocument === true") and navigations == [], "the page was reloaded"
+    first, last = readings[0], readings[-1]
+    assert first["state"] in ("queued", "translating"), readings
+    assert not first["determinate"] or first["value"] < first["max"], readings
+    assert last["determinate"] and last["value"] == last["max"] > 1, readings
+    values = [r["value"] for r in readings if r["determinate"]]
+    assert values == sorted(values), f"the bar went backwards: {readings}"
+    api = stack.people["reporter"].get(f"/api/v1/adaptations/{adaptation_id}").json
+    assert api["state"] == "draft_ready" and last["max"] == api["draft"]["progress"]["total"]
+    expect(block.locator("progress")).to_have_attribute("aria-label", "Machine draft: ready")
+    pages.check(page, "reporter-draft-ready")
+    print("READINGS", readings)
+    story.update(adaptation_id=adaptation_id, steps=[r for r in readings if 0 < r["value"] < r["max"]],
+                 reporter=page)
+
+
+# ------------------------------------------------------------------------------------------ journey 2
+
+
+def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, pages: Pages, story):
+    need(story, "adaptation_id")
+    adaptation_id = story["adaptation_id"]
+    adaptor = pages.new_page()
+    pages.login(adaptor, "adaptor")
+    expect(adaptor).to_have_url(re.compile(r"/desk/queue$"))
+    pages.check(adaptor, "adaptor-queue")
+    row = adaptor.get_by_role("row").filter(has=adaptor.get_by_role("link", name=ARABIC_TITLE))
+    expect(row.locator(".state")).to_have_text("draft ready")
+    row.get_by_role("button", name="Claim").click()
+    adaptor.wait_for_url(f"**/desk/adaptations/{adaptation_id}")
+    expect(flash(adaptor)).to_contain_text("You hold this adaptation now")
+    pages.check(adaptor, "adaptor-editor-claimed")
+
+    # Original (right to left, on the right), machine draft, adaptation form: side by side.
+    source = adaptor.locator(".panel-source")
+    draft = adaptor.locator(".panel-draft")
+    adaptation = adaptor.locator(".panel-adaptation")
+    original_text = source.locator(".body-text")
+    expect(original_text).to_have_attribute("lang", "ar")
+    assert direction(original_text) == "rtl" and direction(source.locator("h3")) == "rtl"
+    a, d, s = box(adaptation), box(draft), box(source)
+    assert a["x"] + a["width"] <= d["x"] and d["x"] + d["width"] <= s["x"], (a, d, s)
+    assert abs(a["y"] - s["y"]) < 2 and abs(d["y"] - s["y"]) < 2, "the columns do not start side by side"
+    form = adaptation.locator("form#adaptation-form")
+    expect(form.get_by_label("Title", exact=True)).to_be_visible()
+
+    # The machine draft, sentence by sentence, each translation on the same line as its source.
+    segments = stack.people["adaptor"].get(f"/api/v1/adaptations/{adaptation_id}").json["draft"]["segments"]
+    rows = draft.locator("table.segments tbody tr")
+    expect(rows).to_have_count(len(segments))
+    cells = rows.evaluate_all("""rows => rows.map(r => {
+      const src = r.querySelector('.seg-source'), mt = r.querySelector('.seg-mt');
+      const sb = src.getBoundingClientRect(), mb = mt.getBoundingClientRect();
+      return {source: src.textContent.trim(), mt: mt.textContent.trim(), srcLang: src.lang, mtLang: mt.lang,
+              srcDir: getComputedStyle(src).direction, mtDir: getComputedStyle(mt).direction,
+              sameRow: Math.abs(sb.top - mb.top) < 1, sourceRight: sb.left >= mb.right - 1};
+    })""")
+    assert [c["source"] for c in cells] == [seg["source"] for seg in segments]
+    assert [c["mt"] for c in cells] == [seg["mt"] for seg in segments]
+    assert all(c["srcLang"] == "ar" and c["srcDir"] == "rtl" and c["mtLang"] == "en" and c["mtDir"] == "ltr"
+               and c["sameRow"] and c["sourceRight"] for c in cells), cells[:3]
+
+    # Edit and save with the button, then again with Ctrl+S.
+    title, body = form.get_by_label("Title", exact=True), form.get_by_label("Text", exact=True)
+    title.fill(ENGLISH_TITLE)
+    body.fill(FIRST_BODY)
+    form.get_by_role("button", name="Save", exact=True).click()
+    first_version = saved_version(adaptor)
+    expect(body).to_have_value(FIRST_BODY)
+    body.fill(SECOND_BODY)
+    with adaptor.expect_navigation():
+        body.press("Control+s")
+    version = saved_version(adaptor)
+    assert version == first_version + 1
+    expect(body).to_have_value(SECOND_BODY)
+    expect(title).to_have_value(ENGLISH_TITLE)
+    pages.check(adaptor, "adaptor-saved-with-ctrl-s")
+
+    # A stale save: the adaptor and an editor both edit version `version`; the adaptor saves first.
+    editor = pages.new_page()
+    pages.login(editor, "editor")
+    editor.goto(f"/desk/adaptations/{adaptation_id}")
+    editor_body = editor.locator("#adaptation-form").get_by_label("Text", exact=True)
+    expect(editor.locator("#adaptation-form input[name=version]")).to_have_value(str(version))
+    pages.check(editor, "editor-opens-the-same-version")
+    body.fill(f"{SECOND_BODY}\n\n{ADAPTOR_LINE}")
+    editor_body.fill(f"{SECOND_BODY}\n\n{EDITOR_LINE}")
+    form.get_by_role("button", name="Save", exact=True).click()
+    assert saved_version(adaptor) == version + 1
+
+    pages.expected_statuses.add(409)  # the stale save's page comes back as 409 Conflict
+    try:
+        editor.locator("#adaptation-form").get_by_role("button", name="Save", exact=True).click()
+        stale = editor.locator("section.stale")
+        expect(stale.get_by_role("heading", level=2)).to_have_text(
+            f"Someone saved a newer version (version {version + 1})")
+        expect(stale.locator(".stale-current")).to_contain_text(ADAPTOR_LINE)  # theirs, as stored
+        expect(stale.locator(".diff ins")).not_to_have_count(0)
+        inserted = " ".join(stale.locator(".diff ins").all_inner_texts())
+        deleted = " ".join(stale.locator(".diff del").all_inner_texts())
+        assert "Moscow" in inserted and "Seoul" in deleted, (inserted, deleted)  # yours against theirs
+        expect(editor_body).to_have_value(f"{SECOND_BODY}\n\n{EDITOR_LINE}")  # yours, kept unsaved
+        expect(editor.locator("#adaptation-form input[name=version]")).to_have_value(str(version + 1))
+        pages.check(editor, "stale-save-shows-both-versions")
+    finally:
+        pages.expected_statuses.discard(409)
+
+    editor_body.fill(MERGED_BODY)
+    editor.locator("#adaptation-form").get_by_role("button", name="Save", exact=True).click()
+    assert saved_version(editor) == version + 2
+    adaptor.reload()
+    expect(body).to_have_value(MERGED_BODY)  # nothing lost: both lines are in
+    pages.check(adaptor, "adaptor-sees-the-merged-text")
+
+    adaptor.get_by_role("button", name="Submit for review").click()
+    adaptor.wait_for_url("**/desk/mine")
+    expect(flash(adaptor)).to_have_text("Submitted for review (round 1).")
+    pages.check(adaptor, "adaptor-my-adaptations-submitted")
+    story.update(adaptor=adaptor, editor=editor)
+
+
+# ------------------------------------------------------------------------------------------ journey 3
+
+
+def section_titled(page: Page, heading: str) -> Locator:
+    return page.locator("section").filter(has=page.get_by_role("heading", name=heading, exact=True))
+
+
+def test_3_editor_reviews_requests_changes_and_approves_the_revision(stack, pages: Pages, story):
+    need(story, "adaptor", "editor")
+    adaptation_id, adaptor, editor = story["adaptation_id"], story["adaptor"], story["editor"]
+    editor.get_by_role("navigation", name="Desk").get_by_role("link", name="Review").click()
+    expect(editor).to_have_url(re.compile(r"/desk/review$"))
+    pages.check(editor, "editor-review-queue")
+    editor.get_by_role("link", name=ENGLISH_TITLE).click()
+    editor.wait_for_url(f"**/desk/review/{adaptation_id}")
+
+    against_mt = section_titled(editor, "Against the machine draft")
+    expect(against_mt.locator(".diff ins").first).to_be_visible()
+    expect(against_mt.locator(".diff del").first).to_be_visible()
+    expect(against_mt.locator(".diff").first).to_have_attribute("lang", "en")
+    expect(section_titled(editor, "Against the previous round")).to_contain_text("This is the first round of review.")
+    a, s = box(editor.locator(".panel-adaptation")), box(editor.locator(".panel-source"))
+    assert a["x"] + a["width"] <= s["x"], "the Arabic original should sit right of the adaptation"
+    pages.check(editor, "editor-review-round-1")
+
+    # Keyboard only: type the comment, Tab to "Request changes", Enter.
+    comment = editor.get_by_label("What should change")
+    comment.fill(COMMENT)
+    comment.press("Tab")
+    request_changes = editor.get_by_role("button", name="Request changes")
+    expect(request_changes).to_be_focused()
+    assert request_changes.evaluate("el => getComputedStyle(el).outlineStyle") != "none", "no visible focus"
+    with editor.expect_navigation():
+        editor.keyboard.press("Enter")
+    expect(editor).to_have_url(re.compile(r"/desk/review$"))
+    expect(flash(editor)).to_have_text("Sent back to the adaptor with your comment.")
+    pages.check(editor, "editor-sent-back")
+
+    # The adaptor resumes, reads the comment beside the text, revises and resubmits.
+    adaptor.get_by_role("navigation", name="Desk").get_by_role("link", name="My adaptations").click()
+    row = adaptor.get_by_role("row").filter(has=adaptor.get_by_role("link", name=ENGLISH_TITLE))
+    expect(row.locator(".state")).to_have_text("changes requested")
+    pages.check(adaptor, "adaptor-changes-requested")
+    row.get_by_role("button", name="Resume").click()
+    adaptor.wait_for_url(f"**/desk/adaptations/{adaptation_id}")
+    thread = section_titled(adaptor, "Editor comments")
+    expect(thread.locator(".comment-text")).to_have_text(COMMENT)
+    expect(thread.locator(".comment-meta")).to_contain_text("Rima Haddad asked for changes")
+    body = adaptor.locator("#adaptation-form").get_by_label("Text", exact=True)
+    expect(body).to_have_value(MERGED_BODY)
+    body.fill(FINAL_BODY)
+    with adaptor.expect_navigation():
+        body.press("Control+s")
+    saved_version(adaptor)
+    pages.check(adaptor, "adaptor-revised")
+    adaptor.get_by_role("button", name="Submit for review").click()
+    expect(flash(adaptor)).to_have_text("Submitted for review (round 2).")
+
+    # Round 2: what changed since round 1, then approve with the keyboard.
+    editor.goto(f"/desk/review/{adaptation_id}")
+    against_round = section_titled(editor, "Against the previous round")
+    expect(against_round).to_contain_text("What changed since round 1 (asked for changes by Rima Haddad)")
+    assert "24 years" in " ".join(against_round.locator(".diff ins").all_inner_texts())
+    expect(section_titled(editor, "Comments").locator(".comment-text")).to_have_text(COMMENT)
+    pages.check(editor, "editor-review-round-2")
+    approve = editor.get_by_role("button", name="Approve", exact=True)
+    editor.get_by_label("Publish at (UTC, optional)").focus()
+    for _ in range(10):
+        if approve.evaluate("el => el === document.activeElement"):
+            break
+        editor.keyboard.press("Tab")
+    expect(approve).to_be_focused()
+    with editor.expect_navigation():
+        editor.keyboard.press("Enter")
+    expect(flash(editor)).to_have_text("Approved and published.")
+    pages.check(editor, "editor-approved")
+    published = stack.people["editor"].get(f"/api/v1/adaptations/{adaptation_id}").json
+    assert published["state"] == "published" and published["body"] == FINAL_BODY
+    story.update(url=published["url"])
+
+
+# ------------------------------------------------------------------------------------------ journey 4
+
+
+def test_4_public_article_page_reads_well_on_desk_and_phone(stack, pages: Pages, story):
+    need(story, "url")
+    publish_through_api(stack, LATER_TITLE, seed=12)  # after ours, so ours has a "next" story
+    reader = pages.new_page()
+    reader.goto("/news")
+    pages.check(reader, "public-index")
+    reader.get_by_role("link", name=ENGLISH_TITLE).click()
+    reader.wait_for_url(re.compile(rf"/news/{story['adaptation_id']}/[a-z0-9-]+$"))
+    assert_public_article(reader)
+    pages.check(reader, "public-article")
+
+    phone = pages.new_page(PHONE_VIEWPORT)
+    phone.goto(reader.url)
+    assert_public_article(phone)
+    width = phone.evaluate("() => ({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
+    assert width["scroll"] <= width["inner"] == PHONE_VIEWPORT["width"], f"horizontal scroll on a phone: {width}"
+    pages.check(phone, "public-article-phone")
+    phone.goto("/news")
+    width = phone.evaluate("() => ({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
+    assert width["scroll"] <= width["inner"], f"horizontal scroll on a phone: {width}"
+    pages.check(phone, "public-index-phone")
+
+
+def assert_public_article(page: Page) -> None:
+    """Section, date and time, reading time, headline, credit line, body, tags, previous and next."""
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    header = page.locator("article.story header")
+    expect(header.locator("a.section")).to_have_text(SECTION)
+    expect(header.locator("time.published")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} \| \d{2}:\d{2} UTC$"))
+    expect(header.locator(".reading-time")).to_have_text(re.compile(r"^\d+ min read$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(ENGLISH_TITLE)
+    expect(header.locator(".credit")).to_have_text(CREDIT)
+    expect(page.locator(".story-body p")).to_have_text(FINAL_BODY.split("\n\n"))
+    expect(page.locator(".story-tags").get_by_role("link")).to_have_text(TAGS)
+    neighbours = page.get_by_role("navigation", name="Previous and next stories")
+    expect(neighbours.locator("a[rel=prev] .title")).to_have_text(EARLIER_TITLE)
+    expect(neighbours.locator("a[rel=next] .title")).to_have_text(LATER_TITLE)
+    for part in (header, page.locator(".story-body"), neighbours):
+        assert direction(part) == "ltr"
