@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
         RATELIMIT_ENABLED=True,
         JSON_SORT_KEYS=False,
+        ADAPTDESK_PUBLISHER=settings.publisher,
     )
     if config:
         app.config.update(config)

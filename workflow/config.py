@@ -64,6 +64,7 @@ class Settings:
     mt_max_batch: int = 64
     session_cookie_secure: bool = False
     ratelimit_storage_url: str = "memory://"
+    publisher: str = "Adaptdesk newsroom"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -109,6 +110,7 @@ class Settings:
             mt_compute_type=env.get("ADAPTDESK_MT_COMPUTE_TYPE") or "int8",
             mt_max_batch=_int(env, "ADAPTDESK_MT_MAX_BATCH", 64),
             session_cookie_secure=_bool(env.get("ADAPTDESK_SECURE_COOKIES"), production),
+            publisher=env.get("ADAPTDESK_PUBLISHER") or "Adaptdesk newsroom",
             ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI") or (redis_url or "memory://"),
         )
 

@@ -24,6 +24,12 @@ class Limits:
     max_comment_chars: int = 10_000
     max_targets: int = 10
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> "Limits":
+        """The limits configured in the app's settings."""
+        return cls(max_title_chars=settings.max_title_chars, max_body_chars=settings.max_body_chars,
+                   max_tags=settings.max_tags)
+
 
 def _text(data: Mapping[str, Any], field: str, *, required: bool = True, default: str = "") -> str:
     value = data.get(field, None)

@@ -35,13 +35,21 @@ class Credits:
         return rows
 
 
+def credits_for_many(session: Session, adaptations: list[Adaptation]) -> dict[int, Credits]:
+    """The credits of many adaptations in one query, by adaptation id."""
+    by_id: dict[int, dict[str, list[User]]] = {
+        a.id: {r.value: [] for r in (Role.REPORTER, Role.ADAPTOR, Role.EDITOR)} for a in adaptations}
+    if by_id:
+        rows = session.scalars(select(Credit).where(Credit.adaptation_id.in_(by_id)).order_by(Credit.id))
+        for row in rows:
+            by_id[row.adaptation_id].setdefault(row.role, []).append(row.user)
+    return {a.id: Credits(by_id[a.id]["reporter"], by_id[a.id]["adaptor"], by_id[a.id]["editor"], a.language)
+            for a in adaptations}
+
+
 def credits_for(session: Session, adaptation: Adaptation) -> Credits:
-    """The recorded credits of an adaptation."""
-    rows = session.scalars(select(Credit).where(Credit.adaptation_id == adaptation.id).order_by(Credit.id)).all()
-    by_role: dict[str, list[User]] = {r.value: [] for r in (Role.REPORTER, Role.ADAPTOR, Role.EDITOR)}
-    for row in rows:
-        by_role.setdefault(row.role, []).append(row.user)
-    return Credits(by_role["reporter"], by_role["adaptor"], by_role["editor"], adaptation.language)
+    """The recorded credits of one adaptation."""
+    return credits_for_many(session, [adaptation])[adaptation.id]
 
 
 def history_for(session: Session, adaptation: Adaptation) -> list[HistoryEntry]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 from sqlalchemy.orm import Session
 
 from ..domain.rules import can_manage_users
@@ -84,9 +86,18 @@ def find_user(session: Session, username: str) -> User:
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active person with these credentials, or None."""
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
-    if user is None or not user.active or not user.check_password(password or ""):
+    if user is None:
+        # Spend the same time as a real check, so response times do not reveal which usernames exist.
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not user.active or not user.check_password(password or ""):
         return None
     return user
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not a password", method="scrypt")
 
 
 def issue_token(session: Session, user: User, label: str = "") -> str:

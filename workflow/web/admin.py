@@ -1,4 +1,5 @@
-"""Admin pages: the people who work in the newsroom, their roles, and whether they may log in.
+"""Admin pages: the people who work in the newsroom, their roles, and whether they may log in; and the
+translation models the workers draft with.
 
 URL map (all for admins only):
     GET  /admin                          admin.index         → /admin/users
@@ -6,24 +7,43 @@ URL map (all for admins only):
     POST /admin/users                    admin.create_user   add a person
     POST /admin/users/<id>/roles         admin.change_roles  replace a person's roles
     POST /admin/users/<id>/active        admin.set_active    enable or disable a person's login
+    GET  /admin/models                   admin.models        installed models, pairs drafts lacked a model for
+    POST /admin/models                   admin.import_model  install an uploaded .argosmodel file
 
 Handlers run parse → check access → one service call → commit → flash and redirect. A refused form is
 shown again (status 400) with the reason in words and everything that was typed still in place.
+
+Model uploads: real packages are ~100 MB, far above MAX_CONTENT_LENGTH. For an admin's POST to
+admin.import_model only, the limit is raised to ADAPTDESK_MAX_MODEL_BYTES (app config, default 1 GiB) and the
+file part is streamed straight into a temporary folder under the data directory. This happens in a
+url_value_preprocessor because those run before every before_request function, including CSRF
+protection, which is what first reads the form. The file is installed by `adaptdesk models import`
+in a child process, so the web process never imports argostranslate (which pins its folders at import).
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import unicodedata
-from typing import Any
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
+from werkzeug.utils import secure_filename
 
-from ..domain.states import Role
+from ..domain.states import Role, State
 from ..extensions import db
-from ..models import User
+from ..models import Adaptation, Article, Draft, DraftState, User, utcnow
 from ..services import queries
 from ..services import users as user_service
 from ..services.errors import InvalidInput
+from . import HTTP_MESSAGES, error_response
 from .access import current_person, roles_required
 
 bp = Blueprint("admin", __name__)
@@ -136,3 +156,146 @@ def set_active(user_id: int):
         flash(f"{person.display_name} ({person.username}) is disabled: they can no longer log in "
               "or use their API tokens.", "success")
     return redirect(url_for("admin.users", _anchor=f"user-{person.id}"))
+
+
+# --- translation models -----------------------------------------------------------------------------------
+
+#: Largest model upload when app.config has no ADAPTDESK_MAX_MODEL_BYTES (real packages are ~100 MB).
+DEFAULT_MAX_MODEL_BYTES = 1024**3
+#: How the worker's MissingModelError message begins (workers.mt.engine); drafts failed so need a model.
+MISSING_MODEL_PREFIX = "No translation model for "
+#: How far back failed drafts count as "recent" on the models page.
+MISSING_MODEL_WINDOW = timedelta(days=30)
+
+
+def _max_model_bytes() -> int:
+    return int(current_app.config.get("ADAPTDESK_MAX_MODEL_BYTES") or DEFAULT_MAX_MODEL_BYTES)
+
+
+def _byte_size(size: int) -> str:
+    """`1 GiB`, `300 MiB` or `1.5 MB`: a limit in the unit it was most likely set in."""
+    for unit, name in ((1024**3, "GiB"), (1024**2, "MiB")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit} {name}"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def _is_admin(person: User | None) -> bool:
+    return person is not None and Role.ADMIN in person.roles
+
+
+@bp.url_value_preprocessor
+def allow_model_upload(endpoint: str | None, _values: dict | None) -> None:
+    """For an admin's model upload only: raise the size limit and stream the file into the data directory."""
+    if endpoint != "admin.import_model" or request.method != "POST" or not _is_admin(current_person()):
+        return  # everyone else keeps MAX_CONTENT_LENGTH; the view refuses them anyway
+    request.max_content_length = _max_model_bytes()
+    uploads = current_app.config["ADAPTDESK"].data_dir / "uploads"
+    request.form_data_parser_class = _parser_spooling_into(uploads)
+
+
+def _parser_spooling_into(folder: Path):
+    """A form parser factory whose file parts are written to a fresh folder in `folder` (removed after the
+    request), under the uploaded file's (sanitised) name, instead of the system's temporary folder."""
+
+    def stream_into_folder(total_content_length: int | None, content_type: str | None,  # noqa: ARG001
+                           filename: str | None, content_length: int | None = None) -> IO[bytes]:  # noqa: ARG001
+        folder.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="model-", dir=folder))
+        g.setdefault("upload_folders", []).append(work)
+        file = open(work / (secure_filename(filename or "") or "upload.argosmodel"), "w+b")  # noqa: SIM115
+        g.setdefault("upload_files", []).append(file)
+        return file
+
+    def make_parser(**options: Any) -> FormDataParser:
+        return FormDataParser(**{**options, "stream_factory": stream_into_folder})
+
+    return make_parser
+
+
+@bp.teardown_request
+def remove_uploaded_files(_exc: BaseException | None) -> None:
+    """Delete upload folders once the request is over (installed models were copied out of them)."""
+    for file in g.pop("upload_files", []):
+        file.close()
+    for folder in g.pop("upload_folders", []):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_exc: RequestEntityTooLarge):
+    """A model file over the limit is refused on the models page; anything else gets the usual 413."""
+    if request.endpoint == "admin.import_model" and _is_admin(current_person()):
+        size = f" ({_byte_size(request.content_length)})" if request.content_length else ""
+        return _render_models(413, error=(
+            f"The file is too large{size}: uploads here are limited to {_byte_size(_max_model_bytes())} "
+            "(ADAPTDESK_MAX_MODEL_BYTES). Install it on the server instead: "
+            "adaptdesk models import FILE.argosmodel"))
+    return error_response(413, "too_large", HTTP_MESSAGES[413])
+
+
+def missing_model_pairs(session: Session, since) -> list[dict[str, Any]]:  # noqa: ANN001
+    """Language pairs whose drafts failed since `since` because no model was installed, newest first:
+    source, target, failed drafts, adaptations still waiting in mt_failed, last failure."""
+    source, target = Article.language.label("source"), Adaptation.language.label("target")
+    waiting = func.count(func.distinct(case((Adaptation.state == State.MT_FAILED.value, Adaptation.id))))
+    rows = session.execute(
+        select(source, target, func.count(Draft.id).label("drafts"), waiting.label("waiting"),
+               func.max(Draft.finished_at).label("last_failed"))
+        .join(Adaptation, Draft.adaptation_id == Adaptation.id)
+        .join(Article, Adaptation.article_id == Article.id)
+        .where(Draft.state == DraftState.FAILED.value, Draft.finished_at >= since,
+               Draft.error.startswith(MISSING_MODEL_PREFIX, autoescape=True))
+        .group_by(Article.language, Adaptation.language)
+        .order_by(func.max(Draft.finished_at).desc())
+        .limit(50)
+    )
+    return [row._asdict() for row in rows]
+
+
+def _render_models(status: int = 200, *, error: str | None = None):
+    """The models page; after a refused upload, with the reason in words."""
+    from workers.mt.engine import PIVOT_CODE, TranslationEngine
+    from workers.mt.packages import list_installed
+
+    from ..cli_models import engine_settings, format_size
+
+    settings = current_app.config["ADAPTDESK"]
+    engine = TranslationEngine(engine_settings(settings))  # reads metadata only; loads no model
+    missing = missing_model_pairs(db.session, utcnow() - MISSING_MODEL_WINDOW)
+    for row in missing:
+        row["covered"] = engine.can_translate(row["source"], row["target"])
+    return render_template(
+        "admin/models.html", pairs=list_installed(engine.settings), packages_dir=settings.argos_packages_dir,
+        missing=missing, window_days=MISSING_MODEL_WINDOW.days, pivot=PIVOT_CODE, format_size=format_size,
+        max_upload=_byte_size(_max_model_bytes()), error=error,
+    ), status
+
+
+@bp.get("/admin/models")
+@roles_required(Role.ADMIN)
+def models():
+    """List installed translation models and the language pairs recent drafts had no model for."""
+    return _render_models()
+
+
+@bp.post("/admin/models")
+@roles_required(Role.ADMIN)
+def import_model():
+    """Install an uploaded .argosmodel file (with `adaptdesk models import`, in a child process)."""
+    from workers.mt.packages import MTError
+
+    from ..cli_models import format_size, import_in_child_process
+
+    upload = request.files.get("package")
+    path = Path(getattr(upload.stream, "name", "")) if upload is not None and upload.filename else None
+    if path is None or not path.is_file():
+        return _render_models(400, error="Choose a .argosmodel file to upload, then press Install.")
+    upload.stream.flush()
+    try:
+        pair = import_in_child_process(path, current_app.config["ADAPTDESK"], display_name=upload.filename)
+    except MTError as exc:
+        return _render_models(400, error=f"Nothing was installed: {exc}")
+    flash(f"Installed {pair.from_name} → {pair.to_name} ({pair.name}, version {pair.version}, "
+          f"{format_size(pair.size_bytes)}). Workers use it for their next drafts.", "success")
+    return redirect(url_for("admin.models", _anchor=f"model-{pair.name}"))

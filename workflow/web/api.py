@@ -106,9 +106,7 @@ def json_object(*, optional: bool = False) -> dict[str, Any]:
 
 def limits() -> Limits:
     """Input limits from the app's settings."""
-    settings = current_app.config["ADAPTDESK"]
-    return Limits(max_title_chars=settings.max_title_chars, max_body_chars=settings.max_body_chars,
-                  max_tags=settings.max_tags)
+    return Limits.from_settings(current_app.config["ADAPTDESK"])
 
 
 def text_field(data: dict[str, Any], field: str, *, required: bool = True) -> str | None:

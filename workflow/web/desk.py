@@ -91,12 +91,7 @@ class Refused:
 
 
 def _limits() -> Limits:
-    settings = current_app.config["ADAPTDESK"]
-    return Limits(
-        max_title_chars=settings.max_title_chars,
-        max_body_chars=settings.max_body_chars,
-        max_tags=settings.max_tags,
-    )
+    return Limits.from_settings(current_app.config["ADAPTDESK"])
 
 
 def _person():

@@ -19,7 +19,7 @@ from ..domain.rules import available_actions, can_edit
 from ..domain.states import Role, State
 from ..domain.text import paragraphs, slugify
 from ..models import Adaptation, Article, ArticleRevision, Credit, Draft, HistoryEntry, ReviewRound, User
-from ..services.queries import Credits, credits_for, history_for
+from ..services.queries import Credits, credits_for, credits_for_many, history_for
 
 EXCERPT_CHARS = 240
 
@@ -209,18 +209,6 @@ def queue_json(session: Session, adaptations: list[Adaptation]) -> list[dict[str
     return [queue_item_json(a, titles.get(a.article_id, "")) for a in adaptations]
 
 
-def credits_by_adaptation(session: Session, adaptations: list[Adaptation]) -> dict[int, Credits]:
-    """The credits of many adaptations in one query (as `credits_for` reads them one by one)."""
-    roles = (Role.REPORTER, Role.ADAPTOR, Role.EDITOR)
-    by_id: dict[int, dict[str, list[User]]] = {a.id: {r.value: [] for r in roles} for a in adaptations}
-    if by_id:
-        rows = session.scalars(select(Credit).where(Credit.adaptation_id.in_(by_id)).order_by(Credit.id))
-        for row in rows:
-            by_id[row.adaptation_id].setdefault(row.role, []).append(row.user)
-    return {a.id: Credits(by_id[a.id]["reporter"], by_id[a.id]["adaptor"], by_id[a.id]["editor"], a.language)
-            for a in adaptations}
-
-
 def published_item_json(adaptation: Adaptation, credits: Credits) -> dict[str, Any]:
     """One published adaptation as the public list shows it."""
     article = adaptation.article
@@ -243,5 +231,5 @@ def published_item_json(adaptation: Adaptation, credits: Credits) -> dict[str, A
 
 def published_json(session: Session, adaptations: list[Adaptation]) -> list[dict[str, Any]]:
     """The public list; credits are read in one query."""
-    credits = credits_by_adaptation(session, adaptations)
+    credits = credits_for_many(session, adaptations)
     return [published_item_json(a, credits[a.id]) for a in adaptations]

@@ -97,8 +97,9 @@ def _page_arg() -> int:
 
 def _teasers(adaptations: list[Adaptation], *, external: bool = False) -> list[Teaser]:
     teasers = []
+    credits_by_id = queries.credits_for_many(db.session, adaptations)
     for adaptation in adaptations:
-        credits = queries.credits_for(db.session, adaptation)
+        credits = credits_by_id[adaptation.id]
         teasers.append(Teaser(
             adaptation=adaptation, url=article_url(adaptation, external=external), credit_line=credits.line,
             excerpt=excerpt(adaptation.body),
