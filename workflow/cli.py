@@ -235,6 +235,7 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return _app()
