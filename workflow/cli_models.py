@@ -12,6 +12,7 @@ so the long-running web process never imports argostranslate (and never pins its
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -27,6 +28,8 @@ from .config import ConfigError, Settings
 if TYPE_CHECKING:
     from workers.mt.engine import EngineSettings
     from workers.mt.packages import Pair
+
+log = logging.getLogger(__name__)
 
 #: Language codes as Argos names them: `ar`, `en`, `zh`, `pt_BR`-style variants included.
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")
@@ -76,7 +79,7 @@ def models_group() -> None:
     """Translation models (Argos Translate packages) the workers draft with."""
 
 
-@models_group.command("list")
+@models_group.command("list", short_help="List installed models: pair, package, size, folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: the packages folder and its models.")
 def list_models(as_json: bool) -> None:
     """List installed translation models: language pair, package, size on disk and folder."""
@@ -103,7 +106,7 @@ def list_models(as_json: bool) -> None:
         click.echo("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
 
 
-@models_group.command("install")
+@models_group.command("install", short_help="Download and install a model from the Argos package index.")
 @click.argument("from_code", metavar="FROM", callback=_language_code)
 @click.argument("to_code", metavar="TO", callback=_language_code)
 @click.option("--index-url", envvar="ARGOS_PACKAGE_INDEX", default=None,
@@ -113,7 +116,7 @@ def list_models(as_json: bool) -> None:
               help="Seconds to wait for the index and for each read of the download.")
 @click.option("--json", "as_json", is_flag=True, help="Print the installed model as JSON.")
 def install_model(from_code: str, to_code: str, index_url: str | None, timeout: float, as_json: bool) -> None:
-    """Download the newest FROM → TO model (e.g. `ar en`) from the Argos package index and install it."""
+    """Download the newest FROM → TO model from the Argos package index and install it: `install ar en`."""
     from workers.mt.packages import MTError, install_from_index, package_index_url
 
     settings = _settings()
@@ -130,7 +133,7 @@ def install_model(from_code: str, to_code: str, index_url: str | None, timeout: 
     _report_installed(pair, as_json)
 
 
-@models_group.command("import")
+@models_group.command("import", short_help="Install a model from a .argosmodel file (no internet needed).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the installed model as JSON.")
 def import_model(file: Path, as_json: bool) -> None:
@@ -186,10 +189,13 @@ def import_in_child_process(path: Path, settings: Settings, *, display_name: str
         except (ValueError, KeyError, TypeError):
             output = result.stdout[-300:]
             raise MTError(f"The model installer printed something unexpected: {output!r}") from None
-    message = result.stderr.strip()
-    if result.returncode == 1 and message.startswith("Error: "):
-        message = message.removeprefix("Error: ")
-        if display_name:
-            message = message.replace(path.name, display_name)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    if result.returncode == 1 and errors:
+        message = errors[-1].removeprefix("Error: ")
+        if display_name:  # the file name as a word of its own, not inside ".argosmodel" or a path
+            own_word = rf"(?<![\w./-]){re.escape(path.name)}(?![\w-]|\.\w)"
+            message = re.sub(own_word, lambda _match: display_name, message)
         raise MTError(message)
-    raise MTError(f"The model installer failed (exit code {result.returncode}): {message[-500:]}")
+    log.error("adaptdesk models import %s failed (exit code %s):\n%s", path, result.returncode, result.stderr)
+    raise MTError(f"The model installer failed unexpectedly (exit code {result.returncode}); "
+                  "the server log has the details.")

@@ -24,9 +24,9 @@ def listed(env: dict[str, str]) -> dict:
 
 
 def assert_refused(result, *words: str) -> str:
-    """Exit code 1, a one-line `Error: …` message containing `words`, and no traceback."""
+    """Exit code 1, a last line `Error: …` containing `words`, and no traceback."""
     assert result.returncode == 1, (result.stdout, result.stderr)
-    assert result.stderr.startswith("Error: "), result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: "), result.stderr
     assert "Traceback" not in result.stderr
     for word in words:
         assert word in result.stderr
@@ -41,7 +41,8 @@ def test_list_says_how_to_install_when_nothing_is_installed(env):
     assert result.returncode == 0, result.stderr
     for words in NO_MODELS:
         assert words in result.stdout
-    assert listed(env) == {"packages_dir": str(Path(env["ADAPTDESK_DATA_DIR"]) / "argos-packages"), "models": []}
+    packages_dir = Path(env["ADAPTDESK_DATA_DIR"]) / "argos-packages"
+    assert listed(env) == {"packages_dir": str(packages_dir), "models": []}
 
 
 # --- import ----------------------------------------------------------------------------------------------
@@ -89,6 +90,11 @@ def test_import_honours_argos_packages_dir(env, tiny_package, tmp_path):
     assert listed(env)["packages_dir"] == str(tmp_path / "shared-models")
 
 
+def _text(path: Path) -> Path:
+    path.write_text("not a model")
+    return path
+
+
 def _zip(path: Path, files: dict[str, str]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, content in files.items():
@@ -97,9 +103,11 @@ def _zip(path: Path, files: dict[str, str]) -> Path:
 
 
 BAD_FILES = {
-    "text": (lambda path: path.write_text("not a model") or path, "it is not a zip archive"),
-    "zip-without-metadata": (lambda path: _zip(path, {"pkg/readme.txt": "hello"}), "pkg/metadata.json is missing"),
-    "two-top-folders": (lambda path: _zip(path, {"a/metadata.json": "{}", "b/x": ""}), "exactly one top folder"),
+    "text": (_text, "it is not a zip archive"),
+    "zip-without-metadata": (lambda path: _zip(path, {"pkg/readme.txt": "hi"}),
+                             "pkg/metadata.json is missing"),
+    "two-top-folders": (lambda path: _zip(path, {"a/metadata.json": "{}", "b/x": ""}),
+                        "exactly one top folder"),
     "no-ctranslate2-model": (
         lambda path: _zip(path, {"pkg/metadata.json": json.dumps({"from_code": "ar", "to_code": "en"}),
                                  "pkg/sentencepiece.model": ""}),
@@ -145,7 +153,8 @@ def test_install_gives_up_on_an_index_that_never_answers(env):
         silent.listen(8)
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/index.json"
         started = time.monotonic()
-        result = run_cli(env, "models", "install", "ar", "en", "--index-url", url, "--timeout", "2", timeout=30)
+        result = run_cli(env, "models", "install", "ar", "en", "--index-url", url, "--timeout", "2",
+                         timeout=30)
         elapsed = time.monotonic() - started
     assert elapsed < 15
     assert_refused(result, "Could not reach the Argos package index", "within 2 s")

@@ -198,8 +198,7 @@ def _parser_spooling_into(folder: Path):
     """A form parser factory whose file parts are written to a fresh folder in `folder` (removed after the
     request), under the uploaded file's (sanitised) name, instead of the system's temporary folder."""
 
-    def stream_into_folder(total_content_length: int | None, content_type: str | None,  # noqa: ARG001
-                           filename: str | None, content_length: int | None = None) -> IO[bytes]:  # noqa: ARG001
+    def stream_into_folder(*, filename: str | None = None, **_lengths_and_type: Any) -> IO[bytes]:
         folder.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix="model-", dir=folder))
         g.setdefault("upload_folders", []).append(work)
@@ -288,10 +287,11 @@ def import_model():
     from ..cli_models import format_size, import_in_child_process
 
     upload = request.files.get("package")
-    path = Path(getattr(upload.stream, "name", "")) if upload is not None and upload.filename else None
-    if path is None or not path.is_file():
+    spooled = upload.stream if upload is not None and upload.filename else None  # from stream_into_folder
+    if not isinstance(getattr(spooled, "name", None), str):
         return _render_models(400, error="Choose a .argosmodel file to upload, then press Install.")
-    upload.stream.flush()
+    spooled.flush()
+    path = Path(spooled.name)
     try:
         pair = import_in_child_process(path, current_app.config["ADAPTDESK"], display_name=upload.filename)
     except MTError as exc:
