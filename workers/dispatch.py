@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from workflow.extensions import db
-from workflow.models import Draft
+from workflow.models import Draft, DraftState
 from workflow.services.drafts import drafts_to_dispatch, mark_dispatched
 
 log = logging.getLogger(__name__)
@@ -61,13 +61,15 @@ def dispatch_pending(app: Flask) -> list[int]:
 
 
 def _collect_new_drafts(session: Session, _context) -> None:  # noqa: ANN001
-    ids = [obj.id for obj in session.new if isinstance(obj, Draft)]
+    # New drafts, and drafts put back in the queue (retries): anything queued and not yet sent.
+    ids = [obj.id for obj in (*session.new, *session.dirty) if isinstance(obj, Draft)
+           and obj.state == DraftState.QUEUED.value and obj.dispatched_at is None]
     if ids:
         session.info.setdefault(_PENDING, []).extend(ids)
 
 
 def _send_after_commit(session: Session) -> None:
-    ids = session.info.pop(_PENDING, None)
+    ids = sorted(set(session.info.pop(_PENDING, None) or []))
     if not ids or not has_app_context() or not current_app.config.get("ADAPTDESK_DISPATCH", True):
         return
     request_id = g.get("request_id", "") if has_request_context() else ""

@@ -65,12 +65,9 @@ def draft_translation(self, draft_id: int, request_id: str = "") -> str:
         return "failed"
 
 
-def engine_for(settings) -> "TranslationEngine":  # noqa: ANN001
+def engine_for(settings) -> TranslationEngine:  # noqa: ANN001
     """This worker process's translation engine, configured from the app's settings."""
-    return get_engine(EngineSettings(
-        packages_dir=str(settings.argos_packages_dir), intra_threads=settings.mt_threads,
-        beam_size=settings.mt_beam_size, compute_type=settings.mt_compute_type,
-        max_batch_size=settings.mt_max_batch))
+    return get_engine(EngineSettings.from_app_settings(settings))
 
 
 def _translate(job: draft_service.DraftJob, settings) -> str:  # noqa: ANN001

@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
         RATELIMIT_ENABLED=True,
         JSON_SORT_KEYS=False,
         ADAPTDESK_PUBLISHER=settings.publisher,
+        ADAPTDESK_MAX_MODEL_BYTES=settings.max_model_bytes,
     )
     if config:
         app.config.update(config)

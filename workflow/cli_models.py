@@ -38,10 +38,10 @@ IMPORT_TIMEOUT_SECONDS = 600
 
 
 def engine_settings(settings: Settings) -> EngineSettings:
-    """The packages folder of the app's settings, in the form workers.mt takes it."""
+    """The app's translation settings, in the form workers.mt takes them."""
     from workers.mt.engine import EngineSettings
 
-    return EngineSettings(packages_dir=str(settings.argos_packages_dir))
+    return EngineSettings.from_app_settings(settings)
 
 
 def format_size(size_bytes: int) -> str:
@@ -149,6 +149,28 @@ def import_model(file: Path, as_json: bool) -> None:
         raise click.ClickException(
             f"Could not install {file.name} into {settings.argos_packages_dir}: {exc}") from None
     _report_installed(pair, as_json)
+
+
+@models_group.command("retry-failed", short_help="Queue failed drafts again, e.g. after installing a model.")
+@click.argument("from_code", required=False)
+@click.argument("to_code", required=False)
+@click.option("--as", "username", required=True, help="The admin doing it (recorded in the history).")
+def retry_failed(from_code: str | None, to_code: str | None, username: str) -> None:
+    """Queue the failed drafts of FROM → TO (or of every pair) again; workers pick them up."""
+    from . import create_app
+    from .extensions import db
+    from .services.drafts import retry_failed_drafts
+    from .services.errors import ServiceError
+    from .services.users import find_user
+
+    with create_app().app_context():
+        try:
+            retried = retry_failed_drafts(db.session, find_user(db.session, username), source=from_code,
+                                          target=to_code)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+        db.session.commit()
+    click.echo(f"Queued {len(retried)} failed draft(s) again.")
 
 
 def _report_installed(pair: Pair, as_json: bool) -> None:

@@ -65,6 +65,7 @@ class Settings:
     session_cookie_secure: bool = False
     ratelimit_storage_url: str = "memory://"
     publisher: str = "Adaptdesk newsroom"
+    max_model_bytes: int = 1024**3
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -111,6 +112,7 @@ class Settings:
             mt_max_batch=_int(env, "ADAPTDESK_MT_MAX_BATCH", 64),
             session_cookie_secure=_bool(env.get("ADAPTDESK_SECURE_COOKIES"), production),
             publisher=env.get("ADAPTDESK_PUBLISHER") or "Adaptdesk newsroom",
+            max_model_bytes=_int(env, "ADAPTDESK_MAX_MODEL_BYTES", 1024**3),
             ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI") or (redis_url or "memory://"),
         )
 

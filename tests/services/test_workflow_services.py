@@ -181,3 +181,25 @@ def test_release_returns_to_where_the_draft_stands(session):
     perform_action(session, adaptor, adaptation, "release")
     assert (adaptation.state, adaptation.holder_id) == ("draft_ready", None)
     assert session.scalar(select(Draft.state).where(Draft.adaptation_id == adaptation.id)) == "ready"
+
+
+def test_failed_drafts_can_be_queued_again_by_an_admin(session):
+    from workflow.models import DraftState
+    from workflow.services.drafts import fail_draft, retry_failed_drafts, take_job
+
+    article = make_article(targets=["en", "fr"])
+    waiting, claimed = article.adaptations
+    for adaptation in article.adaptations:
+        take_job(session, adaptation.draft.id, "t", lease_seconds=60)
+        fail_draft(session, adaptation.draft.id, "No translation model for Arabic → English is installed.")
+    adaptor = make_user(Role.ADAPTOR)
+    perform_action(session, adaptor, claimed, "claim")
+    with pytest.raises(NotAllowed):
+        retry_failed_drafts(session, adaptor)
+    retried = retry_failed_drafts(session, make_user(Role.ADMIN), target="en")
+    assert retried == [waiting.draft.id]
+    assert waiting.state == "queued" and waiting.draft.state == DraftState.QUEUED.value and not waiting.draft.error
+    assert claimed.draft.state == DraftState.FAILED.value
+    assert retry_failed_drafts(session, make_user(Role.ADMIN)) == [claimed.draft.id]
+    assert claimed.state == "in_adaptation" and claimed.draft.state == DraftState.QUEUED.value
+    assert actions(session, waiting)[-1] == ("redraft", "mt_failed", "queued")

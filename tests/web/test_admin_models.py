@@ -252,3 +252,21 @@ def test_the_admin_pages_link_to_each_other(client, admin):
     assert 'href="/admin/models"' in client.get("/admin/users").get_data(as_text=True)
     assert 'href="/admin/users"' in client.get("/admin/models").get_data(as_text=True)
 
+
+
+def test_failed_drafts_are_retried_from_the_page_once_the_model_is_installed(client, admin, settings,
+                                                                            tiny_package):
+    fail_for_missing_model("en")
+    assert upload(client, tiny_package.read_bytes()).status_code == 302
+    html = client.get("/admin/models").get_data(as_text=True)
+    row = re.search(r'<tr id="missing-ar-en">.*?</tr>', html, re.S)
+    assert row and "Retry drafts" in row.group(0)
+    response = post_form(client, "/admin/models/retry", {"source": "ar", "target": "en"})
+    assert response.status_code == 302
+    assert "1 draft(s) queued again." in client.get("/admin/models").get_data(as_text=True)
+    from sqlalchemy import select
+
+    from workflow.models import Adaptation
+
+    states = db.session.scalars(select(Adaptation.state).where(Adaptation.language == "en")).all()
+    assert states and set(states) == {State.QUEUED.value}

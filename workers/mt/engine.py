@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workers.mt.packages import (
     MTError,
@@ -99,6 +100,13 @@ class EngineSettings:
     compute_type: str = "int8"  #: CTranslate2 compute type
     max_batch_size: int = 64  #: sentences per batch
     progress_chunk: int = 8  #: fewest newly finished sentences worth a progress call (the last always is)
+
+    @classmethod
+    def from_app_settings(cls, settings: Any) -> EngineSettings:
+        """The engine part of Adaptdesk's settings (`workflow.config.Settings`)."""
+        return cls(packages_dir=str(settings.argos_packages_dir), intra_threads=settings.mt_threads,
+                   beam_size=settings.mt_beam_size, compute_type=settings.mt_compute_type,
+                   max_batch_size=settings.mt_max_batch)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> EngineSettings:

@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.states import SYSTEM_EVENTS, State
-from ..models import Adaptation, Article, Draft, DraftSegment, DraftState, utcnow
+from ..domain.rules import can_manage_users
+from ..domain.states import DRAFT_STATES, FINAL_STATES, SYSTEM_EVENTS, State
+from ..models import Adaptation, Article, Draft, DraftSegment, DraftState, User, utcnow
+from .errors import NotAllowed
 from .history import transition
 
 
@@ -148,6 +150,37 @@ def release_job(session: Session, draft_id: int) -> None:
     session.execute(update(Draft).where(Draft.id == draft_id, Draft.state == DraftState.TRANSLATING.value)
                     .values(state=DraftState.QUEUED.value, request_id=""))
     session.flush()
+
+
+def retry_failed_drafts(session: Session, actor: User, *, source: str | None = None,
+                        target: str | None = None) -> list[int]:
+    """Queue again every failed newest draft (of one language pair, or all), e.g. after a model was installed.
+
+    Adaptations still waiting for their draft go back to `queued`; claimed ones keep their state and
+    text, and the new draft appears beside the adaptor's work when it is ready.
+    """
+    if not can_manage_users(actor.actor):
+        raise NotAllowed("Only admins may retry failed drafts.")
+    stmt = (select(Adaptation).join(Adaptation.article)
+            .where(Adaptation.state.not_in([s.value for s in FINAL_STATES])))
+    if source:
+        stmt = stmt.where(Article.language == source)
+    if target:
+        stmt = stmt.where(Adaptation.language == target)
+    retried = []
+    for adaptation in session.scalars(stmt).unique():
+        draft = adaptation.draft
+        if draft is None or draft.state != DraftState.FAILED.value:
+            continue
+        draft.state, draft.error, draft.request_id = DraftState.QUEUED.value, "", ""
+        draft.dispatched_at = draft.started_at = draft.finished_at = None
+        draft.segments_done = 0
+        if State(adaptation.state) in DRAFT_STATES:
+            transition(session, adaptation, "redraft", State.QUEUED.value, actor=actor,
+                       revision=draft.revision_number, retry=True)
+        retried.append(draft.id)
+    session.flush()
+    return retried
 
 
 def drafts_to_dispatch(session: Session, *, resend_after_seconds: int, lease_seconds: int,

@@ -40,6 +40,7 @@ from werkzeug.utils import secure_filename
 from ..domain.states import Role, State
 from ..extensions import db
 from ..models import Adaptation, Article, Draft, DraftState, User, utcnow
+from ..services import drafts as draft_service
 from ..services import queries
 from ..services import users as user_service
 from ..services.errors import InvalidInput
@@ -276,6 +277,18 @@ def _render_models(status: int = 200, *, error: str | None = None):
 def models():
     """List installed translation models and the language pairs recent drafts had no model for."""
     return _render_models()
+
+
+@bp.post("/admin/models/retry")
+@roles_required(Role.ADMIN)
+def retry_drafts():
+    """Queue the failed drafts of one language pair again (after its model was installed)."""
+    retried = draft_service.retry_failed_drafts(
+        db.session, current_person(), source=request.form.get("source") or None,
+        target=request.form.get("target") or None)
+    db.session.commit()
+    flash(f"{len(retried)} draft(s) queued again.", "success")
+    return redirect(url_for("admin.models"))
 
 
 @bp.post("/admin/models")
