@@ -13,6 +13,7 @@ from workflow import create_app
 from workflow.config import Settings, normalize_database_url
 from workflow.db_migrations import upgrade
 from workflow.extensions import db
+from tests.support.live import install_test_model
 
 PG_ADMIN_URL = os.environ.get("ADAPTDESK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -51,6 +52,14 @@ def make_settings(data_dir: Path, database_url: str, **overrides) -> Settings:
                               "SECRET_KEY": "test-secret-key-not-for-production",
                               **overrides})
     return base
+
+
+@pytest.fixture(scope="session")
+def argos_dir(tmp_path_factory):
+    """An Argos packages folder holding a tiny offline-built Arabic → English model."""
+    root = tmp_path_factory.mktemp("argos")
+    install_test_model(tmp_path_factory.mktemp("models"), root, "ar", "en")
+    return root
 
 
 @pytest.fixture(scope="session")

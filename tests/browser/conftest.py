@@ -11,13 +11,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import redis
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, sync_playwright
+from celery import Celery
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Locator, Page, sync_playwright
 
 from tests.support.live import LiveStack, free_port, install_test_model, new_database, stack_env
 
@@ -25,13 +29,15 @@ from tests.support.live import LiveStack, free_port, install_test_model, new_dat
 BROWSER_REDIS_DB = int(os.environ.get("ADAPTDESK_TEST_BROWSER_REDIS_DB", "12"))
 REDIS_BASE = os.environ.get("ADAPTDESK_TEST_REDIS", "redis://127.0.0.1:6379")
 CHROMIUM = os.environ.get("ADAPTDESK_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-quic", "--disable-sync"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 PASSWORD = "live-test-password"
 #: Wide enough for the editor's three columns (the workspace stacks below 75rem).
 DESK_VIEWPORT = {"width": 1366, "height": 900}
 PHONE_VIEWPORT = {"width": 375, "height": 740}
+#: Screenshots show the top of long pages only (a full editor page is over 15,000 px tall).
+SCREENSHOT_MAX_HEIGHT = 2400
 
 #: Form controls that must have an accessible name (hidden inputs are not controls).
 FIELDS = "input:not([type=hidden]), select, textarea, button, progress"
@@ -45,38 +51,60 @@ def argos_dir(tmp_path_factory):
     return root
 
 
+#: The people of every journey: username → (display name, role).
+PEOPLE = {
+    "reporter": ("Ahmad Abdallah", "reporter"),
+    "adaptor": ("Nadine Sassine", "adaptor"),
+    "editor": ("Rima Haddad", "editor"),
+}
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, argos_dir) -> Iterator[LiveStack]:
-    """Web + one worker on Redis and PostgreSQL; people: reporter, adaptor, editor (password PASSWORD).
-
-    The worker translates two sentences per batch, so a long original's draft fills its progress bar in
-    visible steps.
-    """
+    """Web + one worker on Redis and PostgreSQL; the people of PEOPLE, each with password PASSWORD."""
     broker = f"{REDIS_BASE}/{BROWSER_REDIS_DB}"
     client = redis.Redis.from_url(broker)
     client.flushdb()
     data_dir = tmp_path_factory.mktemp("browser-live")
     database_url, drop = new_database("postgresql", data_dir)
-    env = stack_env(data_dir, database_url, broker, argos_dir)
-    env.update({"ADAPTDESK_MT_MAX_BATCH": "2", "ADAPTDESK_MT_BEAM_SIZE": "4"})
-    live = LiveStack(env, data_dir, free_port())
+    live = LiveStack(stack_env(data_dir, database_url, broker, argos_dir), data_dir, free_port())
     try:
-        live.start_web()
-        live.start_worker()
-        live.people = {
-            "reporter": live.user("reporter", "Ahmad Abdallah", "reporter"),
-            "adaptor": live.user("adaptor", "Nadine Sassine", "adaptor"),
-            "editor": live.user("editor", "Rima Haddad", "editor"),
-        }
+        live.start_web()  # migrates the database
+        # The worker starts while the people are created (each `adaptdesk` command takes seconds).
+        with ThreadPoolExecutor(len(PEOPLE) + 1) as pool:
+            worker = pool.submit(live.start_worker)
+            people = {username: pool.submit(live.user, username, name, role)
+                      for username, (name, role) in PEOPLE.items()}
+            worker.result()
+            live.people = {username: future.result() for username, future in people.items()}
         yield live
     finally:
+        # Nothing is running by now: a cold shutdown (SIGQUIT) spares the warm one's seconds of waiting.
+        live.stop("worker", signal.SIGQUIT)
         live.stop_all()
         client.flushdb()
         client.close()
         drop()
 
 
-@pytest.fixture(scope="module")
+@contextmanager
+def drafts_paused(stack: LiveStack) -> Iterator[None]:
+    """The worker stops taking machine-draft jobs (they wait in Redis) until the block ends, so a page can
+    be watched from "waiting for a translator" to "ready" whatever the machine's speed."""
+    control = Celery("adaptdesk-browser-control", broker=stack.env["CELERY_BROKER_URL"]).control
+    try:
+        paused = control.cancel_consumer("adaptdesk", reply=True, limit=1, timeout=10)
+        assert paused, "the worker did not answer cancel_consumer"
+        try:
+            yield
+        finally:
+            resumed = control.add_consumer("adaptdesk", reply=True, limit=1, timeout=10)
+            assert resumed, "the worker did not answer add_consumer"
+    finally:
+        control.app.close()
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless."""
     with sync_playwright() as playwright:
@@ -87,7 +115,7 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def screenshots() -> Path:
     """An empty screenshot folder for this run."""
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
@@ -106,6 +134,8 @@ class Pages:
     errors: dict[int, list[str]] = field(default_factory=dict)
     #: Responses a step provokes on purpose (e.g. 409 for a stale save): status codes not to report.
     expected_statuses: set[int] = field(default_factory=set)
+    #: Defects found on the pages since the last `assert_clean()`.
+    problems: list[str] = field(default_factory=list)
     shot: int = 0
 
     def new_page(self, viewport: dict | None = None) -> Page:
@@ -121,7 +151,7 @@ class Pages:
             if message.type != "error":
                 return
             status = re.search(r"status of (\d{3})", message.text)
-            if "favicon" in message.text or "favicon" in message.location.get("url", "") or status and int(status.group(1)) in self.expected_statuses:
+            if status and int(status.group(1)) in self.expected_statuses:
                 return
             errors.append(f"console: {message.text} ({message.location.get('url', '')})")
 
@@ -140,20 +170,50 @@ class Pages:
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(re.compile(r"/desk/"))
 
-    def check(self, page: Page, name: str, *, nav: bool = True, full_page: bool = True) -> Path:
-        """Check the page in front of `page` and save its screenshot as NN-name.png."""
+    def check(self, page: Page, name: str, *, nav: bool = True, focus: Locator | None = None) -> Path:
+        """Check the page in front of `page` and save its screenshot as NN-name.png (the top of the page, or
+        the screen around `focus`).
+
+        What is wrong is collected, not raised, so one page's defect does not stop the journey (and hide
+        the next pages' defects); each journey ends with `assert_clean()`.
+        """
         page.wait_for_load_state("load")
-        problems = []
-        problems += [f"unnamed form field: {f}" for f in unnamed_fields(page)]
-        problems += landmark_problems(page, nav=nav)
-        problems += [f"people's text without its own lang/dir: {t}" for t in unmarked_text(page)]
-        problems += [f"Arabic text not laid out right to left: {t}" for t in arabic_not_rtl(page)]
-        problems += self.errors.get(id(page), [])
+        found = [f"unnamed form field: {f}" for f in unnamed_fields(page)]
+        found += landmark_problems(page, nav=nav)
+        found += [f"people's text without its own lang/dir: {t}" for t in unmarked_text(page)]
+        found += [f"Arabic text not laid out right to left: {t}" for t in arabic_not_rtl(page)]
+        found += overflow_problems(page)
+        found += self._take_errors(page)
         self.shot += 1
         path = self.folder / f"{self.shot:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
-        assert not problems, f"{name} ({page.url}):\n  " + "\n  ".join(problems)
+        if focus is not None:
+            focus.scroll_into_view_if_needed()
+            page.screenshot(path=str(path))
+        else:
+            width, height = page.evaluate("() => [innerWidth, document.scrollingElement.scrollHeight]")
+            top = {"x": 0, "y": 0, "width": width, "height": min(height, SCREENSHOT_MAX_HEIGHT)}
+            page.screenshot(path=str(path), full_page=True, clip=top)
+        self.problems += [f"{path.stem} ({page.url}): {problem}" for problem in found]
         return path
+
+    def expect(self, ok: bool, where: str, problem: str) -> None:
+        """Record a defect that should not stop the journey."""
+        if not ok:
+            self.problems.append(f"{where}: {problem}")
+
+    def assert_clean(self) -> None:
+        """Fail with every defect recorded so far (console errors of pages not checked yet included)."""
+        leftover = [f"console of an unchecked page: {e}" for errors in self.errors.values() for e in errors]
+        for errors in self.errors.values():
+            errors.clear()
+        problems, self.problems = self.problems + leftover, []
+        assert not problems, f"{len(problems)} defect(s) on the pages:\n  " + "\n  ".join(problems)
+
+    def _take_errors(self, page: Page) -> list[str]:
+        errors = self.errors.get(id(page), [])
+        taken = list(errors)
+        errors.clear()
+        return taken
 
     def close(self) -> None:
         for context in self.contexts:
@@ -184,7 +244,8 @@ def unnamed_fields(page: Page) -> list[str]:
         node_ids = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": FIELDS})["nodeIds"]
         missing = []
         for node_id in node_ids:
-            nodes = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node_id, "fetchRelatives": False})["nodes"]
+            query = {"nodeId": node_id, "fetchRelatives": False}
+            nodes = cdp.send("Accessibility.getPartialAXTree", query)["nodes"]
             node = nodes[0] if nodes else {}
             if node.get("ignored"):
                 continue
@@ -208,28 +269,30 @@ def landmark_problems(page: Page, *, nav: bool) -> list[str]:
     return problems
 
 
-#: People's text on the desk pages and where it may appear; each must carry lang and dir itself or on an
-#: ancestor below <html> (whose lang/dir describe the interface, not what people typed).
+#: Elements showing any of `needles` (people's text) must carry lang and dir themselves or on an ancestor.
+#: On desk pages that ancestor must be below <html>, whose lang/dir describe the interface; on the public
+#: site <html> carries the story's own language, so it counts.
 _UNMARKED_JS = """
 (needles) => {
   const root = document.documentElement;
+  const desk = !document.body.classList.contains('public');
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (el.className ? '.' + el.className : '');
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.nodeValue;
     const el = node.parentElement;
-    if (!el || el.closest('script, style, title, template')) continue;
-    if (!needles.some((n) => text.includes(n))) continue;
+    if (!el || el.closest('script, style, template, textarea')) continue;
+    if (!needles.some((n) => node.nodeValue.includes(n))) continue;
     const langEl = el.closest('[lang]');
     const dirEl = el.closest('[dir]');
-    const rootOnly = root.lang === 'en' && !document.body.classList.contains('public');
-    if (!langEl || !dirEl || (rootOnly && (langEl === root || dirEl === root))) {
-      found.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ': ' + text.trim().slice(0, 60));
+    if (!langEl || !dirEl || (desk && (langEl === root || dirEl === root))) {
+      found.push(name(el) + ': ' + node.nodeValue.trim().slice(0, 60));
     }
   }
   for (const el of document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]), textarea')) {
     if (!needles.some((n) => (el.value || '').includes(n))) continue;
-    if (!el.hasAttribute('lang') || !el.hasAttribute('dir')) found.push(el.tagName.toLowerCase() + '#' + el.id);
+    if (!el.hasAttribute('lang') || !el.hasAttribute('dir')) found.push(name(el));
   }
   return found;
 }
@@ -249,6 +312,26 @@ def unmarked_text(page: Page) -> list[str]:
     return page.evaluate(_UNMARKED_JS, PEOPLE_TEXT)
 
 
+def overflow_problems(page: Page) -> list[str]:
+    """A page that scrolls sideways, or a box (panel, card, notice, story) whose content sticks out of it."""
+    return page.evaluate("""
+() => {
+  const found = [];
+  const page = document.scrollingElement;
+  if (page.scrollWidth > innerWidth) {
+    found.push(`page scrolls sideways: ${page.scrollWidth} px in ${innerWidth} px`);
+  }
+  for (const el of document.querySelectorAll('.panel, .card, .notice, .story, .teaser, .decision')) {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      const name = el.tagName.toLowerCase() + '.' + [...el.classList].join('.');
+      found.push(`${name} overflows: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
+    }
+  }
+  return found;
+}
+""")
+
+
 def arabic_not_rtl(page: Page) -> list[str]:
     """Elements whose text starts in Arabic script but are not laid out right to left."""
     return page.evaluate("""
@@ -260,8 +343,9 @@ def arabic_not_rtl(page: Page) -> list[str]:
     if (!el || el.closest('script, style, template, option, .visually-hidden')) continue;
     const first = (node.nodeValue.match(/[A-Za-z\\u00C0-\\u024F\\u0590-\\u08FF]/) || [''])[0];
     if (!/[\\u0600-\\u06FF]/.test(first)) continue;
-    const style = getComputedStyle(el);
-    if (style.direction !== 'rtl') found.push(el.tagName.toLowerCase() + ': ' + node.nodeValue.trim().slice(0, 40));
+    if (getComputedStyle(el).direction !== 'rtl') {
+      found.push(el.tagName.toLowerCase() + ': ' + node.nodeValue.trim().slice(0, 40));
+    }
   }
   return found;
 }

@@ -13,14 +13,14 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import PHONE_VIEWPORT, Pages, remember
+from tests.browser.conftest import PHONE_VIEWPORT, Pages, drafts_paused, remember
 from tests.support.argos_model import sample_arabic_article
 from tests.support.live import LiveStack
 
 pytestmark = pytest.mark.browser
 
 ARABIC_TITLE = "زيارة بوتين التاريخية إلى بيونغ يانغ"
-#: Long enough, at two sentences per batch, for the progress bar to move while the reporter watches.
+#: Twelve paragraphs, 50 sentences: a real report's length, for the draft table and the layout to cope with.
 ARABIC_BODY = sample_arabic_article(48, seed=7, per_paragraph=4)
 SECTION = "Asia Desk"
 TAGS = ["Russia", "North Korea"]
@@ -42,9 +42,15 @@ remember(ARABIC_TITLE, ARABIC_BODY.split("،")[0][:30], SECTION, ENGLISH_TITLE, 
          ADAPTOR_LINE, EDITOR_LINE, COMMENT, REVISION_LINE)
 
 
+@pytest.fixture(autouse=True)
+def fresh_problems(pages: Pages) -> None:
+    """Each journey reports the defects of its own pages."""
+    pages.problems.clear()
+
+
 @pytest.fixture(scope="module")
 def story() -> dict:
-    """What the journeys hand on to each other (ids, pages, versions)."""
+    """What the journeys hand on to each other: the adaptation's id, the open pages, its public address."""
     return {}
 
 
@@ -63,8 +69,7 @@ def publish_through_api(stack: LiveStack, title: str, seed: int) -> int:
     assert created.status == 201, created.json
     adaptation_id = created.json["adaptations"][0]["id"]
     stack.wait_for(people["adaptor"], adaptation_id, {"draft_ready"})
-    for who, action in (("adaptor", "claim"),):
-        assert people[who].post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}").status == 200
+    assert people["adaptor"].post(f"/api/v1/adaptations/{adaptation_id}/actions/claim").status == 200
     version = people["adaptor"].get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
     saved = people["adaptor"].put(f"/api/v1/adaptations/{adaptation_id}", {
         "title": title, "body": "Officials followed the talks.\n\nMore reactions are expected.",
@@ -74,6 +79,29 @@ def publish_through_api(stack: LiveStack, title: str, seed: int) -> int:
         done = people[who].post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}")
         assert done.status == 200, done.json
     return adaptation_id
+
+
+#: Records every state of the draft progress block and the state badge into window.__readings.
+WATCH_PROGRESS = """() => {
+  window.__sameDocument = true;
+  const block = document.querySelector('[data-poll-adaptation]');
+  const bar = block.querySelector('progress');
+  const badge = document.querySelector('[data-state-for="' + block.dataset.pollAdaptation + '"]');
+  window.__readings = [];
+  const read = () => window.__readings.push({value: bar.value, max: bar.max, determinate: bar.position >= 0,
+                                              state: badge.textContent.trim()});
+  read();
+  for (const node of [block, badge]) {
+    new MutationObserver(read).observe(node, {attributes: true, childList: true, subtree: true,
+                                              characterData: true});
+  }
+}"""
+
+
+def click_and_wait(page: Page, target: Locator) -> None:
+    """Click something that submits a form or follows a link, and wait for the next page."""
+    with page.expect_navigation():
+        target.click()
 
 
 def flash(page: Page) -> Locator:
@@ -121,30 +149,20 @@ def test_1_reporter_submits_an_arabic_original_and_watches_the_draft_arrive(stac
     page.get_by_label("Tags").fill(", ".join(TAGS))
     pages.check(page, "reporter-new-report-filled")
 
-    page.get_by_role("button", name="Submit report").click()
-    page.wait_for_url(re.compile(r"/desk/reports/\d+$"))
-    expect(flash(page)).to_contain_text("Machine drafts are on their way for: English")
-    expect(page.get_by_role("heading", level=1)).to_have_text(ARABIC_TITLE)
-
-    # The draft is still being made: desk.js polls the API and updates bar and badge in place.
-    block = page.locator("[data-poll-adaptation]")
-    expect(block).to_have_count(1)
-    adaptation_id = int(block.get_attribute("data-poll-adaptation"))
-    page.evaluate("""() => {
-      window.__sameDocument = true;
-      const bar = document.querySelector('[data-poll-adaptation] progress');
-      const badge = document.querySelector('[data-state-for]');
-      window.__readings = [];
-      const read = () => window.__readings.push({value: bar.value, max: bar.max, determinate: bar.position >= 0,
-                                                  state: badge.textContent.trim()});
-      read();
-      new MutationObserver(read).observe(document.querySelector('[data-poll-adaptation]'),
-                                         {attributes: true, childList: true, subtree: true, characterData: true});
-      new MutationObserver(read).observe(badge, {childList: true, characterData: true, subtree: true});
-    }""")
-    navigations: list[str] = []
-    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
-    pages.check(page, "reporter-draft-translating")
+    # The worker holds the job until the report page is up, so the page shows the whole way to "ready".
+    with drafts_paused(stack):
+        click_and_wait(page, page.get_by_role("button", name="Submit report"))
+        expect(page).to_have_url(re.compile(r"/desk/reports/\d+$"))
+        expect(flash(page)).to_contain_text("Machine drafts are on their way for: English")
+        expect(page.get_by_role("heading", level=1)).to_have_text(ARABIC_TITLE)
+        block = page.locator("[data-poll-adaptation]")
+        expect(block).to_have_count(1)
+        expect(block.locator("[data-draft-state]")).to_have_text("waiting for a translator")
+        adaptation_id = int(block.get_attribute("data-poll-adaptation"))
+        page.evaluate(WATCH_PROGRESS)
+        navigations: list[str] = []
+        page.on("framenavigated", lambda frame: frame == page.main_frame and navigations.append(frame.url))
+        pages.check(page, "reporter-draft-waiting", focus=block)
 
     badge = page.locator(f'[data-state-for="{adaptation_id}"]')
     expect(badge).to_have_text("draft ready", timeout=90_000)
@@ -152,18 +170,16 @@ def test_1_reporter_submits_an_arabic_original_and_watches_the_draft_arrive(stac
     readings = page.evaluate("window.__readings")
     assert page.evaluate("window.__sameDocument === true") and navigations == [], "the page was reloaded"
     first, last = readings[0], readings[-1]
-    assert first["state"] in ("queued", "translating"), readings
-    assert not first["determinate"] or first["value"] < first["max"], readings
+    assert first["state"] == "queued" and not first["determinate"], readings  # empty bar, nobody translating
     assert last["determinate"] and last["value"] == last["max"] > 1, readings
     values = [r["value"] for r in readings if r["determinate"]]
     assert values == sorted(values), f"the bar went backwards: {readings}"
     api = stack.people["reporter"].get(f"/api/v1/adaptations/{adaptation_id}").json
     assert api["state"] == "draft_ready" and last["max"] == api["draft"]["progress"]["total"]
     expect(block.locator("progress")).to_have_attribute("aria-label", "Machine draft: ready")
-    pages.check(page, "reporter-draft-ready")
-    print("READINGS", readings)
-    story.update(adaptation_id=adaptation_id, steps=[r for r in readings if 0 < r["value"] < r["max"]],
-                 reporter=page)
+    pages.check(page, "reporter-draft-ready", focus=block)
+    story.update(adaptation_id=adaptation_id, readings=readings)
+    pages.assert_clean()
 
 
 # ------------------------------------------------------------------------------------------ journey 2
@@ -216,7 +232,7 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
     title, body = form.get_by_label("Title", exact=True), form.get_by_label("Text", exact=True)
     title.fill(ENGLISH_TITLE)
     body.fill(FIRST_BODY)
-    form.get_by_role("button", name="Save", exact=True).click()
+    click_and_wait(adaptor, form.get_by_role("button", name="Save", exact=True))
     first_version = saved_version(adaptor)
     expect(body).to_have_value(FIRST_BODY)
     body.fill(SECOND_BODY)
@@ -232,17 +248,18 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
     editor = pages.new_page()
     pages.login(editor, "editor")
     editor.goto(f"/desk/adaptations/{adaptation_id}")
-    editor_body = editor.locator("#adaptation-form").get_by_label("Text", exact=True)
+    editor_form = editor.locator("#adaptation-form")
+    editor_body = editor_form.get_by_label("Text", exact=True)
     expect(editor.locator("#adaptation-form input[name=version]")).to_have_value(str(version))
     pages.check(editor, "editor-opens-the-same-version")
     body.fill(f"{SECOND_BODY}\n\n{ADAPTOR_LINE}")
     editor_body.fill(f"{SECOND_BODY}\n\n{EDITOR_LINE}")
-    form.get_by_role("button", name="Save", exact=True).click()
+    click_and_wait(adaptor, form.get_by_role("button", name="Save", exact=True))
     assert saved_version(adaptor) == version + 1
 
     pages.expected_statuses.add(409)  # the stale save's page comes back as 409 Conflict
     try:
-        editor.locator("#adaptation-form").get_by_role("button", name="Save", exact=True).click()
+        click_and_wait(editor, editor_form.get_by_role("button", name="Save", exact=True))
         stale = editor.locator("section.stale")
         expect(stale.get_by_role("heading", level=2)).to_have_text(
             f"Someone saved a newer version (version {version + 1})")
@@ -251,6 +268,10 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
         inserted = " ".join(stale.locator(".diff ins").all_inner_texts())
         deleted = " ".join(stale.locator(".diff del").all_inner_texts())
         assert "Moscow" in inserted and "Seoul" in deleted, (inserted, deleted)  # yours against theirs
+        changes = stale.locator(".diff ins, .diff del").evaluate_all("els => els.map(e => e.textContent)")
+        pages.expect(all(c.strip() for c in changes), "stale save",
+                     f"the diff marks whitespace-only changes {[c for c in changes if not c.strip()]!r} "
+                     "(the form's CRLF line ends against the stored LF)")
         expect(editor_body).to_have_value(f"{SECOND_BODY}\n\n{EDITOR_LINE}")  # yours, kept unsaved
         expect(editor.locator("#adaptation-form input[name=version]")).to_have_value(str(version + 1))
         pages.check(editor, "stale-save-shows-both-versions")
@@ -258,7 +279,7 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
         pages.expected_statuses.discard(409)
 
     editor_body.fill(MERGED_BODY)
-    editor.locator("#adaptation-form").get_by_role("button", name="Save", exact=True).click()
+    click_and_wait(editor, editor_form.get_by_role("button", name="Save", exact=True))
     assert saved_version(editor) == version + 2
     adaptor.reload()
     expect(body).to_have_value(MERGED_BODY)  # nothing lost: both lines are in
@@ -269,6 +290,7 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
     expect(flash(adaptor)).to_have_text("Submitted for review (round 1).")
     pages.check(adaptor, "adaptor-my-adaptations-submitted")
     story.update(adaptor=adaptor, editor=editor)
+    pages.assert_clean()
 
 
 # ------------------------------------------------------------------------------------------ journey 3
@@ -291,7 +313,8 @@ def test_3_editor_reviews_requests_changes_and_approves_the_revision(stack, page
     expect(against_mt.locator(".diff ins").first).to_be_visible()
     expect(against_mt.locator(".diff del").first).to_be_visible()
     expect(against_mt.locator(".diff").first).to_have_attribute("lang", "en")
-    expect(section_titled(editor, "Against the previous round")).to_contain_text("This is the first round of review.")
+    first_round = section_titled(editor, "Against the previous round")
+    expect(first_round).to_contain_text("This is the first round of review.")
     a, s = box(editor.locator(".panel-adaptation")), box(editor.locator(".panel-source"))
     assert a["x"] + a["width"] <= s["x"], "the Arabic original should sit right of the adaptation"
     pages.check(editor, "editor-review-round-1")
@@ -350,9 +373,13 @@ def test_3_editor_reviews_requests_changes_and_approves_the_revision(stack, page
     published = stack.people["editor"].get(f"/api/v1/adaptations/{adaptation_id}").json
     assert published["state"] == "published" and published["body"] == FINAL_BODY
     story.update(url=published["url"])
+    pages.assert_clean()
 
 
 # ------------------------------------------------------------------------------------------ journey 4
+
+
+WIDTHS = "() => ({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})"
 
 
 def test_4_public_article_page_reads_well_on_desk_and_phone(stack, pages: Pages, story):
@@ -369,13 +396,15 @@ def test_4_public_article_page_reads_well_on_desk_and_phone(stack, pages: Pages,
     phone = pages.new_page(PHONE_VIEWPORT)
     phone.goto(reader.url)
     assert_public_article(phone)
-    width = phone.evaluate("() => ({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
-    assert width["scroll"] <= width["inner"] == PHONE_VIEWPORT["width"], f"horizontal scroll on a phone: {width}"
+    width = phone.evaluate(WIDTHS)
+    assert width["inner"] == PHONE_VIEWPORT["width"]
+    assert width["scroll"] <= width["inner"], f"horizontal scroll on a phone: {width}"
     pages.check(phone, "public-article-phone")
     phone.goto("/news")
-    width = phone.evaluate("() => ({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
+    width = phone.evaluate(WIDTHS)
     assert width["scroll"] <= width["inner"], f"horizontal scroll on a phone: {width}"
     pages.check(phone, "public-index-phone")
+    pages.assert_clean()
 
 
 def assert_public_article(page: Page) -> None:
@@ -384,7 +413,7 @@ def assert_public_article(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     header = page.locator("article.story header")
     expect(header.locator("a.section")).to_have_text(SECTION)
-    expect(header.locator("time.published")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} \| \d{2}:\d{2} UTC$"))
+    expect(header.locator("time.published")).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \| \d\d:\d\d UTC$"))
     expect(header.locator(".reading-time")).to_have_text(re.compile(r"^\d+ min read$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(ENGLISH_TITLE)
     expect(header.locator(".credit")).to_have_text(CREDIT)

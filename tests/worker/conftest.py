@@ -8,19 +8,11 @@ import pytest
 import redis
 
 from tests.conftest import database_kind
-from tests.support.live import LiveStack, free_port, install_test_model, new_database, stack_env
+from tests.support.live import LiveStack, free_port, new_database, stack_env
 
 #: Redis database the worker tests use; flushed before and after each stack, never the shared default 0.
 TEST_REDIS_DB = int(os.environ.get("ADAPTDESK_TEST_REDIS_DB", "13"))
 REDIS_BASE = os.environ.get("ADAPTDESK_TEST_REDIS", "redis://127.0.0.1:6379")
-
-
-@pytest.fixture(scope="session")
-def argos_dir(tmp_path_factory):
-    """An Argos packages folder holding a tiny offline-built Arabic → English model."""
-    root = tmp_path_factory.mktemp("argos")
-    install_test_model(tmp_path_factory.mktemp("models"), root, "ar", "en")
-    return root
 
 
 def _build_stack(tmp_path_factory, argos_dir, *, broker: str | None, db_kind: str):

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.rules import can_edit, can_view_adaptation, refusal_for
 from ..domain.states import ACTIONS, Role, State, resolve_target
-from ..domain.text import slugify
+from ..domain.text import normalize_body, slugify
 from ..models import Adaptation, Draft, DraftState, ReviewRound, User, utcnow
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError, StaleVersion
 from .history import add_credit, record, transition
@@ -143,6 +143,7 @@ def save_adaptation(session: Session, actor: User, adaptation: Adaptation, *, ti
                            code="invalid_state", details={"state": adaptation.state})
         holder = subject.holder_name or "nobody"
         raise NotAllowed(f"Only the adaptor holding it ({holder}) or an editor may edit this adaptation.")
+    title, body = " ".join(title.split()), normalize_body(body)
     if len(title) > limits.max_title_chars:
         raise InvalidInput("title", f"The title is limited to {limits.max_title_chars} characters.")
     if len(body) > limits.max_body_chars:

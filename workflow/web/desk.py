@@ -352,7 +352,7 @@ def _render_editor(
             "body": typed.get("body", ""),
             "version": stale["version"] if stale else typed.get("version", adaptation.version),
         }
-    stale_diff = word_diff(stale["body"], form["body"]) if stale else None
+    stale_diff = word_diff(stale["body"], normalize_body(form["body"])) if stale else None
     return render_template(
         "desk/editor.html",
         adaptation=adaptation,
