@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
-from workflow.config import Settings
+from workflow.config import ConfigError, Settings
 
 from .dispatch import install_dispatch_on_commit
 
@@ -33,10 +33,22 @@ def celery_config(settings: Settings) -> dict:
     if not settings.embedded_broker:
         # Unacknowledged jobs come back after this long; it must outlast the hard time limit.
         # Short socket timeouts keep a submission fast when the broker is down (the relay catches up).
-        config["broker_transport_options"] = {"visibility_timeout": settings.draft_timeout_seconds * 2 + 120,
+        config["broker_transport_options"] = {"visibility_timeout": settings.visibility_timeout_seconds,
                                               "socket_connect_timeout": 3, "socket_timeout": 10}
         config["broker_connection_timeout"] = 3
     return config
+
+
+def check_time_limits(config: dict) -> None:
+    """Refuse to start when a job could outlive the broker's visibility timeout (it would run twice)."""
+    visibility = config.get("broker_transport_options", {}).get("visibility_timeout")
+    if visibility is not None and config["task_time_limit"] >= visibility:
+        raise ConfigError(
+            f"The task time limit ({config['task_time_limit']} s) must stay below the broker's visibility "
+            f"timeout ({visibility} s), or a slow draft is delivered to a second worker while the first still "
+            "works on it. Lower ADAPTDESK_DRAFT_TIMEOUT or raise ADAPTDESK_VISIBILITY_TIMEOUT.")
+    if config["task_soft_time_limit"] >= config["task_time_limit"]:
+        raise ConfigError("The soft time limit must be below the hard time limit.")
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -49,7 +61,9 @@ def celery_init_app(app: Flask) -> Celery:
 
     settings: Settings = app.config["ADAPTDESK"]
     celery = Celery(app.name, task_cls=FlaskTask)
-    celery.config_from_object(celery_config(settings))
+    config = celery_config(settings)
+    check_time_limits(config)
+    celery.config_from_object(config)
     celery.set_default()
     app.extensions["celery"] = celery
     install_dispatch_on_commit()

@@ -56,6 +56,7 @@ class Settings:
     max_request_bytes: int = 2 * 1024 * 1024
     draft_timeout_seconds: int = 900
     draft_resend_seconds: int = 300
+    visibility_timeout_seconds: int = 1920
     relay_interval_seconds: float = 30.0
     argos_packages_dir: Path | None = None
     mt_beam_size: int = 4
@@ -104,6 +105,8 @@ class Settings:
             max_request_bytes=_int(env, "ADAPTDESK_MAX_REQUEST_BYTES", 2 * 1024 * 1024),
             draft_timeout_seconds=_int(env, "ADAPTDESK_DRAFT_TIMEOUT", 900),
             draft_resend_seconds=_int(env, "ADAPTDESK_DRAFT_RESEND", 300),
+            visibility_timeout_seconds=_int(env, "ADAPTDESK_VISIBILITY_TIMEOUT",
+                                            _int(env, "ADAPTDESK_DRAFT_TIMEOUT", 900) * 2 + 120),
             relay_interval_seconds=float(env.get("ADAPTDESK_RELAY_INTERVAL") or 30),
             argos_packages_dir=Path(packages_dir).resolve() if packages_dir else data_dir / "argos-packages",
             mt_beam_size=_int(env, "ADAPTDESK_MT_BEAM_SIZE", 4),

@@ -78,3 +78,13 @@ def test_settings_from_environment(tmp_path):
         Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_ENV": "production"})
     with pytest.raises(ConfigError):
         Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_ENV": "production", "SECRET_KEY": "dev"})
+
+
+def test_worker_time_limits_must_stay_below_the_visibility_timeout(tmp_path):
+    from workers.celery_app import celery_config, check_time_limits
+
+    base = {"ADAPTDESK_DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    check_time_limits(celery_config(Settings.from_env(base)))
+    too_short = Settings.from_env({**base, "ADAPTDESK_DRAFT_TIMEOUT": "900", "ADAPTDESK_VISIBILITY_TIMEOUT": "600"})
+    with pytest.raises(ConfigError, match="visibility"):
+        check_time_limits(celery_config(too_short))
