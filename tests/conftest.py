@@ -93,7 +93,8 @@ def session(app):
     db.session.remove()
     outer.rollback()
     connection.close()
-    db.session_factory.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+    db.session_factory.kw.pop("join_transaction_mode", None)
+    db.session_factory.configure(bind=db.engine)
 
 
 @pytest.fixture()

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | None = None) -> Flask:
     """Build the web app: settings from the environment (or `settings`), extensions, blueprints, Celery."""
     from .extensions import csrf, db, limiter, login_manager
+    from .logging_setup import configure_logging
     from .web import register_web
 
     settings = (settings or Settings.from_env()).with_secret()
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
     )
     if config:
         app.config.update(config)
+    configure_logging(app)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app, settings.database_url)

@@ -234,7 +234,6 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
             self.cfg.set("workers", 1)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", threads)
-            self.cfg.set("accesslog", "-")
             self.cfg.set("control_socket_disable", True)
 
         def load(self):

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from typing import IO, Any, Mapping
 
 from flask import Flask, g, has_request_context
+from gunicorn.glogging import Logger as GunicornBaseLogger
 
 from .config import ConfigError
 
@@ -37,7 +38,7 @@ _HANDLER_MARK = "_adaptdesk_handler"
 
 
 def current_request_id() -> str:
-    """The id of the request being served, or of the request the running Celery task came from ("" if none)."""
+    """The id of the request being served, or of the request the running Celery task came from (or "")."""
     task_request_id = TASK_REQUEST_ID.get()
     if task_request_id:
         return task_request_id
@@ -124,7 +125,8 @@ def make_handler(fmt: str, stream: IO[str] | None = None) -> logging.Handler:
     return handler
 
 
-def install_root_handler(environ: Mapping[str, str] | None = None, stream: IO[str] | None = None) -> logging.Handler:
+def install_root_handler(environ: Mapping[str, str] | None = None,
+                         stream: IO[str] | None = None) -> logging.Handler:
     """Give the root logger Adaptdesk's handler (once per process) and the level from ADAPTDESK_LOG_LEVEL."""
     environ = os.environ if environ is None else environ
     root = logging.getLogger()
@@ -147,6 +149,22 @@ def configure_logging(app: Flask) -> None:
 
     # Records from app.logger reach the root handler; Flask's own handler would print them a second time.
     app.logger.removeHandler(default_handler)
+
+
+class GunicornLogger(GunicornBaseLogger):
+    """gunicorn's own lines (start, workers booting or timing out) in Adaptdesk's format, so every line a
+    web container prints is JSON in production.
+
+    Use: gunicorn --logger-class workflow.logging_setup.GunicornLogger
+    """
+
+    def setup(self, cfg) -> None:  # noqa: ANN001
+        super().setup(cfg)
+        fmt = log_format(os.environ)
+        for logger in (self.error_log, self.access_log):
+            for handler in logger.handlers:
+                handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+                handler.addFilter(RequestIdFilter())
 
 
 # --- Celery: the task's request id on its log lines, and Celery's logging left to us ----------------------

@@ -183,13 +183,18 @@ def retry_failed_drafts(session: Session, actor: User, *, source: str | None = N
     return retried
 
 
+#: A new draft is sent right after its commit; the relay leaves it alone this long so it is not sent twice.
+DISPATCH_GRACE = timedelta(seconds=15)
+
+
 def drafts_to_dispatch(session: Session, *, resend_after_seconds: int, lease_seconds: int,
                        now: datetime | None = None, limit: int = 500) -> list[int]:
     """Drafts the relay should hand to Celery: never sent, sent but not started in time, or stalled."""
     now = now or utcnow()
+    never_sent = Draft.dispatched_at.is_(None) & (Draft.created_at < now - DISPATCH_GRACE)
     stmt = select(Draft.id).where(or_(
         (Draft.state == DraftState.QUEUED.value)
-        & or_(Draft.dispatched_at.is_(None), Draft.dispatched_at < now - timedelta(seconds=resend_after_seconds)),
+        & or_(never_sent, Draft.dispatched_at < now - timedelta(seconds=resend_after_seconds)),
         (Draft.state == DraftState.TRANSLATING.value) & (Draft.started_at < now - timedelta(seconds=lease_seconds)),
     )).order_by(Draft.id).limit(limit)
     return list(session.scalars(stmt))

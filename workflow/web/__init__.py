@@ -129,7 +129,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_web(app: Flask) -> None:
     """Attach every blueprint and cross-cutting behaviour to the app."""
-    from . import admin, api, auth, desk, public
+    from . import admin, api, auth, desk, ops, public
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to continue."
@@ -142,5 +142,5 @@ def register_web(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
-    for blueprint in (auth.bp, desk.bp, admin.bp, public.bp, api.bp):
+    for blueprint in (auth.bp, desk.bp, admin.bp, public.bp, api.bp, ops.bp):
         app.register_blueprint(blueprint)

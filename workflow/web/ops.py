@@ -8,13 +8,13 @@ URL map:
 health check. /readyz says the whole service can do its work: use it before sending traffic or in alerts.
 
 Metrics:
-    adaptdesk_http_requests_total{endpoint,method,status}        counter, this web deployment's requests
-    adaptdesk_http_request_duration_seconds{endpoint,method}     histogram of request latency
-    adaptdesk_draft_jobs{state}                                   gauge: draft jobs queued, translating, ready…
-    adaptdesk_draft_job_oldest_seconds{state}                     gauge: age of the oldest queued / running job
-    adaptdesk_drafting_seconds                                    histogram: started → finished, finished drafts
-    adaptdesk_segments_translated_total                           counter: segments of finished drafts
-    adaptdesk_adaptations{state}                                  gauge: adaptations by workflow state
+    adaptdesk_http_requests_total{endpoint,method,status}       counter: this web deployment's requests
+    adaptdesk_http_request_duration_seconds{endpoint,method}    histogram: request latency
+    adaptdesk_draft_jobs{state}                                  gauge: jobs queued, translating, ready…
+    adaptdesk_draft_job_oldest_seconds{state}                    gauge: oldest queued / running job's age
+    adaptdesk_drafting_seconds                                   histogram: started → finished (finished)
+    adaptdesk_segments_translated_total                          counter: segments of finished drafts
+    adaptdesk_adaptations{state}                                 gauge: adaptations by workflow state
 
 The request metrics live in the web processes. Under gunicorn with several workers, set
 PROMETHEUS_MULTIPROC_DIR to an empty directory shared by them (docker-compose.yml mounts a tmpfs) so a
@@ -35,6 +35,7 @@ from typing import Any, Iterator
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.utils import floatToGoString
 from sqlalchemy import case, extract, func, select, text
 from sqlalchemy.orm import Session
 
@@ -71,7 +72,8 @@ class RequestMetrics:
         self.registry = CollectorRegistry()
         # In multiprocess mode the values go to files in the directory; a scrape reads them all.
         registry = None if multiprocess_dir else self.registry
-        self.requests = Counter("adaptdesk_http_requests", "HTTP requests served, by endpoint, method and status.",
+        self.requests = Counter("adaptdesk_http_requests",
+                                "HTTP requests served, by endpoint, method and status.",
                                 ["endpoint", "method", "status"], registry=registry)
         self.latency = Histogram("adaptdesk_http_request_duration_seconds",
                                  "Time to serve an HTTP request, by endpoint and method.",
@@ -135,9 +137,13 @@ def record_request(response: Response) -> Response:
     level = logging.DEBUG if endpoint in QUIET_ENDPOINTS else logging.INFO
     if access_log.isEnabledFor(level):
         millis = round(seconds * 1000, 1) if seconds is not None else None
-        access_log.log(level, "%s %s %s %s ms", request.method, request.path, response.status_code, millis,
-                       extra={"method": request.method, "path": request.path, "status": response.status_code,
-                              "duration_ms": millis, "endpoint": endpoint})
+        # The path is decoded (%0A is a newline): escape control characters so it cannot forge log lines.
+        path = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode()
+                       for ch in request.path)
+        access_log.log(level, "%s %s %s %s ms", method, path, response.status_code, millis,
+                       extra={"method": method, "path": path, "status": response.status_code,
+                              "duration_ms": millis, "endpoint": endpoint,
+                              "request_id": g.get("request_id", "")})
     return response
 
 
@@ -162,7 +168,7 @@ def check_database() -> dict[str, Any]:
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    except Exception as exc:  # any failure means not ready
+    except Exception as exc:  # noqa: BLE001  (any failure means not ready)
         return _failure("The database query", exc, "Check DATABASE_URL and that the database server is up.")
     return {"ok": True}
 
@@ -173,7 +179,7 @@ def check_broker(celery) -> dict[str, Any]:  # noqa: ANN001
         with celery.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2,
                                          timeout=BROKER_CONNECT_SECONDS)
-    except Exception as exc:  # any failure means not ready
+    except Exception as exc:  # noqa: BLE001  (any failure means not ready)
         return _failure("Connecting to the broker", exc,
                         "Check CELERY_BROKER_URL and that Redis is up; submissions wait for it meanwhile.")
     return {"ok": True}
@@ -187,13 +193,13 @@ def check_workers(celery, settings: Settings) -> dict[str, Any]:  # noqa: ANN001
                            "set CELERY_BROKER_URL to a Redis server to have them checked."}
     try:
         replies = celery.control.ping(timeout=WORKER_PING_SECONDS) or []
-    except Exception as exc:  # any failure means not ready
+    except Exception as exc:  # noqa: BLE001  (any failure means not ready)
         return _failure("Pinging the workers", exc, "Check the broker.")
     count = sum(len(reply) for reply in replies)
     if not count:
         return {"ok": False, "workers": 0,
-                "error": f"No Celery worker answered a ping within {WORKER_PING_SECONDS:g} s, so new articles "
-                         "get no machine draft. Start one: `adaptdesk worker` "
+                "error": f"No Celery worker answered a ping within {WORKER_PING_SECONDS:g} s, so new "
+                         "articles get no machine draft. Start one: `adaptdesk worker` "
                          "(with Docker: docker compose up -d worker)."}
     return {"ok": True, "workers": count}
 
@@ -206,7 +212,7 @@ def check_models(settings: Settings) -> dict[str, Any]:
     folder = settings.argos_packages_dir
     try:
         pairs = list_installed(EngineSettings(packages_dir=str(folder) if folder else None))
-    except Exception as exc:  # an unreadable folder means not ready
+    except Exception as exc:  # noqa: BLE001  (an unreadable folder means not ready)
         return _failure("Listing the translation models", exc, "Check ARGOS_PACKAGES_DIR.")
     if not pairs:
         return {"ok": False, "pairs": [],
@@ -218,7 +224,7 @@ def check_models(settings: Settings) -> dict[str, Any]:
 
 @bp.get("/readyz")
 def readyz():
-    """200 when the database, broker, a worker and a translation model are all there; 503 naming what is not."""
+    """200 when the database, broker, a worker and a translation model are there; 503 naming what is not."""
     settings: Settings = current_app.config["ADAPTDESK"]
     celery = current_app.extensions["celery"]
     checks = {"database": _timed(check_database), "broker": _timed(lambda: check_broker(celery))}
@@ -260,23 +266,27 @@ def job_statistics(session: Session, now: datetime | None = None) -> JobStatisti
     """Counts, ages and drafting times of the jobs, computed by the database (a few aggregate queries)."""
     now = now or utcnow()
     stats = JobStatistics()
-    stats.drafts_by_state = dict(session.execute(select(Draft.state, func.count()).group_by(Draft.state)).all())
+    stats.drafts_by_state = dict(
+        session.execute(select(Draft.state, func.count()).group_by(Draft.state)).all())
     stats.adaptations_by_state = dict(
         session.execute(select(Adaptation.state, func.count()).group_by(Adaptation.state)).all())
     oldest_queued = session.scalar(select(func.min(Draft.created_at))
                                    .where(Draft.state == DraftState.QUEUED.value))
     oldest_running = session.scalar(select(func.min(Draft.started_at))
                                     .where(Draft.state == DraftState.TRANSLATING.value))
-    for state, since in ((DraftState.QUEUED.value, oldest_queued), (DraftState.TRANSLATING.value, oldest_running)):
+    for state, since in ((DraftState.QUEUED.value, oldest_queued),
+                         (DraftState.TRANSLATING.value, oldest_running)):
         stats.oldest_seconds[state] = max(0.0, (now - since).total_seconds()) if since else 0.0
 
     seconds = _drafting_seconds(session.get_bind().dialect.name)
-    finished = (Draft.state.in_(FINISHED_STATES) & Draft.started_at.is_not(None) & Draft.finished_at.is_not(None))
+    finished = Draft.state.in_(FINISHED_STATES) & Draft.started_at.is_not(None) \
+        & Draft.finished_at.is_not(None)
     row = session.execute(select(
         func.count(), func.coalesce(func.sum(seconds), 0), func.coalesce(func.sum(Draft.segments_total), 0),
         *(func.coalesce(func.sum(case((seconds <= bound, 1), else_=0)), 0) for bound in DRAFTING_BUCKETS),
     ).where(finished)).one()
-    stats.drafting_count, stats.drafting_sum, stats.segments_translated = int(row[0]), float(row[1]), int(row[2])
+    stats.drafting_count, stats.drafting_sum = int(row[0]), float(row[1])
+    stats.segments_translated = int(row[2])
     stats.drafting_buckets = [int(value) for value in row[3:]]
     return stats
 
@@ -289,7 +299,7 @@ class JobCollector:
 
     def collect(self) -> Iterator:
         stats = self.stats
-        jobs = GaugeMetricFamily("adaptdesk_draft_jobs", "Machine-translation draft jobs by state (database).",
+        jobs = GaugeMetricFamily("adaptdesk_draft_jobs", "Machine-translation draft jobs by state.",
                                  labels=["state"])
         for state in DraftState:
             jobs.add_metric([state.value], stats.drafts_by_state.get(state.value, 0))
@@ -300,21 +310,24 @@ class JobCollector:
         for state, age in stats.oldest_seconds.items():
             oldest.add_metric([state], age)
         yield oldest
-        buckets = [(f"{bound:g}", count) for bound, count in zip(DRAFTING_BUCKETS, stats.drafting_buckets)]
+        buckets = [(floatToGoString(bound), count)
+                   for bound, count in zip(DRAFTING_BUCKETS, stats.drafting_buckets)]
         buckets.append(("+Inf", stats.drafting_count))
         yield HistogramMetricFamily("adaptdesk_drafting_seconds",
-                                    "Time from a worker taking a draft job to finishing it (finished drafts).",
+                                    "Time from a worker taking a draft job to finishing it.",
                                     buckets=buckets, sum_value=stats.drafting_sum)
         yield CounterMetricFamily("adaptdesk_segments_translated",
-                                  "Segments machine-translated in finished drafts.", value=stats.segments_translated)
-        adaptations = GaugeMetricFamily("adaptdesk_adaptations", "Adaptations by workflow state.", labels=["state"])
+                                  "Segments machine-translated in finished drafts.",
+                                  value=stats.segments_translated)
+        adaptations = GaugeMetricFamily("adaptdesk_adaptations", "Adaptations by workflow state.",
+                                        labels=["state"])
         for state, count in sorted(stats.adaptations_by_state.items()):
             adaptations.add_metric([state], count)
         yield adaptations
 
 
 def metrics_allowed() -> bool:
-    """Whether this request may read /metrics: always without a token set, else only with that bearer token."""
+    """Whether this request may read /metrics: always without a token set, else only with that token."""
     expected = ops_state().metrics_token
     if not expected:
         return True
@@ -325,8 +338,9 @@ def metrics_allowed() -> bool:
 def metrics():
     """Prometheus metrics: requests and latency of the web processes, draft jobs from the database."""
     if not metrics_allowed():
-        response = jsonify({"error": "unauthorized",
-                            "message": "Send 'Authorization: Bearer <ADAPTDESK_METRICS_TOKEN>' to read the metrics."})
+        response = jsonify({
+            "error": "unauthorized",
+            "message": "Send 'Authorization: Bearer <ADAPTDESK_METRICS_TOKEN>' to read the metrics."})
         response.status_code = 401
         response.headers["WWW-Authenticate"] = 'Bearer realm="adaptdesk-metrics"'
         return response

@@ -1,0 +1,69 @@
+"""An app with the ops blueprint on the test database and a real Redis broker, and a fake installed model."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+import redis
+
+from tests.conftest import make_settings
+from workflow import create_app
+from workflow.extensions import db
+from workflow.web import ops
+
+#: Redis database for these tests (connections and pings only); flushed before and after.
+OPS_REDIS_DB = int(os.environ.get("ADAPTDESK_TEST_OPS_REDIS_DB", "10"))
+REDIS_BASE = os.environ.get("ADAPTDESK_TEST_REDIS", "redis://127.0.0.1:6379")
+
+
+def install_fake_model(packages_dir, from_code: str = "ar", to_code: str = "en") -> None:
+    """A package folder whose metadata.json names a translation pair (enough for listing, not translating)."""
+    folder = packages_dir / f"translate-{from_code}_{to_code}-1_0"
+    folder.mkdir(parents=True)
+    (folder / "metadata.json").write_text(json.dumps({
+        "type": "translate", "from_code": from_code, "to_code": to_code, "package_version": "1.0"}))
+
+
+@pytest.fixture(scope="session")
+def broker_url():
+    url = f"{REDIS_BASE}/{OPS_REDIS_DB}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def ops_app(app, database_url, broker_url, tmp_path_factory):  # noqa: ARG001  (`app` first, see below)
+    """The real factory's app on the test database, Redis as broker, one model installed, /metrics open.
+
+    Built after the shared `app`: the factory binds the one `db` to a new engine, so the previous engine
+    is disposed here rather than left for the garbage collector with open connections.
+    """
+    data_dir = tmp_path_factory.mktemp("ops")
+    install_fake_model(data_dir / "packages")
+    settings = make_settings(data_dir, database_url, CELERY_BROKER_URL=broker_url,
+                             ARGOS_PACKAGES_DIR=str(data_dir / "packages"))
+    previous_engine = db.engine
+    built = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "ADAPTDESK_DISPATCH": False,
+                        "ADAPTDESK_METRICS_TOKEN": ""}, settings=settings)
+    if previous_engine is not None and previous_engine is not db.engine:
+        previous_engine.dispose()
+    if "ops" not in built.blueprints:  # until register_web registers it
+        built.register_blueprint(ops.bp)
+    return built
+
+
+@pytest.fixture()
+def ops_client(ops_app):
+    """A client of the ops app, outside any test transaction (readiness opens its own connections)."""
+    return ops_app.test_client()
+
+
+@pytest.fixture()
+def ops_session_client(ops_app, session):
+    """A client of the ops app whose requests see the test's rolled-back transaction."""
+    return ops_app.test_client()
