@@ -2,8 +2,8 @@
 
 One live stack per module (a web process and a real Celery worker on Redis db 12 and a fresh PostgreSQL
 database, with a tiny offline Argos model) and one browser. Every page a journey visits goes through
-`Pages.check()`: no console errors, every form field named, landmarks, lang/dir on people's text, and a
-screenshot in tests/artifacts/screenshots/NN-name.png.
+`Pages.check()`: no console errors, every form field named, landmarks, lang/dir on people's text, text
+colour contrast (WCAG 2.x AA), and a screenshot in tests/artifacts/screenshots/NN-name.png.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import redis
@@ -136,6 +137,8 @@ class Pages:
     expected_statuses: set[int] = field(default_factory=set)
     #: Defects found on the pages since the last `assert_clean()`.
     problems: list[str] = field(default_factory=list)
+    #: Screenshot name → how many text elements the contrast check skipped (background image or gradient).
+    contrast_skipped: dict[str, int] = field(default_factory=dict)
     shot: int = 0
 
     def new_page(self, viewport: dict | None = None) -> Page:
@@ -183,9 +186,13 @@ class Pages:
         found += [f"people's text without its own lang/dir: {t}" for t in unmarked_text(page)]
         found += [f"Arabic text not laid out right to left: {t}" for t in arabic_not_rtl(page)]
         found += overflow_problems(page)
+        contrast = contrast_problems(page)
+        found += [f"low text contrast: {o}" for o in contrast.offenders]
         found += self._take_errors(page)
         self.shot += 1
         path = self.folder / f"{self.shot:02d}-{name}.png"
+        if contrast.skipped:
+            self.contrast_skipped[path.stem] = contrast.skipped
         if focus is not None:
             focus.scroll_into_view_if_needed()
             page.screenshot(path=str(path))
@@ -350,3 +357,152 @@ def arabic_not_rtl(page: Page) -> list[str]:
   return found;
 }
 """)
+
+
+#: WCAG 2.x AA (1.4.3): 4.5:1 for text, 3:1 for large text (24 px, or 18.66 px = 14 pt at weight 700+).
+#: For every visible element with text of its own (and every filled text field), the text colour is
+#: composited over its effective background: the element's and its ancestors' background colours, stacked
+#: until an opaque one (or white, the canvas, when none is), each faded by the opacity it sits under.
+#: Elements with a background image or gradient anywhere in that stack cannot be judged and are counted.
+#: Not judged, as WCAG exempts them: hidden and screen-reader-only text, text outside the page (skip links
+#: before they are focused) and disabled controls.
+_CONTRAST_JS = r"""
+() => {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 1;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const parsed = new Map();
+  const rgba = (css) => {  // any CSS colour → [r, g, b, a] (0–255, alpha 0–1)
+    if (parsed.has(css)) return parsed.get(css);
+    let out;
+    const m = css.match(/^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+)(%?))?\s*\)$/);
+    if (m) {
+      const a = m[4] === undefined ? 1 : (m[5] ? Number(m[4]) / 100 : Number(m[4]));
+      out = [Number(m[1]), Number(m[2]), Number(m[3]), a];
+    } else {  // oklch(), color(), color-mix() …: let the canvas convert it to sRGB
+      ctx.clearRect(0, 0, 1, 1);
+      ctx.fillStyle = '#000';
+      ctx.fillStyle = css;
+      ctx.fillRect(0, 0, 1, 1);
+      const d = ctx.getImageData(0, 0, 1, 1).data;
+      out = [d[0], d[1], d[2], d[3] / 255];
+    }
+    parsed.set(css, out);
+    return out;
+  };
+  const over = (top, under) => {  // `top` (with its alpha) composited over the opaque `under`
+    const a = top[3];
+    return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+  };
+  const luminance = (c) => {
+    const [r, g, b] = c.slice(0, 3).map((v) => {
+      const s = v / 255;
+      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (x, y) => {
+    const [hi, lo] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const hex = (c) => '#' + c.slice(0, 3).map((v) => Math.round(v).toString(16).padStart(2, '0')).join('');
+  const show = (c) => (c[3] < 1 ? `${hex(c)}@${Math.round(c[3] * 100) / 100}` : hex(c));
+  const name = (el) => {
+    const classes = [...el.classList].map((c) => '.' + CSS.escape(c)).join('');
+    return el.tagName.toLowerCase() + (el.id ? '#' + CSS.escape(el.id) : '') + classes;
+  };
+  const path = (el) => {
+    const parts = [];
+    for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) {
+      parts.unshift(name(e));
+      if (e.id) break;
+    }
+    return parts.join(' > ');
+  };
+  const opacity = (el) => {  // the opacity `el` is painted with (its own times its ancestors')
+    let o = 1;
+    for (let e = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+    return o;
+  };
+  const hiddenForAll = (el, style, rect) => {
+    if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return true;
+    if (rect.width <= 1 || rect.height <= 1) return true;
+    if (rect.right + scrollX <= 0 || rect.bottom + scrollY <= 0) return true;  // parked off the page
+    for (let e = el; e; e = e.parentElement) {  // screen-reader-only clipping
+      const s = e === el ? style : getComputedStyle(e);
+      if (s.clipPath === 'inset(50%)' || /^rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)$/.test(s.clip)) return true;
+    }
+    return false;
+  };
+  const TEXT_INPUTS = 'input:is(:not([type]), [type=text], [type=search], [type=email], [type=url], '
+    + '[type=tel], [type=number], [type=password], [type=date], [type=datetime-local], [type=time])';
+  const offenders = [];
+  let skipped = 0;
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('script, style, template, noscript, option, optgroup, svg')) continue;
+    let text = '';
+    if (el.matches(TEXT_INPUTS)) {
+      text = el.value.trim();
+    } else {
+      for (const node of el.childNodes) {
+        if (node.nodeType === Node.TEXT_NODE) text += node.nodeValue;
+      }
+      text = text.replace(/\s+/g, ' ').trim();
+    }
+    if (!text) continue;
+    if (el.closest(':disabled')) continue;
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    if (hiddenForAll(el, style, rect)) continue;
+    // The background layers from the element up, until an opaque one.
+    const layers = [];
+    let image = false;
+    for (let e = el; e; e = e.parentElement) {
+      const s = e === el ? style : getComputedStyle(e);
+      if (s.backgroundImage !== 'none') { image = true; break; }
+      const bg = rgba(s.backgroundColor);
+      if (bg[3] === 0) continue;
+      const faded = [bg[0], bg[1], bg[2], bg[3] * opacity(e)];
+      layers.push(faded);
+      if (faded[3] >= 1) break;
+    }
+    if (image) { skipped += 1; continue; }
+    let background = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) background = over(layer, background);
+    const fg = rgba(style.color);
+    const shown = [fg[0], fg[1], fg[2], fg[3] * opacity(el)];
+    const foreground = over(shown, background);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    const needed = large ? 3 : 4.5;
+    const r = ratio(foreground, background);
+    if (r < needed) {
+      offenders.push({
+        path: path(el), text: text.slice(0, 40), color: show(shown), background: hex(background),
+        ratio: Math.floor(r * 100) / 100, needed, large,
+      });
+    }
+  }
+  return { offenders, skipped };
+}
+"""
+
+
+class Contrast(NamedTuple):
+    """What the contrast check found on one page."""
+
+    #: "path "text": #fg on #bg = 2.8:1 (needs 4.5:1)", one per element.
+    offenders: list[str]
+    #: Text elements over a background image or gradient, whose contrast cannot be computed.
+    skipped: int
+
+
+def contrast_problems(page: Page) -> Contrast:
+    """Visible text whose colour does not stand out enough from its background (WCAG 2.x AA, 1.4.3)."""
+    found = page.evaluate(_CONTRAST_JS)
+    offenders = [
+        f'{o["path"]} "{o["text"]}": {o["color"]} on {o["background"]} = {o["ratio"]}:1 '
+        f'(needs {o["needed"]}:1{" for large text" if o["large"] else ""})'
+        for o in found["offenders"]
+    ]
+    return Contrast(offenders, found["skipped"])
