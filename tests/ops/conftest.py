@@ -14,7 +14,7 @@ from workflow.extensions import db
 from workflow.web import ops
 
 #: Redis database for these tests (connections and pings only); flushed before and after.
-OPS_REDIS_DB = int(os.environ.get("ADAPTDESK_TEST_OPS_REDIS_DB", "10"))
+OPS_REDIS_DB = int(os.environ.get("ADAPTDESK_TEST_OPS_REDIS_DB", "9"))
 REDIS_BASE = os.environ.get("ADAPTDESK_TEST_REDIS", "redis://127.0.0.1:6379")
 
 
