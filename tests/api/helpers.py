@@ -10,6 +10,10 @@ from workflow.models import Adaptation
 from workflow.web.openapi import openapi_document
 
 
+#: Editors' decisions, which must name the version the editor read.
+DECISIONS = ("approve", "reject", "request-changes")
+
+
 class Api:
     """Calls the JSON API as a person (their bearer token) or as nobody."""
 
@@ -45,7 +49,10 @@ class Api:
         return self.call("DELETE", url, user, **kwargs)
 
     def act(self, adaptation_id: int, action: str, user, **body):  # noqa: ANN001
-        """Take a workflow action on an adaptation through the API."""
+        """Take a workflow action on an adaptation through the API; decisions name the version just read."""
+        if action in DECISIONS and "version" not in body:
+            read = self.get(f"/api/v1/adaptations/{adaptation_id}", user)
+            body["version"] = read.json["version"] if read.status_code == 200 else 1
         return self.post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}", user, json=body)
 
     def adaptation(self, adaptation_id: int, user) -> dict:  # noqa: ANN001

@@ -36,6 +36,8 @@ def run_worker(adaptation_id: int) -> None:
 
 
 def act(api: Api, adaptation_id: int, action: str, headers: dict, **body) -> dict:
+    if action in ("approve", "reject", "request-changes") and "version" not in body:
+        body["version"] = api.get(f"/api/v1/adaptations/{adaptation_id}", headers=headers).json["version"]
     response = api.post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}", headers=headers, json=body)
     assert response.status_code == 200, response.json
     assert_matches(response.json, "Adaptation")
@@ -79,9 +81,13 @@ def test_journey_from_arabic_report_to_published_english_adaptation(api, app, se
          "Kim Jong Un and Putin signed a new strategic partnership.")
     assert act(api, adaptation_id, "submit", as_adaptor)["state"] == "in_review"
 
+    seen = api.get(f"/api/v1/adaptations/{adaptation_id}", headers=as_editor).json["version"]
     missing = assert_error(api.post(f"/api/v1/adaptations/{adaptation_id}/actions/request-changes",
-                                    headers=as_editor, json={}), 400, "invalid", "comment")
+                                    headers=as_editor, json={"version": seen}), 400, "invalid", "comment")
     assert "comment" in missing["message"]
+    unseen = assert_error(api.post(f"/api/v1/adaptations/{adaptation_id}/actions/approve",
+                                   headers=as_editor, json={}), 400, "invalid", "version")
+    assert "version" in unseen["message"]
     sent_back = act(api, adaptation_id, "request-changes", as_editor,
                     comment="Say it is the first visit in 24 years.")
     assert sent_back["state"] == "changes_requested"

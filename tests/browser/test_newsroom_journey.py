@@ -76,7 +76,8 @@ def publish_through_api(stack: LiveStack, title: str, seed: int) -> int:
         "version": version})
     assert saved.status == 200, saved.json
     for who, action in (("adaptor", "submit"), ("editor", "approve")):
-        done = people[who].post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}")
+        seen = people[who].get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
+        done = people[who].post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}", {"version": seen})
         assert done.status == 200, done.json
     return adaptation_id
 

@@ -20,6 +20,9 @@ CREDIT = "A report by Ahmad Abdallah, English adaptation by Nadine Sassine"
 
 
 def act(stack, role: str, adaptation_id: int, action: str, **body) -> dict:
+    if action in ("approve", "reject", "request-changes"):  # decisions name the version the editor read
+        body.setdefault("version", send(stack.base_url, "GET", f"/api/v1/adaptations/{adaptation_id}",
+                                        token=stack.tokens[role]).json["version"])
     response = send(stack.base_url, "POST", f"/api/v1/adaptations/{adaptation_id}/actions/{action}",
                     token=stack.tokens[role], body=body)
     assert response.status == 200, (action, response.json)

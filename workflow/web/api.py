@@ -297,7 +297,9 @@ def take_action(adaptation_id: int, action: str):
     comment = parse_comment(data, limits())
     assignee = text_field(data, "assignee", required=False)
     publish_at = parse_datetime(data.get("publish_at"), "publish_at")
-    version = parse_version(data) if data.get("version") is not None else None
+    # An editor's decision must name the version they read, so nothing unseen is approved.
+    decides = action in ("approve", "reject", "request-changes")
+    version = parse_version(data) if decides or data.get("version") is not None else None
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
     adaptations.perform_action(db.session, person, adaptation, action, comment=comment, assignee=assignee,
                                publish_at=publish_at, version=version)

@@ -175,7 +175,8 @@ SCHEMAS: dict[str, Any] = {
         "assignee": {"type": "string", "description": "Username of an adaptor (reassign)."},
         "publish_at": {**TIME, "description": "approve: a future time schedules publication."},
         "version": {"type": "integer", "minimum": 1,
-                    "description": "Refuse (409) if the adaptation changed."},
+                    "description": "The version you read; required for approve, reject and request-changes. "
+                                   "Refused (409) if the adaptation changed since."},
     }, required=[]),
     "QueueItem": obj({
         "id": INT, "article_id": INT, "language": LANGUAGE, "state": ref("State"), "version": INT,
