@@ -1,0 +1,744 @@
+"""Machine-translation drafts: Adaptdesk's pipeline against stock Argos Translate, on a base-size model.
+
+Run:  .venv/bin/python -m bench.bench_mt [--quick] [--articles N] [--db postgresql|sqlite] [--no-live] [--stock-beam1]
+
+Every figure is measured in this run, on one generated Argos package of the compute of a real one
+(tests.support.argos_model, size "base": 6+6 layers, d_model 512, 8 heads, ffn 2048, 32k vocabulary, int8;
+built once and cached in /tmp/adaptdesk-bench), with one thread per process:
+
+  (a) stock `argostranslate.translate.translate(text, "ar", "en")`, in its own process;
+  (b) the worker's draft pipeline: `take_job` + `workers.tasks._translate` (segmentation, batched translation
+      through the engine, segments and draft stored in a fresh migrated database);
+  (c) the limit: one raw `ctranslate2.Translator.translate_batch` call over the same tokens, max_batch_size=64;
+  (d) submit → draft_ready latency through a live stack (web + Celery worker, Redis db 14, PostgreSQL);
+  (e) the worker child's memory with the model loaded;
+  (f) articles per minute with 1 and 2 worker processes;
+  (g) the "fast draft" setting (ADAPTDESK_MT_BEAM_SIZE=1) of (b) against (a).
+
+Measured parts run in child processes (`--part`), so that argostranslate reads its environment before import,
+and so that each engine is created with the beam size under test (the engine keeps its settings for the life
+of the process). Everything started is stopped, temporary databases are dropped and Redis db 14 is flushed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script: bench/bench_mt.py
+    sys.path.insert(0, str(REPO))
+
+from tests.support.argos_model import (  # noqa: E402
+    ARABIC_SENTENCES,
+    BUILD_VERSION,
+    SIZES,
+    argos_env,
+    build_package,
+    sample_arabic_article,
+)
+
+#: Where the generated model and its installed copy are kept between runs.
+CACHE_DIR = Path(os.environ.get("ADAPTDESK_BENCH_CACHE", "/tmp/adaptdesk-bench"))
+#: Redis database of the live stack; flushed before and after.
+REDIS_DB_URL = os.environ.get("ADAPTDESK_BENCH_REDIS", "redis://127.0.0.1:6379/14")
+SENTENCES_PER_ARTICLE = 30
+STOCK_BEAM = 4  #: argostranslate's default (settings.beam_size = ARGOS_BEAM_SIZE or 4)
+FAST_BEAM = 1
+MAX_BATCH = 64
+TARGET_VS_STOCK = 3.5
+TARGET_VS_LIMIT = 0.9
+#: Longest a measuring process may take over one request before it is killed.
+PART_TIMEOUT = 600
+
+
+# --- articles --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """One article: a title and a ~30-sentence body, different for every seed."""
+
+    seed: int
+    title: str
+    body: str
+
+    def as_argos_input(self) -> str:
+        """The text stock argos gets: the title as its own paragraph, then the body."""
+        return f"{self.title}\n\n{self.body}"
+
+
+def make_text(seed: int) -> Text:
+    title = ARABIC_SENTENCES[(seed * 7) % len(ARABIC_SENTENCES)].rstrip(".؟?!")
+    return Text(seed, title, sample_arabic_article(SENTENCES_PER_ARTICLE, seed=seed))
+
+
+def sentence_count(text: Text) -> int:
+    """Title plus body sentences, as the draft pipeline segments them."""
+    from workers.mt.segment import segment_text
+
+    return 1 + len(segment_text(text.body, "ar"))
+
+
+# --- model -----------------------------------------------------------------------------------------------
+
+
+def prepare_model() -> Path:
+    """The cached argos folder (packages/, XDG dirs) holding the base ar→en model, built if needed."""
+    package = build_package(CACHE_DIR / "models", "ar", "en", size="base")
+    argos_dir = CACHE_DIR / f"argos-base-b{BUILD_VERSION}"
+    if not any((argos_dir / "packages").glob("*/metadata.json")):
+        shutil.rmtree(argos_dir, ignore_errors=True)
+        code = "import sys; from tests.support.argos_model import install_package; install_package(sys.argv[1])"
+        env = {**os.environ, **argos_env(argos_dir), "PYTHONPATH": str(REPO)}
+        subprocess.run([sys.executable, "-c", code, str(package)], env=env, cwd=REPO, check=True, timeout=300)
+    return argos_dir
+
+
+def base_env(argos_dir: Path) -> dict[str, str]:
+    """The environment of every measured process: our argos folders, one thread."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "ADAPTDESK_", "CELERY_"))}
+    env.update(argos_env(argos_dir))
+    env.update({"PYTHONPATH": str(REPO), "ARGOS_INTRA_THREADS": "1", "ADAPTDESK_MT_THREADS": "1",
+                "OMP_NUM_THREADS": "1"})
+    return env
+
+
+class Part:
+    """A measuring child process (`--part`): it sets up once, then runs one command per request, so that the
+    paths under test take turns article by article and a change of machine load hits them alike."""
+
+    PREFIX = "@@bench "
+
+    def __init__(self, part: str, spec: dict, env: dict[str, str], work: Path):
+        self.name = f"{part}-{spec.get('beam', '')}-{len(list(work.glob('*.spec.json')))}"
+        spec_file = work / f"{self.name}.spec.json"
+        spec_file.write_text(json.dumps(spec, ensure_ascii=False))
+        self.log_path = work / f"{self.name}.log"
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bench.bench_mt", "--part", part, "--spec", str(spec_file)],
+                env=env, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
+        self.info: dict | None = None
+
+    def wait_ready(self) -> dict:
+        if self.info is None:
+            self.info = self._read()
+        return self.info
+
+    def ask(self, **command) -> dict:
+        self.wait_ready()
+        self.process.stdin.write(json.dumps(command, ensure_ascii=False) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def _read(self) -> dict:
+        watchdog = threading.Timer(PART_TIMEOUT, self.process.kill)  # a hung child ends the read with EOF
+        watchdog.start()
+        try:
+            return self._read_line()
+        finally:
+            watchdog.cancel()
+
+    def _read_line(self) -> dict:
+        for line in self.process.stdout:
+            if line.startswith(self.PREFIX):
+                return json.loads(line[len(self.PREFIX):])
+        self.process.wait(timeout=30)
+        raise RuntimeError(f"part {self.name} exited with {self.process.returncode}:\n"
+                           f"{self.log_path.read_text(errors='replace')[-5000:]}")
+
+    def close(self) -> None:
+        """Ask the child to clean up (drop its database) and exit; kill it if it does not."""
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()  # end of commands
+                self.process.wait(timeout=60)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def serve_part(setup) -> None:  # noqa: ANN001
+    """Child side of Part: `setup()` returns (info, handle, cleanup); then one JSON command per stdin line."""
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # anything a library prints goes to the log, not into the protocol
+    sys.stdout = sys.stderr
+
+    def send(payload: dict) -> None:
+        protocol.write(Part.PREFIX + json.dumps(payload) + "\n")
+        protocol.flush()
+
+    info, handle, cleanup = setup()
+    try:
+        send(info)
+        for line in sys.stdin:
+            if line.strip():
+                send(handle(json.loads(line)))
+    finally:
+        cleanup()
+
+
+def timed(function, *args):  # noqa: ANN001, ANN201
+    """(wall seconds, CPU seconds of this process, result) of one call."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = function(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+# --- (a) stock argostranslate (child process) ---------------------------------------------------------------
+
+
+def setup_stock(spec: dict):  # noqa: ANN201
+    """Stock `argostranslate.translate.translate()`, warmed up on one article (model and MiniSBD loaded)."""
+    import importlib.metadata
+
+    import argostranslate.settings as argos_settings
+    import argostranslate.translate as argos_translate
+
+    load_wall, _, _ = timed(argos_translate.translate, spec["warmup"], "ar", "en")
+    translation = argos_translate.get_translation_from_codes("ar", "en")
+    translator = getattr(getattr(translation, "underlying", translation), "translator", None)
+    info = {
+        "warmup_s": load_wall,
+        # translate() asks for one hypothesis, and decodes with beam_size = max(1, settings.beam_size)
+        "beam_size": max(1, argos_settings.beam_size),
+        "batch_size": argos_settings.batch_size,
+        "intra_threads": argos_settings.intra_threads,
+        "compute_type_setting": argos_settings.compute_type,
+        "compute_type": getattr(translator, "compute_type", "?"),
+        "version": importlib.metadata.version("argos-translate-lt"),
+    }
+
+    def handle(command: dict) -> dict:
+        wall, cpu, output = timed(argos_translate.translate, command["text"], "ar", "en")
+        return {"wall": wall, "cpu": cpu, "chars": len(output)}
+
+    return info, handle, lambda: None
+
+
+# --- (b) (c) the draft pipeline and the limit (child process) -------------------------------------------------
+
+
+def setup_pipeline(spec: dict):  # noqa: ANN201
+    """The worker's draft pipeline (b), the engine alone, and one raw translate_batch call (c).
+
+    A fresh migrated database; an app built by the real factory (dispatch off: nothing goes to a broker);
+    a reporter and articles made through the services; drafts produced by what the draft task runs.
+    """
+    import ctranslate2
+    import sentencepiece
+    from sqlalchemy import func, select
+
+    from tests.support.live import new_database
+    from workers import tasks
+    from workers.mt.engine import MAX_DECODING_LENGTH
+    from workers.mt.segment import segment_text
+    from workflow import create_app
+    from workflow.config import Settings
+    from workflow.db_migrations import upgrade
+    from workflow.domain.states import Role
+    from workflow.extensions import db
+    from workflow.models import Draft, DraftSegment
+    from workflow.services import drafts as draft_service
+    from workflow.services.articles import submit_article
+    from workflow.services.inputs import ArticleInput, Limits
+    from workflow.services.users import create_user
+
+    data_dir = Path(spec["data_dir"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    url, drop = new_database(spec["db"], data_dir)
+    context = None
+    try:
+        upgrade(url)
+        settings = Settings.from_env({
+            "ADAPTDESK_DATA_DIR": str(data_dir), "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-0123456789",
+            "ARGOS_PACKAGES_DIR": os.environ["ARGOS_PACKAGES_DIR"], "ADAPTDESK_MT_THREADS": "1",
+            "ADAPTDESK_MT_BEAM_SIZE": str(spec["beam"]), "ADAPTDESK_MT_MAX_BATCH": str(MAX_BATCH),
+        })
+        app = create_app({"ADAPTDESK_DISPATCH": False, "RATELIMIT_ENABLED": False}, settings=settings)
+        context = app.app_context()
+        context.push()
+        reporter = create_user(db.session, "bench-reporter", "Bench Reporter", {Role.REPORTER},
+                               "bench-password-0123")
+        db.session.commit()
+    except BaseException:
+        if context is not None:
+            context.pop()
+        drop()
+        raise
+
+    def submit(text: dict) -> int:
+        data = ArticleInput.parse({"title": text["title"], "body": text["body"], "language": "ar",
+                                   "targets": ["en"]}, Limits())
+        article = submit_article(db.session, reporter, data)
+        db.session.commit()
+        return article.adaptations[0].draft.id
+
+    def run_draft(draft_id: int) -> str:
+        """What the draft task runs: take the job, commit, segment, translate, store, finish."""
+        job = draft_service.take_job(db.session, draft_id, f"bench-{draft_id}",
+                                     lease_seconds=settings.draft_timeout_seconds + 60)
+        db.session.commit()
+        return tasks._translate(job, settings)
+
+    def sources_of(text: dict) -> list[str]:
+        return [text["title"]] + [s.source for s in segment_text(text["body"], "ar")]
+
+    run_draft(submit(spec["warmup"]))  # loads the model, warms the connection pool
+    engine = tasks.engine_for(settings)
+    pair = engine.route("ar", "en")[0]
+    raw = ctranslate2.Translator(str(Path(pair.path) / "model"), device="cpu", compute_type=settings.mt_compute_type,
+                                 inter_threads=1, intra_threads=settings.mt_threads)
+    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(Path(pair.path) / "sentencepiece.model"))
+
+    def raw_call(tokens: list[list[str]]):  # noqa: ANN202
+        longest = max(len(t) for t in tokens)
+        return raw.translate_batch(tokens, beam_size=spec["beam"], max_batch_size=MAX_BATCH, length_penalty=0.2,
+                                   replace_unknowns=True,
+                                   max_decoding_length=min(MAX_DECODING_LENGTH, 2 * longest + 16))
+
+    raw_call(tokenizer.encode(sources_of(spec["warmup"]), out_type=str))
+
+    def measure(what: str, text: dict) -> dict:
+        if what == "b":
+            draft_id = submit(text)  # not timed: the reporter's submission
+            wall, cpu, outcome = timed(run_draft, draft_id)
+            draft = db.session.get(Draft, draft_id, populate_existing=True)
+            missing = db.session.scalar(select(func.count()).select_from(DraftSegment).where(
+                DraftSegment.draft_id == draft_id, DraftSegment.mt.is_(None)))
+            if outcome != "ready" or missing or draft.segments_total != len(sources_of(text)) - 1:
+                raise RuntimeError(f"draft {draft_id}: {outcome}, {missing} segments without translation")
+            return {"wall": wall, "cpu": cpu, "chars": len(draft.title) + len(draft.body)}
+        if what == "engine":
+            sources = sources_of(text)
+            wall, cpu, output = timed(engine.translate_segments, sources, "ar", "en")
+            return {"wall": wall, "cpu": cpu, "chars": sum(len(t) for t in output)}
+        if what == "c":
+            tokens = tokenizer.encode([s.strip() for s in sources_of(text)], out_type=str)
+            wall, cpu, results = timed(raw_call, tokens)
+            return {"wall": wall, "cpu": cpu,
+                    "chars": sum(len(tokenizer.decode_pieces(r.hypotheses[0])) for r in results)}
+        if what == "segment":
+            wall, cpu, _ = timed(segment_text, text["body"], "ar")
+            return {"wall": wall, "cpu": cpu, "chars": 0}
+        raise ValueError(what)
+
+    def handle(command: dict) -> dict:
+        return {what: measure(what, command["text"]) for what in command["order"]}
+
+    def cleanup() -> None:
+        db.session.remove()
+        context.pop()
+        db.engine.dispose()
+        drop()
+
+    info = {"beam_size": engine.settings.beam_size, "intra_threads": engine.settings.intra_threads,
+            "max_batch_size": engine.settings.max_batch_size, "compute_type": engine.settings.compute_type,
+            "resolved_compute_type": raw.compute_type}
+    return info, handle, cleanup
+
+
+# --- (d) (e) (f) the live stack (this process) -----------------------------------------------------------
+
+
+def child_pids(pid: int) -> list[int]:
+    """Processes whose parent is `pid`."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            children.append(int(entry.name))
+    return sorted(children)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB (VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class LiveResult:
+    """What the live stack measured."""
+
+    latencies: list[dict] = field(default_factory=list)
+    rss_before: list[float] = field(default_factory=list)
+    rss_after: list[float] = field(default_factory=list)
+    rss_main: float = 0.0
+    batch_seconds: dict[int, float] = field(default_factory=dict)  #: worker processes -> seconds for the batch
+    batch_cpu: dict[int, float] = field(default_factory=dict)  #: worker processes -> their CPU seconds for it
+    rss_two: list[float] = field(default_factory=list)
+
+
+def run_live(argos_dir: Path, work: Path, latency_texts: list[Text], batch_texts: list[Text],
+             warm_texts: list[Text], with_scaling: bool, pure_translate) -> LiveResult:  # noqa: ANN001
+    """Web + Celery worker on Redis db 14 and a fresh PostgreSQL database; articles submitted over the API.
+
+    `pure_translate(text)` times the engine alone on the same article (in the idle pipeline process): it
+    returns {"wall": seconds, "cpu": seconds}.
+    """
+    import redis
+    from sqlalchemy import create_engine, select
+
+    from tests.support.live import LiveStack, free_port, new_database, stack_env
+    from workflow.models import Draft
+
+    data_dir = work / "live"
+    data_dir.mkdir()
+    broker = redis.Redis.from_url(REDIS_DB_URL)
+    broker.flushdb()
+    url, drop = new_database("postgresql", data_dir)
+    env = stack_env(data_dir, url, REDIS_DB_URL, argos_dir)
+    env.update({"ADAPTDESK_MT_THREADS": "1", "ADAPTDESK_MT_BEAM_SIZE": str(STOCK_BEAM), "OMP_NUM_THREADS": "1"})
+    stack = LiveStack(env, data_dir, free_port())
+    database = create_engine(url)
+    result = LiveResult()
+    warm = iter(warm_texts)
+    try:
+        stack.start_web()
+        reporter = stack.user("reporter", "Bench Reporter", "reporter")
+
+        def submit(text: Text) -> int:
+            response = reporter.post("/api/v1/articles", {"title": text.title, "body": text.body,
+                                                          "language": "ar", "targets": ["en"]})
+            if response.status != 201:
+                raise RuntimeError(f"submit failed: {response.status} {response.json}")
+            return response.json["adaptations"][0]["id"]
+
+        def wait_api(adaptation_id: int, timeout: float = 180) -> float:
+            """Poll the API every 50 ms until draft_ready; returns the time it was seen."""
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                state = (reporter.get(f"/api/v1/adaptations/{adaptation_id}").json or {}).get("state")
+                if state == "draft_ready":
+                    return time.time()
+                if state == "mt_failed":
+                    raise RuntimeError(f"adaptation {adaptation_id} failed:\n{stack.log('worker')[-3000:]}")
+                time.sleep(0.05)
+            raise RuntimeError(f"adaptation {adaptation_id} not ready in {timeout} s")
+
+        def drafts_of(adaptation_ids: list[int]):  # noqa: ANN202
+            with database.connect() as conn:
+                return conn.execute(select(Draft.started_at, Draft.finished_at, Draft.state)
+                                    .where(Draft.adaptation_id.in_(adaptation_ids))).all()
+
+        def wait_db(adaptation_ids: list[int], timeout: float = 400) -> float:
+            """Wait until every draft is ready (database polled every 100 ms); returns the last finished_at."""
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                rows = drafts_of(adaptation_ids)
+                if any(r.state == "failed" for r in rows):
+                    raise RuntimeError(f"a draft failed:\n{stack.log('worker')[-3000:]}")
+                if len(rows) == len(adaptation_ids) and all(r.state == "ready" for r in rows):
+                    return max(_aware(r.finished_at).timestamp() for r in rows)
+                time.sleep(0.1)
+            raise RuntimeError(f"drafts not ready in {timeout} s")
+
+        def submit_all(texts: list[Text]) -> list[int]:
+            with ThreadPoolExecutor(len(texts)) as pool:
+                return list(pool.map(submit, texts))
+
+        # (e), then (d): one worker process.
+        worker = stack.start_worker("worker", concurrency=1)
+        time.sleep(1.0)
+        result.rss_before = [rss_mb(pid) for pid in child_pids(worker.pid)]
+        wait_api(submit(next(warm)))
+        result.rss_after = [rss_mb(pid) for pid in child_pids(worker.pid)]
+        result.rss_main = rss_mb(worker.pid)
+        (child,) = child_pids(worker.pid)
+        for text in latency_texts:
+            time.sleep(0.5)
+            cpu_before = cpu_seconds(child)
+            t0 = time.time()
+            adaptation_id = submit(text)
+            t_posted = time.time()
+            t_seen = wait_api(adaptation_id)
+            worker_cpu = cpu_seconds(child) - cpu_before
+            (row,) = drafts_of([adaptation_id])
+            started, finished = _aware(row.started_at).timestamp(), _aware(row.finished_at).timestamp()
+            pure = pure_translate(text)
+            result.latencies.append({"seed": text.seed, "total": t_seen - t0, "post": t_posted - t0,
+                                     "to_start": started - t0, "job": finished - started,
+                                     "seen": t_seen - finished, "pure": pure["wall"], "pure_cpu": pure["cpu"],
+                                     "worker_cpu": worker_cpu})
+
+        if with_scaling:
+            # (f): a batch of articles at once, with one worker process, then with two.
+            cpu_before = cpu_seconds(child)
+            t0 = time.time()
+            result.batch_seconds[1] = wait_db(submit_all(batch_texts)) - t0
+            result.batch_cpu[1] = cpu_seconds(child) - cpu_before
+            stack.stop("worker")
+            worker = stack.start_worker("worker2", concurrency=2)
+            loaded = 1.5 * max(result.rss_before or [100.0])
+            for _ in range(3):  # until both children have loaded the model
+                wait_db(submit_all([next(warm), next(warm)]))
+                if all(rss_mb(pid) > loaded for pid in child_pids(worker.pid)):
+                    break
+            result.rss_two = [rss_mb(pid) for pid in child_pids(worker.pid)]
+            again = [Text(t.seed, t.title + " ", t.body) for t in batch_texts]  # the same work, new articles
+            time.sleep(0.5)
+            children = child_pids(worker.pid)
+            cpu_before = sum(cpu_seconds(pid) for pid in children)
+            t0 = time.time()
+            result.batch_seconds[2] = wait_db(submit_all(again)) - t0
+            result.batch_cpu[2] = sum(cpu_seconds(pid) for pid in children) - cpu_before
+        return result
+    finally:
+        stack.stop_all()
+        database.dispose()
+        drop()
+        broker.flushdb()
+        broker.close()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# --- run and report --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """One path's measurements, article by article."""
+
+    label: str
+    beam: int
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    chars: list[int] = field(default_factory=list)
+
+    def add(self, measured: dict) -> None:
+        self.wall.append(measured["wall"])
+        self.cpu.append(measured["cpu"])
+        self.chars.append(measured["chars"])
+
+    def rate(self, sentences: int) -> float:
+        return sentences / sum(self.wall)
+
+    def cpu_rate(self, sentences: int) -> float:
+        return sentences / sum(self.cpu)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def _mb(values: list[float]) -> str:
+    return " + ".join(f"{v:.0f} MB" for v in values) if values else "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3 articles, one latency run, no scaling run (f)")
+    parser.add_argument("--stock-beam1", action="store_true", help="also time stock argos at ARGOS_BEAM_SIZE=1 (a1)")
+    parser.add_argument("--articles", type=int, default=None, help="articles per path (default 8; 3 with --quick)")
+    parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql",
+                        help="database of the pipeline runs (b) (g); the live stack always uses PostgreSQL")
+    parser.add_argument("--no-live", action="store_true", help="skip the live stack (d), (e), (f)")
+    parser.add_argument("--part", choices=("stock", "pipeline"), help=argparse.SUPPRESS)
+    parser.add_argument("--spec", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.part:
+        spec = json.loads(Path(args.spec).read_text())
+        serve_part(lambda: {"stock": setup_stock, "pipeline": setup_pipeline}[args.part](spec))
+        return 0
+
+    n = args.articles or (3 if args.quick else 8)
+    if n < 1:
+        parser.error("--articles must be at least 1")
+    began = time.monotonic()
+    load_before = os.getloadavg()
+    texts = [make_text(1000 + i) for i in range(n)]
+    latency_texts = [make_text(2000 + i) for i in range(1 if args.quick else 3)]
+    batch_texts = [make_text(3000 + i) for i in range(8)]
+    warm_texts = [make_text(4000 + i) for i in range(8)]
+    sentences = [sentence_count(t) for t in texts]
+    total = sum(sentences)
+
+    print(f"Building/installing the base model (cached in {CACHE_DIR}) ...", flush=True)
+    start = time.monotonic()
+    argos_dir = prepare_model()
+    print(f"  ready in {time.monotonic() - start:.1f} s", flush=True)
+
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE_DIR))
+    env = base_env(argos_dir)
+    warmup = make_text(999)
+    as_dict = lambda t: {"title": t.title, "body": t.body}  # noqa: E731
+    stock_spec = {"warmup": warmup.as_argos_input()}
+    a, b, engine_alone, c = (Series("(a)  stock argostranslate.translate()", STOCK_BEAM),
+                             Series("(b)  draft pipeline (take_job + tasks._translate)", STOCK_BEAM),
+                             Series("     engine.translate_segments alone", STOCK_BEAM),
+                             Series(f"(c)  one translate_batch, max_batch_size={MAX_BATCH}", STOCK_BEAM))
+    a1, g, c1 = (Series("(a1) stock, ARGOS_BEAM_SIZE=1", FAST_BEAM),
+                 Series("(g)  fast draft: pipeline, ADAPTDESK_MT_BEAM_SIZE=1", FAST_BEAM),
+                 Series("(c1) one translate_batch, beam 1", FAST_BEAM))
+    segment_ms: list[float] = []
+    parts: list[Part] = []
+    live = None
+    try:
+        print("Starting the measuring processes (model loads, warm-up articles) ...", flush=True)
+        stock = Part("stock", stock_spec, env, work)
+        parts.append(stock)
+        stock1 = None if not args.stock_beam1 else Part("stock", stock_spec, {**env, "ARGOS_BEAM_SIZE": str(FAST_BEAM)}, work)
+        parts += [stock1] if stock1 else []
+        pipe = Part("pipeline", {"db": args.db, "data_dir": str(work / "pipe4"), "beam": STOCK_BEAM,
+                                 "warmup": as_dict(warmup)}, {**env, "ADAPTDESK_MT_BEAM_SIZE": str(STOCK_BEAM)}, work)
+        parts.append(pipe)
+        fast = Part("pipeline", {"db": args.db, "data_dir": str(work / "pipe1"), "beam": FAST_BEAM,
+                                 "warmup": as_dict(warmup)}, {**env, "ADAPTDESK_MT_BEAM_SIZE": str(FAST_BEAM)}, work)
+        parts.append(fast)
+        for part in parts:
+            part.wait_ready()
+        if stock.info["beam_size"] != STOCK_BEAM or pipe.info["beam_size"] != STOCK_BEAM:
+            raise RuntimeError(f"beam sizes differ: stock {stock.info['beam_size']}, engine {pipe.info['beam_size']}")
+
+        rotations = [("b", "engine", "c"), ("engine", "c", "b"), ("c", "b", "engine")]  # spread any drift
+        for i, text in enumerate(texts):
+            print(f"  article {i + 1}/{n} ({sentences[i]} sentences) ...", flush=True)
+            for step in (("a", "b") if i % 2 == 0 else ("b", "a")):
+                if step == "a":
+                    a.add(stock.ask(text=text.as_argos_input()))
+                else:
+                    done = pipe.ask(text=as_dict(text), order=[*rotations[i % 3], "segment"])
+                    b.add(done["b"])
+                    engine_alone.add(done["engine"])
+                    c.add(done["c"])
+                    segment_ms.append(done["segment"]["wall"] * 1000)
+            if stock1 is not None:
+                a1.add(stock1.ask(text=text.as_argos_input()))
+            done = fast.ask(text=as_dict(text), order=["b", "c"] if i % 2 == 0 else ["c", "b"])
+            g.add(done["b"])
+            c1.add(done["c"])
+        for part in (stock, stock1, fast):
+            if part is not None:
+                part.close()
+
+        if not args.no_live:
+            print("(d)(e)(f) live stack: web + Celery worker, Redis db 14, PostgreSQL ...", flush=True)
+
+            def pure_translate(text: Text) -> dict:
+                return pipe.ask(text=as_dict(text), order=["engine"])["engine"]
+
+            try:
+                live = run_live(argos_dir, work, latency_texts, batch_texts, warm_texts, not args.quick,
+                                pure_translate)
+            except Exception:  # report what was measured; say why the live part is missing
+                traceback.print_exc()
+    finally:
+        for part in parts:
+            part.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+    info, engine_info = stock.info, pipe.info
+    print()
+    shape = SIZES["base"]
+    print(f"Adaptdesk MT benchmark: base model ({shape.encoder_layers}+{shape.decoder_layers} layers, d_model "
+          f"{shape.d_model}, {shape.heads} heads, ffn {shape.ffn}, {shape.vocab // 1000}k vocabulary, int8); "
+          f"{os.cpu_count()} cores; 1 thread per process")
+    print(f"{n} different articles, {min(sentences)}–{max(sentences)} sentences each (title + body; the body is "
+          f"{SENTENCES_PER_ARTICLE} generated sentences), {total} sentences per path; paths take turns article by "
+          f"article; pipeline database: {args.db}")
+    print(f"stock: argos-translate-lt {info['version']}: beam_size {info['beam_size']} (ARGOS_BEAM_SIZE unset: "
+          f"settings.beam_size=4; translate() decodes with max(1, beam_size)), ARGOS_BATCH_SIZE {info['batch_size']} "
+          f"tokens, ARGOS_INTRA_THREADS {info['intra_threads']}, compute_type {info['compute_type_setting']} → "
+          f"{info['compute_type']}")
+    print(f"engine: beam_size {engine_info['beam_size']}, max_batch_size {engine_info['max_batch_size']}, "
+          f"intra_threads {engine_info['intra_threads']}, compute_type {engine_info['compute_type']} → "
+          f"{engine_info['resolved_compute_type']}")
+    print(f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} "
+          "(other work on the machine slows every path; CPU-time columns are less sensitive to it)")
+    print()
+    print(f"{'path':<52} {'beam':>4} {'s/article':>9} {'sent/s':>7} {'× (a)':>7} {'cpu s/art':>9} "
+          f"{'cpu × (a)':>9} {'out chars':>9}")
+    rows = [a, b, engine_alone, c] + ([a1] if a1.wall else []) + [g, c1]
+    for series in rows:
+        print(f"{series.label:<52} {series.beam:>4} {statistics.mean(series.wall):>9.2f} "
+              f"{series.rate(total):>7.1f} {series.rate(total) / a.rate(total):>6.2f}× "
+              f"{statistics.mean(series.cpu):>9.2f} {series.cpu_rate(total) / a.cpu_rate(total):>8.2f}× "
+              f"{statistics.mean(series.chars):>9.0f}")
+    def diff_ms(x: Series, y: Series) -> str:
+        return (f"wall {(statistics.mean(x.wall) - statistics.mean(y.wall)) * 1000:+.0f} ms, "
+                f"CPU {(statistics.mean(x.cpu) - statistics.mean(y.cpu)) * 1000:+.0f} ms")
+
+    print(f"per article: (b) − engine alone (database + segmentation {statistics.mean(segment_ms):.1f} ms): "
+          f"{diff_ms(b, engine_alone)}; engine alone − (c): {diff_ms(engine_alone, c)}; (b) − (c): {diff_ms(b, c)}")
+    print()
+    b_a, b_c = b.rate(total) / a.rate(total), b.rate(total) / c.rate(total)
+    busiest = max(load_before[0], os.getloadavg()[0])
+    if busiest > (os.cpu_count() or 1):
+        print(f"note: load average {busiest:.1f} on {os.cpu_count()} cores: other processes competed for the CPU, "
+              "so wall-time figures are noisy; the CPU-time ratios are the steadier ones")
+    print("targets (sentences/s, wall time)")
+    print(f"  (b) ≥ {TARGET_VS_STOCK} × (a), both beam {STOCK_BEAM}:  {b_a:5.2f}×  {verdict(b_a >= TARGET_VS_STOCK)}"
+          f"   (CPU time: {b.cpu_rate(total) / a.cpu_rate(total):.2f}×)")
+    print(f"  (b) ≥ {TARGET_VS_LIMIT} × (c):                {b_c:5.2f}×  {verdict(b_c >= TARGET_VS_LIMIT)}"
+          f"   (CPU time: {b.cpu_rate(total) / c.cpu_rate(total):.2f}×)")
+    fast_line = f"  (g) fast draft, beam 1: {g.rate(total) / a.rate(total):.2f}× (a) stock default"
+    if a1.wall:
+        fast_line += f", {g.rate(total) / a1.rate(total):.2f}× (a1) stock at beam 1"
+    print(fast_line + f", {g.rate(total) / c1.rate(total):.2f}× its limit (c1)")
+
+    if live is not None:
+        print()
+        print(f"live stack: web (gunicorn) + Celery worker, Redis db 14, PostgreSQL, beam {STOCK_BEAM}, 1 thread")
+        for lat in live.latencies:
+            print(f"  (d) submit → draft_ready (seed {lat['seed']}): {lat['total']:.2f} s: POST {lat['post']:.2f} s, "
+                  f"submit → job started {lat['to_start']:.2f} s, worker job {lat['job']:.2f} s, seen by the 50 ms "
+                  f"poll {lat['seen']:.2f} s later; pure translate {lat['pure']:.2f} s → not translation "
+                  f"{lat['total'] - lat['pure']:.2f} s; worker CPU {lat['worker_cpu']:.2f} s vs pure translate "
+                  f"CPU {lat['pure_cpu']:.2f} s")
+        if live.latencies:
+            median = statistics.median
+            print(f"  (d) median: latency {median(x['total'] for x in live.latencies):.2f} s, not translation "
+                  f"{median(x['total'] - x['pure'] for x in live.latencies):.2f} s (outside the worker job: "
+                  f"{median(x['total'] - x['job'] for x in live.latencies):.2f} s; inside it, besides translating: "
+                  f"{median(x['job'] - x['pure'] for x in live.latencies):.2f} s; worker CPU besides translating: "
+                  f"{median(x['worker_cpu'] - x['pure_cpu'] for x in live.latencies):.2f} s)")
+        print(f"  (e) worker child RSS: {_mb(live.rss_before)} before its first task, {_mb(live.rss_after)} after "
+              f"one article (model loaded); celery main process {live.rss_main:.0f} MB")
+        if live.batch_seconds:
+            one, two = live.batch_seconds[1], live.batch_seconds[2]
+            per_min = {k: len(batch_texts) / v * 60 for k, v in live.batch_seconds.items()}
+            print(f"  (f) {len(batch_texts)} articles submitted at once: 1 worker process {one:.1f} s = "
+                  f"{per_min[1]:.1f} articles/min; 2 processes {two:.1f} s = {per_min[2]:.1f} articles/min; "
+                  f"scaling {per_min[2] / per_min[1]:.2f}× (children: {_mb(live.rss_two)})")
+            print(f"      worker CPU for the batch: {live.batch_cpu[1]:.1f} s with 1 process, {live.batch_cpu[2]:.1f} s "
+                  f"with 2; cores the workers got (CPU / wall): {live.batch_cpu[1] / one:.2f} and "
+                  f"{live.batch_cpu[2] / two:.2f} of 2")
+    print(f"\nbench ran {time.monotonic() - began:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
