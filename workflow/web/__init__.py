@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
@@ -17,6 +18,8 @@ from ..extensions import db, login_manager
 from ..models import User
 from ..services.errors import ServiceError
 from .access import current_person
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -95,7 +98,9 @@ def register_security_headers(app: Flask) -> None:
 
     @app.before_request
     def assign_request_id() -> None:
-        g.request_id = request.headers.get("X-Request-ID", "")[:64] or secrets.token_hex(8)
+        offered = request.headers.get("X-Request-ID", "")
+        # Only plain ids are kept: the id is echoed in headers and written into logs and job arguments.
+        g.request_id = offered if REQUEST_ID.fullmatch(offered) else secrets.token_hex(8)
 
     @app.after_request
     def headers(response):
@@ -104,6 +109,10 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if "Cache-Control" not in response.headers and (request.authorization or g.get("person")
+                                                        or request.cookies.get(app.config["SESSION_COOKIE_NAME"])):
+            # Unpublished work must not linger in shared or browser caches.
+            response.headers["Cache-Control"] = "no-store, private"
         return response
 
 

@@ -96,7 +96,10 @@ def json_object(*, optional: bool = False) -> dict[str, Any]:
         if not request.is_json:
             raise ServiceError("Send the body as JSON with 'Content-Type: application/json'.",
                                code="unsupported_media_type", status=415, details={"field": "body"})
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise InvalidInput("body", 'The JSON is nested too deeply; send a flat object such as {"title": "…"}.') from None
     if data is None:
         raise InvalidInput("body", 'The body is not valid JSON; send a JSON object such as {"title": "…"}.')
     if not isinstance(data, dict):

@@ -1,0 +1,145 @@
+"""Cross-site request forgery: every form POST of the pages needs the session's CSRF token, and the API
+changes nothing for a browser that only carries the login cookie."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.security.conftest import ADAPTOR, ADMIN, ANON, EDITOR, REPORTER, Person, World
+from workflow.models import Adaptation, Article, User
+
+#: The blueprints whose forms are posted by browsers (the API has its own rule: bearer tokens only).
+PAGE_BLUEPRINTS = ("auth", "desk", "admin", "public")
+#: Where each page POST lives, and who may post it (so only the missing token can be what refuses).
+FORM_POSTS = {
+    "auth.login": ("/login", ANON),
+    "auth.logout": ("/logout", REPORTER),
+    "desk.new_report": ("/desk/reports/new", REPORTER),
+    "desk.revise_report": ("/desk/reports/{own_article}/revise", REPORTER),
+    "desk.save": ("/desk/adaptations/{in_review}/save", EDITOR),
+    "desk.acknowledge_source": ("/desk/adaptations/{in_review}/acknowledge", EDITOR),
+    "desk.act": ("/desk/adaptations/{draft_ready}/actions/claim", ADAPTOR),
+    "admin.create_user": ("/admin/users", ADMIN),
+    "admin.change_roles": ("/admin/users/{owner_user}/roles", ADMIN),
+    "admin.set_active": ("/admin/users/{owner_user}/active", ADMIN),
+    "admin.import_model": ("/admin/models", ADMIN),
+    "admin.retry_drafts": ("/admin/models/retry", ADMIN),
+}
+#: What each form would do with a token: the request must do none of it without one.
+FORM_DATA = {
+    "auth.login": {"username": "{reporter_name}", "password": "correct horse battery"},
+    "desk.new_report": {"title": "Forged report", "body": "نص.", "language": "ar", "targets": "en"},
+    "desk.revise_report": {"title": "Forged revision", "body": "نص جديد."},
+    "desk.save": {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"},
+    "admin.create_user": {"username": "forged", "display_name": "Forged", "roles": "admin",
+                          "password": "forged password"},
+    "admin.change_roles": {"roles": "admin"},
+    "admin.set_active": {"active": "0"},
+}
+
+
+def page_posts(app) -> list[str]:
+    """Endpoints of the page blueprints that accept POST."""
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()
+                   if "POST" in rule.methods and rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS})
+
+
+def _values(world: World) -> dict:
+    return {**world.ids(), "reporter_name": world.people[REPORTER].username,
+            "in_review_version": world.adaptations["in_review"].version}
+
+
+def _snapshot(session, world: World) -> tuple:
+    session.expire_all()
+    own = session.get(Article, world.own.id)
+    owner = session.get(User, world.owner.id)
+    in_review, draft_ready = (session.get(Adaptation, world.adaptations[k].id) for k in ("in_review", "draft_ready"))
+    return (session.scalar(select(func.count(Article.id))), session.scalar(select(func.count(User.id))),
+            own.current_revision, sorted(r.value for r in owner.roles), owner.active,
+            in_review.version, in_review.title, draft_ready.state, draft_ready.holder_id)
+
+
+def test_every_page_post_is_listed(app):
+    missing = sorted(set(page_posts(app)) - set(FORM_POSTS))
+    assert not missing, f"Add {missing} to FORM_POSTS in tests/security/test_csrf.py"
+
+
+@pytest.mark.parametrize("token", ["none", "empty", "forged", "another session's"])
+def test_page_posts_without_the_sessions_token_are_refused(app, session, world, people, token):
+    """Every page POST, by a person allowed to make it, with a real form: 400 and nothing done."""
+    values = _values(world)
+    stranger = Person(app, ANON, None)
+    tokens = {"none": None, "empty": "", "forged": "IjAwMDAi.forged.signature",
+              "another session's": stranger.csrf}
+    before = _snapshot(session, world)
+    for endpoint in page_posts(app):
+        url, who = FORM_POSTS[endpoint]
+        person = people[who]
+        data = {k: v.format(**values) for k, v in FORM_DATA.get(endpoint, {}).items()}
+        if tokens[token] is not None:
+            data["csrf_token"] = tokens[token]
+        response = person.client.post(url.format(**values), data=data)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 400, f"{endpoint} ({token} token): {response.status_code} {body[:300]}"
+        assert "form expired or was not sent from this site" in body, f"{endpoint}: not the CSRF refusal"
+        assert response.mimetype == "text/html"
+    assert _snapshot(session, world) == before, "a POST without a valid token changed something"
+    # Still logged in: the logout POST without a token did not log anyone out.
+    assert people[REPORTER].client.get("/desk/reports").status_code == 200
+
+
+def test_the_same_posts_with_the_token_do_work(session, world, people):
+    """The check above is not vacuous: with the session's token the same requests go through."""
+    values = _values(world)
+    for endpoint in ("desk.new_report", "desk.act", "admin.set_active"):
+        url, who = FORM_POSTS[endpoint]
+        person = people[who]
+        data = {k: v.format(**values) for k, v in FORM_DATA.get(endpoint, {}).items()}
+        response = person.client.post(url.format(**values), data={**data, "csrf_token": person.csrf})
+        assert response.status_code == 302, (endpoint, response.get_data(as_text=True)[:300])
+
+
+#: The API's changing routes, with a body each would accept from a person holding a token.
+API_CHANGES = {
+    ("api.revoke_current_token", "DELETE"): ("/api/v1/tokens/current", None),
+    ("api.create_article", "POST"): ("/api/v1/articles",
+                                     {"title": "Forged", "body": "نص.", "language": "ar", "targets": ["en"]}),
+    ("api.revise_article", "PUT"): ("/api/v1/articles/{own_article}", {"title": "Forged revision"}),
+    ("api.save_adaptation", "PUT"): ("/api/v1/adaptations/{in_review}",
+                                     {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"}),
+    ("api.take_action", "POST"): ("/api/v1/adaptations/{draft_ready}/actions/claim", {}),
+    ("api.acknowledge_source", "POST"): ("/api/v1/adaptations/{in_review}/acknowledge-source", {}),
+}
+#: Changing API routes that need no login at all.
+API_PUBLIC_CHANGES = {("api.create_token", "POST")}
+
+
+def api_changes(app) -> set[tuple[str, str]]:
+    """(endpoint, method) of every API route that changes something."""
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
+            for method in rule.methods & {"POST", "PUT", "PATCH", "DELETE"}}
+
+
+def test_every_changing_api_route_is_listed(app):
+    missing = sorted(api_changes(app) - set(API_CHANGES) - API_PUBLIC_CHANGES)
+    assert not missing, f"Add {missing} to API_CHANGES in tests/security/test_csrf.py"
+
+
+@pytest.mark.parametrize("who", [REPORTER, ADAPTOR, EDITOR])
+def test_api_changes_with_only_the_login_cookie_are_refused(session, world, people, who):
+    """A page on another site can make the browser send the cookie, never a bearer token: 401, nothing done."""
+    values = _values(world)
+    person = people[who]
+    before = _snapshot(session, world)
+    for (endpoint, method), (url, body) in API_CHANGES.items():
+        if isinstance(body, dict):
+            body = {k: (int(v.format(**values)) if k == "version" else v) for k, v in body.items()}
+        for extra in ({}, {"X-CSRFToken": person.csrf}):
+            response = person.client.open(url.format(**values), method=method, json=body, headers=extra)
+            assert response.status_code == 401, (endpoint, who, response.get_data(as_text=True)[:300])
+            assert response.is_json and response.json["error"] == "unauthorized"
+            assert response.headers.get("WWW-Authenticate", "").startswith("Bearer")
+    assert _snapshot(session, world) == before
+    # The cookie still reads (the pages poll adaptations), so the refusal above is about changing only.
+    assert person.client.get("/api/v1/me").status_code == 200
