@@ -57,7 +57,7 @@ def story() -> dict:
 def need(story: dict, *keys: str) -> None:
     missing = [k for k in keys if k not in story]
     if missing:
-        pytest.skip(f"an earlier journey did not finish ({', '.join(missing)} missing)")
+        pytest.fail(f"an earlier journey did not finish ({', '.join(missing)} missing)")
 
 
 def publish_through_api(stack: LiveStack, title: str, seed: int) -> int:
