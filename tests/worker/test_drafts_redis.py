@@ -71,3 +71,22 @@ def test_a_job_that_finds_a_newer_revision_drafts_the_newest(redis_stack):
     assert "".join(seg["source"] for seg in data["draft"]["segments"]).replace(" ", "") == \
         revised_body.replace("\n", "").replace(" ", "")
     assert [h["action"] for h in data["history"]] == ["create", "redraft", "draft-started", "draft-ready"]
+
+
+def test_the_same_job_delivered_concurrently_stores_one_draft(redis_stack):
+    redis_stack.stop("worker")
+    try:
+        article = submit(redis_stack, sample_arabic_article(8, seed=11))
+        adaptation_id = article["adaptations"][0]["id"]
+        draft_id = redis_stack.people["adaptor"].get(f"/api/v1/adaptations/{adaptation_id}").json["draft"]["id"]
+        skipped_before = redis_stack.log("worker").count("nothing to do")
+        redis_stack.send_task("adaptdesk.draft", draft_id)
+        redis_stack.send_task("adaptdesk.draft", draft_id)
+    finally:
+        redis_stack.start_worker(concurrency=2)  # two pool processes take the copies at the same time
+    data = redis_stack.wait_for(redis_stack.people["adaptor"], adaptation_id, {"draft_ready"})
+    redis_stack.wait_for_log("worker", "nothing to do", count=skipped_before + 2)
+    data = redis_stack.people["adaptor"].get(f"/api/v1/adaptations/{adaptation_id}").json
+    indexes = [seg["index"] for seg in data["draft"]["segments"]]
+    assert indexes == sorted(set(indexes)) and all(seg["mt"] for seg in data["draft"]["segments"])
+    assert [h["action"] for h in data["history"]] == ["create", "draft-started", "draft-ready"]
