@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from workflow.domain.states import Role, State
 from workflow.extensions import db
-from workflow.models import Adaptation, Article, Draft, DraftState, User
+from workflow.models import Adaptation, Article, Draft, User
 from workflow.services.adaptations import perform_action
 from workflow.services.articles import submit_article
 from workflow.services.inputs import ArticleInput, Limits

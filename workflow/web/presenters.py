@@ -16,9 +16,9 @@ from werkzeug.routing import BuildError
 
 from ..domain.languages import text_direction
 from ..domain.rules import available_actions, can_edit
-from ..domain.states import Role, State
+from ..domain.states import State
 from ..domain.text import paragraphs, slugify
-from ..models import Adaptation, Article, ArticleRevision, Credit, Draft, HistoryEntry, ReviewRound, User
+from ..models import Adaptation, Article, ArticleRevision, Draft, HistoryEntry, ReviewRound, User
 from ..services.queries import Credits, credits_for, credits_for_many, history_for
 
 EXCERPT_CHARS = 240
