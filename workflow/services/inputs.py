@@ -31,14 +31,16 @@ class Limits:
                    max_tags=settings.max_tags)
 
 
-def _text(data: Mapping[str, Any], field: str, *, required: bool = True, default: str = "") -> str:
+def parse_text(data: Mapping[str, Any], field: str, *, required: bool = True,
+               default: str | None = "") -> str | None:
+    """A text field: 400 naming it when missing (if required), not text, or holding lone surrogates."""
     value = data.get(field, None)
     if value is None:
         if required:
             raise InvalidInput(field, f"The field '{field}' is required.")
         return default
     if not isinstance(value, str):
-        raise InvalidInput(field, f"The field '{field}' must be text.")
+        raise InvalidInput(field, f"The field '{field}' must be text, not {type(value).__name__}.")
     if any(unicodedata.category(ch) == "Cs" for ch in value):
         raise InvalidInput(field, f"The field '{field}' holds invalid characters (lone surrogates).")
     return value
@@ -54,7 +56,7 @@ def _no_controls(field: str, value: str, *, allow_newlines: bool) -> None:
 
 def parse_title(data: Mapping[str, Any], limits: Limits, field: str = "title") -> str:
     """A one-line title of bounded length without hidden direction controls."""
-    title = " ".join(_text(data, field).split())
+    title = " ".join(parse_text(data, field).split())
     if not title:
         raise InvalidInput(field, "The title must not be empty.")
     if len(title) > limits.max_title_chars:
@@ -67,7 +69,7 @@ def parse_title(data: Mapping[str, Any], limits: Limits, field: str = "title") -
 
 def parse_body(data: Mapping[str, Any], limits: Limits, field: str = "body", required: bool = True) -> str:
     """A body with paragraphs kept and a bounded length."""
-    body = normalize_body(_text(data, field, required=required))
+    body = normalize_body(parse_text(data, field, required=required))
     if required and not body:
         raise InvalidInput(field, "The body must not be empty.")
     if len(body) > limits.max_body_chars:
@@ -122,7 +124,7 @@ class ArticleInput:
         title = parse_title(data, limits)
         body = parse_body(data, limits)
         language = parse_language(data.get("language"), "language")
-        section = " ".join(_text(data, "section", required=False, default="News").split()) or "News"
+        section = " ".join(parse_text(data, "section", required=False, default="News").split()) or "News"
         if len(section) > limits.max_section_chars or has_bidi_controls(section):
             raise InvalidInput("section", f"The section name is limited to {limits.max_section_chars} characters.")
         _no_controls("section", section, allow_newlines=False)
@@ -148,7 +150,7 @@ class ArticleInput:
 
 def parse_comment(data: Mapping[str, Any], limits: Limits) -> str:
     """An optional comment, trimmed, of bounded length."""
-    comment = _text(data, "comment", required=False).strip()
+    comment = parse_text(data, "comment", required=False).strip()
     if len(comment) > limits.max_comment_chars:
         raise InvalidInput("comment", f"The comment is limited to {limits.max_comment_chars} characters.")
     _no_controls("comment", comment, allow_newlines=True)

@@ -43,6 +43,7 @@ from ..services.inputs import (
     parse_comment,
     parse_datetime,
     parse_language,
+    parse_text,
     parse_title,
     parse_version,
 )
@@ -114,14 +115,7 @@ def limits() -> Limits:
 
 def text_field(data: dict[str, Any], field: str, *, required: bool = True) -> str | None:
     """A text field of the body: 400 naming it when missing (if required) or not text."""
-    value = data.get(field)
-    if value is None:
-        if required:
-            raise InvalidInput(field, f"The field '{field}' is required.")
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(field, f"The field '{field}' must be text, not {type(value).__name__}.")
-    return value
+    return parse_text(data, field, required=required, default=None)
 
 
 def query_text(name: str) -> str | None:
