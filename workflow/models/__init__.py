@@ -2,12 +2,14 @@
 
 from .adaptations import Adaptation, Draft, DraftSegment, DraftState, ReviewRound
 from .articles import Article, ArticleRevision, ArticleTag
+from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
 from .users import ApiToken, RoleGrant, User
 
 __all__ = [
     "Adaptation", "ApiToken", "AppendOnlyError", "Article", "ArticleRevision", "ArticleTag", "Base",
-    "Credit", "Draft", "DraftSegment", "DraftState", "HistoryEntry", "ReviewRound", "RoleGrant", "User",
+    "Credit", "Draft", "DraftSegment", "DraftState", "EditingTime", "GlossaryTerm", "HistoryEntry", "QaOverride",
+    "ReviewRound", "RoleGrant", "TranslationUnit", "User",
     "utcnow",
 ]

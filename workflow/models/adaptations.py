@@ -125,6 +125,8 @@ class DraftSegment(Base):
     paragraph: Mapped[int]
     source: Mapped[str] = mapped_column(Text)
     mt: Mapped[str | None] = mapped_column(Text)
+    #: Where `mt` came from: "mt" (the model) or "tm" (an exact translation-memory match).
+    origin: Mapped[str] = mapped_column(String(8), default="mt", server_default="mt")
 
     draft: Mapped[Draft] = relationship(back_populates="segments")
 
@@ -147,7 +149,11 @@ class ReviewRound(Base):
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     comment: Mapped[str] = mapped_column(Text, default="")
+    #: The machine draft the submitted text is measured against, and the post-editing effort (0–100).
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="SET NULL"))
+    effort_score: Mapped[float | None]
 
     adaptation: Mapped[Adaptation] = relationship(back_populates="rounds")
+    draft: Mapped[Draft | None] = relationship(lazy="joined")
     adaptor: Mapped[User] = relationship(foreign_keys=[adaptor_id], lazy="joined")
     editor: Mapped[User | None] = relationship(foreign_keys=[editor_id], lazy="joined")

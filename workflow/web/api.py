@@ -368,3 +368,7 @@ def healthz():
         reason = type(getattr(exc, "orig", None) or exc).__name__
         return jsonify({"status": "error", "database": f"unavailable ({reason})"}), 503
     return jsonify({"status": "ok", "database": "ok"})
+
+
+# Routes of the assistance features live in their own modules, on this blueprint.
+from . import api_memory, api_qa, api_reports  # noqa: E402, F401

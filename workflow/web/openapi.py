@@ -336,6 +336,12 @@ PATHS: dict[str, Any] = {
 
 def openapi_document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document (a fresh copy each call)."""
+    from . import api_memory, api_qa, api_reports
+
+    paths, schemas = dict(PATHS), dict(SCHEMAS)
+    for module in (api_memory, api_qa, api_reports):
+        paths.update(module.OPENAPI_PATHS)
+        schemas.update(module.OPENAPI_SCHEMAS)
     return copy.deepcopy({
         "openapi": "3.1.0",
         "info": {
@@ -348,10 +354,11 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "security": BEARER,
-        "tags": [{"name": n} for n in ("auth", "originals", "adaptations", "lists", "meta")],
-        "paths": PATHS,
+        "tags": [{"name": n} for n in ("auth", "originals", "adaptations", "lists", "glossary", "memory", "reports",
+                                        "meta")],
+        "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "responses": RESPONSES,
             "parameters": PARAMETERS,
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
