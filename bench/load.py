@@ -260,7 +260,23 @@ def adaptor(run: Run, client: Client, rng: random.Random) -> None:
                 break
             adaptation, body = saved, saved["body"]
         if run.going(client):
-            client.post("POST .../actions/submit", f"/api/v1/adaptations/{adaptation['id']}/actions/submit")
+            submit_fixing_qa(run, client, adaptation)
+
+
+def submit_fixing_qa(run: Run, client: Client, adaptation: dict) -> None:
+    """Submit; if QA errors block it (409 qa_failed), add what they name (figures, months), save and submit again."""
+    path = f"/api/v1/adaptations/{adaptation['id']}/actions/submit"
+    submitted = client.post("POST .../actions/submit", path)
+    findings = (submitted.json or {}).get("findings") if submitted.status == 409 else None
+    if not findings or not run.going(client):
+        return
+    missing = ", ".join(dict.fromkeys(f["key"] for f in findings if f["check"] in ("numbers", "dates")))
+    if not missing:
+        return
+    saved = save_with_retry(run, client, adaptation, adaptation["title"] or "Adapted report",
+                            f"{adaptation['body']}\n\nFigures as in the original: {missing}.")
+    if saved is not None and run.going(client):
+        client.post("POST .../actions/submit", path)
 
 
 def editor(run: Run, client: Client, rng: random.Random) -> None:

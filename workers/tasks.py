@@ -9,8 +9,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
+from workflow.domain.glossary import apply_terms, find_terms
 from workflow.extensions import db
 from workflow.services import drafts as draft_service
+from workflow.services import glossary as glossary_service
+from workflow.services import memory as memory_service
 from workflow.services.adaptations import publish_due as publish_due_service
 
 from .dispatch import dispatch_pending
@@ -38,7 +41,7 @@ def draft_translation(self, draft_id: int, request_id: str = "") -> str:
     log.info("draft %s: translating %s→%s revision %s [request %s]", job.draft_id, job.source_language,
              job.target_language, job.revision_number, request_id)
     try:
-        return _translate(job, settings)
+        return translate_job(job, engine_for(settings))
     except MissingModelError as exc:
         db.session.rollback()
         draft_service.fail_draft(db.session, job.draft_id, str(exc))
@@ -70,29 +73,40 @@ def engine_for(settings) -> TranslationEngine:  # noqa: ANN001
     return get_engine(EngineSettings.from_app_settings(settings))
 
 
-def _translate(job: draft_service.DraftJob, settings) -> str:  # noqa: ANN001
+def translate_job(job: draft_service.DraftJob, engine: TranslationEngine) -> str:
+    """Segment the job's text, fill what memory knows exactly, machine-translate the rest, apply the glossary."""
     segments = segment_text(job.body, job.source_language)
     draft_service.store_segments(db.session, job.draft_id, [(s.index, s.paragraph, s.source) for s in segments])
     db.session.commit()
     sources = [job.title] + [s.source for s in segments]
+    pair = (job.source_language, job.target_language)
+    remembered = memory_service.prefill(db.session, *pair, sources)
+    terms = glossary_service.terms_for(db.session, *pair)
+    db.session.commit()
+    pending = [i for i in range(len(sources)) if i not in remembered]
+    hits = {i: find_terms(sources[i], job.source_language, terms) for i in pending}
+    # Each glossary term found rides along alone, so its usual machine rendering can be spotted and replaced.
+    term_sources = list(dict.fromkeys(hit.source for found in hits.values() for hit in found))
+    batch = [sources[i] for i in pending] + term_sources
+    body_known = sum(1 for i in remembered if i > 0)
 
     def on_progress(done: int, total: int) -> None:
-        # Progress counts body segments; the title rides along as the first source.
-        body_done = min(len(segments), max(0, done * len(sources) // max(total, 1) - 1))
+        # Progress counts body segments; remembered ones are done from the start.
+        body_done = body_known + done * (len(segments) - body_known) // max(total, 1)
         if body_done < len(segments):
             draft_service.set_progress(db.session, job.draft_id, body_done)
             db.session.commit()
 
-    engine = engine_for(settings)
-    translated = engine.translate_segments(sources, job.source_language, job.target_language,
-                                           on_progress=on_progress)
-    model_name = " → ".join(pair.name or pair.code for pair in engine.route(job.source_language,
-                                                                            job.target_language))
-    body = join_segments([(s.paragraph, text) for s, text in zip(segments, translated[1:])])
-    draft_service.store_translations(db.session, job.draft_id,
-                                     {s.index: text for s, text in zip(segments, translated[1:])})
-    finished = draft_service.finish_draft(db.session, job.draft_id, title=translated[0], body=body,
-                                          model=model_name)
+    translated = engine.translate_segments(batch, *pair, on_progress=on_progress) if batch else []
+    term_mt = dict(zip(term_sources, translated[len(pending):]))
+    texts = dict(remembered)
+    for i, text in zip(pending, translated):
+        texts[i] = apply_terms(text, [(term_mt.get(h.source, ""), h.target) for h in hits[i]])
+    model_name = " → ".join(p.name or p.code for p in engine.route(*pair)) if pending else "translation memory"
+    body = join_segments([(s.paragraph, texts[s.index + 1]) for s in segments])
+    draft_service.store_translations(db.session, job.draft_id, {s.index: texts[s.index + 1] for s in segments},
+                                     from_memory={i - 1 for i in remembered if i > 0})
+    finished = draft_service.finish_draft(db.session, job.draft_id, title=texts[0], body=body, model=model_name)
     db.session.commit()
     return "ready" if finished else "skipped"
 

@@ -43,14 +43,32 @@ def test_draft_progress_is_visible_while_translating(api, adaptor, adaptation_id
     assert draft["state"] == "queued" and draft["revision"] == 1
     assert draft["progress"] == {"done": 1, "total": 3}
     assert draft["segments"] == [
-        {"index": 0, "paragraph": 0, "source": "جملة أولى.", "mt": "First sentence."},
-        {"index": 1, "paragraph": 0, "source": "جملة ثانية.", "mt": None},
-        {"index": 2, "paragraph": 1, "source": "جملة ثالثة.", "mt": None},
+        {"index": 0, "paragraph": 0, "source": "جملة أولى.", "mt": "First sentence.", "origin": "mt", "tm": []},
+        {"index": 1, "paragraph": 0, "source": "جملة ثانية.", "mt": None, "origin": "mt", "tm": []},
+        {"index": 2, "paragraph": 1, "source": "جملة ثالثة.", "mt": None, "origin": "mt", "tm": []},
     ]
     assert shown["holder"] is None and shown["url"] is None and shown["can_edit"] is False
     assert shown["actions"] == ["claim"]
     assert shown["source"]["direction"] == "rtl" and shown["direction"] == "ltr"
     assert [h["action"] for h in shown["history"]] == ["create"]
+
+
+def test_the_progress_endpoint_gives_state_and_draft_progress_without_the_text(api, adaptor, reporter,
+                                                                              adaptation_id):
+    row = adaptation_row(adaptation_id)
+    row.state = State.TRANSLATING.value
+    store_segments(db.session, row.draft.id, [(0, 0, "جملة أولى."), (1, 0, "جملة ثانية.")])
+    set_progress(db.session, row.draft.id, 1)
+    db.session.commit()
+    response = api.get(url(adaptation_id, "/progress"), adaptor)
+    assert response.status_code == 200
+    assert_matches(response.json, "Progress")
+    assert response.json == {
+        "id": adaptation_id, "state": "translating", "version": row.version,
+        "draft": {"id": row.draft.id, "state": "queued", "revision": 1, "progress": {"done": 1, "total": 2},
+                  "error": None}}
+    assert api.get(url(adaptation_id, "/progress"), reporter).status_code == 200
+    assert_error(api.get(url(2**31 - 1, "/progress"), adaptor), 404)
 
 
 def test_actions_offered_depend_on_the_caller(api, reporter, adaptor, editor, adaptation_id):

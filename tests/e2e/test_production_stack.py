@@ -59,7 +59,7 @@ def journey(production):
     claimed = act(production, "adaptor", adaptation_id, "claim")
     assert claimed["state"] == "in_adaptation" and claimed["title"] == draft["title"]
     save(production, adaptation_id, "Putin visits Pyongyang",
-         "Pyongyang welcomed Vladimir Putin.\n\nThe two leaders signed a partnership.")
+         "Pyongyang welcomed Vladimir Putin as the heat hit 43.5 degrees.\n\nThe two leaders signed a partnership.")
     assert act(production, "adaptor", adaptation_id, "submit")["state"] == "in_review"
     sent_back = act(production, "editor", adaptation_id, "request-changes",
                     comment="Say it is the first visit in 24 years.")
@@ -67,7 +67,7 @@ def journey(production):
 
     assert act(production, "adaptor", adaptation_id, "claim")["state"] == "in_adaptation"
     save(production, adaptation_id, "Putin makes first visit to North Korea in 24 years",
-         "Pyongyang welcomed Vladimir Putin, the first such visit in 24 years.\n\n"
+         "Pyongyang welcomed Vladimir Putin, the first such visit in 24 years, as the heat hit 43.5 degrees.\n\n"
          "The two leaders signed a partnership.")
     assert act(production, "adaptor", adaptation_id, "submit")["state"] == "in_review"
     approved = act(production, "editor", adaptation_id, "approve")

@@ -69,6 +69,10 @@ def role_page(url: str, allowed: str | tuple[str, ...], status: int = 200, **kwa
 #: An article body that passes every check (the API walk submits one as each role).
 VALID_ARTICLE = {"title": "Walk", "body": "نص قصير.", "language": "ar", "targets": ["en"]}
 SAVE = {"title": "Walk", "body": "Walk.", "version": 99_999}
+#: An override of a finding no text has: refused (409) once an editor is let in, so the walk changes nothing.
+QA_OVERRIDE = {"check": "numbers", "key": "no such number", "reason": "Walk."}
+#: A valid glossary term (the walk only sends it where it is refused or names a missing term).
+GLOSSARY_TERM = {"source_lang": "ar", "target_lang": "en", "source": "بوتين", "target": "Putin"}
 WRONG_LOGIN = {"username": "nobody-here", "password": "not the password"}
 #: The other original's adaptations that are not (or no longer, or not yet) published.
 UNPUBLISHED = ("queued", "draft_ready", "in_adaptation", "in_review", "changes_requested", "scheduled", "withdrawn")
@@ -131,6 +135,11 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         page("/desk/adaptations/{in_adaptation}/actions/release", LOGIN, 404, 403, None, 403, form={}),
         page("/desk/adaptations/{missing}/actions/claim", LOGIN, 404, 404, 404, 403, form={}),
     ],
+    ("desk.override_qa", "POST"): [
+        role_page("/desk/adaptations/{in_review}/qa/override", EDITOR, 409, form=QA_OVERRIDE),
+        role_page("/desk/adaptations/{published}/qa/override", EDITOR, 409, form=QA_OVERRIDE),
+        role_page("/desk/adaptations/{missing}/qa/override", EDITOR, 404, form=QA_OVERRIDE),
+    ],
     ("desk.review_queue", "GET"): [role_page("/desk/review", EDITOR)],
     ("desk.review", "GET"): [
         role_page("/desk/review/{in_review}", EDITOR),
@@ -138,6 +147,10 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         role_page("/desk/review/{published}", EDITOR),
         role_page("/desk/review/{missing}", EDITOR, 404),
     ],
+    # --- editors' reports ---------------------------------------------------------------------------
+    ("reports.dashboard", "GET"): [role_page("/desk/dashboard", EDITOR)],
+    ("reports.credits", "GET"): [role_page(f"/desk/reports/credits{export}", EDITOR)
+                                 for export in ("", "?format=csv", "?format=json")],
     # --- admin --------------------------------------------------------------------------------------
     ("admin.index", "GET"): [role_page("/admin", ADMIN, 302)],
     ("admin.users", "GET"): [role_page("/admin/users", ADMIN)],
@@ -197,6 +210,13 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         api("/api/v1/adaptations/{published}", 401, 200, 200, 200, 200),
         api("/api/v1/adaptations/{missing}", 401, 404, 404, 404, 404),
     ],
+    ("api.show_progress", "GET"): [
+        *[api(f"/api/v1/adaptations/{{{key}}}/progress", 401, 404, 200, 200, 404)
+          for key in (*UNPUBLISHED, "hidden")],
+        api("/api/v1/adaptations/{own_in_review}/progress", 401, 200, 200, 200, 404),
+        api("/api/v1/adaptations/{published}/progress", 401, 200, 200, 200, 200),
+        api("/api/v1/adaptations/{missing}/progress", 401, 404, 404, 404, 404),
+    ],
     ("api.save_adaptation", "PUT"): [
         api("/api/v1/adaptations/{in_review}", 401, 404, 403, 409, 404, json=SAVE),
         api("/api/v1/adaptations/{in_adaptation}", 401, 404, 403, 409, 404, json=SAVE),
@@ -214,10 +234,37 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         api("/api/v1/adaptations/{in_review}/acknowledge-source", 401, 404, 403, 409, 404, json={}),
         api("/api/v1/adaptations/{own_in_review}/acknowledge-source", 401, 403, 403, 409, 404, json={}),
     ],
+    ("api.show_qa", "GET"): [
+        *[api(f"/api/v1/adaptations/{{{key}}}/qa", 401, 404, 200, 200, 404) for key in (*UNPUBLISHED, "hidden")],
+        api("/api/v1/adaptations/{own_in_review}/qa", 401, 200, 200, 200, 404),
+        api("/api/v1/adaptations/{published}/qa", 401, 200, 200, 200, 200),
+        api("/api/v1/adaptations/{missing}/qa", 401, 404, 404, 404, 404),
+    ],
+    ("api.override_qa", "POST"): [
+        # Editors only (403 before anything is looked up); an editor gets 409 for a finding the text lacks.
+        api("/api/v1/adaptations/{in_review}/qa/overrides", 401, 403, 403, 409, 403, json=QA_OVERRIDE),
+        api("/api/v1/adaptations/{published}/qa/overrides", 401, 403, 403, 409, 403, json=QA_OVERRIDE),
+        api("/api/v1/adaptations/{missing}/qa/overrides", 401, 403, 403, 404, 403, json=QA_OVERRIDE),
+    ],
     ("api.work_queue", "GET"): [api("/api/v1/queue", 401, 403, 200, 200, 403)],
+    ("api.credits_report", "GET"): [api("/api/v1/reports/credits", 401, 403, 403, 200, 403)],
     ("api.published", "GET"): [api("/api/v1/published", *ALL_200)],
     ("api.openapi", "GET"): [api("/api/v1/openapi.json", *ALL_200)],
     ("api.healthz", "GET"): [api("/healthz", *ALL_200)],
+    # --- glossary and translation memory -------------------------------------------------------------
+    ("assist.glossary", "GET"): [page("/desk/glossary?from=ar&to=en", LOGIN, 200, 200, 200, 200)],
+    ("assist.add_term", "POST"): [role_page("/desk/glossary", EDITOR, 400, form={"source": ""})],
+    ("assist.update_term", "POST"): [role_page("/desk/glossary/{missing}", EDITOR, 404, form={})],
+    ("assist.delete_term", "POST"): [role_page("/desk/glossary/{missing}/delete", EDITOR, 404, form={})],
+    ("assist.memory_search", "GET"): [role_page("/desk/memory?q=walk", (ADAPTOR, EDITOR))],
+    ("api.list_glossary", "GET"): [api("/api/v1/glossary", 401, 200, 200, 200, 200)],
+    # Editors only (403 before the body is read); an editor's empty body is 400.
+    ("api.create_glossary_term", "POST"): [api("/api/v1/glossary", 401, 403, 403, 400, 403, json={})],
+    ("api.show_glossary_term", "GET"): [api("/api/v1/glossary/{missing}", 401, 404, 404, 404, 404)],
+    ("api.update_glossary_term", "PUT"): [
+        api("/api/v1/glossary/{missing}", 401, 403, 403, 404, 403, json=GLOSSARY_TERM)],
+    ("api.delete_glossary_term", "DELETE"): [api("/api/v1/glossary/{missing}", 401, 403, 403, 404, 403)],
+    ("api.search_memory", "GET"): [api("/api/v1/memory?q=walk", 401, 200, 200, 200, 200)],
     # --- operations: classified, not walked --------------------------------------------------------
     ("ops.metrics", "GET"): "public unless ADAPTDESK_METRICS_TOKEN is set (read from the environment); "
                             "tests/ops checks both",

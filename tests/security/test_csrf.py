@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.security.conftest import ADAPTOR, ADMIN, ANON, EDITOR, REPORTER, Person, World
-from workflow.models import Adaptation, Article, User
+from workflow.domain.glossary import normalize_term
+from workflow.models import Adaptation, Article, GlossaryTerm, QaOverride, User
 
 #: The blueprints whose forms are posted by browsers (the API has its own rule: bearer tokens only).
 PAGE_BLUEPRINTS = ("auth", "desk", "admin", "public")
@@ -20,6 +21,7 @@ FORM_POSTS = {
     "desk.save": ("/desk/adaptations/{in_review}/save", EDITOR),
     "desk.acknowledge_source": ("/desk/adaptations/{in_review}/acknowledge", EDITOR),
     "desk.act": ("/desk/adaptations/{draft_ready}/actions/claim", ADAPTOR),
+    "desk.override_qa": ("/desk/adaptations/{in_review}/qa/override", EDITOR),
     "admin.create_user": ("/admin/users", ADMIN),
     "admin.change_roles": ("/admin/users/{owner_user}/roles", ADMIN),
     "admin.set_active": ("/admin/users/{owner_user}/active", ADMIN),
@@ -32,6 +34,7 @@ FORM_DATA = {
     "desk.new_report": {"title": "Forged report", "body": "نص.", "language": "ar", "targets": "en"},
     "desk.revise_report": {"title": "Forged revision", "body": "نص جديد."},
     "desk.save": {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"},
+    "desk.override_qa": {"check": "numbers", "key": "24", "reason": "Forged."},
     "admin.create_user": {"username": "forged", "display_name": "Forged", "roles": "admin",
                           "password": "forged password"},
     "admin.change_roles": {"roles": "admin"},
@@ -50,6 +53,15 @@ def _values(world: World) -> dict:
             "in_review_version": world.adaptations["in_review"].version}
 
 
+def _add_glossary_term(session, world: World) -> int:
+    """A glossary term for the forged requests to aim at; returns its id."""
+    term = GlossaryTerm(source_lang="ar", target_lang="en", source="بوتين", source_key=normalize_term("بوتين", "ar"),
+                        target="Putin", created_by_id=world.owner.id)
+    session.add(term)
+    session.commit()
+    return term.id
+
+
 def _snapshot(session, world: World) -> tuple:
     session.expire_all()
     own = session.get(Article, world.own.id)
@@ -57,7 +69,9 @@ def _snapshot(session, world: World) -> tuple:
     in_review, draft_ready = (session.get(Adaptation, world.adaptations[k].id) for k in ("in_review", "draft_ready"))
     return (session.scalar(select(func.count(Article.id))), session.scalar(select(func.count(User.id))),
             own.current_revision, sorted(r.value for r in owner.roles), owner.active,
-            in_review.version, in_review.title, draft_ready.state, draft_ready.holder_id)
+            in_review.version, in_review.title, draft_ready.state, draft_ready.holder_id,
+            sorted(session.execute(select(GlossaryTerm.id, GlossaryTerm.target)).all()),
+            session.scalar(select(func.count(QaOverride.id))))
 
 
 def test_every_page_post_is_listed(app):
@@ -110,6 +124,12 @@ API_CHANGES = {
                                      {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"}),
     ("api.take_action", "POST"): ("/api/v1/adaptations/{draft_ready}/actions/claim", {}),
     ("api.acknowledge_source", "POST"): ("/api/v1/adaptations/{in_review}/acknowledge-source", {}),
+    ("api.override_qa", "POST"): ("/api/v1/adaptations/{in_review}/qa/overrides",
+                                  {"check": "numbers", "key": "24", "reason": "Forged."}),
+    ("api.create_glossary_term", "POST"): ("/api/v1/glossary", {"source_lang": "ar", "target_lang": "en",
+                                                                "source": "بوتين", "target": "Forged"}),
+    ("api.update_glossary_term", "PUT"): ("/api/v1/glossary/{glossary_term}", {"target": "Forged"}),
+    ("api.delete_glossary_term", "DELETE"): ("/api/v1/glossary/{glossary_term}", None),
 }
 #: Changing API routes that need no login at all.
 API_PUBLIC_CHANGES = {("api.create_token", "POST")}
@@ -129,7 +149,7 @@ def test_every_changing_api_route_is_listed(app):
 @pytest.mark.parametrize("who", [REPORTER, ADAPTOR, EDITOR])
 def test_api_changes_with_only_the_login_cookie_are_refused(session, world, people, who):
     """A page on another site can make the browser send the cookie, never a bearer token: 401, nothing done."""
-    values = _values(world)
+    values = {**_values(world), "glossary_term": _add_glossary_term(session, world)}
     person = people[who]
     before = _snapshot(session, world)
     for (endpoint, method), (url, body) in API_CHANGES.items():

@@ -22,7 +22,7 @@ _counter = itertools.count(1)
 ARABIC_TITLE = "زيارة بوتين التاريخية إلى كوريا الشمالية"
 ARABIC_BODY = (
     "استقبلت بيونغ يانغ الرئيس الروسي فلاديمير بوتين بالأعلام الروسية. "
-    "وهي أول زيارة من نوعها منذ 24 عاماً.\n\n"
+    "وهي أول زيارة من نوعها منذ أربعة وعشرين عاماً.\n\n"
     "وقّع الزعيم الكوري الشمالي كيم جونغ أون اتفاقية شراكة استراتيجية جديدة مع بوتين؟ "
     "نعم، وفق ما أعلنه الطرفان."
 )
@@ -116,10 +116,23 @@ def drive(adaptation: Adaptation, target: State, *, adaptor: User | None = None,
 
             perform_action(db.session, actor, adaptation, "approve", publish_at=utcnow() + timedelta(days=1))
         else:
+            if action == "submit":
+                pass_qa(adaptation, editor)
             perform_action(db.session, actor, adaptation, action, comment="Please tighten the lede.")
     assert adaptation.state == target.value
     db.session.commit()
     return adaptation
+
+
+def pass_qa(adaptation: Adaptation, editor: User) -> None:
+    """Have `editor` override every QA error on the adaptation's text (none for the default texts), so a
+    test about something else can submit an original written for it."""
+    from workflow.services import qa
+
+    for result in qa.findings_for(db.session, adaptation):
+        if result.blocking:
+            qa.override_finding(db.session, editor, adaptation, result.check, result.key,
+                                "Not what this test is about.")
 
 
 def limits() -> Limits:

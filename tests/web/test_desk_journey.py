@@ -44,7 +44,7 @@ def test_report_to_publication_through_the_pages(app, session):
     assert report.find(data_state_for=str(adaptation.id)).text == "queued"
     listing = get(reporter_client, "/desk/reports")
     progress = listing.find(data_poll_adaptation=str(adaptation.id))
-    assert progress.get("data-poll-url") == f"/api/v1/adaptations/{adaptation.id}"
+    assert progress.get("data-poll-url") == f"/api/v1/adaptations/{adaptation.id}/progress"
     assert progress.find("progress") is not None
 
     # The worker finishes the machine draft.

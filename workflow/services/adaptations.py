@@ -12,9 +12,11 @@ from ..domain.rules import can_edit, can_view_adaptation, refusal_for
 from ..domain.states import ACTIONS, Role, State, resolve_target
 from ..domain.text import normalize_body, slugify
 from ..models import Adaptation, Draft, DraftState, ReviewRound, User, utcnow
+from .effort import measure_round
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError, StaleVersion
 from .history import add_credit, record, transition
 from .inputs import Limits
+from .qa import check_before_submit
 
 DRAFT_TO_STATE = {
     DraftState.QUEUED.value: State.QUEUED,
@@ -104,10 +106,12 @@ def perform_action(session: Session, actor: User, adaptation: Adaptation, name: 
     elif name == "submit":
         if not adaptation.title.strip() or not adaptation.body.strip():
             raise InvalidInput("body", "Write a title and a body before submitting for review.")
+        check_before_submit(session, adaptation)
         number = len(adaptation.rounds) + 1
         adaptation.rounds.append(ReviewRound(
             number=number, adaptor_id=actor.id, title=adaptation.title, body=adaptation.body,
             source_revision=adaptation.based_on_revision, submitted_at=now))
+        measure_round(session, adaptation, adaptation.rounds[-1])
         add_credit(session, adaptation, Role.ADAPTOR.value, actor)
         details["round"] = number
     elif name in ("request-changes", "approve", "reject"):

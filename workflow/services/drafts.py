@@ -96,11 +96,16 @@ def set_progress(session: Session, draft_id: int, done: int) -> None:
     session.flush()
 
 
-def store_translations(session: Session, draft_id: int, translations: dict[int, str]) -> None:
-    """Store the machine translation of each segment, by segment index (one batched UPDATE)."""
+def store_translations(session: Session, draft_id: int, translations: dict[int, str],
+                       from_memory: frozenset[int] | set[int] = frozenset()) -> None:
+    """Store the translation of each segment, by segment index (one batched UPDATE).
+
+    Indexes in `from_memory` were filled from an exact translation-memory match (origin "tm"), not the model.
+    """
     ids = {index: id_ for index, id_ in session.execute(
         select(DraftSegment.index, DraftSegment.id).where(DraftSegment.draft_id == draft_id))}
-    rows = [{"id": ids[index], "mt": text} for index, text in translations.items() if index in ids]
+    rows = [{"id": ids[index], "mt": text, "origin": "tm" if index in from_memory else "mt"}
+            for index, text in translations.items() if index in ids]
     if rows:
         session.execute(update(DraftSegment), rows)
     session.flush()

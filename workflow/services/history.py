@@ -1,11 +1,13 @@
-"""Appending to an adaptation's history and credits."""
+"""Appending to an adaptation's history and credits; a step into `published` also feeds the translation memory."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.states import State
 from ..models import Adaptation, Credit, HistoryEntry, User
+from . import memory
 
 
 def record(session: Session, adaptation: Adaptation, action: str, *, from_state: str | None,
@@ -24,6 +26,8 @@ def transition(session: Session, adaptation: Adaptation, action: str, to_state: 
     """Move the adaptation to `to_state` and record the step."""
     from_state = adaptation.state
     adaptation.state = to_state
+    if to_state == State.PUBLISHED.value and from_state != to_state:
+        memory.feed(session, adaptation)  # approved now or at its scheduled time: the memory learns it
     return record(session, adaptation, action, from_state=from_state, to_state=to_state, actor=actor,
                   comment=comment, **details)
 

@@ -153,3 +153,7 @@ def register_web(app: Flask) -> None:
     register_template_helpers(app)
     for blueprint in (auth.bp, desk.bp, admin.bp, public.bp, api.bp, ops.bp):
         app.register_blueprint(blueprint)
+    from .assist import bp as assist_bp
+    app.register_blueprint(assist_bp)
+    from .reports import bp as reports_bp
+    app.register_blueprint(reports_bp)

@@ -12,6 +12,7 @@ URL map (the OpenAPI document at /api/v1/openapi.json describes each in full):
     GET    /api/v1/articles/<id>                               api.show_article
     PUT    /api/v1/articles/<id>                               api.revise_article
     GET    /api/v1/adaptations/<id>                            api.show_adaptation
+    GET    /api/v1/adaptations/<id>/progress                   api.show_progress
     PUT    /api/v1/adaptations/<id>                            api.save_adaptation
     POST   /api/v1/adaptations/<id>/actions/<action>           api.take_action
     POST   /api/v1/adaptations/<id>/acknowledge-source         api.acknowledge_source
@@ -34,7 +35,7 @@ from ..domain.rules import Actor
 from ..domain.states import ACTIONS, FINAL_STATES, Role, State
 from ..extensions import csrf, db, limiter
 from ..models import Adaptation, ApiToken, Article, User
-from ..services import adaptations, articles, queries, users
+from ..services import adaptations, articles, effort, queries, users
 from ..services.errors import InvalidInput, NotAllowed, NotFound, ServiceError
 from ..services.inputs import (
     ArticleInput,
@@ -266,6 +267,13 @@ def show_adaptation(adaptation_id: int):
     return adaptation_response(load_adaptation(person, adaptation_id), person)
 
 
+@bp.get(f"{V1}/adaptations/<int:adaptation_id>/progress")
+def show_progress(adaptation_id: int):
+    """Where the adaptation and its draft stand, without the text, memory matches or QA: for polling pages."""
+    person = api_person()
+    return jsonify(presenters.progress_json(load_adaptation(person, adaptation_id)))
+
+
 @bp.put(f"{V1}/adaptations/<int:adaptation_id>")
 def save_adaptation(adaptation_id: int):
     """Save the adaptation's title and body, based on the `version` last read (409 with both texts if not)."""
@@ -277,9 +285,12 @@ def save_adaptation(adaptation_id: int):
         title = parse_title(data, limits())
     body = parse_body(data, limits(), required=False)
     version = parse_version(data)
+    active_seconds = effort.parse_active_seconds(data.get("active_seconds"), allow_text=False)
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
     adaptations.save_adaptation(db.session, person, adaptation, title=title.strip(), body=body,
                                 version=version, limits=limits())
+    if active_seconds:
+        effort.record_editing_time(db.session, person, adaptation, active_seconds)
     db.session.commit()
     return adaptation_response(adaptation, person)
 

@@ -1,12 +1,115 @@
-"""JSON API routes for qa (attached to the `api` blueprint; documented in OPENAPI_PATHS below)."""
+"""JSON API routes for QA checks (attached to the `api` blueprint; documented in OPENAPI_PATHS below).
+
+URL map:
+    GET    /api/v1/adaptations/<id>/qa              api.show_qa           whoever may see the adaptation
+    POST   /api/v1/adaptations/<id>/qa/overrides    api.override_qa       editors
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .api import bp  # noqa: F401  (routes attach to the api blueprint)
+from flask import jsonify
+
+from ..domain.qa import CHECKS
+from ..domain.states import Role
+from ..extensions import db
+from ..models import Adaptation
+from ..services import qa
+from ..services.errors import NotAllowed
+from . import openapi
+from .api import V1, api_person, bp, json_object, load_adaptation, text_field
+from .openapi import INT, TEXT, TIME, errors, json_body, nullable, obj, ok, op, ref, text
+from .presenters import qa_json
+
+
+def qa_response(adaptation: Adaptation, results: list[qa.QaResult], status: int = 200):
+    """The adaptation's QA findings as JSON."""
+    return jsonify({"adaptation_id": adaptation.id, "version": adaptation.version,
+                    "blocking": sum(1 for r in results if r.blocking), "qa": qa_json(results)}), status
+
+
+@bp.get(f"{V1}/adaptations/<int:adaptation_id>/qa")
+def show_qa(adaptation_id: int):
+    """The QA findings on the adaptation's current text, overrides applied."""
+    person = api_person()
+    adaptation = load_adaptation(person, adaptation_id)
+    return qa_response(adaptation, qa.findings_for(db.session, adaptation))
+
+
+@bp.post(f"{V1}/adaptations/<int:adaptation_id>/qa/overrides")
+def override_qa(adaptation_id: int):
+    """An editor overrides one finding with a reason, so it no longer blocks submission."""
+    person = api_person()
+    if not person.actor.has(Role.EDITOR):
+        raise NotAllowed("Only editors may override a QA finding; ask an editor to look at it.")
+    data = json_object()
+    check = text_field(data, "check")
+    key = text_field(data, "key", required=False) or ""
+    reason = text_field(data, "reason")
+    adaptation = load_adaptation(person, adaptation_id, for_update=True)
+    qa.override_finding(db.session, person, adaptation, check, key, reason)
+    db.session.commit()
+    return qa_response(adaptation, qa.findings_for(db.session, adaptation), 201)
+
+
+# --- OpenAPI -------------------------------------------------------------------------------------------
+
+CHECK = {"type": "string", "enum": list(CHECKS), "description": "Which check: " + ", ".join(
+    f"{name} ({label.lower()})" for name, label in CHECKS.items()) + "."}
+SEVERITY = {"type": "string", "enum": ["error", "warning"],
+            "description": "An error blocks submission until an editor overrides it; a warning only informs."}
+KEY = text("Which finding of its check (the missing number, the glossary term, the name…); stable across "
+           "saves. Empty for a check with one finding.")
 
 #: OpenAPI path items this module adds (merged by `openapi.openapi_document`).
-OPENAPI_PATHS: dict[str, Any] = {}
+OPENAPI_PATHS: dict[str, Any] = {
+    "/api/v1/adaptations/{adaptation_id}/qa": {
+        "parameters": openapi.ADAPTATION_ID,
+        "get": op("showQa", "QA findings on the adaptation's current text", {
+            "200": ok(ref("QaReport"), "Errors first; overridden findings stay listed with the override."),
+            **errors(401, 404)}, tags=["adaptations"],
+            description="Checks run on the saved text against the newest revision of the original: numbers and "
+                        "dates, glossary terms, untranslated text and empty title (errors); names, quotes and "
+                        "brackets, length (warnings). Reads also accept the newsroom login cookie."),
+    },
+    "/api/v1/adaptations/{adaptation_id}/qa/overrides": {
+        "parameters": openapi.ADAPTATION_ID,
+        "post": op("overrideQa", "Override one QA finding with a reason (editors)", {
+            "201": ok(ref("QaReport"), "The findings with the override applied."),
+            **errors(400, 401, 403, 404, 409, 413, 415)}, tags=["adaptations"],
+            requestBody=json_body(ref("QaOverrideInput")),
+            description="403 for anyone but an editor; 400 naming `check`, `key` or `reason` (a reason is "
+                        "required); 404 for an unknown check or adaptation; 409 `no_such_finding` when the "
+                        "current text has no such finding, `already_overridden`, or `invalid_state` once the "
+                        "adaptation is published, rejected or withdrawn. The reason is recorded in the history "
+                        "(action `qa-override`)."),
+    },
+}
+
 #: Component schemas this module adds.
-OPENAPI_SCHEMAS: dict[str, Any] = {}
+OPENAPI_SCHEMAS: dict[str, Any] = {
+    "QaOverride": obj({"reason": TEXT, "editor": ref("Person"), "at": TIME},
+                      description="Who overrode the finding, when and why."),
+    "QaFinding": obj({"check": CHECK, "severity": SEVERITY, "key": KEY, "message": text("What is wrong, for people."),
+                      "overridden": nullable(ref("QaOverride"))}),
+    "QaFindingBrief": obj({"check": CHECK, "severity": SEVERITY, "key": KEY, "message": TEXT}),
+    "QaReport": obj({
+        "adaptation_id": INT,
+        "version": {"type": "integer", "description": "The adaptation version the findings were computed on."},
+        "blocking": {"type": "integer", "minimum": 0, "description": "Errors nobody overrode: submit is refused "
+                                                                      "while this is above 0."},
+        "qa": {"type": "array", "items": ref("QaFinding")},
+    }),
+    "QaOverrideInput": obj({
+        "check": CHECK,
+        "key": {**KEY, "maxLength": qa.MAX_KEY_CHARS},
+        "reason": {"type": "string", "minLength": 1, "maxLength": qa.MAX_REASON_CHARS,
+                   "description": "Why the finding does not block publication; recorded in the history."},
+    }, required=["check", "reason"]),
+    "QaFailedError": obj({
+        "error": {"type": "string", "const": "qa_failed"},
+        "message": text("Which checks block the submission, and that an editor can override them."),
+        "findings": {"type": "array", "items": ref("QaFindingBrief")},
+    }, description="Submit refused: QA errors nobody overrode."),
+}

@@ -16,6 +16,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from ..domain.diff import word_diff
+from ..domain.effort import MAX_SECONDS_PER_SAVE
 from ..domain.languages import LANGUAGE_NAMES, RTL_LANGUAGES, is_known_language
 from ..domain.rules import available_actions, can_edit, can_revise_article
 from ..domain.states import FINAL_STATES, Role, State
@@ -31,7 +32,10 @@ from ..services.adaptations import (
     save_adaptation,
 )
 from ..services.articles import get_article, revise_article, submit_article
+from ..services.effort import effort_for, parse_active_seconds, record_editing_time
 from ..services.errors import ServiceError, StaleVersion
+from ..services.glossary import source_terms
+from ..services.memory import draft_matches
 from ..services.inputs import (
     ArticleInput,
     Limits,
@@ -41,6 +45,7 @@ from ..services.inputs import (
     parse_title,
     parse_version,
 )
+from ..services.qa import findings_for, override_finding
 from .access import current_person, roles_required
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -143,6 +148,14 @@ def _actions_for(adaptation: Adaptation) -> list[str]:
 def _same_text(typed_title: str, typed_body: str, adaptation: Adaptation) -> bool:
     same_title = " ".join(typed_title.split()) == " ".join(adaptation.title.split())
     return same_title and normalize_body(typed_body) == normalize_body(adaptation.body)
+
+
+def _kept_active_seconds(typed: Mapping[str, Any] | None, refused: Refused | None) -> int:
+    """Active seconds a refused save reported, kept in the form so they are not lost (0 if they were the fault)."""
+    raw = str((typed or {}).get("active_seconds", "")).strip()
+    if not raw.isdigit() or (refused is not None and refused.field == "active_seconds"):
+        return 0
+    return min(int(raw), MAX_SECONDS_PER_SAVE)
 
 
 def _last_taken_at(entries: list[HistoryEntry]) -> datetime | None:
@@ -352,6 +365,7 @@ def _render_editor(
             "body": typed.get("body", ""),
             "version": stale["version"] if stale else typed.get("version", adaptation.version),
         }
+    form["active_seconds"] = _kept_active_seconds(typed, refused)
     stale_diff = word_diff(stale["body"], normalize_body(form["body"])) if stale else None
     return render_template(
         "desk/editor.html",
@@ -369,6 +383,11 @@ def _render_editor(
         thread=[e for e in history if e.comment],
         late_draft=late_draft,
         rounds=adaptation.rounds,
+        effort=effort_for(db.session, adaptation),
+        glossary=source_terms(db.session, adaptation.article.language, adaptation.language,
+                              adaptation.article.latest.title, adaptation.article.latest.body),
+        tm=draft_matches(db.session, adaptation, ready or draft),
+        qa=findings_for(db.session, adaptation),
     ), (refused.status if refused else 200)
 
 
@@ -389,10 +408,13 @@ def save(adaptation_id: int):
         title = parse_title(form, limits) if form.get("title", "").strip() else ""
         body = parse_body(form, limits, required=False)
         version = parse_version(form)
+        active_seconds = parse_active_seconds(form.get("active_seconds"))
         adaptation = get_adaptation(db.session, _person(), adaptation_id, for_update=True)
         adaptation = save_adaptation(
             db.session, _person(), adaptation, title=title, body=body, version=version, limits=limits
         )
+        if active_seconds:
+            record_editing_time(db.session, _person(), adaptation, active_seconds)
     except ServiceError as error:
         refused = _recover(error)
         stale = error.details.get("current") if isinstance(error, StaleVersion) else None
@@ -488,6 +510,8 @@ def _render_review(
         typed_action=typed_action,
         source_change=_source_change(adaptation),
         credits=queries.credits_for(db.session, adaptation),
+        effort=effort_for(db.session, adaptation),
+        qa=findings_for(db.session, adaptation),
     ), (refused.status if refused else 200)
 
 
@@ -496,6 +520,24 @@ def _render_review(
 def review(adaptation_id: int):
     """The review page: the adaptation, what changed against the draft and the last round, decisions."""
     return _render_review(get_adaptation(db.session, _person(), adaptation_id))
+
+
+@bp.post("/adaptations/<int:adaptation_id>/qa/override")
+@roles_required(Role.EDITOR)
+def override_qa(adaptation_id: int):
+    """An editor lets one QA finding through, with a reason recorded in the history."""
+    form = request.form
+    try:
+        adaptation = get_adaptation(db.session, _person(), adaptation_id, for_update=True)
+        override_finding(db.session, _person(), adaptation, form.get("check", ""), form.get("key", ""),
+                         form.get("reason", ""))
+    except ServiceError as error:
+        refused = _recover(error)
+        return _render_review(get_adaptation(db.session, _person(), adaptation_id), refused=refused, typed=form,
+                              typed_action="qa-override")
+    db.session.commit()
+    flash("Overridden: the finding no longer blocks submission, and your reason is in the history.", "success")
+    return redirect(url_for("desk.review", adaptation_id=adaptation_id, _anchor="qa"))
 
 
 # ------------------------------------------------------------------------------------ workflow actions
@@ -566,6 +608,8 @@ def act(adaptation_id: int, name: str):
         comment = parse_comment(form, _limits())
         publish_at = parse_datetime(form.get("publish_at"), "publish_at") if name == "approve" else None
         version = parse_version(form) if form.get("version") else None
+        # The editor's submit and release buttons post its form: the time since the last save counts too.
+        active_seconds = parse_active_seconds(form.get("active_seconds")) if name in ("submit", "release") else 0
         adaptation = get_adaptation(db.session, _person(), adaptation_id, for_update=True)
         if (
             name in ("submit", "release")
@@ -580,6 +624,8 @@ def act(adaptation_id: int, name: str):
                 code="unsaved",
                 status=409,
             )
+        if active_seconds:
+            record_editing_time(db.session, _person(), adaptation, active_seconds)
         perform_action(
             db.session,
             _person(),

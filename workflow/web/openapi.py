@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..domain.effort import MAX_SECONDS_PER_SAVE
 from ..domain.states import ACTIONS, Role, State
 from ..models import DraftState
 
@@ -128,7 +129,11 @@ SCHEMAS: dict[str, Any] = {
     }),
     "State": {"type": "string", "enum": STATES},
     "Action": {"type": "string", "enum": ACTION_NAMES},
-    "Segment": obj({"index": INT, "paragraph": INT, "source": TEXT, "mt": nullable(TEXT)}),
+    "Segment": obj({"index": INT, "paragraph": INT, "source": TEXT, "mt": nullable(TEXT),
+                    "origin": {"type": "string", "enum": ["mt", "tm"],
+                               "description": "mt: the model; tm: filled from an exact memory match."},
+                    "tm": {"type": "array", "items": ref("MemoryMatch"),
+                           "description": "Closest memory units from other articles, best first."}}),
     "Draft": obj({
         "id": INT,
         "state": {"type": "string", "enum": DRAFT_STATES},
@@ -166,10 +171,22 @@ SCHEMAS: dict[str, Any] = {
         "url": nullable({**URL, "description": "The public page once published."}),
         "actions": {"type": "array", "items": ref("Action"), "description": "What the caller may do now."},
         "can_edit": {"type": "boolean", "description": "Whether the caller may save title and body now."},
+        "qa": {"type": "array", "items": ref("QaFinding"), "description": "QA findings on the current text."},
+        "effort": ref("Effort"),
     }),
+    "Progress": obj({
+        "id": INT, "state": ref("State"), "version": INT,
+        "draft": nullable(obj({"id": INT, "state": {"type": "string", "enum": DRAFT_STATES}, "revision": INT,
+                               "progress": obj({"done": INT, "total": INT}), "error": nullable(TEXT)})),
+    }, description="The adaptation's state and its newest draft's progress, without text."),
     "AdaptationSave": obj({"title": TEXT, "body": TEXT,
-                           "version": {"type": "integer", "minimum": 1,
-                                       "description": "The version you read."}}),
+                           "version": {"type": "integer", "minimum": 1, "description": "The version you read."},
+                           "active_seconds": {
+                               "type": "integer", "minimum": 0, "maximum": MAX_SECONDS_PER_SAVE,
+                               "description": "Seconds of active editing since your previous save. Refused (400) "
+                                              "beyond the time that passed since then (or since the adaptation "
+                                              "was taken)."}},
+                          required=["title", "body", "version"]),
     "ActionRequest": obj({
         "comment": {"type": "string", "description": "Required for request-changes and reject."},
         "assignee": {"type": "string", "description": "Username of an adaptor (reassign)."},
@@ -284,14 +301,27 @@ PATHS: dict[str, Any] = {
             tags=["adaptations"], requestBody=json_body(ref("AdaptationSave")),
             description="409 `stale_version` carries `current` (stored) and `yours` (sent) texts."),
     },
+    "/api/v1/adaptations/{adaptation_id}/progress": {
+        "parameters": ADAPTATION_ID,
+        "get": op("showProgress", "Where the adaptation and its machine draft stand (cheap, for polling)", {
+            "200": ok(ref("Progress"), "State, version and draft progress."), **errors(401, 404)},
+            tags=["adaptations"], description="Reads also accept the newsroom login cookie."),
+    },
     "/api/v1/adaptations/{adaptation_id}/actions/{action}": {
         "parameters": [*ADAPTATION_ID, {"$ref": "#/components/parameters/Action"}],
         "post": op("takeAction", "Take a workflow action", {
             "200": ok(ref("Adaptation"), "The adaptation after the action."),
-            **errors(400, 401, 403, 404, 409, 413, 415)},
+            **errors(400, 401, 403, 404, 413, 415),
+            "409": {"description": "The state does not allow the action (`invalid_state`), someone else holds it, "
+                                   "the version is stale, or (submit) QA errors nobody overrode remain "
+                                   "(`qa_failed`, with `findings`).",
+                    "content": {JSON: {"schema": {"anyOf": [ref("Error"), ref("StaleVersionError"),
+                                                            ref("QaFailedError")]}}}}},
             tags=["adaptations"], requestBody=json_body(ref("ActionRequest"), required=False),
             description="claim, release, reassign (assignee), submit, request-changes (comment), approve "
-                        "(publish_at to schedule), reject (comment), withdraw. An unknown action is 404."),
+                        "(publish_at to schedule), reject (comment), withdraw. An unknown action is 404. Submit "
+                        "runs the QA checks first: errors that no editor overrode refuse it with 409 "
+                        "`qa_failed`."),
     },
     "/api/v1/adaptations/{adaptation_id}/acknowledge-source": {
         "parameters": ADAPTATION_ID,

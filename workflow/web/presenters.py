@@ -19,6 +19,10 @@ from ..domain.rules import available_actions, can_edit
 from ..domain.states import State
 from ..domain.text import paragraphs, slugify
 from ..models import Adaptation, Article, ArticleRevision, Draft, HistoryEntry, ReviewRound, User
+from ..services import memory
+from ..services.effort import effort_for
+from ..services.memory import Match
+from ..services.qa import QaResult, findings_for
 from ..services.queries import Credits, credits_for, credits_for_many, history_for
 
 EXCERPT_CHARS = 240
@@ -96,10 +100,11 @@ def article_json(article: Article) -> dict[str, Any]:
 # --- adaptations -------------------------------------------------------------------------------------
 
 
-def draft_json(draft: Draft | None) -> dict[str, Any] | None:
-    """The machine-translation draft: where it stands, its text and its segments."""
+def draft_json(draft: Draft | None, tm: dict[int, list[Match]] | None = None) -> dict[str, Any] | None:
+    """The machine-translation draft: where it stands, its text and its segments (with memory matches in `tm`)."""
     if draft is None:
         return None
+    tm = tm or {}
     return {
         "id": draft.id,
         "state": draft.state,
@@ -109,8 +114,20 @@ def draft_json(draft: Draft | None) -> dict[str, Any] | None:
         "error": draft.error or None,
         "title": draft.title,
         "body": draft.body,
-        "segments": [{"index": s.index, "paragraph": s.paragraph, "source": s.source, "mt": s.mt}
+        "segments": [{"index": s.index, "paragraph": s.paragraph, "source": s.source, "mt": s.mt,
+                      "origin": s.origin, "tm": [m.as_json() for m in tm.get(s.index, [])]}
                      for s in draft.segments],
+    }
+
+
+def progress_json(adaptation: Adaptation) -> dict[str, Any]:
+    """Where the adaptation and its newest draft stand: all a page polling for the draft needs, cheaply."""
+    draft = adaptation.draft
+    return {
+        "id": adaptation.id, "state": adaptation.state, "version": adaptation.version,
+        "draft": None if draft is None else {
+            "id": draft.id, "state": draft.state, "revision": draft.revision_number,
+            "progress": {"done": draft.segments_done, "total": draft.segments_total}, "error": draft.error or None},
     }
 
 
@@ -127,6 +144,14 @@ def round_json(round_: ReviewRound) -> dict[str, Any]:
             "submitted_at": iso(round_.submitted_at), "source_revision": round_.source_revision,
             "decision": round_.decision, "editor": person_json(round_.editor),
             "decided_at": iso(round_.decided_at), "comment": round_.comment}
+
+
+def qa_json(results: list[QaResult]) -> list[dict[str, Any]]:
+    """QA findings; `overridden` is null unless an editor overrode the finding (then: reason, editor, at)."""
+    return [{"check": r.check, "severity": r.severity, "key": r.key, "message": r.message,
+             "overridden": None if r.override is None else {
+                 "reason": r.override.reason, "editor": person_json(r.override.editor), "at": iso(r.override.at)}}
+            for r in results]
 
 
 def adaptation_json(session: Session, adaptation: Adaptation, actor: User | None) -> dict[str, Any]:
@@ -152,7 +177,7 @@ def adaptation_json(session: Session, adaptation: Adaptation, actor: User | None
                    "revision": source.number, "title": source.title, "body": source.body,
                    "section": article.section, "tags": article.tags,
                    "reporter": person_json(article.reporter)},
-        "draft": draft_json(adaptation.draft),
+        "draft": draft_json(adaptation.draft, memory.draft_matches(session, adaptation, adaptation.draft)),
         "rounds": [round_json(r) for r in adaptation.rounds],
         "credits": credits.as_list(),
         "credit_line": credits.line,
@@ -164,6 +189,8 @@ def adaptation_json(session: Session, adaptation: Adaptation, actor: User | None
         "url": public_url(adaptation),
         "actions": available_actions(actor.actor, subject) if actor is not None else [],
         "can_edit": can_edit(actor.actor, subject) if actor is not None else False,
+        "effort": effort_for(session, adaptation).to_json(),
+        "qa": qa_json(findings_for(session, adaptation)),
     }
 
 

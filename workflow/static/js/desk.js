@@ -62,7 +62,7 @@
   function pollDraft(block) {
     var id = block.getAttribute("data-poll-adaptation");
     if (!/^\d+$/.test(id || "")) { return; }
-    var url = block.getAttribute("data-poll-url") || "/api/v1/adaptations/" + id;
+    var url = block.getAttribute("data-poll-url") || "/api/v1/adaptations/" + id + "/progress";
     var failures = 0;
 
     function schedule() { window.setTimeout(tick, POLL_MS); }
@@ -188,8 +188,54 @@
     });
   }
 
+  /* Active editing time: seconds while the page is visible and the person typed, clicked or scrolled in
+     the last minute. Sent with each save in the hidden active_seconds field (which a refused save hands
+     back, so the time is not lost) and counted afresh on the page that follows a save. */
+  var ACTIVE_WINDOW_MS = 60000;
+  var TICK_MS = 1000;
+  /* A longer gap between ticks (a sleeping laptop) counts as one tick at most. */
+  var MAX_TICK_MS = 5000;
+
+  function setupActiveTime(form) {
+    var field = form.querySelector("[data-active-seconds]");
+    if (!field) { return; }
+    var counted = (parseInt(field.value, 10) || 0) * 1000;
+    var lastActivity = -Infinity;
+    var lastTick = Date.now();
+
+    function touch() { lastActivity = Date.now(); }
+    ["keydown", "input", "mousedown", "click", "wheel", "touchstart"].forEach(function (name) {
+      document.addEventListener(name, touch, { capture: true, passive: true });
+    });
+    /* Scrolling inside the text area does not bubble: listen in the capture phase. */
+    document.addEventListener("scroll", touch, { capture: true, passive: true });
+
+    function write() { field.value = String(Math.floor(counted / 1000)); }
+
+    window.setInterval(function () {
+      var now = Date.now();
+      var elapsed = Math.min(Math.max(0, now - lastTick), MAX_TICK_MS);
+      lastTick = now;
+      if (document.visibilityState === "visible" && now - lastActivity <= ACTIVE_WINDOW_MS) {
+        counted += elapsed;
+        write();
+      }
+    }, TICK_MS);
+    document.addEventListener("visibilitychange", function () { lastTick = Date.now(); });
+
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) { return; }
+      write();
+      /* The seconds now travel with this save; if the page stays (the save was not sent), keep them. */
+      window.addEventListener("pageshow", function (shown) {
+        if (shown.persisted) { counted = 0; write(); }
+      }, { once: true });
+    });
+  }
+
   function start() {
     document.querySelectorAll("[data-poll-adaptation]").forEach(pollDraft);
+    document.querySelectorAll("form[data-active-time]").forEach(setupActiveTime);
     document.querySelectorAll("form[data-unsaved-warning]").forEach(watchUnsaved);
     document.querySelectorAll("[data-copy-draft]").forEach(setupCopyDraft);
     document.querySelectorAll("form[data-report-form]").forEach(setupReportForm);

@@ -1,0 +1,119 @@
+"""Translation memory, as pure functions: segment keys, aligning a draft with its published text, fuzzy ranking.
+
+Alignment is approximate on purpose. When the adaptor kept the text's shape (as many sentences in each
+paragraph), sentences pair by position. Otherwise each source sentence's machine translation is paired with
+the most similar sentence of the published text, in order (a monotone alignment, so a sentence is never
+matched with one earlier than the previous match), and pairs less similar than `MIN_ALIGNMENT` are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+#: Weakest similarity (0–100) between a sentence's MT and a published sentence that still counts as its rendering.
+MIN_ALIGNMENT = 55
+#: Weakest alignment a unit needs before an exact match of it may prefill a new draft.
+PREFILL_ALIGNMENT = 80
+#: Weakest fuzzy score (0–100) shown beside a segment.
+MIN_MATCH = 70
+
+# Tashkeel, Quranic marks, superscript alef and tatweel go; alef, yaa and hamza-carrier variants fold.
+_FOLD = {cp: None for cp in (*range(0x064B, 0x0660), 0x0670, 0x0640, *range(0x06D6, 0x06EE), 0x200C, 0x200D,
+                             0x200E, 0x200F, 0x061C)}
+_FOLD.update({ord(a): "ا" for a in "أإآٱ"} | {ord("ى"): "ي", ord("ی"): "ي", ord("ؤ"): "و", ord("ئ"): "ي"})
+
+
+def segment_key(text: str) -> str:
+    """A segment as memory compares it: Arabic marks and letter variants folded, case folded, spaces collapsed."""
+    return " ".join((text or "").translate(_FOLD).casefold().split())
+
+
+def source_hash(text: str) -> str:
+    """The sha256 (hex) of a segment's key: two segments match exactly when their hashes are equal."""
+    return hashlib.sha256(segment_key(text).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """A source sentence, the published sentence aligned with it, and how sure the alignment is (0–100)."""
+
+    source: str
+    target: str
+    score: int
+
+
+def align(segments: Sequence[tuple[str, str | None]], published: Sequence[str], *,
+          min_score: int = MIN_ALIGNMENT) -> list[AlignedPair]:
+    """Pair `(source, machine translation)` segments with published sentences, in order, best total first.
+
+    A segment without a machine translation, or whose best partner is weaker than `min_score`, is left out.
+    """
+    if not segments or not published:
+        return []
+    machine = [segment_key(mt or "") for _, mt in segments]
+    finals = [segment_key(s) for s in published]
+    scores = [[fuzz.ratio(m, f) if m and f else 0.0 for f in finals] for m in machine]
+    n, m = len(segments), len(published)
+    # best[i][j]: the highest total similarity aligning the first i segments with the first j sentences.
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            take = scores[i - 1][j - 1]
+            paired = best[i - 1][j - 1] + take if take >= min_score else float("-inf")
+            best[i][j] = max(best[i - 1][j], best[i][j - 1], paired)
+    pairs: list[AlignedPair] = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        take = scores[i - 1][j - 1]
+        if take >= min_score and best[i][j] == best[i - 1][j - 1] + take:
+            pairs.append(AlignedPair(segments[i - 1][0], published[j - 1], round(take)))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+def align_by_shape(segments: Sequence[tuple[str, int]], published: Sequence[tuple[str, int]]) -> list[AlignedPair]:
+    """Pair `(sentence, paragraph)` lists by position when every paragraph kept its number of sentences ([] if not).
+
+    An adaptor who kept each sentence's place and the text's shape wrote sentence i for source sentence i,
+    however freely: such pairs are sure (score 100).
+    """
+    def shape(items: Sequence[tuple[str, int]]) -> list[int]:
+        counts: dict[int, int] = {}
+        for _, paragraph in items:
+            counts[paragraph] = counts.get(paragraph, 0) + 1
+        return list(counts.values())
+
+    if not segments or shape(segments) != shape(published):
+        return []
+    return [AlignedPair(source, target, 100) for (source, _), (target, _) in zip(segments, published)]
+
+
+def length_window(length: int, min_score: int = MIN_MATCH) -> tuple[int, int]:
+    """The shortest and longest candidate that can reach `min_score` against a text of `length` characters.
+
+    fuzz.ratio is 2·matches/(a+b), at most 2·min(a,b)/(a+b), so shorter/longer must be at least s/(2−s).
+    """
+    ratio = (min_score / 100) / (2 - min_score / 100)
+    return int(length * ratio), int(length / ratio) + 1 if ratio else 10**9
+
+
+def rank(query: str, choices: Sequence[str], *, limit: int, min_score: int = MIN_MATCH,
+         partial: bool = False) -> list[tuple[int, int]]:
+    """Indexes of the `choices` (already keys) most similar to `query`, with their whole-percent scores, best first.
+
+    `partial` scores how well the query fits inside a choice (searching for a phrase), not the whole of it.
+    """
+    key = segment_key(query)
+    if not key or not choices:
+        return []
+    scorer = fuzz.partial_ratio if partial else fuzz.ratio
+    found = process.extract(key, choices, scorer=scorer, processor=None, limit=limit, score_cutoff=min_score)
+    return [(index, round(score)) for _, score, index in found]

@@ -1,0 +1,150 @@
+"""QA checks of an adaptation, computed live from its text, with editors' overrides applied."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain import glossary
+from ..domain.qa import CHECKS, ERROR, Finding, QaInput, run_checks
+from ..domain.states import FINAL_STATES, Role
+from ..models import Adaptation, DraftState, QaOverride, User
+from . import glossary as glossary_service
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound
+from .history import record
+
+MAX_REASON_CHARS = 2000
+MAX_KEY_CHARS = 200
+
+
+@dataclass(frozen=True)
+class QaResult:
+    """A finding as it stands for this adaptation: overridden by an editor (with why) or not."""
+
+    finding: Finding
+    override: QaOverride | None = None
+
+    @property
+    def check(self) -> str:
+        """The check's name (numbers, glossary, …)."""
+        return self.finding.check
+
+    @property
+    def severity(self) -> str:
+        """`error` or `warning`."""
+        return self.finding.severity
+
+    @property
+    def key(self) -> str:
+        """Which finding of its check this is (stable across saves)."""
+        return self.finding.key
+
+    @property
+    def message(self) -> str:
+        """What is wrong and what to do, for people."""
+        return self.finding.message
+
+    @property
+    def label(self) -> str:
+        """The check's name for people."""
+        return self.finding.label
+
+    @property
+    def blocking(self) -> bool:
+        """Whether this finding stops a submission: an error nobody has overridden."""
+        return self.severity == ERROR and self.override is None
+
+    def as_dict(self) -> dict[str, str]:
+        """The finding without its override, as error details carry it."""
+        return {"check": self.check, "severity": self.severity, "key": self.key, "message": self.message}
+
+
+def _mt_text(adaptation: Adaptation) -> str:
+    """Title and body of the newest finished machine draft, or "" when there is none."""
+    ready = next((d for d in reversed(adaptation.drafts) if d.state == DraftState.READY.value), None)
+    return f"{ready.title}\n\n{ready.body}" if ready is not None else ""
+
+
+def qa_input(session: Session, adaptation: Adaptation) -> QaInput:
+    """What the checks compare: the newest original, the adaptation, glossary terms and the machine draft."""
+    article = adaptation.article
+    source = article.latest
+    terms = glossary_service.terms_for(session, article.language, adaptation.language)
+    hits = glossary.find_terms(f"{source.title}\n\n{source.body}", article.language, terms) if terms else []
+    return QaInput(source_title=source.title, source_body=source.body, source_lang=article.language,
+                   title=adaptation.title or "", body=adaptation.body or "", lang=adaptation.language,
+                   terms=hits, mt_text=_mt_text(adaptation))
+
+
+def overrides_for(session: Session, adaptation: Adaptation) -> dict[tuple[str, str], QaOverride]:
+    """The adaptation's overrides by (check, key)."""
+    rows = session.scalars(select(QaOverride).where(QaOverride.adaptation_id == adaptation.id))
+    return {(row.check, row.key): row for row in rows}
+
+
+def findings_for(session: Session, adaptation: Adaptation) -> list[QaResult]:
+    """Every finding on the adaptation's current text, errors first; overridden ones stay listed."""
+    overrides = overrides_for(session, adaptation)
+    results = [QaResult(f, overrides.get((f.check, f.key))) for f in run_checks(qa_input(session, adaptation))]
+    return sorted(results, key=lambda r: (r.severity != ERROR, r.override is not None))
+
+
+def blocking_message(blocking: list[QaResult]) -> str:
+    """Why a submission is refused, naming the checks, and what can be done about it."""
+    checks = ", ".join(dict.fromkeys(r.label.lower() for r in blocking))
+    count = "1 QA error blocks" if len(blocking) == 1 else f"{len(blocking)} QA errors block"
+    return (f"Not submitted: {count} it ({checks}). Your saved text is kept. Fix them and save, or ask "
+            "an editor to override each one with a reason (on the review page).")
+
+
+def check_before_submit(session: Session, adaptation: Adaptation) -> list[QaResult]:
+    """Refuse (409 `qa_failed`, findings in details) while errors nobody overrode remain; else the findings."""
+    results = findings_for(session, adaptation)
+    blocking = [r for r in results if r.blocking]
+    if blocking:
+        raise Conflict(blocking_message(blocking), code="qa_failed",
+                       details={"findings": [r.as_dict() for r in blocking]})
+    return results
+
+
+def override_finding(session: Session, actor: User, adaptation: Adaptation, check: str, key: str,
+                     reason: str) -> QaResult:
+    """An editor decides, with a reason, that one current finding does not block the adaptation."""
+    if not actor.actor.has(Role.EDITOR):
+        raise NotAllowed("Only editors may override a QA finding; ask an editor to look at it.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("reason", "Give a reason for the override: it is recorded in the history.")
+    if len(reason) > MAX_REASON_CHARS:
+        raise InvalidInput("reason", f"The reason is limited to {MAX_REASON_CHARS} characters.")
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\r\t" for c in reason):
+        raise InvalidInput("reason", "The reason holds control characters; type it as plain text.")
+    if check not in CHECKS:
+        raise NotFound(f"There is no QA check named {check!r}. Checks are: {', '.join(CHECKS)}.")
+    if adaptation.status in FINAL_STATES:
+        raise Conflict(f"The adaptation is {adaptation.state}; its QA findings no longer matter.",
+                       code="invalid_state", details={"state": adaptation.state})
+    result = next((r for r in findings_for(session, adaptation) if (r.check, r.key) == (check, key)), None)
+    if result is None:
+        raise Conflict(f"The {CHECKS[check].lower()} check has no finding {key!r} on the current text (it may "
+                       "have been fixed since you looked). Reload the QA findings.", code="no_such_finding")
+    if result.override is not None:
+        raise Conflict(f"This finding was already overridden by {result.override.editor.display_name}.",
+                       code="already_overridden")
+    override = QaOverride(adaptation_id=adaptation.id, check=check, key=key, reason=reason, editor_id=actor.id)
+    try:
+        with session.begin_nested():
+            session.add(override)
+            session.flush()
+    except IntegrityError:
+        # Another editor overrode the same finding at the same moment.
+        raise Conflict("Another editor overrode this finding just now. Reload the QA findings.",
+                       code="already_overridden") from None
+    record(session, adaptation, "qa-override", from_state=adaptation.state, to_state=adaptation.state,
+           actor=actor, comment=reason, check=check, key=key, severity=result.severity)
+    session.flush()
+    return QaResult(result.finding, override)
