@@ -127,3 +127,18 @@ def can_submit_article(actor: Actor) -> bool:
 def can_manage_users(actor: Actor) -> bool:
     """Whether the actor may list people and change their roles."""
     return actor.has(Role.ADMIN)
+
+
+def can_edit_glossary(actor: Actor) -> bool:
+    """Whether the actor may add, change or delete glossary terms (editors keep the house style)."""
+    return actor.has(Role.EDITOR)
+
+
+def can_override_qa(actor: Actor) -> bool:
+    """Whether the actor may let a blocking QA finding through, with a reason."""
+    return actor.has(Role.EDITOR)
+
+
+def can_read_reports(actor: Actor) -> bool:
+    """Whether the actor may read the newsroom's effort dashboard and credits report."""
+    return actor.has(Role.EDITOR)

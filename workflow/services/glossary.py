@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.glossary import TermHit, find_terms, normalize_term, split_by_hits
 from ..domain.languages import language_name
-from ..domain.states import Role
+from ..domain.rules import can_edit_glossary
 from ..domain.text import has_bidi_controls, paragraphs
 from ..models import GlossaryTerm, User
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -22,11 +22,6 @@ MAX_TERM_CHARS = 200
 MAX_NOTE_CHARS = 500
 #: Ids above this cannot exist (PostgreSQL `integer`).
 MAX_ID = 2**31 - 1
-
-
-def can_edit_glossary(user: User) -> bool:
-    """Whether the person may add, change or delete glossary terms (editors)."""
-    return user.actor.has(Role.EDITOR)
 
 
 def _one_line(data: Mapping[str, Any], field: str, limit: int, *, required: bool = True) -> str:
@@ -104,7 +99,7 @@ def get_term(session: Session, term_id: int) -> GlossaryTerm:
 
 def require_editor(actor: User, doing: str) -> None:
     """NotAllowed unless the person may change the glossary."""
-    if not can_edit_glossary(actor):
+    if not can_edit_glossary(actor.actor):
         raise NotAllowed(f"Only editors may {doing} glossary terms; ask an editor to make the change.")
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from ..domain import glossary
 from ..domain.qa import CHECKS, ERROR, Finding, QaInput, run_checks
-from ..domain.states import FINAL_STATES, Role
+from ..domain.rules import can_override_qa
+from ..domain.states import FINAL_STATES
 from ..models import Adaptation, DraftState, QaOverride, User
 from . import glossary as glossary_service
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -114,7 +115,7 @@ def check_before_submit(session: Session, adaptation: Adaptation) -> list[QaResu
 def override_finding(session: Session, actor: User, adaptation: Adaptation, check: str, key: str,
                      reason: str) -> QaResult:
     """An editor decides, with a reason, that one current finding does not block the adaptation."""
-    if not actor.actor.has(Role.EDITOR):
+    if not can_override_qa(actor.actor):
         raise NotAllowed("Only editors may override a QA finding; ask an editor to look at it.")
     reason = (reason or "").strip()
     if not reason:

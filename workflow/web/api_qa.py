@@ -12,7 +12,7 @@ from typing import Any
 from flask import jsonify
 
 from ..domain.qa import CHECKS
-from ..domain.states import Role
+from ..domain.rules import can_override_qa
 from ..extensions import db
 from ..models import Adaptation
 from ..services import qa
@@ -41,7 +41,7 @@ def show_qa(adaptation_id: int):
 def override_qa(adaptation_id: int):
     """An editor overrides one finding with a reason, so it no longer blocks submission."""
     person = api_person()
-    if not person.actor.has(Role.EDITOR):
+    if not can_override_qa(person.actor):
         raise NotAllowed("Only editors may override a QA finding; ask an editor to look at it.")
     data = json_object()
     check = text_field(data, "check")

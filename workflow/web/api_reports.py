@@ -9,19 +9,13 @@ from typing import Any
 
 from flask import jsonify, request
 
-from ..domain.rules import Actor
-from ..domain.states import Role
+from ..domain.rules import can_read_reports
 from ..extensions import db
 from ..models import utcnow
 from ..services import reports
 from ..services.errors import NotAllowed
 from .api import V1, api_person, bp
 from .openapi import INT, errors, obj, ok, op, ref, text
-
-
-def can_read_reports(actor: Actor) -> bool:
-    """Whether the actor may read the newsroom's reports (editors)."""
-    return actor.has(Role.EDITOR)
 
 
 @bp.get(f"{V1}/reports/credits")

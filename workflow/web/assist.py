@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..domain.languages import LANGUAGE_NAMES, is_known_language
+from ..domain.rules import can_edit_glossary
 from ..domain.states import Role
 from ..extensions import db
 from ..services import glossary, memory
@@ -44,7 +45,7 @@ def _render_glossary(*, refused: Refused | None = None, typed: Mapping[str, Any]
     return render_template(
         "desk/glossary.html", terms=terms, pairs=glossary.language_pairs(db.session),
         source_lang=source_lang, target_lang=target_lang,
-        editable=glossary.can_edit_glossary(person), refused=refused, typed=typed or {}, editing=editing,
+        editable=can_edit_glossary(person.actor), refused=refused, typed=typed or {}, editing=editing,
         languages=sorted(LANGUAGE_NAMES.items(), key=lambda item: item[1]),
     ), (refused.status if refused else 200)
 
