@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from workflow.domain.glossary import apply_terms, find_terms
 from workflow.extensions import db
+from workflow.models import DraftError
 from workflow.services import drafts as draft_service
 from workflow.services import glossary as glossary_service
 from workflow.services import memory as memory_service
@@ -44,7 +45,7 @@ def draft_translation(self, draft_id: int, request_id: str = "") -> str:
         return translate_job(job, engine_for(settings))
     except MissingModelError as exc:
         db.session.rollback()
-        draft_service.fail_draft(db.session, job.draft_id, str(exc))
+        draft_service.fail_draft(db.session, job.draft_id, str(exc), code=DraftError.MISSING_MODEL)
         db.session.commit()
         return "failed"
     except TRANSIENT:
@@ -56,14 +57,15 @@ def draft_translation(self, draft_id: int, request_id: str = "") -> str:
         db.session.rollback()
         draft_service.fail_draft(db.session, job.draft_id, "Machine translation took longer than "
                                  f"{settings.draft_timeout_seconds} s and was stopped. Adapt from the original, "
-                                 "or ask an admin to raise ADAPTDESK_DRAFT_TIMEOUT.")
+                                 "or ask an admin to raise ADAPTDESK_DRAFT_TIMEOUT.", code=DraftError.TIMEOUT)
         db.session.commit()
         return "failed"
     except Exception as exc:  # a broken model or unexpected input: retrying would fail the same way
         log.exception("draft %s failed", job.draft_id)
         db.session.rollback()
         draft_service.fail_draft(db.session, job.draft_id, f"Machine translation failed: {exc}. "
-                                 "Adapt from the original; an admin can check the model with `adaptdesk models list`.")
+                                 "Adapt from the original; an admin can check the model with `adaptdesk models list`.",
+                                 code=DraftError.TRANSLATION)
         db.session.commit()
         return "failed"
 

@@ -66,7 +66,7 @@ def test_the_progress_endpoint_gives_state_and_draft_progress_without_the_text(a
     assert response.json == {
         "id": adaptation_id, "state": "translating", "version": row.version,
         "draft": {"id": row.draft.id, "state": "queued", "revision": 1, "progress": {"done": 1, "total": 2},
-                  "error": None}}
+                  "error": None, "error_code": None}}
     assert api.get(url(adaptation_id, "/progress"), reporter).status_code == 200
     assert_error(api.get(url(2**31 - 1, "/progress"), adaptor), 404)
 

@@ -22,8 +22,8 @@ from tests.support.factories import csrf_token, login, make_article, make_user, 
 from workers.mt.engine import MissingModelError
 from workflow.domain.states import Role, State
 from workflow.extensions import db
+from workflow.models import DraftError
 from workflow.services import drafts as draft_service
-from workflow.web.admin import MISSING_MODEL_PREFIX
 
 PACKAGE = "translate-ar_en-1_0"
 
@@ -213,16 +213,17 @@ def test_sending_the_form_without_a_file_asks_for_one(client, admin, settings):
 
 
 def fail_for_missing_model(target: str, message: str | None = None) -> None:
-    """An Arabic original whose `target` draft failed as the worker fails it when no model is installed."""
+    """An Arabic original whose `target` draft failed as the worker fails it when no model is installed
+    (or, given a `message`, failed for another reason)."""
     article = make_article(targets=[target])
     draft = article.adaptations[0].draft
-    draft_service.fail_draft(db.session, draft.id, message or str(MissingModelError("ar", target)))
+    if message is None:
+        draft_service.fail_draft(db.session, draft.id, str(MissingModelError("ar", target)),
+                                 code=DraftError.MISSING_MODEL)
+    else:
+        draft_service.fail_draft(db.session, draft.id, message)
     db.session.commit()
     assert article.adaptations[0].state == State.MT_FAILED.value
-
-
-def test_the_worker_message_is_the_one_the_page_looks_for():
-    assert str(MissingModelError("ar", "fr")).startswith(MISSING_MODEL_PREFIX)
 
 
 def test_pairs_drafts_had_no_model_for_are_shown_with_the_command(client, admin, settings):

@@ -38,6 +38,7 @@ def test_missing_language_pair_fails_visibly_and_can_still_be_adapted(redis_stac
     data = redis_stack.wait_for(redis_stack.people["adaptor"], adaptation_id, {"draft_ready", "mt_failed"})
     assert data["state"] == "mt_failed"
     assert "adaptdesk models install ar fr" in data["draft"]["error"]
+    assert data["draft"]["error_code"] == "missing_model"
     claimed = redis_stack.people["adaptor"].post(f"/api/v1/adaptations/{adaptation_id}/actions/claim")
     assert claimed.status == 200 and claimed.json["state"] == "in_adaptation" and claimed.json["body"] == ""
 

@@ -1,6 +1,6 @@
 """All tables, importable from one place (Alembic and the services use this)."""
 
-from .adaptations import Adaptation, Draft, DraftSegment, DraftState, ReviewRound
+from .adaptations import Adaptation, Draft, DraftError, DraftSegment, DraftState, ReviewRound
 from .articles import Article, ArticleRevision, ArticleTag
 from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
 from .base import Base, utcnow
@@ -9,7 +9,7 @@ from .users import ApiToken, RoleGrant, User
 
 __all__ = [
     "Adaptation", "ApiToken", "AppendOnlyError", "Article", "ArticleRevision", "ArticleTag", "Base",
-    "Credit", "Draft", "DraftSegment", "DraftState", "EditingTime", "GlossaryTerm", "HistoryEntry", "QaOverride",
+    "Credit", "Draft", "DraftError", "DraftSegment", "DraftState", "EditingTime", "GlossaryTerm", "HistoryEntry", "QaOverride",
     "ReviewRound", "RoleGrant", "TranslationUnit", "User",
     "utcnow",
 ]

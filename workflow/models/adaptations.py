@@ -25,6 +25,14 @@ class DraftState(StrEnum):
     SUPERSEDED = "superseded"  #: a newer revision of the original replaced it before it finished
 
 
+class DraftError(StrEnum):
+    """Why a draft failed, for code to act on (`Draft.error` says it for people)."""
+
+    MISSING_MODEL = "missing_model"  #: no installed model translates the pair: install one, then retry
+    TIMEOUT = "timeout"  #: the job ran past ADAPTDESK_DRAFT_TIMEOUT
+    TRANSLATION = "translation_failed"  #: the model failed on this text (a broken model, unexpected input)
+
+
 class Adaptation(Base):
     """The adaptation of one original into one target language."""
 
@@ -97,6 +105,8 @@ class Draft(Base):
     title: Mapped[str] = mapped_column(String(1000), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
+    #: A `DraftError` value once failed, "" otherwise.
+    error_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
     segments_done: Mapped[int] = mapped_column(default=0)
     segments_total: Mapped[int] = mapped_column(default=0)
     model: Mapped[str] = mapped_column(String(120), default="")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.rules import can_manage_users
 from ..domain.states import DRAFT_STATES, FINAL_STATES, SYSTEM_EVENTS, State
-from ..models import Adaptation, Article, Draft, DraftSegment, DraftState, User, utcnow
+from ..models import Adaptation, Article, Draft, DraftError, DraftSegment, DraftState, User, utcnow
 from .errors import NotAllowed
 from .history import transition
 
@@ -135,8 +135,10 @@ def finish_draft(session: Session, draft_id: int, *, title: str, body: str, mode
     return True
 
 
-def fail_draft(session: Session, draft_id: int, error: str, now: datetime | None = None) -> None:
-    """Mark the draft failed with a message for people; the adaptation moves to `mt_failed` if it waits for it."""
+def fail_draft(session: Session, draft_id: int, error: str, *, code: DraftError = DraftError.TRANSLATION,
+               now: datetime | None = None) -> None:
+    """Mark the draft failed with a message for people and a code for programs; the adaptation moves to
+    `mt_failed` if it waits for it."""
     adaptation_id = session.scalar(select(Draft.adaptation_id).where(Draft.id == draft_id))
     if adaptation_id is None:
         return
@@ -145,6 +147,7 @@ def fail_draft(session: Session, draft_id: int, error: str, now: datetime | None
     if draft.state in (DraftState.READY.value, DraftState.SUPERSEDED.value):
         return
     draft.state, draft.error, draft.finished_at = DraftState.FAILED.value, error, now or utcnow()
+    draft.error_code = code.value
     if newest_draft_for(session, draft).id == draft.id:
         _system_transition(session, adaptation, "draft-failed", revision=draft.revision_number, error=error)
     session.flush()
@@ -177,7 +180,7 @@ def retry_failed_drafts(session: Session, actor: User, *, source: str | None = N
         draft = adaptation.draft
         if draft is None or draft.state != DraftState.FAILED.value:
             continue
-        draft.state, draft.error, draft.request_id = DraftState.QUEUED.value, "", ""
+        draft.state, draft.error, draft.error_code, draft.request_id = DraftState.QUEUED.value, "", "", ""
         draft.dispatched_at = draft.started_at = draft.finished_at = None
         draft.segments_done = 0
         if State(adaptation.state) in DRAFT_STATES:

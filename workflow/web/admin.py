@@ -39,7 +39,7 @@ from werkzeug.utils import secure_filename
 
 from ..domain.states import Role, State
 from ..extensions import db
-from ..models import Adaptation, Article, Draft, DraftState, User, utcnow
+from ..models import Adaptation, Article, Draft, DraftError, DraftState, User, utcnow
 from ..services import drafts as draft_service
 from ..services import queries
 from ..services import users as user_service
@@ -164,7 +164,6 @@ def set_active(user_id: int):
 #: Largest model upload when app.config has no ADAPTDESK_MAX_MODEL_BYTES (real packages are ~100 MB).
 DEFAULT_MAX_MODEL_BYTES = 1024**3
 #: How the worker's MissingModelError message begins (workers.mt.engine); drafts failed so need a model.
-MISSING_MODEL_PREFIX = "No translation model for "
 #: How far back failed drafts count as "recent" on the models page.
 MISSING_MODEL_WINDOW = timedelta(days=30)
 
@@ -245,7 +244,7 @@ def missing_model_pairs(session: Session, since) -> list[dict[str, Any]]:  # noq
         .join(Adaptation, Draft.adaptation_id == Adaptation.id)
         .join(Article, Adaptation.article_id == Article.id)
         .where(Draft.state == DraftState.FAILED.value, Draft.finished_at >= since,
-               Draft.error.startswith(MISSING_MODEL_PREFIX, autoescape=True))
+               Draft.error_code == DraftError.MISSING_MODEL.value)
         .group_by(Article.language, Adaptation.language)
         .order_by(func.max(Draft.finished_at).desc())
         .limit(50)

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..domain.effort import MAX_SECONDS_PER_SAVE
 from ..domain.states import ACTIONS, Role, State
-from ..models import DraftState
+from ..models import DraftError, DraftState
 
 JSON = "application/json"
 STATES = [s.value for s in State]
@@ -19,6 +19,9 @@ ACTION_NAMES = list(ACTIONS)
 ROLES = [r.value for r in Role]
 CREDIT_ROLES = [Role.REPORTER.value, Role.ADAPTOR.value, Role.EDITOR.value]
 DRAFT_STATES = [s.value for s in DraftState]
+ERROR_CODE = {"anyOf": [{"type": "string", "enum": [e.value for e in DraftError]}, {"type": "null"}],
+              "description": "Why the draft failed: missing_model (install the pair, then retry), timeout, "
+                             "translation_failed; null unless failed."}
 
 
 def ref(name: str) -> dict[str, str]:
@@ -140,7 +143,7 @@ SCHEMAS: dict[str, Any] = {
         "model": nullable({"type": "string", "description": "Model(s) that made the draft, e.g. ar→en."}),
         "revision": {"type": "integer", "description": "Revision of the original being translated."},
         "progress": obj({"done": INT, "total": INT}),
-        "error": nullable(TEXT), "title": TEXT, "body": TEXT,
+        "error": nullable(TEXT), "error_code": ERROR_CODE, "title": TEXT, "body": TEXT,
         "segments": {"type": "array", "items": ref("Segment")},
     }, description="The newest machine-translation draft."),
     "Credit": obj({"role": {"type": "string", "enum": CREDIT_ROLES}, "username": TEXT, "name": TEXT}),
@@ -177,7 +180,8 @@ SCHEMAS: dict[str, Any] = {
     "Progress": obj({
         "id": INT, "state": ref("State"), "version": INT,
         "draft": nullable(obj({"id": INT, "state": {"type": "string", "enum": DRAFT_STATES}, "revision": INT,
-                               "progress": obj({"done": INT, "total": INT}), "error": nullable(TEXT)})),
+                               "progress": obj({"done": INT, "total": INT}), "error": nullable(TEXT),
+                               "error_code": ERROR_CODE})),
     }, description="The adaptation's state and its newest draft's progress, without text."),
     "AdaptationSave": obj({"title": TEXT, "body": TEXT,
                            "version": {"type": "integer", "minimum": 1, "description": "The version you read."},

@@ -112,6 +112,7 @@ def draft_json(draft: Draft | None, tm: dict[int, list[Match]] | None = None) ->
         "model": draft.model or None,
         "progress": {"done": draft.segments_done, "total": draft.segments_total},
         "error": draft.error or None,
+        "error_code": draft.error_code or None,
         "title": draft.title,
         "body": draft.body,
         "segments": [{"index": s.index, "paragraph": s.paragraph, "source": s.source, "mt": s.mt,
@@ -127,7 +128,8 @@ def progress_json(adaptation: Adaptation) -> dict[str, Any]:
         "id": adaptation.id, "state": adaptation.state, "version": adaptation.version,
         "draft": None if draft is None else {
             "id": draft.id, "state": draft.state, "revision": draft.revision_number,
-            "progress": {"done": draft.segments_done, "total": draft.segments_total}, "error": draft.error or None},
+            "progress": {"done": draft.segments_done, "total": draft.segments_total}, "error": draft.error or None,
+            "error_code": draft.error_code or None},
     }
 
 
