@@ -8,13 +8,18 @@ from tests.api.helpers import assert_error, assert_matches
 from tests.support.factories import PASSWORD, make_article, make_user
 from workflow.domain.states import Role
 from workflow.extensions import db
+from workflow.services.users import open_login_session
+from workflow.web.access import LOGIN_SESSION_KEY
 
 
 def log_in_with_cookie(client, user) -> None:  # noqa: ANN001
     """Give the client a real signed session cookie for `user`, as the login form does."""
+    token = open_login_session(db.session, user)
+    db.session.commit()
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = str(user.id)
         flask_session["_fresh"] = True
+        flask_session[LOGIN_SESSION_KEY] = token
 
 
 def test_token_is_issued_for_the_right_password_and_works(api, reporter):

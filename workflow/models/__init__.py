@@ -5,11 +5,11 @@ from .articles import Article, ArticleRevision, ArticleTag
 from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
-from .users import ApiToken, RoleGrant, User
+from .users import ApiToken, LoginSession, RoleGrant, User
 
 __all__ = [
     "Adaptation", "ApiToken", "AppendOnlyError", "Article", "ArticleRevision", "ArticleTag", "Base",
-    "Credit", "Draft", "DraftError", "DraftSegment", "DraftState", "EditingTime", "GlossaryTerm", "HistoryEntry", "QaOverride",
+    "Credit", "Draft", "DraftError", "DraftSegment", "DraftState", "EditingTime", "GlossaryTerm", "HistoryEntry", "LoginSession", "QaOverride",
     "ReviewRound", "RoleGrant", "TranslationUnit", "User",
     "utcnow",
 ]

@@ -97,3 +97,26 @@ class ApiToken(Base):
     def generate() -> str:
         """A new random token in its printable form."""
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class LoginSession(Base):
+    """One login to the newsroom pages: the cookie carries its token, logging out closes it for good.
+
+    The session cookie is signed but stateless; without this row a copy of it would stay valid after logout.
+    Only the token's SHA-256 hash is stored.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @staticmethod
+    def generate() -> str:
+        """A new random session token."""
+        return secrets.token_urlsafe(32)

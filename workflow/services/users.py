@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..domain.rules import can_manage_users
 from ..domain.text import has_bidi_controls
 from ..domain.states import Role
-from ..models import ApiToken, User, utcnow
+from ..models import ApiToken, LoginSession, User, utcnow
 from .errors import InvalidInput, NotAllowed, NotFound
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -117,6 +117,34 @@ def user_for_token(session: Session, token: str) -> User | None:
         return None
     row.last_used_at = utcnow()
     return row.user
+
+
+def open_login_session(session: Session, user: User) -> str:
+    """Record a login to the pages; returns the token the session cookie carries (only its hash is stored)."""
+    token = LoginSession.generate()
+    session.add(LoginSession(user_id=user.id, token_hash=ApiToken.hash(token)))
+    session.flush()
+    return token
+
+
+def user_for_login_session(session: Session, user_id: int, token: str | None) -> User | None:
+    """The active person of an open login session with this token, or None (closed, someone else's, disabled)."""
+    if not token:
+        return None
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == ApiToken.hash(token)))
+    if row is None or row.closed_at is not None or row.user_id != user_id or not row.user.active:
+        return None
+    return row.user
+
+
+def close_login_session(session: Session, token: str | None) -> None:
+    """End a login: the cookie that carries this token no longer signs anyone in, wherever it was copied to."""
+    if not token:
+        return
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == ApiToken.hash(token)))
+    if row is not None and row.closed_at is None:
+        row.closed_at = utcnow()
+        session.flush()
 
 
 def revoke_token(session: Session, actor: User, token_id: int) -> None:

@@ -6,7 +6,7 @@ import re
 import secrets
 from datetime import datetime
 
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -17,7 +17,8 @@ from ..domain.text import paragraphs, reading_minutes
 from ..extensions import db, login_manager
 from ..models import User
 from ..services.errors import ServiceError
-from .access import current_person
+from ..services.users import user_for_login_session
+from .access import LOGIN_SESSION_KEY, current_person
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
@@ -145,8 +146,9 @@ def register_web(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        if not user_id.isdigit():
+            return None
+        return user_for_login_session(db.session, int(user_id), session.get(LOGIN_SESSION_KEY))
 
     register_error_handlers(app)
     register_security_headers(app)

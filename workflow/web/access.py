@@ -14,6 +14,10 @@ from ..models import User
 from ..services.users import user_for_token
 
 
+#: Key of the login session's token in the signed session cookie (see `services.users.open_login_session`).
+LOGIN_SESSION_KEY = "login_session"
+
+
 def bearer_token() -> str | None:
     """The token from an `Authorization: Bearer …` header, if any."""
     header = request.headers.get("Authorization", "")

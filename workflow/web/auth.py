@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
 from ..domain.states import Role
 from ..extensions import db, limiter
-from ..services.users import authenticate
-from .access import current_person
+from ..services.users import authenticate, close_login_session, open_login_session
+from .access import LOGIN_SESSION_KEY, current_person
 
 bp = Blueprint("auth", __name__)
 
@@ -45,6 +45,8 @@ def login():
     if request.method == "POST":
         person = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""))
         if person is not None:
+            session.clear()  # nothing from before the login carries over
+            session[LOGIN_SESSION_KEY] = open_login_session(db.session, person)
             login_user(person)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or home_for(person))
@@ -54,8 +56,11 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out and return to the login page."""
+    """Log out and return to the login page; the session cookie stops working, copies of it included."""
+    close_login_session(db.session, session.get(LOGIN_SESSION_KEY))
+    db.session.commit()
     logout_user()
+    session.pop(LOGIN_SESSION_KEY, None)
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
