@@ -272,6 +272,43 @@ def test_import_rejects_what_is_not_a_translation_package(tmp_path, files, messa
     assert not (tmp_path / "packages").exists() or not any((tmp_path / "packages").iterdir())
 
 
+def _package_files(model: bytes = b"weights " * 4096, version: str = "1.0") -> dict[str, str | bytes]:
+    metadata = json.dumps({"type": "translate", "from_code": "ar", "to_code": "en", "package_version": version})
+    return {"translate-ar_en/metadata.json": metadata, "translate-ar_en/sentencepiece.model": "spm",
+            "translate-ar_en/model/model.bin": model}
+
+
+def _leftovers(root: Path) -> list[str]:
+    """Staging folders an import left beside the packages folder."""
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".adaptdesk-install-"))
+
+
+def test_a_package_damaged_inside_installs_nothing_and_leaves_nothing(tmp_path):
+    path = _zip(tmp_path / "damaged.argosmodel", _package_files())
+    data = bytearray(path.read_bytes())
+    at = data.index(b"weights weights")
+    data[at:at + 7] = b"WEIGHTS"  # the stored bytes no longer match their CRC: unpacking fails midway
+    path.write_bytes(bytes(data))
+    settings = EngineSettings(packages_dir=str(tmp_path / "packages"))
+    with pytest.raises(InvalidPackageError, match="Installing damaged.argosmodel failed"):
+        import_package(path, settings)
+    assert list((tmp_path / "packages").iterdir()) == []
+    assert _leftovers(tmp_path) == []
+
+
+def test_importing_a_package_again_replaces_the_installed_copy_whole(tmp_path):
+    settings = EngineSettings(packages_dir=str(tmp_path / "packages"))
+    first = import_package(_zip(tmp_path / "v1.argosmodel", _package_files(b"old", "1.0")), settings)
+    (Path(first.path) / "stray-file-from-v1").write_text("x")
+    second = import_package(_zip(tmp_path / "v2.argosmodel", _package_files(b"new", "1.1")), settings)
+    assert second.path == first.path and second.version == "1.1"
+    folder = Path(second.path)
+    assert (folder / "model" / "model.bin").read_bytes() == b"new"
+    assert not (folder / "stray-file-from-v1").exists()
+    assert [p.name for p in (tmp_path / "packages").iterdir()] == ["translate-ar_en"]
+    assert _leftovers(tmp_path) == []
+
+
 def test_import_rejects_a_missing_file(tmp_path):
     with pytest.raises(InvalidPackageError, match="does not exist"):
         import_package(tmp_path / "nope.argosmodel")

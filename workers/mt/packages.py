@@ -1,9 +1,9 @@
 """Installed Argos Translate model packages: list them, import a `.argosmodel` file, install from the index.
 
 Installed packages are read straight from their `metadata.json` (argostranslate caches its own view for the
-life of the process). Installing goes through `argostranslate.package.install_from_path()`, the path a
-package takes with the stock tools. argostranslate is imported only inside functions, after
-`ensure_argos_environment()` has pointed it at our folders.
+life of the process). Installing puts a package's folder where `argostranslate.package.install_from_path()`
+would, but atomically (unpacked beside the packages folder, then renamed in). argostranslate is imported
+only inside functions, after `ensure_argos_environment()` has pointed it at our folders.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 import threading
 import urllib.error
@@ -234,23 +235,45 @@ def check_package_file(path: Path | str) -> tuple[str, dict]:
 
 
 def import_package(path: Path | str, settings: EngineSettings | None = None) -> Pair:
-    """Validate and install a `.argosmodel` file with argostranslate's installer; returns its Pair."""
+    """Validate and install a `.argosmodel` file into the packages folder; returns its Pair.
+
+    The archive is unpacked beside the packages folder and moved in with a rename, so a worker scanning the
+    folder never sees a half-written model, and a crash or a full disk mid-way leaves nothing behind.
+    """
     top, _metadata = check_package_file(path)
     packages_dir = packages_dir_of(settings)
     packages_dir.mkdir(parents=True, exist_ok=True)
-    ensure_argos_environment(packages_dir)
-    import argostranslate.package
-
+    staging = Path(tempfile.mkdtemp(prefix=".adaptdesk-install-", dir=packages_dir.parent))
     try:
-        argostranslate.package.install_from_path(Path(path))
-    except Exception as error:  # argostranslate raises bare Exception
-        raise InvalidPackageError(f"Installing {Path(path).name} failed: {error}") from error
-    pair = read_installed_package(packages_dir / top)
-    if pair is None:
-        raise InvalidPackageError(
-            f"{Path(path).name} was unpacked but {packages_dir / top} is not a package."
-        )
-    return pair
+        try:
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(staging)  # names were checked: no absolute paths, no "..", one top folder
+        except (OSError, zipfile.BadZipFile) as error:
+            raise InvalidPackageError(f"Installing {Path(path).name} failed: {error}") from error
+        pair = read_installed_package(staging / top)
+        if pair is None:
+            raise InvalidPackageError(f"{Path(path).name} was unpacked but {top} is not a translation package.")
+        _move_into_place(staging / top, packages_dir / top, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _forget_argos_caches()
+    return read_installed_package(packages_dir / top) or pair
+
+
+def _move_into_place(unpacked: Path, final: Path, staging: Path) -> None:
+    """Rename the unpacked package to its final folder; an older copy there is swapped out, then deleted."""
+    if final.exists():
+        # Directories cannot be replaced in one rename: the old copy steps aside into the staging folder
+        # (deleted with it) for the instant between the two renames.
+        os.replace(final, staging / "replaced")
+    os.replace(unpacked, final)
+
+
+def _forget_argos_caches() -> None:
+    """If argostranslate is loaded in this process, make it rescan its packages (as its installer does)."""
+    translate = _loaded_module("argostranslate.translate")
+    if translate is not None and hasattr(translate.get_installed_languages, "cache_clear"):
+        translate.get_installed_languages.cache_clear()
 
 
 # --- installing from the package index ------------------------------------------------------------------
