@@ -90,7 +90,7 @@ def make_text(seed: int) -> Text:
 
 def sentence_count(text: Text) -> int:
     """Title plus body sentences, as the draft pipeline segments them."""
-    from workers.mt.segment import segment_text
+    from workflow.domain.segment import segment_text
 
     return 1 + len(segment_text(text.body, "ar"))
 
@@ -255,7 +255,7 @@ def setup_pipeline(spec: dict):  # noqa: ANN201
     from tests.support.live import new_database
     from workers import tasks
     from workers.mt.engine import MAX_DECODING_LENGTH
-    from workers.mt.segment import segment_text
+    from workflow.domain.segment import segment_text
     from workflow import create_app
     from workflow.config import Settings
     from workflow.db_migrations import upgrade

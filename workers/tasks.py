@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from workflow.domain.glossary import apply_terms, find_terms
+from workflow.domain.segment import join_segments, segment_text
 from workflow.extensions import db
 from workflow.models import DraftError
 from workflow.services import drafts as draft_service
@@ -19,7 +20,6 @@ from workflow.services.adaptations import publish_due as publish_due_service
 
 from .dispatch import dispatch_pending
 from .mt.engine import EngineSettings, MissingModelError, TranslationEngine, get_engine
-from .mt.segment import join_segments, segment_text
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from tests.support.argos_model import ARABIC_SENTENCES, build_package, sample_ar
 from workers.mt import packages
 from workers.mt.engine import EngineSettings, MissingModelError, TranslationEngine, get_engine
 from workers.mt.packages import InvalidPackageError, ModelDownloadError, import_package, install_from_index
-from workers.mt.segment import segment_text
+from workflow.domain.segment import segment_text
 
 SENTENCES = ARABIC_SENTENCES[:6]
 

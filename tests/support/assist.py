@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tests.support.factories import limits, make_article, make_user
-from workers.mt.segment import segment_text
+from workflow.domain.segment import segment_text
 from workflow.domain.states import Role
 from workflow.extensions import db
 from workflow.models import Adaptation, GlossaryTerm, User

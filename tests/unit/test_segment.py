@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from workers.mt.segment import Segment, join_segments, segment_text
+from workflow.domain.segment import Segment, join_segments, segment_text
 
 
 def sources(text: str, language: str = "ar") -> list[str]:

@@ -1,7 +1,7 @@
 """The translation engine: installed Argos models, kept loaded for the life of a worker process.
 
 Segments are translated with CTranslate2 directly, not through `argostranslate.translate`: the project
-segments text itself (workers.mt.segment), and stock argos decodes sentence by sentence, paragraph by
+segments text itself (workflow.domain.segment), and stock argos decodes sentence by sentence, paragraph by
 paragraph. Here every sentence of a job goes to the model in balanced, length-sorted batches of up to
 `max_batch_size`, submitted at once; progress is reported as each batch completes, at no cost in speed.
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Row, delete, func, select
 from sqlalchemy.orm import Session
 
-from workers.mt.segment import segment_text
+from ..domain.segment import segment_text
 
 from ..domain import memory
 from ..models import Adaptation, Draft, DraftState, TranslationUnit
