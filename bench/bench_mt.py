@@ -9,8 +9,8 @@ built once and cached in /tmp/adaptdesk-bench), with one thread per process exce
   (a) stock `argostranslate.translate.translate(text, "ar", "en")` with its defaults (ARGOS_INTRA_THREADS
       unset = all cores), in its own process: the baseline of the targets;
   (a') the same, tuned to one thread (ARGOS_INTRA_THREADS=1), its best setting on a 2-core machine;
-  (b) the worker's draft pipeline: `take_job` + `workers.tasks._translate` (segmentation, batched translation
-      through the engine, segments and draft stored in a fresh migrated database);
+  (b) the worker's draft pipeline: `take_job` + `workers.tasks.translate_job` (segmentation, memory and glossary
+      lookups, batched translation through the engine, segments and draft stored in a fresh migrated database);
   (c) the limit: one raw `ctranslate2.Translator.translate_batch` call over the same tokens, max_batch_size=64;
   (d) submit → draft_ready latency through a live stack (web + Celery worker, Redis db 14, PostgreSQL);
   (e) the worker child's memory with the model loaded;
@@ -302,7 +302,7 @@ def setup_pipeline(spec: dict):  # noqa: ANN201
         job = draft_service.take_job(db.session, draft_id, f"bench-{draft_id}",
                                      lease_seconds=settings.draft_timeout_seconds + 60)
         db.session.commit()
-        return tasks._translate(job, settings)
+        return tasks.translate_job(job, tasks.engine_for(settings))
 
     def sources_of(text: dict) -> list[str]:
         return [text["title"]] + [s.source for s in segment_text(text["body"], "ar")]
@@ -607,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     stock_spec = {"warmup": warmup.as_argos_input()}
     tuned = Series("(a') stock, tuned: ARGOS_INTRA_THREADS=1", STOCK_BEAM)
     a, b, engine_alone, c = (Series("(a)  stock argostranslate.translate(), defaults", STOCK_BEAM),
-                             Series("(b)  draft pipeline (take_job + tasks._translate)", STOCK_BEAM),
+                             Series("(b)  draft pipeline (take_job + tasks.translate_job)", STOCK_BEAM),
                              Series("     engine.translate_segments alone", STOCK_BEAM),
                              Series(f"(c)  one translate_batch, max_batch_size={MAX_BATCH}", STOCK_BEAM))
     a1, g, c1 = (Series("(a1) stock, ARGOS_BEAM_SIZE=1", FAST_BEAM),
