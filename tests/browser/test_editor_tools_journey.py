@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Pages, remember
-from tests.support.live import Http, LiveStack
+from tests.support.live import LiveStack
 
 pytestmark = pytest.mark.browser
 
@@ -29,28 +29,16 @@ REASON = "The desk confirmed the figure is being revised; leave it out until it 
 remember(ARABIC_TITLE, ENGLISH_TITLE, ENGLISH_BODY, REASON)
 
 
-def take(person: Http, adaptation_id: int, action: str) -> dict:
-    version = person.get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
-    done = person.post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}", {"version": version})
-    assert done.status == 200, done.json
-    return done.json
-
-
 @pytest.fixture(scope="module")
 def adapted(stack: LiveStack) -> int:
     """An adaptation in the adaptor's hands whose saved text lacks the original's 43.5."""
-    reporter, adaptor = stack.people["reporter"], stack.people["adaptor"]
-    created = reporter.post("/api/v1/articles", {"title": ARABIC_TITLE, "body": ARABIC_BODY, "language": "ar",
-                                                 "section": "Economy", "tags": ["Trade"], "targets": ["en"]})
-    assert created.status == 201, created.json
-    adaptation_id = created.json["adaptations"][0]["id"]
-    stack.wait_for(adaptor, adaptation_id, {"draft_ready"})
-    take(adaptor, adaptation_id, "claim")
-    version = adaptor.get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
-    saved = adaptor.put(f"/api/v1/adaptations/{adaptation_id}",
-                        {"title": ENGLISH_TITLE, "body": ENGLISH_BODY, "version": version})
-    assert saved.status == 200, saved.json
-    assert [(f["check"], f["key"], f["severity"]) for f in saved.json["qa"] if f["severity"] == "error"] == [
+    _article, adaptation_id = stack.submit_and_draft(stack.people["reporter"], {
+        "title": ARABIC_TITLE, "body": ARABIC_BODY, "language": "ar", "section": "Economy", "tags": ["Trade"],
+        "targets": ["en"]})
+    adaptor = stack.people["adaptor"]
+    adaptor.act(adaptation_id, "claim")
+    saved = adaptor.save(adaptation_id, ENGLISH_TITLE, ENGLISH_BODY)
+    assert [(f["check"], f["key"], f["severity"]) for f in saved["qa"] if f["severity"] == "error"] == [
         ("numbers", "43.5", "error")]
     return adaptation_id
 
@@ -115,7 +103,7 @@ def test_3_the_adaptor_submits_and_the_editor_approves(stack, pages: Pages, adap
     shown = stack.people["editor"].get(f"/api/v1/adaptations/{adapted}").json
     assert shown["state"] == "in_review"
     assert shown["effort"]["rounds"] == 1 and shown["effort"]["score"] is not None
-    take(stack.people["editor"], adapted, "approve")
+    stack.people["editor"].act(adapted, "approve")
     pages.assert_clean()
 
 

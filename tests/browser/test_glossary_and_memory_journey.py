@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Pages, remember
-from tests.support.live import Http, LiveStack
+from tests.support.live import LiveStack
 
 pytestmark = pytest.mark.browser
 
@@ -20,18 +20,9 @@ remember("وصل الرئيس بوتين إلى العاصمة.", "تابعون�
          "وتناول الجانبان ملفات الطاقة.")
 
 
-def take(person: Http, adaptation_id: int, action: str) -> None:
-    version = person.get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
-    done = person.post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}", {"version": version})
-    assert done.status == 200, done.json
-
-
 def submit(stack: LiveStack, title: str, body: str) -> int:
-    created = stack.people["reporter"].post("/api/v1/articles", {"title": title, "body": body, "language": "ar",
-                                                                 "targets": ["en"]})
-    assert created.status == 201, created.json
-    adaptation_id = created.json["adaptations"][0]["id"]
-    stack.wait_for(stack.people["adaptor"], adaptation_id, {"draft_ready"})
+    _article, adaptation_id = stack.submit_and_draft(
+        stack.people["reporter"], {"title": title, "body": body, "language": "ar", "targets": ["en"]})
     return adaptation_id
 
 
@@ -63,13 +54,10 @@ def test_glossary_terms_and_memory_matches_reach_the_adaptor(stack: LiveStack, p
     expect(adaptor.locator(".glossary-found")).to_contain_text("Putin")
     pages.check(adaptor, "editor-glossary-terms", focus=adaptor.locator(".panel-source"))
 
-    take(stack.people["adaptor"], first, "claim")
-    version = stack.people["adaptor"].get(f"/api/v1/adaptations/{first}").json["version"]
-    saved = stack.people["adaptor"].put(f"/api/v1/adaptations/{first}",
-                                        {"title": "Putin in Pyongyang", "body": FIRST_ADAPTED, "version": version})
-    assert saved.status == 200, saved.json
-    take(stack.people["adaptor"], first, "submit")
-    take(stack.people["editor"], first, "approve")
+    stack.people["adaptor"].act(first, "claim")
+    stack.people["adaptor"].save(first, "Putin in Pyongyang", FIRST_ADAPTED)
+    stack.people["adaptor"].act(first, "submit")
+    stack.people["editor"].act(first, "approve")
 
     second = submit(stack, "ملفات الطاقة", SECOND_BODY)
     segments = stack.people["adaptor"].get(f"/api/v1/adaptations/{second}").json["draft"]["segments"]

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, expect
 
 from tests.browser.conftest import Pages, remember
-from tests.support.live import Http, LiveStack
+from tests.support.live import LiveStack
 
 pytestmark = pytest.mark.browser
 
@@ -113,26 +113,14 @@ def published(stack: LiveStack) -> dict:
     """The story, from the Arabic-named reporter's original to its publication, through the API."""
     reporter = stack.user("arabic_reporter", REPORTER_NAME, "reporter")
     adaptor, editor = stack.people["adaptor"], stack.people["editor"]
-    created = reporter.post("/api/v1/articles", {"title": ARABIC_TITLE, "body": ARABIC_BODY, "language": "ar",
-                                                 "section": "World", "tags": ["Russia"], "targets": ["en"]})
-    assert created.status == 201, created.json
-    adaptation_id = created.json["adaptations"][0]["id"]
-    stack.wait_for(adaptor, adaptation_id, {"draft_ready"})
-    take(adaptor, adaptation_id, "claim")
-    version = adaptor.get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
-    saved = adaptor.put(f"/api/v1/adaptations/{adaptation_id}",
-                        {"title": ENGLISH_TITLE, "body": ENGLISH_BODY, "version": version})
-    assert saved.status == 200, saved.json
-    take(adaptor, adaptation_id, "submit")
-    take(editor, adaptation_id, "approve")
-    shown = reporter.get(f"/api/v1/adaptations/{adaptation_id}").json
-    return {"article_id": created.json["id"], "adaptation_id": adaptation_id, "url": shown["url"]}
-
-
-def take(person: Http, adaptation_id: int, action: str) -> None:
-    version = person.get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
-    done = person.post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}", {"version": version})
-    assert done.status == 200, done.json
+    article, adaptation_id = stack.submit_and_draft(reporter, {
+        "title": ARABIC_TITLE, "body": ARABIC_BODY, "language": "ar", "section": "World", "tags": ["Russia"],
+        "targets": ["en"]})
+    adaptor.act(adaptation_id, "claim")
+    adaptor.save(adaptation_id, ENGLISH_TITLE, ENGLISH_BODY)
+    adaptor.act(adaptation_id, "submit")
+    published = editor.act(adaptation_id, "approve")
+    return {"article_id": article["id"], "adaptation_id": adaptation_id, "url": published["url"]}
 
 
 def test_the_reporters_page_keeps_an_arabic_title_with_latin_names_in_order(stack, pages: Pages, published):

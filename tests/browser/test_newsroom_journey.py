@@ -64,23 +64,14 @@ def need(story: dict, *keys: str) -> None:
 
 def publish_through_api(stack: LiveStack, title: str, seed: int) -> int:
     """Another story, published through the API (so the public page has neighbours); returns its id."""
-    people = stack.people
-    created = people["reporter"].post("/api/v1/articles", {
+    adaptor, editor = stack.people["adaptor"], stack.people["editor"]
+    _article, adaptation_id = stack.submit_and_draft(stack.people["reporter"], {
         "title": "قمة في بيونغ يانغ", "body": sample_arabic_article(3, seed=seed), "language": "ar",
         "section": SECTION, "tags": ["Russia"], "targets": ["en"]})
-    assert created.status == 201, created.json
-    adaptation_id = created.json["adaptations"][0]["id"]
-    stack.wait_for(people["adaptor"], adaptation_id, {"draft_ready"})
-    assert people["adaptor"].post(f"/api/v1/adaptations/{adaptation_id}/actions/claim").status == 200
-    version = people["adaptor"].get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
-    saved = people["adaptor"].put(f"/api/v1/adaptations/{adaptation_id}", {
-        "title": title, "body": "Officials followed the talks.\n\nMore reactions are expected.",
-        "version": version})
-    assert saved.status == 200, saved.json
-    for who, action in (("adaptor", "submit"), ("editor", "approve")):
-        seen = people[who].get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
-        done = people[who].post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}", {"version": seen})
-        assert done.status == 200, done.json
+    adaptor.act(adaptation_id, "claim")
+    adaptor.save(adaptation_id, title, "Officials followed the talks.\n\nMore reactions are expected.")
+    adaptor.act(adaptation_id, "submit")
+    editor.act(adaptation_id, "approve")
     return adaptation_id
 
 

@@ -94,6 +94,20 @@ class Http:
     def put(self, path: str, body: dict) -> Response:
         return self.request("PUT", path, body)
 
+    def act(self, adaptation_id: int, action: str) -> dict:
+        """Take a workflow action on the version just read (asserting 200); returns the adaptation."""
+        version = self.get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
+        done = self.post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}", {"version": version})
+        assert done.status == 200, done.json
+        return done.json
+
+    def save(self, adaptation_id: int, title: str, body: str) -> dict:
+        """Save the adaptation's text on the version just read (asserting 200); returns the adaptation."""
+        version = self.get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
+        saved = self.put(f"/api/v1/adaptations/{adaptation_id}", {"title": title, "body": body, "version": version})
+        assert saved.status == 200, saved.json
+        return saved.json
+
 
 @dataclass
 class LiveStack:
@@ -202,6 +216,14 @@ class LiveStack:
         role_args = [arg for role in roles for arg in ("--role", role)]
         self.cli("users", "create", username, "--name", name, *role_args, "--password", "live-test-password")
         return Http(self.base_url, self.cli("users", "token", username))
+
+    def submit_and_draft(self, reporter: Http, original: dict) -> tuple[dict, int]:
+        """Submit an original (API body) and wait for its first adaptation's draft; the article, that id."""
+        created = reporter.post("/api/v1/articles", original)
+        assert created.status == 201, created.json
+        adaptation_id = created.json["adaptations"][0]["id"]
+        self.wait_for(reporter, adaptation_id, {"draft_ready"})
+        return created.json, adaptation_id
 
     def wait_for(self, http: Http, adaptation_id: int, states: set[str], timeout: float = 90) -> dict:
         """Poll the API until the adaptation reaches one of `states`; return its JSON."""
