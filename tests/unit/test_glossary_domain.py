@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
+from tests.support.terms import Term
 from workflow.domain.glossary import apply_terms, find_terms, normalize_term, rendering_present, split_by_hits
-
-
-@dataclass(frozen=True)
-class Term:
-    id: int
-    source: str
-    target: str
-    note: str = ""
-    lang: str = "ar"
-
-    @property
-    def source_key(self) -> str:
-        return normalize_term(self.source, self.lang)
-
 
 TERMS = [Term(1, "بوتين", "Putin"), Term(2, "بيونغ يانغ", "Pyongyang"), Term(3, "الأمم المتحدة", "United Nations"),
          Term(4, "الأمم", "nations"), Term(5, "كوريا الشمالية", "North Korea"), Term(6, "مصطفى", "Mustafa"),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
-from workflow.domain.glossary import find_terms, normalize_term
+from tests.support.terms import Term
+from workflow.domain.glossary import find_terms
 from workflow.domain.qa import (
     ERROR,
     WARNING,
@@ -163,19 +162,6 @@ def test_english_months_in_an_original_must_appear_as_arabic_months():
 
 
 # --- glossary ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    id: int
-    source: str
-    target: str
-    lang: str = "ar"
-    note: str = ""
-
-    @property
-    def source_key(self) -> str:
-        return normalize_term(self.source, self.lang)
 
 
 TERMS = [Term(1, "بوتين", "Putin"), Term(2, "بيونغ يانغ", "Pyongyang"), Term(3, "كيم جونغ أون", "Kim Jong Un")]
