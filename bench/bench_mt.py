@@ -37,7 +37,7 @@ import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -104,7 +104,9 @@ def prepare_model() -> Path:
     argos_dir = CACHE_DIR / f"argos-base-b{BUILD_VERSION}"
     if not any((argos_dir / "packages").glob("*/metadata.json")):
         shutil.rmtree(argos_dir, ignore_errors=True)
-        code = "import sys; from tests.support.argos_model import install_package; install_package(sys.argv[1])"
+        code = (
+            "import sys; from tests.support.argos_model import install_package; install_package(sys.argv[1])"
+        )
         env = {**os.environ, **argos_env(argos_dir), "PYTHONPATH": str(REPO)}
         subprocess.run([sys.executable, "-c", code, str(package)], env=env, cwd=REPO, check=True, timeout=300)
     return argos_dir
@@ -119,8 +121,11 @@ def base_env(argos_dir: Path) -> dict[str, str]:
 
 def defaults_env(argos_dir: Path) -> dict[str, str]:
     """Our argos folders and nothing else set: stock argos runs with its own defaults."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ARGOS_", "ADAPTDESK_", "CELERY_")) and k != "OMP_NUM_THREADS"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ARGOS_", "ADAPTDESK_", "CELERY_")) and k != "OMP_NUM_THREADS"
+    }
     env.update(argos_env(argos_dir))
     env["PYTHONPATH"] = str(REPO)
     return env
@@ -140,7 +145,13 @@ class Part:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bench.bench_mt", "--part", part, "--spec", str(spec_file)],
-                env=env, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
+                env=env,
+                cwd=REPO,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
         self.info: dict | None = None
 
     def wait_ready(self) -> dict:
@@ -165,10 +176,12 @@ class Part:
     def _read_line(self) -> dict:
         for line in self.process.stdout:
             if line.startswith(self.PREFIX):
-                return json.loads(line[len(self.PREFIX):])
+                return json.loads(line[len(self.PREFIX) :])
         self.process.wait(timeout=30)
-        raise RuntimeError(f"part {self.name} exited with {self.process.returncode}:\n"
-                           f"{self.log_path.read_text(errors='replace')[-5000:]}")
+        raise RuntimeError(
+            f"part {self.name} exited with {self.process.returncode}:\n"
+            f"{self.log_path.read_text(errors='replace')[-5000:]}"
+        )
 
     def close(self) -> None:
         """Ask the child to clean up (drop its database) and exit; kill it if it does not."""
@@ -181,7 +194,7 @@ class Part:
                 self.process.wait(timeout=10)
 
 
-def serve_part(setup) -> None:  # noqa: ANN001
+def serve_part(setup) -> None:
     """Child side of Part: `setup()` returns (info, handle, cleanup); then one JSON command per stdin line."""
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything a library prints goes to the log, not into the protocol
@@ -201,7 +214,7 @@ def serve_part(setup) -> None:  # noqa: ANN001
         cleanup()
 
 
-def timed(function, *args):  # noqa: ANN001, ANN201
+def timed(function, *args):
     """(wall seconds, CPU seconds of this process, result) of one call."""
     cpu, wall = time.process_time(), time.perf_counter()
     result = function(*args)
@@ -211,7 +224,7 @@ def timed(function, *args):  # noqa: ANN001, ANN201
 # --- (a) stock argostranslate (child process) ---------------------------------------------------------------
 
 
-def setup_stock(spec: dict):  # noqa: ANN201
+def setup_stock(spec: dict):
     """Stock `argostranslate.translate.translate()`, warmed up on one article (model and MiniSBD loaded)."""
     import importlib.metadata
 
@@ -242,7 +255,7 @@ def setup_stock(spec: dict):  # noqa: ANN201
 # --- (b) (c) the draft pipeline and the limit (child process) -------------------------------------------------
 
 
-def setup_pipeline(spec: dict):  # noqa: ANN201
+def setup_pipeline(spec: dict):
     """The worker's draft pipeline (b), the engine alone, and one raw translate_batch call (c).
 
     A fresh migrated database; an app built by the real factory (dispatch off: nothing goes to a broker);
@@ -255,10 +268,10 @@ def setup_pipeline(spec: dict):  # noqa: ANN201
     from tests.support.live import new_database
     from workers import tasks
     from workers.mt.engine import MAX_DECODING_LENGTH
-    from workflow.domain.segment import segment_text
     from workflow import create_app
     from workflow.config import Settings
     from workflow.db_migrations import upgrade
+    from workflow.domain.segment import segment_text
     from workflow.domain.states import Role
     from workflow.extensions import db
     from workflow.models import Draft, DraftSegment
@@ -273,16 +286,23 @@ def setup_pipeline(spec: dict):  # noqa: ANN201
     context = None
     try:
         upgrade(url)
-        settings = Settings.from_env({
-            "ADAPTDESK_DATA_DIR": str(data_dir), "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-0123456789",
-            "ARGOS_PACKAGES_DIR": os.environ["ARGOS_PACKAGES_DIR"], "ADAPTDESK_MT_THREADS": "1",
-            "ADAPTDESK_MT_BEAM_SIZE": str(spec["beam"]), "ADAPTDESK_MT_MAX_BATCH": str(MAX_BATCH),
-        })
+        settings = Settings.from_env(
+            {
+                "ADAPTDESK_DATA_DIR": str(data_dir),
+                "DATABASE_URL": url,
+                "SECRET_KEY": "bench-secret-key-0123456789",
+                "ARGOS_PACKAGES_DIR": os.environ["ARGOS_PACKAGES_DIR"],
+                "ADAPTDESK_MT_THREADS": "1",
+                "ADAPTDESK_MT_BEAM_SIZE": str(spec["beam"]),
+                "ADAPTDESK_MT_MAX_BATCH": str(MAX_BATCH),
+            }
+        )
         app = create_app({"ADAPTDESK_DISPATCH": False, "RATELIMIT_ENABLED": False}, settings=settings)
         context = app.app_context()
         context.push()
-        reporter = create_user(db.session, "bench-reporter", "Bench Reporter", {Role.REPORTER},
-                               "bench-password-0123")
+        reporter = create_user(
+            db.session, "bench-reporter", "Bench Reporter", {Role.REPORTER}, "bench-password-0123"
+        )
         db.session.commit()
     except BaseException:
         if context is not None:
@@ -291,16 +311,18 @@ def setup_pipeline(spec: dict):  # noqa: ANN201
         raise
 
     def submit(text: dict) -> int:
-        data = ArticleInput.parse({"title": text["title"], "body": text["body"], "language": "ar",
-                                   "targets": ["en"]}, Limits())
+        data = ArticleInput.parse(
+            {"title": text["title"], "body": text["body"], "language": "ar", "targets": ["en"]}, Limits()
+        )
         article = submit_article(db.session, reporter, data)
         db.session.commit()
         return article.adaptations[0].draft.id
 
     def run_draft(draft_id: int) -> str:
         """What the draft task runs: take the job, commit, segment, translate, store, finish."""
-        job = draft_service.take_job(db.session, draft_id, f"bench-{draft_id}",
-                                     lease_seconds=settings.draft_timeout_seconds + 60)
+        job = draft_service.take_job(
+            db.session, draft_id, f"bench-{draft_id}", lease_seconds=settings.draft_timeout_seconds + 60
+        )
         db.session.commit()
         return tasks.translate_job(job, tasks.engine_for(settings))
 
@@ -310,15 +332,25 @@ def setup_pipeline(spec: dict):  # noqa: ANN201
     run_draft(submit(spec["warmup"]))  # loads the model, warms the connection pool
     engine = tasks.engine_for(settings)
     pair = engine.route("ar", "en")[0]
-    raw = ctranslate2.Translator(str(Path(pair.path) / "model"), device="cpu", compute_type=settings.mt_compute_type,
-                                 inter_threads=1, intra_threads=settings.mt_threads)
+    raw = ctranslate2.Translator(
+        str(Path(pair.path) / "model"),
+        device="cpu",
+        compute_type=settings.mt_compute_type,
+        inter_threads=1,
+        intra_threads=settings.mt_threads,
+    )
     tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(Path(pair.path) / "sentencepiece.model"))
 
-    def raw_call(tokens: list[list[str]]):  # noqa: ANN202
+    def raw_call(tokens: list[list[str]]):
         longest = max(len(t) for t in tokens)
-        return raw.translate_batch(tokens, beam_size=spec["beam"], max_batch_size=MAX_BATCH, length_penalty=0.2,
-                                   replace_unknowns=True,
-                                   max_decoding_length=min(MAX_DECODING_LENGTH, 2 * longest + 16))
+        return raw.translate_batch(
+            tokens,
+            beam_size=spec["beam"],
+            max_batch_size=MAX_BATCH,
+            length_penalty=0.2,
+            replace_unknowns=True,
+            max_decoding_length=min(MAX_DECODING_LENGTH, 2 * longest + 16),
+        )
 
     raw_call(tokenizer.encode(sources_of(spec["warmup"]), out_type=str))
 
@@ -327,8 +359,11 @@ def setup_pipeline(spec: dict):  # noqa: ANN201
             draft_id = submit(text)  # not timed: the reporter's submission
             wall, cpu, outcome = timed(run_draft, draft_id)
             draft = db.session.get(Draft, draft_id, populate_existing=True)
-            missing = db.session.scalar(select(func.count()).select_from(DraftSegment).where(
-                DraftSegment.draft_id == draft_id, DraftSegment.mt.is_(None)))
+            missing = db.session.scalar(
+                select(func.count())
+                .select_from(DraftSegment)
+                .where(DraftSegment.draft_id == draft_id, DraftSegment.mt.is_(None))
+            )
             if outcome != "ready" or missing or draft.segments_total != len(sources_of(text)) - 1:
                 raise RuntimeError(f"draft {draft_id}: {outcome}, {missing} segments without translation")
             return {"wall": wall, "cpu": cpu, "chars": len(draft.title) + len(draft.body)}
@@ -339,8 +374,11 @@ def setup_pipeline(spec: dict):  # noqa: ANN201
         if what == "c":
             tokens = tokenizer.encode([s.strip() for s in sources_of(text)], out_type=str)
             wall, cpu, results = timed(raw_call, tokens)
-            return {"wall": wall, "cpu": cpu,
-                    "chars": sum(len(tokenizer.decode_pieces(r.hypotheses[0])) for r in results)}
+            return {
+                "wall": wall,
+                "cpu": cpu,
+                "chars": sum(len(tokenizer.decode_pieces(r.hypotheses[0])) for r in results),
+            }
         if what == "segment":
             wall, cpu, _ = timed(segment_text, text["body"], "ar")
             return {"wall": wall, "cpu": cpu, "chars": 0}
@@ -355,9 +393,13 @@ def setup_pipeline(spec: dict):  # noqa: ANN201
         db.engine.dispose()
         drop()
 
-    info = {"beam_size": engine.settings.beam_size, "intra_threads": engine.settings.intra_threads,
-            "max_batch_size": engine.settings.max_batch_size, "compute_type": engine.settings.compute_type,
-            "resolved_compute_type": raw.compute_type}
+    info = {
+        "beam_size": engine.settings.beam_size,
+        "intra_threads": engine.settings.intra_threads,
+        "max_batch_size": engine.settings.max_batch_size,
+        "compute_type": engine.settings.compute_type,
+        "resolved_compute_type": raw.compute_type,
+    }
     return info, handle, cleanup
 
 
@@ -401,13 +443,22 @@ class LiveResult:
     rss_before: list[float] = field(default_factory=list)
     rss_after: list[float] = field(default_factory=list)
     rss_main: float = 0.0
-    batch_seconds: dict[int, float] = field(default_factory=dict)  #: worker processes -> seconds for the batch
+    batch_seconds: dict[int, float] = field(
+        default_factory=dict
+    )  #: worker processes -> seconds for the batch
     batch_cpu: dict[int, float] = field(default_factory=dict)  #: worker processes -> their CPU seconds for it
     rss_two: list[float] = field(default_factory=list)
 
 
-def run_live(argos_dir: Path, work: Path, latency_texts: list[Text], batch_texts: list[Text],
-             warm_texts: list[Text], with_scaling: bool, pure_translate) -> LiveResult:  # noqa: ANN001
+def run_live(
+    argos_dir: Path,
+    work: Path,
+    latency_texts: list[Text],
+    batch_texts: list[Text],
+    warm_texts: list[Text],
+    with_scaling: bool,
+    pure_translate,
+) -> LiveResult:
     """Web + Celery worker on Redis db 14 and a fresh PostgreSQL database; articles submitted over the API.
 
     `pure_translate(text)` times the engine alone on the same article (in the idle pipeline process): it
@@ -425,7 +476,9 @@ def run_live(argos_dir: Path, work: Path, latency_texts: list[Text], batch_texts
     broker.flushdb()
     url, drop = new_database("postgresql", data_dir)
     env = stack_env(data_dir, url, REDIS_DB_URL, argos_dir)
-    env.update({"ADAPTDESK_MT_THREADS": "1", "ADAPTDESK_MT_BEAM_SIZE": str(STOCK_BEAM), "OMP_NUM_THREADS": "1"})
+    env.update(
+        {"ADAPTDESK_MT_THREADS": "1", "ADAPTDESK_MT_BEAM_SIZE": str(STOCK_BEAM), "OMP_NUM_THREADS": "1"}
+    )
     stack = LiveStack(env, data_dir, free_port())
     database = create_engine(url)
     result = LiveResult()
@@ -435,8 +488,10 @@ def run_live(argos_dir: Path, work: Path, latency_texts: list[Text], batch_texts
         reporter = stack.user("reporter", "Bench Reporter", "reporter")
 
         def submit(text: Text) -> int:
-            response = reporter.post("/api/v1/articles", {"title": text.title, "body": text.body,
-                                                          "language": "ar", "targets": ["en"]})
+            response = reporter.post(
+                "/api/v1/articles",
+                {"title": text.title, "body": text.body, "language": "ar", "targets": ["en"]},
+            )
             if response.status != 201:
                 raise RuntimeError(f"submit failed: {response.status} {response.json}")
             return response.json["adaptations"][0]["id"]
@@ -453,10 +508,13 @@ def run_live(argos_dir: Path, work: Path, latency_texts: list[Text], batch_texts
                 time.sleep(0.05)
             raise RuntimeError(f"adaptation {adaptation_id} not ready in {timeout} s")
 
-        def drafts_of(adaptation_ids: list[int]):  # noqa: ANN202
+        def drafts_of(adaptation_ids: list[int]):
             with database.connect() as conn:
-                return conn.execute(select(Draft.started_at, Draft.finished_at, Draft.state)
-                                    .where(Draft.adaptation_id.in_(adaptation_ids))).all()
+                return conn.execute(
+                    select(Draft.started_at, Draft.finished_at, Draft.state).where(
+                        Draft.adaptation_id.in_(adaptation_ids)
+                    )
+                ).all()
 
         def wait_db(adaptation_ids: list[int], timeout: float = 400) -> float:
             """Wait until every draft is ready (database polled every 100 ms); returns the last finished_at."""
@@ -493,10 +551,19 @@ def run_live(argos_dir: Path, work: Path, latency_texts: list[Text], batch_texts
             (row,) = drafts_of([adaptation_id])
             started, finished = _aware(row.started_at).timestamp(), _aware(row.finished_at).timestamp()
             pure = pure_translate(text)
-            result.latencies.append({"seed": text.seed, "total": t_seen - t0, "post": t_posted - t0,
-                                     "to_start": started - t0, "job": finished - started,
-                                     "seen": t_seen - finished, "pure": pure["wall"], "pure_cpu": pure["cpu"],
-                                     "worker_cpu": worker_cpu})
+            result.latencies.append(
+                {
+                    "seed": text.seed,
+                    "total": t_seen - t0,
+                    "post": t_posted - t0,
+                    "to_start": started - t0,
+                    "job": finished - started,
+                    "seen": t_seen - finished,
+                    "pure": pure["wall"],
+                    "pure_cpu": pure["cpu"],
+                    "worker_cpu": worker_cpu,
+                }
+            )
 
         if with_scaling:
             # (f): a batch of articles at once, with one worker process, then with two.
@@ -529,7 +596,7 @@ def run_live(argos_dir: Path, work: Path, latency_texts: list[Text], batch_texts
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # --- run and report --------------------------------------------------------------------------------------
@@ -567,11 +634,21 @@ def _mb(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="3 articles, one latency run, no scaling run (f)")
-    parser.add_argument("--stock-beam1", action="store_true", help="also time stock argos at ARGOS_BEAM_SIZE=1 (a1)")
-    parser.add_argument("--articles", type=int, default=None, help="articles per path (default 8; 3 with --quick)")
-    parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql",
-                        help="database of the pipeline runs (b) (g); the live stack always uses PostgreSQL")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 articles, one latency run, no scaling run (f)"
+    )
+    parser.add_argument(
+        "--stock-beam1", action="store_true", help="also time stock argos at ARGOS_BEAM_SIZE=1 (a1)"
+    )
+    parser.add_argument(
+        "--articles", type=int, default=None, help="articles per path (default 8; 3 with --quick)"
+    )
+    parser.add_argument(
+        "--db",
+        choices=("postgresql", "sqlite"),
+        default="postgresql",
+        help="database of the pipeline runs (b) (g); the live stack always uses PostgreSQL",
+    )
     parser.add_argument("--no-live", action="store_true", help="skip the live stack (d), (e), (f)")
     parser.add_argument("--part", choices=("stock", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
@@ -606,13 +683,17 @@ def main(argv: list[str] | None = None) -> int:
     as_dict = lambda t: {"title": t.title, "body": t.body}  # noqa: E731
     stock_spec = {"warmup": warmup.as_argos_input()}
     tuned = Series("(a') stock, tuned: ARGOS_INTRA_THREADS=1", STOCK_BEAM)
-    a, b, engine_alone, c = (Series("(a)  stock argostranslate.translate(), defaults", STOCK_BEAM),
-                             Series("(b)  draft pipeline (take_job + tasks.translate_job)", STOCK_BEAM),
-                             Series("     engine.translate_segments alone", STOCK_BEAM),
-                             Series(f"(c)  one translate_batch, max_batch_size={MAX_BATCH}", STOCK_BEAM))
-    a1, g, c1 = (Series("(a1) stock, ARGOS_BEAM_SIZE=1", FAST_BEAM),
-                 Series("(g)  fast draft: pipeline, ADAPTDESK_MT_BEAM_SIZE=1", FAST_BEAM),
-                 Series("(c1) one translate_batch, beam 1", FAST_BEAM))
+    a, b, engine_alone, c = (
+        Series("(a)  stock argostranslate.translate(), defaults", STOCK_BEAM),
+        Series("(b)  draft pipeline (take_job + tasks.translate_job)", STOCK_BEAM),
+        Series("     engine.translate_segments alone", STOCK_BEAM),
+        Series(f"(c)  one translate_batch, max_batch_size={MAX_BATCH}", STOCK_BEAM),
+    )
+    a1, g, c1 = (
+        Series("(a1) stock, ARGOS_BEAM_SIZE=1", FAST_BEAM),
+        Series("(g)  fast draft: pipeline, ADAPTDESK_MT_BEAM_SIZE=1", FAST_BEAM),
+        Series("(c1) one translate_batch, beam 1", FAST_BEAM),
+    )
     segment_ms: list[float] = []
     parts: list[Part] = []
     live = None
@@ -621,23 +702,37 @@ def main(argv: list[str] | None = None) -> int:
         stock = Part("stock", stock_spec, defaults_env(argos_dir), work)
         stock_tuned = Part("stock", stock_spec, env, work)
         parts += [stock, stock_tuned]
-        stock1 = None if not args.stock_beam1 else Part("stock", stock_spec, {**env, "ARGOS_BEAM_SIZE": str(FAST_BEAM)}, work)
+        stock1 = (
+            None
+            if not args.stock_beam1
+            else Part("stock", stock_spec, {**env, "ARGOS_BEAM_SIZE": str(FAST_BEAM)}, work)
+        )
         parts += [stock1] if stock1 else []
-        pipe = Part("pipeline", {"db": args.db, "data_dir": str(work / "pipe4"), "beam": STOCK_BEAM,
-                                 "warmup": as_dict(warmup)}, {**env, "ADAPTDESK_MT_BEAM_SIZE": str(STOCK_BEAM)}, work)
+        pipe = Part(
+            "pipeline",
+            {"db": args.db, "data_dir": str(work / "pipe4"), "beam": STOCK_BEAM, "warmup": as_dict(warmup)},
+            {**env, "ADAPTDESK_MT_BEAM_SIZE": str(STOCK_BEAM)},
+            work,
+        )
         parts.append(pipe)
-        fast = Part("pipeline", {"db": args.db, "data_dir": str(work / "pipe1"), "beam": FAST_BEAM,
-                                 "warmup": as_dict(warmup)}, {**env, "ADAPTDESK_MT_BEAM_SIZE": str(FAST_BEAM)}, work)
+        fast = Part(
+            "pipeline",
+            {"db": args.db, "data_dir": str(work / "pipe1"), "beam": FAST_BEAM, "warmup": as_dict(warmup)},
+            {**env, "ADAPTDESK_MT_BEAM_SIZE": str(FAST_BEAM)},
+            work,
+        )
         parts.append(fast)
         for part in parts:
             part.wait_ready()
         if stock.info["beam_size"] != STOCK_BEAM or pipe.info["beam_size"] != STOCK_BEAM:
-            raise RuntimeError(f"beam sizes differ: stock {stock.info['beam_size']}, engine {pipe.info['beam_size']}")
+            raise RuntimeError(
+                f"beam sizes differ: stock {stock.info['beam_size']}, engine {pipe.info['beam_size']}"
+            )
 
         rotations = [("b", "engine", "c"), ("engine", "c", "b"), ("c", "b", "engine")]  # spread any drift
         for i, text in enumerate(texts):
             print(f"  article {i + 1}/{n} ({sentences[i]} sentences) ...", flush=True)
-            for step in (("a", "a'", "b") if i % 2 == 0 else ("b", "a'", "a")):
+            for step in ("a", "a'", "b") if i % 2 == 0 else ("b", "a'", "a"):
                 if step == "a":
                     a.add(stock.ask(text=text.as_argos_input()))
                 elif step == "a'":
@@ -664,9 +759,10 @@ def main(argv: list[str] | None = None) -> int:
                 return pipe.ask(text=as_dict(text), order=["engine"])["engine"]
 
             try:
-                live = run_live(argos_dir, work, latency_texts, batch_texts, warm_texts, not args.quick,
-                                pure_translate)
-            except Exception:  # report what was measured; say why the live part is missing
+                live = run_live(
+                    argos_dir, work, latency_texts, batch_texts, warm_texts, not args.quick, pure_translate
+                )
+            except Exception:  # noqa: BLE001 - report what was measured; say why the live part is missing
                 traceback.print_exc()
     finally:
         for part in parts:
@@ -676,51 +772,78 @@ def main(argv: list[str] | None = None) -> int:
     info, tuned_info, engine_info = stock.info, stock_tuned.info, pipe.info
     print()
     shape = SIZES["base"]
-    print(f"Adaptdesk MT benchmark: base model ({shape.encoder_layers}+{shape.decoder_layers} layers, d_model "
-          f"{shape.d_model}, {shape.heads} heads, ffn {shape.ffn}, {shape.vocab // 1000}k vocabulary, int8); "
-          f"{os.cpu_count()} cores; 1 thread per process except (a)")
-    print(f"{n} different articles, {min(sentences)}–{max(sentences)} sentences each (title + body; the body is "
-          f"{SENTENCES_PER_ARTICLE} generated sentences), {total} sentences per path; paths take turns article by "
-          f"article; pipeline database: {args.db}")
-    print(f"stock: argos-translate-lt {info['version']}: beam_size {info['beam_size']} (ARGOS_BEAM_SIZE unset: "
-          f"settings.beam_size=4; translate() decodes with max(1, beam_size)), ARGOS_BATCH_SIZE {info['batch_size']} "
-          f"tokens, ARGOS_INTRA_THREADS {info['intra_threads']} (0 = all cores), compute_type "
-          f"{info['compute_type_setting']} → {info['compute_type']}; (a') ARGOS_INTRA_THREADS "
-          f"{tuned_info['intra_threads']}")
-    print(f"engine: beam_size {engine_info['beam_size']}, max_batch_size {engine_info['max_batch_size']}, "
-          f"intra_threads {engine_info['intra_threads']}, compute_type {engine_info['compute_type']} → "
-          f"{engine_info['resolved_compute_type']}")
-    print(f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} "
-          "(other work on the machine slows every path; CPU-time columns are less sensitive to it)")
+    print(
+        f"Adaptdesk MT benchmark: base model ({shape.encoder_layers}+{shape.decoder_layers} layers, d_model "
+        f"{shape.d_model}, {shape.heads} heads, ffn {shape.ffn}, {shape.vocab // 1000}k vocabulary, int8); "
+        f"{os.cpu_count()} cores; 1 thread per process except (a)"
+    )
+    print(
+        f"{n} different articles, {min(sentences)}–{max(sentences)} sentences each (title + body; the body is "
+        f"{SENTENCES_PER_ARTICLE} generated sentences), {total} sentences per path; paths take turns article by "
+        f"article; pipeline database: {args.db}"
+    )
+    print(
+        f"stock: argos-translate-lt {info['version']}: beam_size {info['beam_size']} (ARGOS_BEAM_SIZE unset: "
+        f"settings.beam_size=4; translate() decodes with max(1, beam_size)), ARGOS_BATCH_SIZE {info['batch_size']} "
+        f"tokens, ARGOS_INTRA_THREADS {info['intra_threads']} (0 = all cores), compute_type "
+        f"{info['compute_type_setting']} → {info['compute_type']}; (a') ARGOS_INTRA_THREADS "
+        f"{tuned_info['intra_threads']}"
+    )
+    print(
+        f"engine: beam_size {engine_info['beam_size']}, max_batch_size {engine_info['max_batch_size']}, "
+        f"intra_threads {engine_info['intra_threads']}, compute_type {engine_info['compute_type']} → "
+        f"{engine_info['resolved_compute_type']}"
+    )
+    print(
+        f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} "
+        "(other work on the machine slows every path; CPU-time columns are less sensitive to it)"
+    )
     print()
-    print(f"{'path':<52} {'beam':>4} {'s/article':>9} {'sent/s':>7} {'× (a)':>7} {'cpu s/art':>9} "
-          f"{'cpu × (a)':>9} {'out chars':>9}")
+    print(
+        f"{'path':<52} {'beam':>4} {'s/article':>9} {'sent/s':>7} {'× (a)':>7} {'cpu s/art':>9} "
+        f"{'cpu × (a)':>9} {'out chars':>9}"
+    )
     rows = [a, tuned, b, engine_alone, c] + ([a1] if a1.wall else []) + [g, c1]
     for series in rows:
-        print(f"{series.label:<52} {series.beam:>4} {statistics.mean(series.wall):>9.2f} "
-              f"{series.rate(total):>7.1f} {series.rate(total) / a.rate(total):>6.2f}× "
-              f"{statistics.mean(series.cpu):>9.2f} {series.cpu_rate(total) / a.cpu_rate(total):>8.2f}× "
-              f"{statistics.mean(series.chars):>9.0f}")
-    def diff_ms(x: Series, y: Series) -> str:
-        return (f"wall {(statistics.mean(x.wall) - statistics.mean(y.wall)) * 1000:+.0f} ms, "
-                f"CPU {(statistics.mean(x.cpu) - statistics.mean(y.cpu)) * 1000:+.0f} ms")
+        print(
+            f"{series.label:<52} {series.beam:>4} {statistics.mean(series.wall):>9.2f} "
+            f"{series.rate(total):>7.1f} {series.rate(total) / a.rate(total):>6.2f}× "
+            f"{statistics.mean(series.cpu):>9.2f} {series.cpu_rate(total) / a.cpu_rate(total):>8.2f}× "
+            f"{statistics.mean(series.chars):>9.0f}"
+        )
 
-    print(f"per article: (b) − engine alone (database + segmentation {statistics.mean(segment_ms):.1f} ms): "
-          f"{diff_ms(b, engine_alone)}; engine alone − (c): {diff_ms(engine_alone, c)}; (b) − (c): {diff_ms(b, c)}")
+    def diff_ms(x: Series, y: Series) -> str:
+        return (
+            f"wall {(statistics.mean(x.wall) - statistics.mean(y.wall)) * 1000:+.0f} ms, "
+            f"CPU {(statistics.mean(x.cpu) - statistics.mean(y.cpu)) * 1000:+.0f} ms"
+        )
+
+    print(
+        f"per article: (b) − engine alone (database + segmentation {statistics.mean(segment_ms):.1f} ms): "
+        f"{diff_ms(b, engine_alone)}; engine alone − (c): {diff_ms(engine_alone, c)}; (b) − (c): {diff_ms(b, c)}"
+    )
     print()
     b_a, b_c = b.rate(total) / a.rate(total), b.rate(total) / c.rate(total)
     busiest = max(load_before[0], os.getloadavg()[0])
     if busiest > (os.cpu_count() or 1):
-        print(f"note: load average {busiest:.1f} on {os.cpu_count()} cores: other processes competed for the CPU, "
-              "so wall-time figures are noisy; the CPU-time ratios are the steadier ones")
+        print(
+            f"note: load average {busiest:.1f} on {os.cpu_count()} cores: other processes competed for the CPU, "
+            "so wall-time figures are noisy; the CPU-time ratios are the steadier ones"
+        )
     print("targets (sentences/s, wall time)")
-    print(f"  (b) ≥ {TARGET_VS_STOCK} × (a), both beam {STOCK_BEAM}:  {b_a:5.2f}×  {verdict(b_a >= TARGET_VS_STOCK)}"
-          f"   (CPU time: {b.cpu_rate(total) / a.cpu_rate(total):.2f}×)")
-    print(f"      against (a') stock tuned to one thread: {b.rate(total) / tuned.rate(total):5.2f}×   (CPU time: "
-          f"{b.cpu_rate(total) / tuned.cpu_rate(total):.2f}×); (c) the limit itself: "
-          f"{c.rate(total) / tuned.rate(total):.2f}× (a')")
-    print(f"  (b) ≥ {TARGET_VS_LIMIT} × (c):                {b_c:5.2f}×  {verdict(b_c >= TARGET_VS_LIMIT)}"
-          f"   (CPU time: {b.cpu_rate(total) / c.cpu_rate(total):.2f}×)")
+    print(
+        f"  (b) ≥ {TARGET_VS_STOCK} × (a), both beam {STOCK_BEAM}:  {b_a:5.2f}×  {verdict(b_a >= TARGET_VS_STOCK)}"
+        f"   (CPU time: {b.cpu_rate(total) / a.cpu_rate(total):.2f}×)"
+    )
+    print(
+        f"      against (a') stock tuned to one thread: {b.rate(total) / tuned.rate(total):5.2f}×   (CPU time: "
+        f"{b.cpu_rate(total) / tuned.cpu_rate(total):.2f}×); (c) the limit itself: "
+        f"{c.rate(total) / tuned.rate(total):.2f}× (a')"
+    )
+    print(
+        f"  (b) ≥ {TARGET_VS_LIMIT} × (c):                {b_c:5.2f}×  {verdict(b_c >= TARGET_VS_LIMIT)}"
+        f"   (CPU time: {b.cpu_rate(total) / c.cpu_rate(total):.2f}×)"
+    )
     fast_line = f"  (g) fast draft, beam 1: {g.rate(total) / a.rate(total):.2f}× (a) stock default"
     if a1.wall:
         fast_line += f", {g.rate(total) / a1.rate(total):.2f}× (a1) stock at beam 1"
@@ -728,31 +851,43 @@ def main(argv: list[str] | None = None) -> int:
 
     if live is not None:
         print()
-        print(f"live stack: web (gunicorn) + Celery worker, Redis db 14, PostgreSQL, beam {STOCK_BEAM}, 1 thread")
+        print(
+            f"live stack: web (gunicorn) + Celery worker, Redis db 14, PostgreSQL, beam {STOCK_BEAM}, 1 thread"
+        )
         for lat in live.latencies:
-            print(f"  (d) submit → draft_ready (seed {lat['seed']}): {lat['total']:.2f} s: POST {lat['post']:.2f} s, "
-                  f"submit → job started {lat['to_start']:.2f} s, worker job {lat['job']:.2f} s, seen by the 50 ms "
-                  f"poll {lat['seen']:.2f} s later; pure translate {lat['pure']:.2f} s → not translation "
-                  f"{lat['total'] - lat['pure']:.2f} s; worker CPU {lat['worker_cpu']:.2f} s vs pure translate "
-                  f"CPU {lat['pure_cpu']:.2f} s")
+            print(
+                f"  (d) submit → draft_ready (seed {lat['seed']}): {lat['total']:.2f} s: POST {lat['post']:.2f} s, "
+                f"submit → job started {lat['to_start']:.2f} s, worker job {lat['job']:.2f} s, seen by the 50 ms "
+                f"poll {lat['seen']:.2f} s later; pure translate {lat['pure']:.2f} s → not translation "
+                f"{lat['total'] - lat['pure']:.2f} s; worker CPU {lat['worker_cpu']:.2f} s vs pure translate "
+                f"CPU {lat['pure_cpu']:.2f} s"
+            )
         if live.latencies:
             median = statistics.median
-            print(f"  (d) median: latency {median(x['total'] for x in live.latencies):.2f} s, not translation "
-                  f"{median(x['total'] - x['pure'] for x in live.latencies):.2f} s (outside the worker job: "
-                  f"{median(x['total'] - x['job'] for x in live.latencies):.2f} s; inside it, besides translating: "
-                  f"{median(x['job'] - x['pure'] for x in live.latencies):.2f} s; worker CPU besides translating: "
-                  f"{median(x['worker_cpu'] - x['pure_cpu'] for x in live.latencies):.2f} s)")
-        print(f"  (e) worker child RSS: {_mb(live.rss_before)} before its first task, {_mb(live.rss_after)} after "
-              f"one article (model loaded); celery main process {live.rss_main:.0f} MB")
+            print(
+                f"  (d) median: latency {median(x['total'] for x in live.latencies):.2f} s, not translation "
+                f"{median(x['total'] - x['pure'] for x in live.latencies):.2f} s (outside the worker job: "
+                f"{median(x['total'] - x['job'] for x in live.latencies):.2f} s; inside it, besides translating: "
+                f"{median(x['job'] - x['pure'] for x in live.latencies):.2f} s; worker CPU besides translating: "
+                f"{median(x['worker_cpu'] - x['pure_cpu'] for x in live.latencies):.2f} s)"
+            )
+        print(
+            f"  (e) worker child RSS: {_mb(live.rss_before)} before its first task, {_mb(live.rss_after)} after "
+            f"one article (model loaded); celery main process {live.rss_main:.0f} MB"
+        )
         if live.batch_seconds:
             one, two = live.batch_seconds[1], live.batch_seconds[2]
             per_min = {k: len(batch_texts) / v * 60 for k, v in live.batch_seconds.items()}
-            print(f"  (f) {len(batch_texts)} articles submitted at once: 1 worker process {one:.1f} s = "
-                  f"{per_min[1]:.1f} articles/min; 2 processes {two:.1f} s = {per_min[2]:.1f} articles/min; "
-                  f"scaling {per_min[2] / per_min[1]:.2f}× (children: {_mb(live.rss_two)})")
-            print(f"      worker CPU for the batch: {live.batch_cpu[1]:.1f} s with 1 process, {live.batch_cpu[2]:.1f} s "
-                  f"with 2; cores the workers got (CPU / wall): {live.batch_cpu[1] / one:.2f} and "
-                  f"{live.batch_cpu[2] / two:.2f} of 2")
+            print(
+                f"  (f) {len(batch_texts)} articles submitted at once: 1 worker process {one:.1f} s = "
+                f"{per_min[1]:.1f} articles/min; 2 processes {two:.1f} s = {per_min[2]:.1f} articles/min; "
+                f"scaling {per_min[2] / per_min[1]:.2f}× (children: {_mb(live.rss_two)})"
+            )
+            print(
+                f"      worker CPU for the batch: {live.batch_cpu[1]:.1f} s with 1 process, {live.batch_cpu[2]:.1f} s "
+                f"with 2; cores the workers got (CPU / wall): {live.batch_cpu[1] / one:.2f} and "
+                f"{live.batch_cpu[2] / two:.2f} of 2"
+            )
     print(f"\nbench ran {time.monotonic() - began:.0f} s")
     return 0
 

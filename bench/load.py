@@ -47,8 +47,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script: bench/load.py
     sys.path.insert(0, str(REPO))
 
-from tests.support.argos_model import sample_arabic_article
-from tests.support.live import LiveStack, free_port, install_test_model, new_database, stack_env
+from tests.support.argos_model import sample_arabic_article  # noqa: E402 - needs the path above
+from tests.support.live import LiveStack, free_port, install_test_model, new_database, stack_env  # noqa: E402
 
 #: Redis database of the stack (broker and rate-limit storage); flushed before and after.
 REDIS_DB_URL = os.environ.get("ADAPTDESK_LOAD_REDIS", "redis://127.0.0.1:6379/10")
@@ -195,10 +195,18 @@ class Run:
 def reporter(run: Run, client: Client, rng: random.Random) -> None:
     """Submit an original, follow its draft for a moment, look at the article, think, again."""
     while run.going(client):
-        reply = client.post("POST /api/v1/articles", "/api/v1/articles", {
-            "title": f"تقرير رقم {rng.randrange(10**6)}", "language": "ar", "section": rng.choice(["News", "World"]),
-            "body": sample_arabic_article(rng.randint(3, 8), seed=rng.randrange(10**6)),
-            "tags": [rng.choice(["Politics", "Economy", "Culture"])], "targets": ["en"]})
+        reply = client.post(
+            "POST /api/v1/articles",
+            "/api/v1/articles",
+            {
+                "title": f"تقرير رقم {rng.randrange(10**6)}",
+                "language": "ar",
+                "section": rng.choice(["News", "World"]),
+                "body": sample_arabic_article(rng.randint(3, 8), seed=rng.randrange(10**6)),
+                "tags": [rng.choice(["Politics", "Economy", "Culture"])],
+                "targets": ["en"],
+            },
+        )
         if reply.status != 201:
             run.pause(0.5, 1.0)
             continue
@@ -219,7 +227,9 @@ def save_with_retry(run: Run, client: Client, adaptation: dict, title: str, body
     path = f"/api/v1/adaptations/{adaptation['id']}"
     version = adaptation["version"]
     for _ in range(MAX_RETRIES):
-        reply = client.put("PUT /api/v1/adaptations/{id}", path, {"title": title, "body": body, "version": version})
+        reply = client.put(
+            "PUT /api/v1/adaptations/{id}", path, {"title": title, "body": body, "version": version}
+        )
         if reply.status == 200:
             return reply.json
         if reply.status != 409 or (reply.json or {}).get("error") != "stale_version" or not run.going(client):
@@ -229,7 +239,9 @@ def save_with_retry(run: Run, client: Client, adaptation: dict, title: str, body
             return None
         version = fresh.json["version"]
         last_line = body.rsplit("\n\n", 1)[-1]
-        body = fresh.json["body"] if last_line in fresh.json["body"] else f"{fresh.json['body']}\n\n{last_line}"
+        body = (
+            fresh.json["body"] if last_line in fresh.json["body"] else f"{fresh.json['body']}\n\n{last_line}"
+        )
     return None
 
 
@@ -238,8 +250,11 @@ def adaptor(run: Run, client: Client, rng: random.Random) -> None:
     queue = "/api/v1/queue?language=en&limit=10&state="
     while run.going(client):
         mine = client.get("GET /api/v1/queue", queue + "changes_requested&mine=1")
-        ready = mine if mine.status == 200 and mine.json["items"] else client.get("GET /api/v1/queue",
-                                                                                   queue + "draft_ready")
+        ready = (
+            mine
+            if mine.status == 200 and mine.json["items"]
+            else client.get("GET /api/v1/queue", queue + "draft_ready")
+        )
         items = ready.json["items"] if ready.status == 200 else []
         if not items:
             run.pause(0.3, 0.6)
@@ -273,8 +288,13 @@ def submit_fixing_qa(run: Run, client: Client, adaptation: dict) -> None:
     missing = ", ".join(dict.fromkeys(f["key"] for f in findings if f["check"] in ("numbers", "dates")))
     if not missing:
         return
-    saved = save_with_retry(run, client, adaptation, adaptation["title"] or "Adapted report",
-                            f"{adaptation['body']}\n\nFigures as in the original: {missing}.")
+    saved = save_with_retry(
+        run,
+        client,
+        adaptation,
+        adaptation["title"] or "Adapted report",
+        f"{adaptation['body']}\n\nFigures as in the original: {missing}.",
+    )
     if saved is not None and run.going(client):
         client.post("POST .../actions/submit", path)
 
@@ -296,8 +316,13 @@ def editor(run: Run, client: Client, rng: random.Random) -> None:
         adaptation = opened.json
         if touch_up or rng.random() < 0.3:
             run.pause(0.1, 0.4)
-            corrected = save_with_retry(run, client, adaptation, adaptation["title"] or "Report",
-                                        f"{adaptation['body']}\n\nEditor's note {rng.randrange(10**6)}.")
+            corrected = save_with_retry(
+                run,
+                client,
+                adaptation,
+                adaptation["title"] or "Report",
+                f"{adaptation['body']}\n\nEditor's note {rng.randrange(10**6)}.",
+            )
             adaptation = corrected or adaptation
         if touch_up:
             continue
@@ -322,7 +347,9 @@ def public_reader(run: Run, client: Client, rng: random.Random) -> None:
     """A reader of the public site and of its JSON list."""
     while run.going(client):
         client.get("GET /news", "/news")
-        listed = client.get("GET /api/v1/published", f"/api/v1/published?limit=20&offset={rng.choice([0, 0, 20])}")
+        listed = client.get(
+            "GET /api/v1/published", f"/api/v1/published?limit=20&offset={rng.choice([0, 0, 20])}"
+        )
         stories = [item["url"] for item in (listed.json or {}).get("items", []) if item.get("url")]
         if stories:
             client.get("GET /news/{id}/{slug}", urlsplit(rng.choice(stories)).path)
@@ -341,8 +368,24 @@ def desk_reader(run: Run, client: Client, rng: random.Random) -> None:
 
 #: Roles handed out to clients in this order (cycling): per 16 clients 3 reporters, 5 adaptors, 2 editors,
 #: 3 public readers and 3 desk readers; the first few clients already cover the whole workflow.
-ROLE_CYCLE = ("reporter", "adaptor", "public", "editor", "adaptor", "desk", "reporter", "adaptor", "public",
-              "editor", "adaptor", "desk", "reporter", "adaptor", "public", "desk")
+ROLE_CYCLE = (
+    "reporter",
+    "adaptor",
+    "public",
+    "editor",
+    "adaptor",
+    "desk",
+    "reporter",
+    "adaptor",
+    "public",
+    "editor",
+    "adaptor",
+    "desk",
+    "reporter",
+    "adaptor",
+    "public",
+    "desk",
+)
 
 
 def client_roles(clients: int) -> list[str]:
@@ -350,8 +393,13 @@ def client_roles(clients: int) -> list[str]:
     return [ROLE_CYCLE[i % len(ROLE_CYCLE)] for i in range(clients)]
 
 
-ROLE_LOOPS = {"reporter": reporter, "adaptor": adaptor, "editor": editor, "public": public_reader,
-              "desk": desk_reader}
+ROLE_LOOPS = {
+    "reporter": reporter,
+    "adaptor": adaptor,
+    "editor": editor,
+    "public": public_reader,
+    "desk": desk_reader,
+}
 CLI_ROLES = {"reporter": "reporter", "adaptor": "adaptor", "editor": "editor", "desk": "editor"}
 
 
@@ -360,12 +408,29 @@ CLI_ROLES = {"reporter": "reporter", "adaptor": "adaptor", "editor": "editor", "
 
 def start_web(stack: LiveStack, workers: int, threads: int) -> None:
     """gunicorn with the production settings of docker-compose.yml (gthread), on 127.0.0.1."""
-    argv = [sys.executable, "-m", "gunicorn", "workflow:create_app()", "--bind", f"{HOST}:{stack.port}",
-            "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
-            "--timeout", "60", "--graceful-timeout", "30", "--no-control-socket"]
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "workflow:create_app()",
+        "--bind",
+        f"{HOST}:{stack.port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "30",
+        "--no-control-socket",
+    ]
     with open(stack.data_dir / "web.log", "ab") as log:
-        stack.processes["web"] = subprocess.Popen(argv, env=stack.env, cwd=REPO, stdout=log,
-                                                  stderr=subprocess.STDOUT, start_new_session=True)
+        stack.processes["web"] = subprocess.Popen(
+            argv, env=stack.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     probe = Client(stack.port, None)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -386,11 +451,21 @@ def create_people(stack: LiveStack, roles: list[str]) -> list[str | None]:
         if role not in CLI_ROLES:
             return None
         username = f"{role}{index}"
-        stack.cli("users", "create", username, "--name", f"Load {role.title()} {index}",
-                  "--role", CLI_ROLES[role], "--password", PASSWORD)
+        stack.cli(
+            "users",
+            "create",
+            username,
+            "--name",
+            f"Load {role.title()} {index}",
+            "--role",
+            CLI_ROLES[role],
+            "--password",
+            PASSWORD,
+        )
         client = Client(stack.port, None)
-        reply = client.post("token", "/api/v1/tokens", {"username": username, "password": PASSWORD,
-                                                        "label": "load test"})
+        reply = client.post(
+            "token", "/api/v1/tokens", {"username": username, "password": PASSWORD, "label": "load test"}
+        )
         client.close()
         if reply.status != 201:
             raise RuntimeError(f"no token for {username}: {reply.status} {reply.json}")
@@ -400,7 +475,9 @@ def create_people(stack: LiveStack, roles: list[str]) -> list[str | None]:
         return list(pool.map(create, enumerate(roles)))
 
 
-def wait_for_drafts(port: int, token: str, adaptation_ids: list[int], timeout: float) -> tuple[set, set, float]:
+def wait_for_drafts(
+    port: int, token: str, adaptation_ids: list[int], timeout: float
+) -> tuple[set, set, float]:
     """Poll until each adaptation's draft is ready or failed (bounded); the ready and failed ids, time waited."""
     client, started = Client(port, None, token), time.monotonic()
     ready, failed, pending = set(), set(), set(adaptation_ids)
@@ -432,9 +509,13 @@ def report(samples: list[Sample], elapsed: float, messages: dict[str, str]) -> l
     def row(name: str, group: list[Sample]) -> str:
         times = sorted(s.seconds * 1000 for s in group)
         conflicts = sum(1 for s in group if s.status == 409)
-        errors = sum(1 for s in group if not isinstance(s.status, int) or (s.status >= 400 and s.status != 409))
-        return (f"{name:<34}{len(group):>7}{len(group) / elapsed:>8.1f}{percentile(times, 50):>9.1f}"
-                f"{percentile(times, 95):>9.1f}{percentile(times, 99):>9.1f}{conflicts:>6}{errors:>8}")
+        errors = sum(
+            1 for s in group if not isinstance(s.status, int) or (s.status >= 400 and s.status != 409)
+        )
+        return (
+            f"{name:<34}{len(group):>7}{len(group) / elapsed:>8.1f}{percentile(times, 50):>9.1f}"
+            f"{percentile(times, 95):>9.1f}{percentile(times, 99):>9.1f}{conflicts:>6}{errors:>8}"
+        )
 
     for kind in sorted(by_kind, key=lambda k: -len(by_kind[k])):
         lines.append(row(kind, by_kind[kind]))
@@ -444,10 +525,13 @@ def report(samples: list[Sample], elapsed: float, messages: dict[str, str]) -> l
     conflicts = Counter(s.code or "?" for s in samples if s.status == 409)
     lines.append("")
     lines.append("statuses: " + ", ".join(f"{k} × {v}" for k, v in sorted(statuses.items(), key=str)))
-    lines.append("expected conflicts (409) by code: "
-                 + (", ".join(f"{k} × {v}" for k, v in conflicts.most_common()) or "none"))
-    lines.append("errors by status: " + (", ".join(f"{k} × {v}" for k, v in sorted(errors.items(), key=str))
-                                         or "none"))
+    lines.append(
+        "expected conflicts (409) by code: "
+        + (", ".join(f"{k} × {v}" for k, v in conflicts.most_common()) or "none")
+    )
+    lines.append(
+        "errors by status: " + (", ".join(f"{k} × {v}" for k, v in sorted(errors.items(), key=str)) or "none")
+    )
     for key, body in messages.items():
         lines.append(f"  e.g. {key}: {body}")
     return lines
@@ -464,11 +548,17 @@ def interrupt(_signum, _frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120, help="how long the clients run (default 120)")
-    parser.add_argument("--clients", type=int, default=16, help="concurrent clients, one thread each (default 16)")
+    parser.add_argument(
+        "--clients", type=int, default=16, help="concurrent clients, one thread each (default 16)"
+    )
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--web-threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
-    parser.add_argument("--drain-timeout", type=float, default=180,
-                        help="how long to wait for the last drafts after the clients stop (default 180 s)")
+    parser.add_argument(
+        "--drain-timeout",
+        type=float,
+        default=180,
+        help="how long to wait for the last drafts after the clients stop (default 180 s)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the clients' choices")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0:
@@ -506,15 +596,24 @@ def main(argv: list[str] | None = None) -> int:
         run = Run(stack.port, recorder, deadline=0.0)
         clients = [Client(stack.port, recorder, token) for token in tokens]
         mix = Counter(roles)
-        print(f"Adaptdesk load test: {args.seconds:g} s, {args.clients} clients "
-              f"({', '.join(f'{v} {k}' for k, v in mix.items())}); gunicorn {args.web_workers} × "
-              f"{args.web_threads} threads (gthread), 2 Celery workers (-c 1), Redis db 10, PostgreSQL, "
-              f"tiny ar→en model", flush=True)
+        print(
+            f"Adaptdesk load test: {args.seconds:g} s, {args.clients} clients "
+            f"({', '.join(f'{v} {k}' for k, v in mix.items())}); gunicorn {args.web_workers} × "
+            f"{args.web_threads} threads (gthread), 2 Celery workers (-c 1), Redis db 10, PostgreSQL, "
+            f"tiny ar→en model",
+            flush=True,
+        )
         started = time.monotonic()
         run.deadline = started + args.seconds
-        threads = [threading.Thread(target=ROLE_LOOPS[role], args=(run, client, random.Random(args.seed * 1000 + i)),
-                                    name=f"{role}-{i}", daemon=True)
-                   for i, (role, client) in enumerate(zip(roles, clients))]
+        threads = [
+            threading.Thread(
+                target=ROLE_LOOPS[role],
+                args=(run, client, random.Random(args.seed * 1000 + i)),
+                name=f"{role}-{i}",
+                daemon=True,
+            )
+            for i, (role, client) in enumerate(zip(roles, clients, strict=False))
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -528,15 +627,21 @@ def main(argv: list[str] | None = None) -> int:
         with recorder.lock:
             samples = list(recorder.samples)
         total = len(samples)
-        print(f"\n{total} requests in {elapsed:.1f} s = {total / elapsed:.1f} requests/s"
-              + (f"; clients still busy at the end: {', '.join(stuck)}" if stuck else ""))
+        print(
+            f"\n{total} requests in {elapsed:.1f} s = {total / elapsed:.1f} requests/s"
+            + (f"; clients still busy at the end: {', '.join(stuck)}" if stuck else "")
+        )
         print("\n".join(report(samples, elapsed, recorder.messages)))
         lost = len(run.submitted) - len(ready) - len(failed)
-        print(f"articles: submitted {len(run.submitted)}, drafted {len(ready)}, draft failed {len(failed)}, "
-              f"lost {lost} (waited {waited:.1f} s after the clients stopped)")
+        print(
+            f"articles: submitted {len(run.submitted)}, drafted {len(ready)}, draft failed {len(failed)}, "
+            f"lost {lost} (waited {waited:.1f} s after the clients stopped)"
+        )
         tracebacks = sum(stack.log(name).count("Traceback") for name in ("web", "worker1", "worker2"))
         print(f"tracebacks in the web and worker logs: {tracebacks}")
-        errors = sum(1 for s in samples if not isinstance(s.status, int) or (s.status >= 400 and s.status != 409))
+        errors = sum(
+            1 for s in samples if not isinstance(s.status, int) or (s.status >= 400 and s.status != 409)
+        )
         return 0 if lost == 0 and not failed and not errors else 1
     except KeyboardInterrupt:
         print("interrupted; cleaning up", file=sys.stderr)

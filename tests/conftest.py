@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.support.live import install_test_model
 from workflow import create_app
 from workflow.config import Settings, normalize_database_url
 from workflow.db_migrations import upgrade
 from workflow.extensions import db
-from tests.support.live import install_test_model
 
 PG_ADMIN_URL = os.environ.get("ADAPTDESK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -48,9 +48,14 @@ def create_test_database(tmp_dir: Path) -> tuple[str, callable]:
 
 def make_settings(data_dir: Path, database_url: str, **overrides) -> Settings:
     """Settings for tests: a temporary data directory, the given database, no secrets from the environment."""
-    base = Settings.from_env({"ADAPTDESK_DATA_DIR": str(data_dir), "DATABASE_URL": database_url,
-                              "SECRET_KEY": "test-secret-key-not-for-production",
-                              **overrides})
+    base = Settings.from_env(
+        {
+            "ADAPTDESK_DATA_DIR": str(data_dir),
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            **overrides,
+        }
+    )
     return base
 
 
@@ -75,8 +80,9 @@ def database_url(tmp_path_factory):
 def app(database_url, tmp_path_factory):
     """The app, built by the real factory on the test database."""
     settings = make_settings(tmp_path_factory.mktemp("data"), database_url)
-    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "ADAPTDESK_DISPATCH": False},
-                     settings=settings)
+    app = create_app(
+        {"TESTING": True, "RATELIMIT_ENABLED": False, "ADAPTDESK_DISPATCH": False}, settings=settings
+    )
     return app
 
 

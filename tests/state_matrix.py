@@ -6,8 +6,19 @@ tests compare the implementation against the specification, not against itself.
 
 from __future__ import annotations
 
-ALL_STATES = ["queued", "translating", "draft_ready", "mt_failed", "in_adaptation", "in_review",
-              "changes_requested", "scheduled", "published", "rejected", "withdrawn"]
+ALL_STATES = [
+    "queued",
+    "translating",
+    "draft_ready",
+    "mt_failed",
+    "in_adaptation",
+    "in_review",
+    "changes_requested",
+    "scheduled",
+    "published",
+    "rejected",
+    "withdrawn",
+]
 ACTIONS = ["claim", "release", "reassign", "submit", "request-changes", "approve", "reject", "withdraw"]
 #: own_reporter wrote the original; holder holds the adaptation (when anyone does); other_adaptor does not.
 ACTORS = ["own_reporter", "other_reporter", "holder", "other_adaptor", "editor", "admin"]

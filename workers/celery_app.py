@@ -33,8 +33,11 @@ def celery_config(settings: Settings) -> dict:
     if not settings.embedded_broker:
         # Unacknowledged jobs come back after this long; it must outlast the hard time limit.
         # Short socket timeouts keep a submission fast when the broker is down (the relay catches up).
-        config["broker_transport_options"] = {"visibility_timeout": settings.visibility_timeout_seconds,
-                                              "socket_connect_timeout": 3, "socket_timeout": 10}
+        config["broker_transport_options"] = {
+            "visibility_timeout": settings.visibility_timeout_seconds,
+            "socket_connect_timeout": 3,
+            "socket_timeout": 10,
+        }
         config["broker_connection_timeout"] = 3
     return config
 
@@ -46,7 +49,8 @@ def check_time_limits(config: dict) -> None:
         raise ConfigError(
             f"The task time limit ({config['task_time_limit']} s) must stay below the broker's visibility "
             f"timeout ({visibility} s), or a slow draft is delivered to a second worker while the first still "
-            "works on it. Lower ADAPTDESK_DRAFT_TIMEOUT or raise ADAPTDESK_VISIBILITY_TIMEOUT.")
+            "works on it. Lower ADAPTDESK_DRAFT_TIMEOUT or raise ADAPTDESK_VISIBILITY_TIMEOUT."
+        )
     if config["task_soft_time_limit"] >= config["task_time_limit"]:
         raise ConfigError("The soft time limit must be below the hard time limit.")
 

@@ -32,12 +32,19 @@ def send_drafts(app: Flask, draft_ids: list[int], request_id: str = "") -> list[
     try:
         with celery.producer_or_acquire() as producer:
             for draft_id in draft_ids:
-                celery.send_task(DRAFT_TASK, args=[draft_id], kwargs={"request_id": request_id},
-                                 producer=producer, retry=True,
-                                 retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5})
+                celery.send_task(
+                    DRAFT_TASK,
+                    args=[draft_id],
+                    kwargs={"request_id": request_id},
+                    producer=producer,
+                    retry=True,
+                    retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
+                )
                 sent.append(draft_id)
-    except Exception as exc:  # the broker is down: the relay will send the rest later
-        log.warning("broker unavailable, %d draft job(s) left for the relay: %s", len(draft_ids) - len(sent), exc)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the relay will send the rest later
+        log.warning(
+            "broker unavailable, %d draft job(s) left for the relay: %s", len(draft_ids) - len(sent), exc
+        )
     if sent:
         session = db.session_factory()
         try:
@@ -53,17 +60,23 @@ def dispatch_pending(app: Flask) -> list[int]:
     settings = app.config["ADAPTDESK"]
     session = db.session_factory()
     try:
-        ids = drafts_to_dispatch(session, resend_after_seconds=settings.draft_resend_seconds,
-                                 lease_seconds=settings.draft_timeout_seconds + 120)
+        ids = drafts_to_dispatch(
+            session,
+            resend_after_seconds=settings.draft_resend_seconds,
+            lease_seconds=settings.draft_timeout_seconds + 120,
+        )
     finally:
         session.close()
     return send_drafts(app, ids, request_id="relay")
 
 
-def _collect_new_drafts(session: Session, _context) -> None:  # noqa: ANN001
+def _collect_new_drafts(session: Session, _context) -> None:
     # New drafts, and drafts put back in the queue (retries): anything queued and not yet sent.
-    ids = [obj.id for obj in (*session.new, *session.dirty) if isinstance(obj, Draft)
-           and obj.state == DraftState.QUEUED.value and obj.dispatched_at is None]
+    ids = [
+        obj.id
+        for obj in (*session.new, *session.dirty)
+        if isinstance(obj, Draft) and obj.state == DraftState.QUEUED.value and obj.dispatched_at is None
+    ]
     if ids:
         session.info.setdefault(_PENDING, []).extend(ids)
 
@@ -82,7 +95,10 @@ def _forget_after_rollback(session: Session) -> None:
 
 def install_dispatch_on_commit() -> None:
     """After each commit that created drafts, send their jobs (unless the app sets ADAPTDESK_DISPATCH off)."""
-    for name, listener in (("after_flush", _collect_new_drafts), ("after_commit", _send_after_commit),
-                           ("after_rollback", _forget_after_rollback)):
+    for name, listener in (
+        ("after_flush", _collect_new_drafts),
+        ("after_commit", _send_after_commit),
+        ("after_rollback", _forget_after_rollback),
+    ):
         if not event.contains(db.session_factory, name, listener):
             event.listen(db.session_factory, name, listener)

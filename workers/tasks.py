@@ -27,20 +27,38 @@ log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 
 
-@shared_task(name="adaptdesk.draft", bind=True, acks_late=True, reject_on_worker_lost=True,
-             autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=120, retry_jitter=True,
-             max_retries=6)
+@shared_task(
+    name="adaptdesk.draft",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=6,
+)
 def draft_translation(self, draft_id: int, request_id: str = "") -> str:
     """Produce the machine-translation draft for a draft job (the newest revision's), once."""
     settings = current_app.config["ADAPTDESK"]
-    job = draft_service.take_job(db.session, draft_id, self.request.id or f"draft-{draft_id}",
-                                 lease_seconds=settings.draft_timeout_seconds + 60)
+    job = draft_service.take_job(
+        db.session,
+        draft_id,
+        self.request.id or f"draft-{draft_id}",
+        lease_seconds=settings.draft_timeout_seconds + 60,
+    )
     db.session.commit()
     if job is None:
         log.info("draft %s: nothing to do (done, superseded or taken) [request %s]", draft_id, request_id)
         return "skipped"
-    log.info("draft %s: translating %s→%s revision %s [request %s]", job.draft_id, job.source_language,
-             job.target_language, job.revision_number, request_id)
+    log.info(
+        "draft %s: translating %s→%s revision %s [request %s]",
+        job.draft_id,
+        job.source_language,
+        job.target_language,
+        job.revision_number,
+        request_id,
+    )
     try:
         return translate_job(job, engine_for(settings))
     except MissingModelError as exc:
@@ -55,22 +73,31 @@ def draft_translation(self, draft_id: int, request_id: str = "") -> str:
         raise
     except SoftTimeLimitExceeded:
         db.session.rollback()
-        draft_service.fail_draft(db.session, job.draft_id, "Machine translation took longer than "
-                                 f"{settings.draft_timeout_seconds} s and was stopped. Adapt from the original, "
-                                 "or ask an admin to raise ADAPTDESK_DRAFT_TIMEOUT.", code=DraftError.TIMEOUT)
+        draft_service.fail_draft(
+            db.session,
+            job.draft_id,
+            "Machine translation took longer than "
+            f"{settings.draft_timeout_seconds} s and was stopped. Adapt from the original, "
+            "or ask an admin to raise ADAPTDESK_DRAFT_TIMEOUT.",
+            code=DraftError.TIMEOUT,
+        )
         db.session.commit()
         return "failed"
     except Exception as exc:  # a broken model or unexpected input: retrying would fail the same way
         log.exception("draft %s failed", job.draft_id)
         db.session.rollback()
-        draft_service.fail_draft(db.session, job.draft_id, f"Machine translation failed: {exc}. "
-                                 "Adapt from the original; an admin can check the model with `adaptdesk models list`.",
-                                 code=DraftError.TRANSLATION)
+        draft_service.fail_draft(
+            db.session,
+            job.draft_id,
+            f"Machine translation failed: {exc}. "
+            "Adapt from the original; an admin can check the model with `adaptdesk models list`.",
+            code=DraftError.TRANSLATION,
+        )
         db.session.commit()
         return "failed"
 
 
-def engine_for(settings) -> TranslationEngine:  # noqa: ANN001
+def engine_for(settings) -> TranslationEngine:
     """This worker process's translation engine, configured from the app's settings."""
     return get_engine(EngineSettings.from_app_settings(settings))
 
@@ -78,7 +105,9 @@ def engine_for(settings) -> TranslationEngine:  # noqa: ANN001
 def translate_job(job: draft_service.DraftJob, engine: TranslationEngine) -> str:
     """Segment the job's text, fill what memory knows exactly, machine-translate the rest, apply the glossary."""
     segments = segment_text(job.body, job.source_language)
-    draft_service.store_segments(db.session, job.draft_id, [(s.index, s.paragraph, s.source) for s in segments])
+    draft_service.store_segments(
+        db.session, job.draft_id, [(s.index, s.paragraph, s.source) for s in segments]
+    )
     db.session.commit()
     sources = [job.title] + [s.source for s in segments]
     pair = (job.source_language, job.target_language)
@@ -100,15 +129,23 @@ def translate_job(job: draft_service.DraftJob, engine: TranslationEngine) -> str
             db.session.commit()
 
     translated = engine.translate_segments(batch, *pair, on_progress=on_progress) if batch else []
-    term_mt = dict(zip(term_sources, translated[len(pending):]))
+    term_mt = dict(zip(term_sources, translated[len(pending) :], strict=False))
     texts = dict(remembered)
-    for i, text in zip(pending, translated):
+    for i, text in zip(pending, translated, strict=False):
         texts[i] = apply_terms(text, [(term_mt.get(h.source, ""), h.target) for h in hits[i]])
-    model_name = " → ".join(p.name or p.code for p in engine.route(*pair)) if pending else "translation memory"
+    model_name = (
+        " → ".join(p.name or p.code for p in engine.route(*pair)) if pending else "translation memory"
+    )
     body = join_segments([(s.paragraph, texts[s.index + 1]) for s in segments])
-    draft_service.store_translations(db.session, job.draft_id, {s.index: texts[s.index + 1] for s in segments},
-                                     from_memory={i - 1 for i in remembered if i > 0})
-    finished = draft_service.finish_draft(db.session, job.draft_id, title=texts[0], body=body, model=model_name)
+    draft_service.store_translations(
+        db.session,
+        job.draft_id,
+        {s.index: texts[s.index + 1] for s in segments},
+        from_memory={i - 1 for i in remembered if i > 0},
+    )
+    finished = draft_service.finish_draft(
+        db.session, job.draft_id, title=texts[0], body=body, model=model_name
+    )
     db.session.commit()
     return "ready" if finished else "skipped"
 

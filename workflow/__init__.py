@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask
 
@@ -19,8 +20,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
     from .web import register_web
 
     settings = (settings or Settings.from_env()).with_secret()
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(Path(__file__).parent / "static"))
+    app = Flask(
+        __name__, template_folder=str(ROOT / "templates"), static_folder=str(Path(__file__).parent / "static")
+    )
     app.config.update(
         SECRET_KEY=settings.secret_key,
         ADAPTDESK=settings,

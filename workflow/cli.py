@@ -35,6 +35,7 @@ def main() -> None:
 
 # --- database ----------------------------------------------------------------------------------
 
+
 @main.group("db")
 def db_group() -> None:
     """Database schema migrations (Alembic)."""
@@ -72,6 +73,7 @@ def db_current() -> None:
 
 # --- users ---------------------------------------------------------------------------------------
 
+
 @main.group("users")
 def users_group() -> None:
     """People, roles and API tokens."""
@@ -80,8 +82,14 @@ def users_group() -> None:
 @users_group.command("create")
 @click.argument("username")
 @click.option("--name", "display_name", required=True, help='Name printed in credits, e.g. "Nadine Sassine".')
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["reporter", "adaptor", "editor", "admin"]), help="Repeat for several roles.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["reporter", "adaptor", "editor", "admin"]),
+    help="Repeat for several roles.",
+)
 @click.option("--password", help="Prompted for when not given.")
 def users_create(username: str, display_name: str, roles: tuple[str, ...], password: str | None) -> None:
     """Create a person with one or more roles."""
@@ -127,7 +135,9 @@ def users_list() -> None:
     with _app().app_context():
         for user in users(db.session):
             roles = ",".join(sorted(r.value for r in user.roles))
-            click.echo(f"{user.username:<20} {user.display_name:<30} {roles}{'' if user.active else ' (disabled)'}")
+            click.echo(
+                f"{user.username:<20} {user.display_name:<30} {roles}{'' if user.active else ' (disabled)'}"
+            )
 
 
 # --- demo ----------------------------------------------------------------------------------------
@@ -167,8 +177,18 @@ def demo() -> None:
             if db.session.scalar(select(User).where(User.username == username)) is None:
                 create_user(db.session, username, name, parse_roles(roles), DEMO_PASSWORD)
         reporter = db.session.scalar(select(User).where(User.username == "reporter"))
-        article = submit_article(db.session, reporter, ArticleInput(
-            DEMO_TITLE, DEMO_BODY, "ar", "News Bulletin Reports", ["Putin", "Russia", "North Korea"], ["en"]))
+        article = submit_article(
+            db.session,
+            reporter,
+            ArticleInput(
+                DEMO_TITLE,
+                DEMO_BODY,
+                "ar",
+                "News Bulletin Reports",
+                ["Putin", "Russia", "North Korea"],
+                ["en"],
+            ),
+        )
         db.session.commit()
         from workers.dispatch import dispatch_pending
 
@@ -178,6 +198,7 @@ def demo() -> None:
 
 
 # --- running -------------------------------------------------------------------------------------
+
 
 def worker_argv(concurrency: int | None, beat: bool, loglevel: str, hostname: str | None = None) -> list[str]:
     """Arguments for `celery worker` with Adaptdesk's defaults."""
@@ -192,8 +213,13 @@ def worker_argv(concurrency: int | None, beat: bool, loglevel: str, hostname: st
 
 
 @main.command("worker")
-@click.option("--concurrency", "-c", type=int, default=None,
-              help="Worker processes (default: ADAPTDESK_WORKER_CONCURRENCY or the number of cores).")
+@click.option(
+    "--concurrency",
+    "-c",
+    type=int,
+    default=None,
+    help="Worker processes (default: ADAPTDESK_WORKER_CONCURRENCY or the number of cores).",
+)
 @click.option("--beat/--no-beat", default=False, help="Also run the periodic scheduler (one per deployment).")
 @click.option("--loglevel", default="info", show_default=True)
 @click.option("--hostname", "-n", default=None, help="Worker name, e.g. worker1@%h (unique per machine).")
@@ -223,9 +249,12 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
     if not no_worker:
         worker_process = subprocess.Popen(
             [sys.executable, "-m", "workflow.cli", "worker", "--beat", "--loglevel", "warning"],
-            env=os.environ.copy())
-        click.echo(f"Started a Celery worker (pid {worker_process.pid}) on "
-                   f"{'the embedded broker' if settings.embedded_broker else settings.broker_url}.")
+            env=os.environ.copy(),
+        )
+        click.echo(
+            f"Started a Celery worker (pid {worker_process.pid}) on "
+            f"{'the embedded broker' if settings.embedded_broker else settings.broker_url}."
+        )
 
     class Server(BaseApplication):
         def load_config(self) -> None:

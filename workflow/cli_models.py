@@ -70,8 +70,10 @@ def _language_code(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 
 
 def _describe(pair: Pair) -> str:
-    return (f"{pair.from_name} → {pair.to_name} ({pair.name}, version {pair.version or '?'}, "
-            f"{format_size(pair.size_bytes)})")
+    return (
+        f"{pair.from_name} → {pair.to_name} ({pair.name}, version {pair.version or '?'}, "
+        f"{format_size(pair.size_bytes)})"
+    )
 
 
 @click.group("models")
@@ -89,31 +91,60 @@ def list_models(as_json: bool) -> None:
     pairs = list_installed(engine_settings(settings))
     if as_json:
         listing = [pair_record(pair) for pair in pairs]
-        click.echo(json.dumps({"packages_dir": str(settings.argos_packages_dir), "models": listing},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"packages_dir": str(settings.argos_packages_dir), "models": listing},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not pairs:
-        click.echo(f"No translation models installed (in {settings.argos_packages_dir}). "
-                   "Install one with: adaptdesk models install ar en, "
-                   "or import a file: adaptdesk models import FILE.argosmodel")
+        click.echo(
+            f"No translation models installed (in {settings.argos_packages_dir}). "
+            "Install one with: adaptdesk models install ar en, "
+            "or import a file: adaptdesk models import FILE.argosmodel"
+        )
         return
     click.echo(f"Translation models in {settings.argos_packages_dir}:")
-    rows = [(f"{p.from_name} → {p.to_name} ({p.code})", p.name, p.version or "?", format_size(p.size_bytes),
-             p.path) for p in pairs]
+    rows = [
+        (
+            f"{p.from_name} → {p.to_name} ({p.code})",
+            p.name,
+            p.version or "?",
+            format_size(p.size_bytes),
+            p.path,
+        )
+        for p in pairs
+    ]
     header = ("Pair", "Package", "Version", "Size", "Folder")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     for row in [header, *rows]:
-        click.echo("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+        click.echo(
+            "  "
+            + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+            + "  "
+            + row[-1]
+        )
 
 
 @models_group.command("install", short_help="Download and install a model from the Argos package index.")
 @click.argument("from_code", metavar="FROM", callback=_language_code)
 @click.argument("to_code", metavar="TO", callback=_language_code)
-@click.option("--index-url", envvar="ARGOS_PACKAGE_INDEX", default=None,
-              help="Argos package index (a folder URL or an index.json URL). "
-                   "Default: ARGOS_PACKAGE_INDEX, else the public Argos index.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=10, show_default=True,
-              help="Seconds to wait for the index and for each read of the download.")
+@click.option(
+    "--index-url",
+    envvar="ARGOS_PACKAGE_INDEX",
+    default=None,
+    help="Argos package index (a folder URL or an index.json URL). "
+    "Default: ARGOS_PACKAGE_INDEX, else the public Argos index.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=10,
+    show_default=True,
+    help="Seconds to wait for the index and for each read of the download.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the installed model as JSON.")
 def install_model(from_code: str, to_code: str, index_url: str | None, timeout: float, as_json: bool) -> None:
     """Download the newest FROM → TO model from the Argos package index and install it: `install ar en`."""
@@ -147,7 +178,8 @@ def import_model(file: Path, as_json: bool) -> None:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(
-            f"Could not install {file.name} into {settings.argos_packages_dir}: {exc}") from None
+            f"Could not install {file.name} into {settings.argos_packages_dir}: {exc}"
+        ) from None
     _report_installed(pair, as_json)
 
 
@@ -165,8 +197,9 @@ def retry_failed(from_code: str | None, to_code: str | None, username: str) -> N
 
     with create_app().app_context():
         try:
-            retried = retry_failed_drafts(db.session, find_user(db.session, username), source=from_code,
-                                          target=to_code)
+            retried = retry_failed_drafts(
+                db.session, find_user(db.session, username), source=from_code, target=to_code
+            )
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None
         db.session.commit()
@@ -183,8 +216,13 @@ def _report_installed(pair: Pair, as_json: bool) -> None:
 # --- for the web app ----------------------------------------------------------------------------------
 
 
-def import_in_child_process(path: Path, settings: Settings, *, display_name: str | None = None,
-                            timeout: float = IMPORT_TIMEOUT_SECONDS) -> Pair:
+def import_in_child_process(
+    path: Path,
+    settings: Settings,
+    *,
+    display_name: str | None = None,
+    timeout: float = IMPORT_TIMEOUT_SECONDS,
+) -> Pair:
     """Run `adaptdesk models import --json PATH` in a fresh interpreter on `settings`' packages folder.
 
     Returns the installed Pair; raises MTError with the command's message in words (the file's temporary
@@ -192,16 +230,21 @@ def import_in_child_process(path: Path, settings: Settings, *, display_name: str
     """
     from workers.mt.packages import MTError, Pair
 
-    env = {**os.environ, "ADAPTDESK_DATA_DIR": str(settings.data_dir),
-           "ARGOS_PACKAGES_DIR": str(settings.argos_packages_dir)}
+    env = {
+        **os.environ,
+        "ADAPTDESK_DATA_DIR": str(settings.data_dir),
+        "ARGOS_PACKAGES_DIR": str(settings.argos_packages_dir),
+    }
     try:
         command = [sys.executable, "-m", "workflow.cli", "models", "import", "--json", str(path)]
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout,
-                                check=False)
+        result = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired:
-        raise MTError(f"Installing the model took longer than {timeout:g} s and was stopped. "
-                      "Try again, or install it on the server: adaptdesk models import FILE.argosmodel") \
-            from None
+        raise MTError(
+            f"Installing the model took longer than {timeout:g} s and was stopped. "
+            "Try again, or install it on the server: adaptdesk models import FILE.argosmodel"
+        ) from None
     except OSError as exc:
         raise MTError(f"Could not start the model installer ({exc}).") from None
     if result.returncode == 0:
@@ -219,5 +262,7 @@ def import_in_child_process(path: Path, settings: Settings, *, display_name: str
             message = re.sub(own_word, lambda _match: display_name, message)
         raise MTError(message)
     log.error("adaptdesk models import %s failed (exit code %s):\n%s", path, result.returncode, result.stderr)
-    raise MTError(f"The model installer failed unexpectedly (exit code {result.returncode}); "
-                  "the server log has the details.")
+    raise MTError(
+        f"The model installer failed unexpectedly (exit code {result.returncode}); "
+        "the server log has the details."
+    )

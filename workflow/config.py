@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -35,7 +35,7 @@ def normalize_database_url(url: str) -> str:
     """Map the usual `postgresql://` form onto the psycopg 3 driver the project installs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -70,7 +70,7 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from environment variables, with embedded defaults for one machine."""
         env = os.environ if env is None else env
         data_dir = Path(env.get("ADAPTDESK_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
@@ -105,8 +105,9 @@ class Settings:
             max_request_bytes=_int(env, "ADAPTDESK_MAX_REQUEST_BYTES", 2 * 1024 * 1024),
             draft_timeout_seconds=_int(env, "ADAPTDESK_DRAFT_TIMEOUT", 900),
             draft_resend_seconds=_int(env, "ADAPTDESK_DRAFT_RESEND", 300),
-            visibility_timeout_seconds=_int(env, "ADAPTDESK_VISIBILITY_TIMEOUT",
-                                            _int(env, "ADAPTDESK_DRAFT_TIMEOUT", 900) * 2 + 120),
+            visibility_timeout_seconds=_int(
+                env, "ADAPTDESK_VISIBILITY_TIMEOUT", _int(env, "ADAPTDESK_DRAFT_TIMEOUT", 900) * 2 + 120
+            ),
             relay_interval_seconds=float(env.get("ADAPTDESK_RELAY_INTERVAL") or 30),
             argos_packages_dir=Path(packages_dir).resolve() if packages_dir else data_dir / "argos-packages",
             mt_beam_size=_int(env, "ADAPTDESK_MT_BEAM_SIZE", 4),
@@ -119,7 +120,7 @@ class Settings:
             ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI") or (redis_url or "memory://"),
         )
 
-    def with_secret(self) -> "Settings":
+    def with_secret(self) -> Settings:
         """Return settings whose secret key is set, generating one in the data directory if needed."""
         if self.secret_key:
             return self

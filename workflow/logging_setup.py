@@ -16,9 +16,10 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from contextvars import ContextVar
-from datetime import datetime, timezone
-from typing import IO, Any, Mapping
+from datetime import UTC, datetime
+from typing import IO, Any
 
 from flask import Flask, g, has_request_context
 from gunicorn.glogging import Logger as GunicornBaseLogger
@@ -33,7 +34,13 @@ CURRENT_TASK: ContextVar[tuple[str, str] | None] = ContextVar("adaptdesk_current
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 #: Attributes every LogRecord has; anything else on a record came from `extra=` and goes into the JSON.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message", "asctime", "request_id", "task_id", "task_name", "taskName"}
+    "message",
+    "asctime",
+    "request_id",
+    "task_id",
+    "task_name",
+    "taskName",
+}
 _HANDLER_MARK = "_adaptdesk_handler"
 
 
@@ -64,7 +71,8 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds")
+            "time": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
             "level": record.levelname,
             "logger": record.name,
@@ -125,8 +133,9 @@ def make_handler(fmt: str, stream: IO[str] | None = None) -> logging.Handler:
     return handler
 
 
-def install_root_handler(environ: Mapping[str, str] | None = None,
-                         stream: IO[str] | None = None) -> logging.Handler:
+def install_root_handler(
+    environ: Mapping[str, str] | None = None, stream: IO[str] | None = None
+) -> logging.Handler:
     """Give the root logger Adaptdesk's handler (once per process) and the level from ADAPTDESK_LOG_LEVEL."""
     environ = os.environ if environ is None else environ
     root = logging.getLogger()
@@ -158,7 +167,7 @@ class GunicornLogger(GunicornBaseLogger):
     Use: gunicorn --logger-class workflow.logging_setup.GunicornLogger
     """
 
-    def setup(self, cfg) -> None:  # noqa: ANN001
+    def setup(self, cfg) -> None:
         super().setup(cfg)
         fmt = log_format(os.environ)
         for logger in (self.error_log, self.access_log):

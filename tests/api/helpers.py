@@ -9,7 +9,6 @@ from workflow.extensions import db
 from workflow.models import Adaptation
 from workflow.web.openapi import openapi_document
 
-
 #: Editors' decisions, which must name the version the editor read.
 DECISIONS = ("approve", "reject", "request-changes")
 
@@ -17,11 +16,11 @@ DECISIONS = ("approve", "reject", "request-changes")
 class Api:
     """Calls the JSON API as a person (their bearer token) or as nobody."""
 
-    def __init__(self, client) -> None:  # noqa: ANN001
+    def __init__(self, client) -> None:
         self.client = client
         self._headers: dict[int, dict[str, str]] = {}
 
-    def headers(self, user) -> dict[str, str]:  # noqa: ANN001
+    def headers(self, user) -> dict[str, str]:
         """Bearer headers for `user`, one token per person per test."""
         if user is None:
             return {}
@@ -29,33 +28,33 @@ class Api:
             self._headers[user.id] = token_for(user)
         return self._headers[user.id]
 
-    def call(self, method: str, url: str, user=None, json=None, **kwargs):  # noqa: ANN001
+    def call(self, method: str, url: str, user=None, json=None, **kwargs):
         """One request; `json` is sent as the JSON body when given."""
         headers = {**self.headers(user), **kwargs.pop("headers", {})}
         if json is not None:
             kwargs["json"] = json
         return self.client.open(url, method=method, headers=headers, **kwargs)
 
-    def get(self, url: str, user=None, **kwargs):  # noqa: ANN001
+    def get(self, url: str, user=None, **kwargs):
         return self.call("GET", url, user, **kwargs)
 
-    def post(self, url: str, user=None, json=None, **kwargs):  # noqa: ANN001
+    def post(self, url: str, user=None, json=None, **kwargs):
         return self.call("POST", url, user, json, **kwargs)
 
-    def put(self, url: str, user=None, json=None, **kwargs):  # noqa: ANN001
+    def put(self, url: str, user=None, json=None, **kwargs):
         return self.call("PUT", url, user, json, **kwargs)
 
-    def delete(self, url: str, user=None, **kwargs):  # noqa: ANN001
+    def delete(self, url: str, user=None, **kwargs):
         return self.call("DELETE", url, user, **kwargs)
 
-    def act(self, adaptation_id: int, action: str, user, **body):  # noqa: ANN001
+    def act(self, adaptation_id: int, action: str, user, **body):
         """Take a workflow action on an adaptation through the API; decisions name the version just read."""
         if action in DECISIONS and "version" not in body:
             read = self.get(f"/api/v1/adaptations/{adaptation_id}", user)
             body["version"] = read.json["version"] if read.status_code == 200 else 1
         return self.post(f"/api/v1/adaptations/{adaptation_id}/actions/{action}", user, json=body)
 
-    def adaptation(self, adaptation_id: int, user) -> dict:  # noqa: ANN001
+    def adaptation(self, adaptation_id: int, user) -> dict:
         """GET one adaptation and return its JSON (asserting 200)."""
         response = self.get(f"/api/v1/adaptations/{adaptation_id}", user)
         assert response.status_code == 200, response.json
@@ -67,8 +66,12 @@ def adaptation_row(adaptation_id: int) -> Adaptation:
     return db.session.get(Adaptation, adaptation_id)
 
 
-def assert_error(response, status: int, code: str | None = None,  # noqa: ANN001
-                 field: str | None = None) -> dict:
+def assert_error(
+    response,
+    status: int,
+    code: str | None = None,
+    field: str | None = None,
+) -> dict:
     """The response is a JSON error with this status (and code and field, when given)."""
     assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])
     assert response.is_json, response.get_data(as_text=True)[:200]

@@ -31,8 +31,9 @@ def url(adaptation_id: int, suffix: str = "") -> str:
 def test_draft_progress_is_visible_while_translating(api, adaptor, adaptation_id):
     row = adaptation_row(adaptation_id)
     row.state = State.TRANSLATING.value
-    store_segments(db.session, row.draft.id,
-                   [(0, 0, "جملة أولى."), (1, 0, "جملة ثانية."), (2, 1, "جملة ثالثة.")])
+    store_segments(
+        db.session, row.draft.id, [(0, 0, "جملة أولى."), (1, 0, "جملة ثانية."), (2, 1, "جملة ثالثة.")]
+    )
     store_translations(db.session, row.draft.id, {0: "First sentence."})
     set_progress(db.session, row.draft.id, 1)
     db.session.commit()
@@ -43,7 +44,14 @@ def test_draft_progress_is_visible_while_translating(api, adaptor, adaptation_id
     assert draft["state"] == "queued" and draft["revision"] == 1
     assert draft["progress"] == {"done": 1, "total": 3}
     assert draft["segments"] == [
-        {"index": 0, "paragraph": 0, "source": "جملة أولى.", "mt": "First sentence.", "origin": "mt", "tm": []},
+        {
+            "index": 0,
+            "paragraph": 0,
+            "source": "جملة أولى.",
+            "mt": "First sentence.",
+            "origin": "mt",
+            "tm": [],
+        },
         {"index": 1, "paragraph": 0, "source": "جملة ثانية.", "mt": None, "origin": "mt", "tm": []},
         {"index": 2, "paragraph": 1, "source": "جملة ثالثة.", "mt": None, "origin": "mt", "tm": []},
     ]
@@ -53,8 +61,9 @@ def test_draft_progress_is_visible_while_translating(api, adaptor, adaptation_id
     assert [h["action"] for h in shown["history"]] == ["create"]
 
 
-def test_the_progress_endpoint_gives_state_and_draft_progress_without_the_text(api, adaptor, reporter,
-                                                                              adaptation_id):
+def test_the_progress_endpoint_gives_state_and_draft_progress_without_the_text(
+    api, adaptor, reporter, adaptation_id
+):
     row = adaptation_row(adaptation_id)
     row.state = State.TRANSLATING.value
     store_segments(db.session, row.draft.id, [(0, 0, "جملة أولى."), (1, 0, "جملة ثانية.")])
@@ -64,9 +73,18 @@ def test_the_progress_endpoint_gives_state_and_draft_progress_without_the_text(a
     assert response.status_code == 200
     assert_matches(response.json, "Progress")
     assert response.json == {
-        "id": adaptation_id, "state": "translating", "version": row.version,
-        "draft": {"id": row.draft.id, "state": "queued", "revision": 1, "progress": {"done": 1, "total": 2},
-                  "error": None, "error_code": None}}
+        "id": adaptation_id,
+        "state": "translating",
+        "version": row.version,
+        "draft": {
+            "id": row.draft.id,
+            "state": "queued",
+            "revision": 1,
+            "progress": {"done": 1, "total": 2},
+            "error": None,
+            "error_code": None,
+        },
+    }
     assert api.get(url(adaptation_id, "/progress"), reporter).status_code == 200
     assert_error(api.get(url(2**31 - 1, "/progress"), adaptor), 404)
 
@@ -90,9 +108,11 @@ def test_adaptor_saves_text_and_gets_the_new_version(api, adaptor, adaptation_id
     drive(adaptation_row(adaptation_id), State.IN_ADAPTATION, adaptor=adaptor)
     before = api.adaptation(adaptation_id, adaptor)
     assert before["can_edit"] is True and before["title"] == "Putin's historic visit"
-    response = api.put(url(adaptation_id), adaptor,
-                       json={"title": "  Putin in Pyongyang ", "body": "One.\nTwo.",
-                             "version": before["version"]})
+    response = api.put(
+        url(adaptation_id),
+        adaptor,
+        json={"title": "  Putin in Pyongyang ", "body": "One.\nTwo.", "version": before["version"]},
+    )
     assert response.status_code == 200, response.json
     assert_matches(response.json, "Adaptation")
     assert response.json["title"] == "Putin in Pyongyang"
@@ -103,11 +123,15 @@ def test_adaptor_saves_text_and_gets_the_new_version(api, adaptor, adaptation_id
 def test_a_stale_save_is_409_with_both_texts(api, adaptor, editor, adaptation_id):
     drive(adaptation_row(adaptation_id), State.IN_ADAPTATION, adaptor=adaptor)
     version = api.adaptation(adaptation_id, adaptor)["version"]
-    first = api.put(url(adaptation_id), editor, json={"title": "Editor's title", "body": "Editor's body.",
-                                                     "version": version})
+    first = api.put(
+        url(adaptation_id),
+        editor,
+        json={"title": "Editor's title", "body": "Editor's body.", "version": version},
+    )
     assert first.status_code == 200
-    stale = api.put(url(adaptation_id), adaptor,
-                    json={"title": "My title", "body": "My body.", "version": version})
+    stale = api.put(
+        url(adaptation_id), adaptor, json={"title": "My title", "body": "My body.", "version": version}
+    )
     error = assert_error(stale, 409, "stale_version")
     assert_matches(error, "StaleVersionError")
     assert error["current"] == {"version": version + 1, "title": "Editor's title", "body": "Editor's body."}
@@ -115,18 +139,21 @@ def test_a_stale_save_is_409_with_both_texts(api, adaptor, editor, adaptation_id
     assert api.adaptation(adaptation_id, adaptor)["title"] == "Editor's title"
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"title": "T", "body": "B"}, "version"),
-    ({"title": "T", "body": "B", "version": "one"}, "version"),
-    ({"title": "T", "body": "B", "version": True}, "version"),
-    ({"title": "T", "body": "B", "version": 0}, "version"),
-    ({"body": "B", "version": 1}, "title"),
-    ({"title": 5, "body": "B", "version": 1}, "title"),
-    ({"title": "T\u2067x", "body": "B", "version": 1}, "title"),
-    ({"title": "T", "version": 1}, "body"),
-    ({"title": "T", "body": {"text": "B"}, "version": 1}, "body"),
-    ({"title": "T", "body": "bell \u0007", "version": 1}, "body"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title": "T", "body": "B"}, "version"),
+        ({"title": "T", "body": "B", "version": "one"}, "version"),
+        ({"title": "T", "body": "B", "version": True}, "version"),
+        ({"title": "T", "body": "B", "version": 0}, "version"),
+        ({"body": "B", "version": 1}, "title"),
+        ({"title": 5, "body": "B", "version": 1}, "title"),
+        ({"title": "T\u2067x", "body": "B", "version": 1}, "title"),
+        ({"title": "T", "version": 1}, "body"),
+        ({"title": "T", "body": {"text": "B"}, "version": 1}, "body"),
+        ({"title": "T", "body": "bell \u0007", "version": 1}, "body"),
+    ],
+)
 def test_save_fields_are_checked(api, adaptor, adaptation_id, body, field):
     drive(adaptation_row(adaptation_id), State.IN_ADAPTATION, adaptor=adaptor)
     assert_error(api.put(url(adaptation_id), adaptor, json=body), 400, "invalid", field)
@@ -143,16 +170,19 @@ def test_who_may_save(api, reporter, adaptor, adaptation_id):
     assert_error(api.put(url(adaptation_id), make_user(Role.REPORTER), json=body), 404, "not_found")
 
 
-@pytest.mark.parametrize(("role", "action"), [
-    (Role.REPORTER, "claim"),
-    (Role.ADAPTOR, "approve"),
-    (Role.ADAPTOR, "reject"),
-    (Role.ADAPTOR, "request-changes"),
-    (Role.ADAPTOR, "reassign"),
-    (Role.ADAPTOR, "withdraw"),
-    (Role.EDITOR, "claim"),
-    (Role.EDITOR, "submit"),
-])
+@pytest.mark.parametrize(
+    ("role", "action"),
+    [
+        (Role.REPORTER, "claim"),
+        (Role.ADAPTOR, "approve"),
+        (Role.ADAPTOR, "reject"),
+        (Role.ADAPTOR, "request-changes"),
+        (Role.ADAPTOR, "reassign"),
+        (Role.ADAPTOR, "withdraw"),
+        (Role.EDITOR, "claim"),
+        (Role.EDITOR, "submit"),
+    ],
+)
 def test_roles_that_may_never_take_an_action_get_403(api, editor, adaptation_id, role, action):
     drive(adaptation_row(adaptation_id), State.IN_REVIEW, editor=editor)
     person = make_user(role) if role != Role.REPORTER else adaptation_row(adaptation_id).article.reporter
@@ -161,16 +191,18 @@ def test_roles_that_may_never_take_an_action_get_403(api, editor, adaptation_id,
     assert adaptation_row(adaptation_id).state == "in_review"
 
 
-def test_an_action_the_state_does_not_allow_is_409_naming_state_and_allowed_actions(api, adaptor, editor,
-                                                                                      adaptation_id):
+def test_an_action_the_state_does_not_allow_is_409_naming_state_and_allowed_actions(
+    api, adaptor, editor, adaptation_id
+):
     drive(adaptation_row(adaptation_id), State.IN_REVIEW, adaptor=adaptor, editor=editor)
     error = assert_error(api.act(adaptation_id, "submit", adaptor), 409, "invalid_state")
     assert error["state"] == "in_review"
     assert "in_review" in error["message"] and "Allowed now: none" in error["message"]
     error = assert_error(api.act(adaptation_id, "claim", adaptor), 409, "invalid_state")
     assert "Cannot claim" in error["message"]
-    error = assert_error(api.act(adaptation_id, "reassign", editor, assignee=adaptor.username),
-                         409, "invalid_state")
+    error = assert_error(
+        api.act(adaptation_id, "reassign", editor, assignee=adaptor.username), 409, "invalid_state"
+    )
     assert "Allowed now: request-changes, approve, reject, withdraw." in error["message"]
 
 
@@ -216,14 +248,17 @@ def test_claim_and_release_with_an_empty_body(api, adaptor, adaptation_id):
     assert released.json["state"] == "draft_ready" and released.json["holder"] is None
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"comment": 5}, "comment"),
-    ({"comment": "x" * 10_001}, "comment"),
-    ({"version": "v1"}, "version"),
-    ({"publish_at": "tomorrow"}, "publish_at"),
-    ({"publish_at": 1700000000}, "publish_at"),
-    ({"assignee": ["someone"]}, "assignee"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"comment": 5}, "comment"),
+        ({"comment": "x" * 10_001}, "comment"),
+        ({"version": "v1"}, "version"),
+        ({"publish_at": "tomorrow"}, "publish_at"),
+        ({"publish_at": 1700000000}, "publish_at"),
+        ({"assignee": ["someone"]}, "assignee"),
+    ],
+)
 def test_action_fields_are_checked(api, editor, adaptation_id, body, field):
     drive(adaptation_row(adaptation_id), State.IN_REVIEW, editor=editor)
     assert_error(api.act(adaptation_id, "approve", editor, **body), 400, "invalid", field)
@@ -232,12 +267,26 @@ def test_action_fields_are_checked(api, editor, adaptation_id, body, field):
 
 def test_action_body_must_be_a_json_object(api, editor, adaptation_id):
     drive(adaptation_row(adaptation_id), State.IN_REVIEW, editor=editor)
-    assert_error(api.post(url(adaptation_id, "/actions/approve"), editor, json=["ok"]),
-                 400, "invalid", "body")
-    assert_error(api.post(url(adaptation_id, "/actions/approve"), editor, data=b"{oops",
-                          content_type="application/json"), 400, "invalid", "body")
-    assert_error(api.post(url(adaptation_id, "/actions/approve"), editor, data="comment=ok",
-                          content_type="application/x-www-form-urlencoded"), 415)
+    assert_error(
+        api.post(url(adaptation_id, "/actions/approve"), editor, json=["ok"]), 400, "invalid", "body"
+    )
+    assert_error(
+        api.post(
+            url(adaptation_id, "/actions/approve"), editor, data=b"{oops", content_type="application/json"
+        ),
+        400,
+        "invalid",
+        "body",
+    )
+    assert_error(
+        api.post(
+            url(adaptation_id, "/actions/approve"),
+            editor,
+            data="comment=ok",
+            content_type="application/x-www-form-urlencoded",
+        ),
+        415,
+    )
 
 
 def test_a_decision_on_a_stale_version_is_409(api, adaptor, editor, adaptation_id):
@@ -273,8 +322,9 @@ def test_editor_reassigns_to_an_adaptor(api, adaptor, editor, adaptation_id):
     drive(adaptation_row(adaptation_id), State.IN_ADAPTATION, adaptor=adaptor, editor=editor)
     other = make_user(Role.ADAPTOR, name="Omar Khalil")
     assert_error(api.act(adaptation_id, "reassign", editor), 400, "invalid", "assignee")
-    assert_error(api.act(adaptation_id, "reassign", editor, assignee=editor.username),
-                 400, "invalid", "assignee")
+    assert_error(
+        api.act(adaptation_id, "reassign", editor, assignee=editor.username), 400, "invalid", "assignee"
+    )
     response = api.act(adaptation_id, "reassign", editor, assignee=other.username)
     assert response.json["holder"] == {"username": other.username, "name": "Omar Khalil"}
     assert response.json["history"][-1]["details"] == {"from": adaptor.username, "to": other.username}

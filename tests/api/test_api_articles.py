@@ -8,8 +8,14 @@ from tests.api.helpers import assert_error, assert_matches
 from tests.support.factories import ARABIC_BODY, ARABIC_TITLE, drive, make_article, make_user
 from workflow.domain.states import Role, State
 
-ARTICLE = {"title": ARABIC_TITLE, "body": ARABIC_BODY, "language": "ar", "section": "World",
-           "tags": ["Russia", "North Korea"], "targets": ["en", "fr"]}
+ARTICLE = {
+    "title": ARABIC_TITLE,
+    "body": ARABIC_BODY,
+    "language": "ar",
+    "section": "World",
+    "tags": ["Russia", "North Korea"],
+    "targets": ["en", "fr"],
+}
 
 
 def test_reporter_submits_an_original(api, reporter):
@@ -23,7 +29,9 @@ def test_reporter_submits_an_original(api, reporter):
     assert article["reporter"] == {"username": reporter.username, "name": "Ahmad Abdallah"}
     assert article["revision"] == 1 and [r["number"] for r in article["revisions"]] == [1]
     assert [(a["language"], a["state"], a["url"]) for a in article["adaptations"]] == [
-        ("en", "queued", None), ("fr", "queued", None)]
+        ("en", "queued", None),
+        ("fr", "queued", None),
+    ]
     assert api.get(response.headers["Location"], reporter).json == article
 
 
@@ -34,38 +42,44 @@ def test_defaults_for_section_and_targets(api, reporter):
     assert [a["language"] for a in response.json["adaptations"]] == ["en"]
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"title": ""}, "title"),
-    ({"title": "   "}, "title"),
-    ({"title": None}, "title"),
-    ({"title": 42}, "title"),
-    ({"title": "Putin\u202e visits"}, "title"),
-    ({"title": "x" * 301}, "title"),
-    ({"body": ""}, "body"),
-    ({"language": "xx"}, "language"),
-    ({"language": None}, "language"),
-    ({"targets": 7}, "targets"),
-    ({"targets": {"en": True}}, "targets"),
-    ({"targets": ["en", "xx"]}, "targets"),
-    ({"targets": ["ar"]}, "targets"),
-    ({"tags": [f"tag{i}" for i in range(21)]}, "tags"),
-    ({"tags": [1, 2]}, "tags"),
-    ({"section": "\u202bWorld"}, "section"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": None}, "title"),
+        ({"title": 42}, "title"),
+        ({"title": "Putin\u202e visits"}, "title"),
+        ({"title": "x" * 301}, "title"),
+        ({"body": ""}, "body"),
+        ({"language": "xx"}, "language"),
+        ({"language": None}, "language"),
+        ({"targets": 7}, "targets"),
+        ({"targets": {"en": True}}, "targets"),
+        ({"targets": ["en", "xx"]}, "targets"),
+        ({"targets": ["ar"]}, "targets"),
+        ({"tags": [f"tag{i}" for i in range(21)]}, "tags"),
+        ({"tags": [1, 2]}, "tags"),
+        ({"section": "\u202bWorld"}, "section"),
+    ],
+)
 def test_each_invalid_field_is_named(api, reporter, change, field):
     response = api.post("/api/v1/articles", reporter, json={**ARTICLE, **change})
     error = assert_error(response, 400, "invalid", field)
     assert error["message"]
 
 
-@pytest.mark.parametrize(("data", "content_type"), [
-    (b'{"title": "T", "body": ', "application/json"),
-    (b"[1, 2, 3]", "application/json"),
-    (b'"just text"', "application/json"),
-    (b"null", "application/json"),
-    (b"", "application/json"),
-    (b"", None),
-])
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (b'{"title": "T", "body": ', "application/json"),
+        (b"[1, 2, 3]", "application/json"),
+        (b'"just text"', "application/json"),
+        (b"null", "application/json"),
+        (b"", "application/json"),
+        (b"", None),
+    ],
+)
 def test_malformed_or_non_object_json_is_refused_naming_body(api, reporter, data, content_type):
     kwargs = {"data": data} | ({"content_type": content_type} if content_type else {})
     assert_error(api.post("/api/v1/articles", reporter, **kwargs), 400, "invalid", "body")
@@ -85,8 +99,12 @@ def test_an_oversized_body_is_refused_with_json(api, app, reporter):
 
 def test_a_body_over_the_character_limit_is_a_400(api, app, reporter):
     limit = app.config["ADAPTDESK"].max_body_chars
-    assert_error(api.post("/api/v1/articles", reporter, json={**ARTICLE, "body": "a" * (limit + 1)}),
-                 400, "invalid", "body")
+    assert_error(
+        api.post("/api/v1/articles", reporter, json={**ARTICLE, "body": "a" * (limit + 1)}),
+        400,
+        "invalid",
+        "body",
+    )
 
 
 @pytest.mark.parametrize("role", [Role.ADAPTOR, Role.EDITOR, Role.ADMIN])
@@ -111,15 +129,20 @@ def test_unknown_originals_are_404(api, reporter, article_id):
 def test_reporter_revises_an_original(api, reporter, adaptor):
     article = make_article(reporter)
     drive(article.adaptations[0], State.IN_ADAPTATION, adaptor=adaptor)
-    response = api.put(f"/api/v1/articles/{article.id}", reporter,
-                       json={"body": ARABIC_BODY + "\n\nفقرة جديدة.", "note": "Added the last paragraph"})
+    response = api.put(
+        f"/api/v1/articles/{article.id}",
+        reporter,
+        json={"body": ARABIC_BODY + "\n\nفقرة جديدة.", "note": "Added the last paragraph"},
+    )
     assert response.status_code == 200, response.json
     assert_matches(response.json, "Article")
     assert response.json["revision"] == 2
     assert response.json["title"] == ARABIC_TITLE
     assert response.json["body"].endswith("فقرة جديدة.")
     assert [(r["number"], r["note"]) for r in response.json["revisions"]] == [
-        (1, ""), (2, "Added the last paragraph")]
+        (1, ""),
+        (2, "Added the last paragraph"),
+    ]
     assert response.json["revisions"][1]["author"]["username"] == reporter.username
     shown = api.adaptation(article.adaptations[0].id, adaptor)
     assert shown["source_changed"] is True and shown["source_revision"] == 2

@@ -12,7 +12,7 @@ from workflow.services.users import open_login_session
 from workflow.web.access import LOGIN_SESSION_KEY
 
 
-def log_in_with_cookie(client, user) -> None:  # noqa: ANN001
+def log_in_with_cookie(client, user) -> None:
     """Give the client a real signed session cookie for `user`, as the login form does."""
     token = open_login_session(db.session, user)
     db.session.commit()
@@ -33,10 +33,13 @@ def test_token_is_issued_for_the_right_password_and_works(api, reporter):
     assert_matches(me.json, "Me")
 
 
-@pytest.mark.parametrize("body", [
-    {"username": "nobody-here", "password": PASSWORD},
-    {"username": "{user}", "password": "wrong password"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "nobody-here", "password": PASSWORD},
+        {"username": "{user}", "password": "wrong password"},
+    ],
+)
 def test_token_refused_for_wrong_credentials(api, reporter, body):
     body = {k: v.replace("{user}", reporter.username) for k, v in body.items()}
     error = assert_error(api.post("/api/v1/tokens", json=body), 401, "invalid_credentials")
@@ -49,18 +52,22 @@ def test_token_refused_for_a_disabled_person(api, reporter):
     assert_error(api.post("/api/v1/tokens", json={"username": reporter.username, "password": PASSWORD}), 401)
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"password": PASSWORD}, "username"),
-    ({"username": "someone"}, "password"),
-    ({"username": ["x"], "password": PASSWORD}, "username"),
-    ({"username": "someone", "password": 12345678}, "password"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"password": PASSWORD}, "username"),
+        ({"username": "someone"}, "password"),
+        ({"username": ["x"], "password": PASSWORD}, "username"),
+        ({"username": "someone", "password": 12345678}, "password"),
+    ],
+)
 def test_token_request_fields_are_checked(api, body, field):
     assert_error(api.post("/api/v1/tokens", json=body), 400, "invalid", field)
 
 
-@pytest.mark.parametrize("url", ["/api/v1/me", "/api/v1/queue", "/api/v1/adaptations/1",
-                                 "/api/v1/articles/1"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/me", "/api/v1/queue", "/api/v1/adaptations/1", "/api/v1/articles/1"]
+)
 def test_reads_need_a_person(api, session, url):
     response = api.get(url)
     assert_error(response, 401, "unauthorized")

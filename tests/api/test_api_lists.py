@@ -23,18 +23,25 @@ def desk(reporter, adaptor, editor):
     """
     section, tag = f"Section {uuid.uuid4().hex[:8]}", f"tag-{uuid.uuid4().hex[:8]}"
     waiting = make_article(reporter, title="خبر أول", section=section, tags=["Gaza"], targets=[FIRST])
-    in_review = make_article(reporter, title="خبر ثان", section=f"{section} economy", tags=[tag],
-                             targets=[FIRST])
-    published = make_article(reporter, title="خبر ثالث", section=section, tags=["Russia", tag],
-                              targets=[FIRST, SECOND])
+    in_review = make_article(
+        reporter, title="خبر ثان", section=f"{section} economy", tags=[tag], targets=[FIRST]
+    )
+    published = make_article(
+        reporter, title="خبر ثالث", section=section, tags=["Russia", tag], targets=[FIRST, SECOND]
+    )
     drive(in_review.adaptations[0], State.IN_REVIEW, adaptor=adaptor, editor=editor)
     for adaptation in published.adaptations:
         drive(adaptation, State.PUBLISHED, adaptor=adaptor, editor=editor)
-    return {"waiting": waiting.adaptations[0].id, "in_review": in_review.adaptations[0].id,
-            "published": [a.id for a in published.adaptations], "section": section, "tag": tag}
+    return {
+        "waiting": waiting.adaptations[0].id,
+        "in_review": in_review.adaptations[0].id,
+        "published": [a.id for a in published.adaptations],
+        "section": section,
+        "tag": tag,
+    }
 
 
-def ids(response, among: list[int] | None = None) -> list[int]:  # noqa: ANN001
+def ids(response, among: list[int] | None = None) -> list[int]:
     """The ids listed, in order (only those in `among`, when given)."""
     assert response.status_code == 200, response.json
     found = [item["id"] for item in response.json["items"]]
@@ -48,7 +55,10 @@ def test_queue_lists_work_in_progress_oldest_first(api, adaptor, desk):
     assert ids(response, mine) == [desk["waiting"], desk["in_review"]]
     assert response.json["count"] == len(response.json["items"])
     assert {item["state"] for item in response.json["items"]} <= {s.value for s in State} - {
-        "published", "rejected", "withdrawn"}
+        "published",
+        "rejected",
+        "withdrawn",
+    }
     waiting = next(item for item in response.json["items"] if item["id"] == desk["waiting"])
     assert waiting["source_title"] == "خبر أول" and waiting["state"] == "queued"
     assert waiting["draft"] == {"state": "queued", "progress": {"done": 0, "total": 0}}
@@ -78,15 +88,18 @@ def test_mine_lists_what_the_caller_holds(api, adaptor, desk):
     assert ids(api.get("/api/v1/queue?mine=true&state=in_adaptation", adaptor)) == []
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("state=in_review,done", "state"),
-    ("state=QUEUED;drop", "state"),
-    ("language=xx", "language"),
-    ("mine=maybe", "mine"),
-    ("limit=0", "limit"),
-    ("limit=abc", "limit"),
-    ("limit=201", "limit"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("state=in_review,done", "state"),
+        ("state=QUEUED;drop", "state"),
+        ("language=xx", "language"),
+        ("mine=maybe", "mine"),
+        ("limit=0", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=201", "limit"),
+    ],
+)
 def test_queue_query_is_checked(api, editor, query, field):
     error = assert_error(api.get(f"/api/v1/queue?{query}", editor), 400, "invalid", field)
     if field == "state":
@@ -133,15 +146,18 @@ def test_published_filters_and_pages(api, desk):
     assert listed(section=section, offset=5) == []
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("limit=0", "limit"),
-    ("limit=101", "limit"),
-    ("limit=-1", "limit"),
-    ("offset=-3", "offset"),
-    ("offset=x", "offset"),
-    ("language=english", "language"),
-    ("tag=a%00b", "tag"),
-    ("section=" + "s" * 201, "section"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=-1", "limit"),
+        ("offset=-3", "offset"),
+        ("offset=x", "offset"),
+        ("language=english", "language"),
+        ("tag=a%00b", "tag"),
+        ("section=" + "s" * 201, "section"),
+    ],
+)
 def test_published_query_is_checked(api, session, query, field):
     assert_error(api.get(f"/api/v1/published?{query}"), 400, "invalid", field)

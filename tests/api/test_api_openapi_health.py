@@ -14,7 +14,7 @@ from workflow.web.openapi import openapi_document
 METHODS = {"get", "put", "post", "delete", "patch"}
 
 
-def api_routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
+def api_routes(app) -> set[tuple[str, str]]:
     """(OpenAPI path, method) for every rule of the api blueprint."""
     routes = set()
     for rule in app.url_map.iter_rules():
@@ -24,7 +24,7 @@ def api_routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
     return routes
 
 
-def refs(node, found=None) -> list[str]:  # noqa: ANN001
+def refs(node, found=None) -> list[str]:
     found = [] if found is None else found
     if isinstance(node, dict):
         for key, value in node.items():
@@ -38,7 +38,7 @@ def refs(node, found=None) -> list[str]:  # noqa: ANN001
     return found
 
 
-def resolve(doc: dict, pointer: str):  # noqa: ANN201
+def resolve(doc: dict, pointer: str):
     assert pointer.startswith("#/"), pointer
     node = doc
     for part in pointer[2:].split("/"):
@@ -61,13 +61,17 @@ def test_document_header_and_security(doc):
     assert doc["openapi"] == "3.1.0"
     assert doc["info"]["title"] and doc["info"]["version"]
     assert doc["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer", "description": "A token from POST /api/v1/tokens."}
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token from POST /api/v1/tokens.",
+    }
     assert doc["security"] == [{"bearerAuth": []}]
 
 
 def test_every_route_is_documented_and_nothing_else(app, doc):
-    documented = {(path, method) for path, item in doc["paths"].items()
-                  for method in item if method in METHODS}
+    documented = {
+        (path, method) for path, item in doc["paths"].items() for method in item if method in METHODS
+    }
     assert documented == api_routes(app)
 
 
@@ -81,13 +85,16 @@ def test_every_reference_resolves(doc):
 def test_operations_are_complete(doc):
     operation_ids = []
     for path, item in doc["paths"].items():
-        declared = {resolve(doc, p["$ref"])["name"] if "$ref" in p else p["name"]
-                    for p in item.get("parameters", [])}
+        declared = {
+            resolve(doc, p["$ref"])["name"] if "$ref" in p else p["name"] for p in item.get("parameters", [])
+        }
         for method, operation in ((m, o) for m, o in item.items() if m in METHODS):
             operation_ids.append(operation["operationId"])
             assert operation["summary"] and operation["tags"], (path, method)
-            names = declared | {resolve(doc, p["$ref"])["name"] if "$ref" in p else p["name"]
-                                for p in operation.get("parameters", [])}
+            names = declared | {
+                resolve(doc, p["$ref"])["name"] if "$ref" in p else p["name"]
+                for p in operation.get("parameters", [])
+            }
             assert set(re.findall(r"{([a-z_]+)}", path)) <= names, (path, method)
             statuses = set(operation["responses"])
             assert any(s.startswith("2") for s in statuses), (path, method)
@@ -102,8 +109,12 @@ def test_operations_are_complete(doc):
                 if status.startswith(("4", "5")):
                     assert "content" in response, (path, method, status)
     assert len(operation_ids) == len(set(operation_ids))
-    public = {o["operationId"] for item in doc["paths"].values() for m, o in item.items()
-              if m in METHODS and o["security"] == []}
+    public = {
+        o["operationId"]
+        for item in doc["paths"].values()
+        for m, o in item.items()
+        if m in METHODS and o["security"] == []
+    }
     assert public == {"createToken", "listPublished", "openapi", "healthz"}
 
 
@@ -146,8 +157,11 @@ def test_health_ok(api, session):
 def database_down(session):
     """Requests use a database that does not answer (nothing listens on port 1; the path does not exist)."""
     kind = db.engine.dialect.name
-    url = ("sqlite:////nonexistent-adaptdesk-dir/down.db" if kind == "sqlite"
-           else "postgresql+psycopg://postgres@127.0.0.1:1/down")
+    url = (
+        "sqlite:////nonexistent-adaptdesk-dir/down.db"
+        if kind == "sqlite"
+        else "postgresql+psycopg://postgres@127.0.0.1:1/down"
+    )
     engine = create_engine(url, connect_args={} if kind == "sqlite" else {"connect_timeout": 2})
     bind = db.session_factory.kw["bind"]
     db.session.remove()

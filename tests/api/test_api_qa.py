@@ -37,9 +37,12 @@ def test_saves_and_reads_carry_the_findings(api, adaptor, adaptation_id):
     saved = save(api, adaptation_id, adaptor, FLAWED)
     assert_matches(saved, "Adaptation")
     assert [(f["check"], f["severity"], f["key"], f["overridden"]) for f in saved["qa"]] == [
-        ("numbers", "error", "1200", None), ("dates", "error", "May", None), ("untranslated", "error", "تقرير", None),
+        ("numbers", "error", "1200", None),
+        ("dates", "error", "May", None),
+        ("untranslated", "error", "تقرير", None),
         # The factory's machine draft names Putin; this adaptation does not.
-        ("names", "warning", "Putin", None)]
+        ("names", "warning", "Putin", None),
+    ]
     report = api.get(url(adaptation_id, "/qa"), adaptor)
     assert report.status_code == 200
     assert_matches(report.json, "QaReport")
@@ -61,27 +64,38 @@ def test_submit_is_refused_until_an_editor_overrides_then_allowed(api, adaptor, 
     assert (kept["state"], kept["body"], kept["rounds"]) == ("in_adaptation", FLAWED["body"], [])
 
     for finding in refused["findings"][:2]:
-        response = api.post(url(adaptation_id, "/qa/overrides"), editor,
-                            json={"check": finding["check"], "key": finding["key"], "reason": "Cut on purpose."})
+        response = api.post(
+            url(adaptation_id, "/qa/overrides"),
+            editor,
+            json={"check": finding["check"], "key": finding["key"], "reason": "Cut on purpose."},
+        )
         assert response.status_code == 201, response.json
         assert_matches(response.json, "QaReport")
     assert response.json["blocking"] == 1
     still = assert_error(api.act(adaptation_id, "submit", adaptor), 409, "qa_failed")
     assert [f["key"] for f in still["findings"]] == ["تقرير"]
 
-    last = api.post(url(adaptation_id, "/qa/overrides"), editor,
-                    json={"check": "untranslated", "key": "تقرير", "reason": "A quoted title."})
+    last = api.post(
+        url(adaptation_id, "/qa/overrides"),
+        editor,
+        json={"check": "untranslated", "key": "تقرير", "reason": "A quoted title."},
+    )
     assert last.status_code == 201 and last.json["blocking"] == 0
     overridden = {f["key"]: f["overridden"] for f in last.json["qa"]}
     assert overridden["تقرير"]["reason"] == "A quoted title."
-    assert overridden["تقرير"]["editor"]["username"] == editor.username and overridden["تقرير"]["at"].endswith("Z")
+    assert overridden["تقرير"]["editor"]["username"] == editor.username and overridden["تقرير"][
+        "at"
+    ].endswith("Z")
 
     submitted = api.act(adaptation_id, "submit", adaptor)
     assert submitted.status_code == 200, submitted.json
     assert submitted.json["state"] == "in_review"
     entries = [e for e in submitted.json["history"] if e["action"] == "qa-override"]
     assert [(e["comment"], e["details"]["key"]) for e in entries] == [
-        ("Cut on purpose.", "1200"), ("Cut on purpose.", "May"), ("A quoted title.", "تقرير")]
+        ("Cut on purpose.", "1200"),
+        ("Cut on purpose.", "May"),
+        ("A quoted title.", "تقرير"),
+    ]
 
 
 @pytest.mark.parametrize("who", ["adaptor", "reporter"])
@@ -93,15 +107,20 @@ def test_an_override_by_anyone_but_an_editor_is_refused(api, adaptor, reporter, 
     assert api.get(url(adaptation_id, "/qa"), adaptor).json["blocking"] == 3
 
 
-@pytest.mark.parametrize("body, status, code, field", [
-    ({"check": "numbers", "key": "1200"}, 400, "invalid", "reason"),
-    ({"check": "numbers", "key": "1200", "reason": "  "}, 400, "invalid", "reason"),
-    ({"check": "numbers", "key": "1200", "reason": 5}, 400, "invalid", "reason"),
-    ({"key": "1200", "reason": "Why."}, 400, "invalid", "check"),
-    ({"check": "spelling", "key": "1200", "reason": "Why."}, 404, "not_found", None),
-    ({"check": "numbers", "key": "3.5%", "reason": "Why."}, 409, "no_such_finding", None),
-])
-def test_bad_overrides_are_refused_with_the_reason(api, adaptor, editor, adaptation_id, body, status, code, field):
+@pytest.mark.parametrize(
+    "body, status, code, field",
+    [
+        ({"check": "numbers", "key": "1200"}, 400, "invalid", "reason"),
+        ({"check": "numbers", "key": "1200", "reason": "  "}, 400, "invalid", "reason"),
+        ({"check": "numbers", "key": "1200", "reason": 5}, 400, "invalid", "reason"),
+        ({"key": "1200", "reason": "Why."}, 400, "invalid", "check"),
+        ({"check": "spelling", "key": "1200", "reason": "Why."}, 404, "not_found", None),
+        ({"check": "numbers", "key": "3.5%", "reason": "Why."}, 409, "no_such_finding", None),
+    ],
+)
+def test_bad_overrides_are_refused_with_the_reason(
+    api, adaptor, editor, adaptation_id, body, status, code, field
+):
     save(api, adaptation_id, adaptor, FLAWED)
     assert_error(api.post(url(adaptation_id, "/qa/overrides"), editor, json=body), status, code, field)
     assert api.get(url(adaptation_id, "/qa"), editor).json["blocking"] == 3
@@ -116,8 +135,13 @@ def test_an_override_of_a_missing_adaptation_is_404_and_without_a_token_401(api,
 
 def test_the_openapi_document_describes_qa():
     document = openapi_document()
-    assert set(document["paths"]["/api/v1/adaptations/{adaptation_id}/qa/overrides"]["post"]["responses"]) == {
-        "201", "400", "401", "403", "404", "409", "413", "415"}
-    conflict = document["paths"]["/api/v1/adaptations/{adaptation_id}/actions/{action}"]["post"]["responses"]["409"]
-    assert {"$ref": "#/components/schemas/QaFailedError"} in conflict["content"]["application/json"]["schema"]["anyOf"]
+    assert set(
+        document["paths"]["/api/v1/adaptations/{adaptation_id}/qa/overrides"]["post"]["responses"]
+    ) == {"201", "400", "401", "403", "404", "409", "413", "415"}
+    conflict = document["paths"]["/api/v1/adaptations/{adaptation_id}/actions/{action}"]["post"]["responses"][
+        "409"
+    ]
+    assert {"$ref": "#/components/schemas/QaFailedError"} in conflict["content"]["application/json"][
+        "schema"
+    ]["anyOf"]
     assert "qa" in document["components"]["schemas"]["Adaptation"]["required"]

@@ -46,8 +46,11 @@ def test_effort_is_part_of_every_adaptation(api, adaptor, editor, held):
     assert api.act(held.id, "request-changes", editor, comment="Rewrite it all.").status_code == 200
     assert api.act(held.id, "claim", adaptor).status_code == 200
     version = api.adaptation(held.id, adaptor)["version"]
-    rewrite = {"title": "Moscow and Pyongyang seal a pact", "version": version,
-               "body": "Crowds lined streets at dawn as Kim greeted his guest.\n\nBoth praised the deal."}
+    rewrite = {
+        "title": "Moscow and Pyongyang seal a pact",
+        "version": version,
+        "body": "Crowds lined streets at dawn as Kim greeted his guest.\n\nBoth praised the deal.",
+    }
     assert api.put(url(held.id), adaptor, json=rewrite).status_code == 200
     assert api.act(held.id, "submit", adaptor).status_code == 200
     effort = api.adaptation(held.id, editor)["effort"]
@@ -63,8 +66,11 @@ def test_a_save_without_active_seconds_records_nothing(api, adaptor, held):
 @pytest.mark.parametrize("bad", [-1, 1.5, "60", True, [60], {"s": 1}, MAX_SECONDS_PER_SAVE + 1])
 def test_invalid_active_seconds_are_refused_naming_the_field(api, adaptor, held, bad):
     before = adaptation_row(held.id).version
-    response = api.put(url(held.id), adaptor, json={"title": "Changed", "body": "Changed.", "version": before,
-                                                     "active_seconds": bad})
+    response = api.put(
+        url(held.id),
+        adaptor,
+        json={"title": "Changed", "body": "Changed.", "version": before, "active_seconds": bad},
+    )
     assert_error(response, 400, "invalid", "active_seconds")
     db.session.expire_all()
     assert adaptation_row(held.id).version == before and _times(held.id) == []
@@ -72,8 +78,11 @@ def test_invalid_active_seconds_are_refused_naming_the_field(api, adaptor, held,
 
 def test_more_time_than_has_passed_is_refused_and_nothing_is_saved(api, adaptor, held):
     before = adaptation_row(held.id).version
-    response = api.put(url(held.id), adaptor, json={"title": "Changed", "body": "Changed.", "version": before,
-                                                     "active_seconds": 3 * 3600})
+    response = api.put(
+        url(held.id),
+        adaptor,
+        json={"title": "Changed", "body": "Changed.", "version": before, "active_seconds": 3 * 3600},
+    )
     body = assert_error(response, 400, "invalid", "active_seconds")
     assert "more than could have passed" in body["message"]
     db.session.expire_all()
@@ -82,14 +91,18 @@ def test_more_time_than_has_passed_is_refused_and_nothing_is_saved(api, adaptor,
 
 def test_someone_who_may_not_edit_gets_403_and_records_nothing(api, held):
     other = make_user(Role.ADAPTOR)
-    response = api.put(url(held.id), other, json={"title": "T", "body": "B.", "version": held.version,
-                                                   "active_seconds": 30})
+    response = api.put(
+        url(held.id), other, json={"title": "T", "body": "B.", "version": held.version, "active_seconds": 30}
+    )
     assert_error(response, 403)
     assert _times(held.id) == []
 
 
 def test_a_stale_save_records_no_time(api, adaptor, held):
-    response = api.put(url(held.id), adaptor, json={"title": "T", "body": "B.", "version": held.version + 5,
-                                                     "active_seconds": 30})
+    response = api.put(
+        url(held.id),
+        adaptor,
+        json={"title": "T", "body": "B.", "version": held.version + 5, "active_seconds": 30},
+    )
     assert_error(response, 409, "stale_version")
     assert _times(held.id) == []

@@ -10,7 +10,13 @@ from tests.support.factories import make_user
 from workflow.domain.states import Role
 
 URL = "/api/v1/glossary"
-PUTIN = {"source_lang": "ar", "target_lang": "en", "source": "بوتين", "target": "Putin", "note": "Never Poutine"}
+PUTIN = {
+    "source_lang": "ar",
+    "target_lang": "en",
+    "source": "بوتين",
+    "target": "Putin",
+    "note": "Never Poutine",
+}
 
 
 def test_an_editor_adds_a_term_and_everyone_reads_it(api, editor, reporter, adaptor):
@@ -35,7 +41,9 @@ def test_the_list_filters_by_pair(api, reporter):
     add_term("Putin", "بوتين", source_lang="en", target_lang="ar")
 
     def pairs(query: str) -> list[tuple[str, str]]:
-        return sorted((t["source_lang"], t["target_lang"]) for t in api.get(URL + query, reporter).json["items"])
+        return sorted(
+            (t["source_lang"], t["target_lang"]) for t in api.get(URL + query, reporter).json["items"]
+        )
 
     assert pairs("?source_lang=ar&target_lang=fr") == [("ar", "fr")]
     assert pairs("?source_lang=ar") == [("ar", "en"), ("ar", "fr")]
@@ -57,15 +65,27 @@ def test_only_editors_write(api, role):
 
 def test_nobody_signed_in_gets_401(api):
     term = add_term("بوتين", "Putin")
-    for method, url in (("GET", URL), ("GET", f"{URL}/{term.id}"), ("POST", URL), ("PUT", f"{URL}/{term.id}"),
-                        ("DELETE", f"{URL}/{term.id}")):
+    for method, url in (
+        ("GET", URL),
+        ("GET", f"{URL}/{term.id}"),
+        ("POST", URL),
+        ("PUT", f"{URL}/{term.id}"),
+        ("DELETE", f"{URL}/{term.id}"),
+    ):
         assert_error(api.call(method, url, None, json=PUTIN if method in ("POST", "PUT") else None), 401)
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"source_lang": "zz"}, "source_lang"), ({"target_lang": "ar"}, "target_lang"), ({"source": ""}, "source"),
-    ({"target": None}, "target"), ({"target": ["Putin"]}, "target"), ({"note": "n" * 501}, "note"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"source_lang": "zz"}, "source_lang"),
+        ({"target_lang": "ar"}, "target_lang"),
+        ({"source": ""}, "source"),
+        ({"target": None}, "target"),
+        ({"target": ["Putin"]}, "target"),
+        ({"note": "n" * 501}, "note"),
+    ],
+)
 def test_bad_input_is_400_naming_the_field(api, editor, change, field):
     assert_error(api.post(URL, editor, json={**PUTIN, **change}), 400, "invalid", field)
 
@@ -77,8 +97,9 @@ def test_a_body_that_is_not_a_json_object_is_refused(api, editor):
 
 def test_a_duplicate_term_in_the_pair_is_409_with_the_existing_id(api, editor):
     first = api.post(URL, editor, json=PUTIN).json
-    again = assert_error(api.post(URL, editor, json={**PUTIN, "source": "بُوتـين", "target": "V. Putin"}), 409,
-                         "duplicate_term")
+    again = assert_error(
+        api.post(URL, editor, json={**PUTIN, "source": "بُوتـين", "target": "V. Putin"}), 409, "duplicate_term"
+    )
     assert again["term_id"] == first["id"] and "Edit that term" in again["message"]
     assert api.post(URL, editor, json={**PUTIN, "target_lang": "fr", "target": "Poutine"}).status_code == 201
 
@@ -86,7 +107,9 @@ def test_a_duplicate_term_in_the_pair_is_409_with_the_existing_id(api, editor):
 def test_an_editor_changes_and_deletes_a_term(api, editor):
     author = make_user(Role.EDITOR)
     term = add_term("بيونغ يانغ", "Pyong Yang", editor=author)
-    changed = api.put(f"{URL}/{term.id}", editor, json={**PUTIN, "source": "بيونغ يانغ", "target": "Pyongyang"})
+    changed = api.put(
+        f"{URL}/{term.id}", editor, json={**PUTIN, "source": "بيونغ يانغ", "target": "Pyongyang"}
+    )
     assert changed.status_code == 200, changed.json
     assert changed.json["target"] == "Pyongyang"
     assert changed.json["created_by"]["username"] == author.username
@@ -103,4 +126,6 @@ def test_the_glossary_is_documented(api):
     document = api.get("/api/v1/openapi.json").json
     assert set(document["paths"]["/api/v1/glossary"]) == {"get", "post"}
     assert set(document["paths"]["/api/v1/glossary/{term_id}"]) >= {"get", "put", "delete"}
-    assert {"401", "403", "404"} <= set(document["paths"]["/api/v1/glossary/{term_id}"]["delete"]["responses"])
+    assert {"401", "403", "404"} <= set(
+        document["paths"]["/api/v1/glossary/{term_id}"]["delete"]["responses"]
+    )

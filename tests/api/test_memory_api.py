@@ -15,9 +15,14 @@ def test_each_segment_carries_its_memory_matches_and_origin(api, adaptor):
     assert_matches(shown, "Adaptation")
     segments = shown["draft"]["segments"]
     assert [s["origin"] for s in segments] == ["mt"] * 4
-    assert segments[0]["tm"] == [{"score": 100.0, "source": "وهي أول زيارة من نوعها منذ 24 عاماً.",
-                                  "target": "It is the first visit of its kind in 24 years.",
-                                  "article_id": first.adaptation.article_id}]
+    assert segments[0]["tm"] == [
+        {
+            "score": 100.0,
+            "source": "وهي أول زيارة من نوعها منذ 24 عاماً.",
+            "target": "It is the first visit of its kind in 24 years.",
+            "article_id": first.adaptation.article_id,
+        }
+    ]
     assert 70 <= segments[1]["tm"][0]["score"] < 100
     assert segments[2]["tm"] == []
 

@@ -18,8 +18,12 @@ PLAIN_BODY = "استقبلت بيونغ يانغ الرئيس الروسي با�
 
 
 def test_editors_get_the_credits_of_the_period(api, reporter, adaptor, editor):
-    published = drive(make_article(reporter, body=PLAIN_BODY).adaptations[0], State.PUBLISHED,
-                      adaptor=adaptor, editor=editor)
+    published = drive(
+        make_article(reporter, body=PLAIN_BODY).adaptations[0],
+        State.PUBLISHED,
+        adaptor=adaptor,
+        editor=editor,
+    )
     db.session.commit()
     response = api.get(URL, editor)
     assert response.status_code == 200, response.json
@@ -39,8 +43,12 @@ def test_editors_get_the_credits_of_the_period(api, reporter, adaptor, editor):
 
 
 def test_the_period_filters_by_publication_day(api, reporter, adaptor, editor):
-    published = drive(make_article(reporter, body=PLAIN_BODY).adaptations[0], State.PUBLISHED,
-                      adaptor=adaptor, editor=editor)
+    published = drive(
+        make_article(reporter, body=PLAIN_BODY).adaptations[0],
+        State.PUBLISHED,
+        adaptor=adaptor,
+        editor=editor,
+    )
     day = (utcnow() - timedelta(days=200)).date()
     published.published_at = published.article.created_at = utcnow() - timedelta(days=200)
     db.session.commit()
@@ -52,9 +60,16 @@ def test_the_period_filters_by_publication_day(api, reporter, adaptor, editor):
     assert not {p["username"] for p in outside["people"]} & mine
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("from=2026-02-30", "from"), ("from=yesterday", "from"), ("to=2026/01/31", "to"), ("to=9999-12-31", "to"),
-    ("from=2026-03-01&to=2026-02-01", "from")])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=2026-02-30", "from"),
+        ("from=yesterday", "from"),
+        ("to=2026/01/31", "to"),
+        ("to=9999-12-31", "to"),
+        ("from=2026-03-01&to=2026-02-01", "from"),
+    ],
+)
 def test_bad_dates_are_400_naming_the_field(api, editor, query, field):
     assert_error(api.get(f"{URL}?{query}", editor), 400, "invalid", field)
 

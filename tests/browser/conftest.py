@@ -14,7 +14,7 @@ import shutil
 import signal
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -30,8 +30,15 @@ from tests.support.live import LiveStack, free_port, install_test_model, new_dat
 BROWSER_REDIS_DB = int(os.environ.get("ADAPTDESK_TEST_BROWSER_REDIS_DB", "12"))
 REDIS_BASE = os.environ.get("ADAPTDESK_TEST_REDIS", "redis://127.0.0.1:6379")
 CHROMIUM = os.environ.get("ADAPTDESK_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 PASSWORD = "live-test-password"
 #: Wide enough for the editor's three columns (the workspace stacks below 75rem).
@@ -74,8 +81,10 @@ def stack(tmp_path_factory, argos_dir) -> Iterator[LiveStack]:
         # The worker starts while the people are created (each `adaptdesk` command takes seconds).
         with ThreadPoolExecutor(len(PEOPLE) + 1) as pool:
             worker = pool.submit(live.start_worker)
-            people = {username: pool.submit(live.user, username, name, role)
-                      for username, (name, role) in PEOPLE.items()}
+            people = {
+                username: pool.submit(live.user, username, name, role)
+                for username, (name, role) in PEOPLE.items()
+            }
             worker.result()
             live.people = {username: future.result() for username, future in people.items()}
         yield live
@@ -143,8 +152,9 @@ class Pages:
 
     def new_page(self, viewport: dict | None = None) -> Page:
         """A page in a fresh context (its own cookies): one person at one desk."""
-        context = self.browser.new_context(base_url=self.base_url, viewport=viewport or DESK_VIEWPORT,
-                                           locale="en-GB", timezone_id="UTC")
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport=viewport or DESK_VIEWPORT, locale="en-GB", timezone_id="UTC"
+        )
         context.set_default_timeout(15_000)
         self.contexts.append(context)
         page = context.new_page()
@@ -224,10 +234,8 @@ class Pages:
 
     def close(self) -> None:
         for context in self.contexts:
-            try:
+            with suppress(Error):
                 context.close()
-            except Error:
-                pass
 
 
 @pytest.fixture(scope="module")
@@ -502,7 +510,7 @@ def contrast_problems(page: Page) -> Contrast:
     found = page.evaluate(_CONTRAST_JS)
     offenders = [
         f'{o["path"]} "{o["text"]}": {o["color"]} on {o["background"]} = {o["ratio"]}:1 '
-        f'(needs {o["needed"]}:1{" for large text" if o["large"] else ""})'
+        f"(needs {o['needed']}:1{' for large text' if o['large'] else ''})"
         for o in found["offenders"]
     ]
     return Contrast(offenders, found["skipped"])

@@ -32,14 +32,23 @@ remember(ARABIC_TITLE, ENGLISH_TITLE, ENGLISH_BODY, REASON)
 @pytest.fixture(scope="module")
 def adapted(stack: LiveStack) -> int:
     """An adaptation in the adaptor's hands whose saved text lacks the original's 43.5."""
-    _article, adaptation_id = stack.submit_and_draft(stack.people["reporter"], {
-        "title": ARABIC_TITLE, "body": ARABIC_BODY, "language": "ar", "section": "Economy", "tags": ["Trade"],
-        "targets": ["en"]})
+    _article, adaptation_id = stack.submit_and_draft(
+        stack.people["reporter"],
+        {
+            "title": ARABIC_TITLE,
+            "body": ARABIC_BODY,
+            "language": "ar",
+            "section": "Economy",
+            "tags": ["Trade"],
+            "targets": ["en"],
+        },
+    )
     adaptor = stack.people["adaptor"]
     adaptor.act(adaptation_id, "claim")
     saved = adaptor.save(adaptation_id, ENGLISH_TITLE, ENGLISH_BODY)
     assert [(f["check"], f["key"], f["severity"]) for f in saved["qa"] if f["severity"] == "error"] == [
-        ("numbers", "43.5", "error")]
+        ("numbers", "43.5", "error")
+    ]
     return adaptation_id
 
 
@@ -66,7 +75,9 @@ def test_1_the_adaptor_sees_the_qa_error_and_is_refused_at_submission(stack, pag
         pages.expected_statuses.discard(409)
     alert = page.get_by_role("alert").filter(has_text="QA error")
     expect(alert).to_contain_text("Not submitted: 1 QA error blocks it (numbers)")
-    expect(page.get_by_label("Text", exact=True)).to_have_value(ENGLISH_BODY)  # nothing the adaptor wrote is lost
+    expect(page.get_by_label("Text", exact=True)).to_have_value(
+        ENGLISH_BODY
+    )  # nothing the adaptor wrote is lost
     pages.check(page, "qa-submit-refused", focus=panel)
     assert stack.people["adaptor"].get(f"/api/v1/adaptations/{adapted}").json["state"] == "in_adaptation"
     pages.assert_clean()
@@ -88,7 +99,8 @@ def test_2_the_editor_overrides_the_error_with_a_reason(stack, pages: Pages, ada
     pages.check(page, "qa-overridden", focus=panel)
     history = stack.people["editor"].get(f"/api/v1/adaptations/{adapted}").json["history"]
     assert [(h["action"], h["comment"]) for h in history if h["action"] == "qa-override"] == [
-        ("qa-override", REASON)]
+        ("qa-override", REASON)
+    ]
     pages.assert_clean()
 
 

@@ -23,7 +23,7 @@ PLAIN_BODY = "استقبلت بيونغ يانغ الرئيس الروسي با�
 def _serve(page, client, posts: list[dict]) -> None:
     """Answer every request of the page with the Flask test client (its cookies are the login)."""
 
-    def handle(route, request):  # noqa: ANN001
+    def handle(route, request):
         parts = urlsplit(request.url)
         if parts.netloc != "adaptdesk.test":
             route.abort()
@@ -32,17 +32,24 @@ def _serve(page, client, posts: list[dict]) -> None:
         if body is not None:
             posts.append({k: v[0] for k, v in parse_qs(body.decode()).items()})
         # A redirect answered through a route is not routed again: the test client follows it instead.
-        response = client.open(parts.path + (f"?{parts.query}" if parts.query else ""), method=request.method,
-                               data=body, headers={"Content-Type": request.headers.get("content-type", "")},
-                               follow_redirects=True)
+        response = client.open(
+            parts.path + (f"?{parts.query}" if parts.query else ""),
+            method=request.method,
+            data=body,
+            headers={"Content-Type": request.headers.get("content-type", "")},
+            follow_redirects=True,
+        )
         with response:
-            route.fulfill(status=response.status_code, body=response.get_data(),
-                          headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"})
+            route.fulfill(
+                status=response.status_code,
+                body=response.get_data(),
+                headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+            )
 
     page.route("**/*", handle)
 
 
-def _seconds(page) -> int:  # noqa: ANN001
+def _seconds(page) -> int:
     return int(page.locator("input[name=active_seconds]").input_value())
 
 
@@ -76,14 +83,25 @@ def test_the_timer_counts_only_active_visible_time_and_travels_with_the_save(app
         assert 59 <= idle <= 61, (typed, idle)
 
         page.keyboard.type(" Again.")
-        page.evaluate("Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true})")
+        page.evaluate(
+            "Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true})"
+        )
         page.clock.run_for(20_000)  # another tab is in front: nothing counts
         assert _seconds(page) == idle
-        page.evaluate("Object.defineProperty(document, 'visibilityState', {value: 'visible', configurable: true})")
+        page.evaluate(
+            "Object.defineProperty(document, 'visibilityState', {value: 'visible', configurable: true})"
+        )
 
         # Someone else saves first: the refused save hands the seconds back and the timer goes on from them.
-        save_adaptation(db.session, make_user(Role.EDITOR), adaptation, title="Editor's", body="Editor's text.",
-                        version=adaptation.version, limits=limits())
+        save_adaptation(
+            db.session,
+            make_user(Role.EDITOR),
+            adaptation,
+            title="Editor's",
+            body="Editor's text.",
+            version=adaptation.version,
+            limits=limits(),
+        )
         db.session.commit()
         with page.expect_navigation():
             page.get_by_role("button", name="Save", exact=True).click()
@@ -104,5 +122,7 @@ def test_the_timer_counts_only_active_visible_time_and_travels_with_the_save(app
         assert not [e for e in errors if "409" not in e], errors
     finally:
         context.close()
-    rows = db.session.scalars(select(EditingTime.seconds).where(EditingTime.adaptation_id == adaptation.id)).all()
+    rows = db.session.scalars(
+        select(EditingTime.seconds).where(EditingTime.adaptation_id == adaptation.id)
+    ).all()
     assert rows == [kept]

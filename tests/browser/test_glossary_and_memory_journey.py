@@ -16,13 +16,18 @@ FIRST_BODY = f"{DATELINE}\n\nوصل الرئيس بوتين إلى العاصم�
 FIRST_ADAPTED = "Pyongyang\n\nPresident Putin arrived in the capital.\n\nFollow us on our Telegram channel."
 SECOND_BODY = "وتناول الجانبان ملفات الطاقة.\n\nتابعونا على قناتنا في تلغرام."
 
-remember("وصل الرئيس بوتين إلى العاصمة.", "تابعونا على قناتنا في تلغرام.", "Follow us on our Telegram channel.",
-         "وتناول الجانبان ملفات الطاقة.")
+remember(
+    "وصل الرئيس بوتين إلى العاصمة.",
+    "تابعونا على قناتنا في تلغرام.",
+    "Follow us on our Telegram channel.",
+    "وتناول الجانبان ملفات الطاقة.",
+)
 
 
 def submit(stack: LiveStack, title: str, body: str) -> int:
     _article, adaptation_id = stack.submit_and_draft(
-        stack.people["reporter"], {"title": title, "body": body, "language": "ar", "targets": ["en"]})
+        stack.people["reporter"], {"title": title, "body": body, "language": "ar", "targets": ["en"]}
+    )
     return adaptation_id
 
 

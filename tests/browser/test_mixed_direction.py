@@ -10,6 +10,7 @@ direction puts the runs in the other order and fails these checks.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -66,10 +67,12 @@ def assert_reading_order(line: Locator, words: tuple[str, ...], *, rtl: bool) ->
     left to right; where the line wraps, the later word is on a lower line."""
     found = boxes(line, *words)
     lines = 1
-    for first, then in zip(words, words[1:]):
+    for first, then in itertools.pairwise(words):
         a, b = found[first], found[then]
         if not same_line(a, b):
-            assert b["top"] >= a["bottom"] - 1, f"{then!r} should follow {first!r} on a later line: {a} vs {b}"
+            assert b["top"] >= a["bottom"] - 1, (
+                f"{then!r} should follow {first!r} on a later line: {a} vs {b}"
+            )
             lines += 1
         elif rtl:
             assert a["left"] >= b["right"] - 1, f"{first!r} should be right of {then!r}: {a} vs {b}"
@@ -113,9 +116,17 @@ def published(stack: LiveStack) -> dict:
     """The story, from the Arabic-named reporter's original to its publication, through the API."""
     reporter = stack.user("arabic_reporter", REPORTER_NAME, "reporter")
     adaptor, editor = stack.people["adaptor"], stack.people["editor"]
-    article, adaptation_id = stack.submit_and_draft(reporter, {
-        "title": ARABIC_TITLE, "body": ARABIC_BODY, "language": "ar", "section": "World", "tags": ["Russia"],
-        "targets": ["en"]})
+    article, adaptation_id = stack.submit_and_draft(
+        reporter,
+        {
+            "title": ARABIC_TITLE,
+            "body": ARABIC_BODY,
+            "language": "ar",
+            "section": "World",
+            "tags": ["Russia"],
+            "targets": ["en"],
+        },
+    )
     adaptor.act(adaptation_id, "claim")
     adaptor.save(adaptation_id, ENGLISH_TITLE, ENGLISH_BODY)
     adaptor.act(adaptation_id, "submit")
@@ -138,7 +149,9 @@ def test_the_reporters_page_keeps_an_arabic_title_with_latin_names_in_order(stac
     pages.assert_clean()
 
 
-def test_the_editor_shows_the_original_and_its_draft_segments_in_reading_order(stack, pages: Pages, published):
+def test_the_editor_shows_the_original_and_its_draft_segments_in_reading_order(
+    stack, pages: Pages, published
+):
     page = pages.new_page()
     pages.login(page, "editor")
     page.goto(f"/desk/adaptations/{published['adaptation_id']}")
@@ -152,7 +165,9 @@ def test_the_editor_shows_the_original_and_its_draft_segments_in_reading_order(s
     pages.assert_clean()
 
 
-def test_the_public_page_reads_an_arabic_quotation_and_an_arabic_name_in_place(stack, pages: Pages, published):
+def test_the_public_page_reads_an_arabic_quotation_and_an_arabic_name_in_place(
+    stack, pages: Pages, published
+):
     reader = pages.new_page()
     reader.goto(published["url"])
     line = reader.locator(".story-body p", has_text="The agency wrote")

@@ -25,10 +25,12 @@ ARABIC_BODY = sample_arabic_article(48, seed=7, per_paragraph=4)
 SECTION = "Asia Desk"
 TAGS = ["Russia", "North Korea"]
 ENGLISH_TITLE = "Putin makes a historic visit to Pyongyang"
-FIRST_BODY = ("Pyongyang welcomed Russian President Vladimir Putin with flags and portraits.\n\n"
-              "Kim Jong Un and Putin signed a strategic partnership.\n\n"
-              # The original's figures: without them the QA check on numbers refuses the submission.
-              "At home, exports reached $15bn, unemployment fell 2.3 per cent and the heat hit 43.5C.")
+FIRST_BODY = (
+    "Pyongyang welcomed Russian President Vladimir Putin with flags and portraits.\n\n"
+    "Kim Jong Un and Putin signed a strategic partnership.\n\n"
+    # The original's figures: without them the QA check on numbers refuses the submission.
+    "At home, exports reached $15bn, unemployment fell 2.3 per cent and the heat hit 43.5C."
+)
 SECOND_BODY = FIRST_BODY + "\n\nThe treaty commits both countries to mutual assistance."
 ADAPTOR_LINE = "Analysts in Seoul expect sanctions talks."
 EDITOR_LINE = "Moscow denied arms transfers yesterday."
@@ -40,8 +42,17 @@ EARLIER_TITLE = "Seoul watches the summit closely"
 LATER_TITLE = "Tokyo calls for calm after the summit"
 CREDIT = "A report by Ahmad Abdallah, English adaptation by Nadine Sassine"
 
-remember(ARABIC_TITLE, ARABIC_BODY.split("،")[0][:30], SECTION, ENGLISH_TITLE, "Pyongyang welcomed",
-         ADAPTOR_LINE, EDITOR_LINE, COMMENT, REVISION_LINE)
+remember(
+    ARABIC_TITLE,
+    ARABIC_BODY.split("،")[0][:30],
+    SECTION,
+    ENGLISH_TITLE,
+    "Pyongyang welcomed",
+    ADAPTOR_LINE,
+    EDITOR_LINE,
+    COMMENT,
+    REVISION_LINE,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -65,9 +76,17 @@ def need(story: dict, *keys: str) -> None:
 def publish_through_api(stack: LiveStack, title: str, seed: int) -> int:
     """Another story, published through the API (so the public page has neighbours); returns its id."""
     adaptor, editor = stack.people["adaptor"], stack.people["editor"]
-    _article, adaptation_id = stack.submit_and_draft(stack.people["reporter"], {
-        "title": "قمة في بيونغ يانغ", "body": sample_arabic_article(3, seed=seed), "language": "ar",
-        "section": SECTION, "tags": ["Russia"], "targets": ["en"]})
+    _article, adaptation_id = stack.submit_and_draft(
+        stack.people["reporter"],
+        {
+            "title": "قمة في بيونغ يانغ",
+            "body": sample_arabic_article(3, seed=seed),
+            "language": "ar",
+            "section": SECTION,
+            "tags": ["Russia"],
+            "targets": ["en"],
+        },
+    )
     adaptor.act(adaptation_id, "claim")
     adaptor.save(adaptation_id, title, "Officials followed the talks.\n\nMore reactions are expected.")
     adaptor.act(adaptation_id, "submit")
@@ -219,8 +238,15 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
     })""")
     assert [c["source"] for c in cells] == [seg["source"] for seg in segments]
     assert [c["mt"] for c in cells] == [seg["mt"] for seg in segments]
-    assert all(c["srcLang"] == "ar" and c["srcDir"] == "rtl" and c["mtLang"] == "en" and c["mtDir"] == "ltr"
-               and c["sameRow"] and c["sourceRight"] for c in cells), cells[:3]
+    assert all(
+        c["srcLang"] == "ar"
+        and c["srcDir"] == "rtl"
+        and c["mtLang"] == "en"
+        and c["mtDir"] == "ltr"
+        and c["sameRow"]
+        and c["sourceRight"]
+        for c in cells
+    ), cells[:3]
 
     # Edit and save with the button, then again with Ctrl+S.
     title, body = form.get_by_label("Title", exact=True), form.get_by_label("Text", exact=True)
@@ -256,16 +282,20 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
         click_and_wait(editor, editor_form.get_by_role("button", name="Save", exact=True))
         stale = editor.locator("section.stale")
         expect(stale.get_by_role("heading", level=2)).to_have_text(
-            f"Someone saved a newer version (version {version + 1})")
+            f"Someone saved a newer version (version {version + 1})"
+        )
         expect(stale.locator(".stale-current")).to_contain_text(ADAPTOR_LINE)  # theirs, as stored
         expect(stale.locator(".diff ins")).not_to_have_count(0)
         inserted = " ".join(stale.locator(".diff ins").all_inner_texts())
         deleted = " ".join(stale.locator(".diff del").all_inner_texts())
         assert "Moscow" in inserted and "Seoul" in deleted, (inserted, deleted)  # yours against theirs
         changes = stale.locator(".diff ins, .diff del").evaluate_all("els => els.map(e => e.textContent)")
-        pages.expect(all(c.strip() for c in changes), "stale save",
-                     f"the diff marks whitespace-only changes {[c for c in changes if not c.strip()]!r} "
-                     "(the form's CRLF line ends against the stored LF)")
+        pages.expect(
+            all(c.strip() for c in changes),
+            "stale save",
+            f"the diff marks whitespace-only changes {[c for c in changes if not c.strip()]!r} "
+            "(the form's CRLF line ends against the stored LF)",
+        )
         expect(editor_body).to_have_value(f"{SECOND_BODY}\n\n{EDITOR_LINE}")  # yours, kept unsaved
         expect(editor.locator("#adaptation-form input[name=version]")).to_have_value(str(version + 1))
         pages.check(editor, "stale-save-shows-both-versions")

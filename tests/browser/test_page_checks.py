@@ -85,8 +85,10 @@ def test_each_check_reports_what_is_missing(page):
     unnamed = unnamed_fields(page)
     assert len(unnamed) == 3 and any("<button>" in u for u in unnamed)  # input, textarea, empty button
     assert landmark_problems(page, nav=True) == [
-        "no banner landmark (<header> outside article/section)", "0 main landmarks, expected 1",
-        "no navigation landmark"]
+        "no banner landmark (<header> outside article/section)",
+        "0 main landmarks, expected 1",
+        "no navigation landmark",
+    ]
     assert landmark_problems(page, nav=False)[-1] == "0 main landmarks, expected 1"
     assert unmarked_text(page) == ["p: Nadine Sassine", "textarea"]
     assert arabic_not_rtl(page) == ["p: زيارة بوتين"]

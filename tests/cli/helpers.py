@@ -19,24 +19,40 @@ _SCRUBBED_PREFIXES = ("ADAPTDESK_", "ARGOS_", "XDG_", "DATABASE_URL", "CELERY_",
 def cli_env(root: Path, **extra: str) -> dict[str, str]:
     """An environment whose data folder (and argostranslate's XDG folders) are all under `root`."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(_SCRUBBED_PREFIXES)}
-    env.update({
-        "ADAPTDESK_DATA_DIR": str(root / "data"),
-        "XDG_DATA_HOME": str(root / "xdg-data"),
-        "XDG_CONFIG_HOME": str(root / "xdg-config"),
-        "XDG_CACHE_HOME": str(root / "xdg-cache"),
-        "PYTHONPATH": str(REPO),
-    })
+    env.update(
+        {
+            "ADAPTDESK_DATA_DIR": str(root / "data"),
+            "XDG_DATA_HOME": str(root / "xdg-data"),
+            "XDG_CONFIG_HOME": str(root / "xdg-config"),
+            "XDG_CACHE_HOME": str(root / "xdg-cache"),
+            "PYTHONPATH": str(REPO),
+        }
+    )
     env.update(extra)
     return env
 
 
 def run_cli(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     """`adaptdesk ARGS` in a fresh interpreter; a hang fails the test instead of blocking it."""
-    return subprocess.run([sys.executable, "-m", "workflow.cli", *args], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "workflow.cli", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def run_python(env: dict[str, str], code: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """`python -c CODE` in a fresh interpreter with `env`."""
-    return subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -13,8 +13,11 @@ import pytest
 
 from tests.cli.helpers import run_cli, run_python
 
-NO_MODELS = ("No translation models installed", "adaptdesk models install ar en",
-             "adaptdesk models import FILE.argosmodel")
+NO_MODELS = (
+    "No translation models installed",
+    "adaptdesk models install ar en",
+    "adaptdesk models import FILE.argosmodel",
+)
 
 
 def listed(env: dict[str, str]) -> dict:
@@ -58,8 +61,12 @@ def test_import_installs_into_the_data_folder_and_list_shows_the_pair(env, tiny_
     listing = listed(env)
     assert listing["packages_dir"] == str(packages_dir)
     [model] = listing["models"]
-    assert (model["from_code"], model["to_code"], model["from_name"], model["to_name"]) == \
-        ("ar", "en", "Arabic", "English")
+    assert (model["from_code"], model["to_code"], model["from_name"], model["to_name"]) == (
+        "ar",
+        "en",
+        "Arabic",
+        "English",
+    )
     assert model["name"] == "translate-ar_en-1_0" and model["version"] == "1.0"
     assert model["path"] == str(packages_dir / "translate-ar_en-1_0")
     assert 1_000_000 < model["size_bytes"] < 5_000_000
@@ -73,9 +80,11 @@ def test_import_installs_into_the_data_folder_and_list_shows_the_pair(env, tiny_
 
 def test_the_worker_translates_with_a_model_the_cli_imported(env, tiny_package):
     assert run_cli(env, "models", "import", str(tiny_package)).returncode == 0
-    code = ("from workflow.config import Settings\nfrom workers.tasks import engine_for\n"
-            "engine = engine_for(Settings.from_env())\n"
-            "print(engine.translate_segments(['استقبلت بيونغ يانغ الرئيس.'], 'ar', 'en'))")
+    code = (
+        "from workflow.config import Settings\nfrom workers.tasks import engine_for\n"
+        "engine = engine_for(Settings.from_env())\n"
+        "print(engine.translate_segments(['استقبلت بيونغ يانغ الرئيس.'], 'ar', 'en'))"
+    )
     result = run_python(env, code)
     assert result.returncode == 0, result.stderr
     [translation] = ast.literal_eval(result.stdout)
@@ -104,14 +113,24 @@ def _zip(path: Path, files: dict[str, str]) -> Path:
 
 BAD_FILES = {
     "text": (_text, "it is not a zip archive"),
-    "zip-without-metadata": (lambda path: _zip(path, {"pkg/readme.txt": "hi"}),
-                             "pkg/metadata.json is missing"),
-    "two-top-folders": (lambda path: _zip(path, {"a/metadata.json": "{}", "b/x": ""}),
-                        "exactly one top folder"),
+    "zip-without-metadata": (
+        lambda path: _zip(path, {"pkg/readme.txt": "hi"}),
+        "pkg/metadata.json is missing",
+    ),
+    "two-top-folders": (
+        lambda path: _zip(path, {"a/metadata.json": "{}", "b/x": ""}),
+        "exactly one top folder",
+    ),
     "no-ctranslate2-model": (
-        lambda path: _zip(path, {"pkg/metadata.json": json.dumps({"from_code": "ar", "to_code": "en"}),
-                                 "pkg/sentencepiece.model": ""}),
-        "no CTranslate2 model"),
+        lambda path: _zip(
+            path,
+            {
+                "pkg/metadata.json": json.dumps({"from_code": "ar", "to_code": "en"}),
+                "pkg/sentencepiece.model": "",
+            },
+        ),
+        "no CTranslate2 model",
+    ),
 }
 
 
@@ -124,8 +143,10 @@ def test_import_refuses_a_bad_file_and_installs_nothing(env, tmp_path, kind):
 
 
 def test_import_of_a_missing_file_says_so(env, tmp_path):
-    assert_refused(run_cli(env, "models", "import", str(tmp_path / "nowhere.argosmodel")),
-                   "nowhere.argosmodel does not exist")
+    assert_refused(
+        run_cli(env, "models", "import", str(tmp_path / "nowhere.argosmodel")),
+        "nowhere.argosmodel does not exist",
+    )
 
 
 # --- install ---------------------------------------------------------------------------------------------
@@ -142,8 +163,9 @@ def test_install_without_a_reachable_index_fails_fast_and_clearly(env, how):
     started = time.monotonic()
     result = run_cli(env, *args, timeout=30)
     assert time.monotonic() - started < 15
-    assert_refused(result, f"Could not reach the Argos package index at {url}",
-                   "adaptdesk models import FILE.argosmodel")
+    assert_refused(
+        result, f"Could not reach the Argos package index at {url}", "adaptdesk models import FILE.argosmodel"
+    )
     assert listed(env)["models"] == []
 
 
@@ -153,8 +175,9 @@ def test_install_gives_up_on_an_index_that_never_answers(env):
         silent.listen(8)
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/index.json"
         started = time.monotonic()
-        result = run_cli(env, "models", "install", "ar", "en", "--index-url", url, "--timeout", "2",
-                         timeout=30)
+        result = run_cli(
+            env, "models", "install", "ar", "en", "--index-url", url, "--timeout", "2", timeout=30
+        )
         elapsed = time.monotonic() - started
     assert elapsed < 15
     assert_refused(result, "Could not reach the Argos package index", "within 2 s")
@@ -168,11 +191,19 @@ def _index(tmp_path: Path, entries: list[dict]) -> str:
 
 
 def test_install_downloads_the_pair_from_the_index(env, tiny_package, tmp_path):
-    url = _index(tmp_path, [
-        {"type": "translate", "from_code": "en", "to_code": "ar", "package_version": "1.0", "links": []},
-        {"type": "translate", "from_code": "ar", "to_code": "en", "package_version": "1.0",
-         "links": [tiny_package.as_uri()]},
-    ])
+    url = _index(
+        tmp_path,
+        [
+            {"type": "translate", "from_code": "en", "to_code": "ar", "package_version": "1.0", "links": []},
+            {
+                "type": "translate",
+                "from_code": "ar",
+                "to_code": "en",
+                "package_version": "1.0",
+                "links": [tiny_package.as_uri()],
+            },
+        ],
+    )
     result = run_cli(env, "models", "install", "ar", "en", "--index-url", url)
     assert result.returncode == 0, result.stderr
     assert "Installed Arabic → English (translate-ar_en-1_0" in result.stdout
@@ -181,8 +212,10 @@ def test_install_downloads_the_pair_from_the_index(env, tiny_package, tmp_path):
 
 def test_install_of_a_pair_the_index_lacks_says_so(env, tmp_path):
     url = _index(tmp_path, [{"type": "translate", "from_code": "en", "to_code": "fr", "links": []}])
-    assert_refused(run_cli(env, "models", "install", "ar", "sw", "--index-url", url),
-                   "The Argos package index has no ar → sw model")
+    assert_refused(
+        run_cli(env, "models", "install", "ar", "sw", "--index-url", url),
+        "The Argos package index has no ar → sw model",
+    )
 
 
 def test_install_refuses_something_that_is_not_a_language_code(env):

@@ -12,6 +12,7 @@ so the test runs exactly what the containers run. Around them: a fresh PostgreSQ
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -57,11 +58,19 @@ def executable(argv: list[str]) -> list[str]:
 def replace_option(argv: list[str], option: str, value: str) -> list[str]:
     """argv with the value after `option` replaced (the option must be there)."""
     index = argv.index(option)
-    return argv[:index + 1] + [value] + argv[index + 2:]
+    return [*argv[: index + 1], value, *argv[index + 2 :]]
 
 
-def send(base_url: str, method: str, path: str, *, token: str | None = None, body: dict | None = None,
-         headers: dict[str, str] | None = None, timeout: float = 15) -> Response:
+def send(
+    base_url: str,
+    method: str,
+    path: str,
+    *,
+    token: str | None = None,
+    body: dict | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 15,
+) -> Response:
     """One HTTP exchange with any headers; the JSON body parsed when there is one, else the text in `text`."""
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(base_url + path, data=data, method=method)
@@ -92,10 +101,8 @@ def json_lines(text: str) -> list[dict]:
     for line in text.splitlines():
         line = line.strip()
         if line.startswith("{"):
-            try:
+            with contextlib.suppress(ValueError):
                 entries.append(json.loads(line))
-            except ValueError:
-                pass
     return entries
 
 
@@ -131,19 +138,33 @@ class ProductionStack:
     def healthcheck(self, service: str, hostname: str | None = None) -> subprocess.CompletedProcess:
         """Run the service's Docker health check command here; returns the finished process."""
         test = interpolate(self.compose["services"][service]["healthcheck"]["test"], self.env)
-        kind, args = test[0], [a.replace("127.0.0.1:8000", f"127.0.0.1:{self.live.port}")
-                               .replace("/tmp/celerybeat-schedule", str(self.schedule_file)) for a in test[1:]]
+        kind, args = (
+            test[0],
+            [
+                a.replace("127.0.0.1:8000", f"127.0.0.1:{self.live.port}").replace(
+                    "/tmp/celerybeat-schedule", str(self.schedule_file)
+                )
+                for a in test[1:]
+            ],
+        )
         env = {**self.service_env[service], "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
         if hostname:
             env["HOSTNAME"] = hostname
         argv = executable(args) if kind == "CMD" else ["sh", "-c", args[0]]
-        return subprocess.run(argv, env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+        return subprocess.run(
+            argv, env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+        )
 
     def start(self, name: str, service: str, argv: list[str]) -> None:
         with open(self.live.data_dir / f"{name}.log", "ab") as log:
             self.live.processes[name] = subprocess.Popen(
-                argv, env=self.service_env[service], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                argv,
+                env=self.service_env[service],
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def worker_log_entries(self) -> list[dict]:
         return [entry for name in WORKERS for entry in json_lines(self.live.log(name))]
@@ -155,8 +176,10 @@ def check_hooks(stack: ProductionStack) -> None:
         pytest.fail("/readyz is missing: register_web() must register workflow.web.ops.bp")
     ready = f"celery@{WORKERS[0]} ready."
     if not any(entry.get("message") == ready for entry in json_lines(stack.live.log(WORKERS[0]))):
-        pytest.fail("the worker does not log JSON lines: create_app() must call "
-                    "workflow.logging_setup.configure_logging(app)")
+        pytest.fail(
+            "the worker does not log JSON lines: create_app() must call "
+            "workflow.logging_setup.configure_logging(app)"
+        )
 
 
 def create_people(stack: ProductionStack, people: dict[str, str]) -> dict[str, str]:
@@ -164,16 +187,25 @@ def create_people(stack: ProductionStack, people: dict[str, str]) -> dict[str, s
     would, all at once), then sign in over the API; returns their tokens by role."""
     processes = {
         role: subprocess.Popen(
-            executable(["adaptdesk", "users", "create", role, "--name", name, "--role", role,
-                        "--password", PASSWORD]),
-            env=stack.service_env["web"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for role, name in people.items()}
+            executable(
+                ["adaptdesk", "users", "create", role, "--name", name, "--role", role, "--password", PASSWORD]
+            ),
+            env=stack.service_env["web"],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for role, name in people.items()
+    }
     for role, process in processes.items():
         out, err = process.communicate(timeout=180)
         assert process.returncode == 0, f"adaptdesk users create {role} failed:\n{out}\n{err}"
     tokens = {}
     for role in people:
-        signed_in = send(stack.base_url, "POST", "/api/v1/tokens", body={"username": role, "password": PASSWORD})
+        signed_in = send(
+            stack.base_url, "POST", "/api/v1/tokens", body={"username": role, "password": PASSWORD}
+        )
         assert signed_in.status == 201, signed_in.json
         tokens[role] = signed_in.json["token"]
     return tokens
@@ -189,7 +221,7 @@ def _service_env(stack: ProductionStack, service: str) -> dict[str, str]:
 
 
 def _wait(live: LiveStack, name: str, ready, timeout: float) -> None:
-    live._wait(ready, name, timeout)  # noqa: SLF001  (LiveStack's wait, with the process's log on failure)
+    live._wait(ready, name, timeout)
 
 
 @pytest.fixture(scope="module")
@@ -206,20 +238,34 @@ def production(tmp_path_factory):
     database_url, drop = new_database("postgresql", data_dir)
     env = {**read_env_file(), **stack_env(data_dir, database_url, broker, argos_dir)}
     # The relay at its production pace (stack_env's 2 s would race the submission's own dispatch).
-    env.update({"RATELIMIT_STORAGE_URI": broker, "ADAPTDESK_METRICS_TOKEN": METRICS_TOKEN,
-                "ADAPTDESK_RELAY_INTERVAL": "30",
-                "ADAPTDESK_WORKER_CONCURRENCY": "1", "WEB_CONCURRENCY": "2", "WEB_THREADS": "4"})
+    env.update(
+        {
+            "RATELIMIT_STORAGE_URI": broker,
+            "ADAPTDESK_METRICS_TOKEN": METRICS_TOKEN,
+            "ADAPTDESK_RELAY_INTERVAL": "30",
+            "ADAPTDESK_WORKER_CONCURRENCY": "1",
+            "WEB_CONCURRENCY": "2",
+            "WEB_THREADS": "4",
+        }
+    )
     assert env["ADAPTDESK_ENV"] == "production" and env["ADAPTDESK_LOG_FORMAT"] == "json"
     stack = ProductionStack(LiveStack(env, data_dir, free_port()), load_compose(), env)
     stack.service_env = {name: _service_env(stack, name) for name in stack.compose["services"]}
     live = stack.live
     try:
-        migrate = subprocess.run(stack.argv("migrate"), env=stack.service_env["migrate"], cwd=REPO,
-                                 capture_output=True, text=True, timeout=120, check=False)
+        migrate = subprocess.run(
+            stack.argv("migrate"),
+            env=stack.service_env["migrate"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert migrate.returncode == 0, migrate.stdout + migrate.stderr
         stack.start("web", "web", stack.argv("web"))
         for name in WORKERS:
-            stack.start(name, "worker", stack.argv("worker") + ["--hostname", f"celery@{name}"])
+            stack.start(name, "worker", [*stack.argv("worker"), "--hostname", f"celery@{name}"])
         stack.start("beat", "beat", stack.argv("beat"))
         _wait(live, "web", lambda: send(live.base_url, "GET", "/healthz").status == 200, 60)
         for name in WORKERS:

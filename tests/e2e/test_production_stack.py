@@ -21,18 +21,34 @@ CREDIT = "A report by Ahmad Abdallah, English adaptation by Nadine Sassine"
 
 def act(stack, role: str, adaptation_id: int, action: str, **body) -> dict:
     if action in ("approve", "reject", "request-changes"):  # decisions name the version the editor read
-        body.setdefault("version", send(stack.base_url, "GET", f"/api/v1/adaptations/{adaptation_id}",
-                                        token=stack.tokens[role]).json["version"])
-    response = send(stack.base_url, "POST", f"/api/v1/adaptations/{adaptation_id}/actions/{action}",
-                    token=stack.tokens[role], body=body)
+        body.setdefault(
+            "version",
+            send(
+                stack.base_url, "GET", f"/api/v1/adaptations/{adaptation_id}", token=stack.tokens[role]
+            ).json["version"],
+        )
+    response = send(
+        stack.base_url,
+        "POST",
+        f"/api/v1/adaptations/{adaptation_id}/actions/{action}",
+        token=stack.tokens[role],
+        body=body,
+    )
     assert response.status == 200, (action, response.json)
     return response.json
 
 
 def save(stack, adaptation_id: int, title: str, body: str) -> dict:
-    current = send(stack.base_url, "GET", f"/api/v1/adaptations/{adaptation_id}", token=stack.tokens["adaptor"])
-    response = send(stack.base_url, "PUT", f"/api/v1/adaptations/{adaptation_id}", token=stack.tokens["adaptor"],
-                    body={"title": title, "body": body, "version": current.json["version"]})
+    current = send(
+        stack.base_url, "GET", f"/api/v1/adaptations/{adaptation_id}", token=stack.tokens["adaptor"]
+    )
+    response = send(
+        stack.base_url,
+        "PUT",
+        f"/api/v1/adaptations/{adaptation_id}",
+        token=stack.tokens["adaptor"],
+        body={"title": title, "body": body, "version": current.json["version"]},
+    )
     assert response.status == 200, response.json
     return response.json
 
@@ -43,48 +59,90 @@ def journey(production):
     adaptor resubmits → editor approves; returns what the checks below need."""
     started = time.monotonic()
     request_id = f"e2e-{uuid.uuid4().hex[:12]}"
-    submitted = send(production.base_url, "POST", "/api/v1/articles", token=production.tokens["reporter"],
-                     headers={"X-Request-ID": request_id}, body={
-                         "title": "زيارة بوتين إلى بيونغ يانغ", "body": sample_arabic_article(9, seed=4),
-                         "language": "ar", "section": "World", "tags": ["Russia"], "targets": ["en"]})
+    submitted = send(
+        production.base_url,
+        "POST",
+        "/api/v1/articles",
+        token=production.tokens["reporter"],
+        headers={"X-Request-ID": request_id},
+        body={
+            "title": "زيارة بوتين إلى بيونغ يانغ",
+            "body": sample_arabic_article(9, seed=4),
+            "language": "ar",
+            "section": "World",
+            "tags": ["Russia"],
+            "targets": ["en"],
+        },
+    )
     assert submitted.status == 201, submitted.json
     assert submitted.headers["X-Request-ID"] == request_id
     adaptation_id = submitted.json["adaptations"][0]["id"]
 
-    ready = production.live.wait_for(production.people["adaptor"], adaptation_id, {"draft_ready", "mt_failed"})
+    ready = production.live.wait_for(
+        production.people["adaptor"], adaptation_id, {"draft_ready", "mt_failed"}
+    )
     assert ready["state"] == "draft_ready", ready.get("draft")
     draft = ready["draft"]
     assert draft["state"] == "ready" and draft["progress"]["done"] == draft["progress"]["total"] >= 9
 
     claimed = act(production, "adaptor", adaptation_id, "claim")
     assert claimed["state"] == "in_adaptation" and claimed["title"] == draft["title"]
-    save(production, adaptation_id, "Putin visits Pyongyang",
-         "Pyongyang welcomed Vladimir Putin as the heat hit 43.5 degrees.\n\nThe two leaders signed a partnership.")
+    save(
+        production,
+        adaptation_id,
+        "Putin visits Pyongyang",
+        "Pyongyang welcomed Vladimir Putin as the heat hit 43.5 degrees.\n\nThe two leaders signed a partnership.",
+    )
     assert act(production, "adaptor", adaptation_id, "submit")["state"] == "in_review"
-    sent_back = act(production, "editor", adaptation_id, "request-changes",
-                    comment="Say it is the first visit in 24 years.")
+    sent_back = act(
+        production,
+        "editor",
+        adaptation_id,
+        "request-changes",
+        comment="Say it is the first visit in 24 years.",
+    )
     assert sent_back["state"] == "changes_requested"
 
     assert act(production, "adaptor", adaptation_id, "claim")["state"] == "in_adaptation"
-    save(production, adaptation_id, "Putin makes first visit to North Korea in 24 years",
-         "Pyongyang welcomed Vladimir Putin, the first such visit in 24 years, as the heat hit 43.5 degrees.\n\n"
-         "The two leaders signed a partnership.")
+    save(
+        production,
+        adaptation_id,
+        "Putin makes first visit to North Korea in 24 years",
+        "Pyongyang welcomed Vladimir Putin, the first such visit in 24 years, as the heat hit 43.5 degrees.\n\n"
+        "The two leaders signed a partnership.",
+    )
     assert act(production, "adaptor", adaptation_id, "submit")["state"] == "in_review"
     approved = act(production, "editor", adaptation_id, "approve")
     assert approved["state"] == "published"
 
-    shown = send(production.base_url, "GET", f"/api/v1/adaptations/{adaptation_id}",
-                 token=production.tokens["reporter"]).json
-    return {"request_id": request_id, "adaptation": shown, "draft": draft,
-            "seconds": time.monotonic() - started}
+    shown = send(
+        production.base_url,
+        "GET",
+        f"/api/v1/adaptations/{adaptation_id}",
+        token=production.tokens["reporter"],
+    ).json
+    return {
+        "request_id": request_id,
+        "adaptation": shown,
+        "draft": draft,
+        "seconds": time.monotonic() - started,
+    }
 
 
 def test_published_adaptation_carries_the_credit_line_on_its_public_page(production, journey):
     shown = journey["adaptation"]
     assert shown["state"] == "published" and shown["credit_line"] == CREDIT
     assert [h["action"] for h in shown["history"]] == [
-        "create", "draft-started", "draft-ready", "claim", "submit", "request-changes", "claim", "submit",
-        "approve"]
+        "create",
+        "draft-started",
+        "draft-ready",
+        "claim",
+        "submit",
+        "request-changes",
+        "claim",
+        "submit",
+        "approve",
+    ]
     url = urlsplit(shown["url"])
     assert url.path.startswith(f"/news/{shown['id']}/")
     page = send(production.base_url, "GET", url.path, headers={"Accept": "text/html"})
@@ -95,16 +153,24 @@ def test_published_adaptation_carries_the_credit_line_on_its_public_page(product
 
 def test_the_submit_request_id_is_on_the_workers_log_lines_for_that_draft(production, journey):
     draft_id = journey["draft"]["id"]
-    lines = [entry for entry in production.worker_log_entries()
-             if entry.get("request_id") == journey["request_id"] and entry["logger"] == "workers.tasks"]
-    assert any(f"draft {draft_id}:" in entry["message"] for entry in lines), \
-        "\n".join(production.live.log(name)[-2000:] for name in WORKERS)
+    lines = [
+        entry
+        for entry in production.worker_log_entries()
+        if entry.get("request_id") == journey["request_id"] and entry["logger"] == "workers.tasks"
+    ]
+    assert any(f"draft {draft_id}:" in entry["message"] for entry in lines), "\n".join(
+        production.live.log(name)[-2000:] for name in WORKERS
+    )
     entry = lines[0]
     assert {"time", "level", "logger", "message", "request_id", "task_id", "task_name"} <= set(entry)
     assert entry["task_name"] == "adaptdesk.draft"
-    web_lines = [e for e in json_lines(production.live.log("web")) if e.get("request_id") == journey["request_id"]]
-    assert any(e["logger"] == "workflow.access" and e.get("path") == "/api/v1/articles" and e.get("status") == 201
-               for e in web_lines)
+    web_lines = [
+        e for e in json_lines(production.live.log("web")) if e.get("request_id") == journey["request_id"]
+    ]
+    assert any(
+        e["logger"] == "workflow.access" and e.get("path") == "/api/v1/articles" and e.get("status") == 201
+        for e in web_lines
+    )
 
 
 def test_every_process_logs_json_lines(production, journey):
@@ -115,8 +181,10 @@ def test_every_process_logs_json_lines(production, journey):
     # gunicorn's own lines too (its logger class); Celery prints only its start-up banner as plain text.
     web_lines = [line for line in production.live.log("web").splitlines() if line.strip()]
     assert all(line.startswith("{") for line in web_lines), web_lines[:5]
-    assert any(e["logger"] == "gunicorn.error" and "Booting worker" in e["message"]
-               for e in json_lines(production.live.log("web")))
+    assert any(
+        e["logger"] == "gunicorn.error" and "Booting worker" in e["message"]
+        for e in json_lines(production.live.log("web"))
+    )
 
 
 def test_ready_with_both_workers_and_the_model(production):
@@ -143,14 +211,23 @@ def test_metrics_need_the_token_and_count_jobs_and_requests_across_processes(pro
         return found.get((name, tuple(sorted(labels.items()))))
 
     assert metric("adaptdesk_draft_jobs", state="ready") == 1
-    assert metric("adaptdesk_draft_jobs", state="queued") == 0 and metric("adaptdesk_draft_jobs", state="failed") == 0
+    assert (
+        metric("adaptdesk_draft_jobs", state="queued") == 0
+        and metric("adaptdesk_draft_jobs", state="failed") == 0
+    )
     assert metric("adaptdesk_drafting_seconds_count") == 1 and metric("adaptdesk_drafting_seconds_sum") > 0
     assert metric("adaptdesk_segments_translated_total") == journey["draft"]["progress"]["total"]
     assert metric("adaptdesk_adaptations", state="published") == 1
     # gunicorn's two workers write their own files; any of them answering adds up both.
     assert metric("adaptdesk_http_requests_total", endpoint="api.openapi", method="GET", status="200") == 6
-    assert metric("adaptdesk_http_requests_total", endpoint="api.create_article", method="POST", status="201") == 1
-    assert metric("adaptdesk_http_request_duration_seconds_count", endpoint="api.create_article", method="POST") == 1
+    assert (
+        metric("adaptdesk_http_requests_total", endpoint="api.create_article", method="POST", status="201")
+        == 1
+    )
+    assert (
+        metric("adaptdesk_http_request_duration_seconds_count", endpoint="api.create_article", method="POST")
+        == 1
+    )
 
 
 @pytest.mark.parametrize("service", ["web", "worker", "beat"])
@@ -168,4 +245,6 @@ def test_the_worker_health_check_fails_for_a_worker_that_is_not_there(production
 
 def test_figures(production, journey, capsys):
     with capsys.disabled():
-        print(f"\n[e2e] stack up in {production.startup_seconds:.1f} s; journey in {journey['seconds']:.1f} s")
+        print(
+            f"\n[e2e] stack up in {production.startup_seconds:.1f} s; journey in {journey['seconds']:.1f} s"
+        )

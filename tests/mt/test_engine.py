@@ -273,9 +273,14 @@ def test_import_rejects_what_is_not_a_translation_package(tmp_path, files, messa
 
 
 def _package_files(model: bytes = b"weights " * 4096, version: str = "1.0") -> dict[str, str | bytes]:
-    metadata = json.dumps({"type": "translate", "from_code": "ar", "to_code": "en", "package_version": version})
-    return {"translate-ar_en/metadata.json": metadata, "translate-ar_en/sentencepiece.model": "spm",
-            "translate-ar_en/model/model.bin": model}
+    metadata = json.dumps(
+        {"type": "translate", "from_code": "ar", "to_code": "en", "package_version": version}
+    )
+    return {
+        "translate-ar_en/metadata.json": metadata,
+        "translate-ar_en/sentencepiece.model": "spm",
+        "translate-ar_en/model/model.bin": model,
+    }
 
 
 def _leftovers(root: Path) -> list[str]:
@@ -287,10 +292,10 @@ def test_a_package_damaged_inside_installs_nothing_and_leaves_nothing(tmp_path):
     path = _zip(tmp_path / "damaged.argosmodel", _package_files())
     data = bytearray(path.read_bytes())
     at = data.index(b"weights weights")
-    data[at:at + 7] = b"WEIGHTS"  # the stored bytes no longer match their CRC: unpacking fails midway
+    data[at : at + 7] = b"WEIGHTS"  # the stored bytes no longer match their CRC: unpacking fails midway
     path.write_bytes(bytes(data))
     settings = EngineSettings(packages_dir=str(tmp_path / "packages"))
-    with pytest.raises(InvalidPackageError, match="Installing damaged.argosmodel failed"):
+    with pytest.raises(InvalidPackageError, match=r"Installing damaged\.argosmodel failed"):
         import_package(path, settings)
     assert list((tmp_path / "packages").iterdir()) == []
     assert _leftovers(tmp_path) == []

@@ -22,8 +22,11 @@ def install_fake_model(packages_dir, from_code: str = "ar", to_code: str = "en")
     """A package folder whose metadata.json names a translation pair (enough for listing, not translating)."""
     folder = packages_dir / f"translate-{from_code}_{to_code}-1_0"
     folder.mkdir(parents=True)
-    (folder / "metadata.json").write_text(json.dumps({
-        "type": "translate", "from_code": from_code, "to_code": to_code, "package_version": "1.0"}))
+    (folder / "metadata.json").write_text(
+        json.dumps(
+            {"type": "translate", "from_code": from_code, "to_code": to_code, "package_version": "1.0"}
+        )
+    )
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +40,7 @@ def broker_url():
 
 
 @pytest.fixture(scope="session")
-def ops_app(app, database_url, broker_url, tmp_path_factory):  # noqa: ARG001  (`app` first, see below)
+def ops_app(app, database_url, broker_url, tmp_path_factory):
     """The real factory's app on the test database, Redis as broker, one model installed, /metrics open.
 
     Built after the shared `app`: the factory binds the one `db` to a new engine, so the previous engine
@@ -45,11 +48,19 @@ def ops_app(app, database_url, broker_url, tmp_path_factory):  # noqa: ARG001  (
     """
     data_dir = tmp_path_factory.mktemp("ops")
     install_fake_model(data_dir / "packages")
-    settings = make_settings(data_dir, database_url, CELERY_BROKER_URL=broker_url,
-                             ARGOS_PACKAGES_DIR=str(data_dir / "packages"))
+    settings = make_settings(
+        data_dir, database_url, CELERY_BROKER_URL=broker_url, ARGOS_PACKAGES_DIR=str(data_dir / "packages")
+    )
     previous_engine = db.engine
-    built = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "ADAPTDESK_DISPATCH": False,
-                        "ADAPTDESK_METRICS_TOKEN": ""}, settings=settings)
+    built = create_app(
+        {
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "ADAPTDESK_DISPATCH": False,
+            "ADAPTDESK_METRICS_TOKEN": "",
+        },
+        settings=settings,
+    )
     if previous_engine is not None and previous_engine is not db.engine:
         previous_engine.dispose()
     if "ops" not in built.blueprints:  # until register_web registers it

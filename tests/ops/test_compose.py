@@ -56,15 +56,17 @@ def services(compose, env) -> dict:
 def test_compose_file_follows_the_compose_specification(compose):
     schema = json.loads(COMPOSE_SCHEMA.read_text())
     validator = jsonschema.Draft7Validator(schema)
-    problems = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
-                for error in validator.iter_errors(compose)]
+    problems = [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(compose)
+    ]
     assert problems == []
 
 
 def test_the_stack_has_its_services_and_named_volumes(compose):
     assert set(compose["services"]) == {"web", "worker", "beat", "migrate", "redis", "postgres", "flower"}
     assert compose["services"]["flower"]["profiles"] == ["flower"]
-    assert all("profiles" not in compose["services"][name] for name in APP_SERVICES + ("redis", "postgres"))
+    assert all("profiles" not in compose["services"][name] for name in (*APP_SERVICES, "redis", "postgres"))
     assert {"models", "postgres-data", "redis-data"} <= set(compose["volumes"])
     assert "postgres-data:/var/lib/postgresql/data" in compose["services"]["postgres"]["volumes"]
     assert "redis-data:/data" in compose["services"]["redis"]["volumes"]
@@ -99,7 +101,7 @@ def test_every_long_running_service_has_a_health_check(compose):
 def test_redis_persists_and_never_evicts_jobs(services):
     argv = command(services["redis"], {})
     assert argv[0] == "redis-server"
-    options = dict(zip(argv[1::2], argv[2::2]))
+    options = dict(zip(argv[1::2], argv[2::2], strict=False))
     assert options["--appendonly"] == "yes" and options["--maxmemory-policy"] == "noeviction"
 
 
@@ -118,7 +120,7 @@ def test_exactly_one_beat_and_a_web_port_on_localhost_by_default(compose, servic
 def test_web_serves_the_app_factory_with_gunicorn_workers_and_threads_from_env(compose, env):
     argv = command(compose["services"]["web"], env)
     assert argv[:2] == ["gunicorn", "workflow:create_app()"]
-    options = dict(zip(argv[2::2], argv[3::2]))
+    options = dict(zip(argv[2::2], argv[3::2], strict=False))
     assert options["--workers"] == env["WEB_CONCURRENCY"] and options["--threads"] == env["WEB_THREADS"]
     assert options["--worker-class"] == "gthread" and options["--bind"] == "0.0.0.0:8000"
     assert command(compose["services"]["web"], {"WEB_CONCURRENCY": "5"})[5] == "5"
@@ -151,8 +153,14 @@ def test_env_example_names_every_setting_the_stack_needs(env):
     assert env["ADAPTDESK_ENV"] == "production"
     assert env["DATABASE_URL"].startswith("postgresql://") and "@postgres:5432/" in env["DATABASE_URL"]
     assert env["CELERY_BROKER_URL"] == "redis://redis:6379/0"
-    assert {"ADAPTDESK_MT_BEAM_SIZE", "ADAPTDESK_MT_THREADS", "ADAPTDESK_MT_COMPUTE_TYPE",
-            "ADAPTDESK_MT_MAX_BATCH", "ADAPTDESK_METRICS_TOKEN", "ADAPTDESK_LOG_FORMAT"} <= set(env)
+    assert {
+        "ADAPTDESK_MT_BEAM_SIZE",
+        "ADAPTDESK_MT_THREADS",
+        "ADAPTDESK_MT_COMPUTE_TYPE",
+        "ADAPTDESK_MT_MAX_BATCH",
+        "ADAPTDESK_METRICS_TOKEN",
+        "ADAPTDESK_LOG_FORMAT",
+    } <= set(env)
     user, password = env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]
     assert f"//{user}:{password}@postgres:5432/{env['POSTGRES_DB']}" in env["DATABASE_URL"]
 
@@ -183,8 +191,11 @@ def test_dockerfile_builds_a_slim_non_root_runtime_image():
 
 
 def test_dockerfile_copies_what_exists_and_is_not_ignored():
-    ignored = {line.strip() for line in DOCKERIGNORE.read_text().splitlines()
-               if line.strip() and not line.startswith("#")}
+    ignored = {
+        line.strip()
+        for line in DOCKERIGNORE.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     for keyword, args in dockerfile_instructions():
         if keyword != "COPY" or args.startswith("--from"):
             continue

@@ -70,21 +70,32 @@ def test_the_web_request_id_is_on_records_logged_while_serving(captured):
         g.request_id = "req-web-1"
         logger.warning("inside a request")
     logger.warning("outside")
-    assert [(e["message"], e["request_id"]) for e in lines()] == [("inside a request", "req-web-1"), ("outside", "")]
+    assert [(e["message"], e["request_id"]) for e in lines()] == [
+        ("inside a request", "req-web-1"),
+        ("outside", ""),
+    ]
 
 
 def test_a_celery_task_carries_the_request_id_it_was_sent_with(captured):
     """task_prerun puts the task's request_id argument in a context variable; task_postrun clears it."""
     logger, lines = captured
     install_celery_hooks()
-    signals.task_prerun.send(sender=FakeTask, task_id="task-1", task=FakeTask(), args=[5],
-                             kwargs={"request_id": "req-from-submit"})
+    signals.task_prerun.send(
+        sender=FakeTask, task_id="task-1", task=FakeTask(), args=[5], kwargs={"request_id": "req-from-submit"}
+    )
     try:
         assert current_request_id() == "req-from-submit"
         logger.info("draft 5: translating")
     finally:
-        signals.task_postrun.send(sender=FakeTask, task_id="task-1", task=FakeTask(), args=[5], kwargs={},
-                                  retval="ready", state="SUCCESS")
+        signals.task_postrun.send(
+            sender=FakeTask,
+            task_id="task-1",
+            task=FakeTask(),
+            args=[5],
+            kwargs={},
+            retval="ready",
+            state="SUCCESS",
+        )
     logger.info("after the task")
     first, second = lines()
     assert first["request_id"] == "req-from-submit"
@@ -113,11 +124,15 @@ def test_text_format_shows_the_request_id_too():
     assert second.endswith("[-] bye")
 
 
-@pytest.mark.parametrize("environ, expected", [
-    ({}, "text"), ({"ADAPTDESK_ENV": "production"}, "json"),
-    ({"ADAPTDESK_ENV": "production", "ADAPTDESK_LOG_FORMAT": "text"}, "text"),
-    ({"ADAPTDESK_LOG_FORMAT": "JSON"}, "json"),
-])
+@pytest.mark.parametrize(
+    "environ, expected",
+    [
+        ({}, "text"),
+        ({"ADAPTDESK_ENV": "production"}, "json"),
+        ({"ADAPTDESK_ENV": "production", "ADAPTDESK_LOG_FORMAT": "text"}, "text"),
+        ({"ADAPTDESK_LOG_FORMAT": "JSON"}, "json"),
+    ],
+)
 def test_format_is_json_in_production_unless_chosen(environ, expected):
     assert log_format(environ) == expected
 
@@ -174,8 +189,9 @@ def test_celery_leaves_logging_to_us_and_keeps_its_loglevel():
     root = logging.getLogger()
     before, level = list(root.handlers), root.level
     try:
-        results = signals.setup_logging.send(sender=None, loglevel=logging.WARNING, logfile=None,
-                                             format="", colorize=False)
+        results = signals.setup_logging.send(
+            sender=None, loglevel=logging.WARNING, logfile=None, format="", colorize=False
+        )
         assert results  # Celery skips its own handlers when any receiver answers
         assert root.level == logging.WARNING
         assert len([h for h in root.handlers if h not in before]) <= 1
@@ -202,7 +218,9 @@ def test_gunicorn_own_lines_use_the_same_format(monkeypatch, capsys):
 def test_access_lines_carry_the_request_id_and_cannot_be_forged(ops_app, caplog):
     client = ops_app.test_client()
     with caplog.at_level(logging.INFO, logger="workflow.access"):
-        client.get("/no/such%0Afake-line", headers={"X-Request-ID": "req-access-1", "Accept": "application/json"})
+        client.get(
+            "/no/such%0Afake-line", headers={"X-Request-ID": "req-access-1", "Accept": "application/json"}
+        )
     [record] = [r for r in caplog.records if r.name == "workflow.access"]
     assert record.request_id == "req-access-1" and record.status == 404 and record.endpoint == "unmatched"
     assert "\n" not in record.getMessage() and "\\n" in record.path

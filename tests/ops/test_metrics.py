@@ -33,8 +33,13 @@ def test_metrics_are_prometheus_text(ops_session_client):
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/plain; version=")
     families = {family.name for family in text_string_to_metric_families(response.get_data(as_text=True))}
-    assert {"adaptdesk_draft_jobs", "adaptdesk_draft_job_oldest_seconds", "adaptdesk_drafting_seconds",
-            "adaptdesk_segments_translated", "adaptdesk_adaptations"} <= families
+    assert {
+        "adaptdesk_draft_jobs",
+        "adaptdesk_draft_job_oldest_seconds",
+        "adaptdesk_drafting_seconds",
+        "adaptdesk_segments_translated",
+        "adaptdesk_adaptations",
+    } <= families
 
 
 def test_requests_are_counted_by_endpoint_method_and_status(ops_session_client):
@@ -53,8 +58,12 @@ def test_requests_are_counted_by_endpoint_method_and_status(ops_session_client):
     assert delta("adaptdesk_http_requests_total", endpoint="unmatched", method="GET", status="404") == 1
     assert delta("adaptdesk_http_requests_total", endpoint="unmatched", method="other", status="405") == 1
     assert delta("adaptdesk_http_request_duration_seconds_count", endpoint="api.openapi", method="GET") == 3
-    assert delta("adaptdesk_http_request_duration_seconds_bucket", endpoint="api.openapi", method="GET",
-                 le="+Inf") == 3
+    assert (
+        delta(
+            "adaptdesk_http_request_duration_seconds_bucket", endpoint="api.openapi", method="GET", le="+Inf"
+        )
+        == 3
+    )
     assert delta("adaptdesk_http_requests_total", endpoint="ops.metrics", method="GET", status="200") == 1
 
 
@@ -65,10 +74,24 @@ def test_job_metrics_come_from_the_drafts_table(ops_session_client, session):
     now = utcnow()
     ready_fast, ready_slow, running, failed = (d.id for d in drafts)
     for draft_id, values in (
-        (ready_fast, {"state": DraftState.READY.value, "started_at": now - timedelta(seconds=4),
-                      "finished_at": now - timedelta(seconds=1), "segments_total": 5}),  # 3 s
-        (ready_slow, {"state": DraftState.READY.value, "started_at": now - timedelta(seconds=100),
-                      "finished_at": now - timedelta(seconds=55), "segments_total": 7}),  # 45 s
+        (
+            ready_fast,
+            {
+                "state": DraftState.READY.value,
+                "started_at": now - timedelta(seconds=4),
+                "finished_at": now - timedelta(seconds=1),
+                "segments_total": 5,
+            },
+        ),  # 3 s
+        (
+            ready_slow,
+            {
+                "state": DraftState.READY.value,
+                "started_at": now - timedelta(seconds=100),
+                "finished_at": now - timedelta(seconds=55),
+                "segments_total": 7,
+            },
+        ),  # 45 s
         (running, {"state": DraftState.TRANSLATING.value, "started_at": now - timedelta(seconds=30)}),
         (failed, {"state": DraftState.FAILED.value, "started_at": now, "finished_at": now}),
     ):
@@ -81,28 +104,38 @@ def test_job_metrics_come_from_the_drafts_table(ops_session_client, session):
     assert stats.drafting_count - before.drafting_count == 2
     assert stats.drafting_sum - before.drafting_sum == pytest.approx(48, abs=0.01)
     assert stats.segments_translated - before.segments_translated == 12
-    bucket = dict(zip(DRAFTING_BUCKETS, stats.drafting_buckets))
-    old_bucket = dict(zip(DRAFTING_BUCKETS, before.drafting_buckets))
+    bucket = dict(zip(DRAFTING_BUCKETS, stats.drafting_buckets, strict=False))
+    old_bucket = dict(zip(DRAFTING_BUCKETS, before.drafting_buckets, strict=False))
     assert [bucket[b] - old_bucket[b] for b in (2.0, 5.0, 30.0, 60.0)] == [0, 1, 1, 2]
     assert stats.oldest_seconds["translating"] >= 30
 
     found = samples(ops_session_client.get("/metrics"))
     assert value(found, "adaptdesk_draft_jobs", state="ready") == stats.drafts_by_state["ready"]
     assert value(found, "adaptdesk_draft_jobs", state="translating") == stats.drafts_by_state["translating"]
-    assert value(found, "adaptdesk_draft_jobs", state="superseded") == stats.drafts_by_state.get("superseded", 0)
+    assert value(found, "adaptdesk_draft_jobs", state="superseded") == stats.drafts_by_state.get(
+        "superseded", 0
+    )
     assert value(found, "adaptdesk_drafting_seconds_count") == stats.drafting_count
     assert value(found, "adaptdesk_drafting_seconds_bucket", le="5.0") == bucket[5.0]
     assert value(found, "adaptdesk_drafting_seconds_bucket", le="+Inf") == stats.drafting_count
     assert value(found, "adaptdesk_drafting_seconds_sum") == pytest.approx(stats.drafting_sum)
     assert value(found, "adaptdesk_segments_translated_total") == stats.segments_translated
     assert value(found, "adaptdesk_draft_job_oldest_seconds", state="translating") >= 30
-    assert value(found, "adaptdesk_adaptations", state="queued") >= 4  # the adaptation states were not touched
+    assert (
+        value(found, "adaptdesk_adaptations", state="queued") >= 4
+    )  # the adaptation states were not touched
 
 
-@pytest.mark.parametrize("header, status", [
-    (None, 401), ("Bearer wrong-token", 401), ("Basic c2NyYXBlcjpzM2NyZXQ=", 401),
-    ("Bearer metrics-s3cret-token", 200), ("bearer metrics-s3cret-token", 200),
-])
+@pytest.mark.parametrize(
+    "header, status",
+    [
+        (None, 401),
+        ("Bearer wrong-token", 401),
+        ("Basic c2NyYXBlcjpzM2NyZXQ=", 401),
+        ("Bearer metrics-s3cret-token", 200),
+        ("bearer metrics-s3cret-token", 200),
+    ],
+)
 def test_a_metrics_token_makes_metrics_private(ops_app, ops_session_client, monkeypatch, header, status):
     monkeypatch.setattr(ops_app.extensions["ops"], "metrics_token", "metrics-s3cret-token")
     response = ops_session_client.get("/metrics", headers={"Authorization": header} if header else {})
@@ -125,8 +158,12 @@ def test_multiprocess_mode_adds_up_every_process(tmp_path, monkeypatch):
     second = RequestMetrics(str(tmp_path))
     second.observe("api.healthz", "GET", 200, 0.02)
     second.observe("api.healthz", "GET", 200, 0.03)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["counter_1111.db", "counter_2222.db",
-                                                          "histogram_1111.db", "histogram_2222.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "counter_1111.db",
+        "counter_2222.db",
+        "histogram_1111.db",
+        "histogram_2222.db",
+    ]
     registry = CollectorRegistry()
     registry.register(first.collector())
     text = generate_latest(registry).decode()

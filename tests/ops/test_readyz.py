@@ -59,8 +59,11 @@ def test_unreachable_broker_is_not_ready_and_answers_fast(ops_app, ops_client, m
     broker = response.json["checks"]["broker"]
     assert broker["ok"] is False and "CELERY_BROKER_URL" in broker["error"]
     assert "127.0.0.1:1" not in broker["error"]  # addresses go to the log, not to the public body
-    assert response.json["checks"]["workers"] == {"ok": False, "error": "Not checked: the broker is unreachable.",
-                                                  "ms": 0.0}
+    assert response.json["checks"]["workers"] == {
+        "ok": False,
+        "error": "Not checked: the broker is unreachable.",
+        "ms": 0.0,
+    }
     assert seconds < 8
 
 
@@ -69,7 +72,9 @@ def test_unreachable_database_is_not_ready(ops_client, workers_answer, monkeypat
     response, _ = get_readyz(ops_client)
     assert response.status_code == 503
     database = response.json["checks"]["database"]
-    assert database["ok"] is False and "DATABASE_URL" in database["error"] and "nobody" not in database["error"]
+    assert (
+        database["ok"] is False and "DATABASE_URL" in database["error"] and "nobody" not in database["error"]
+    )
     assert response.json["checks"]["models"]["ok"]
 
 

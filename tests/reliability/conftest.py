@@ -16,7 +16,7 @@ from tests.support.live import LiveStack, free_port, new_database, stack_env
 class PrivateRedis:
     """A redis-server of the test's own, on a free port, that the test may stop and start."""
 
-    def __init__(self, workdir) -> None:  # noqa: ANN001
+    def __init__(self, workdir) -> None:
         self.port, self.workdir, self.process = free_port(), workdir, None
 
     @property
@@ -25,8 +25,22 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -70,8 +84,10 @@ def fault_stack(tmp_path_factory, private_redis, argos_dir):
     try:
         stack.start_web()
         stack.start_worker(beat=True)
-        stack.people = {"reporter": stack.user("reporter", "Ahmad Abdallah", "reporter"),
-                        "adaptor": stack.user("adaptor", "Nadine Sassine", "adaptor")}
+        stack.people = {
+            "reporter": stack.user("reporter", "Ahmad Abdallah", "reporter"),
+            "adaptor": stack.user("adaptor", "Nadine Sassine", "adaptor"),
+        }
         yield stack
     finally:
         stack.stop_all()

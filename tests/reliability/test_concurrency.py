@@ -48,9 +48,16 @@ def at_once(calls):
 
 def draft_ready(stack, seed: int) -> int:
     """A freshly submitted original's adaptation, once its machine draft is ready."""
-    response = stack.people["reporter"].post("/api/v1/articles", {
-        "title": f"تقرير رقم {seed}", "body": sample_arabic_article(3, seed=seed), "language": "ar",
-        "section": "News", "targets": ["en"]})
+    response = stack.people["reporter"].post(
+        "/api/v1/articles",
+        {
+            "title": f"تقرير رقم {seed}",
+            "body": sample_arabic_article(3, seed=seed),
+            "language": "ar",
+            "section": "News",
+            "targets": ["en"],
+        },
+    )
     assert response.status == 201, response.json
     adaptation_id = response.json["adaptations"][0]["id"]
     stack.wait_for(stack.people["adaptor"], adaptation_id, {"draft_ready"}, timeout=120)
@@ -71,8 +78,9 @@ def in_review(stack, seed: int) -> dict:
     path = f"/api/v1/adaptations/{adaptation['id']}"
     # Every figure the sample originals may hold, so the QA check on numbers lets the submission through.
     body = "Adapted text: 43.5 degrees, 2.3 per cent, $15bn."
-    saved = stack.people["adaptor"].put(path, {"title": f"Report {seed}", "body": body,
-                                               "version": adaptation["version"]})
+    saved = stack.people["adaptor"].put(
+        path, {"title": f"Report {seed}", "body": body, "version": adaptation["version"]}
+    )
     assert saved.status == 200, saved.json
     submitted = stack.people["adaptor"].post(f"{path}/actions/submit")
     assert submitted.status == 200 and submitted.json["state"] == "in_review", submitted.json
@@ -93,10 +101,19 @@ def test_concurrent_saves_from_one_version_have_one_winner_and_lose_nothing(stac
     problems, saves, statuses = [], 0, Counter()
     for round_ in range(SAVE_ROUNDS):
         version = read(stack, adaptation["id"])["version"]
-        texts = {who: {"title": f"Round {round_} by {who}",
-                       "body": f"Paragraph one of round {round_} by {who}.\n\nParagraph two by {who}.",
-                       "version": version} for who in editors}
-        responses = dict(zip(editors, at_once([(stack.people[who].put, path, texts[who]) for who in editors])))
+        texts = {
+            who: {
+                "title": f"Round {round_} by {who}",
+                "body": f"Paragraph one of round {round_} by {who}.\n\nParagraph two by {who}.",
+                "version": version,
+            }
+            for who in editors
+        }
+        responses = dict(
+            zip(
+                editors, at_once([(stack.people[who].put, path, texts[who]) for who in editors]), strict=False
+            )
+        )
         statuses.update(r.status for r in responses.values())
         winners = [who for who, r in responses.items() if r.status == 200]
         stored = read(stack, adaptation["id"])
@@ -119,10 +136,16 @@ def test_concurrent_saves_from_one_version_have_one_winner_and_lose_nothing(stac
                 continue
             current, yours = body["current"], body["yours"]
             if (current["title"], current["body"], current["version"]) != (
-                    stored["title"], stored["body"], stored["version"]):
+                stored["title"],
+                stored["body"],
+                stored["version"],
+            ):
                 problems.append(f"round {round_}: {who}'s 409 shows {current} instead of the stored text")
             if (yours["title"], yours["body"], yours["version"]) != (
-                    texts[who]["title"], texts[who]["body"], version):
+                texts[who]["title"],
+                texts[who]["body"],
+                version,
+            ):
                 problems.append(f"round {round_}: {who}'s 409 does not carry their own text: {yours}")
     assert not problems, "\n".join(problems)
     assert statuses == {200: SAVE_ROUNDS, 409: 2 * SAVE_ROUNDS}, statuses
@@ -140,9 +163,17 @@ def test_the_holder_and_an_editor_saving_from_one_version_cannot_both_win(stack)
     path = f"/api/v1/adaptations/{adaptation['id']}"
     for round_ in range(10):
         version = read(stack, adaptation["id"])["version"]
-        texts = {who: {"title": f"{who} {round_}", "body": f"{who} wrote this in round {round_}.",
-                       "version": version} for who in ("adaptor", "editor")}
-        adaptor, editor = at_once([(stack.people[who].put, path, texts[who]) for who in ("adaptor", "editor")])
+        texts = {
+            who: {
+                "title": f"{who} {round_}",
+                "body": f"{who} wrote this in round {round_}.",
+                "version": version,
+            }
+            for who in ("adaptor", "editor")
+        }
+        adaptor, editor = at_once(
+            [(stack.people[who].put, path, texts[who]) for who in ("adaptor", "editor")]
+        )
         assert sorted([adaptor.status, editor.status]) == [200, 409], (round_, adaptor.json, editor.json)
         winner, loser = ("adaptor", editor) if adaptor.status == 200 else ("editor", adaptor)
         stored = read(stack, adaptation["id"])
@@ -157,12 +188,17 @@ def test_only_one_of_many_adaptors_claiming_at_once_gets_the_adaptation(stack):
     for seed in range(201, 206):
         adaptation_id = draft_ready(stack, seed)
         path = f"/api/v1/adaptations/{adaptation_id}/actions/claim"
-        responses = dict(zip(claimants, at_once([(stack.people[who].post, path) for who in claimants])))
+        responses = dict(
+            zip(claimants, at_once([(stack.people[who].post, path) for who in claimants]), strict=False)
+        )
         winners = [who for who, r in responses.items() if r.status == 200]
         assert len(winners) == 1, {who: (r.status, r.json) for who, r in responses.items()}
         for who, response in responses.items():
             if who != winners[0]:
-                assert response.status == 409 and response.json["error"] in LOST_RACE_CODES, (who, response.json)
+                assert response.status == 409 and response.json["error"] in LOST_RACE_CODES, (
+                    who,
+                    response.json,
+                )
         stored = read(stack, adaptation_id)
         assert stored["state"] == "in_adaptation"
         assert stored["holder"]["username"] == winners[0]
@@ -174,14 +210,18 @@ def test_approving_a_version_that_changed_since_the_editor_opened_it_is_refused(
     adaptation = in_review(stack, seed=301)
     path = f"/api/v1/adaptations/{adaptation['id']}"
     opened = read(stack, adaptation["id"])
-    changed = stack.people["editor2"].put(path, {"title": "Report 301, corrected", "body": "Corrected text.",
-                                                 "version": opened["version"]})
+    changed = stack.people["editor2"].put(
+        path, {"title": "Report 301, corrected", "body": "Corrected text.", "version": opened["version"]}
+    )
     assert changed.status == 200, changed.json
 
     stale = stack.people["editor"].post(f"{path}/actions/approve", {"version": opened["version"]})
     assert stale.status == 409 and stale.json["error"] == "stale_version", stale.json
-    assert stale.json["current"] == {"version": changed.json["version"], "title": "Report 301, corrected",
-                                     "body": "Corrected text."}
+    assert stale.json["current"] == {
+        "version": changed.json["version"],
+        "title": "Report 301, corrected",
+        "body": "Corrected text.",
+    }
     after = read(stack, adaptation["id"])
     assert after["state"] == "in_review" and after["published_at"] is None
     assert after["version"] == changed.json["version"]
@@ -196,11 +236,16 @@ def test_an_approval_racing_a_save_from_the_same_version_never_publishes_unseen_
         adaptation = in_review(stack, seed)
         path = f"/api/v1/adaptations/{adaptation['id']}"
         version = read(stack, adaptation["id"])["version"]
-        approve, save = at_once([
-            (stack.people["editor"].post, f"{path}/actions/approve", {"version": version}),
-            (stack.people["editor2"].put, path, {"title": f"Late change {seed}", "body": "Unseen text.",
-                                                 "version": version}),
-        ])
+        approve, save = at_once(
+            [
+                (stack.people["editor"].post, f"{path}/actions/approve", {"version": version}),
+                (
+                    stack.people["editor2"].put,
+                    path,
+                    {"title": f"Late change {seed}", "body": "Unseen text.", "version": version},
+                ),
+            ]
+        )
         assert sorted([approve.status, save.status]) == [200, 409], (approve.json, save.json)
         stored = read(stack, adaptation["id"])
         if approve.status == 200:

@@ -14,14 +14,23 @@ pytestmark = pytest.mark.worker
 
 
 def submit(stack, sentences: int = 6, seed: int = 1) -> int:
-    response = stack.people["reporter"].post("/api/v1/articles", {
-        "title": "تقرير", "body": sample_arabic_article(sentences, seed=seed), "language": "ar",
-        "section": "News", "targets": ["en"]})
+    response = stack.people["reporter"].post(
+        "/api/v1/articles",
+        {
+            "title": "تقرير",
+            "body": sample_arabic_article(sentences, seed=seed),
+            "language": "ar",
+            "section": "News",
+            "targets": ["en"],
+        },
+    )
     assert response.status == 201, response.json
     return response.json["adaptations"][0]["id"]
 
 
-def test_submitting_while_redis_is_down_succeeds_and_the_draft_follows_when_it_returns(fault_stack, private_redis):
+def test_submitting_while_redis_is_down_succeeds_and_the_draft_follows_when_it_returns(
+    fault_stack, private_redis
+):
     private_redis.stop()
     started = time.monotonic()
     adaptation_id = submit(fault_stack)
@@ -40,7 +49,9 @@ def test_jobs_lost_by_a_flushed_broker_are_sent_again_by_the_relay(fault_stack, 
     private_redis.client().flushall()  # …and are lost
     fault_stack.start_worker(beat=True)
     for adaptation_id in ids:
-        data = fault_stack.wait_for(fault_stack.people["adaptor"], adaptation_id, {"draft_ready"}, timeout=120)
+        data = fault_stack.wait_for(
+            fault_stack.people["adaptor"], adaptation_id, {"draft_ready"}, timeout=120
+        )
         assert data["draft"]["progress"]["done"] == data["draft"]["progress"]["total"]
 
 

@@ -22,8 +22,10 @@ ARTICLE = ArticleInput("عنوان", "نص.", "ar", "News", [], ["en", "fr"])
 def dispatching_app(app, database_url, private_redis, tmp_path):
     """An app that sends draft jobs after commit to the private Redis (the shared `app` never sends)."""
     previous = db.engine
-    built = create_app({"TESTING": True, "RATELIMIT_ENABLED": False},
-                       settings=make_settings(tmp_path, database_url, CELERY_BROKER_URL=private_redis.url))
+    built = create_app(
+        {"TESTING": True, "RATELIMIT_ENABLED": False},
+        settings=make_settings(tmp_path, database_url, CELERY_BROKER_URL=private_redis.url),
+    )
     yield built
     db.engine.dispose()
     db.engine = previous
@@ -62,8 +64,17 @@ def two_web_processes(tmp_path, private_redis, argos_dir):
             stack = LiveStack(env, data_dir, free_port())
             stack.start_web()
             stacks.append(stack)
-        stacks[0].cli("users", "create", "target", "--name", "Target Person", "--role", "reporter",
-                      "--password", "the-right-password")
+        stacks[0].cli(
+            "users",
+            "create",
+            "target",
+            "--name",
+            "Target Person",
+            "--role",
+            "reporter",
+            "--password",
+            "the-right-password",
+        )
         yield stacks
     finally:
         for stack in stacks:

@@ -58,14 +58,21 @@ class World:
     def ids(self) -> dict[str, int | str]:
         """Values for URL templates: `{other_article}`, `{in_review}`, `{published_slug}`…"""
         values: dict[str, int | str] = {key: a.id for key, a in self.adaptations.items()}
-        values.update(other_article=self.other.id, hidden_article=self.hidden.id, own_article=self.own.id,
-                      published_slug=self.published.slug, missing=987_654, admin_user=self.people[ADMIN].id,
-                      owner_user=self.owner.id)
+        values.update(
+            other_article=self.other.id,
+            hidden_article=self.hidden.id,
+            own_article=self.own.id,
+            published_slug=self.published.slug,
+            missing=987_654,
+            admin_user=self.people[ADMIN].id,
+            owner_user=self.owner.id,
+        )
         return values
 
 
-def advance(adaptation: Adaptation, target: State, *, adaptor: User, editor: User, title: str,
-            body: str) -> Adaptation:
+def advance(
+    adaptation: Adaptation, target: State, *, adaptor: User, editor: User, title: str, body: str
+) -> Adaptation:
     """Take a fresh adaptation to `target` through the real services, with this machine-draft text."""
     if target == State.QUEUED:
         return adaptation
@@ -81,8 +88,14 @@ def advance(adaptation: Adaptation, target: State, *, adaptor: User, editor: Use
     }[target]
     later = utcnow() + timedelta(days=2) if target == State.SCHEDULED else None
     for name, actor in steps:
-        perform_action(db.session, actor, adaptation, name, comment="Tighten the lede.",
-                       publish_at=later if name == "approve" else None)
+        perform_action(
+            db.session,
+            actor,
+            adaptation,
+            name,
+            comment="Tighten the lede.",
+            publish_at=later if name == "approve" else None,
+        )
     db.session.commit()
     assert adaptation.state == target.value
     return adaptation
@@ -94,14 +107,32 @@ def build_world() -> World:
     people = {role: make_user(ROLE_OF[role], name=f"Walk {role.title()}") for role in ROLE_OF}
     worker = make_user(Role.ADAPTOR, name="Other Adaptor")
     chief = make_user(Role.EDITOR, name="Other Editor")
-    states = {"queued": State.QUEUED, "draft_ready": State.DRAFT_READY, "in_adaptation": State.IN_ADAPTATION,
-              "in_review": State.IN_REVIEW, "changes_requested": State.CHANGES_REQUESTED,
-              "scheduled": State.SCHEDULED, "withdrawn": State.WITHDRAWN, "published": State.PUBLISHED}
-    languages = dict(zip(states, ["en", "fr", "es", "de", "tr", "nl", "pt", "it"]))
-    other = make_article(owner, title="Original headline zqxORIGOTHER", targets=list(languages.values()),
-                         section="World", tags=["walk"])
-    hidden = make_article(owner, title=secret("HIDDENORIGINAL"), body=secret("HIDDENBODY") + " نص.",
-                          section=secret("HIDDENSECTION"), tags=[secret("HIDDENTAG")], targets=["en"])
+    states = {
+        "queued": State.QUEUED,
+        "draft_ready": State.DRAFT_READY,
+        "in_adaptation": State.IN_ADAPTATION,
+        "in_review": State.IN_REVIEW,
+        "changes_requested": State.CHANGES_REQUESTED,
+        "scheduled": State.SCHEDULED,
+        "withdrawn": State.WITHDRAWN,
+        "published": State.PUBLISHED,
+    }
+    languages = dict(zip(states, ["en", "fr", "es", "de", "tr", "nl", "pt", "it"], strict=False))
+    other = make_article(
+        owner,
+        title="Original headline zqxORIGOTHER",
+        targets=list(languages.values()),
+        section="World",
+        tags=["walk"],
+    )
+    hidden = make_article(
+        owner,
+        title=secret("HIDDENORIGINAL"),
+        body=secret("HIDDENBODY") + " نص.",
+        section=secret("HIDDENSECTION"),
+        tags=[secret("HIDDENTAG")],
+        targets=["en"],
+    )
     own = make_article(people[REPORTER], title="My own original zqxOWN", targets=["en", "fr"])
     world = World(owner=owner, people=people, worker=worker, other=other, hidden=hidden, own=own)
     by_language = {a.language: a for a in other.adaptations}
@@ -112,19 +143,43 @@ def build_world() -> World:
             title, body = secret(f"{key.upper()}TITLE"), secret(f"{key.upper()}BODY") + " text."
             world.secrets[key] = title
             world.secrets[key + "_body"] = secret(f"{key.upper()}BODY")
-        world.adaptations[key] = advance(by_language[languages[key]], state, adaptor=worker, editor=chief,
-                                         title=title, body=body)
+        world.adaptations[key] = advance(
+            by_language[languages[key]], state, adaptor=worker, editor=chief, title=title, body=body
+        )
     own_by_language = {a.language: a for a in own.adaptations}
-    world.adaptations["own_draft_ready"] = advance(own_by_language["en"], State.DRAFT_READY, adaptor=worker,
-                                                   editor=chief, title="Own draft zqxOWNDRAFT", body="Own.")
-    world.adaptations["own_in_review"] = advance(own_by_language["fr"], State.IN_REVIEW, adaptor=worker,
-                                                 editor=chief, title="Own review zqxOWNREVIEW", body="Own.")
+    world.adaptations["own_draft_ready"] = advance(
+        own_by_language["en"],
+        State.DRAFT_READY,
+        adaptor=worker,
+        editor=chief,
+        title="Own draft zqxOWNDRAFT",
+        body="Own.",
+    )
+    world.adaptations["own_in_review"] = advance(
+        own_by_language["fr"],
+        State.IN_REVIEW,
+        adaptor=worker,
+        editor=chief,
+        title="Own review zqxOWNREVIEW",
+        body="Own.",
+    )
     hidden_adaptation = hidden.adaptations[0]
-    world.adaptations["hidden"] = advance(hidden_adaptation, State.DRAFT_READY, adaptor=worker, editor=chief,
-                                          title=secret("HIDDENDRAFT"), body=secret("HIDDENDRAFTBODY"))
-    world.secrets.update(hidden_title=secret("HIDDENORIGINAL"), hidden_body=secret("HIDDENBODY"),
-                         hidden_section=secret("HIDDENSECTION"), hidden_tag=secret("HIDDENTAG"),
-                         hidden_draft=secret("HIDDENDRAFT"), hidden_draft_body=secret("HIDDENDRAFTBODY"))
+    world.adaptations["hidden"] = advance(
+        hidden_adaptation,
+        State.DRAFT_READY,
+        adaptor=worker,
+        editor=chief,
+        title=secret("HIDDENDRAFT"),
+        body=secret("HIDDENDRAFTBODY"),
+    )
+    world.secrets.update(
+        hidden_title=secret("HIDDENORIGINAL"),
+        hidden_body=secret("HIDDENBODY"),
+        hidden_section=secret("HIDDENSECTION"),
+        hidden_tag=secret("HIDDENTAG"),
+        hidden_draft=secret("HIDDENDRAFT"),
+        hidden_draft_body=secret("HIDDENDRAFTBODY"),
+    )
     return world
 
 
@@ -238,8 +293,12 @@ class ScriptAudit(HTMLParser):
                 self.js_urls.append(f"<{tag} {name}={value!r}>")
         if tag in ("script", "iframe", "object", "embed", "frame", "base"):
             values = dict(attrs)
-            self._in_script = {"tag": tag, "type": (values.get("type") or "").lower(), "src": values.get("src"),
-                               "text": ""}
+            self._in_script = {
+                "tag": tag,
+                "type": (values.get("type") or "").lower(),
+                "src": values.get("src"),
+                "text": "",
+            }
             self.scripts.append(self._in_script)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -62,8 +62,9 @@ def api(url: str, anon, reporter, adaptor, editor, admin, **kwargs) -> Probe:
 def role_page(url: str, allowed: str | tuple[str, ...], status: int = 200, **kwargs) -> Probe:
     """A page for some roles only: nobody → login, other roles → 403."""
     allowed = (allowed,) if isinstance(allowed, str) else allowed
-    return Probe(url, tuple(LOGIN if who == ANON else status if who in allowed else 403 for who in WHO),
-                 **kwargs)
+    return Probe(
+        url, tuple(LOGIN if who == ANON else status if who in allowed else 403 for who in WHO), **kwargs
+    )
 
 
 #: An article body that passes every check (the API walk submits one as each role).
@@ -75,7 +76,15 @@ QA_OVERRIDE = {"check": "numbers", "key": "no such number", "reason": "Walk."}
 GLOSSARY_TERM = {"source_lang": "ar", "target_lang": "en", "source": "بوتين", "target": "Putin"}
 WRONG_LOGIN = {"username": "nobody-here", "password": "not the password"}
 #: The other original's adaptations that are not (or no longer, or not yet) published.
-UNPUBLISHED = ("queued", "draft_ready", "in_adaptation", "in_review", "changes_requested", "scheduled", "withdrawn")
+UNPUBLISHED = (
+    "queued",
+    "draft_ready",
+    "in_adaptation",
+    "in_review",
+    "changes_requested",
+    "scheduled",
+    "withdrawn",
+)
 
 #: (endpoint, method) → probes, or why a route is not walked. Every rule of app.url_map must be here;
 #: ids come from World.ids().
@@ -149,8 +158,9 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ],
     # --- editors' reports ---------------------------------------------------------------------------
     ("reports.dashboard", "GET"): [role_page("/desk/dashboard", EDITOR)],
-    ("reports.credits", "GET"): [role_page(f"/desk/reports/credits{export}", EDITOR)
-                                 for export in ("", "?format=csv", "?format=json")],
+    ("reports.credits", "GET"): [
+        role_page(f"/desk/reports/credits{export}", EDITOR) for export in ("", "?format=csv", "?format=json")
+    ],
     # --- admin --------------------------------------------------------------------------------------
     ("admin.index", "GET"): [role_page("/admin", ADMIN, 302)],
     ("admin.users", "GET"): [role_page("/admin/users", ADMIN)],
@@ -174,21 +184,29 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ("public.feed", "GET"): [page("/news/feed.xml", *ALL_200)],
     ("public.short", "GET"): [
         page("/news/{published}", 301, 301, 301, 301, 301),
-        *[page(f"/news/{{{key}}}", 404, 404, 404, 404, 404)
-          for key in (*UNPUBLISHED, "own_in_review", "hidden", "missing")],
+        *[
+            page(f"/news/{{{key}}}", 404, 404, 404, 404, 404)
+            for key in (*UNPUBLISHED, "own_in_review", "hidden", "missing")
+        ],
     ],
     ("public.article", "GET"): [
         page("/news/{published}/{published_slug}", *ALL_200),
         page("/news/{published}/not-its-slug", 301, 301, 301, 301, 301),
-        *[page(f"/news/{{{key}}}/{{published_slug}}", 404, 404, 404, 404, 404)
-          for key in (*UNPUBLISHED, "own_in_review", "hidden", "missing")],
+        *[
+            page(f"/news/{{{key}}}/{{published_slug}}", 404, 404, 404, 404, 404)
+            for key in (*UNPUBLISHED, "own_in_review", "hidden", "missing")
+        ],
     ],
-    ("static", "GET"): [page("/static/css/app.css", *ALL_200), page("/static/js/desk.js", *ALL_200),
-                        page("/static/nothing-here.css", 404, 404, 404, 404, 404)],
+    ("static", "GET"): [
+        page("/static/css/app.css", *ALL_200),
+        page("/static/js/desk.js", *ALL_200),
+        page("/static/nothing-here.css", 404, 404, 404, 404, 404),
+    ],
     # --- the API (bearer tokens; nobody sends none) -------------------------------------------------
     ("api.create_token", "POST"): [api("/api/v1/tokens", 401, 401, 401, 401, 401, json=WRONG_LOGIN)],
     ("api.revoke_current_token", "DELETE"): [
-        api("/api/v1/tokens/current", 401, 204, 204, 204, 204, fresh_token=True)],
+        api("/api/v1/tokens/current", 401, 204, 204, 204, 204, fresh_token=True)
+    ],
     ("api.show_me", "GET"): [api("/api/v1/me", 401, 200, 200, 200, 200)],
     ("api.create_article", "POST"): [api("/api/v1/articles", 401, 201, 403, 403, 403, json=VALID_ARTICLE)],
     ("api.show_article", "GET"): [
@@ -204,15 +222,16 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         api("/api/v1/articles/{hidden_article}", 401, 404, 403, 403, 404, json={"title": "Mine now"}),
     ],
     ("api.show_adaptation", "GET"): [
-        *[api(f"/api/v1/adaptations/{{{key}}}", 401, 404, 200, 200, 404)
-          for key in (*UNPUBLISHED, "hidden")],
+        *[api(f"/api/v1/adaptations/{{{key}}}", 401, 404, 200, 200, 404) for key in (*UNPUBLISHED, "hidden")],
         api("/api/v1/adaptations/{own_in_review}", 401, 200, 200, 200, 404),
         api("/api/v1/adaptations/{published}", 401, 200, 200, 200, 200),
         api("/api/v1/adaptations/{missing}", 401, 404, 404, 404, 404),
     ],
     ("api.show_progress", "GET"): [
-        *[api(f"/api/v1/adaptations/{{{key}}}/progress", 401, 404, 200, 200, 404)
-          for key in (*UNPUBLISHED, "hidden")],
+        *[
+            api(f"/api/v1/adaptations/{{{key}}}/progress", 401, 404, 200, 200, 404)
+            for key in (*UNPUBLISHED, "hidden")
+        ],
         api("/api/v1/adaptations/{own_in_review}/progress", 401, 200, 200, 200, 404),
         api("/api/v1/adaptations/{published}/progress", 401, 200, 200, 200, 200),
         api("/api/v1/adaptations/{missing}/progress", 401, 404, 404, 404, 404),
@@ -235,7 +254,10 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         api("/api/v1/adaptations/{own_in_review}/acknowledge-source", 401, 403, 403, 409, 404, json={}),
     ],
     ("api.show_qa", "GET"): [
-        *[api(f"/api/v1/adaptations/{{{key}}}/qa", 401, 404, 200, 200, 404) for key in (*UNPUBLISHED, "hidden")],
+        *[
+            api(f"/api/v1/adaptations/{{{key}}}/qa", 401, 404, 200, 200, 404)
+            for key in (*UNPUBLISHED, "hidden")
+        ],
         api("/api/v1/adaptations/{own_in_review}/qa", 401, 200, 200, 200, 404),
         api("/api/v1/adaptations/{published}/qa", 401, 200, 200, 200, 200),
         api("/api/v1/adaptations/{missing}/qa", 401, 404, 404, 404, 404),
@@ -262,12 +284,13 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ("api.create_glossary_term", "POST"): [api("/api/v1/glossary", 401, 403, 403, 400, 403, json={})],
     ("api.show_glossary_term", "GET"): [api("/api/v1/glossary/{missing}", 401, 404, 404, 404, 404)],
     ("api.update_glossary_term", "PUT"): [
-        api("/api/v1/glossary/{missing}", 401, 403, 403, 404, 403, json=GLOSSARY_TERM)],
+        api("/api/v1/glossary/{missing}", 401, 403, 403, 404, 403, json=GLOSSARY_TERM)
+    ],
     ("api.delete_glossary_term", "DELETE"): [api("/api/v1/glossary/{missing}", 401, 403, 403, 404, 403)],
     ("api.search_memory", "GET"): [api("/api/v1/memory?q=walk", 401, 200, 200, 200, 200)],
     # --- operations: classified, not walked --------------------------------------------------------
     ("ops.metrics", "GET"): "public unless ADAPTDESK_METRICS_TOKEN is set (read from the environment); "
-                            "tests/ops checks both",
+    "tests/ops checks both",
     ("ops.readyz", "GET"): "public, names no work; it waits on the broker and workers, tests/ops checks it",
 }
 #: Who may see unpublished work at all: nobody else's page or API answer may show any of it.
@@ -276,15 +299,19 @@ INSIDERS = {ADAPTOR, EDITOR}
 
 def routes(app) -> set[tuple[str, str]]:
     """Every (endpoint, method) the app answers, HEAD and OPTIONS aside."""
-    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-            for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
 
 
 def test_every_route_is_classified(app):
     unclassified = sorted(routes(app) - set(ACCESS))
     assert not unclassified, (
         f"New routes {unclassified}: add them to ACCESS in tests/security/test_access.py with the status "
-        "each kind of person must get (deny by default).")
+        "each kind of person must get (deny by default)."
+    )
     stale = sorted(set(ACCESS) - routes(app))
     assert not stale, f"ACCESS names routes the app no longer has: {stale}"
 
@@ -311,29 +338,38 @@ def _outcome(response) -> Any:
 def test_deny_by_default_walk(app, world: World, people: dict[str, Person]):
     """Every route × every kind of person × objects in many states: the status the table says."""
     ids = world.ids()
-    plan = [(endpoint, method, probe) for (endpoint, method), probes in ACCESS.items()
-            if (endpoint, method) in routes(app) and not isinstance(probes, str) for probe in probes]
+    plan = [
+        (endpoint, method, probe)
+        for (endpoint, method), probes in ACCESS.items()
+        if (endpoint, method) in routes(app) and not isinstance(probes, str)
+        for probe in probes
+    ]
     assert len(plan) > 100
     plan.sort(key=lambda item: item[2].last)
     wrong, leaks, unsafe = [], [], []
-    for endpoint, method, probe in plan:
+    for _endpoint, method, probe in plan:
         url = probe.url.format(**ids)
-        for who, expected in zip(WHO, probe.expect):
+        for who, expected in zip(WHO, probe.expect, strict=False):
             if expected is None:
                 continue
             response = _send(people[who], method, probe, url)
             got = _outcome(response)
             if got != expected:
-                wrong.append(f"{who:9} {method:6} {url}: expected {expected}, got {got} "
-                             f"{response.get_data(as_text=True)[:160]!r}")
+                wrong.append(
+                    f"{who:9} {method:6} {url}: expected {expected}, got {got} "
+                    f"{response.get_data(as_text=True)[:160]!r}"
+                )
             unsafe.extend(f"{who} {method} {url}: {p}" for p in header_problems(response))
             body = response.get_data(as_text=True)
             response.close()
             if response.mimetype == "text/html":
                 unsafe.extend(f"{who} {method} {url}: {p}" for p in live_script(body))
             if who not in INSIDERS:
-                leaks.extend(f"{who} {method} {url} shows {key} ({marker})"
-                             for key, marker in world.secrets.items() if marker in body)
+                leaks.extend(
+                    f"{who} {method} {url} shows {key} ({marker})"
+                    for key, marker in world.secrets.items()
+                    if marker in body
+                )
     assert not wrong, "\n".join(["Access is not as the table says:", *wrong])
     assert not leaks, "\n".join(["Unpublished work shown to people who may not see it:", *leaks])
     assert not unsafe, "\n".join(["Unsafe responses:", *unsafe])
@@ -346,14 +382,26 @@ def test_anonymous_desk_redirect_names_the_page_asked_for(client, session):
     assert response.headers["Location"] == f"/login?next=/desk/reports/{article.id}"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
-                                    "///evil.example", "javascript:alert(1)", "/%2F%2Fevil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "///evil.example",
+        "javascript:alert(1)",
+        "/%2F%2Fevil.example",
+    ],
+)
 def test_login_never_redirects_off_site(app, session, target):
     """After login, `next` is followed only when it is a path on this site."""
     person = Person(app, ANON, None)
     user = make_user(Role.REPORTER)
-    response = person.client.post("/login", query_string={"next": target}, data={
-        "username": user.username, "password": PASSWORD, "csrf_token": person.csrf})
+    response = person.client.post(
+        "/login",
+        query_string={"next": target},
+        data={"username": user.username, "password": PASSWORD, "csrf_token": person.csrf},
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location.startswith("/"), location
@@ -364,8 +412,14 @@ def test_login_never_redirects_off_site(app, session, target):
 # --- unpublished work is never public -------------------------------------------------------------------
 
 PUBLIC_LISTS = [
-    "/news", "/news?page=1", "/news?section=World", "/news?tag=walk", "/news/feed.xml",
-    "/news/feed.xml?section=World", "/api/v1/published?limit=100", "/api/v1/published?section=World&limit=100",
+    "/news",
+    "/news?page=1",
+    "/news?section=World",
+    "/news?tag=walk",
+    "/news/feed.xml",
+    "/news/feed.xml?section=World",
+    "/api/v1/published?limit=100",
+    "/api/v1/published?section=World&limit=100",
 ]
 
 
@@ -393,8 +447,11 @@ def test_published_page_shows_no_unpublished_sibling(world, people):
 @pytest.mark.parametrize("query", ["section", "tag"])
 def test_filters_on_unpublished_sections_and_tags_find_nothing(world, client, query):
     value = world.secrets[f"hidden_{query}"]
-    for url in (f"/news?{query}={value}", f"/news/feed.xml?{query}={value}",
-                f"/api/v1/published?{query}={value}"):
+    for url in (
+        f"/news?{query}={value}",
+        f"/news/feed.xml?{query}={value}",
+        f"/api/v1/published?{query}={value}",
+    ):
         response = client.get(url)
         assert response.status_code in (200, 404), url
         body = response.get_data(as_text=True)

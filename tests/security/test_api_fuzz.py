@@ -42,11 +42,22 @@ def fuzz(operation, world: World, real_ids: list[int], examples: int) -> int:
     sent = 0
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
-        @settings(max_examples=examples, deadline=None, database=None, derandomize=True, print_blob=False,
-                  phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
-                  suppress_health_check=list(HealthCheck))
-        @given(case=operation.as_strategy(generation_mode=mode), who=st.sampled_from(sorted(tokens)),
-               use_real=st.booleans(), real_id=st.sampled_from(real_ids))
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            print_blob=False,
+            phases=[Phase.explicit, Phase.generate],
+            report_multiple_bugs=False,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(
+            case=operation.as_strategy(generation_mode=mode),
+            who=st.sampled_from(sorted(tokens)),
+            use_real=st.booleans(),
+            real_id=st.sampled_from(real_ids),
+        )
         def call(case, who, use_real, real_id):
             nonlocal sent
             if use_real:
@@ -69,7 +80,9 @@ def fuzz(operation, world: World, real_ids: list[int], examples: int) -> int:
 def _setup(app, world: World):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    real_ids = sorted({*[a.id for a in world.adaptations.values()], world.other.id, world.own.id, world.hidden.id})
+    real_ids = sorted(
+        {*[a.id for a in world.adaptations.values()], world.other.id, world.own.id, world.hidden.id}
+    )
     return operations, real_ids
 
 

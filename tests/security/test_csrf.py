@@ -35,8 +35,12 @@ FORM_DATA = {
     "desk.revise_report": {"title": "Forged revision", "body": "نص جديد."},
     "desk.save": {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"},
     "desk.override_qa": {"check": "numbers", "key": "24", "reason": "Forged."},
-    "admin.create_user": {"username": "forged", "display_name": "Forged", "roles": "admin",
-                          "password": "forged password"},
+    "admin.create_user": {
+        "username": "forged",
+        "display_name": "Forged",
+        "roles": "admin",
+        "password": "forged password",
+    },
     "admin.change_roles": {"roles": "admin"},
     "admin.set_active": {"active": "0"},
 }
@@ -44,19 +48,33 @@ FORM_DATA = {
 
 def page_posts(app) -> list[str]:
     """Endpoints of the page blueprints that accept POST."""
-    return sorted({rule.endpoint for rule in app.url_map.iter_rules()
-                   if "POST" in rule.methods and rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS})
+    return sorted(
+        {
+            rule.endpoint
+            for rule in app.url_map.iter_rules()
+            if "POST" in rule.methods and rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS
+        }
+    )
 
 
 def _values(world: World) -> dict:
-    return {**world.ids(), "reporter_name": world.people[REPORTER].username,
-            "in_review_version": world.adaptations["in_review"].version}
+    return {
+        **world.ids(),
+        "reporter_name": world.people[REPORTER].username,
+        "in_review_version": world.adaptations["in_review"].version,
+    }
 
 
 def _add_glossary_term(session, world: World) -> int:
     """A glossary term for the forged requests to aim at; returns its id."""
-    term = GlossaryTerm(source_lang="ar", target_lang="en", source="بوتين", source_key=normalize_term("بوتين", "ar"),
-                        target="Putin", created_by_id=world.owner.id)
+    term = GlossaryTerm(
+        source_lang="ar",
+        target_lang="en",
+        source="بوتين",
+        source_key=normalize_term("بوتين", "ar"),
+        target="Putin",
+        created_by_id=world.owner.id,
+    )
     session.add(term)
     session.commit()
     return term.id
@@ -66,12 +84,22 @@ def _snapshot(session, world: World) -> tuple:
     session.expire_all()
     own = session.get(Article, world.own.id)
     owner = session.get(User, world.owner.id)
-    in_review, draft_ready = (session.get(Adaptation, world.adaptations[k].id) for k in ("in_review", "draft_ready"))
-    return (session.scalar(select(func.count(Article.id))), session.scalar(select(func.count(User.id))),
-            own.current_revision, sorted(r.value for r in owner.roles), owner.active,
-            in_review.version, in_review.title, draft_ready.state, draft_ready.holder_id,
-            sorted(session.execute(select(GlossaryTerm.id, GlossaryTerm.target)).all()),
-            session.scalar(select(func.count(QaOverride.id))))
+    in_review, draft_ready = (
+        session.get(Adaptation, world.adaptations[k].id) for k in ("in_review", "draft_ready")
+    )
+    return (
+        session.scalar(select(func.count(Article.id))),
+        session.scalar(select(func.count(User.id))),
+        own.current_revision,
+        sorted(r.value for r in owner.roles),
+        owner.active,
+        in_review.version,
+        in_review.title,
+        draft_ready.state,
+        draft_ready.holder_id,
+        sorted(session.execute(select(GlossaryTerm.id, GlossaryTerm.target)).all()),
+        session.scalar(select(func.count(QaOverride.id))),
+    )
 
 
 def test_every_page_post_is_listed(app):
@@ -84,8 +112,12 @@ def test_page_posts_without_the_sessions_token_are_refused(app, session, world, 
     """Every page POST, by a person allowed to make it, with a real form: 400 and nothing done."""
     values = _values(world)
     stranger = Person(app, ANON, None)
-    tokens = {"none": None, "empty": "", "forged": "IjAwMDAi.forged.signature",
-              "another session's": stranger.csrf}
+    tokens = {
+        "none": None,
+        "empty": "",
+        "forged": "IjAwMDAi.forged.signature",
+        "another session's": stranger.csrf,
+    }
     before = _snapshot(session, world)
     for endpoint in page_posts(app):
         url, who = FORM_POSTS[endpoint]
@@ -117,17 +149,25 @@ def test_the_same_posts_with_the_token_do_work(session, world, people):
 #: The API's changing routes, with a body each would accept from a person holding a token.
 API_CHANGES = {
     ("api.revoke_current_token", "DELETE"): ("/api/v1/tokens/current", None),
-    ("api.create_article", "POST"): ("/api/v1/articles",
-                                     {"title": "Forged", "body": "نص.", "language": "ar", "targets": ["en"]}),
+    ("api.create_article", "POST"): (
+        "/api/v1/articles",
+        {"title": "Forged", "body": "نص.", "language": "ar", "targets": ["en"]},
+    ),
     ("api.revise_article", "PUT"): ("/api/v1/articles/{own_article}", {"title": "Forged revision"}),
-    ("api.save_adaptation", "PUT"): ("/api/v1/adaptations/{in_review}",
-                                     {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"}),
+    ("api.save_adaptation", "PUT"): (
+        "/api/v1/adaptations/{in_review}",
+        {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"},
+    ),
     ("api.take_action", "POST"): ("/api/v1/adaptations/{draft_ready}/actions/claim", {}),
     ("api.acknowledge_source", "POST"): ("/api/v1/adaptations/{in_review}/acknowledge-source", {}),
-    ("api.override_qa", "POST"): ("/api/v1/adaptations/{in_review}/qa/overrides",
-                                  {"check": "numbers", "key": "24", "reason": "Forged."}),
-    ("api.create_glossary_term", "POST"): ("/api/v1/glossary", {"source_lang": "ar", "target_lang": "en",
-                                                                "source": "بوتين", "target": "Forged"}),
+    ("api.override_qa", "POST"): (
+        "/api/v1/adaptations/{in_review}/qa/overrides",
+        {"check": "numbers", "key": "24", "reason": "Forged."},
+    ),
+    ("api.create_glossary_term", "POST"): (
+        "/api/v1/glossary",
+        {"source_lang": "ar", "target_lang": "en", "source": "بوتين", "target": "Forged"},
+    ),
     ("api.update_glossary_term", "PUT"): ("/api/v1/glossary/{glossary_term}", {"target": "Forged"}),
     ("api.delete_glossary_term", "DELETE"): ("/api/v1/glossary/{glossary_term}", None),
 }
@@ -137,8 +177,12 @@ API_PUBLIC_CHANGES = {("api.create_token", "POST")}
 
 def api_changes(app) -> set[tuple[str, str]]:
     """(endpoint, method) of every API route that changes something."""
-    return {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
-            for method in rule.methods & {"POST", "PUT", "PATCH", "DELETE"}}
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+        for method in rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+    }
 
 
 def test_every_changing_api_route_is_listed(app):

@@ -71,8 +71,10 @@ def test_errors_and_odd_requests_carry_the_headers(client, session, method, url,
 def test_too_large_requests_carry_the_headers(app, client, session):
     limit = app.config["MAX_CONTENT_LENGTH"]
     bearer = token_for(make_user(Role.REPORTER))
-    for url, content_type, headers in (("/api/v1/articles", "application/json", bearer),
-                                       ("/login", "application/x-www-form-urlencoded", {})):
+    for url, content_type, headers in (
+        ("/api/v1/articles", "application/json", bearer),
+        ("/login", "application/x-www-form-urlencoded", {}),
+    ):
         response = client.post(url, data=b"x" * (limit + 1), content_type=content_type, headers=headers)
         assert response.status_code == 413, (url, response.status_code)
         _checked(response, url)
@@ -89,10 +91,13 @@ def test_static_files_and_conditional_requests_carry_the_headers(client):
     _checked(client.get("/static/css/app.css"), "static css")
 
 
-@pytest.mark.parametrize(("endpoint", "url", "mimetype"), [
-    ("public.index", "/news", "text/html"), ("api.healthz", "/healthz", "application/json")])
-def test_server_errors_carry_the_headers_and_say_nothing_inside(app, client, session, monkeypatch, endpoint,
-                                                                url, mimetype):
+@pytest.mark.parametrize(
+    ("endpoint", "url", "mimetype"),
+    [("public.index", "/news", "text/html"), ("api.healthz", "/healthz", "application/json")],
+)
+def test_server_errors_carry_the_headers_and_say_nothing_inside(
+    app, client, session, monkeypatch, endpoint, url, mimetype
+):
     def broken(*_args, **_kwargs):
         raise RuntimeError("internal detail zqxINTERNAL /srv/secret/path")
 
@@ -114,7 +119,12 @@ def test_refused_forms_and_flash_messages_need_no_inline_script(app, session, wo
     steps = [
         (reporter, "/desk/reports/new", {"title": "x", "body": "", "language": "zz"}, 400),
         (reporter, f"/desk/reports/{world.own.id}/revise", {"title": "", "body": ""}, 400),
-        (editor, f"/desk/adaptations/{in_review.id}/save", {"title": "New", "body": "New.", "version": "1"}, 409),
+        (
+            editor,
+            f"/desk/adaptations/{in_review.id}/save",
+            {"title": "New", "body": "New.", "version": "1"},
+            409,
+        ),
         (editor, f"/desk/adaptations/{in_review.id}/actions/reject", {"origin": "review"}, 400),
         (adaptor, f"/desk/adaptations/{world.adaptations['draft_ready'].id}/actions/claim", {}, 302),
         (admin, "/admin/users", {"username": "x"}, 400),

@@ -16,8 +16,14 @@ from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import Adaptation, Article, HistoryEntry
 
-VALID = {"title": "A valid headline", "body": "نص صالح.", "language": "ar", "section": "News", "tags": ["a"],
-         "targets": ["en"]}
+VALID = {
+    "title": "A valid headline",
+    "body": "نص صالح.",
+    "language": "ar",
+    "section": "News",
+    "tags": ["a"],
+    "targets": ["en"],
+}
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: makes "txt.exe" read as "exe.txt"
 
 
@@ -36,8 +42,14 @@ class Desk:
 def desk(session) -> Desk:
     reporter, adaptor, editor = make_user(Role.REPORTER), make_user(Role.ADAPTOR), make_user(Role.EDITOR)
     article = make_article(reporter, targets=["en"])
-    adaptation = advance(article.adaptations[0], State.IN_ADAPTATION, adaptor=adaptor, editor=editor,
-                         title="Saved title", body="Saved body.\n\nSecond paragraph.")
+    adaptation = advance(
+        article.adaptations[0],
+        State.IN_ADAPTATION,
+        adaptor=adaptor,
+        editor=editor,
+        title="Saved title",
+        body="Saved body.\n\nSecond paragraph.",
+    )
     return Desk(article, adaptation, token_for(reporter), token_for(adaptor), token_for(editor))
 
 
@@ -47,11 +59,23 @@ def snapshot(desk: Desk) -> tuple:
     article = db.session.get(Article, desk.article.id)
     adaptation = db.session.get(Adaptation, desk.adaptation.id)
     count = db.session.scalar(select(func.count(Article.id)))
-    history = db.session.scalar(select(func.count(HistoryEntry.id))
-                                .where(HistoryEntry.adaptation_id == adaptation.id))
-    return (count, article.current_revision, article.latest.title, article.latest.body, article.section,
-            tuple(article.tags), adaptation.version, adaptation.title, adaptation.body, adaptation.state,
-            adaptation.holder_id, history)
+    history = db.session.scalar(
+        select(func.count(HistoryEntry.id)).where(HistoryEntry.adaptation_id == adaptation.id)
+    )
+    return (
+        count,
+        article.current_revision,
+        article.latest.title,
+        article.latest.body,
+        article.section,
+        tuple(article.tags),
+        adaptation.version,
+        adaptation.title,
+        adaptation.body,
+        adaptation.state,
+        adaptation.holder_id,
+        history,
+    )
 
 
 def assert_refused(response, status: int, field: str | None = None) -> dict:
@@ -132,8 +156,10 @@ ARTICLE_CASES = {
     "target like a path": ({**VALID, "targets": ["../en"]}, "targets"),
     "target same as the original": ({**VALID, "targets": ["ar"]}, "targets"),
     "targets are a number": ({**VALID, "targets": 5}, "targets"),
-    "too many targets": ({**VALID, "targets": ["en", "fr", "es", "de", "tr", "fa", "ru", "zh", "it", "nl", "pt"]},
-                         "targets"),
+    "too many targets": (
+        {**VALID, "targets": ["en", "fr", "es", "de", "tr", "fa", "ru", "zh", "it", "nl", "pt"]},
+        "targets",
+    ),
     "a JSON array": ([VALID], "body"),
     "a JSON string": ("title", "body"),
     "JSON null": (None, "body"),
@@ -142,7 +168,9 @@ ARTICLE_CASES = {
 
 def test_bad_new_originals_are_refused_naming_the_field(client, desk):
     cases = {name: (400, field, payload) for name, (payload, field) in ARTICLE_CASES.items()}
-    check_cases(desk, cases, lambda payload: raw(client, "POST", "/api/v1/articles", dumps(payload), desk.reporter))
+    check_cases(
+        desk, cases, lambda payload: raw(client, "POST", "/api/v1/articles", dumps(payload), desk.reporter)
+    )
 
 
 RAW_BODIES = {
@@ -168,16 +196,20 @@ def _targets(desk: Desk) -> dict[str, tuple[str, str, dict]]:
 
 
 def test_undecodable_bodies_get_400_naming_the_body(client, desk):
-    cases = {f"{target}, {case}": (400, "body", method, url, headers, data)
-             for target, (method, url, headers) in _targets(desk).items()
-             for case, data in RAW_BODIES.items()}
+    cases = {
+        f"{target}, {case}": (400, "body", method, url, headers, data)
+        for target, (method, url, headers) in _targets(desk).items()
+        for case, data in RAW_BODIES.items()
+    }
     check_cases(desk, cases, lambda method, url, headers, data: raw(client, method, url, data, headers))
 
 
 def test_bodies_over_the_size_limit_get_413_json(app, client, desk):
     limit = app.config["MAX_CONTENT_LENGTH"]
     big = dumps({**VALID, "title": "t", "body": "x" * limit, "version": desk.adaptation.version})
-    cases = {target: (413, None, method, url, headers) for target, (method, url, headers) in _targets(desk).items()}
+    cases = {
+        target: (413, None, method, url, headers) for target, (method, url, headers) in _targets(desk).items()
+    }
     check_cases(desk, cases, lambda method, url, headers: raw(client, method, url, big, headers))
     assert raw(client, "POST", "/api/v1/articles", big, desk.reporter).json["error"] == "too_large"
 
@@ -185,20 +217,29 @@ def test_bodies_over_the_size_limit_get_413_json(app, client, desk):
 def test_a_body_declared_small_but_sent_chunked_is_still_limited(app, client, desk):
     limit = app.config["MAX_CONTENT_LENGTH"]
     big = dumps({**VALID, "body": "x" * limit})
-    response = client.post("/api/v1/articles", input_stream=io.BytesIO(big),
-                           headers={**desk.reporter, "Transfer-Encoding": "chunked",
-                                    "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/articles",
+        input_stream=io.BytesIO(big),
+        headers={**desk.reporter, "Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+    )
     assert response.status_code in (400, 413), response.status_code
     assert response.mimetype == "application/json"
 
 
 def test_non_json_bodies_get_415(client, desk):
     """A cross-site form can send text/plain or form bodies; the API reads JSON only."""
-    cases = {f"{target}, {content_type}": (415, "body", method, url, headers, content_type)
-             for target, (method, url, headers) in _targets(desk).items()
-             for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")}
-    check_cases(desk, cases, lambda method, url, headers, content_type: raw(
-        client, method, url, dumps({**VALID, "version": desk.adaptation.version}), headers, content_type))
+    cases = {
+        f"{target}, {content_type}": (415, "body", method, url, headers, content_type)
+        for target, (method, url, headers) in _targets(desk).items()
+        for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")
+    }
+    check_cases(
+        desk,
+        cases,
+        lambda method, url, headers, content_type: raw(
+            client, method, url, dumps({**VALID, "version": desk.adaptation.version}), headers, content_type
+        ),
+    )
 
 
 # --- revising an original -------------------------------------------------------------------------------
@@ -248,8 +289,10 @@ SAVE_CASES = {
 
 
 def test_bad_saves_are_refused_and_the_saved_text_is_kept(client, desk):
-    cases = {name: (400, field, {k: v for k, v in _save(desk, **changes).items() if v is not None})
-             for name, (changes, field) in SAVE_CASES.items()}
+    cases = {
+        name: (400, field, {k: v for k, v in _save(desk, **changes).items() if v is not None})
+        for name, (changes, field) in SAVE_CASES.items()
+    }
     url = f"/api/v1/adaptations/{desk.adaptation.id}"
     check_cases(desk, cases, lambda payload: raw(client, "PUT", url, dumps(payload), desk.adaptor))
     # The refusals were about the input: the same request with good values is saved.
@@ -273,9 +316,17 @@ ACTION_CASES = {
 
 def test_bad_action_bodies_are_refused(client, desk):
     cases = {name: (400, field, action, payload) for name, (action, payload, field) in ACTION_CASES.items()}
-    check_cases(desk, cases, lambda action, payload: raw(
-        client, "POST", f"/api/v1/adaptations/{desk.adaptation.id}/actions/{action}", dumps(payload),
-        desk.adaptor))
+    check_cases(
+        desk,
+        cases,
+        lambda action, payload: raw(
+            client,
+            "POST",
+            f"/api/v1/adaptations/{desk.adaptation.id}/actions/{action}",
+            dumps(payload),
+            desk.adaptor,
+        ),
+    )
 
 
 # --- query strings --------------------------------------------------------------------------------------
@@ -295,9 +346,15 @@ QUERY_CASES = [
 ]
 
 
-IMPOSSIBLE_IDS = ["/api/v1/adaptations/99999999999999999999", "/api/v1/articles/2147483648",
-                  "/api/v1/adaptations/0", "/api/v1/adaptations/-1", "/api/v1/adaptations/1e3",
-                  "/api/v1/adaptations/%00", "/api/v1/articles/99999999999999999999"]
+IMPOSSIBLE_IDS = [
+    "/api/v1/adaptations/99999999999999999999",
+    "/api/v1/articles/2147483648",
+    "/api/v1/adaptations/0",
+    "/api/v1/adaptations/-1",
+    "/api/v1/adaptations/1e3",
+    "/api/v1/adaptations/%00",
+    "/api/v1/articles/99999999999999999999",
+]
 
 
 def test_bad_query_strings_and_impossible_ids(client, desk):

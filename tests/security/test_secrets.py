@@ -37,8 +37,9 @@ def cookie_attributes(response, name: str) -> dict[str, str] | None:
 def test_login_cookie_is_httponly_and_samesite_lax(app, session):
     user = make_user(Role.REPORTER)
     person = Person(app, "anonymous", None)
-    response = person.client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                                  "csrf_token": person.csrf})
+    response = person.client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": person.csrf}
+    )
     assert response.status_code == 302
     cookie = cookie_attributes(response, app.config.get("SESSION_COOKIE_NAME", "session"))
     assert cookie is not None, "logging in sets no session cookie"
@@ -74,8 +75,11 @@ def build_app(app, tmp_path):
     app.extensions["celery"].set_default()
 
 
-@pytest.mark.parametrize("env", [{"ADAPTDESK_ENV": "production"}, {"ADAPTDESK_SECURE_COOKIES": "1"}],
-                         ids=["production", "secure-cookies"])
+@pytest.mark.parametrize(
+    "env",
+    [{"ADAPTDESK_ENV": "production"}, {"ADAPTDESK_SECURE_COOKIES": "1"}],
+    ids=["production", "secure-cookies"],
+)
 def test_secure_cookie_in_production(build_app, database_url, env):
     secure_app = build_app({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32), **env})
     response = secure_app.test_client().get("/login")  # stores the form's CSRF token in the session
@@ -95,8 +99,9 @@ def test_no_secure_flag_by_default_for_plain_http_on_one_machine(build_app, data
 # --- the secret key -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", [None, "", "dev", "change-me", "changeme", "secret", "please-change-me",
-                                 "short-key-15chr"])
+@pytest.mark.parametrize(
+    "key", [None, "", "dev", "change-me", "changeme", "secret", "please-change-me", "short-key-15chr"]
+)
 def test_production_refuses_a_missing_or_weak_secret_key(tmp_path, monkeypatch, key):
     env = {"ADAPTDESK_ENV": "production", "ADAPTDESK_DATA_DIR": str(tmp_path)}
     if key is not None:
@@ -114,8 +119,13 @@ def test_production_refuses_a_missing_or_weak_secret_key(tmp_path, monkeypatch, 
 
 
 def test_production_accepts_a_long_random_secret_key(tmp_path):
-    settings = Settings.from_env({"ADAPTDESK_ENV": "production", "ADAPTDESK_DATA_DIR": str(tmp_path),
-                                  "SECRET_KEY": secrets.token_hex(32)})
+    settings = Settings.from_env(
+        {
+            "ADAPTDESK_ENV": "production",
+            "ADAPTDESK_DATA_DIR": str(tmp_path),
+            "SECRET_KEY": secrets.token_hex(32),
+        }
+    )
     assert settings.production and settings.session_cookie_secure
 
 
@@ -134,12 +144,21 @@ def test_passwords_are_stored_as_salted_scrypt_hashes(app, session):
     admin = Person(app, ADMIN, make_user(Role.ADMIN))
     password = "a long and secret password"
     for username in ("first-person", "second-person"):
-        response = admin.client.post("/admin/users", data={
-            "username": username, "display_name": username.title(), "roles": "reporter", "password": password,
-            "csrf_token": admin.csrf})
+        response = admin.client.post(
+            "/admin/users",
+            data={
+                "username": username,
+                "display_name": username.title(),
+                "roles": "reporter",
+                "password": password,
+                "csrf_token": admin.csrf,
+            },
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    stored = [session.scalar(select(User).where(User.username == u)).password_hash
-              for u in ("first-person", "second-person")]
+    stored = [
+        session.scalar(select(User).where(User.username == u)).password_hash
+        for u in ("first-person", "second-person")
+    ]
     for value in stored:
         method, salt, digest = value.split("$")
         name, n, r, _p = method.split(":")
@@ -148,11 +167,13 @@ def test_passwords_are_stored_as_salted_scrypt_hashes(app, session):
     assert stored[0] != stored[1], "the same password gave the same hash: no salt"
     # The new person can log in with it through the real form, and not with a near miss.
     person = Person(app, "anonymous", None)
-    bad = person.client.post("/login", data={"username": "first-person", "password": password + " ",
-                                             "csrf_token": person.csrf})
+    bad = person.client.post(
+        "/login", data={"username": "first-person", "password": password + " ", "csrf_token": person.csrf}
+    )
     assert bad.status_code == 401
-    good = person.client.post("/login", data={"username": "first-person", "password": password,
-                                              "csrf_token": person.csrf})
+    good = person.client.post(
+        "/login", data={"username": "first-person", "password": password, "csrf_token": person.csrf}
+    )
     assert good.status_code == 302
 
 
@@ -170,12 +191,15 @@ def _all_stored_text(session) -> str:
 
 def test_api_tokens_are_stored_hashed_and_revocable(client, session):
     user = make_user(Role.EDITOR)
-    response = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD,
-                                                   "label": "laptop"})
+    response = client.post(
+        "/api/v1/tokens", json={"username": user.username, "password": PASSWORD, "label": "laptop"}
+    )
     assert response.status_code == 201
     token = response.json["token"]
     assert len(token) >= 32
-    other = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD}).json["token"]
+    other = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD}).json[
+        "token"
+    ]
     rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
     assert len(rows) == 2
     stored = _all_stored_text(session)
@@ -186,8 +210,12 @@ def test_api_tokens_are_stored_hashed_and_revocable(client, session):
     bearer = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/me", headers=bearer).status_code == 200
     assert client.delete("/api/v1/tokens/current", headers=bearer).status_code == 204
-    for method, url in (("GET", "/api/v1/me"), ("GET", "/api/v1/queue"), ("DELETE", "/api/v1/tokens/current"),
-                        ("POST", "/api/v1/articles")):
+    for method, url in (
+        ("GET", "/api/v1/me"),
+        ("GET", "/api/v1/queue"),
+        ("DELETE", "/api/v1/tokens/current"),
+        ("POST", "/api/v1/articles"),
+    ):
         refused = client.open(url, method=method, headers=bearer, json={})
         assert refused.status_code == 401, (method, url, refused.status_code)
         assert "revoked" in refused.json["message"]
@@ -200,13 +228,17 @@ def test_tokens_of_a_disabled_person_stop_working(app, client, session):
     bearer = token_for(user)
     assert client.get("/api/v1/me", headers=bearer).status_code == 200
     admin = Person(app, ADMIN, make_user(Role.ADMIN))
-    response = admin.client.post(f"/admin/users/{user.id}/active", data={"active": "0", "csrf_token": admin.csrf})
+    response = admin.client.post(
+        f"/admin/users/{user.id}/active", data={"active": "0", "csrf_token": admin.csrf}
+    )
     assert response.status_code == 302
     assert client.get("/api/v1/me", headers=bearer).status_code == 401
 
 
-@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Token {t}", "Basic {t}", "Bearer {t}x", "{t}",
-                                    "Bearer adk_", "Bearer {t} {t}"])
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer", "Bearer ", "Token {t}", "Basic {t}", "Bearer {t}x", "{t}", "Bearer adk_", "Bearer {t} {t}"],
+)
 def test_malformed_or_wrong_authorization_gets_401(client, session, header):
     token = token_for(make_user(Role.EDITOR))["Authorization"].split(" ", 1)[1]
     response = client.get("/api/v1/me", headers={"Authorization": header.format(t=token)})
@@ -220,8 +252,9 @@ def test_disabling_a_person_ends_their_open_sessions(app, session):
     reporter = Person(app, "reporter", make_user(Role.REPORTER))
     assert reporter.client.get("/desk/reports").status_code == 200
     admin = Person(app, ADMIN, make_user(Role.ADMIN))
-    response = admin.client.post(f"/admin/users/{reporter.user.id}/active",
-                                 data={"active": "0", "csrf_token": admin.csrf})
+    response = admin.client.post(
+        f"/admin/users/{reporter.user.id}/active", data={"active": "0", "csrf_token": admin.csrf}
+    )
     assert response.status_code == 302
     cut = reporter.client.get("/desk/reports")
     assert cut.status_code == 302 and cut.headers["Location"].startswith("/login")
@@ -233,8 +266,9 @@ def test_a_removed_role_stops_working_at_once(app, session):
     bearer = token_for(editor.user)
     assert editor.client.get("/desk/review").status_code == 200
     admin = Person(app, ADMIN, make_user(Role.ADMIN))
-    response = admin.client.post(f"/admin/users/{editor.user.id}/roles",
-                                 data={"roles": "reporter", "csrf_token": admin.csrf})
+    response = admin.client.post(
+        f"/admin/users/{editor.user.id}/roles", data={"roles": "reporter", "csrf_token": admin.csrf}
+    )
     assert response.status_code == 302
     assert editor.client.get("/desk/review").status_code == 403
     assert editor.client.get("/api/v1/queue", headers=bearer).status_code == 403
@@ -245,8 +279,9 @@ def test_a_failed_login_does_not_say_whether_the_username_exists(app, session):
     person = Person(app, "anonymous", None)
     answers = []
     for username in (user.username, "no-such-person"):
-        response = person.client.post("/login", data={"username": username, "password": "wrong password",
-                                                      "csrf_token": person.csrf})
+        response = person.client.post(
+            "/login", data={"username": username, "password": "wrong password", "csrf_token": person.csrf}
+        )
         page = response.get_data(as_text=True)
         answers.append((response.status_code, "Wrong username or password." in page))
         api = person.client.post("/api/v1/tokens", json={"username": username, "password": "wrong password"})

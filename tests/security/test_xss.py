@@ -83,17 +83,30 @@ def _draft(adaptation: Adaptation, label: str) -> None:
     assert job is not None
     sources = [(i, i, f"zqx{label}SRC{i} {p}") for i, p in enumerate(PAYLOADS)]
     drafts.store_segments(db.session, job.draft_id, sources)
-    drafts.store_translations(db.session, job.draft_id,
-                              {i: f"zqx{label}SEG{i} {p}" for i, p in enumerate(PAYLOADS)})
-    drafts.finish_draft(db.session, job.draft_id, title=hostile_text(f"{label}MTTITLE"),
-                        body=hostile_body(f"{label}MTBODY"), model="zqxMODEL <script>alert(1)</script>")
+    drafts.store_translations(
+        db.session, job.draft_id, {i: f"zqx{label}SEG{i} {p}" for i, p in enumerate(PAYLOADS)}
+    )
+    drafts.finish_draft(
+        db.session,
+        job.draft_id,
+        title=hostile_text(f"{label}MTTITLE"),
+        body=hostile_body(f"{label}MTBODY"),
+        model="zqxMODEL <script>alert(1)</script>",
+    )
     db.session.commit()
     db.session.refresh(adaptation)
 
 
 def _save(actor: User, adaptation: Adaptation, marker: str) -> None:
-    save_adaptation(db.session, actor, adaptation, title=hostile_text(marker + "TITLE"),
-                    body=hostile_body(marker + "BODY"), version=adaptation.version, limits=Limits())
+    save_adaptation(
+        db.session,
+        actor,
+        adaptation,
+        title=hostile_text(marker + "TITLE"),
+        body=hostile_body(marker + "BODY"),
+        version=adaptation.version,
+        limits=Limits(),
+    )
     db.session.commit()
 
 
@@ -106,9 +119,17 @@ def build_hostile() -> Hostile:
     }
     make_user(Role.ADAPTOR, name='zqxNOTHER <a href="javascript:alert(1)">x</a>')  # listed for reassignment
     reporter, adaptor, editor = people[REPORTER], people[ADAPTOR], people[EDITOR]
-    data = ArticleInput.parse({
-        "title": hostile_text("OTITLE"), "body": hostile_body("OBODY"), "language": "ar", "section": SECTION,
-        "tags": [f"zqxTAG{i} {p}" for i, p in enumerate(PAYLOADS[:6])], "targets": ["en", "fr"]}, Limits())
+    data = ArticleInput.parse(
+        {
+            "title": hostile_text("OTITLE"),
+            "body": hostile_body("OBODY"),
+            "language": "ar",
+            "section": SECTION,
+            "tags": [f"zqxTAG{i} {p}" for i, p in enumerate(PAYLOADS[:6])],
+            "targets": ["en", "fr"],
+        },
+        Limits(),
+    )
     article = submit_article(db.session, reporter, data)
     db.session.commit()
     en, fr = sorted(article.adaptations, key=lambda a: a.language)
@@ -125,8 +146,14 @@ def build_hostile() -> Hostile:
     _save(adaptor, en, "ENTWO")
     perform_action(db.session, adaptor, en, "submit")
     db.session.commit()
-    revise_article(db.session, reporter, article, {"title": hostile_text("RTITLE"), "body": hostile_body("RBODY")},
-                   Limits(), note=hostile_text("RNOTE"))
+    revise_article(
+        db.session,
+        reporter,
+        article,
+        {"title": hostile_text("RTITLE"), "body": hostile_body("RBODY")},
+        Limits(),
+        note=hostile_text("RNOTE"),
+    )
     db.session.commit()
     _draft(en, "LATE")
     perform_action(db.session, editor, en, "approve", comment=hostile_text("APPROVE"))
@@ -144,7 +171,9 @@ def hostile(session) -> Hostile:
 @pytest.fixture()
 def visitors(app, hostile) -> dict[str, Person]:
     """Each role of the hostile newsroom logged in, and nobody."""
-    return {who: Person(app, who, hostile.people.get(who)) for who in (ANON, REPORTER, ADAPTOR, EDITOR, ADMIN)}
+    return {
+        who: Person(app, who, hostile.people.get(who)) for who in (ANON, REPORTER, ADAPTOR, EDITOR, ADMIN)
+    }
 
 
 def assert_inert(response, what: str, *, shows_payload: bool = True) -> str:
@@ -156,8 +185,12 @@ def assert_inert(response, what: str, *, shows_payload: bool = True) -> str:
     found = live_script(body)
     assert not found, f"{what} runs a payload: {found}"
     if shows_payload:
-        assert "alert(1)" in body, f"{what} does not show the stored text at all (so the check proves nothing)"
-        assert "&lt;script&gt;" in body or "&lt;img" in body or "&lt;svg" in body, f"{what}: payload not escaped"
+        assert "alert(1)" in body, (
+            f"{what} does not show the stored text at all (so the check proves nothing)"
+        )
+        assert "&lt;script&gt;" in body or "&lt;img" in body or "&lt;svg" in body, (
+            f"{what}: payload not escaped"
+        )
     return body
 
 
@@ -176,17 +209,56 @@ def desk_pages(h: Hostile) -> list[tuple[str, str, list[str]]]:
         (ADAPTOR, "/desk/queue", ["NADA"]),
         (ADAPTOR, "/desk/queue?state=all", ["RTITLE", "SECTION", "NREP", "NADA"]),
         (ADAPTOR, "/desk/mine", ["ENTWOTITLE", "FRONETITLE"]),
-        (ADAPTOR, f"/desk/adaptations/{en}", ["ENTWOTITLE", "ENTWOBODY", "CHANGES", "APPROVE", "OTITLE", "OBODY",
-                                             "RTITLE", "RBODY", "NEDI", *["LATE" + s for s in SEGMENTS]]),
-        (ADAPTOR, f"/desk/adaptations/{fr}", ["FRONETITLE", "FRONEBODY", "OTITLE", "OBODY", "RTITLE", "RBODY",
-                                             *["FR" + s for s in SEGMENTS]]),
+        (
+            ADAPTOR,
+            f"/desk/adaptations/{en}",
+            [
+                "ENTWOTITLE",
+                "ENTWOBODY",
+                "CHANGES",
+                "APPROVE",
+                "OTITLE",
+                "OBODY",
+                "RTITLE",
+                "RBODY",
+                "NEDI",
+                *["LATE" + s for s in SEGMENTS],
+            ],
+        ),
+        (
+            ADAPTOR,
+            f"/desk/adaptations/{fr}",
+            ["FRONETITLE", "FRONEBODY", "OTITLE", "OBODY", "RTITLE", "RBODY", *["FR" + s for s in SEGMENTS]],
+        ),
         (EDITOR, "/desk/review", ["FRONETITLE", "NADA"]),
         (EDITOR, "/desk/review?state=all", ["ENTWOTITLE", "FRONETITLE", "NADA"]),
-        (EDITOR, f"/desk/review/{en}", ["ENONETITLE", "ENONEBODY", "ENTWOTITLE", "ENTWOBODY", "LATEMTTITLE",
-                                        "LATEMTBODY", "CHANGES", "APPROVE", "NREP", "NADA", "NEDI"]),
-        (EDITOR, f"/desk/review/{fr}", ["FRONETITLE", "FRONEBODY", "FRMTTITLE", "FRMTBODY", "RTITLE", "RBODY",
-                                        "OBODY", "NREP", "NADA"]),
-        (EDITOR, f"/desk/adaptations/{fr}", ["FRMTTITLE", "FRMTBODY", "FRONETITLE", *["FR" + s for s in SEGMENTS]]),
+        (
+            EDITOR,
+            f"/desk/review/{en}",
+            [
+                "ENONETITLE",
+                "ENONEBODY",
+                "ENTWOTITLE",
+                "ENTWOBODY",
+                "LATEMTTITLE",
+                "LATEMTBODY",
+                "CHANGES",
+                "APPROVE",
+                "NREP",
+                "NADA",
+                "NEDI",
+            ],
+        ),
+        (
+            EDITOR,
+            f"/desk/review/{fr}",
+            ["FRONETITLE", "FRONEBODY", "FRMTTITLE", "FRMTBODY", "RTITLE", "RBODY", "OBODY", "NREP", "NADA"],
+        ),
+        (
+            EDITOR,
+            f"/desk/adaptations/{fr}",
+            ["FRMTTITLE", "FRMTBODY", "FRONETITLE", *["FR" + s for s in SEGMENTS]],
+        ),
         (EDITOR, f"/desk/adaptations/{en}", ["ENTWOTITLE", "CHANGES", "APPROVE"]),
         (ADMIN, "/admin/users", ["NREP", "NADA", "NEDI", "NADM", "NOTHER"]),
         (ADMIN, "/admin/models", ["NADM"]),
@@ -208,24 +280,60 @@ def test_typed_and_reflected_payloads_stay_inert(hostile, visitors):
     are echoed in pages: all as text."""
     fr = hostile.in_review
     steps = [
-        (EDITOR, f"/desk/adaptations/{fr.id}/save", {"title": hostile_text("TYPEDTITLE"),
-                                                      "body": hostile_body("TYPEDBODY"), "version": "1"}, 409),
+        (
+            EDITOR,
+            f"/desk/adaptations/{fr.id}/save",
+            {"title": hostile_text("TYPEDTITLE"), "body": hostile_body("TYPEDBODY"), "version": "1"},
+            409,
+        ),
         (EDITOR, f"/desk/adaptations/{fr.id}/actions/reject", {"origin": "review", "comment": ""}, 400),
-        (EDITOR, f"/desk/adaptations/{fr.id}/actions/request-changes",
-         {"origin": "review", "comment": ALL, "version": "1"}, 409),
-        (REPORTER, "/desk/reports/new", {"title": ALL, "body": hostile_body("TYPED"), "section": SECTION,
-                                         "tags": ", ".join(PAYLOADS),
-                                         "language": "zz", "other_targets": PAYLOADS[1]}, 400),
-        (REPORTER, f"/desk/reports/{hostile.article.id}/revise", {"title": "", "body": hostile_body("TYPED"), "note": ALL}, 403),
-        (ADMIN, "/admin/users", {"username": "new-person", "display_name": PAYLOADS[1], "roles": "reporter",
-                                 "password": "short"}, 400),
-        (ADMIN, "/admin/users", {"username": PAYLOADS[0], "display_name": PAYLOADS[2], "password": "x" * 20}, 400),
+        (
+            EDITOR,
+            f"/desk/adaptations/{fr.id}/actions/request-changes",
+            {"origin": "review", "comment": ALL, "version": "1"},
+            409,
+        ),
+        (
+            REPORTER,
+            "/desk/reports/new",
+            {
+                "title": ALL,
+                "body": hostile_body("TYPED"),
+                "section": SECTION,
+                "tags": ", ".join(PAYLOADS),
+                "language": "zz",
+                "other_targets": PAYLOADS[1],
+            },
+            400,
+        ),
+        (
+            REPORTER,
+            f"/desk/reports/{hostile.article.id}/revise",
+            {"title": "", "body": hostile_body("TYPED"), "note": ALL},
+            403,
+        ),
+        (
+            ADMIN,
+            "/admin/users",
+            {"username": "new-person", "display_name": PAYLOADS[1], "roles": "reporter", "password": "short"},
+            400,
+        ),
+        (
+            ADMIN,
+            "/admin/users",
+            {"username": PAYLOADS[0], "display_name": PAYLOADS[2], "password": "x" * 20},
+            400,
+        ),
     ]
     for who, url, form, status in steps:
         person = visitors[who]
         response = person.client.post(url, data={**form, "csrf_token": person.csrf})
-        assert response.status_code == status, (who, url, response.status_code,
-                                                response.get_data(as_text=True)[:300])
+        assert response.status_code == status, (
+            who,
+            url,
+            response.status_code,
+            response.get_data(as_text=True)[:300],
+        )
         assert_inert(response, f"{who} POST {url}")
     _reflected_input_is_inert(hostile, visitors)
 
@@ -273,8 +381,14 @@ def _api_returns_payloads_unchanged_as_json(hostile, visitors):
     """JSON is data, not markup: served as application/json with nosniff, and the text round-trips exactly."""
     editor = visitors[EDITOR]
     en, fr = hostile.published, hostile.in_review
-    for url in (f"/api/v1/adaptations/{en.id}", f"/api/v1/adaptations/{fr.id}", f"/api/v1/articles/{hostile.article.id}",
-                "/api/v1/published", "/api/v1/queue?state=in_review", "/api/v1/me"):
+    for url in (
+        f"/api/v1/adaptations/{en.id}",
+        f"/api/v1/adaptations/{fr.id}",
+        f"/api/v1/articles/{hostile.article.id}",
+        "/api/v1/published",
+        "/api/v1/queue?state=in_review",
+        "/api/v1/me",
+    ):
         response = editor.client.get(url, headers=editor.bearer)
         assert response.status_code == 200, url
         assert response.mimetype == "application/json" and not header_problems(response), url
@@ -288,9 +402,9 @@ REFLECTED = [
     (ANON, "/login?next=" + "javascript:alert(1)"),
     (ANON, '/login?next=/"><script>alert(1)</script>'),
     (ANON, "/news?section=<script>alert(1)</script>"),
-    (ANON, "/news?tag=\"><img src=x onerror=alert(1)>"),
-    (ADAPTOR, "/desk/queue?state=<script>alert(1)</script>&language=\"><svg onload=alert(1)>"),
-    (EDITOR, "/desk/review?state=\"><img src=x onerror=alert(1)>&language=<script>"),
+    (ANON, '/news?tag="><img src=x onerror=alert(1)>'),
+    (ADAPTOR, '/desk/queue?state=<script>alert(1)</script>&language="><svg onload=alert(1)>'),
+    (EDITOR, '/desk/review?state="><img src=x onerror=alert(1)>&language=<script>'),
     (REPORTER, "/desk/reports/{article}?revision=<script>alert(1)</script>"),
     (ANON, "/<script>alert(1)</script>"),
     (ANON, "/news/1/<script>alert(1)</script>"),
@@ -307,12 +421,15 @@ def _reflected_input_is_inert(hostile, visitors):
         assert_inert(response, f"{who} {url}", shows_payload=False)
     # An unknown action name, echoed in the error message.
     editor = visitors[EDITOR]
-    response = editor.client.post(f"/desk/adaptations/{hostile.in_review.id}/actions/<script>alert(1)</script>",
-                                  data={"csrf_token": editor.csrf})
+    response = editor.client.post(
+        f"/desk/adaptations/{hostile.in_review.id}/actions/<script>alert(1)</script>",
+        data={"csrf_token": editor.csrf},
+    )
     assert response.status_code == 404
     assert_inert(response, "unknown desk action", shows_payload=False)
-    api = editor.client.post(f"/api/v1/adaptations/{hostile.in_review.id}/actions/<script>alert(1)</script>",
-                             headers=editor.bearer)
+    api = editor.client.post(
+        f"/api/v1/adaptations/{hostile.in_review.id}/actions/<script>alert(1)</script>", headers=editor.bearer
+    )
     assert api.status_code == 404 and api.mimetype == "application/json"
 
 
@@ -321,19 +438,30 @@ def test_static_scripts_never_write_markup():
     static = Path(__file__).resolve().parents[2] / "workflow" / "static"
     scripts = list(static.rglob("*.js"))
     assert scripts
-    sinks = re.compile(r"\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|\beval\s*\(|"
-                       r"new\s+Function\s*\(|setTimeout\s*\(\s*['\"`]|setInterval\s*\(\s*['\"`]|\.srcdoc\b|"
-                       r"createContextualFragment|DOMParser")
-    found = [f"{path.name}:{n}: {line.strip()}" for path in scripts
-             for n, line in enumerate(path.read_text().splitlines(), 1) if sinks.search(line)]
+    sinks = re.compile(
+        r"\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|\beval\s*\(|"
+        r"new\s+Function\s*\(|setTimeout\s*\(\s*['\"`]|setInterval\s*\(\s*['\"`]|\.srcdoc\b|"
+        r"createContextualFragment|DOMParser"
+    )
+    found = [
+        f"{path.name}:{n}: {line.strip()}"
+        for path in scripts
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if sinks.search(line)
+    ]
     assert not found, found
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_the_page_reader_catches_each_payload_left_unescaped(payload):
     """The checks above can fail: each payload, pasted raw where templates put text, is caught; escaped, it is not."""
-    contexts = ["<p>{}</p>", '<input value="{}">', "<input value='{}'>", '<a href="{}">x</a>',
-                '<script type="application/ld+json">{{"headline": "{}"}}</script>']
+    contexts = [
+        "<p>{}</p>",
+        '<input value="{}">',
+        "<input value='{}'>",
+        '<a href="{}">x</a>',
+        '<script type="application/ld+json">{{"headline": "{}"}}</script>',
+    ]
     assert any(live_script(c.format(payload)) for c in contexts), payload
     escaped = escape(payload)
     assert not [c for c in contexts[:3] if live_script(c.format(escaped))], payload

@@ -15,9 +15,12 @@ from workflow.services.errors import ServiceError
 @pytest.fixture()
 def people(session):
     return {
-        "own_reporter": make_user(Role.REPORTER), "other_reporter": make_user(Role.REPORTER),
-        "holder": make_user(Role.ADAPTOR), "other_adaptor": make_user(Role.ADAPTOR),
-        "editor": make_user(Role.EDITOR), "admin": make_user(Role.ADMIN),
+        "own_reporter": make_user(Role.REPORTER),
+        "other_reporter": make_user(Role.REPORTER),
+        "holder": make_user(Role.ADAPTOR),
+        "other_adaptor": make_user(Role.ADAPTOR),
+        "editor": make_user(Role.EDITOR),
+        "admin": make_user(Role.ADMIN),
     }
 
 
@@ -30,8 +33,14 @@ def test_actions_in_state(session, people, state, kind):
         savepoint = session.begin_nested()
         before = session.query(HistoryEntry).filter_by(adaptation_id=adaptation.id).count()
         try:
-            perform_action(session, people[kind], adaptation, action, comment="A reason.",
-                           assignee=people["other_adaptor"].username)
+            perform_action(
+                session,
+                people[kind],
+                adaptation,
+                action,
+                comment="A reason.",
+                assignee=people["other_adaptor"].username,
+            )
             got = 200
         except ServiceError as exc:
             got = exc.status

@@ -26,8 +26,9 @@ def _article():
 
 
 def _save(session, actor, adaptation, title, body):
-    save_adaptation(session, actor, adaptation, title=title, body=body, version=adaptation.version,
-                    limits=limits())
+    save_adaptation(
+        session, actor, adaptation, title=title, body=body, version=adaptation.version, limits=limits()
+    )
 
 
 def test_submitting_an_untouched_draft_measures_zero_against_that_draft(session):
@@ -92,8 +93,9 @@ def test_the_holder_records_active_time_within_the_wall_clock(session):
     assert (row.user_id, row.seconds) == (adaptor.id, 500)
     # The next claim is bounded by the time since that record (60 s) plus the slack.
     with pytest.raises(InvalidInput) as refused:
-        record_editing_time(session, adaptor, adaptation, 60 + SLACK_SECONDS + 30,
-                            now=start + timedelta(minutes=11))
+        record_editing_time(
+            session, adaptor, adaptation, 60 + SLACK_SECONDS + 30, now=start + timedelta(minutes=11)
+        )
     assert refused.value.field == "active_seconds"
     record_editing_time(session, adaptor, adaptation, 150, now=start + timedelta(minutes=11))
     # An editor may edit (and so record time) too; everyone's seconds add up.
@@ -101,7 +103,8 @@ def test_the_holder_records_active_time_within_the_wall_clock(session):
     assert effort_for(session, adaptation).seconds == 750
     rows = session.scalars(select(EditingTime).where(EditingTime.adaptation_id == adaptation.id)).all()
     assert sorted((r.user_id, r.seconds) for r in rows) == sorted(
-        [(adaptor.id, 500), (adaptor.id, 150), (editor.id, 100)])
+        [(adaptor.id, 500), (adaptor.id, 150), (editor.id, 100)]
+    )
 
 
 def test_claims_beyond_the_time_since_taking_it_or_the_cap_are_refused(session):
@@ -112,8 +115,9 @@ def test_claims_beyond_the_time_since_taking_it_or_the_cap_are_refused(session):
         record_editing_time(session, adaptor, adaptation, 3600, now=now + timedelta(minutes=5))
     assert refused.value.field == "active_seconds" and "at most" in refused.value.message
     with pytest.raises(InvalidInput):
-        record_editing_time(session, adaptor, adaptation, MAX_SECONDS_PER_SAVE + 1,
-                            now=now + timedelta(days=3))
+        record_editing_time(
+            session, adaptor, adaptation, MAX_SECONDS_PER_SAVE + 1, now=now + timedelta(days=3)
+        )
     with pytest.raises(InvalidInput):
         record_editing_time(session, adaptor, adaptation, -5, now=now)
     record_editing_time(session, adaptor, adaptation, MAX_SECONDS_PER_SAVE, now=now + timedelta(days=3))
@@ -145,15 +149,26 @@ def test_an_editor_in_review_is_bounded_by_the_time_since_submission(session):
     record_editing_time(session, editor, adaptation, 200, now=claimed + timedelta(minutes=2))
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (None, None), ("", None), ("  ", None), ("0", 0), ("42", 42), (" 7 ", 7), (42, 42),
-    (MAX_SECONDS_PER_SAVE, MAX_SECONDS_PER_SAVE)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("0", 0),
+        ("42", 42),
+        (" 7 ", 7),
+        (42, 42),
+        (MAX_SECONDS_PER_SAVE, MAX_SECONDS_PER_SAVE),
+    ],
+)
 def test_parse_active_seconds_accepts_whole_seconds(raw, expected):
     assert parse_active_seconds(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["-1", "abc", "1.5", -1, 1.5, True, [3], "1e3", MAX_SECONDS_PER_SAVE + 1,
-                                 "9" * 12])
+@pytest.mark.parametrize(
+    "raw", ["-1", "abc", "1.5", -1, 1.5, True, [3], "1e3", MAX_SECONDS_PER_SAVE + 1, "9" * 12]
+)
 def test_parse_active_seconds_refuses_anything_else_naming_the_field(raw):
     with pytest.raises(InvalidInput) as refused:
         parse_active_seconds(raw)

@@ -13,15 +13,21 @@ from workflow.services.errors import Conflict, InvalidInput, NotAllowed, NotFoun
 
 
 def term_input(**fields) -> glossary.TermInput:
-    return glossary.TermInput.parse({"source_lang": "ar", "target_lang": "en", "source": "بوتين", "target": "Putin",
-                                     **fields})
+    return glossary.TermInput.parse(
+        {"source_lang": "ar", "target_lang": "en", "source": "بوتين", "target": "Putin", **fields}
+    )
 
 
 def test_an_editor_adds_a_term_and_is_recorded(session):
     editor = make_user(Role.EDITOR)
     term = glossary.create_term(db.session, editor, term_input(note="Never Poutine"))
     db.session.commit()
-    assert (term.source, term.source_key, term.target, term.note) == ("بوتين", "بوتين", "Putin", "Never Poutine")
+    assert (term.source, term.source_key, term.target, term.note) == (
+        "بوتين",
+        "بوتين",
+        "Putin",
+        "Never Poutine",
+    )
     assert term.created_by == editor and term.updated_by == editor
     assert glossary.terms_for(db.session, "ar", "en") == [term]
     assert glossary.terms_for(db.session, "en", "ar") == []
@@ -39,17 +45,20 @@ def test_only_editors_write_the_glossary(session, role):
         glossary.delete_term(db.session, person, term)
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"source_lang": "xx"}, "source_lang"),
-    ({"target_lang": "ar"}, "target_lang"),
-    ({"source": "   "}, "source"),
-    ({"source": "ً"}, "source"),  # a mark alone
-    ({"source": "ب" * 201}, "source"),
-    ({"target": ""}, "target"),
-    ({"target": "Putin\u202e"}, "target"),
-    ({"note": "x" * 501}, "note"),
-    ({"target": 5}, "target"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"source_lang": "xx"}, "source_lang"),
+        ({"target_lang": "ar"}, "target_lang"),
+        ({"source": "   "}, "source"),
+        ({"source": "ً"}, "source"),  # a mark alone
+        ({"source": "ب" * 201}, "source"),
+        ({"target": ""}, "target"),
+        ({"target": "Putin\u202e"}, "target"),
+        ({"note": "x" * 501}, "note"),
+        ({"target": 5}, "target"),
+    ],
+)
 def test_bad_input_names_the_field(session, fields, field):
     with pytest.raises(InvalidInput) as refused:
         term_input(**fields)
@@ -87,11 +96,19 @@ def test_source_terms_cut_an_original_for_highlighting(session):
     add_term("بوتين", "Putin")
     add_term("بيونغ يانغ", "Pyongyang", note="One word")
     add_term("باريس", "Paris", target_lang="fr")
-    found = glossary.source_terms(db.session, "ar", "en", "بوتين في بيونغ يانغ",
-                                  "وصل بوتين.\n\nثم غادر وبوتين سعيد.")
+    found = glossary.source_terms(
+        db.session, "ar", "en", "بوتين في بيونغ يانغ", "وصل بوتين.\n\nثم غادر وبوتين سعيد."
+    )
     assert [(text, hit.target if hit else None) for text, hit in found.title] == [
-        ("بوتين", "Putin"), (" في ", None), ("بيونغ يانغ", "Pyongyang")]
+        ("بوتين", "Putin"),
+        (" في ", None),
+        ("بيونغ يانغ", "Pyongyang"),
+    ]
     assert [[(t, bool(h)) for t, h in p] for p in found.paragraphs] == [
-        [("وصل ", False), ("بوتين", True), (".", False)], [("ثم غادر ", False), ("وبوتين", True), (" سعيد.", False)]]
-    assert [(h.source, h.target, h.note) for h in found.found] == [("بوتين", "Putin", ""),
-                                                                  ("بيونغ يانغ", "Pyongyang", "One word")]
+        [("وصل ", False), ("بوتين", True), (".", False)],
+        [("ثم غادر ", False), ("وبوتين", True), (" سعيد.", False)],
+    ]
+    assert [(h.source, h.target, h.note) for h in found.found] == [
+        ("بوتين", "Putin", ""),
+        ("بيونغ يانغ", "Pyongyang", "One word"),
+    ]

@@ -35,7 +35,7 @@ def draft_of(title: str, body: str, engine: TranslationEngine) -> Draft:
 def test_exact_repeats_of_published_sentences_are_filled_from_memory(session, engine):
     publish_first_story()
     (_, _), (visit, visit_en) = FIRST[0]
-    (follow, follow_en), = FIRST[2]
+    ((follow, follow_en),) = FIRST[2]
     draft = draft_of("عنوان جديد", f"{visit} وتناول الجانبان ملفات الطاقة.\n\n{follow}", engine)
     by_source = {s.source: s for s in draft.segments}
     assert (by_source[visit].mt, by_source[visit].origin) == (visit_en, "tm")

@@ -26,8 +26,8 @@ def test_publishing_feeds_the_memory_with_aligned_sentences(session):
     assert story.adaptation.state == State.PUBLISHED.value
     units = units_of(story.adaptation.id)
     (arrival, _), (visit, _) = FIRST[0]
-    (signed, _), = FIRST[1]
-    (follow, _), = FIRST[2]
+    ((signed, _),) = FIRST[1]
+    ((follow, _),) = FIRST[2]
     assert units[visit].target == "It is the first visit of its kind in 24 years."
     assert units[visit].alignment_score == 100
     assert units[signed].target == "The two leaders signed a comprehensive strategic partnership agreement."
@@ -38,7 +38,8 @@ def test_publishing_feeds_the_memory_with_aligned_sentences(session):
     assert units[FIRST_TITLE[0]].target == FIRST_TITLE[1]
     assert all("A report by" not in u.target for u in units.values())
     assert {(u.source_lang, u.target_lang, u.article_id) for u in units.values()} == {
-        ("ar", "en", story.adaptation.article_id)}
+        ("ar", "en", story.adaptation.article_id)
+    }
 
 
 def test_a_scheduled_adaptation_feeds_the_memory_when_it_is_published(session):
@@ -58,7 +59,8 @@ def test_a_second_article_repeating_sentences_gets_exact_and_close_matches(sessi
     found = memory.draft_matches(db.session, second, second.draft)
     exact, close, new, boilerplate = (found[i] for i in range(4))
     assert [(m.score, m.target, m.article_id) for m in exact] == [
-        (100, "It is the first visit of its kind in 24 years.", first.adaptation.article_id)]
+        (100, "It is the first visit of its kind in 24 years.", first.adaptation.article_id)
+    ]
     assert close[0].target == "The two leaders signed a comprehensive strategic partnership agreement."
     assert MIN_MATCH <= close[0].score < 100
     assert new == []
@@ -68,18 +70,21 @@ def test_a_second_article_repeating_sentences_gets_exact_and_close_matches(sessi
 
 def test_an_article_does_not_match_its_own_sentences(session):
     story = publish_first_story()
-    assert all(m == [] for m in memory.draft_matches(db.session, story.adaptation, story.adaptation.draft).values())
+    assert all(
+        m == [] for m in memory.draft_matches(db.session, story.adaptation, story.adaptation.draft).values()
+    )
 
 
 def test_prefill_uses_only_exact_and_sure_units(session):
     story = publish_first_story()
     (arrival, _), (visit, _) = FIRST[0]
-    (follow, _), = FIRST[2]
+    ((follow, _),) = FIRST[2]
     sources = [visit, arrival, follow, "جملة لا يعرفها أحد.", visit[:-1]]
     assert memory.prefill(db.session, "ar", "en", sources) == {
         0: "It is the first visit of its kind in 24 years.",
         1: "Russian President Vladimir Putin landed in Pyongyang early on Wednesday.",
-        2: "Follow us on our Telegram channel."}
+        2: "Follow us on our Telegram channel.",
+    }
     # An alignment the memory is unsure of is shown beside the segment but never fills it.
     units_of(story.adaptation.id)[arrival].alignment_score = 60
     db.session.commit()
@@ -91,7 +96,9 @@ def test_search_finds_a_phrase_on_either_side(session):
     story = publish_first_story()
     by_source = memory.search(db.session, "بيونغ يانغ", source_lang="ar", target_lang="en")
     assert {m.target for m in by_source} == {
-        "Putin in Pyongyang", "Russian President Vladimir Putin landed in Pyongyang early on Wednesday."}
+        "Putin in Pyongyang",
+        "Russian President Vladimir Putin landed in Pyongyang early on Wednesday.",
+    }
     by_target = memory.search(db.session, "Telegram channel")
     assert by_target[0].target == "Follow us on our Telegram channel."
     assert by_target[0].adaptation_id == story.adaptation.id

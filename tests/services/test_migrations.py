@@ -27,7 +27,8 @@ def test_upgrade_downgrade_and_models_match_the_schema(tmp_path):
         engine = create_engine(url)
         with engine.connect() as conn:
             assert {"users", "articles", "adaptations", "drafts", "history", "credits"} <= set(
-                inspect(conn).get_table_names())
+                inspect(conn).get_table_names()
+            )
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         engine.dispose()
         assert diff == [], f"models and migrations differ; add a migration: {diff}"
@@ -43,22 +44,49 @@ def test_0003_gives_drafts_that_failed_before_it_a_code_from_their_message(tmp_p
         upgrade(url, "0002")
         engine = create_engine(url)
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
-                              "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, :now)"), {"now": now})
-            conn.execute(text("INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
-                              "updated_at) VALUES (1, 1, 'ar', 'News', 1, :now, :now)"), {"now": now})
-            for id_, (language, state, error) in enumerate([
-                    ("fr", "failed", "No translation model for Arabic → French is installed. Install it with: …"),
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
+                    "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, :now)"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
+                    "updated_at) VALUES (1, 1, 'ar', 'News', 1, :now, :now)"
+                ),
+                {"now": now},
+            )
+            for id_, (language, state, error) in enumerate(
+                [
+                    (
+                        "fr",
+                        "failed",
+                        "No translation model for Arabic → French is installed. Install it with: …",
+                    ),
                     ("de", "failed", "Machine translation took longer than 900 s and was stopped."),
                     ("es", "failed", "Machine translation failed: out of memory."),
-                    ("en", "ready", "")], start=1):
-                conn.execute(text("INSERT INTO adaptations (id, article_id, language, state, title, body, version, "
-                                  "slug, created_at, updated_at) VALUES (:id, 1, :language, 'queued', '', '', 1, '', "
-                                  ":now, :now)"), {"id": id_, "language": language, "now": now})
-                conn.execute(text("INSERT INTO drafts (id, adaptation_id, revision_number, state, title, body, error, "
-                                  "segments_done, segments_total, model, attempts, request_id, created_at) VALUES "
-                                  "(:id, :id, 1, :state, '', '', :error, 0, 0, '', 0, '', :now)"),
-                             {"id": id_, "state": state, "error": error, "now": now})
+                    ("en", "ready", ""),
+                ],
+                start=1,
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO adaptations (id, article_id, language, state, title, body, version, "
+                        "slug, created_at, updated_at) VALUES (:id, 1, :language, 'queued', '', '', 1, '', "
+                        ":now, :now)"
+                    ),
+                    {"id": id_, "language": language, "now": now},
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO drafts (id, adaptation_id, revision_number, state, title, body, error, "
+                        "segments_done, segments_total, model, attempts, request_id, created_at) VALUES "
+                        "(:id, :id, 1, :state, '', '', :error, 0, 0, '', 0, '', :now)"
+                    ),
+                    {"id": id_, "state": state, "error": error, "now": now},
+                )
         engine.dispose()
         upgrade(url, "0003")
         engine = create_engine(url)

@@ -21,29 +21,44 @@ FLAWED = ("Putin in Pyong Yang", "Pyong Yang welcomed Putin on June 19, 2024, hi
 
 
 def term(source: str, target: str, editor, *, target_lang: str = "en") -> GlossaryTerm:
-    return GlossaryTerm(source_lang="ar", target_lang=target_lang, source=source,
-                        source_key=normalize_term(source, "ar"), target=target, created_by_id=editor.id)
+    return GlossaryTerm(
+        source_lang="ar",
+        target_lang=target_lang,
+        source=source,
+        source_key=normalize_term(source, "ar"),
+        target=target,
+        created_by_id=editor.id,
+    )
 
 
 @pytest.fixture()
 def people(session):
-    return {"adaptor": make_user(Role.ADAPTOR), "editor": make_user(Role.EDITOR),
-            "reporter": make_user(Role.REPORTER)}
+    return {
+        "adaptor": make_user(Role.ADAPTOR),
+        "editor": make_user(Role.EDITOR),
+        "reporter": make_user(Role.REPORTER),
+    }
 
 
 @pytest.fixture()
 def adaptation(session, people):
     editor = people["editor"]
-    session.add_all([term("بيونغ يانغ", "Pyongyang", editor), term("بوتين", "Putin", editor),
-                     term("بيونغ يانغ", "Pyongyang-fr", editor, target_lang="fr")])
+    session.add_all(
+        [
+            term("بيونغ يانغ", "Pyongyang", editor),
+            term("بوتين", "Putin", editor),
+            term("بيونغ يانغ", "Pyongyang-fr", editor, target_lang="fr"),
+        ]
+    )
     session.commit()
     adaptation = make_article(people["reporter"], title=TITLE, body=BODY).adaptations[0]
     return drive(adaptation, State.IN_ADAPTATION, adaptor=people["adaptor"])
 
 
 def write(session, adaptation, who, text: tuple[str, str]):
-    save_adaptation(session, who, adaptation, title=text[0], body=text[1], version=adaptation.version,
-                    limits=limits())
+    save_adaptation(
+        session, who, adaptation, title=text[0], body=text[1], version=adaptation.version, limits=limits()
+    )
     session.commit()
 
 
@@ -69,9 +84,15 @@ def test_submit_is_refused_with_the_blocking_findings_and_nothing_changes(sessio
         perform_action(session, people["adaptor"], adaptation, "submit")
     error = refused.value
     assert (error.status, error.code) == (409, "qa_failed")
-    assert [(f["check"], f["key"]) for f in error.details["findings"]] == [("numbers", "24"),
-                                                                         ("glossary", "بيونغ يانغ")]
-    assert "numbers, glossary terms" in error.message and "editor" in error.message and "override" in error.message
+    assert [(f["check"], f["key"]) for f in error.details["findings"]] == [
+        ("numbers", "24"),
+        ("glossary", "بيونغ يانغ"),
+    ]
+    assert (
+        "numbers, glossary terms" in error.message
+        and "editor" in error.message
+        and "override" in error.message
+    )
     session.rollback()
     assert adaptation.state == State.IN_ADAPTATION.value and adaptation.rounds == []
     assert adaptation.body == FLAWED[1]
@@ -83,7 +104,9 @@ def test_overrides_by_an_editor_let_the_submission_through_and_stay_listed(sessi
     override_finding(session, editor, adaptation, "numbers", "24", "The age of the gap is in the headline.")
     with pytest.raises(Conflict):
         check_before_submit(session, adaptation)
-    result = override_finding(session, editor, adaptation, "glossary", "بيونغ يانغ", "House style changes today.")
+    result = override_finding(
+        session, editor, adaptation, "glossary", "بيونغ يانغ", "House style changes today."
+    )
     assert result.override.reason == "House style changes today." and not result.blocking
     session.commit()
 
@@ -92,11 +115,15 @@ def test_overrides_by_an_editor_let_the_submission_through_and_stay_listed(sessi
     overridden = {(r.check, r.key): r.override for r in findings_for(session, adaptation) if r.override}
     assert set(overridden) == {("numbers", "24"), ("glossary", "بيونغ يانغ")}
     assert overridden[("numbers", "24")].editor.id == editor.id
-    entries = session.scalars(select(HistoryEntry).where(HistoryEntry.adaptation_id == adaptation.id,
-                                                         HistoryEntry.action == "qa-override")).all()
+    entries = session.scalars(
+        select(HistoryEntry).where(
+            HistoryEntry.adaptation_id == adaptation.id, HistoryEntry.action == "qa-override"
+        )
+    ).all()
     assert [(e.comment, e.details["check"], e.details["key"], e.actor_id) for e in entries] == [
         ("The age of the gap is in the headline.", "numbers", "24", editor.id),
-        ("House style changes today.", "glossary", "بيونغ يانغ", editor.id)]
+        ("House style changes today.", "glossary", "بيونغ يانغ", editor.id),
+    ]
     assert all(e.from_state == e.to_state == State.IN_ADAPTATION.value for e in entries)
 
 
@@ -146,8 +173,12 @@ def test_an_override_needs_a_reason_and_a_finding_that_exists_now(session, peopl
 
 
 def test_findings_of_a_finished_adaptation_cannot_be_overridden(session, people):
-    adaptation = drive(make_article(people["reporter"], body="بلغ العدد ٢٤ شخصاً.").adaptations[0],
-                       State.PUBLISHED, adaptor=people["adaptor"], editor=people["editor"])
+    adaptation = drive(
+        make_article(people["reporter"], body="بلغ العدد ٢٤ شخصاً.").adaptations[0],
+        State.PUBLISHED,
+        adaptor=people["adaptor"],
+        editor=people["editor"],
+    )
     assert [r.key for r in findings_for(session, adaptation) if r.check == "numbers"] == ["24"]
     with pytest.raises(Conflict) as refused:
         override_finding(session, people["editor"], adaptation, "numbers", "24", "Too late.")

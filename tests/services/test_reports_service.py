@@ -23,8 +23,9 @@ def _period(days: int = 30) -> Period:
     return Period(today - timedelta(days=days - 1), today)
 
 
-def _submitted(session, adaptor, *, target="en", model="m-good", score=None, seconds=(), rounds=1,
-               days_ago=0, draft=True):
+def _submitted(
+    session, adaptor, *, target="en", model="m-good", score=None, seconds=(), rounds=1, days_ago=0, draft=True
+):
     """An adaptation submitted `rounds` times, the latest `days_ago` days ago, with crafted measures."""
     editor = make_user(Role.EDITOR)
     adaptation = make_article(body=PLAIN_BODY, targets=[target]).adaptations[0]
@@ -65,7 +66,13 @@ def test_dashboard_groups_by_adaptor_pair_and_model(session):
     assert set(adaptors) == {nadine.username, omar.username}
     n = adaptors[nadine.username]
     assert (n.label, n.count, n.scored, n.mean_score, n.mean_minutes, n.mean_rounds) == (
-        "Nadine Sassine", 2, 2, 20.0, 15.0, 1.5)
+        "Nadine Sassine",
+        2,
+        2,
+        20.0,
+        15.0,
+        1.5,
+    )
     o = adaptors[omar.username]
     assert (o.count, o.scored, o.mean_score, o.mean_minutes, o.mean_rounds) == (2, 1, 90.0, 2.5, 1.0)
 
@@ -150,11 +157,18 @@ def test_period_parsing_defaults_and_refusals():
     assert parse_period("2026-04-02", None, today=today) == Period(date(2026, 4, 2), date(2026, 4, 2))
     assert parse_period(None, "2026-02-10", today=today) == Period(date(2026, 2, 1), date(2026, 2, 10))
     period = Period(date(2026, 1, 1), date(2026, 1, 31))
-    assert (period.since.isoformat(), period.until.isoformat()) == ("2026-01-01T00:00:00+00:00",
-                                                                    "2026-02-01T00:00:00+00:00")
-    for raw_from, raw_to, field in [("2026-13-01", None, "from"), ("yesterday", None, "from"),
-                                    (None, "2026-02-30", "to"), (None, "9999-12-31", "to"),
-                                    ("2026-02-01", "2026-01-01", "from"), ("2026-1-1", None, "from")]:
+    assert (period.since.isoformat(), period.until.isoformat()) == (
+        "2026-01-01T00:00:00+00:00",
+        "2026-02-01T00:00:00+00:00",
+    )
+    for raw_from, raw_to, field in [
+        ("2026-13-01", None, "from"),
+        ("yesterday", None, "from"),
+        (None, "2026-02-30", "to"),
+        (None, "9999-12-31", "to"),
+        ("2026-02-01", "2026-01-01", "from"),
+        ("2026-1-1", None, "from"),
+    ]:
         with pytest.raises(InvalidInput) as refused:
             parse_period(raw_from, raw_to, today=today)
         assert refused.value.field == field, (raw_from, raw_to)

@@ -10,8 +10,12 @@ from sqlalchemy import select
 from tests.support.factories import drive, finish_draft, limits, make_article, make_user
 from workflow.domain.states import Role, State
 from workflow.models import AppendOnlyError, Draft, HistoryEntry, utcnow
-from workflow.services.adaptations import (acknowledge_source_change, perform_action, publish_due,
-                                           save_adaptation)
+from workflow.services.adaptations import (
+    acknowledge_source_change,
+    perform_action,
+    publish_due,
+    save_adaptation,
+)
 from workflow.services.articles import revise_article
 from workflow.services.errors import InvalidInput, NotAllowed, StaleVersion
 from workflow.services.queries import credits_for, history_for
@@ -28,7 +32,8 @@ def test_submission_opens_one_adaptation_and_draft_job_per_target(session):
     for adaptation in article.adaptations:
         assert [(d.revision_number, d.state) for d in adaptation.drafts] == [(1, "queued")]
         assert credits_for(session, adaptation).as_list() == [
-            {"role": "reporter", "username": reporter.username, "name": "Ahmad Abdallah"}]
+            {"role": "reporter", "username": reporter.username, "name": "Ahmad Abdallah"}
+        ]
         assert actions(session, adaptation) == [("create", None, "queued")]
 
 
@@ -41,15 +46,26 @@ def test_claim_seeds_text_from_a_ready_draft(session):
     adaptation = make_article().adaptations[0]
     finish_draft(adaptation, title="Draft title", body="Draft body.")
     perform_action(session, make_user(Role.ADAPTOR), adaptation, "claim")
-    assert (adaptation.title, adaptation.body, adaptation.based_on_revision) == ("Draft title", "Draft body.", 1)
+    assert (adaptation.title, adaptation.body, adaptation.based_on_revision) == (
+        "Draft title",
+        "Draft body.",
+        1,
+    )
 
 
 def test_a_draft_arriving_after_the_claim_never_overwrites_the_adaptor(session):
     adaptation = make_article().adaptations[0]
     adaptor = make_user(Role.ADAPTOR)
     perform_action(session, adaptor, adaptation, "claim")
-    save_adaptation(session, adaptor, adaptation, title="Mine", body="My own words.",
-                    version=adaptation.version, limits=limits())
+    save_adaptation(
+        session,
+        adaptor,
+        adaptation,
+        title="Mine",
+        body="My own words.",
+        version=adaptation.version,
+        limits=limits(),
+    )
     finish_draft(adaptation, title="Machine", body="Machine words.")
     assert (adaptation.state, adaptation.title, adaptation.body) == ("in_adaptation", "Mine", "My own words.")
     assert adaptation.draft.body == "Machine words."
@@ -59,11 +75,19 @@ def test_stale_save_is_refused_with_both_texts_and_nothing_lost(session):
     adaptor, editor = make_user(Role.ADAPTOR), make_user(Role.EDITOR)
     adaptation = drive(make_article().adaptations[0], State.IN_ADAPTATION, adaptor=adaptor)
     opened = adaptation.version
-    save_adaptation(session, editor, adaptation, title="Editor", body="Editor text.", version=opened,
-                    limits=limits())
+    save_adaptation(
+        session, editor, adaptation, title="Editor", body="Editor text.", version=opened, limits=limits()
+    )
     with pytest.raises(StaleVersion) as refused:
-        save_adaptation(session, adaptor, adaptation, title="Adaptor", body="Adaptor text.", version=opened,
-                        limits=limits())
+        save_adaptation(
+            session,
+            adaptor,
+            adaptation,
+            title="Adaptor",
+            body="Adaptor text.",
+            version=opened,
+            limits=limits(),
+        )
     assert refused.value.status == 409
     assert refused.value.details["current"]["body"] == "Editor text."
     assert refused.value.details["yours"]["body"] == "Adaptor text."
@@ -72,7 +96,10 @@ def test_stale_save_is_refused_with_both_texts_and_nothing_lost(session):
 
 def test_credits_survive_rounds_and_reassignment_in_order(session):
     reporter = make_user(Role.REPORTER, name="Ahmad Abdallah")
-    first, second = make_user(Role.ADAPTOR, name="Nadine Sassine"), make_user(Role.ADAPTOR, name="Omar Khalil")
+    first, second = (
+        make_user(Role.ADAPTOR, name="Nadine Sassine"),
+        make_user(Role.ADAPTOR, name="Omar Khalil"),
+    )
     editor = make_user(Role.EDITOR, name="Rima Haddad")
     adaptation = drive(make_article(reporter).adaptations[0], State.IN_REVIEW, adaptor=first, editor=editor)
     perform_action(session, editor, adaptation, "request-changes", comment="Tighten the lede.")
@@ -111,8 +138,15 @@ def test_approve_refuses_a_version_the_editor_did_not_see(session):
     adaptor, editor = make_user(Role.ADAPTOR), make_user(Role.EDITOR)
     adaptation = drive(make_article().adaptations[0], State.IN_REVIEW, adaptor=adaptor, editor=editor)
     seen = adaptation.version
-    save_adaptation(session, make_user(Role.EDITOR), adaptation, title="Changed", body="Changed.",
-                    version=seen, limits=limits())
+    save_adaptation(
+        session,
+        make_user(Role.EDITOR),
+        adaptation,
+        title="Changed",
+        body="Changed.",
+        version=seen,
+        limits=limits(),
+    )
     with pytest.raises(StaleVersion):
         perform_action(session, editor, adaptation, "approve", version=seen)
     perform_action(session, editor, adaptation, "approve", version=adaptation.version)
@@ -198,7 +232,11 @@ def test_failed_drafts_can_be_queued_again_by_an_admin(session):
         retry_failed_drafts(session, adaptor)
     retried = retry_failed_drafts(session, make_user(Role.ADMIN), target="en")
     assert retried == [waiting.draft.id]
-    assert waiting.state == "queued" and waiting.draft.state == DraftState.QUEUED.value and not waiting.draft.error
+    assert (
+        waiting.state == "queued"
+        and waiting.draft.state == DraftState.QUEUED.value
+        and not waiting.draft.error
+    )
     assert claimed.draft.state == DraftState.FAILED.value
     assert retry_failed_drafts(session, make_user(Role.ADMIN)) == [claimed.draft.id]
     assert claimed.state == "in_adaptation" and claimed.draft.state == DraftState.QUEUED.value

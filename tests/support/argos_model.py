@@ -465,7 +465,7 @@ _CLOSERS = "”’»\"')]"
 
 def build_sentence_splitter_onnx(lang: str) -> bytes:
     """The bytes of an ONNX model that MiniSBD loads as a sentence splitter for `lang`."""
-    units = ["<PAD>", "<UNK>", " "] + list(_TERMINATORS) + list(_CLOSERS)
+    units = ["<PAD>", "<UNK>", " ", *list(_TERMINATORS), *list(_CLOSERS)]
     vocab_size = len(units)
     terminator = np.zeros(vocab_size, np.float32)
     separator = np.zeros(vocab_size, np.float32)

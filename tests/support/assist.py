@@ -15,11 +15,19 @@ from workflow.services.adaptations import perform_action, save_adaptation
 
 #: A first story: (Arabic sentence, its machine translation); paragraphs are lists.
 FIRST = [
-    [("وصل الرئيس الروسي فلاديمير بوتين إلى بيونغ يانغ فجر الأربعاء.",
-      "Russian President Vladimir Putin arrived in Pyongyang at dawn on Wednesday."),
-     ("وهي أول زيارة من نوعها منذ 24 عاماً.", "It is the first visit of its kind in 24 years.")],
-    [("ووقع الزعيمان اتفاقية شراكة استراتيجية شاملة.",
-      "The two leaders signed a comprehensive strategic partnership agreement.")],
+    [
+        (
+            "وصل الرئيس الروسي فلاديمير بوتين إلى بيونغ يانغ فجر الأربعاء.",
+            "Russian President Vladimir Putin arrived in Pyongyang at dawn on Wednesday.",
+        ),
+        ("وهي أول زيارة من نوعها منذ 24 عاماً.", "It is the first visit of its kind in 24 years."),
+    ],
+    [
+        (
+            "ووقع الزعيمان اتفاقية شراكة استراتيجية شاملة.",
+            "The two leaders signed a comprehensive strategic partnership agreement.",
+        )
+    ],
     [("تابعونا على قناتنا في تلغرام.", "Follow us on our Telegram channel.")],
 ]
 FIRST_TITLE = ("بوتين في بيونغ يانغ", "Putin in Pyongyang")
@@ -50,7 +58,9 @@ def make_draft(adaptation: Adaptation, title_mt: str, machine: dict[str, str]) -
     job = drafts.take_job(db.session, adaptation.draft.id, f"test-{adaptation.draft.id}", lease_seconds=60)
     segments = segment_text(job.body, job.source_language)
     drafts.store_segments(db.session, job.draft_id, [(s.index, s.paragraph, s.source) for s in segments])
-    drafts.store_translations(db.session, job.draft_id, {s.index: machine.get(s.source, "") for s in segments})
+    drafts.store_translations(
+        db.session, job.draft_id, {s.index: machine.get(s.source, "") for s in segments}
+    )
     drafts.finish_draft(db.session, job.draft_id, title=title_mt, body="", model="crafted")
     db.session.commit()
     db.session.refresh(adaptation)
@@ -72,18 +82,35 @@ def publish_first_story(*, schedule_at: datetime | None = None) -> Published:
     make_draft(adaptation, FIRST_TITLE[1], {src: mt for paragraph in FIRST for src, mt in paragraph})
     adaptor, editor = make_user(Role.ADAPTOR), make_user(Role.EDITOR)
     perform_action(db.session, adaptor, adaptation, "claim")
-    save_adaptation(db.session, adaptor, adaptation, title=FIRST_TITLE[1], body=FIRST_PUBLISHED,
-                    version=adaptation.version, limits=limits())
+    save_adaptation(
+        db.session,
+        adaptor,
+        adaptation,
+        title=FIRST_TITLE[1],
+        body=FIRST_PUBLISHED,
+        version=adaptation.version,
+        limits=limits(),
+    )
     perform_action(db.session, adaptor, adaptation, "submit")
     perform_action(db.session, editor, adaptation, "approve", publish_at=schedule_at)
     db.session.commit()
     return Published(adaptation, adaptor, editor)
 
 
-def add_term(source: str, target: str, *, source_lang: str = "ar", target_lang: str = "en", note: str = "",
-             editor: User | None = None) -> GlossaryTerm:
+def add_term(
+    source: str,
+    target: str,
+    *,
+    source_lang: str = "ar",
+    target_lang: str = "en",
+    note: str = "",
+    editor: User | None = None,
+) -> GlossaryTerm:
     """A glossary term added by an editor through the service."""
-    term = glossary.create_term(db.session, editor or make_user(Role.EDITOR),
-                                glossary.TermInput(source_lang, target_lang, source, target, note))
+    term = glossary.create_term(
+        db.session,
+        editor or make_user(Role.EDITOR),
+        glossary.TermInput(source_lang, target_lang, source, target, note),
+    )
     db.session.commit()
     return term

@@ -28,8 +28,9 @@ ARABIC_BODY = (
 )
 
 
-def make_user(*roles: Role | str, username: str | None = None, name: str | None = None,
-              password: str = PASSWORD) -> User:
+def make_user(
+    *roles: Role | str, username: str | None = None, name: str | None = None, password: str = PASSWORD
+) -> User:
     """A person with the given roles (reporter when none is given)."""
     n = next(_counter)
     parsed = {Role(r) for r in roles} or {Role.REPORTER}
@@ -38,8 +39,11 @@ def make_user(*roles: Role | str, username: str | None = None, name: str | None 
         user = create_user(db.session, username, name or f"Person {n} {username.title()}", parsed, password)
     else:
         # Hashing with scrypt takes ~0.1 s on purpose; reuse one hash of the shared test password.
-        user = User(username=username, display_name=name or f"Person {n} {username.title()}",
-                    password_hash=_password_hash())
+        user = User(
+            username=username,
+            display_name=name or f"Person {n} {username.title()}",
+            password_hash=_password_hash(),
+        )
         user.set_roles(parsed)
         db.session.add(user)
     db.session.commit()
@@ -53,20 +57,36 @@ def _password_hash() -> str:
     return user.password_hash
 
 
-def make_article(reporter: User | None = None, *, title: str = ARABIC_TITLE, body: str = ARABIC_BODY,
-                 language: str = "ar", section: str = "News", tags: list[str] | None = None,
-                 targets: list[str] | None = None) -> Article:
+def make_article(
+    reporter: User | None = None,
+    *,
+    title: str = ARABIC_TITLE,
+    body: str = ARABIC_BODY,
+    language: str = "ar",
+    section: str = "News",
+    tags: list[str] | None = None,
+    targets: list[str] | None = None,
+) -> Article:
     """An original submitted by `reporter` (a new reporter when None)."""
     reporter = reporter or make_user(Role.REPORTER)
-    data = ArticleInput(title, body, language, section, tags if tags is not None else ["Russia", "North Korea"],
-                        targets or ["en"])
+    data = ArticleInput(
+        title,
+        body,
+        language,
+        section,
+        tags if tags is not None else ["Russia", "North Korea"],
+        targets or ["en"],
+    )
     article = submit_article(db.session, reporter, data)
     db.session.commit()
     return article
 
 
-def finish_draft(adaptation: Adaptation, title: str = "Putin's historic visit",
-                 body: str = "Pyongyang welcomed Putin.\n\nA new partnership was signed.") -> Draft:
+def finish_draft(
+    adaptation: Adaptation,
+    title: str = "Putin's historic visit",
+    body: str = "Pyongyang welcomed Putin.\n\nA new partnership was signed.",
+) -> Draft:
     """Produce the adaptation's newest draft with the given text through the worker's own draft services."""
     from workflow.services import drafts
 
@@ -83,13 +103,18 @@ def finish_draft(adaptation: Adaptation, title: str = "Putin's historic visit",
     return draft
 
 
-def drive(adaptation: Adaptation, target: State, *, adaptor: User | None = None,
-          editor: User | None = None) -> Adaptation:
+def drive(
+    adaptation: Adaptation, target: State, *, adaptor: User | None = None, editor: User | None = None
+) -> Adaptation:
     """Take an adaptation from `queued` to `target` through the real services."""
     adaptor = adaptor or make_user(Role.ADAPTOR)
     editor = editor or make_user(Role.EDITOR)
-    draft_path = {State.QUEUED: [], State.TRANSLATING: ["translating"], State.DRAFT_READY: ["ready"],
-                  State.MT_FAILED: ["failed"]}
+    draft_path = {
+        State.QUEUED: [],
+        State.TRANSLATING: ["translating"],
+        State.DRAFT_READY: ["ready"],
+        State.MT_FAILED: ["failed"],
+    }
     if target in draft_path:
         for step in draft_path[target]:
             if step == "ready":
@@ -131,8 +156,9 @@ def pass_qa(adaptation: Adaptation, editor: User) -> None:
 
     for result in qa.findings_for(db.session, adaptation):
         if result.blocking:
-            qa.override_finding(db.session, editor, adaptation, result.check, result.key,
-                                "Not what this test is about.")
+            qa.override_finding(
+                db.session, editor, adaptation, result.check, result.key, "Not what this test is about."
+            )
 
 
 def limits() -> Limits:
@@ -160,8 +186,9 @@ def csrf_token(client: FlaskClient) -> str:
 
 def login(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
     """Log `user` in through the real login form."""
-    response = client.post("/login", data={"username": user.username, "password": password,
-                                           "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/login", data={"username": user.username, "password": password, "csrf_token": csrf_token(client)}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 

@@ -104,7 +104,9 @@ class Http:
     def save(self, adaptation_id: int, title: str, body: str) -> dict:
         """Save the adaptation's text on the version just read (asserting 200); returns the adaptation."""
         version = self.get(f"/api/v1/adaptations/{adaptation_id}").json["version"]
-        saved = self.put(f"/api/v1/adaptations/{adaptation_id}", {"title": title, "body": body, "version": version})
+        saved = self.put(
+            f"/api/v1/adaptations/{adaptation_id}", {"title": title, "body": body, "version": version}
+        )
         assert saved.status == 200, saved.json
         return saved.json
 
@@ -124,8 +126,14 @@ class LiveStack:
 
     def cli(self, *args: str, check: bool = True) -> str:
         """Run `adaptdesk ARGS` against this stack and return its output."""
-        result = subprocess.run([sys.executable, "-m", "workflow.cli", *args], env=self.env, cwd=REPO,
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "workflow.cli", *args],
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if check and result.returncode != 0:
             raise AssertionError(f"adaptdesk {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout.strip()
@@ -136,20 +144,34 @@ class LiveStack:
         if not with_worker:
             argv.append("--no-worker")
         with open(self.data_dir / "web.log", "ab") as log:
-            self.processes["web"] = subprocess.Popen(argv, env=self.env, cwd=REPO, stdout=log,
-                                                     stderr=subprocess.STDOUT, start_new_session=True)
+            self.processes["web"] = subprocess.Popen(
+                argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self._wait(lambda: Http(self.base_url).get("/healthz").status == 200, "web", 60)
 
-    def start_worker(self, name: str = "worker", concurrency: int = 1, beat: bool = False) -> subprocess.Popen:
+    def start_worker(
+        self, name: str = "worker", concurrency: int = 1, beat: bool = False
+    ) -> subprocess.Popen:
         """Start a Celery worker process and wait until it reports ready."""
         log_path = self.data_dir / f"{name}.log"
-        argv = [sys.executable, "-m", "workflow.cli", "worker", "-c", str(concurrency), "--loglevel", "info",
-                "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"]
+        argv = [
+            sys.executable,
+            "-m",
+            "workflow.cli",
+            "worker",
+            "-c",
+            str(concurrency),
+            "--loglevel",
+            "info",
+            "-n",
+            f"{name}-{uuid.uuid4().hex[:6]}@%h",
+        ]
         if beat:
             argv.append("--beat")
         with open(log_path, "ab") as log:
-            process = subprocess.Popen(argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                       start_new_session=True)
+            process = subprocess.Popen(
+                argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.processes[name] = process
         start = log_path.stat().st_size if log_path.exists() else 0
         self._wait(lambda: b"ready." in log_path.read_bytes()[start:], name, 90, process)
@@ -196,8 +218,10 @@ class LiveStack:
         """Send a task straight to this stack's broker, as a second delivery of a job would arrive."""
         from celery import Celery
 
-        client = Celery("adaptdesk-test-client", broker=self.env.get("CELERY_BROKER_URL")
-                        or f"sqla+sqlite:///{self.data_dir / 'broker.db'}")
+        client = Celery(
+            "adaptdesk-test-client",
+            broker=self.env.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{self.data_dir / 'broker.db'}",
+        )
         client.conf.task_default_queue = "adaptdesk"
         client.send_task(name, args=list(args), queue="adaptdesk")
         client.close()
@@ -241,13 +265,20 @@ class LiveStack:
 def stack_env(data_dir: Path, database_url: str, broker_url: str | None, argos_dir: Path) -> dict[str, str]:
     """The environment every process of a live stack shares."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ADAPTDESK_", "CELERY_", "REDIS_URL"))}
-    env.update({
-        "ADAPTDESK_DATA_DIR": str(data_dir), "DATABASE_URL": database_url,
-        "SECRET_KEY": "live-test-secret-key-0123456789", "PYTHONPATH": str(REPO),
-        "ARGOS_PACKAGES_DIR": str(argos_dir / "packages"), "XDG_DATA_HOME": str(argos_dir / "data"),
-        "XDG_CONFIG_HOME": str(argos_dir / "config"), "XDG_CACHE_HOME": str(argos_dir / "cache"),
-        "ADAPTDESK_RELAY_INTERVAL": "2", "ADAPTDESK_DRAFT_RESEND": "10",
-    })
+    env.update(
+        {
+            "ADAPTDESK_DATA_DIR": str(data_dir),
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "live-test-secret-key-0123456789",
+            "PYTHONPATH": str(REPO),
+            "ARGOS_PACKAGES_DIR": str(argos_dir / "packages"),
+            "XDG_DATA_HOME": str(argos_dir / "data"),
+            "XDG_CONFIG_HOME": str(argos_dir / "config"),
+            "XDG_CACHE_HOME": str(argos_dir / "cache"),
+            "ADAPTDESK_RELAY_INTERVAL": "2",
+            "ADAPTDESK_DRAFT_RESEND": "10",
+        }
+    )
     if broker_url:
         env["CELERY_BROKER_URL"] = broker_url
     return env
@@ -259,7 +290,6 @@ def install_test_model(model_dir: Path, argos_dir: Path, from_code: str = "ar", 
     from tests.support.argos_model import argos_env, build_package
 
     package = build_package(model_dir, from_code, to_code, size="tiny")
-    code = ("import sys; from tests.support.argos_model import install_package; "
-            "install_package(sys.argv[1])")
+    code = "import sys; from tests.support.argos_model import install_package; install_package(sys.argv[1])"
     env = {**os.environ, **argos_env(argos_dir), "PYTHONPATH": str(REPO)}
     subprocess.run([sys.executable, "-c", code, str(package)], env=env, cwd=REPO, check=True, timeout=120)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from workflow.domain.effort import (MAX_SECONDS_PER_SAVE, SLACK_SECONDS, effort_score, effort_tokens,
-                                    seconds_allowed)
+from workflow.domain.effort import (
+    MAX_SECONDS_PER_SAVE,
+    SLACK_SECONDS,
+    effort_score,
+    effort_tokens,
+    seconds_allowed,
+)
 
 TITLE = "Putin's historic visit to North Korea"
-BODY = ("Pyongyang welcomed the Russian president with Russian flags. It is the first visit of its kind "
-        "in 24 years.\n\nKim Jong Un signed a new strategic partnership with Putin, both sides said.")
+BODY = (
+    "Pyongyang welcomed the Russian president with Russian flags. It is the first visit of its kind "
+    "in 24 years.\n\nKim Jong Un signed a new strategic partnership with Putin, both sides said."
+)
 
 
 def test_an_untouched_draft_scores_zero():
@@ -23,8 +30,10 @@ def test_whitespace_and_paragraph_layout_are_not_effort():
 
 def test_a_full_rewrite_scores_about_100():
     rewrite_title = "Moscow and Pyongyang seal a pact"
-    rewrite_body = ("Vladimir Putin landed in Pyongyang on Wednesday for his first trip there since 2000; "
-                    "crowds lined streets as Kim greeted him at dawn.")
+    rewrite_body = (
+        "Vladimir Putin landed in Pyongyang on Wednesday for his first trip there since 2000; "
+        "crowds lined streets as Kim greeted him at dawn."
+    )
     assert effort_score(TITLE, BODY, rewrite_title, rewrite_body) >= 95
 
 
@@ -56,7 +65,9 @@ def test_a_word_moved_between_title_and_body_is_an_edit():
     assert effort_score("Putin visits", "Pyongyang.", "Putin", "visits Pyongyang.") > 0
 
 
-@pytest.mark.parametrize(("elapsed", "allowed"), [
-    (0, SLACK_SECONDS), (-50, SLACK_SECONDS), (600, 600 + SLACK_SECONDS), (10**7, MAX_SECONDS_PER_SAVE)])
+@pytest.mark.parametrize(
+    ("elapsed", "allowed"),
+    [(0, SLACK_SECONDS), (-50, SLACK_SECONDS), (600, 600 + SLACK_SECONDS), (10**7, MAX_SECONDS_PER_SAVE)],
+)
 def test_seconds_allowed_follow_the_wall_clock_with_slack_and_a_cap(elapsed, allowed):
     assert seconds_allowed(elapsed) == allowed

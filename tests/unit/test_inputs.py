@@ -11,8 +11,14 @@ from workflow.domain.text import reading_minutes, slugify
 from workflow.services.errors import InvalidInput
 from workflow.services.inputs import ArticleInput, Limits, parse_datetime, parse_version
 
-GOOD = {"title": "عنوان", "body": "فقرة أولى.\n\nفقرة ثانية.", "language": "ar", "section": "News",
-        "tags": ["Russia"], "targets": ["en"]}
+GOOD = {
+    "title": "عنوان",
+    "body": "فقرة أولى.\n\nفقرة ثانية.",
+    "language": "ar",
+    "section": "News",
+    "tags": ["Russia"],
+    "targets": ["en"],
+}
 
 
 def parse(**changes):
@@ -25,14 +31,28 @@ def test_a_good_submission_keeps_paragraphs_and_defaults_targets():
     assert data.targets == ["en"]
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"title": ""}, "title"), ({"title": "   "}, "title"), ({"title": 5}, "title"), ({"title": "x" * 51}, "title"),
-    ({"title": "abc\u202edef"}, "title"), ({"title": "a\x00b"}, "title"), ({"body": ""}, "body"),
-    ({"body": "x" * 201}, "body"), ({"language": "xx"}, "language"), ({"language": None}, "language"),
-    ({"targets": "ar"}, "targets"), ({"targets": ["zz"]}, "targets"), ({"targets": 3}, "targets"),
-    ({"tags": ["a", "b", "c", "d"]}, "tags"), ({"tags": [1]}, "tags"), ({"section": "s" * 81}, "section"),
-    ({"title": "\ud800"}, "title"),
-])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": 5}, "title"),
+        ({"title": "x" * 51}, "title"),
+        ({"title": "abc\u202edef"}, "title"),
+        ({"title": "a\x00b"}, "title"),
+        ({"body": ""}, "body"),
+        ({"body": "x" * 201}, "body"),
+        ({"language": "xx"}, "language"),
+        ({"language": None}, "language"),
+        ({"targets": "ar"}, "targets"),
+        ({"targets": ["zz"]}, "targets"),
+        ({"targets": 3}, "targets"),
+        ({"tags": ["a", "b", "c", "d"]}, "tags"),
+        ({"tags": [1]}, "tags"),
+        ({"section": "s" * 81}, "section"),
+        ({"title": "\ud800"}, "title"),
+    ],
+)
 def test_each_bad_field_is_named(changes, field):
     with pytest.raises(InvalidInput) as refused:
         parse(**changes)
@@ -51,8 +71,10 @@ def test_versions_and_times():
 
 
 def test_credit_line_reads_like_the_published_example():
-    assert credit_line(["Ahmad Abdallah"], ["Nadine Sassine"], "en") == \
-        "A report by Ahmad Abdallah, English adaptation by Nadine Sassine"
+    assert (
+        credit_line(["Ahmad Abdallah"], ["Nadine Sassine"], "en")
+        == "A report by Ahmad Abdallah, English adaptation by Nadine Sassine"
+    )
     assert credit_line(["A"], ["B", "C", "D"], "fr") == "A report by A, French adaptation by B, C and D"
     assert join_names(["A", "B"]) == "A and B"
 
@@ -77,7 +99,9 @@ def test_settings_from_environment(tmp_path):
     with pytest.raises(ConfigError):
         Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_ENV": "production"})
     with pytest.raises(ConfigError):
-        Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_ENV": "production", "SECRET_KEY": "dev"})
+        Settings.from_env(
+            {"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_ENV": "production", "SECRET_KEY": "dev"}
+        )
 
 
 def test_worker_time_limits_must_stay_below_the_visibility_timeout(tmp_path):
@@ -85,6 +109,8 @@ def test_worker_time_limits_must_stay_below_the_visibility_timeout(tmp_path):
 
     base = {"ADAPTDESK_DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0"}
     check_time_limits(celery_config(Settings.from_env(base)))
-    too_short = Settings.from_env({**base, "ADAPTDESK_DRAFT_TIMEOUT": "900", "ADAPTDESK_VISIBILITY_TIMEOUT": "600"})
+    too_short = Settings.from_env(
+        {**base, "ADAPTDESK_DRAFT_TIMEOUT": "900", "ADAPTDESK_VISIBILITY_TIMEOUT": "600"}
+    )
     with pytest.raises(ConfigError, match="visibility"):
         check_time_limits(celery_config(too_short))

@@ -23,25 +23,41 @@ def test_segment_keys_fold_marks_variants_case_and_spaces():
 
 
 def test_alignment_pairs_each_sentence_with_its_published_rendering_in_order():
-    segments = [("أ", "Putin arrived in Pyongyang on Wednesday."), ("ب", "It is the first visit in 24 years."),
-                ("ج", "The leaders signed an agreement."), ("د", None)]
-    published = ["A report by Ahmad Abdallah.", "Putin landed in Pyongyang on Wednesday.",
-                 "It is the first visit in 24 years.", "Weather was fine.", "The two leaders signed an agreement."]
+    segments = [
+        ("أ", "Putin arrived in Pyongyang on Wednesday."),
+        ("ب", "It is the first visit in 24 years."),
+        ("ج", "The leaders signed an agreement."),
+        ("د", None),
+    ]
+    published = [
+        "A report by Ahmad Abdallah.",
+        "Putin landed in Pyongyang on Wednesday.",
+        "It is the first visit in 24 years.",
+        "Weather was fine.",
+        "The two leaders signed an agreement.",
+    ]
     pairs = align(segments, published)
     assert [(p.source, p.target) for p in pairs] == [
-        ("أ", "Putin landed in Pyongyang on Wednesday."), ("ب", "It is the first visit in 24 years."),
-        ("ج", "The two leaders signed an agreement.")]
+        ("أ", "Putin landed in Pyongyang on Wednesday."),
+        ("ب", "It is the first visit in 24 years."),
+        ("ج", "The two leaders signed an agreement."),
+    ]
     assert pairs[1].score == 100 and MIN_ALIGNMENT <= pairs[0].score < 100
 
 
 def test_alignment_drops_sentences_the_adaptor_rewrote_beyond_recognition():
-    pairs = align([("أ", "The agreement covers energy and transport.")], ["Moscow and Pyongyang grow closer."])
+    pairs = align(
+        [("أ", "The agreement covers energy and transport.")], ["Moscow and Pyongyang grow closer."]
+    )
     assert pairs == []
     assert align([], ["x"]) == [] and align([("أ", "x")], []) == []
 
 
 def test_alignment_never_crosses_over():
-    segments = [("1", "It is the first visit of its kind in 24 years."), ("2", "Follow us on our Telegram channel.")]
+    segments = [
+        ("1", "It is the first visit of its kind in 24 years."),
+        ("2", "Follow us on our Telegram channel."),
+    ]
     published = ["Follow us on our Telegram channel.", "It is the first visit of its kind in 24 years."]
     assert len(align(segments, published)) == 1
 
@@ -53,8 +69,14 @@ def test_length_window_bounds_what_can_reach_the_score():
 
 
 def test_rank_finds_close_sentences_best_first():
-    choices = [segment_key(s) for s in ["It is the first visit of its kind in 24 years.", "Something else entirely.",
-                                        "It is the first visit of its kind in 25 years."]]
+    choices = [
+        segment_key(s)
+        for s in [
+            "It is the first visit of its kind in 24 years.",
+            "Something else entirely.",
+            "It is the first visit of its kind in 25 years.",
+        ]
+    ]
     ranked = rank("It is the first visit of its kind in 24 years.", choices, limit=3)
     assert [i for i, _ in ranked] == [0, 2]
     assert ranked[0][1] == 100 and MIN_MATCH <= ranked[1][1] < 100
@@ -69,7 +91,10 @@ def test_a_text_that_kept_its_shape_pairs_by_position_surely():
     segments = [("أ", 0), ("ب", 0), ("ج", 1)]
     kept = [("Rewritten freely.", 0), ("Second.", 0), ("Third.", 1)]
     assert [(p.source, p.target, p.score) for p in align_by_shape(segments, kept)] == [
-        ("أ", "Rewritten freely.", 100), ("ب", "Second.", 100), ("ج", "Third.", 100)]
+        ("أ", "Rewritten freely.", 100),
+        ("ب", "Second.", 100),
+        ("ج", "Third.", 100),
+    ]
     assert align_by_shape(segments, [("One.", 0), ("Two.", 1), ("Three.", 1)]) == []
     assert align_by_shape(segments, kept[:2]) == []
     assert align_by_shape([], []) == []

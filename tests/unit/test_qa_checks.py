@@ -36,15 +36,22 @@ def keys(findings, check: str | None = None) -> list[str]:
 def test_arabic_indic_digits_and_separators_read_as_western_numbers():
     assert normalize_digits("٠١٢٣٤٥٦٧٨٩ ۰۱۲۳۴۵۶۷۸۹ ٣٫٥ ١٬٠٠٠") == "0123456789 0123456789 3.5 1,000"
     quantities = extract_quantities("ارتفع النمو إلى ٣٫٥٪ وشارك ١٬٠٠٠ شخص و۲۴ طالباً", "ar")
-    assert [(q.key, q.kind) for q in quantities] == [("3.5%", "percent"), ("1000", "number"), ("24", "number")]
+    assert [(q.key, q.kind) for q in quantities] == [
+        ("3.5%", "percent"),
+        ("1000", "number"),
+        ("24", "number"),
+    ]
 
 
-@pytest.mark.parametrize("adaptation", [
-    "Growth rose to 3.5% and 1,000 people took part.",
-    "Some 1000 people took part as growth reached 3.5 per cent.",
-    "Growth: 3.50 percent. Turnout: one thousand? No — 1,000.",
-    "A thousand people... no: 1000 people joined; growth hit 3.5pc.",
-])
+@pytest.mark.parametrize(
+    "adaptation",
+    [
+        "Growth rose to 3.5% and 1,000 people took part.",
+        "Some 1000 people took part as growth reached 3.5 per cent.",
+        "Growth: 3.50 percent. Turnout: one thousand? No — 1,000.",
+        "A thousand people... no: 1000 people joined; growth hit 3.5pc.",
+    ],
+)
 def test_numbers_kept_in_any_form_or_order_pass(adaptation):
     source = "ارتفع النمو إلى ٣٫٥٪. وشارك في المسيرة ١٬٠٠٠ شخص."
     assert check_numbers(source, "ar", adaptation, "en") == []
@@ -77,8 +84,12 @@ def test_millions_and_billions_match_in_digits_or_words():
 
 def test_a_percentage_must_stay_a_percentage_in_any_spelling():
     source = "تراجعت البطالة بنسبة ٥٠ في المئة، وارتفعت الأسعار ١٠٪."
-    assert check_numbers(source, "ar", "Unemployment fell 50 percent and prices rose 10 per cent.", "en") == []
-    assert keys(check_numbers(source, "ar", "Unemployment fell to 50 people; prices rose 10%.", "en")) == ["50%"]
+    assert (
+        check_numbers(source, "ar", "Unemployment fell 50 percent and prices rose 10 per cent.", "en") == []
+    )
+    assert keys(check_numbers(source, "ar", "Unemployment fell to 50 people; prices rose 10%.", "en")) == [
+        "50%"
+    ]
 
 
 def test_a_bare_number_may_become_a_percentage():
@@ -88,22 +99,33 @@ def test_a_bare_number_may_become_a_percentage():
 def test_times_match_across_clock_styles():
     source = "بدأ الاجتماع الساعة 14:30 وانتهى الساعة ١٨:٠٠."
     assert check_numbers(source, "ar", "The meeting began at 2.30pm and ended at 6 p.m.", "en") == []
-    assert keys(check_numbers(source, "ar", "The meeting began at 3.30pm and ended at 6pm.", "en")) == ["14:30"]
+    assert keys(check_numbers(source, "ar", "The meeting began at 3.30pm and ended at 6pm.", "en")) == [
+        "14:30"
+    ]
 
 
 def test_hijri_years_may_be_left_out():
     assert check_numbers("في ١٠ رمضان ١٤٤٥ هـ الموافق ٢٠ مارس ٢٠٢٤", "ar", "on March 20, 2024", "en") == []
 
 
-@pytest.mark.parametrize("source", ["التقى الرئيسان في 19 يونيو 2024.", "في ١٩ حزيران (يونيو) ٢٠٢٤",
-                                    "صدر في ١٩/٦/٢٠٢٤", "The leaders met on June 19, 2024."])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "التقى الرئيسان في 19 يونيو 2024.",
+        "في ١٩ حزيران (يونيو) ٢٠٢٤",
+        "صدر في ١٩/٦/٢٠٢٤",
+        "The leaders met on June 19, 2024.",
+    ],
+)
 def test_the_year_of_a_date_may_be_left_out_with_a_warning(source):
     [finding] = check_numbers(source, "en" if source.isascii() else "ar", "The leaders met on 19 June.", "en")
     assert (finding.severity, finding.key) == (WARNING, "2024") and "no year" in finding.message
 
 
 def test_four_character_decimals_next_to_a_month_are_not_years():
-    assert keys(check_numbers("بلغت الحرارة في حزيران ٤٣٫٥ درجة", "ar", "It was hot in June.", "en")) == ["43.5"]
+    assert keys(check_numbers("بلغت الحرارة في حزيران ٤٣٫٥ درجة", "ar", "It was hot in June.", "en")) == [
+        "43.5"
+    ]
 
 
 def test_a_year_written_on_its_own_must_be_kept():
@@ -119,12 +141,26 @@ def test_a_number_repeated_in_the_original_needs_to_appear_once():
 # --- dates ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("arabic, english", [
-    ("يناير", "January"), ("كانون الثاني", "January"), ("شباط", "February"), ("أبريل", "April"),
-    ("نيسان ٢٠٢٤", "April"), ("أيار", "May"), ("حزيران", "June"), ("يونيو", "June"), ("تموز", "July"),
-    ("آب ٢٠٢٣", "August"), ("أيلول", "September"), ("تشرين الأول", "October"), ("تشرين الثاني", "November"),
-    ("كانون الأول", "December"), ("ديسمبر", "December"),
-])
+@pytest.mark.parametrize(
+    "arabic, english",
+    [
+        ("يناير", "January"),
+        ("كانون الثاني", "January"),
+        ("شباط", "February"),
+        ("أبريل", "April"),
+        ("نيسان ٢٠٢٤", "April"),
+        ("أيار", "May"),
+        ("حزيران", "June"),
+        ("يونيو", "June"),
+        ("تموز", "July"),
+        ("آب ٢٠٢٣", "August"),
+        ("أيلول", "September"),
+        ("تشرين الأول", "October"),
+        ("تشرين الثاني", "November"),
+        ("كانون الأول", "December"),
+        ("ديسمبر", "December"),
+    ],
+)
 def test_arabic_month_names_must_appear_as_the_english_month(arabic, english):
     source = f"عقد الاجتماع في ١٥ {arabic}."
     assert check_dates(source, "ar", f"The meeting was held on 15 {english}.", "en") == []
@@ -164,7 +200,11 @@ def test_english_months_in_an_original_must_appear_as_arabic_months():
 # --- glossary ------------------------------------------------------------------------------------------
 
 
-TERMS = [Term(1, "بوتين", "Putin"), Term(2, "بيونغ يانغ", "Pyongyang"), Term(3, "كيم جونغ أون", "Kim Jong Un")]
+TERMS = [
+    Term(1, "بوتين", "Putin"),
+    Term(2, "بيونغ يانغ", "Pyongyang"),
+    Term(3, "كيم جونغ أون", "Kim Jong Un"),
+]
 SOURCE = "استقبلت بيونغ يانغ الرئيس الروسي فلاديمير بوتين. ووقّع كيم جونغ أون اتفاقية مع بوتين."
 
 
@@ -208,7 +248,9 @@ def test_a_short_quotation_in_the_original_script_is_allowed_a_long_one_is_not()
 
 
 def test_a_stray_letter_is_a_warning_and_a_whole_paragraph_an_error():
-    assert [(f.severity, f.key) for f in check_untranslated("Putin و Kim met.", "ar", "en")] == [(WARNING, "و")]
+    assert [(f.severity, f.key) for f in check_untranslated("Putin و Kim met.", "ar", "en")] == [
+        (WARNING, "و")
+    ]
     pasted = "Putin met Kim.\n\nوقّع الزعيم الكوري الشمالي اتفاقية شراكة استراتيجية جديدة مع بوتين."
     [finding] = check_untranslated(pasted, "ar", "en")
     assert finding.severity == ERROR and finding.key.startswith("وقّع الزعيم")
@@ -220,9 +262,13 @@ def test_arabic_indic_digits_in_an_english_adaptation_are_a_warning():
 
 
 def test_latin_names_kept_in_an_arabic_adaptation_are_warnings_a_phrase_an_error():
-    findings = check_untranslated("قالت وكالة Reuters إن الاجتماع انتهى. وأضافت: the talks were very productive.",
-                                  "en", "ar")
-    assert [(f.severity, f.key) for f in findings] == [(WARNING, "Reuters"), (ERROR, "the talks were very productive")]
+    findings = check_untranslated(
+        "قالت وكالة Reuters إن الاجتماع انتهى. وأضافت: the talks were very productive.", "en", "ar"
+    )
+    assert [(f.severity, f.key) for f in findings] == [
+        (WARNING, "Reuters"),
+        (ERROR, "the talks were very productive"),
+    ]
 
 
 def test_languages_sharing_a_script_are_not_checked():
@@ -232,12 +278,21 @@ def test_languages_sharing_a_script_are_not_checked():
 
 # --- names ---------------------------------------------------------------------------------------------
 
-MT = ("Russian President Vladimir Putin met North Korean leader Kim Jong Un in Pyongyang. "
-      "Officials said the talks went well. Putin left on Thursday.")
+MT = (
+    "Russian President Vladimir Putin met North Korean leader Kim Jong Un in Pyongyang. "
+    "Officials said the talks went well. Putin left on Thursday."
+)
 
 
 def test_names_are_read_from_the_machine_draft_without_sentence_openers():
-    assert candidate_names(MT) == ["Russian", "Vladimir Putin", "North Korean", "Kim Jong Un", "Pyongyang", "Putin"]
+    assert candidate_names(MT) == [
+        "Russian",
+        "Vladimir Putin",
+        "North Korean",
+        "Kim Jong Un",
+        "Pyongyang",
+        "Putin",
+    ]
 
 
 def test_a_name_of_the_machine_draft_missing_from_the_adaptation_is_a_warning():
@@ -260,14 +315,18 @@ def test_names_are_not_checked_without_a_draft_or_in_another_script():
 
 
 def test_balanced_quotes_brackets_and_apostrophes_pass():
-    body = "Putin's aide said: “We (both sides) agreed” [as reported]. «Yes», he said. \"Fine.\""
+    body = 'Putin\'s aide said: “We (both sides) agreed” [as reported]. «Yes», he said. "Fine."'
     assert check_punctuation("Putin's visit (day one)", body) == []
 
 
 def test_unbalanced_quotes_and_brackets_are_warnings():
-    findings = check_punctuation("Putin's visit (day one", "He said “we agreed. «Yes, he added. \"Fine.")
+    findings = check_punctuation("Putin's visit (day one", 'He said “we agreed. «Yes, he added. "Fine.')
     assert {(f.severity, f.key) for f in findings} == {
-        (WARNING, "title ()"), (WARNING, "text «»"), (WARNING, "text “”"), (WARNING, 'text ""')}
+        (WARNING, "title ()"),
+        (WARNING, "text «»"),
+        (WARNING, "text “”"),
+        (WARNING, 'text ""'),
+    }
 
 
 def test_a_closing_bracket_with_no_opening_is_a_warning():
@@ -276,7 +335,9 @@ def test_a_closing_bracket_with_no_opening_is_a_warning():
 
 # --- length and title ----------------------------------------------------------------------------------
 
-LONG_ARABIC = ("استقبلت بيونغ يانغ الرئيس الروسي فلاديمير بوتين بالأعلام الروسية في زيارة هي الأولى منذ سنوات. " * 8)
+LONG_ARABIC = (
+    "استقبلت بيونغ يانغ الرئيس الروسي فلاديمير بوتين بالأعلام الروسية في زيارة هي الأولى منذ سنوات. " * 8
+)
 
 
 def test_a_condensed_adaptation_passes_and_a_stub_or_a_bloated_one_warns():
@@ -303,25 +364,57 @@ def test_an_empty_title_is_an_error():
 
 def test_a_freely_restructured_faithful_adaptation_raises_nothing():
     source_title = "بوتين في بيونغ يانغ لأول مرة منذ ٢٤ عاماً"
-    source_body = ("استقبلت بيونغ يانغ يوم ١٩ حزيران/يونيو ٢٠٢٤ الرئيس الروسي فلاديمير بوتين بالأعلام الروسية. "
-                   "وهي أول زيارة من نوعها منذ ٢٤ عاماً.\n\n"
-                   "ووقّع كيم جونغ أون وبوتين اتفاقية شراكة، فيما ارتفع التبادل التجاري بنسبة ٩٫٥٪ "
-                   "ليبلغ ٣٤ مليون دولار.")
+    source_body = (
+        "استقبلت بيونغ يانغ يوم ١٩ حزيران/يونيو ٢٠٢٤ الرئيس الروسي فلاديمير بوتين بالأعلام الروسية. "
+        "وهي أول زيارة من نوعها منذ ٢٤ عاماً.\n\n"
+        "ووقّع كيم جونغ أون وبوتين اتفاقية شراكة، فيما ارتفع التبادل التجاري بنسبة ٩٫٥٪ "
+        "ليبلغ ٣٤ مليون دولار."
+    )
     title = "Putin in Pyongyang, a first in 24 years"
-    body = ("A partnership pact signed by Kim Jong Un and Putin crowned a visit that trade figures had "
-            "foreshadowed: exchanges rose 9.5 per cent to $34 million.\n\n"
-            "Pyongyang greeted the Russian president with Russian flags on June 19, 2024, the first such "
-            "visit in two dozen years (24).")
-    mt = ("Putin in Pyongyang for the first time in 24 years\n\nPyongyang received Russian President Vladimir "
-          "Putin on June 19, 2024 with Russian flags. It is the first visit of its kind in 24 years.\n\n"
-          "Kim Jong Un and Putin signed a partnership agreement, while trade rose by 9.5% to $34 million.")
-    findings = run_checks(QaInput(source_title, source_body, "ar", title, body, "en",
-                                  terms=find_terms(f"{source_title}\n\n{source_body}", "ar", TERMS), mt_text=mt))
+    body = (
+        "A partnership pact signed by Kim Jong Un and Putin crowned a visit that trade figures had "
+        "foreshadowed: exchanges rose 9.5 per cent to $34 million.\n\n"
+        "Pyongyang greeted the Russian president with Russian flags on June 19, 2024, the first such "
+        "visit in two dozen years (24)."
+    )
+    mt = (
+        "Putin in Pyongyang for the first time in 24 years\n\nPyongyang received Russian President Vladimir "
+        "Putin on June 19, 2024 with Russian flags. It is the first visit of its kind in 24 years.\n\n"
+        "Kim Jong Un and Putin signed a partnership agreement, while trade rose by 9.5% to $34 million."
+    )
+    findings = run_checks(
+        QaInput(
+            source_title,
+            source_body,
+            "ar",
+            title,
+            body,
+            "en",
+            terms=find_terms(f"{source_title}\n\n{source_body}", "ar", TERMS),
+            mt_text=mt,
+        )
+    )
     assert findings == []
 
 
 def test_run_checks_reports_every_check_that_fails():
-    findings = run_checks(QaInput("عنوان", "قتل ٢٤ شخصاً في ١٥ حزيران في بيونغ يانغ.", "ar", "", "Death toll (rises",
-                                  "en", terms=find_terms("بيونغ يانغ", "ar", TERMS),
-                                  mt_text="24 people were killed in Pyongyang on June 15."))
-    assert {f.check for f in findings} == {"empty_title", "numbers", "dates", "glossary", "names", "punctuation"}
+    findings = run_checks(
+        QaInput(
+            "عنوان",
+            "قتل ٢٤ شخصاً في ١٥ حزيران في بيونغ يانغ.",
+            "ar",
+            "",
+            "Death toll (rises",
+            "en",
+            terms=find_terms("بيونغ يانغ", "ar", TERMS),
+            mt_text="24 people were killed in Pyongyang on June 15.",
+        )
+    )
+    assert {f.check for f in findings} == {
+        "empty_title",
+        "numbers",
+        "dates",
+        "glossary",
+        "names",
+        "punctuation",
+    }

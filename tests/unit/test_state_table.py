@@ -10,8 +10,14 @@ from workflow.domain.states import ACTIONS as TABLE
 from workflow.domain.states import State, resolve_target
 
 IDS = {"own_reporter": 1, "other_reporter": 2, "holder": 3, "other_adaptor": 4, "editor": 5, "admin": 6}
-ROLES = {"own_reporter": {"reporter"}, "other_reporter": {"reporter"}, "holder": {"adaptor"},
-         "other_adaptor": {"adaptor"}, "editor": {"editor"}, "admin": {"admin"}}
+ROLES = {
+    "own_reporter": {"reporter"},
+    "other_reporter": {"reporter"},
+    "holder": {"adaptor"},
+    "other_adaptor": {"adaptor"},
+    "editor": {"editor"},
+    "admin": {"admin"},
+}
 
 
 def actor(kind: str) -> Actor:
@@ -22,8 +28,12 @@ def actor(kind: str) -> Actor:
 
 def subject(state: str) -> Subject:
     holder = IDS["holder"] if state in HELD_STATES else None
-    return Subject(State(state), reporter_id=IDS["own_reporter"], holder_id=holder,
-                   holder_name="Holder" if holder else None)
+    return Subject(
+        State(state),
+        reporter_id=IDS["own_reporter"],
+        holder_id=holder,
+        holder_name="Holder" if holder else None,
+    )
 
 
 def test_table_covers_exactly_the_actions_of_the_issue():
@@ -53,18 +63,31 @@ def test_available_actions_match_the_matrix():
             assert available_actions(actor(kind), subject(state)) == allowed, (state, kind)
 
 
-@pytest.mark.parametrize("draft_state,rounds,target", [
-    (State.DRAFT_READY, 0, State.DRAFT_READY), (State.MT_FAILED, 0, State.MT_FAILED),
-    (State.TRANSLATING, 0, State.TRANSLATING), (None, 0, State.QUEUED), (State.DRAFT_READY, 1,
-                                                                          State.CHANGES_REQUESTED)])
+@pytest.mark.parametrize(
+    "draft_state,rounds,target",
+    [
+        (State.DRAFT_READY, 0, State.DRAFT_READY),
+        (State.MT_FAILED, 0, State.MT_FAILED),
+        (State.TRANSLATING, 0, State.TRANSLATING),
+        (None, 0, State.QUEUED),
+        (State.DRAFT_READY, 1, State.CHANGES_REQUESTED),
+    ],
+)
 def test_release_falls_back_to_where_the_draft_stands(draft_state, rounds, target):
-    assert resolve_target(TABLE["release"], draft_state=draft_state, review_rounds=rounds,
-                          scheduled=False) == target
+    assert (
+        resolve_target(TABLE["release"], draft_state=draft_state, review_rounds=rounds, scheduled=False)
+        == target
+    )
 
 
 def test_approve_publishes_or_schedules():
-    assert resolve_target(TABLE["approve"], draft_state=None, review_rounds=1, scheduled=False) == State.PUBLISHED
-    assert resolve_target(TABLE["approve"], draft_state=None, review_rounds=1, scheduled=True) == State.SCHEDULED
+    assert (
+        resolve_target(TABLE["approve"], draft_state=None, review_rounds=1, scheduled=False)
+        == State.PUBLISHED
+    )
+    assert (
+        resolve_target(TABLE["approve"], draft_state=None, review_rounds=1, scheduled=True) == State.SCHEDULED
+    )
 
 
 @pytest.mark.parametrize("state", ALL_STATES)

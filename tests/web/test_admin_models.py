@@ -38,8 +38,9 @@ def tiny_package(tmp_path_factory) -> Path:
 def settings(app, tmp_path):
     """The app's settings for this test: an empty data folder and Argos packages folder of its own."""
     saved = app.config["ADAPTDESK"]
-    app.config["ADAPTDESK"] = replace(saved, data_dir=tmp_path / "data",
-                                      argos_packages_dir=tmp_path / "data" / "argos-packages")
+    app.config["ADAPTDESK"] = replace(
+        saved, data_dir=tmp_path / "data", argos_packages_dir=tmp_path / "data" / "argos-packages"
+    )
     yield app.config["ADAPTDESK"]
     app.config["ADAPTDESK"] = saved
 
@@ -176,15 +177,17 @@ def test_a_junk_file_is_refused_in_words_and_nothing_is_installed(client, admin,
     assert response.status_code == 400
     assert page_error(response.get_data(as_text=True)) == (
         "Nothing was installed: نموذج.argosmodel is not an Argos Translate model: it is not a zip archive. "
-        "Use a .argosmodel file from the Argos package index.")
+        "Use a .argosmodel file from the Argos package index."
+    )
     assert installed(settings) == [] and leftover_uploads(settings) == []
 
 
 def test_a_file_above_the_app_wide_limit_reaches_the_installer(client, admin, settings):
     response = upload(client, junk_zip(3 * 1024 * 1024), "big.argosmodel")  # MAX_CONTENT_LENGTH is 2 MB
     assert response.status_code == 400
-    assert "big.argosmodel is not an Argos Translate model: pkg/metadata.json is missing" in \
-        page_error(response.get_data(as_text=True))
+    assert "big.argosmodel is not an Argos Translate model: pkg/metadata.json is missing" in page_error(
+        response.get_data(as_text=True)
+    )
     assert installed(settings) == [] and leftover_uploads(settings) == []
 
 
@@ -196,8 +199,10 @@ def test_a_file_above_the_model_limit_is_refused_on_the_page(app, client, admin,
         del app.config["ADAPTDESK_MAX_MODEL_BYTES"]
     assert response.status_code == 413
     error = page_error(response.get_data(as_text=True))
-    assert "The file is too large (4.2 MB): uploads here are limited to 3 MiB (ADAPTDESK_MAX_MODEL_BYTES)" \
+    assert (
+        "The file is too large (4.2 MB): uploads here are limited to 3 MiB (ADAPTDESK_MAX_MODEL_BYTES)"
         in error
+    )
     assert "adaptdesk models import FILE.argosmodel" in error
     assert installed(settings) == [] and leftover_uploads(settings) == []
 
@@ -205,8 +210,10 @@ def test_a_file_above_the_model_limit_is_refused_on_the_page(app, client, admin,
 def test_sending_the_form_without_a_file_asks_for_one(client, admin, settings):
     response = post_form(client, "/admin/models", {}, content_type="multipart/form-data")
     assert response.status_code == 400
-    assert page_error(response.get_data(as_text=True)) == \
-        "Choose a .argosmodel file to upload, then press Install."
+    assert (
+        page_error(response.get_data(as_text=True))
+        == "Choose a .argosmodel file to upload, then press Install."
+    )
 
 
 # --- drafts that had no model ------------------------------------------------------------------------
@@ -218,8 +225,9 @@ def fail_for_missing_model(target: str, message: str | None = None) -> None:
     article = make_article(targets=[target])
     draft = article.adaptations[0].draft
     if message is None:
-        draft_service.fail_draft(db.session, draft.id, str(MissingModelError("ar", target)),
-                                 code=DraftError.MISSING_MODEL)
+        draft_service.fail_draft(
+            db.session, draft.id, str(MissingModelError("ar", target)), code=DraftError.MISSING_MODEL
+        )
     else:
         draft_service.fail_draft(db.session, draft.id, message)
     db.session.commit()
@@ -254,9 +262,9 @@ def test_the_admin_pages_link_to_each_other(client, admin):
     assert 'href="/admin/users"' in client.get("/admin/models").get_data(as_text=True)
 
 
-
-def test_failed_drafts_are_retried_from_the_page_once_the_model_is_installed(client, admin, settings,
-                                                                            tiny_package):
+def test_failed_drafts_are_retried_from_the_page_once_the_model_is_installed(
+    client, admin, settings, tiny_package
+):
     fail_for_missing_model("en")
     assert upload(client, tiny_package.read_bytes()).status_code == 302
     html = client.get("/admin/models").get_data(as_text=True)

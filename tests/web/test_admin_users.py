@@ -35,8 +35,16 @@ def checked_roles(fragment: str) -> set[str]:
 # --- access ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method,url", [("get", "/admin/users"), ("get", "/admin"), ("post", "/admin/users"),
-                                        ("post", "/admin/users/1/roles"), ("post", "/admin/users/1/active")])
+@pytest.mark.parametrize(
+    "method,url",
+    [
+        ("get", "/admin/users"),
+        ("get", "/admin"),
+        ("post", "/admin/users"),
+        ("post", "/admin/users/1/roles"),
+        ("post", "/admin/users/1/active"),
+    ],
+)
 def test_anonymous_people_are_sent_to_log_in(client, method, url):
     response = post_form(client, url, {"active": "0"}) if method == "post" else client.get(url)
     assert response.status_code == 302
@@ -44,15 +52,26 @@ def test_anonymous_people_are_sent_to_log_in(client, method, url):
 
 
 @pytest.mark.parametrize("role", [Role.REPORTER, Role.ADAPTOR, Role.EDITOR])
-@pytest.mark.parametrize("method,url", [("get", "/admin/users"), ("post", "/admin/users"),
-                                        ("post", "/admin/users/{id}/roles"),
-                                        ("post", "/admin/users/{id}/active")])
+@pytest.mark.parametrize(
+    "method,url",
+    [
+        ("get", "/admin/users"),
+        ("post", "/admin/users"),
+        ("post", "/admin/users/{id}/roles"),
+        ("post", "/admin/users/{id}/active"),
+    ],
+)
 def test_other_roles_are_refused(client, role, method, url):
     person = make_user(role, Role.REPORTER)
     login(client, person)
     url = url.format(id=person.id)
-    data = {"username": "sneaky", "display_name": "Sneaky", "password": "long enough", "roles": ["admin"],
-            "active": "0"}
+    data = {
+        "username": "sneaky",
+        "display_name": "Sneaky",
+        "password": "long enough",
+        "roles": ["admin"],
+        "active": "0",
+    }
     response = post_form(client, url, data) if method == "post" else client.get(url)
     assert response.status_code == 403
     assert "It is for: admins" in response.get_data(as_text=True)
@@ -147,8 +166,12 @@ def test_unknown_person_is_not_found(client, admin, url):
 
 
 def test_admin_creates_a_person_who_can_then_log_in(app, client, admin):
-    data = {"username": "Nadine", "display_name": "Nadine Sassine", "roles": ["adaptor"],
-            "password": "a long first password"}
+    data = {
+        "username": "Nadine",
+        "display_name": "Nadine Sassine",
+        "roles": ["adaptor"],
+        "password": "a long first password",
+    }
 
     response = post_form(client, "/admin/users", data)
 
@@ -160,27 +183,36 @@ def test_admin_creates_a_person_who_can_then_log_in(app, client, admin):
     login(app.test_client(), person, "a long first password")
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"username": "root"}, "The username &#39;root&#39; is taken."),
-    ({"username": "x"}, "A username is 2–64 lower-case letters"),
-    ({"password": "short"}, "A password needs at least 8 characters."),
-    ({"display_name": "   "}, "A display name (as printed in credits)"),
-    ({"display_name": "Bad\x07Name"}, "The display name holds a control character"),
-    ({"roles": ["adaptor", "overlord"]}, "Unknown role"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"username": "root"}, "The username &#39;root&#39; is taken."),
+        ({"username": "x"}, "A username is 2–64 lower-case letters"),
+        ({"password": "short"}, "A password needs at least 8 characters."),
+        ({"display_name": "   "}, "A display name (as printed in credits)"),
+        ({"display_name": "Bad\x07Name"}, "The display name holds a control character"),
+        ({"roles": ["adaptor", "overlord"]}, "Unknown role"),
+    ],
+)
 def test_refused_new_person_keeps_everything_typed(client, admin, change, message):
-    data = {"username": "omar.k", "display_name": "Omar <Khalil>", "roles": ["adaptor", "editor"],
-            "password": "typed with care", **change}
+    data = {
+        "username": "omar.k",
+        "display_name": "Omar <Khalil>",
+        "roles": ["adaptor", "editor"],
+        "password": "typed with care",
+        **change,
+    }
 
     response = post_form(client, "/admin/users", data)
 
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert message in html
-    form = html[html.index('class="create-user"'):]
+    form = html[html.index('class="create-user"') :]
     for field in ("username", "password"):
         assert f'name="{field}" value="{data[field]}"' in form or (
-            f'name="{field}" type="password" value="{data[field]}"' in form)
+            f'name="{field}" type="password" value="{data[field]}"' in form
+        )
     if "\x07" not in data["display_name"]:
         escaped = data["display_name"].replace("<", "&lt;").replace(">", "&gt;")
         assert f'name="display_name" value="{escaped}"' in form
@@ -202,8 +234,9 @@ def test_admin_disables_and_enables_a_person(app, client, admin):
     db.session.refresh(person)
     assert not person.active
     assert "is disabled: they can no longer log in" in client.get("/admin/users").get_data(as_text=True)
-    refused = other.post("/login", data={"username": "leaver", "password": PASSWORD,
-                                         "csrf_token": csrf_token(other)})
+    refused = other.post(
+        "/login", data={"username": "leaver", "password": PASSWORD, "csrf_token": csrf_token(other)}
+    )
     assert refused.status_code == 401
 
     assert post_form(client, f"/admin/users/{person.id}/active", {"active": "1"}).status_code == 302

@@ -67,8 +67,10 @@ def test_editors_see_effort_per_adaptor_pair_and_model_with_charts(app, session,
         assert chart.find("title", id=title_id).text and chart.find("desc", id=desc_id).text
     model_chart = page.find("svg", aria_labelledby="chart-model-title chart-model-desc")
     assert "argos ar→fr 0.9: 95" in model_chart.find("desc").text
-    widths = {bar.parent.find("text", class_="chart-label").text: float(bar.get("width"))
-              for bar in model_chart.find_all("rect", class_="chart-bar")}
+    widths = {
+        bar.parent.find("text", class_="chart-label").text: float(bar.get("width"))
+        for bar in model_chart.find_all("rect", class_="chart-bar")
+    }
     assert widths["argos ar→fr 0.9"] > widths["argos ar→en 1.0"] > 0
     # CSP: no inline style attributes and no inline scripts.
     assert not re.search(r"\sstyle=", page.html)

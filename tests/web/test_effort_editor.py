@@ -37,10 +37,13 @@ def test_the_adaptation_form_carries_a_hidden_active_seconds_field(app, session)
 
 
 def test_a_save_records_the_active_seconds(app, session):
-    client, adaptor, adaptation = _held(app)
+    client, _adaptor, adaptation = _held(app)
     url = f"/desk/adaptations/{adaptation.id}"
-    page = post(client, f"{url}/save", {"title": "My title", "body": "My text.",
-                                        "version": adaptation.version, "active_seconds": "95"})
+    page = post(
+        client,
+        f"{url}/save",
+        {"title": "My title", "body": "My text.", "version": adaptation.version, "active_seconds": "95"},
+    )
     assert location(page) == url
     assert _times(adaptation.id) == [95]
     page = get(client, url)
@@ -52,35 +55,62 @@ def test_a_stale_save_keeps_the_time_in_the_field_and_records_nothing(app, sessi
     client, _adaptor, adaptation = _held(app)
     url = f"/desk/adaptations/{adaptation.id}"
     old_version = adaptation.version
-    save_adaptation(db.session, make_user(Role.EDITOR), adaptation, title="Editor's", body="Editor's text.",
-                    version=old_version, limits=limits())
+    save_adaptation(
+        db.session,
+        make_user(Role.EDITOR),
+        adaptation,
+        title="Editor's",
+        body="Editor's text.",
+        version=old_version,
+        limits=limits(),
+    )
     db.session.commit()
-    page = post(client, f"{url}/save", {"title": "Mine", "body": "My text.", "version": old_version,
-                                        "active_seconds": "40"})
+    page = post(
+        client,
+        f"{url}/save",
+        {"title": "Mine", "body": "My text.", "version": old_version, "active_seconds": "40"},
+    )
     assert page.status == 409
     assert page.field("active_seconds") == "40"
     assert _times(adaptation.id) == []
-    page = post(client, f"{url}/save", {"title": "Mine", "body": "My text.", "version": page.field("version"),
-                                        "active_seconds": page.field("active_seconds")})
+    page = post(
+        client,
+        f"{url}/save",
+        {
+            "title": "Mine",
+            "body": "My text.",
+            "version": page.field("version"),
+            "active_seconds": page.field("active_seconds"),
+        },
+    )
     assert location(page) == url
     assert _times(adaptation.id) == [40]
 
 
 def test_a_save_refused_for_its_text_keeps_the_time(app, session):
     client, _adaptor, adaptation = _held(app)
-    page = post(client, f"/desk/adaptations/{adaptation.id}/save",
-                {"title": "x" * 1000, "body": "Text.", "version": adaptation.version, "active_seconds": "30"})
+    page = post(
+        client,
+        f"/desk/adaptations/{adaptation.id}/save",
+        {"title": "x" * 1000, "body": "Text.", "version": adaptation.version, "active_seconds": "30"},
+    )
     assert page.status == 400 and page.field("active_seconds") == "30"
 
 
 def test_submitting_from_the_editor_records_the_time_since_the_last_save(app, session):
     client, _adaptor, adaptation = _held(app)
     url = f"/desk/adaptations/{adaptation.id}"
-    post(client, f"{url}/save", {"title": "Mine", "body": "My text.", "version": adaptation.version,
-                                 "active_seconds": "20"})
+    post(
+        client,
+        f"{url}/save",
+        {"title": "Mine", "body": "My text.", "version": adaptation.version, "active_seconds": "20"},
+    )
     db.session.expire_all()
-    page = post(client, f"{url}/actions/submit", {"title": "Mine", "body": "My text.",
-                                                  "version": adaptation.version, "active_seconds": "15"})
+    page = post(
+        client,
+        f"{url}/actions/submit",
+        {"title": "Mine", "body": "My text.", "version": adaptation.version, "active_seconds": "15"},
+    )
     assert page.status in (302, 303), page.alert()
     assert _times(adaptation.id) == [15, 20]
 
@@ -88,8 +118,11 @@ def test_submitting_from_the_editor_records_the_time_since_the_last_save(app, se
 def test_a_refused_submit_records_no_time_and_keeps_it_in_the_field(app, session):
     client, _adaptor, adaptation = _held(app)
     url = f"/desk/adaptations/{adaptation.id}"
-    page = post(client, f"{url}/actions/submit", {"title": "Mine", "body": "Unsaved text.",
-                                                  "version": adaptation.version, "active_seconds": "25"})
+    page = post(
+        client,
+        f"{url}/actions/submit",
+        {"title": "Mine", "body": "Unsaved text.", "version": adaptation.version, "active_seconds": "25"},
+    )
     assert page.status == 409 and "unsaved changes" in page.alert()
     assert page.field("active_seconds") == "25"
     assert _times(adaptation.id) == []
@@ -99,8 +132,11 @@ def test_an_impossible_claim_is_refused_and_the_timer_starts_afresh(app, session
     client, _adaptor, adaptation = _held(app)
     url = f"/desk/adaptations/{adaptation.id}"
     for claimed in ("-5", "abc", "7200"):
-        page = post(client, f"{url}/save", {"title": "Mine", "body": "My text.",
-                                            "version": adaptation.version, "active_seconds": claimed})
+        page = post(
+            client,
+            f"{url}/save",
+            {"title": "Mine", "body": "My text.", "version": adaptation.version, "active_seconds": claimed},
+        )
         assert page.status == 400, claimed
         assert "active_seconds" in page.alert() or "active editing" in page.alert()
         assert page.field("active_seconds") == "0"
@@ -113,8 +149,11 @@ def test_an_impossible_claim_is_refused_and_the_timer_starts_afresh(app, session
 def test_someone_who_may_not_edit_cannot_record_time(app, session):
     _client, _adaptor, adaptation = _held(app)
     other, _person = person_client(app, Role.ADAPTOR)
-    page = post(other, f"/desk/adaptations/{adaptation.id}/save",
-                {"title": "Mine", "body": "My text.", "version": adaptation.version, "active_seconds": "30"})
+    page = post(
+        other,
+        f"/desk/adaptations/{adaptation.id}/save",
+        {"title": "Mine", "body": "My text.", "version": adaptation.version, "active_seconds": "30"},
+    )
     assert page.status == 403
     assert _times(adaptation.id) == []
 

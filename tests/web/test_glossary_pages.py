@@ -11,7 +11,13 @@ from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import GlossaryTerm
 
-NEW = {"source_lang": "ar", "target_lang": "en", "source": "بيونغ يانغ", "target": "Pyongyang", "note": "One word"}
+NEW = {
+    "source_lang": "ar",
+    "target_lang": "en",
+    "source": "بيونغ يانغ",
+    "target": "Pyongyang",
+    "note": "One word",
+}
 
 
 def test_an_editor_adds_changes_and_deletes_terms(app, session):
@@ -74,8 +80,9 @@ def test_the_glossary_filters_by_pair(app, session):
     add_term("بوتين", "Poutine", target_lang="fr")
     client, _ = person_client(app, Role.ADAPTOR)
     french = get(client, "/desk/glossary?from=ar&to=fr")
-    assert [r.find_all("td")[2].text.strip() for r in french.find("table", class_="glossary").find_all("tr")[1:]] == [
-        "Poutine"]
+    assert [
+        r.find_all("td")[2].text.strip() for r in french.find("table", class_="glossary").find_all("tr")[1:]
+    ] == ["Poutine"]
     everything = get(client, "/desk/glossary")
     assert len(everything.find("table", class_="glossary").find_all("tr")) == 3
     unknown = get(client, "/desk/glossary?from=nonsense")  # an unknown code filters nothing out

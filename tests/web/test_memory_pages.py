@@ -33,7 +33,9 @@ def test_the_editor_shows_memory_matches_beside_the_machine_draft(app, session):
     search = page.find("form", class_="memory-search")
     assert search.get("action") == "/desk/memory"
     assert [(i.get("name"), i.get("value")) for i in search.find_all("input", type="hidden")] == [
-        ("from", "ar"), ("to", "en")]
+        ("from", "ar"),
+        ("to", "en"),
+    ]
 
 
 def test_memory_search_page_finds_published_sentences(app, session):

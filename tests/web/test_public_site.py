@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,34 +16,44 @@ from workflow.extensions import db
 from workflow.models import Adaptation, User
 from workflow.services.adaptations import perform_action, save_adaptation
 
-UTC = timezone.utc
+UTC = UTC
 SEED_TIME = datetime(2024, 6, 19, 13, 25, tzinfo=UTC)
 SEED_TITLE = "Putin's Historic Visit to North Korea: Strengthening Military Ties and Strategic Alliances"
 SEED_ORIGINAL_TITLE = "زيارة بوتين التاريخية إلى كوريا الشمالية: تعزيز الروابط العسكرية"
 SEED_PARAGRAPHS = [
-    "With Russian flags and welcoming banners, Pyongyang greeted Russian President Vladimir Putin, who "
-    "arrived in North Korea for a first of its kind visit in 24 years. The visit was described as "
-    "eventful by North Korean leader Kim Jong Un's assistant, who signed a new strategic partnership "
-    "agreement with Putin.",
-    "Through this agreement, Putin aims to secure arms supplies from North Korea to bolster the "
-    "capabilities of the Russian military, signaling Moscow's desire to strengthen its international "
-    "alliances against the West. This move represents the clearest evidence of Moscow's intention to ally"
-    " with Pyongyang, despite previously supporting international sanctions against North Korea due to "
-    "its nuclear and missile programs.",
-    "With this visit, Putin aims to achieve three objectives with one move. The first is to secure "
-    "military support to meet the needs created by the war in Ukraine. The second is to reduce Russia's "
-    "international isolation by building new alliances with countries opposing Western dominance. The "
-    "third is to balance power, as Putin believes that strengthening ties with North Korea can enhance "
-    "Russia's negotiating position against the West, especially under the current sanctions.",
-    "The most urgent goal for Putin is military support. North Korea is one of the largest producers of "
-    "conventional weapons in the world. Despite international sanctions, Pyongyang has a substantial "
-    "stockpile of weapons and ammunition that could significantly boost Russia's military capabilities. "
-    "Observers note that Pyongyang has already sent millions of rounds of conventional ammunition to "
-    "Moscow, along with multi-use missiles.",
-    "Naturally, this visit has alarmed both allies and adversaries, including South Korea, North Korea's "
-    "arch-enemy, as well as the United States and its allies. They have expressed concerns about "
-    "deepening ties between Moscow and Pyongyang, with Washington warning of additional sanctions on "
-    "North Korea if it is found to be providing military support to Moscow.",
+    (
+        "With Russian flags and welcoming banners, Pyongyang greeted Russian President Vladimir Putin, who "
+        "arrived in North Korea for a first of its kind visit in 24 years. The visit was described as "
+        "eventful by North Korean leader Kim Jong Un's assistant, who signed a new strategic partnership "
+        "agreement with Putin."
+    ),
+    (
+        "Through this agreement, Putin aims to secure arms supplies from North Korea to bolster the "
+        "capabilities of the Russian military, signaling Moscow's desire to strengthen its international "
+        "alliances against the West. This move represents the clearest evidence of Moscow's intention to ally"
+        " with Pyongyang, despite previously supporting international sanctions against North Korea due to "
+        "its nuclear and missile programs."
+    ),
+    (
+        "With this visit, Putin aims to achieve three objectives with one move. The first is to secure "
+        "military support to meet the needs created by the war in Ukraine. The second is to reduce Russia's "
+        "international isolation by building new alliances with countries opposing Western dominance. The "
+        "third is to balance power, as Putin believes that strengthening ties with North Korea can enhance "
+        "Russia's negotiating position against the West, especially under the current sanctions."
+    ),
+    (
+        "The most urgent goal for Putin is military support. North Korea is one of the largest producers of "
+        "conventional weapons in the world. Despite international sanctions, Pyongyang has a substantial "
+        "stockpile of weapons and ammunition that could significantly boost Russia's military capabilities. "
+        "Observers note that Pyongyang has already sent millions of rounds of conventional ammunition to "
+        "Moscow, along with multi-use missiles."
+    ),
+    (
+        "Naturally, this visit has alarmed both allies and adversaries, including South Korea, North Korea's "
+        "arch-enemy, as well as the United States and its allies. They have expressed concerns about "
+        "deepening ties between Moscow and Pyongyang, with Washington warning of additional sanctions on "
+        "North Korea if it is found to be providing military support to Moscow."
+    ),
 ]
 #: The seed's five paragraphs run to 299 words; twice over they make the page's "3 min" at 200 words a minute.
 SEED_BODY = "\n\n".join(SEED_PARAGRAPHS * 2)
@@ -56,21 +66,39 @@ XSS_IMG = "<img src=x onerror=alert(1)>"
 LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
-def publish(title: str, body: str = "First paragraph.\n\nSecond paragraph.", *, at: datetime | None = None,
-            reporter: User | None = None, adaptor: User | None = None, editor: User | None = None,
-            section: str = "News", tags: list[str] | None = None, source_language: str = "ar",
-            language: str = "en", original_title: str = "عنوان") -> Adaptation:
+def publish(
+    title: str,
+    body: str = "First paragraph.\n\nSecond paragraph.",
+    *,
+    at: datetime | None = None,
+    reporter: User | None = None,
+    adaptor: User | None = None,
+    editor: User | None = None,
+    section: str = "News",
+    tags: list[str] | None = None,
+    source_language: str = "ar",
+    language: str = "en",
+    original_title: str = "عنوان",
+) -> Adaptation:
     """An original adapted, submitted and approved through the real services, published at `at`."""
-    article = make_article(reporter, title=original_title, language=source_language, section=section,
-                           tags=tags or [], targets=[language])
+    article = make_article(
+        reporter,
+        title=original_title,
+        language=source_language,
+        section=section,
+        tags=tags or [],
+        targets=[language],
+    )
     adaptation = article.adaptations[0]
     adaptor = adaptor or make_user(Role.ADAPTOR)
     drive(adaptation, State.IN_ADAPTATION, adaptor=adaptor)
-    save_adaptation(db.session, adaptor, adaptation, title=title, body=body, version=adaptation.version,
-                    limits=limits())
+    save_adaptation(
+        db.session, adaptor, adaptation, title=title, body=body, version=adaptation.version, limits=limits()
+    )
     perform_action(db.session, adaptor, adaptation, "submit")
-    perform_action(db.session, editor or make_user(Role.EDITOR), adaptation, "approve",
-                   now=at or datetime.now(UTC))
+    perform_action(
+        db.session, editor or make_user(Role.EDITOR), adaptation, "approve", now=at or datetime.now(UTC)
+    )
     db.session.commit()
     assert adaptation.state == State.PUBLISHED.value
     return adaptation
@@ -82,13 +110,21 @@ def unpublished(state: State, title: str) -> Adaptation:
     if state in (State.IN_REVIEW, State.SCHEDULED, State.REJECTED):
         adaptor = make_user(Role.ADAPTOR)
         drive(adaptation, State.IN_ADAPTATION, adaptor=adaptor)
-        save_adaptation(db.session, adaptor, adaptation, title=title, body="Secret draft text.",
-                        version=adaptation.version, limits=limits())
+        save_adaptation(
+            db.session,
+            adaptor,
+            adaptation,
+            title=title,
+            body="Secret draft text.",
+            version=adaptation.version,
+            limits=limits(),
+        )
         perform_action(db.session, adaptor, adaptation, "submit")
         editor = make_user(Role.EDITOR)
         if state == State.SCHEDULED:
-            perform_action(db.session, editor, adaptation, "approve",
-                           publish_at=datetime.now(UTC) + timedelta(days=1))
+            perform_action(
+                db.session, editor, adaptation, "approve", publish_at=datetime.now(UTC) + timedelta(days=1)
+            )
         elif state == State.REJECTED:
             perform_action(db.session, editor, adaptation, "reject", comment="Not for us.")
         db.session.commit()
@@ -119,17 +155,43 @@ def seed_story() -> tuple[Adaptation, dict[str, Adaptation]]:
     nadine = make_user(Role.ADAPTOR, name="Nadine Sassine")
     editor = make_user(Role.EDITOR, name="Rima Haddad")
     others = {
-        "older": publish("Vatican's Cardinal Pietro Parolin Visits Beirut", at=SEED_TIME - timedelta(hours=3),
-                         tags=["Lebanon"], editor=editor),
-        "newer": publish("Hezbollah's Hudhud Drone Mission", at=SEED_TIME + timedelta(hours=2),
-                         tags=["Lebanon"], editor=editor),
-        "same_tag": publish("Moscow Signs Grain Deal", at=SEED_TIME - timedelta(days=2), section="Economy",
-                            tags=["Russia"], editor=editor),
-        "unrelated": publish("Cup Final Ends in a Draw", at=SEED_TIME - timedelta(days=3), section="Sport",
-                             tags=["Football"], editor=editor),
+        "older": publish(
+            "Vatican's Cardinal Pietro Parolin Visits Beirut",
+            at=SEED_TIME - timedelta(hours=3),
+            tags=["Lebanon"],
+            editor=editor,
+        ),
+        "newer": publish(
+            "Hezbollah's Hudhud Drone Mission",
+            at=SEED_TIME + timedelta(hours=2),
+            tags=["Lebanon"],
+            editor=editor,
+        ),
+        "same_tag": publish(
+            "Moscow Signs Grain Deal",
+            at=SEED_TIME - timedelta(days=2),
+            section="Economy",
+            tags=["Russia"],
+            editor=editor,
+        ),
+        "unrelated": publish(
+            "Cup Final Ends in a Draw",
+            at=SEED_TIME - timedelta(days=3),
+            section="Sport",
+            tags=["Football"],
+            editor=editor,
+        ),
     }
-    story = publish(SEED_TITLE, SEED_BODY, at=SEED_TIME, reporter=reporter, adaptor=nadine, editor=editor,
-                    tags=SEED_TAGS, original_title=SEED_ORIGINAL_TITLE)
+    story = publish(
+        SEED_TITLE,
+        SEED_BODY,
+        at=SEED_TIME,
+        reporter=reporter,
+        adaptor=nadine,
+        editor=editor,
+        tags=SEED_TAGS,
+        original_title=SEED_ORIGINAL_TITLE,
+    )
     return story, others
 
 
@@ -141,8 +203,11 @@ def test_index_lists_only_published_newest_first(client):
     publish("Oldest published story", at=base)
     publish("Newest published story", at=base + timedelta(days=2))
     publish("Middle published story", at=base + timedelta(days=1))
-    for state, title in ((State.IN_REVIEW, "Story still in review"), (State.SCHEDULED, "Story for tomorrow"),
-                         (State.REJECTED, "Story that was rejected")):
+    for state, title in (
+        (State.IN_REVIEW, "Story still in review"),
+        (State.SCHEDULED, "Story for tomorrow"),
+        (State.REJECTED, "Story that was rejected"),
+    ):
         unpublished(state, title)
     draft = unpublished(State.DRAFT_READY, "")
     withdrawn = unpublished(State.WITHDRAWN, "")
@@ -152,8 +217,14 @@ def test_index_lists_only_published_newest_first(client):
     titles = ["Newest published story", "Middle published story", "Oldest published story"]
     positions = [html.index(t) for t in titles]
     assert positions == sorted(positions)
-    for hidden in ("Story still in review", "Story for tomorrow", "Story that was rejected",
-                   draft.draft.title, "Secret draft text", "زيارة بوتين"):
+    for hidden in (
+        "Story still in review",
+        "Story for tomorrow",
+        "Story that was rejected",
+        draft.draft.title,
+        "Secret draft text",
+        "زيارة بوتين",
+    ):
         assert hidden not in html
     assert f"/news/{draft.id}/" not in html and f"/news/{withdrawn.id}/" not in html
 
@@ -240,7 +311,7 @@ def test_article_page_reads_like_the_seed_page(client):
     next_link = re.search(r'<a class="next" rel="next" href="([^"]+)"', html).group(1)
     previous_link = re.search(r'<a class="previous" rel="prev" href="([^"]+)"', html).group(1)
     assert next_link == page_url(others["newer"]) and previous_link == page_url(others["older"])
-    related = html[html.index("Related stories"):]
+    related = html[html.index("Related stories") :]
     assert "Moscow Signs Grain Deal" in related  # shares a tag
     assert "Hezbollah&#39;s Hudhud Drone Mission" in related  # same section
     assert "Cup Final Ends in a Draw" not in related
@@ -256,8 +327,15 @@ def test_credit_line_names_every_adaptor_across_review_rounds(client):
     perform_action(db.session, first, adaptation, "submit")
     perform_action(db.session, editor, adaptation, "request-changes", comment="Tighten the lede.")
     perform_action(db.session, editor, adaptation, "reassign", assignee=second.username)
-    save_adaptation(db.session, second, adaptation, title="Two hands", body="Tighter lede.",
-                    version=adaptation.version, limits=limits())
+    save_adaptation(
+        db.session,
+        second,
+        adaptation,
+        title="Two hands",
+        body="Tighter lede.",
+        version=adaptation.version,
+        limits=limits(),
+    )
     perform_action(db.session, second, adaptation, "submit")
     perform_action(db.session, editor, adaptation, "approve")
     db.session.commit()
@@ -266,8 +344,10 @@ def test_credit_line_names_every_adaptor_across_review_rounds(client):
 
     assert "A report by Ahmad Abdallah, English adaptation by Nadine Sassine and Omar Khalil" in html
     data = json_ld(html)
-    assert data["translator"] == [{"@type": "Person", "name": "Nadine Sassine"},
-                                  {"@type": "Person", "name": "Omar Khalil"}]
+    assert data["translator"] == [
+        {"@type": "Person", "name": "Nadine Sassine"},
+        {"@type": "Person", "name": "Omar Khalil"},
+    ]
 
 
 def test_article_carries_news_article_json_ld(client):
@@ -289,14 +369,17 @@ def test_article_carries_news_article_json_ld(client):
     assert data["editor"] == {"@type": "Person", "name": "Rima Haddad"}
     assert data["publisher"] == {"@type": "Organization", "name": "Adaptdesk newsroom"}
     assert data["translationOfWork"] == {
-        "@type": "NewsArticle", "@id": f"urn:adaptdesk:article:{story.article_id}:revision:1",
-        "inLanguage": "ar", "headline": SEED_ORIGINAL_TITLE,
+        "@type": "NewsArticle",
+        "@id": f"urn:adaptdesk:article:{story.article_id}:revision:1",
+        "inLanguage": "ar",
+        "headline": SEED_ORIGINAL_TITLE,
     }
 
 
 def test_right_to_left_adaptation_sets_lang_and_dir(client):
-    story = publish("زيارة تاريخية", "فقرة أولى.", source_language="en", language="ar",
-                    original_title="A historic visit")
+    story = publish(
+        "زيارة تاريخية", "فقرة أولى.", source_language="en", language="ar", original_title="A historic visit"
+    )
 
     html = html_of(client.get(page_url(story)))
 
@@ -305,8 +388,19 @@ def test_right_to_left_adaptation_sets_lang_and_dir(client):
     assert json_ld(html)["inLanguage"] == "ar"
 
 
-@pytest.mark.parametrize("state", [State.QUEUED, State.DRAFT_READY, State.MT_FAILED, State.IN_ADAPTATION,
-                                   State.IN_REVIEW, State.SCHEDULED, State.REJECTED, State.WITHDRAWN])
+@pytest.mark.parametrize(
+    "state",
+    [
+        State.QUEUED,
+        State.DRAFT_READY,
+        State.MT_FAILED,
+        State.IN_ADAPTATION,
+        State.IN_REVIEW,
+        State.SCHEDULED,
+        State.REJECTED,
+        State.WITHDRAWN,
+    ],
+)
 def test_anything_not_published_is_not_found(client, state):
     adaptation = unpublished(state, "Not yet public")
     slug = adaptation.slug or "article"
@@ -336,8 +430,14 @@ def test_markup_in_stories_is_escaped_and_cannot_leave_the_json_ld_block(client)
     reporter = make_user(Role.REPORTER, name=f"Rogue {XSS_SCRIPT}")
     title = f"Headline {XSS_SCRIPT} {XSS_IMG} & more"
     body = f"Body {XSS_SCRIPT}\n\n{XSS_IMG} second paragraph"
-    story = publish(title, body, reporter=reporter, tags=[XSS_IMG, "</script>"], section=f"News{XSS_IMG}",
-                    original_title=f"Original {XSS_SCRIPT}")
+    story = publish(
+        title,
+        body,
+        reporter=reporter,
+        tags=[XSS_IMG, "</script>"],
+        section=f"News{XSS_IMG}",
+        original_title=f"Original {XSS_SCRIPT}",
+    )
 
     for html in (html_of(client.get(page_url(story))), html_of(client.get("/news"))):
         assert "alert(1)" in html  # the text is there …
@@ -373,7 +473,7 @@ def test_public_pages_follow_the_content_security_policy(client):
 
 
 def test_atom_feed_lists_the_newest_published_stories(client):
-    story, others = seed_story()
+    story, _others = seed_story()
     unpublished(State.IN_REVIEW, "Story still in review")
 
     response = client.get("/news/feed.xml")
@@ -394,4 +494,5 @@ def test_atom_feed_lists_the_newest_published_stories(client):
 
     sport = ET.fromstring(client.get("/news/feed.xml?section=Sport").get_data())
     assert [e.findtext("a:title", namespaces=ns) for e in sport.findall("a:entry", ns)] == [
-        "Cup Final Ends in a Draw"]
+        "Cup Final Ends in a Draw"
+    ]

@@ -28,7 +28,9 @@ def _save(client, adaptation: Adaptation, text: dict) -> None:
 
 
 def _findings(page) -> list[str]:
-    return [" ".join(li.text.split()) for li in page.find("section", id="qa").find_all("li", class_="qa-finding")]
+    return [
+        " ".join(li.text.split()) for li in page.find("section", id="qa").find_all("li", class_="qa-finding")
+    ]
 
 
 def test_the_editor_page_shows_the_qa_panel_after_a_save(app, session):
@@ -74,13 +76,19 @@ def test_an_editor_overrides_on_the_review_page_and_the_submission_goes_through(
     label = form.find("label")
     assert form.find("textarea", id=label.get("for")).get("name") == "reason"
 
-    refused = post(editor_client, f"/desk/adaptations/{adaptation.id}/qa/override",
-                   {"check": "numbers", "key": "24", "reason": ""})
+    refused = post(
+        editor_client,
+        f"/desk/adaptations/{adaptation.id}/qa/override",
+        {"check": "numbers", "key": "24", "reason": ""},
+    )
     assert refused.status == 400 and "Give a reason" in refused.alert()
     assert refused.find("section", id="qa").find("textarea", name="reason").get("aria-invalid") == "true"
 
-    done = post(editor_client, f"/desk/adaptations/{adaptation.id}/qa/override",
-                {"check": "numbers", "key": "24", "reason": "The toll is disputed; the text says several."})
+    done = post(
+        editor_client,
+        f"/desk/adaptations/{adaptation.id}/qa/override",
+        {"check": "numbers", "key": "24", "reason": "The toll is disputed; the text says several."},
+    )
     assert location(done) == f"/desk/review/{adaptation.id}#qa"
     review = get(editor_client, f"/desk/review/{adaptation.id}")
     assert "Overridden:" in review.flashes()
@@ -89,8 +97,11 @@ def test_an_editor_overrides_on_the_review_page_and_the_submission_goes_through(
     assert "Nothing blocks submission." in review.find("section", id="qa").text
 
     url = f"/desk/adaptations/{adaptation.id}"
-    page = post(client, f"{url}/actions/submit", {**FLAWED, "version": get(client, url).field("version"),
-                                                   "origin": "edit"})
+    page = post(
+        client,
+        f"{url}/actions/submit",
+        {**FLAWED, "version": get(client, url).field("version"), "origin": "edit"},
+    )
     assert location(page) == "/desk/mine"
     thread = get(client, url).find("ol", class_="thread").text
     assert "The toll is disputed" in thread
@@ -99,16 +110,25 @@ def test_an_editor_overrides_on_the_review_page_and_the_submission_goes_through(
 def test_only_editors_may_post_an_override(app, session):
     client, _adaptor, adaptation = _held(app)
     _save(client, adaptation, FLAWED)
-    page = post(client, f"/desk/adaptations/{adaptation.id}/qa/override",
-                {"check": "numbers", "key": "24", "reason": "I am sure."})
+    page = post(
+        client,
+        f"/desk/adaptations/{adaptation.id}/qa/override",
+        {"check": "numbers", "key": "24", "reason": "I am sure."},
+    )
     assert page.status == 403
-    assert get(client, f"/desk/adaptations/{adaptation.id}").find("section", id="qa").find_all(
-        "span", class_="qa-badge-error")
+    assert (
+        get(client, f"/desk/adaptations/{adaptation.id}")
+        .find("section", id="qa")
+        .find_all("span", class_="qa-badge-error")
+    )
 
 
 def test_an_override_of_a_finding_that_is_gone_says_so_on_the_review_page(app, session):
     _client, _adaptor, adaptation = _held(app)
     editor_client, _editor = person_client(app, Role.EDITOR)
-    page = post(editor_client, f"/desk/adaptations/{adaptation.id}/qa/override",
-                {"check": "numbers", "key": "99", "reason": "Old page."})
+    page = post(
+        editor_client,
+        f"/desk/adaptations/{adaptation.id}/qa/override",
+        {"check": "numbers", "key": "99", "reason": "Old page."},
+    )
     assert page.status == 409 and "no finding '99'" in page.alert()

@@ -21,13 +21,21 @@ PLAIN_BODY = "استقبلت بيونغ يانغ الرئيس الروسي با�
 
 @pytest.fixture()
 def people(session):
-    reporter = make_user(Role.REPORTER, name="=HYPERLINK(\"http://evil.example\",\"x\")")
+    reporter = make_user(Role.REPORTER, name='=HYPERLINK("http://evil.example","x")')
     adaptor = make_user(Role.ADAPTOR, name="Nadine Sassine")
     editor = make_user(Role.EDITOR, name="@Rima Haddad")
-    published = drive(make_article(reporter, body=PLAIN_BODY).adaptations[0], State.PUBLISHED,
-                      adaptor=adaptor, editor=editor)
-    old = drive(make_article(reporter, body=PLAIN_BODY).adaptations[0], State.PUBLISHED, adaptor=adaptor,
-                editor=editor)
+    published = drive(
+        make_article(reporter, body=PLAIN_BODY).adaptations[0],
+        State.PUBLISHED,
+        adaptor=adaptor,
+        editor=editor,
+    )
+    old = drive(
+        make_article(reporter, body=PLAIN_BODY).adaptations[0],
+        State.PUBLISHED,
+        adaptor=adaptor,
+        editor=editor,
+    )
     old.published_at = old.article.created_at = utcnow() - timedelta(days=90)
     session.commit()
     return reporter, adaptor, editor, word_count(published.body)
@@ -78,20 +86,49 @@ def test_csv_export_is_an_attachment_and_safe_from_formulas(app, session, people
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert rows[0] == ["username", "name", "reported_pages", "reported_words", "adapted_pages",
-                       "adapted_words", "approved_pages", "approved_words", "total_pages", "total_words"]
+    assert rows[0] == [
+        "username",
+        "name",
+        "reported_pages",
+        "reported_words",
+        "adapted_pages",
+        "adapted_words",
+        "approved_pages",
+        "approved_words",
+        "total_pages",
+        "total_words",
+    ]
     by_user = {r[0]: r for r in rows[1:-1]}
-    assert by_user[reporter.username][1] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
-    assert by_user[editor.username][1:] == ["'@Rima Haddad", "0", "0", "0", "0", "1", str(words), "1",
-                                            str(words)]
+    assert by_user[reporter.username][1] == '\'=HYPERLINK("http://evil.example","x")'
+    assert by_user[editor.username][1:] == [
+        "'@Rima Haddad",
+        "0",
+        "0",
+        "0",
+        "0",
+        "1",
+        str(words),
+        "1",
+        str(words),
+    ]
     assert by_user[adaptor.username][1] == "Nadine Sassine"
     assert rows[-1][:2] == ["", "Total"]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
-@pytest.mark.parametrize(("value", "safe"), [
-    ("=1+2", "'=1+2"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("Nadine", "Nadine"), ("", ""), (5, 5)])
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Nadine", "Nadine"),
+        ("", ""),
+        (5, 5),
+    ],
+)
 def test_csv_cells_are_escaped(value, safe):
     assert csv_cell(value) == safe
 

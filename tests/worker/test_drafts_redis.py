@@ -10,9 +10,17 @@ pytestmark = pytest.mark.worker
 
 
 def submit(stack, body: str, targets=("en",), title="زيارة بوتين إلى بيونغ يانغ"):
-    response = stack.people["reporter"].post("/api/v1/articles", {
-        "title": title, "body": body, "language": "ar", "section": "News", "tags": ["Russia"],
-        "targets": list(targets)})
+    response = stack.people["reporter"].post(
+        "/api/v1/articles",
+        {
+            "title": title,
+            "body": body,
+            "language": "ar",
+            "section": "News",
+            "tags": ["Russia"],
+            "targets": list(targets),
+        },
+    )
     assert response.status == 201, response.json
     return response.json
 
@@ -62,15 +70,18 @@ def test_a_job_that_finds_a_newer_revision_drafts_the_newest(redis_stack):
     try:
         article = submit(redis_stack, sample_arabic_article(5, seed=8))
         revised_body = sample_arabic_article(7, seed=9)
-        response = redis_stack.people["reporter"].put(f"/api/v1/articles/{article['id']}", {"body": revised_body})
+        response = redis_stack.people["reporter"].put(
+            f"/api/v1/articles/{article['id']}", {"body": revised_body}
+        )
         assert response.status == 200, response.json
     finally:
         redis_stack.start_worker()
     adaptation_id = article["adaptations"][0]["id"]
     data = redis_stack.wait_for(redis_stack.people["adaptor"], adaptation_id, {"draft_ready"})
     assert data["draft"]["revision"] == 2
-    assert "".join(seg["source"] for seg in data["draft"]["segments"]).replace(" ", "") == \
-        revised_body.replace("\n", "").replace(" ", "")
+    assert "".join(seg["source"] for seg in data["draft"]["segments"]).replace(
+        " ", ""
+    ) == revised_body.replace("\n", "").replace(" ", "")
     assert [h["action"] for h in data["history"]] == ["create", "redraft", "draft-started", "draft-ready"]
 
 
@@ -79,7 +90,9 @@ def test_the_same_job_delivered_concurrently_stores_one_draft(redis_stack):
     try:
         article = submit(redis_stack, sample_arabic_article(8, seed=11))
         adaptation_id = article["adaptations"][0]["id"]
-        draft_id = redis_stack.people["adaptor"].get(f"/api/v1/adaptations/{adaptation_id}").json["draft"]["id"]
+        draft_id = (
+            redis_stack.people["adaptor"].get(f"/api/v1/adaptations/{adaptation_id}").json["draft"]["id"]
+        )
         skipped_before = redis_stack.log("worker").count("nothing to do")
         redis_stack.send_task("adaptdesk.draft", draft_id)
         redis_stack.send_task("adaptdesk.draft", draft_id)

@@ -31,13 +31,24 @@ def test_serve_on_embedded_defaults_produces_drafts_and_runs_the_demo(embedded_s
     assert "Demo users" in output
     adaptor = embedded_stack.user("adaptor2", "Nadine Sassine", "adaptor")
     reporter = embedded_stack.user("reporter2", "Ahmad Abdallah", "reporter")
-    response = reporter.post("/api/v1/articles", {"title": "عنوان التقرير", "body": sample_arabic_article(6, seed=2),
-                                                  "language": "ar", "section": "News", "targets": ["en"]})
+    response = reporter.post(
+        "/api/v1/articles",
+        {
+            "title": "عنوان التقرير",
+            "body": sample_arabic_article(6, seed=2),
+            "language": "ar",
+            "section": "News",
+            "targets": ["en"],
+        },
+    )
     assert response.status == 201, response.json
-    data = embedded_stack.wait_for(adaptor, response.json["adaptations"][0]["id"], {"draft_ready", "mt_failed"},
-                                   timeout=120)
+    data = embedded_stack.wait_for(
+        adaptor, response.json["adaptations"][0]["id"], {"draft_ready", "mt_failed"}, timeout=120
+    )
     assert data["state"] == "draft_ready", data["draft"]
     assert all(seg["mt"] for seg in data["draft"]["segments"])
-    assert (embedded_stack.data_dir / "adaptdesk.db").exists() and (embedded_stack.data_dir / "broker.db").exists()
+    assert (embedded_stack.data_dir / "adaptdesk.db").exists() and (
+        embedded_stack.data_dir / "broker.db"
+    ).exists()
     demo = adaptor.get("/api/v1/adaptations/1").json
     assert demo["state"] in ("draft_ready", "queued", "translating")

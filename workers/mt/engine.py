@@ -104,9 +104,13 @@ class EngineSettings:
     @classmethod
     def from_app_settings(cls, settings: Any) -> EngineSettings:
         """The engine part of Adaptdesk's settings (`workflow.config.Settings`)."""
-        return cls(packages_dir=str(settings.argos_packages_dir), intra_threads=settings.mt_threads,
-                   beam_size=settings.mt_beam_size, compute_type=settings.mt_compute_type,
-                   max_batch_size=settings.mt_max_batch)
+        return cls(
+            packages_dir=str(settings.argos_packages_dir),
+            intra_threads=settings.mt_threads,
+            beam_size=settings.mt_beam_size,
+            compute_type=settings.mt_compute_type,
+            max_batch_size=settings.mt_max_batch,
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> EngineSettings:

@@ -252,7 +252,9 @@ def import_package(path: Path | str, settings: EngineSettings | None = None) -> 
             raise InvalidPackageError(f"Installing {Path(path).name} failed: {error}") from error
         pair = read_installed_package(staging / top)
         if pair is None:
-            raise InvalidPackageError(f"{Path(path).name} was unpacked but {top} is not a translation package.")
+            raise InvalidPackageError(
+                f"{Path(path).name} was unpacked but {top} is not a translation package."
+            )
         _move_into_place(staging / top, packages_dir / top, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

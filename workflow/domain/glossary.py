@@ -121,8 +121,17 @@ def find_terms(text: str, lang: str, terms: Iterable[Term]) -> list[TermHit]:
         if term is None:
             continue
         start, end = offsets[match.start()], _end_offset(text, offsets[match.end() - 1])
-        hits.append(TermHit(start=start, end=end, matched=text[start:end], term_id=term.id, source=term.source,
-                            target=term.target, note=term.note or ""))
+        hits.append(
+            TermHit(
+                start=start,
+                end=end,
+                matched=text[start:end],
+                term_id=term.id,
+                source=term.source,
+                target=term.target,
+                note=term.note or "",
+            )
+        )
     return hits
 
 
@@ -149,8 +158,8 @@ def split_by_hits(text: str, hits: Sequence[TermHit]) -> list[tuple[str, TermHit
     position = 0
     for hit in hits:
         if hit.start > position:
-            pieces.append((text[position:hit.start], None))
-        pieces.append((text[hit.start:hit.end], hit))
+            pieces.append((text[position : hit.start], None))
+        pieces.append((text[hit.start : hit.end], hit))
         position = hit.end
     if position < len(text):
         pieces.append((text[position:], None))
@@ -186,5 +195,5 @@ def apply_terms(text: str, renderings: Iterable[tuple[str, str]]) -> str:
             wanted.append(_Rendering(index, machine, key, approved))
     hits = find_terms(text, "", wanted)
     for hit in reversed(hits):
-        text = text[:hit.start] + hit.target + text[hit.end:]
+        text = text[: hit.start] + hit.target + text[hit.end :]
     return text

@@ -22,8 +22,7 @@ PREFILL_ALIGNMENT = 80
 MIN_MATCH = 70
 
 # Tashkeel, Quranic marks, superscript alef and tatweel go; alef, yaa and hamza-carrier variants fold.
-_FOLD = {cp: None for cp in (*range(0x064B, 0x0660), 0x0670, 0x0640, *range(0x06D6, 0x06EE), 0x200C, 0x200D,
-                             0x200E, 0x200F, 0x061C)}
+_FOLD = dict.fromkeys((*range(1611, 1632), 1648, 1600, *range(1750, 1774), 8204, 8205, 8206, 8207, 1564))
 _FOLD.update({ord(a): "ا" for a in "أإآٱ"} | {ord("ى"): "ي", ord("ی"): "ي", ord("ؤ"): "و", ord("ئ"): "ي"})
 
 
@@ -46,8 +45,9 @@ class AlignedPair:
     score: int
 
 
-def align(segments: Sequence[tuple[str, str | None]], published: Sequence[str], *,
-          min_score: int = MIN_ALIGNMENT) -> list[AlignedPair]:
+def align(
+    segments: Sequence[tuple[str, str | None]], published: Sequence[str], *, min_score: int = MIN_ALIGNMENT
+) -> list[AlignedPair]:
     """Pair `(source, machine translation)` segments with published sentences, in order, best total first.
 
     A segment without a machine translation, or whose best partner is weaker than `min_score`, is left out.
@@ -79,12 +79,15 @@ def align(segments: Sequence[tuple[str, str | None]], published: Sequence[str], 
     return pairs[::-1]
 
 
-def align_by_shape(segments: Sequence[tuple[str, int]], published: Sequence[tuple[str, int]]) -> list[AlignedPair]:
+def align_by_shape(
+    segments: Sequence[tuple[str, int]], published: Sequence[tuple[str, int]]
+) -> list[AlignedPair]:
     """Pair `(sentence, paragraph)` lists by position when every paragraph kept its number of sentences ([] if not).
 
     An adaptor who kept each sentence's place and the text's shape wrote sentence i for source sentence i,
     however freely: such pairs are sure (score 100).
     """
+
     def shape(items: Sequence[tuple[str, int]]) -> list[int]:
         counts: dict[int, int] = {}
         for _, paragraph in items:
@@ -93,7 +96,10 @@ def align_by_shape(segments: Sequence[tuple[str, int]], published: Sequence[tupl
 
     if not segments or shape(segments) != shape(published):
         return []
-    return [AlignedPair(source, target, 100) for (source, _), (target, _) in zip(segments, published)]
+    return [
+        AlignedPair(source, target, 100)
+        for (source, _), (target, _) in zip(segments, published, strict=False)
+    ]
 
 
 def length_window(length: int, min_score: int = MIN_MATCH) -> tuple[int, int]:
@@ -105,8 +111,9 @@ def length_window(length: int, min_score: int = MIN_MATCH) -> tuple[int, int]:
     return int(length * ratio), int(length / ratio) + 1 if ratio else 10**9
 
 
-def rank(query: str, choices: Sequence[str], *, limit: int, min_score: int = MIN_MATCH,
-         partial: bool = False) -> list[tuple[int, int]]:
+def rank(
+    query: str, choices: Sequence[str], *, limit: int, min_score: int = MIN_MATCH, partial: bool = False
+) -> list[tuple[int, int]]:
     """Indexes of the `choices` (already keys) most similar to `query`, with their whole-percent scores, best first.
 
     `partial` scores how well the query fits inside a choice (searching for a phrase), not the whole of it.

@@ -114,40 +114,136 @@ def check_title(title: str) -> list[Finding]:
 # --- numbers -------------------------------------------------------------------------------------------
 
 #: Arabic-Indic and Persian digits, and the Arabic decimal and thousands separators, in Western form.
-_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
-                         **{chr(0x06F0 + i): str(i) for i in range(10)},
-                         "\u066b": ".", "\u066c": ","})
+_DIGITS = str.maketrans(
+    {
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "\u066b": ".",
+        "\u066c": ",",
+    }
+)
 _NUMBER = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.(\d+))?")
 _DATE = re.compile(r"(?<![\d.])(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})(?![\d])")
 _TIME = re.compile(r"(?<![\d.])(\d{1,2}):(\d{2})(?!\d)(\s*[ap]\.?\s?m\b\.?)?", re.IGNORECASE)
 _TIME_12H = re.compile(r"(?<![\d.:])(\d{1,2})(?:\.(\d{2}))?\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
-_PERCENT = re.compile(r"\s*(?:%|٪|per\s*cent\b|percent\b|pc\b|pct\b|بالمئة|بالمائة|في\s*المئة|في\s*المائة)",
-                      re.IGNORECASE)
+_PERCENT = re.compile(
+    r"\s*(?:%|٪|per\s*cent\b|percent\b|pc\b|pct\b|بالمئة|بالمائة|في\s*المئة|في\s*المائة)", re.IGNORECASE
+)
 #: Hijri years ("١٤٤٥ هـ"): English adaptations routinely give only the Gregorian date.
 _HIJRI = re.compile(r"\s*(?:هـ|ه\b|هجري|للهجرة)")
 #: A day of a Hijri month ("١٠ رمضان"), likewise.
-_HIJRI_MONTH = re.compile(r"\s*(?:محرم|صفر|ربيع|جمادى|جمادي|رجب|شعبان|رمضان|شوال|ذو\s+القعدة|ذو\s+الحجة"
-                          r"|ذي\s+القعدة|ذي\s+الحجة)")
-_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9,
-           "ألف": 10**3, "آلاف": 10**3, "الف": 10**3, "الاف": 10**3, "مليون": 10**6, "ملايين": 10**6,
-           "مليار": 10**9, "مليارات": 10**9, "بليون": 10**9, "تريليون": 10**12}
-_SCALE = re.compile(r"\s*-?\s*(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+_HIJRI_MONTH = re.compile(
+    r"\s*(?:محرم|صفر|ربيع|جمادى|جمادي|رجب|شعبان|رمضان|شوال|ذو\s+القعدة|ذو\s+الحجة"
+    r"|ذي\s+القعدة|ذي\s+الحجة)"
+)
+_SCALES = {
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "bn": 10**9,
+    "ألف": 10**3,
+    "آلاف": 10**3,
+    "الف": 10**3,
+    "الاف": 10**3,
+    "مليون": 10**6,
+    "ملايين": 10**6,
+    "مليار": 10**9,
+    "مليارات": 10**9,
+    "بليون": 10**9,
+    "تريليون": 10**12,
+}
+_SCALE = re.compile(
+    r"\s*-?\s*(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+)
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-             "eleventh", "twelfth"]
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
 #: Small numbers written as words, by language of the adaptation.
 NUMBER_WORDS: dict[str, dict[str, int]] = {
-    "en": {**{w: i for i, w in enumerate(_UNITS)}, **_TENS, **{w: i + 1 for i, w in enumerate(_ORDINALS)},
-           **{f"{t}-{u}": n + i for t, n in _TENS.items() for i, u in enumerate(_UNITS[1:10], 1)},
-           **{f"{t} {u}": n + i for t, n in _TENS.items() for i, u in enumerate(_UNITS[1:10], 1)},
-           "a dozen": 12, "dozen": 12, "a hundred": 100, "hundred": 100, "a thousand": 1000},
-    "ar": {"واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثة": 3,
-           "اربع": 4, "اربعة": 4, "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6, "سبع": 7, "سبعة": 7, "ثماني": 8,
-           "ثمانية": 8, "ثمان": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10, "عشرين": 20, "عشرون": 20},
+    "en": {
+        **{w: i for i, w in enumerate(_UNITS)},
+        **_TENS,
+        **{w: i + 1 for i, w in enumerate(_ORDINALS)},
+        **{f"{t}-{u}": n + i for t, n in _TENS.items() for i, u in enumerate(_UNITS[1:10], 1)},
+        **{f"{t} {u}": n + i for t, n in _TENS.items() for i, u in enumerate(_UNITS[1:10], 1)},
+        "a dozen": 12,
+        "dozen": 12,
+        "a hundred": 100,
+        "hundred": 100,
+        "a thousand": 1000,
+    },
+    "ar": {
+        "واحد": 1,
+        "واحدة": 1,
+        "اثنان": 2,
+        "اثنين": 2,
+        "اثنتان": 2,
+        "اثنتين": 2,
+        "ثلاث": 3,
+        "ثلاثة": 3,
+        "اربع": 4,
+        "اربعة": 4,
+        "خمس": 5,
+        "خمسة": 5,
+        "ست": 6,
+        "ستة": 6,
+        "سبع": 7,
+        "سبعة": 7,
+        "ثماني": 8,
+        "ثمانية": 8,
+        "ثمان": 8,
+        "تسع": 9,
+        "تسعة": 9,
+        "عشر": 10,
+        "عشرة": 10,
+        "عشرين": 20,
+        "عشرون": 20,
+    },
 }
 
 
@@ -215,22 +311,32 @@ def extract_quantities(text: str, lang: str, *, adaptation: bool = False) -> lis
         day, month, year = _date_parts(match)
         parts = (day, month, year) if adaptation else (day, year)
         typed = {match.group(i): written[slice(*match.span(i))] for i in (1, 3, 4)}
-        found += [Quantity(typed[p], _canonical(p), frozenset({_canonical(p)}), "year" if p == year else "number")
-                  for p in parts]
+        found += [
+            Quantity(typed[p], _canonical(p), frozenset({_canonical(p)}), "year" if p == year else "number")
+            for p in parts
+        ]
     for match in _TIME.finditer(text):
         if free(*match.span()):
             spans.append(match.span())
             meridiem = (match.group(3) or "").strip() or None
-            found.append(_time(written[slice(*match.span())], int(match.group(1)), int(match.group(2)), meridiem))
+            found.append(
+                _time(written[slice(*match.span())], int(match.group(1)), int(match.group(2)), meridiem)
+            )
     for match in _TIME_12H.finditer(text):
         if free(*match.span()):
             spans.append(match.span())
-            found.append(_time(written[slice(*match.span())], int(match.group(1)), int(match.group(2) or 0),
-                               match.group(3)))
+            found.append(
+                _time(
+                    written[slice(*match.span())],
+                    int(match.group(1)),
+                    int(match.group(2) or 0),
+                    match.group(3),
+                )
+            )
     for match in _NUMBER.finditer(text):
         if not free(*match.span()):
             continue
-        after = text[match.end():match.end() + 40]
+        after = text[match.end() : match.end() + 40]
         if _HIJRI.match(after) or _HIJRI_MONTH.match(after):
             continue
         value = _canonical(match.group(1), match.group(2))
@@ -261,7 +367,7 @@ def _number_words(text: str, lang: str) -> list[Quantity]:
     found = []
     for match in re.finditer(rf"(?<!\w){prefix}({alternatives})(?!\w)", folded):
         number = by_fold[match.group(1)]
-        after = folded[match.end():]
+        after = folded[match.end() :]
         if _PERCENT.match(after):
             found.append(Quantity(match.group(0), f"{number}%", frozenset({f"{number}%"}), "percent"))
             continue
@@ -277,7 +383,7 @@ def _is_year_of_date(text: str, start: int, value: str) -> bool:
     """A year written right after a month name: 19 June 2024, June 19, 2024, ١٩ يونيو/حزيران ٢٠٢٤."""
     if not (len(value) == 4 and value.isdigit() and 1800 <= int(value) <= 2200):
         return False
-    window = text[max(0, start - 32):start]
+    window = text[max(0, start - 32) : start]
     return bool(_EN_MONTH_END.search(window) or _AR_MONTH_END.search(_fold(window)))
 
 
@@ -308,26 +414,54 @@ def check_numbers(source: str, source_lang: str, adaptation: str, lang: str) -> 
         if key in seen or quantity.values & accepted:
             continue
         seen.add(key)
-        shown = quantity.shown if normalize_digits(quantity.shown) == quantity.shown else f"{quantity.shown} ({key})"
+        shown = (
+            quantity.shown
+            if normalize_digits(quantity.shown) == quantity.shown
+            else f"{quantity.shown} ({key})"
+        )
         if key in date_years:
-            findings.append(Finding("numbers", WARNING, key, (
-                f"The original's date has the year {shown}; the adaptation gives no year. Fine if readers know "
-                "which year it is; otherwise add it.")))
+            findings.append(
+                Finding(
+                    "numbers",
+                    WARNING,
+                    key,
+                    (
+                        f"The original's date has the year {shown}; the adaptation gives no year. Fine if readers know "
+                        "which year it is; otherwise add it."
+                    ),
+                )
+            )
             continue
         if extra:
-            message = (f"The original has {shown}; the adaptation does not, but has {extra[0]} where the original "
-                       f"has no such number. Was it changed? Correct it, or ask an editor to override.")
+            message = (
+                f"The original has {shown}; the adaptation does not, but has {extra[0]} where the original "
+                f"has no such number. Was it changed? Correct it, or ask an editor to override."
+            )
         else:
-            message = (f"The original has {shown}; the adaptation does not mention it (in digits or words). "
-                       "Add it, or ask an editor to override if leaving it out is right.")
+            message = (
+                f"The original has {shown}; the adaptation does not mention it (in digits or words). "
+                "Add it, or ask an editor to override if leaving it out is right."
+            )
         findings.append(Finding("numbers", ERROR, key, message))
     return findings[:MAX_PER_CHECK]
 
 
 # --- dates (month names) -------------------------------------------------------------------------------
 
-ENGLISH_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                  "October", "November", "December"]
+ENGLISH_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 #: Arabic month names, by month number: Egyptian/Gulf, Levantine (سرياني) and Maghrebi forms.
 ARABIC_MONTHS: dict[int, list[str]] = {
     1: ["يناير", "كانون الثاني", "جانفي"],
@@ -347,19 +481,35 @@ ARABIC_MONTHS: dict[int, list[str]] = {
 #: they count as months only next to a number or another month name ("٥ مارس", "مارس/آذار ٢٠٢٤").
 AMBIGUOUS_ARABIC = {"مارس", "نيسان", "آب", "ماي", "جوان", "أوت"}
 #: English months that are also words ("may", "march"): only capitalised, and "May" only next to a number.
-_ENGLISH_ABBREVIATIONS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
-                          "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}
+_ENGLISH_ABBREVIATIONS = {
+    "Jan": 1,
+    "Feb": 2,
+    "Mar": 3,
+    "Apr": 4,
+    "Jun": 6,
+    "Jul": 7,
+    "Aug": 8,
+    "Sep": 9,
+    "Sept": 9,
+    "Oct": 10,
+    "Nov": 11,
+    "Dec": 12,
+}
 
 
 def _fold(text: str) -> str:
     """Text folded for matching words: the glossary's folding (case, tashkeel, tatweel, alef and yaa forms)."""
-    return normalize_term(text, "") if "\n" not in text else "\n".join(normalize_term(p, "")
-                                                                         for p in text.split("\n"))
+    return (
+        normalize_term(text, "")
+        if "\n" not in text
+        else "\n".join(normalize_term(p, "") for p in text.split("\n"))
+    )
 
 
 _AR_MONTH_BY_NAME = {_fold(name): month for month, names in ARABIC_MONTHS.items() for name in names}
-_AR_MONTH_NAMES = "|".join(r"\s+".join(map(re.escape, n.split()))
-                           for n in sorted(_AR_MONTH_BY_NAME, key=len, reverse=True))
+_AR_MONTH_NAMES = "|".join(
+    r"\s+".join(map(re.escape, n.split())) for n in sorted(_AR_MONTH_BY_NAME, key=len, reverse=True)
+)
 _AR_MONTHS = re.compile(rf"(?<!\w)[وبلف]?({_AR_MONTH_NAMES})(?!\w)")
 _EN_MONTH_NAMES = "|".join(ENGLISH_MONTHS + sorted(_ENGLISH_ABBREVIATIONS, key=len, reverse=True))
 _EN_MONTHS = re.compile(rf"(?<![\w])({_EN_MONTH_NAMES})\b\.?")
@@ -370,7 +520,7 @@ _NEAR_NUMBER = re.compile(r"\d")
 
 
 def _near(text: str, start: int, end: int, reach: int = 7) -> str:
-    return text[max(0, start - reach):start] + " " + text[end:end + reach]
+    return text[max(0, start - reach) : start] + " " + text[end : end + reach]
 
 
 def months_in(text: str, lang: str, *, lenient: bool = False) -> set[int]:
@@ -389,16 +539,22 @@ def months_in(text: str, lang: str, *, lenient: bool = False) -> set[int]:
             name = " ".join(match.group(1).split())
             around = _near(folded, match.start(), match.end())
             vouched = _NEAR_NUMBER.search(around) or any(
-                " ".join(other.group(1).split()) not in ambiguous for other in _AR_MONTHS.finditer(around))
+                " ".join(other.group(1).split()) not in ambiguous for other in _AR_MONTHS.finditer(around)
+            )
             if name in ambiguous and not vouched and not lenient:
                 continue
             months.add(_AR_MONTH_BY_NAME[name])
     elif base == "en":
         for match in _EN_MONTHS.finditer(text):
             name = match.group(1)
-            number = ENGLISH_MONTHS.index(name) + 1 if name in ENGLISH_MONTHS else _ENGLISH_ABBREVIATIONS[name]
-            if name in ("May", "Mar") and not lenient and not _NEAR_NUMBER.search(
-                    _near(text, match.start(), match.end())):
+            number = (
+                ENGLISH_MONTHS.index(name) + 1 if name in ENGLISH_MONTHS else _ENGLISH_ABBREVIATIONS[name]
+            )
+            if (
+                name in ("May", "Mar")
+                and not lenient
+                and not _NEAR_NUMBER.search(_near(text, match.start(), match.end()))
+            ):
                 continue
             months.add(number)
     for match in _DATE.finditer(text):
@@ -428,9 +584,17 @@ def check_dates(source: str, source_lang: str, adaptation: str, lang: str) -> li
         english = ENGLISH_MONTHS[month - 1]
         arabic = " / ".join(ARABIC_MONTHS[month][:2])
         expected = english if lang.startswith("en") else arabic
-        findings.append(Finding("dates", ERROR, english, (
-            f"The original's date is in {english} ({arabic}); the adaptation does not name {expected}. "
-            "Check the date, or ask an editor to override.")))
+        findings.append(
+            Finding(
+                "dates",
+                ERROR,
+                english,
+                (
+                    f"The original's date is in {english} ({arabic}); the adaptation does not name {expected}. "
+                    "Check the date, or ask an editor to override."
+                ),
+            )
+        )
     return findings
 
 
@@ -464,10 +628,18 @@ def check_glossary(hits: Sequence[GlossaryHit], adaptation: str, lang: str) -> l
         seen.add((hit.source, hit.target))
         if rendering_in(adaptation, hit.target, lang):
             continue
-        findings.append(Finding("glossary", ERROR, hit.source[:200], (
-            f"The original has the glossary term {hit.source}; its approved rendering is {hit.target}, "
-            "which the adaptation does not use. Use it, or ask an editor to override (for instance when "
-            "the passage was cut).")))
+        findings.append(
+            Finding(
+                "glossary",
+                ERROR,
+                hit.source[:200],
+                (
+                    f"The original has the glossary term {hit.source}; its approved rendering is {hit.target}, "
+                    "which the adaptation does not use. Use it, or ask an editor to override (for instance when "
+                    "the passage was cut)."
+                ),
+            )
+        )
     return findings[:MAX_PER_CHECK]
 
 
@@ -478,10 +650,16 @@ SCRIPTS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("ar", "fa", "ur", "ps", "sd", "ug", "ku", "ks", "dv"), frozenset({"ARABIC"})),
     **dict.fromkeys(("he", "yi"), frozenset({"HEBREW"})),
     **dict.fromkeys(("ru", "uk", "bg", "be", "mk", "sr", "kk", "ky", "tg", "mn"), frozenset({"CYRILLIC"})),
-    "el": frozenset({"GREEK"}), "zh": frozenset({"CJK"}), "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
-    "ko": frozenset({"HANGUL"}), "th": frozenset({"THAI"}), "hy": frozenset({"ARMENIAN"}),
-    "ka": frozenset({"GEORGIAN"}), **dict.fromkeys(("hi", "mr", "ne"), frozenset({"DEVANAGARI"})),
-    "bn": frozenset({"BENGALI"}), "am": frozenset({"ETHIOPIC"}),
+    "el": frozenset({"GREEK"}),
+    "zh": frozenset({"CJK"}),
+    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "ko": frozenset({"HANGUL"}),
+    "th": frozenset({"THAI"}),
+    "hy": frozenset({"ARMENIAN"}),
+    "ka": frozenset({"GEORGIAN"}),
+    **dict.fromkeys(("hi", "mr", "ne"), frozenset({"DEVANAGARI"})),
+    "bn": frozenset({"BENGALI"}),
+    "am": frozenset({"ETHIOPIC"}),
 }
 LATIN = frozenset({"LATIN"})
 _EASTERN_DIGITS = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]+")
@@ -521,10 +699,13 @@ _ENCLOSERS = {"(": ")", "«": "»", "“": "”", '"': '"', "‹": "›"}
 
 def _is_gloss(text: str, start: int, end: int) -> bool:
     """A few words of the original in parentheses or quotation marks: a newsroom gloss or quotation."""
-    before, after = text[max(0, start - 4):start].rstrip(), text[end:end + 4].lstrip()
+    before, after = text[max(0, start - 4) : start].rstrip(), text[end : end + 4].lstrip()
     opener = before[-1:]
-    return (opener in _ENCLOSERS and after[:1] == _ENCLOSERS[opener]
-            and len(text[start:end].split()) <= GLOSS_MAX_WORDS)
+    return (
+        opener in _ENCLOSERS
+        and after[:1] == _ENCLOSERS[opener]
+        and len(text[start:end].split()) <= GLOSS_MAX_WORDS
+    )
 
 
 def check_untranslated(adaptation: str, source_lang: str, lang: str) -> list[Finding]:
@@ -541,20 +722,48 @@ def check_untranslated(adaptation: str, source_lang: str, lang: str) -> list[Fin
         shown = run if len(run) <= 80 else run[:79] + "…"
         if source_scripts == LATIN and len(run.split()) < LATIN_PHRASE_WORDS:
             # Latin names, brands and acronyms (Reuters, NATO, iPhone) are routinely kept in other scripts.
-            findings.append(Finding("untranslated", WARNING, run[:200], (
-                f"Latin-script text is left in the adaptation: {shown}. Fine for a name or a brand; "
-                "otherwise translate it.")))
+            findings.append(
+                Finding(
+                    "untranslated",
+                    WARNING,
+                    run[:200],
+                    (
+                        f"Latin-script text is left in the adaptation: {shown}. Fine for a name or a brand; "
+                        "otherwise translate it."
+                    ),
+                )
+            )
         elif letters > UNTRANSLATED_ERROR_LETTERS:
-            findings.append(Finding("untranslated", ERROR, run[:200], (
-                f"Text in the original's script is left in the adaptation: {shown}. Translate it; a few words "
-                "quoted in the original script may stay in quotation marks or in parentheses.")))
+            findings.append(
+                Finding(
+                    "untranslated",
+                    ERROR,
+                    run[:200],
+                    (
+                        f"Text in the original's script is left in the adaptation: {shown}. Translate it; a few words "
+                        "quoted in the original script may stay in quotation marks or in parentheses."
+                    ),
+                )
+            )
         else:
-            findings.append(Finding("untranslated", WARNING, run[:200],
-                                    f"Stray letters in the original's script: {shown}. Remove or translate them."))
+            findings.append(
+                Finding(
+                    "untranslated",
+                    WARNING,
+                    run[:200],
+                    f"Stray letters in the original's script: {shown}. Remove or translate them.",
+                )
+            )
     if "ARABIC" not in target_scripts and _EASTERN_DIGITS.search(adaptation):
         digits = _EASTERN_DIGITS.search(adaptation).group(0)
-        findings.append(Finding("untranslated", WARNING, "digits", (
-            f"Arabic-Indic digits ({digits}) are left in the adaptation; write them as 0–9.")))
+        findings.append(
+            Finding(
+                "untranslated",
+                WARNING,
+                "digits",
+                (f"Arabic-Indic digits ({digits}) are left in the adaptation; write them as 0–9."),
+            )
+        )
     return findings[:MAX_PER_CHECK]
 
 
@@ -562,7 +771,7 @@ def check_untranslated(adaptation: str, source_lang: str, lang: str) -> list[Fin
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 #: What may stand right before the first word of a sentence.
-_OPENERS = frozenset(".!?؟…:\"“«(")
+_OPENERS = frozenset('.!?؟…:"“«(')
 #: Capitalised words that are not names by themselves (sentence openers, titles, days, months).
 _NOT_NAMES = """
 a an the this that these those he she it they we i you his her its their our my your in on at of for from
@@ -577,7 +786,7 @@ NOT_NAMES = frozenset(_NOT_NAMES.split())
 
 
 def _sentence_start(paragraph: str, start: int) -> bool:
-    tail = paragraph[max(0, start - 24):start].rstrip()
+    tail = paragraph[max(0, start - 24) : start].rstrip()
     return not tail or tail[-1] in _OPENERS
 
 
@@ -588,7 +797,7 @@ def _runs(paragraph: str) -> list[tuple[list[str], bool]]:
     at_start, last_end = False, 0
     for match in _WORD.finditer(paragraph):
         word = match.group(0)
-        if run and (paragraph[last_end:match.start()].strip() or not word[0].isupper()):
+        if run and (paragraph[last_end : match.start()].strip() or not word[0].isupper()):
             runs.append((run, at_start))
             run = []
         last_end = match.end()
@@ -630,8 +839,10 @@ def _name_present(name: str, words: set[str]) -> bool:
     significant = significant or [name.casefold()]
     if any(word in words for word in significant):
         return True
-    return any(process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=80) is not None
-               for word in significant)
+    return any(
+        process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=80) is not None
+        for word in significant
+    )
 
 
 def check_names(source: str, source_lang: str, mt_text: str, adaptation: str, lang: str) -> list[Finding]:
@@ -645,9 +856,17 @@ def check_names(source: str, source_lang: str, mt_text: str, adaptation: str, la
     findings = []
     for name in dict.fromkeys(candidates):
         if not words or not _name_present(name, words):
-            findings.append(Finding("names", WARNING, name[:200], (
-                f"The original names {name} (as the machine draft renders it); the adaptation does not. "
-                "Check the name was not lost or misspelled.")))
+            findings.append(
+                Finding(
+                    "names",
+                    WARNING,
+                    name[:200],
+                    (
+                        f"The original names {name} (as the machine draft renders it); the adaptation does not. "
+                        "Check the name was not lost or misspelled."
+                    ),
+                )
+            )
     return findings[:MAX_PER_CHECK]
 
 
@@ -687,8 +906,14 @@ def check_punctuation(title: str, body: str) -> list[Finding]:
     findings = []
     for part, text in (("title", title), ("text", body)):
         for pair, problem in _balance(text or "").items():
-            findings.append(Finding("punctuation", WARNING, f"{part} {pair}",
-                                    f"In the {part}, {problem}. Check the quotes and brackets."))
+            findings.append(
+                Finding(
+                    "punctuation",
+                    WARNING,
+                    f"{part} {pair}",
+                    f"In the {part}, {problem}. Check the quotes and brackets.",
+                )
+            )
     return findings
 
 
@@ -712,11 +937,27 @@ def check_length(source_body: str, source_lang: str, body: str, lang: str) -> li
     expected = source_chars * expected_ratio(source_lang, lang)
     ratio = _chars(body) / expected
     if ratio < LENGTH_LOW:
-        return [Finding("length", WARNING, "short", (
-            f"The text is {ratio:.0%} of the length the original suggests (about {round(expected):,} "
-            "characters). Condensing is fine; check nothing essential was dropped."))]
+        return [
+            Finding(
+                "length",
+                WARNING,
+                "short",
+                (
+                    f"The text is {ratio:.0%} of the length the original suggests (about {round(expected):,} "
+                    "characters). Condensing is fine; check nothing essential was dropped."
+                ),
+            )
+        ]
     if ratio > LENGTH_HIGH:
-        return [Finding("length", WARNING, "long", (
-            f"The text is {ratio:.1f} times the length the original suggests (about {round(expected):,} "
-            "characters). Check nothing was pasted twice or added by mistake."))]
+        return [
+            Finding(
+                "length",
+                WARNING,
+                "long",
+                (
+                    f"The text is {ratio:.1f} times the length the original suggests (about {round(expected):,} "
+                    "characters). Check nothing was pasted twice or added by mistake."
+                ),
+            )
+        ]
     return []

@@ -46,12 +46,17 @@ def _relation_refusal(action: Action, actor: Actor, subject: Subject) -> Refusal
         case Relation.FREE_OR_HOLDER if held_by_other:
             return Refusal(409, "held", f"This adaptation is held by {holder}; ask an editor to reassign it.")
         case Relation.HOLDER if subject.holder_id != actor.id:
-            return Refusal(403, "not_holder", f"Only the person holding this adaptation may {action.name} it.")
+            return Refusal(
+                403, "not_holder", f"Only the person holding this adaptation may {action.name} it."
+            )
         case Relation.HOLDER_OR_EDITOR if subject.holder_id != actor.id and not actor.has(Role.EDITOR):
-            return Refusal(403, "not_holder", f"Only the holder or an editor may {action.name} this adaptation.")
+            return Refusal(
+                403, "not_holder", f"Only the holder or an editor may {action.name} this adaptation."
+            )
         case Relation.REPORTER_OR_EDITOR if subject.reporter_id != actor.id and not actor.has(Role.EDITOR):
-            return Refusal(403, "not_reporter",
-                           f"Only the reporter of the original or an editor may {action.name} it.")
+            return Refusal(
+                403, "not_reporter", f"Only the reporter of the original or an editor may {action.name} it."
+            )
     return None
 
 
@@ -76,13 +81,14 @@ def refusal_for(action: Action, actor: Actor, subject: Subject) -> Refusal | Non
 
 def _state_message(action: Action, actor: Actor, subject: Subject) -> str:
     allowed = [
-        name for name, other in ACTIONS.items()
-        if subject.state in other.from_states and actor.roles & other.roles
+        name
+        for name, other in ACTIONS.items()
+        if subject.state in other.from_states
+        and actor.roles & other.roles
         and _relation_refusal(other, actor, subject) is None
     ]
     allowed_text = ", ".join(allowed) if allowed else "none"
-    return (f"Cannot {action.name}: the adaptation is {subject.state.value}. "
-            f"Allowed now: {allowed_text}.")
+    return f"Cannot {action.name}: the adaptation is {subject.state.value}. Allowed now: {allowed_text}."
 
 
 def can_edit(actor: Actor, subject: Subject) -> bool:

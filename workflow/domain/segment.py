@@ -148,7 +148,7 @@ def segment_text(text: str, language: str) -> list[Segment]:
         line = _WHITESPACE.sub(" ", line).strip()
         if _is_blank(line):
             continue
-        sentences = [sentence for sentence in split_sentences(line, extra_abbreviations)]
+        sentences = list(split_sentences(line, extra_abbreviations))
         for sentence in sentences:
             segments.append(Segment(index=len(segments), paragraph=paragraph, source=sentence))
         paragraph += 1

@@ -72,28 +72,70 @@ ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
         # An adaptor takes the adaptation; it becomes theirs alone.
-        Action("claim", CLAIMABLE, State.IN_ADAPTATION, _states(Role.ADAPTOR), Relation.FREE_OR_HOLDER,
-               label="Claim"),
+        Action(
+            "claim",
+            CLAIMABLE,
+            State.IN_ADAPTATION,
+            _states(Role.ADAPTOR),
+            Relation.FREE_OR_HOLDER,
+            label="Claim",
+        ),
         # The holder gives it back (an editor may too); the state falls back to where the draft stands.
-        Action("release", _states(State.IN_ADAPTATION, State.CHANGES_REQUESTED), None,
-               _states(Role.ADAPTOR, Role.EDITOR), Relation.HOLDER_OR_EDITOR, label="Release"),
+        Action(
+            "release",
+            _states(State.IN_ADAPTATION, State.CHANGES_REQUESTED),
+            None,
+            _states(Role.ADAPTOR, Role.EDITOR),
+            Relation.HOLDER_OR_EDITOR,
+            label="Release",
+        ),
         # An editor hands it to a named adaptor.
-        Action("reassign", _states(*CLAIMABLE, State.IN_ADAPTATION), State.IN_ADAPTATION,
-               _states(Role.EDITOR), needs_assignee=True, label="Reassign"),
+        Action(
+            "reassign",
+            _states(*CLAIMABLE, State.IN_ADAPTATION),
+            State.IN_ADAPTATION,
+            _states(Role.EDITOR),
+            needs_assignee=True,
+            label="Reassign",
+        ),
         # The holder sends the adaptation for review.
-        Action("submit", _states(State.IN_ADAPTATION), State.IN_REVIEW, _states(Role.ADAPTOR), Relation.HOLDER,
-               label="Submit for review"),
+        Action(
+            "submit",
+            _states(State.IN_ADAPTATION),
+            State.IN_REVIEW,
+            _states(Role.ADAPTOR),
+            Relation.HOLDER,
+            label="Submit for review",
+        ),
         # An editor sends it back with a comment saying what to change.
-        Action("request-changes", _states(State.IN_REVIEW), State.CHANGES_REQUESTED, _states(Role.EDITOR),
-               needs_comment=True, label="Request changes"),
+        Action(
+            "request-changes",
+            _states(State.IN_REVIEW),
+            State.CHANGES_REQUESTED,
+            _states(Role.EDITOR),
+            needs_comment=True,
+            label="Request changes",
+        ),
         # An editor approves it: published now, or scheduled when a future publish time is given.
         Action("approve", _states(State.IN_REVIEW), None, _states(Role.EDITOR), label="Approve"),
         # An editor decides it will not run, with a reason.
-        Action("reject", _states(State.IN_REVIEW), State.REJECTED, _states(Role.EDITOR), needs_comment=True,
-               label="Reject"),
+        Action(
+            "reject",
+            _states(State.IN_REVIEW),
+            State.REJECTED,
+            _states(Role.EDITOR),
+            needs_comment=True,
+            label="Reject",
+        ),
         # The reporter of the original, or an editor, pulls it.
-        Action("withdraw", WITHDRAWABLE, State.WITHDRAWN, _states(Role.REPORTER, Role.EDITOR),
-               Relation.REPORTER_OR_EDITOR, label="Withdraw"),
+        Action(
+            "withdraw",
+            WITHDRAWABLE,
+            State.WITHDRAWN,
+            _states(Role.REPORTER, Role.EDITOR),
+            Relation.REPORTER_OR_EDITOR,
+            label="Withdraw",
+        ),
     )
 }
 
@@ -107,8 +149,9 @@ SYSTEM_EVENTS: dict[str, tuple[frozenset[State], State]] = {
 }
 
 
-def resolve_target(action: Action, *, draft_state: State | None, review_rounds: int,
-                   scheduled: bool) -> State:
+def resolve_target(
+    action: Action, *, draft_state: State | None, review_rounds: int, scheduled: bool
+) -> State:
     """The state an action leads to, for actions whose target depends on the adaptation's story."""
     if action.to_state is not None:
         return action.to_state

@@ -55,14 +55,14 @@ class Adaptation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it as a plain dict
 
     article: Mapped[Article] = relationship(back_populates="adaptations", lazy="joined")
     holder: Mapped[User | None] = relationship(lazy="joined")
-    drafts: Mapped[list["Draft"]] = relationship(
+    drafts: Mapped[list[Draft]] = relationship(
         back_populates="adaptation", order_by="Draft.revision_number", cascade="all, delete-orphan"
     )
-    rounds: Mapped[list["ReviewRound"]] = relationship(
+    rounds: Mapped[list[ReviewRound]] = relationship(
         back_populates="adaptation", order_by="ReviewRound.number", cascade="all, delete-orphan"
     )
 
@@ -82,7 +82,7 @@ class Adaptation(Base):
         )
 
     @property
-    def draft(self) -> "Draft | None":
+    def draft(self) -> Draft | None:
         """The newest machine-translation draft (of the newest revision it was asked for)."""
         return self.drafts[-1] if self.drafts else None
 
@@ -118,7 +118,7 @@ class Draft(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     adaptation: Mapped[Adaptation] = relationship(back_populates="drafts")
-    segments: Mapped[list["DraftSegment"]] = relationship(
+    segments: Mapped[list[DraftSegment]] = relationship(
         back_populates="draft", order_by="DraftSegment.index", cascade="all, delete-orphan"
     )
 

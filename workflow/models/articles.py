@@ -25,13 +25,13 @@ class Article(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     reporter: Mapped[User] = relationship(lazy="joined")
-    revisions: Mapped[list["ArticleRevision"]] = relationship(
+    revisions: Mapped[list[ArticleRevision]] = relationship(
         back_populates="article", order_by="ArticleRevision.number", cascade="all, delete-orphan"
     )
-    tag_rows: Mapped[list["ArticleTag"]] = relationship(
+    tag_rows: Mapped[list[ArticleTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ArticleTag.position"
     )
-    adaptations: Mapped[list["Adaptation"]] = relationship(  # noqa: F821
+    adaptations: Mapped[list[Adaptation]] = relationship(  # noqa: F821
         back_populates="article", order_by="Adaptation.id"
     )
 
@@ -45,11 +45,11 @@ class Article(Base):
         self.tag_rows = [ArticleTag(tag=t, position=i) for i, t in enumerate(tags)]
 
     @property
-    def latest(self) -> "ArticleRevision":
+    def latest(self) -> ArticleRevision:
         """The newest revision."""
         return self.revisions[-1]
 
-    def revision(self, number: int) -> "ArticleRevision | None":
+    def revision(self, number: int) -> ArticleRevision | None:
         """The revision with that number, if any."""
         return next((r for r in self.revisions if r.number == number), None)
 

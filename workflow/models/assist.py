@@ -30,7 +30,9 @@ class TranslationUnit(Base):
     #: How sure the alignment is (0–100): 100 when the adaptor kept the sentence's place and shape.
     alignment_score: Mapped[int] = mapped_column(default=100)
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
-    adaptation_id: Mapped[int | None] = mapped_column(ForeignKey("adaptations.id", ondelete="SET NULL"), index=True)
+    adaptation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("adaptations.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

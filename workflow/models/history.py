@@ -50,5 +50,5 @@ class Credit(Base):
 
 @event.listens_for(HistoryEntry, "before_update")
 @event.listens_for(HistoryEntry, "before_delete")
-def _refuse_history_change(_mapper, _connection, target: HistoryEntry) -> None:  # noqa: ANN001
+def _refuse_history_change(_mapper, _connection, target: HistoryEntry) -> None:
     raise AppendOnlyError(f"history entry {target.id} is append-only")

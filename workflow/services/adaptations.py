@@ -26,7 +26,9 @@ DRAFT_TO_STATE = {
 }
 
 
-def get_adaptation(session: Session, actor: User | None, adaptation_id: int, *, for_update: bool = False) -> Adaptation:
+def get_adaptation(
+    session: Session, actor: User | None, adaptation_id: int, *, for_update: bool = False
+) -> Adaptation:
     """The adaptation, if the actor may see it (NotFound otherwise, so its existence does not leak)."""
     stmt = select(Adaptation).where(Adaptation.id == adaptation_id)
     if for_update:
@@ -60,13 +62,23 @@ def _refuse_if_needed(actor: User, adaptation: Adaptation, name: str) -> None:
         raise NotFound(f"Unknown action {name!r}. Actions are: {', '.join(ACTIONS)}.")
     refusal = refusal_for(action, actor.actor, adaptation.subject)
     if refusal is not None:
-        raise ServiceError(refusal.message, code=refusal.code, status=refusal.status,
-                           details={"state": adaptation.state})
+        raise ServiceError(
+            refusal.message, code=refusal.code, status=refusal.status, details={"state": adaptation.state}
+        )
 
 
-def perform_action(session: Session, actor: User, adaptation: Adaptation, name: str, *, comment: str = "",
-                   assignee: str | None = None, publish_at: datetime | None = None,
-                   version: int | None = None, now: datetime | None = None) -> Adaptation:
+def perform_action(
+    session: Session,
+    actor: User,
+    adaptation: Adaptation,
+    name: str,
+    *,
+    comment: str = "",
+    assignee: str | None = None,
+    publish_at: datetime | None = None,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Adaptation:
     """Take one workflow action on the adaptation, as the transition table allows."""
     _refuse_if_needed(actor, adaptation, name)
     action = ACTIONS[name]
@@ -75,8 +87,10 @@ def perform_action(session: Session, actor: User, adaptation: Adaptation, name: 
         raise StaleVersion(
             f"The adaptation changed since you opened it (your version {version}, now {adaptation.version}). "
             "Reload it and look again before you decide.",
-            details={"current": {"version": adaptation.version, "title": adaptation.title,
-                                 "body": adaptation.body}})
+            details={
+                "current": {"version": adaptation.version, "title": adaptation.title, "body": adaptation.body}
+            },
+        )
     if action.needs_comment and not comment:
         why = "what to change" if name == "request-changes" else "why"
         raise InvalidInput("comment", f"A comment saying {why} is required to {name.replace('-', ' ')}.")
@@ -87,8 +101,11 @@ def perform_action(session: Session, actor: User, adaptation: Adaptation, name: 
             raise InvalidInput("assignee", f"{assignee!r} is not an active adaptor.")
     draft = adaptation.draft
     target = resolve_target(
-        action, draft_state=DRAFT_TO_STATE.get(draft.state) if draft else None,
-        review_rounds=len(adaptation.rounds), scheduled=bool(publish_at and publish_at > now))
+        action,
+        draft_state=DRAFT_TO_STATE.get(draft.state) if draft else None,
+        review_rounds=len(adaptation.rounds),
+        scheduled=bool(publish_at and publish_at > now),
+    )
     details: dict = {}
     current_round = adaptation.rounds[-1] if adaptation.rounds else None
 
@@ -108,9 +125,16 @@ def perform_action(session: Session, actor: User, adaptation: Adaptation, name: 
             raise InvalidInput("body", "Write a title and a body before submitting for review.")
         check_before_submit(session, adaptation)
         number = len(adaptation.rounds) + 1
-        adaptation.rounds.append(ReviewRound(
-            number=number, adaptor_id=actor.id, title=adaptation.title, body=adaptation.body,
-            source_revision=adaptation.based_on_revision, submitted_at=now))
+        adaptation.rounds.append(
+            ReviewRound(
+                number=number,
+                adaptor_id=actor.id,
+                title=adaptation.title,
+                body=adaptation.body,
+                source_revision=adaptation.based_on_revision,
+                submitted_at=now,
+            )
+        )
         measure_round(session, adaptation, adaptation.rounds[-1])
         add_credit(session, adaptation, Role.ADAPTOR.value, actor)
         details["round"] = number
@@ -137,14 +161,25 @@ def perform_action(session: Session, actor: User, adaptation: Adaptation, name: 
     return adaptation
 
 
-def save_adaptation(session: Session, actor: User, adaptation: Adaptation, *, title: str, body: str,
-                    version: int, limits: Limits) -> Adaptation:
+def save_adaptation(
+    session: Session,
+    actor: User,
+    adaptation: Adaptation,
+    *,
+    title: str,
+    body: str,
+    version: int,
+    limits: Limits,
+) -> Adaptation:
     """Store a new title and body if the save is based on the current version; 409 with both texts otherwise."""
     subject = adaptation.subject
     if not can_edit(actor.actor, subject):
         if subject.state not in (State.IN_ADAPTATION, State.IN_REVIEW, State.CHANGES_REQUESTED):
-            raise Conflict(f"The adaptation is {adaptation.state}; it cannot be edited now.",
-                           code="invalid_state", details={"state": adaptation.state})
+            raise Conflict(
+                f"The adaptation is {adaptation.state}; it cannot be edited now.",
+                code="invalid_state",
+                details={"state": adaptation.state},
+            )
         holder = subject.holder_name or "nobody"
         raise NotAllowed(f"Only the adaptor holding it ({holder}) or an editor may edit this adaptation.")
     title, body = " ".join(title.split()), normalize_body(body)
@@ -170,8 +205,11 @@ def _stale(adaptation: Adaptation, version: int, title: str, body: str) -> Stale
         f"Someone saved this adaptation after you opened it (you started from version {version}, "
         f"it is now at version {adaptation.version}). Nothing was overwritten: compare both texts, "
         "merge what you need and save again.",
-        details={"current": {"version": adaptation.version, "title": adaptation.title, "body": adaptation.body},
-                 "yours": {"version": version, "title": title, "body": body}})
+        details={
+            "current": {"version": adaptation.version, "title": adaptation.title, "body": adaptation.body},
+            "yours": {"version": version, "title": title, "body": body},
+        },
+    )
 
 
 def acknowledge_source_change(session: Session, actor: User, adaptation: Adaptation) -> Adaptation:
@@ -179,11 +217,21 @@ def acknowledge_source_change(session: Session, actor: User, adaptation: Adaptat
     if not can_edit(actor.actor, adaptation.subject):
         raise NotAllowed("Only the adaptor holding it or an editor may mark the source change as handled.")
     if not adaptation.source_changed:
-        raise Conflict("The adaptation already follows the newest revision of the original.", code="up_to_date")
+        raise Conflict(
+            "The adaptation already follows the newest revision of the original.", code="up_to_date"
+        )
     previous = adaptation.based_on_revision
     adaptation.based_on_revision = adaptation.article.current_revision
-    record(session, adaptation, "source-acknowledged", from_state=adaptation.state, to_state=adaptation.state,
-           actor=actor, revision=adaptation.based_on_revision, previous=previous)
+    record(
+        session,
+        adaptation,
+        "source-acknowledged",
+        from_state=adaptation.state,
+        to_state=adaptation.state,
+        actor=actor,
+        revision=adaptation.based_on_revision,
+        previous=previous,
+    )
     session.flush()
     return adaptation
 
@@ -191,8 +239,9 @@ def acknowledge_source_change(session: Session, actor: User, adaptation: Adaptat
 def publish_due(session: Session, now: datetime | None = None) -> list[int]:
     """Publish every scheduled adaptation whose time has come; returns their ids."""
     now = now or utcnow()
-    due = session.scalars(select(Adaptation).where(
-        Adaptation.state == State.SCHEDULED.value, Adaptation.publish_at <= now)).all()
+    due = session.scalars(
+        select(Adaptation).where(Adaptation.state == State.SCHEDULED.value, Adaptation.publish_at <= now)
+    ).all()
     for adaptation in due:
         adaptation.published_at = adaptation.publish_at
         transition(session, adaptation, "publish", State.PUBLISHED.value, actor=None)

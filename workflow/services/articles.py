@@ -27,8 +27,15 @@ def submit_article(session: Session, actor: User, data: ArticleInput) -> Article
         session.flush()
         adaptation.drafts.append(Draft(revision_number=1, state=DraftState.QUEUED.value))
         add_credit(session, adaptation, Role.REPORTER.value, actor)
-        record(session, adaptation, "create", from_state=None, to_state=State.QUEUED.value, actor=actor,
-               revision=1)
+        record(
+            session,
+            adaptation,
+            "create",
+            from_state=None,
+            to_state=State.QUEUED.value,
+            actor=actor,
+            revision=1,
+        )
     session.flush()
     return article
 
@@ -41,8 +48,9 @@ def get_article(session: Session, actor: User | None, article_id: int) -> Articl
     return article
 
 
-def revise_article(session: Session, actor: User, article: Article, data: dict, limits: Limits,
-                   note: str = "") -> ArticleRevision:
+def revise_article(
+    session: Session, actor: User, article: Article, data: dict, limits: Limits, note: str = ""
+) -> ArticleRevision:
     """The reporter adds a revision; drafts are redone and adaptations in progress are flagged."""
     any_published = any(a.state == State.PUBLISHED.value for a in article.adaptations)
     if not can_revise_article(actor.actor, article.reporter_id, any_published):
@@ -67,7 +75,14 @@ def revise_article(session: Session, actor: User, article: Article, data: dict, 
         if State(adaptation.state) in DRAFT_STATES:
             transition(session, adaptation, "redraft", State.QUEUED.value, actor=actor, revision=number)
         else:
-            record(session, adaptation, "source-revised", from_state=adaptation.state,
-                   to_state=adaptation.state, actor=actor, revision=number)
+            record(
+                session,
+                adaptation,
+                "source-revised",
+                from_state=adaptation.state,
+                to_state=adaptation.state,
+                actor=actor,
+                revision=number,
+            )
     session.flush()
     return revision

@@ -54,32 +54,42 @@ def parse_active_seconds(value: Any, field: str = FIELD, *, allow_text: bool = T
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(field, f"'{field}' must be a whole number of seconds, 0 or more.")
     if value > MAX_SECONDS_PER_SAVE:
-        raise InvalidInput(field, f"'{field}' may claim at most {MAX_SECONDS_PER_SAVE} seconds per save; "
-                                  "save more often.")
+        raise InvalidInput(
+            field, f"'{field}' may claim at most {MAX_SECONDS_PER_SAVE} seconds per save; save more often."
+        )
     return value
 
 
 def _editing_since(session: Session, actor: User, adaptation: Adaptation) -> datetime:
     """When the claim's wall-time window opens: the later of the person's previous record on this
     adaptation and the last step that moved it into an editable state."""
-    last_record = session.scalar(select(func.max(EditingTime.recorded_at)).where(
-        EditingTime.adaptation_id == adaptation.id, EditingTime.user_id == actor.id))
+    last_record = session.scalar(
+        select(func.max(EditingTime.recorded_at)).where(
+            EditingTime.adaptation_id == adaptation.id, EditingTime.user_id == actor.id
+        )
+    )
     # Steps that keep the state (a source change acknowledged) do not restart the window.
-    entered = session.scalar(select(func.max(HistoryEntry.at)).where(
-        HistoryEntry.adaptation_id == adaptation.id,
-        HistoryEntry.to_state.in_([s.value for s in EDITABLE_STATES]),
-        HistoryEntry.from_state.is_distinct_from(HistoryEntry.to_state)))
+    entered = session.scalar(
+        select(func.max(HistoryEntry.at)).where(
+            HistoryEntry.adaptation_id == adaptation.id,
+            HistoryEntry.to_state.in_([s.value for s in EDITABLE_STATES]),
+            HistoryEntry.from_state.is_distinct_from(HistoryEntry.to_state),
+        )
+    )
     candidates = [t for t in (last_record, entered) if t is not None]
     return max(candidates) if candidates else adaptation.created_at
 
 
-def record_editing_time(session: Session, actor: User, adaptation: Adaptation, seconds: int, *,
-                        now: datetime | None = None) -> EditingTime | None:
+def record_editing_time(
+    session: Session, actor: User, adaptation: Adaptation, seconds: int, *, now: datetime | None = None
+) -> EditingTime | None:
     """Store the active seconds a save reports (nothing for 0); 403 for someone who may not edit, 400 beyond
     what could have passed."""
     if not can_edit(actor.actor, adaptation.subject):
-        raise NotAllowed("Only the adaptor holding this adaptation, or an editor while it can be edited, "
-                         "may record editing time on it.")
+        raise NotAllowed(
+            "Only the adaptor holding this adaptation, or an editor while it can be edited, "
+            "may record editing time on it."
+        )
     if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
         raise InvalidInput(FIELD, f"'{FIELD}' must be a whole number of seconds, 0 or more.")
     if seconds == 0:
@@ -87,9 +97,12 @@ def record_editing_time(session: Session, actor: User, adaptation: Adaptation, s
     now = now or utcnow()
     allowed = seconds_allowed((now - _editing_since(session, actor, adaptation)).total_seconds())
     if seconds > allowed:
-        raise InvalidInput(FIELD, f"{seconds} seconds of active editing is more than could have passed since "
-                                  f"your previous save on this adaptation (at most {allowed}). Nothing was "
-                                  "saved; save again and the timer starts afresh.")
+        raise InvalidInput(
+            FIELD,
+            f"{seconds} seconds of active editing is more than could have passed since "
+            f"your previous save on this adaptation (at most {allowed}). Nothing was "
+            "saved; save again and the timer starts afresh.",
+        )
     row = EditingTime(adaptation_id=adaptation.id, user_id=actor.id, seconds=seconds, recorded_at=now)
     session.add(row)
     session.flush()
@@ -101,8 +114,11 @@ def measure_round(session: Session, adaptation: Adaptation, review_round: Review
     draft = next((d for d in reversed(adaptation.drafts) if d.state == DraftState.READY.value), None)
     review_round.draft = draft
     review_round.draft_id = draft.id if draft is not None else None
-    review_round.effort_score = (effort_score(draft.title, draft.body, review_round.title, review_round.body)
-                                 if draft is not None else None)
+    review_round.effort_score = (
+        effort_score(draft.title, draft.body, review_round.title, review_round.body)
+        if draft is not None
+        else None
+    )
     return review_round
 
 
@@ -110,9 +126,11 @@ def seconds_for_many(session: Session, adaptation_ids: list[int]) -> dict[int, i
     """Active editing seconds recorded on each adaptation (everyone's), in one query."""
     if not adaptation_ids:
         return {}
-    rows = session.execute(select(EditingTime.adaptation_id, func.sum(EditingTime.seconds))
-                           .where(EditingTime.adaptation_id.in_(adaptation_ids))
-                           .group_by(EditingTime.adaptation_id))
+    rows = session.execute(
+        select(EditingTime.adaptation_id, func.sum(EditingTime.seconds))
+        .where(EditingTime.adaptation_id.in_(adaptation_ids))
+        .group_by(EditingTime.adaptation_id)
+    )
     return {adaptation_id: int(total or 0) for adaptation_id, total in rows}
 
 
@@ -122,4 +140,3 @@ def effort_for(session: Session, adaptation: Adaptation) -> Effort:
     rounds = adaptation.rounds
     seconds = seconds_for_many(session, [adaptation.id]).get(adaptation.id, 0)
     return Effort(score=rounds[-1].effort_score if rounds else None, seconds=seconds, rounds=len(rounds))
-

@@ -49,15 +49,22 @@ class TermInput:
     def parse(cls, data: Mapping[str, Any]) -> TermInput:
         """Check every field; the first problem found is raised, naming its field."""
         if not isinstance(data, Mapping):
-            raise InvalidInput("body", "Send an object with source_lang, target_lang, source, target and note.")
+            raise InvalidInput(
+                "body", "Send an object with source_lang, target_lang, source, target and note."
+            )
         source_lang = parse_language(data.get("source_lang"), "source_lang")
         target_lang = parse_language(data.get("target_lang"), "target_lang")
         if source_lang == target_lang:
-            raise InvalidInput("target_lang", f"Source and target are both {language_name(source_lang)}; "
-                                              "a glossary pairs two different languages.")
+            raise InvalidInput(
+                "target_lang",
+                f"Source and target are both {language_name(source_lang)}; "
+                "a glossary pairs two different languages.",
+            )
         source = _one_line(data, "source", MAX_TERM_CHARS)
         if not normalize_term(source, source_lang):
-            raise InvalidInput("source", "The source term holds only marks or punctuation; type the word itself.")
+            raise InvalidInput(
+                "source", "The source term holds only marks or punctuation; type the word itself."
+            )
         target = _one_line(data, "target", MAX_TERM_CHARS)
         note = _one_line(data, "note", MAX_NOTE_CHARS, required=False)
         return cls(source_lang, target_lang, source, target, note)
@@ -65,16 +72,26 @@ class TermInput:
 
 def terms_for(session: Session, source_lang: str, target_lang: str) -> list[GlossaryTerm]:
     """Every term of one language pair, alphabetically by source."""
-    return list(session.scalars(select(GlossaryTerm).where(
-        GlossaryTerm.source_lang == source_lang, GlossaryTerm.target_lang == target_lang)
-        .order_by(GlossaryTerm.source_key, GlossaryTerm.id)))
+    return list(
+        session.scalars(
+            select(GlossaryTerm)
+            .where(GlossaryTerm.source_lang == source_lang, GlossaryTerm.target_lang == target_lang)
+            .order_by(GlossaryTerm.source_key, GlossaryTerm.id)
+        )
+    )
 
 
-def list_terms(session: Session, *, source_lang: str | None = None, target_lang: str | None = None,
-               limit: int | None = None) -> list[GlossaryTerm]:
+def list_terms(
+    session: Session,
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    limit: int | None = None,
+) -> list[GlossaryTerm]:
     """Terms of every pair (or of one side or pair), by pair and then source."""
-    stmt = select(GlossaryTerm).order_by(GlossaryTerm.source_lang, GlossaryTerm.target_lang,
-                                         GlossaryTerm.source_key, GlossaryTerm.id)
+    stmt = select(GlossaryTerm).order_by(
+        GlossaryTerm.source_lang, GlossaryTerm.target_lang, GlossaryTerm.source_key, GlossaryTerm.id
+    )
     if source_lang:
         stmt = stmt.where(GlossaryTerm.source_lang == source_lang)
     if target_lang:
@@ -84,9 +101,14 @@ def list_terms(session: Session, *, source_lang: str | None = None, target_lang:
 
 def language_pairs(session: Session) -> list[tuple[str, str]]:
     """The language pairs that have terms."""
-    return [tuple(row) for row in session.execute(
-        select(GlossaryTerm.source_lang, GlossaryTerm.target_lang).distinct()
-        .order_by(GlossaryTerm.source_lang, GlossaryTerm.target_lang))]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(GlossaryTerm.source_lang, GlossaryTerm.target_lang)
+            .distinct()
+            .order_by(GlossaryTerm.source_lang, GlossaryTerm.target_lang)
+        )
+    ]
 
 
 def get_term(session: Session, term_id: int) -> GlossaryTerm:
@@ -104,18 +126,26 @@ def require_editor(actor: User, doing: str) -> None:
 
 
 def _duplicate(session: Session, data: TermInput, key: str, *, except_id: int | None = None) -> None:
-    existing = session.scalar(select(GlossaryTerm).where(
-        GlossaryTerm.source_lang == data.source_lang, GlossaryTerm.target_lang == data.target_lang,
-        GlossaryTerm.source_key == key, GlossaryTerm.id != (except_id or 0)))
+    existing = session.scalar(
+        select(GlossaryTerm).where(
+            GlossaryTerm.source_lang == data.source_lang,
+            GlossaryTerm.target_lang == data.target_lang,
+            GlossaryTerm.source_key == key,
+            GlossaryTerm.id != (except_id or 0),
+        )
+    )
     if existing is not None:
         raise _duplicate_error(data, existing)
 
 
 def _duplicate_error(data: TermInput, existing: GlossaryTerm | None) -> Conflict:
     where = f" (term {existing.id}: {existing.source} → {existing.target})" if existing else ""
-    return Conflict(f"The {language_name(data.source_lang)} → {language_name(data.target_lang)} glossary already "
-                    f"has “{data.source}”{where}. Edit that term instead of adding another.",
-                    code="duplicate_term", details={"term_id": existing.id} if existing else {})
+    return Conflict(
+        f"The {language_name(data.source_lang)} → {language_name(data.target_lang)} glossary already "
+        f"has “{data.source}”{where}. Edit that term instead of adding another.",
+        code="duplicate_term",
+        details={"term_id": existing.id} if existing else {},
+    )
 
 
 def _flush_unique(session: Session, data: TermInput) -> None:
@@ -132,8 +162,16 @@ def create_term(session: Session, actor: User, data: TermInput) -> GlossaryTerm:
     require_editor(actor, "add")
     key = normalize_term(data.source, data.source_lang)
     _duplicate(session, data, key)
-    term = GlossaryTerm(source_lang=data.source_lang, target_lang=data.target_lang, source=data.source,
-                        source_key=key, target=data.target, note=data.note, created_by=actor, updated_by=actor)
+    term = GlossaryTerm(
+        source_lang=data.source_lang,
+        target_lang=data.target_lang,
+        source=data.source,
+        source_key=key,
+        target=data.target,
+        note=data.note,
+        created_by=actor,
+        updated_by=actor,
+    )
     session.add(term)
     _flush_unique(session, data)
     return term
@@ -178,5 +216,8 @@ def source_terms(session: Session, source_lang: str, target_lang: str, title: st
     first: dict[int, TermHit] = {}
     for hit in title_hits + [h for _, hits in body_hits for h in hits]:
         first.setdefault(hit.term_id, hit)
-    return SourceTerms(split_by_hits(title, title_hits), [split_by_hits(p, hits) for p, hits in body_hits],
-                       list(first.values()))
+    return SourceTerms(
+        split_by_hits(title, title_hits),
+        [split_by_hits(p, hits) for p, hits in body_hits],
+        list(first.values()),
+    )

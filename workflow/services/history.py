@@ -10,31 +10,64 @@ from ..models import Adaptation, Credit, HistoryEntry, User
 from . import memory
 
 
-def record(session: Session, adaptation: Adaptation, action: str, *, from_state: str | None,
-           to_state: str | None, actor: User | None, comment: str = "", **details) -> HistoryEntry:
+def record(
+    session: Session,
+    adaptation: Adaptation,
+    action: str,
+    *,
+    from_state: str | None,
+    to_state: str | None,
+    actor: User | None,
+    comment: str = "",
+    **details,
+) -> HistoryEntry:
     """Append one entry to the adaptation's history."""
     entry = HistoryEntry(
-        adaptation_id=adaptation.id, action=action, from_state=from_state, to_state=to_state,
-        actor_id=actor.id if actor else None, comment=comment, details=details,
+        adaptation_id=adaptation.id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor_id=actor.id if actor else None,
+        comment=comment,
+        details=details,
     )
     session.add(entry)
     return entry
 
 
-def transition(session: Session, adaptation: Adaptation, action: str, to_state: str, *,
-               actor: User | None, comment: str = "", **details) -> HistoryEntry:
+def transition(
+    session: Session,
+    adaptation: Adaptation,
+    action: str,
+    to_state: str,
+    *,
+    actor: User | None,
+    comment: str = "",
+    **details,
+) -> HistoryEntry:
     """Move the adaptation to `to_state` and record the step."""
     from_state = adaptation.state
     adaptation.state = to_state
     if to_state == State.PUBLISHED.value and from_state != to_state:
         memory.feed(session, adaptation)  # approved now or at its scheduled time: the memory learns it
-    return record(session, adaptation, action, from_state=from_state, to_state=to_state, actor=actor,
-                  comment=comment, **details)
+    return record(
+        session,
+        adaptation,
+        action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        comment=comment,
+        **details,
+    )
 
 
 def add_credit(session: Session, adaptation: Adaptation, role: str, user: User) -> None:
     """Credit a person for a role on the adaptation, once; earlier credits are never touched."""
-    exists = session.scalar(select(Credit.id).where(
-        Credit.adaptation_id == adaptation.id, Credit.role == role, Credit.user_id == user.id))
+    exists = session.scalar(
+        select(Credit.id).where(
+            Credit.adaptation_id == adaptation.id, Credit.role == role, Credit.user_id == user.id
+        )
+    )
     if exists is None:
         session.add(Credit(adaptation_id=adaptation.id, role=role, user_id=user.id))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from ..domain.languages import is_known_language, language_name
 from ..domain.text import has_bidi_controls, normalize_body
@@ -25,14 +26,18 @@ class Limits:
     max_targets: int = 10
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Limits":
+    def from_settings(cls, settings: Any) -> Limits:
         """The limits configured in the app's settings."""
-        return cls(max_title_chars=settings.max_title_chars, max_body_chars=settings.max_body_chars,
-                   max_tags=settings.max_tags)
+        return cls(
+            max_title_chars=settings.max_title_chars,
+            max_body_chars=settings.max_body_chars,
+            max_tags=settings.max_tags,
+        )
 
 
-def parse_text(data: Mapping[str, Any], field: str, *, required: bool = True,
-               default: str | None = "") -> str | None:
+def parse_text(
+    data: Mapping[str, Any], field: str, *, required: bool = True, default: str | None = ""
+) -> str | None:
     """A text field: 400 naming it when missing (if required), not text, or holding lone surrogates."""
     value = data.get(field, None)
     if value is None:
@@ -60,7 +65,9 @@ def parse_title(data: Mapping[str, Any], limits: Limits, field: str = "title") -
     if not title:
         raise InvalidInput(field, "The title must not be empty.")
     if len(title) > limits.max_title_chars:
-        raise InvalidInput(field, f"The title is {len(title)} characters; the limit is {limits.max_title_chars}.")
+        raise InvalidInput(
+            field, f"The title is {len(title)} characters; the limit is {limits.max_title_chars}."
+        )
     _no_controls(field, title, allow_newlines=False)
     if has_bidi_controls(title):
         raise InvalidInput(field, "The title holds invisible text-direction control characters; remove them.")
@@ -73,7 +80,9 @@ def parse_body(data: Mapping[str, Any], limits: Limits, field: str = "body", req
     if required and not body:
         raise InvalidInput(field, "The body must not be empty.")
     if len(body) > limits.max_body_chars:
-        raise InvalidInput(field, f"The body is {len(body)} characters; the limit is {limits.max_body_chars}.")
+        raise InvalidInput(
+            field, f"The body is {len(body)} characters; the limit is {limits.max_body_chars}."
+        )
     _no_controls(field, body, allow_newlines=True)
     return body
 
@@ -117,16 +126,20 @@ class ArticleInput:
     targets: list[str]
 
     @classmethod
-    def parse(cls, data: Mapping[str, Any], limits: Limits) -> "ArticleInput":
+    def parse(cls, data: Mapping[str, Any], limits: Limits) -> ArticleInput:
         """Check every field of a submission; the first problem found is raised."""
         if not isinstance(data, Mapping):
-            raise InvalidInput("body", "Send a JSON object with title, body, language, section, tags, targets.")
+            raise InvalidInput(
+                "body", "Send a JSON object with title, body, language, section, tags, targets."
+            )
         title = parse_title(data, limits)
         body = parse_body(data, limits)
         language = parse_language(data.get("language"), "language")
         section = " ".join(parse_text(data, "section", required=False, default="News").split()) or "News"
         if len(section) > limits.max_section_chars or has_bidi_controls(section):
-            raise InvalidInput("section", f"The section name is limited to {limits.max_section_chars} characters.")
+            raise InvalidInput(
+                "section", f"The section name is limited to {limits.max_section_chars} characters."
+            )
         _no_controls("section", section, allow_newlines=False)
         tags = parse_tags(data, limits)
         raw_targets = data.get("targets")
@@ -135,12 +148,14 @@ class ArticleInput:
         if isinstance(raw_targets, str):
             raw_targets = [t for t in raw_targets.replace(" ", ",").split(",") if t]
         if not isinstance(raw_targets, list):
-            raise InvalidInput("targets", "Targets must be a list of language codes, e.g. [\"en\"].")
+            raise InvalidInput("targets", 'Targets must be a list of language codes, e.g. ["en"].')
         targets: list[str] = []
         for value in raw_targets:
             code = parse_language(value, "targets")
             if code == language:
-                raise InvalidInput("targets", f"The original is already in {language_name(code)}; pick another target.")
+                raise InvalidInput(
+                    "targets", f"The original is already in {language_name(code)}; pick another target."
+                )
             if code not in targets:
                 targets.append(code)
         if len(targets) > limits.max_targets:
@@ -163,7 +178,9 @@ def parse_version(data: Mapping[str, Any]) -> int:
     if isinstance(value, str) and value.isdigit():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise InvalidInput("version", "Send the 'version' you started from (a whole number from the last read).")
+        raise InvalidInput(
+            "version", "Send the 'version' you started from (a whole number from the last read)."
+        )
     return value
 
 
@@ -176,5 +193,7 @@ def parse_datetime(value: Any, field: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(field, f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z.") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        raise InvalidInput(
+            field, f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z."
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

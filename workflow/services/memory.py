@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import Row, delete, func, select
 from sqlalchemy.orm import Session
 
-from ..domain.segment import segment_text
-
 from ..domain import memory
+from ..domain.segment import segment_text
 from ..models import Adaptation, Draft, DraftState, TranslationUnit
 
 #: Most units read as fuzzy candidates for one draft or search (the newest first), so a page stays fast.
@@ -33,16 +32,30 @@ class Match:
 
     def as_json(self) -> dict:
         """The match as the API shows it beside a segment."""
-        return {"score": self.score, "source": self.source, "target": self.target, "article_id": self.article_id}
+        return {
+            "score": self.score,
+            "source": self.source,
+            "target": self.target,
+            "article_id": self.article_id,
+        }
 
 
 def _match(unit: Row | TranslationUnit, score: int) -> Match:
-    return Match(score, unit.source, unit.target, unit.article_id, unit.adaptation_id, unit.source_lang,
-                 unit.target_lang)
+    return Match(
+        score,
+        unit.source,
+        unit.target,
+        unit.article_id,
+        unit.adaptation_id,
+        unit.source_lang,
+        unit.target_lang,
+    )
 
 
 def _published_draft(adaptation: Adaptation) -> Draft | None:
-    return next((d for d in reversed(adaptation.drafts) if d.state == DraftState.READY.value and d.segments), None)
+    return next(
+        (d for d in reversed(adaptation.drafts) if d.state == DraftState.READY.value and d.segments), None
+    )
 
 
 def feed(session: Session, adaptation: Adaptation) -> int:
@@ -53,9 +66,9 @@ def feed(session: Session, adaptation: Adaptation) -> int:
         return 0
     article = adaptation.article
     published = segment_text(adaptation.body, adaptation.language)
-    pairs = (memory.align_by_shape([(s.source, s.paragraph) for s in draft.segments],
-                                   [(s.source, s.paragraph) for s in published])
-             or memory.align([(s.source, s.mt) for s in draft.segments], [s.source for s in published]))
+    pairs = memory.align_by_shape(
+        [(s.source, s.paragraph) for s in draft.segments], [(s.source, s.paragraph) for s in published]
+    ) or memory.align([(s.source, s.mt) for s in draft.segments], [s.source for s in published])
     revision = article.revision(draft.revision_number)
     if revision is not None and adaptation.title:
         pairs.append(memory.AlignedPair(revision.title, adaptation.title, 100))
@@ -65,16 +78,29 @@ def feed(session: Session, adaptation: Adaptation) -> int:
         if digest in units and units[digest].alignment_score >= pair.score:
             continue  # the same sentence twice in one article: keep its surest alignment
         units[digest] = TranslationUnit(
-            source_lang=article.language, target_lang=adaptation.language, source=pair.source,
-            target=pair.target, source_hash=digest, alignment_score=pair.score, article_id=article.id,
-            adaptation_id=adaptation.id)
+            source_lang=article.language,
+            target_lang=adaptation.language,
+            source=pair.source,
+            target=pair.target,
+            source_hash=digest,
+            alignment_score=pair.score,
+            article_id=article.id,
+            adaptation_id=adaptation.id,
+        )
     session.add_all(units.values())
     session.flush()
     return len(units)
 
 
-def exact_matches(session: Session, source_lang: str, target_lang: str, sources: Sequence[str], *,
-                  min_alignment: int = 0, exclude_article_id: int | None = None) -> dict[str, TranslationUnit]:
+def exact_matches(
+    session: Session,
+    source_lang: str,
+    target_lang: str,
+    sources: Sequence[str],
+    *,
+    min_alignment: int = 0,
+    exclude_article_id: int | None = None,
+) -> dict[str, TranslationUnit]:
     """The best unit whose source equals each text (after folding), by that text's hash, in one query.
 
     Best: the surest alignment, then the newest. Units weaker than `min_alignment` are ignored.
@@ -82,10 +108,16 @@ def exact_matches(session: Session, source_lang: str, target_lang: str, sources:
     hashes = {memory.source_hash(s) for s in sources if memory.segment_key(s)}
     if not hashes:
         return {}
-    stmt = (select(TranslationUnit).where(
-        TranslationUnit.source_lang == source_lang, TranslationUnit.target_lang == target_lang,
-        TranslationUnit.source_hash.in_(hashes), TranslationUnit.alignment_score >= min_alignment)
-        .order_by(TranslationUnit.alignment_score.desc(), TranslationUnit.id.desc()))
+    stmt = (
+        select(TranslationUnit)
+        .where(
+            TranslationUnit.source_lang == source_lang,
+            TranslationUnit.target_lang == target_lang,
+            TranslationUnit.source_hash.in_(hashes),
+            TranslationUnit.alignment_score >= min_alignment,
+        )
+        .order_by(TranslationUnit.alignment_score.desc(), TranslationUnit.id.desc())
+    )
     if exclude_article_id is not None:
         stmt = stmt.where(func.coalesce(TranslationUnit.article_id, 0) != exclude_article_id)
     best: dict[str, TranslationUnit] = {}
@@ -100,12 +132,30 @@ def prefill(session: Session, source_lang: str, target_lang: str, sources: Seque
     return {i: found[h].target for i, s in enumerate(sources) if (h := memory.source_hash(s)) in found}
 
 
-def _candidates(session: Session, source_lang: str | None, target_lang: str | None, *,
-                lengths: tuple[int, int] | None = None, exclude_article_id: int | None = None) -> list[Row]:
+def _candidates(
+    session: Session,
+    source_lang: str | None,
+    target_lang: str | None,
+    *,
+    lengths: tuple[int, int] | None = None,
+    exclude_article_id: int | None = None,
+) -> list[Row]:
     """The newest units of a pair (or of all), as plain rows: pages read thousands of them."""
     unit = TranslationUnit
-    stmt = (select(unit.id, unit.source, unit.target, unit.source_hash, unit.article_id, unit.adaptation_id,
-                   unit.source_lang, unit.target_lang).order_by(unit.id.desc()).limit(MAX_CANDIDATES))
+    stmt = (
+        select(
+            unit.id,
+            unit.source,
+            unit.target,
+            unit.source_hash,
+            unit.article_id,
+            unit.adaptation_id,
+            unit.source_lang,
+            unit.target_lang,
+        )
+        .order_by(unit.id.desc())
+        .limit(MAX_CANDIDATES)
+    )
     if source_lang:
         stmt = stmt.where(TranslationUnit.source_lang == source_lang)
     if target_lang:
@@ -123,8 +173,15 @@ def _candidates(session: Session, source_lang: str | None, target_lang: str | No
     return units
 
 
-def matches_for(session: Session, source_lang: str, target_lang: str, sources: Sequence[str], *,
-                exclude_article_id: int | None = None, limit: int = MATCHES_PER_SEGMENT) -> list[list[Match]]:
+def matches_for(
+    session: Session,
+    source_lang: str,
+    target_lang: str,
+    sources: Sequence[str],
+    *,
+    exclude_article_id: int | None = None,
+    limit: int = MATCHES_PER_SEGMENT,
+) -> list[list[Match]]:
     """For each source segment, the closest memory units (exact ones score 100), best first.
 
     Units from the article itself (`exclude_article_id`) are left out: they would only echo it.
@@ -133,8 +190,13 @@ def matches_for(session: Session, source_lang: str, target_lang: str, sources: S
     if not any(keys):
         return [[] for _ in sources]
     windows = [memory.length_window(len(s)) for s in sources if s]
-    units = _candidates(session, source_lang, target_lang, exclude_article_id=exclude_article_id,
-                        lengths=(min(w[0] for w in windows), max(w[1] for w in windows)))
+    units = _candidates(
+        session,
+        source_lang,
+        target_lang,
+        exclude_article_id=exclude_article_id,
+        lengths=(min(w[0] for w in windows), max(w[1] for w in windows)),
+    )
     choices = [memory.segment_key(u.source) for u in units]
     results = []
     for key in keys:
@@ -143,8 +205,14 @@ def matches_for(session: Session, source_lang: str, target_lang: str, sources: S
     return results
 
 
-def search(session: Session, query: str, *, source_lang: str | None = None, target_lang: str | None = None,
-           limit: int = 20) -> list[Match]:
+def search(
+    session: Session,
+    query: str,
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    limit: int = 20,
+) -> list[Match]:
     """Memory units whose source or target holds something close to `query` (a word, a phrase, a sentence)."""
     units = _candidates(session, source_lang, target_lang)
     if not units:
@@ -163,6 +231,11 @@ def draft_matches(session: Session, adaptation: Adaptation, draft: Draft | None)
     """Memory matches for each segment of a draft, by segment index."""
     if draft is None or not draft.segments:
         return {}
-    found = matches_for(session, adaptation.article.language, adaptation.language,
-                        [s.source for s in draft.segments], exclude_article_id=adaptation.article_id)
-    return {s.index: m for s, m in zip(draft.segments, found)}
+    found = matches_for(
+        session,
+        adaptation.article.language,
+        adaptation.language,
+        [s.source for s in draft.segments],
+        exclude_article_id=adaptation.article_id,
+    )
+    return {s.index: m for s, m in zip(draft.segments, found, strict=False)}

@@ -76,9 +76,16 @@ def qa_input(session: Session, adaptation: Adaptation) -> QaInput:
     source = article.latest
     terms = glossary_service.terms_for(session, article.language, adaptation.language)
     hits = glossary.find_terms(f"{source.title}\n\n{source.body}", article.language, terms) if terms else []
-    return QaInput(source_title=source.title, source_body=source.body, source_lang=article.language,
-                   title=adaptation.title or "", body=adaptation.body or "", lang=adaptation.language,
-                   terms=hits, mt_text=_mt_text(adaptation))
+    return QaInput(
+        source_title=source.title,
+        source_body=source.body,
+        source_lang=article.language,
+        title=adaptation.title or "",
+        body=adaptation.body or "",
+        lang=adaptation.language,
+        terms=hits,
+        mt_text=_mt_text(adaptation),
+    )
 
 
 def overrides_for(session: Session, adaptation: Adaptation) -> dict[tuple[str, str], QaOverride]:
@@ -90,7 +97,9 @@ def overrides_for(session: Session, adaptation: Adaptation) -> dict[tuple[str, s
 def findings_for(session: Session, adaptation: Adaptation) -> list[QaResult]:
     """Every finding on the adaptation's current text, errors first; overridden ones stay listed."""
     overrides = overrides_for(session, adaptation)
-    results = [QaResult(f, overrides.get((f.check, f.key))) for f in run_checks(qa_input(session, adaptation))]
+    results = [
+        QaResult(f, overrides.get((f.check, f.key))) for f in run_checks(qa_input(session, adaptation))
+    ]
     return sorted(results, key=lambda r: (r.severity != ERROR, r.override is not None))
 
 
@@ -98,8 +107,10 @@ def blocking_message(blocking: list[QaResult]) -> str:
     """Why a submission is refused, naming the checks, and what can be done about it."""
     checks = ", ".join(dict.fromkeys(r.label.lower() for r in blocking))
     count = "1 QA error blocks" if len(blocking) == 1 else f"{len(blocking)} QA errors block"
-    return (f"Not submitted: {count} it ({checks}). Your saved text is kept. Fix them and save, or ask "
-            "an editor to override each one with a reason (on the review page).")
+    return (
+        f"Not submitted: {count} it ({checks}). Your saved text is kept. Fix them and save, or ask "
+        "an editor to override each one with a reason (on the review page)."
+    )
 
 
 def check_before_submit(session: Session, adaptation: Adaptation) -> list[QaResult]:
@@ -107,13 +118,17 @@ def check_before_submit(session: Session, adaptation: Adaptation) -> list[QaResu
     results = findings_for(session, adaptation)
     blocking = [r for r in results if r.blocking]
     if blocking:
-        raise Conflict(blocking_message(blocking), code="qa_failed",
-                       details={"findings": [r.as_dict() for r in blocking]})
+        raise Conflict(
+            blocking_message(blocking),
+            code="qa_failed",
+            details={"findings": [r.as_dict() for r in blocking]},
+        )
     return results
 
 
-def override_finding(session: Session, actor: User, adaptation: Adaptation, check: str, key: str,
-                     reason: str) -> QaResult:
+def override_finding(
+    session: Session, actor: User, adaptation: Adaptation, check: str, key: str, reason: str
+) -> QaResult:
     """An editor decides, with a reason, that one current finding does not block the adaptation."""
     if not can_override_qa(actor.actor):
         raise NotAllowed("Only editors may override a QA finding; ask an editor to look at it.")
@@ -127,25 +142,47 @@ def override_finding(session: Session, actor: User, adaptation: Adaptation, chec
     if check not in CHECKS:
         raise NotFound(f"There is no QA check named {check!r}. Checks are: {', '.join(CHECKS)}.")
     if adaptation.status in FINAL_STATES:
-        raise Conflict(f"The adaptation is {adaptation.state}; its QA findings no longer matter.",
-                       code="invalid_state", details={"state": adaptation.state})
+        raise Conflict(
+            f"The adaptation is {adaptation.state}; its QA findings no longer matter.",
+            code="invalid_state",
+            details={"state": adaptation.state},
+        )
     result = next((r for r in findings_for(session, adaptation) if (r.check, r.key) == (check, key)), None)
     if result is None:
-        raise Conflict(f"The {CHECKS[check].lower()} check has no finding {key!r} on the current text (it may "
-                       "have been fixed since you looked). Reload the QA findings.", code="no_such_finding")
+        raise Conflict(
+            f"The {CHECKS[check].lower()} check has no finding {key!r} on the current text (it may "
+            "have been fixed since you looked). Reload the QA findings.",
+            code="no_such_finding",
+        )
     if result.override is not None:
-        raise Conflict(f"This finding was already overridden by {result.override.editor.display_name}.",
-                       code="already_overridden")
-    override = QaOverride(adaptation_id=adaptation.id, check=check, key=key, reason=reason, editor_id=actor.id)
+        raise Conflict(
+            f"This finding was already overridden by {result.override.editor.display_name}.",
+            code="already_overridden",
+        )
+    override = QaOverride(
+        adaptation_id=adaptation.id, check=check, key=key, reason=reason, editor_id=actor.id
+    )
     try:
         with session.begin_nested():
             session.add(override)
             session.flush()
     except IntegrityError:
         # Another editor overrode the same finding at the same moment.
-        raise Conflict("Another editor overrode this finding just now. Reload the QA findings.",
-                       code="already_overridden") from None
-    record(session, adaptation, "qa-override", from_state=adaptation.state, to_state=adaptation.state,
-           actor=actor, comment=reason, check=check, key=key, severity=result.severity)
+        raise Conflict(
+            "Another editor overrode this finding just now. Reload the QA findings.",
+            code="already_overridden",
+        ) from None
+    record(
+        session,
+        adaptation,
+        "qa-override",
+        from_state=adaptation.state,
+        to_state=adaptation.state,
+        actor=actor,
+        comment=reason,
+        check=check,
+        key=key,
+        severity=result.severity,
+    )
     session.flush()
     return QaResult(result.finding, override)

@@ -24,13 +24,18 @@ class Credits:
     @property
     def line(self) -> str:
         """The byline printed on the published page."""
-        return credit_line([u.display_name for u in self.reporters],
-                           [u.display_name for u in self.adaptors], self.language)
+        return credit_line(
+            [u.display_name for u in self.reporters], [u.display_name for u in self.adaptors], self.language
+        )
 
     def as_list(self) -> list[dict]:
         """Credits as `[{role, username, name}]`, reporters first, then adaptors, then editors."""
         rows = []
-        for role, users in (("reporter", self.reporters), ("adaptor", self.adaptors), ("editor", self.editors)):
+        for role, users in (
+            ("reporter", self.reporters),
+            ("adaptor", self.adaptors),
+            ("editor", self.editors),
+        ):
             rows.extend({"role": role, "username": u.username, "name": u.display_name} for u in users)
         return rows
 
@@ -38,13 +43,16 @@ class Credits:
 def credits_for_many(session: Session, adaptations: list[Adaptation]) -> dict[int, Credits]:
     """The credits of many adaptations in one query, by adaptation id."""
     by_id: dict[int, dict[str, list[User]]] = {
-        a.id: {r.value: [] for r in (Role.REPORTER, Role.ADAPTOR, Role.EDITOR)} for a in adaptations}
+        a.id: {r.value: [] for r in (Role.REPORTER, Role.ADAPTOR, Role.EDITOR)} for a in adaptations
+    }
     if by_id:
         rows = session.scalars(select(Credit).where(Credit.adaptation_id.in_(by_id)).order_by(Credit.id))
         for row in rows:
             by_id[row.adaptation_id].setdefault(row.role, []).append(row.user)
-    return {a.id: Credits(by_id[a.id]["reporter"], by_id[a.id]["adaptor"], by_id[a.id]["editor"], a.language)
-            for a in adaptations}
+    return {
+        a.id: Credits(by_id[a.id]["reporter"], by_id[a.id]["adaptor"], by_id[a.id]["editor"], a.language)
+        for a in adaptations
+    }
 
 
 def credits_for(session: Session, adaptation: Adaptation) -> Credits:
@@ -54,16 +62,25 @@ def credits_for(session: Session, adaptation: Adaptation) -> Credits:
 
 def history_for(session: Session, adaptation: Adaptation) -> list[HistoryEntry]:
     """The adaptation's history, oldest first."""
-    return list(session.scalars(
-        select(HistoryEntry).where(HistoryEntry.adaptation_id == adaptation.id).order_by(HistoryEntry.id)))
+    return list(
+        session.scalars(
+            select(HistoryEntry).where(HistoryEntry.adaptation_id == adaptation.id).order_by(HistoryEntry.id)
+        )
+    )
 
 
 def _with_article(stmt: Select) -> Select:
     return stmt.join(Adaptation.article).options(selectinload(Adaptation.drafts))
 
 
-def work_queue(session: Session, *, states: list[str] | None = None, language: str | None = None,
-               holder_id: int | None = None, limit: int = 200) -> list[Adaptation]:
+def work_queue(
+    session: Session,
+    *,
+    states: list[str] | None = None,
+    language: str | None = None,
+    holder_id: int | None = None,
+    limit: int = 200,
+) -> list[Adaptation]:
     """Adaptations in the given states (and language, and holder), oldest first."""
     stmt = _with_article(select(Adaptation))
     if states:
@@ -77,15 +94,27 @@ def work_queue(session: Session, *, states: list[str] | None = None, language: s
 
 def articles_by_reporter(session: Session, reporter_id: int, limit: int = 200) -> list[Article]:
     """A reporter's originals, newest first."""
-    stmt = (select(Article).where(Article.reporter_id == reporter_id)
-            .options(selectinload(Article.adaptations).selectinload(Adaptation.drafts),
-                     selectinload(Article.revisions))
-            .order_by(Article.created_at.desc(), Article.id.desc()).limit(limit))
+    stmt = (
+        select(Article)
+        .where(Article.reporter_id == reporter_id)
+        .options(
+            selectinload(Article.adaptations).selectinload(Adaptation.drafts), selectinload(Article.revisions)
+        )
+        .order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(stmt).unique())
 
 
-def published(session: Session, *, section: str | None = None, tag: str | None = None,
-              language: str | None = None, limit: int = 50, offset: int = 0) -> list[Adaptation]:
+def published(
+    session: Session,
+    *,
+    section: str | None = None,
+    tag: str | None = None,
+    language: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Adaptation]:
     """Published adaptations, newest first, optionally by section, tag and language."""
     stmt = select(Adaptation).join(Adaptation.article).where(Adaptation.state == State.PUBLISHED.value)
     if section:
@@ -100,38 +129,65 @@ def published(session: Session, *, section: str | None = None, tag: str | None =
 
 def published_sections(session: Session) -> list[str]:
     """Sections that have at least one published adaptation."""
-    stmt = (select(Article.section).join(Adaptation, Adaptation.article_id == Article.id)
-            .where(Adaptation.state == State.PUBLISHED.value).group_by(Article.section).order_by(Article.section))
+    stmt = (
+        select(Article.section)
+        .join(Adaptation, Adaptation.article_id == Article.id)
+        .where(Adaptation.state == State.PUBLISHED.value)
+        .group_by(Article.section)
+        .order_by(Article.section)
+    )
     return list(session.scalars(stmt))
 
 
 def neighbours(session: Session, adaptation: Adaptation) -> tuple[Adaptation | None, Adaptation | None]:
     """The published adaptations just before and just after this one (same language)."""
-    base = select(Adaptation).where(Adaptation.state == State.PUBLISHED.value,
-                                    Adaptation.language == adaptation.language, Adaptation.id != adaptation.id)
+    base = select(Adaptation).where(
+        Adaptation.state == State.PUBLISHED.value,
+        Adaptation.language == adaptation.language,
+        Adaptation.id != adaptation.id,
+    )
     key = (Adaptation.published_at, Adaptation.id)
-    previous = session.scalar(base.where(
-        (Adaptation.published_at < adaptation.published_at)
-        | ((Adaptation.published_at == adaptation.published_at) & (Adaptation.id < adaptation.id))
-    ).order_by(key[0].desc(), key[1].desc()).limit(1))
-    following = session.scalar(base.where(
-        (Adaptation.published_at > adaptation.published_at)
-        | ((Adaptation.published_at == adaptation.published_at) & (Adaptation.id > adaptation.id))
-    ).order_by(key[0], key[1]).limit(1))
+    previous = session.scalar(
+        base.where(
+            (Adaptation.published_at < adaptation.published_at)
+            | ((Adaptation.published_at == adaptation.published_at) & (Adaptation.id < adaptation.id))
+        )
+        .order_by(key[0].desc(), key[1].desc())
+        .limit(1)
+    )
+    following = session.scalar(
+        base.where(
+            (Adaptation.published_at > adaptation.published_at)
+            | ((Adaptation.published_at == adaptation.published_at) & (Adaptation.id > adaptation.id))
+        )
+        .order_by(key[0], key[1])
+        .limit(1)
+    )
     return previous, following
 
 
 def related(session: Session, adaptation: Adaptation, limit: int = 3) -> list[Adaptation]:
     """Published adaptations sharing the most tags with this one, then the same section, newest first."""
     tags = adaptation.article.tags
-    shared = (select(ArticleTag.article_id, func.count().label("n")).where(ArticleTag.tag.in_(tags))
-              .group_by(ArticleTag.article_id).subquery())
-    stmt = (select(Adaptation).join(Adaptation.article)
-            .outerjoin(shared, shared.c.article_id == Article.id)
-            .where(Adaptation.state == State.PUBLISHED.value, Adaptation.language == adaptation.language,
-                   Adaptation.article_id != adaptation.article_id)
-            .where((shared.c.n > 0) | (Article.section == adaptation.article.section))
-            .order_by(func.coalesce(shared.c.n, 0).desc(), Adaptation.published_at.desc()).limit(limit))
+    shared = (
+        select(ArticleTag.article_id, func.count().label("n"))
+        .where(ArticleTag.tag.in_(tags))
+        .group_by(ArticleTag.article_id)
+        .subquery()
+    )
+    stmt = (
+        select(Adaptation)
+        .join(Adaptation.article)
+        .outerjoin(shared, shared.c.article_id == Article.id)
+        .where(
+            Adaptation.state == State.PUBLISHED.value,
+            Adaptation.language == adaptation.language,
+            Adaptation.article_id != adaptation.article_id,
+        )
+        .where((shared.c.n > 0) | (Article.section == adaptation.article.section))
+        .order_by(func.coalesce(shared.c.n, 0).desc(), Adaptation.published_at.desc())
+        .limit(limit)
+    )
     return list(session.scalars(stmt).unique())
 
 

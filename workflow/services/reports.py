@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -45,12 +45,12 @@ class Period:
     @property
     def since(self) -> datetime:
         """The first instant of the period."""
-        return datetime.combine(self.start, time.min, tzinfo=timezone.utc)
+        return datetime.combine(self.start, time.min, tzinfo=UTC)
 
     @property
     def until(self) -> datetime:
         """The first instant after the period."""
-        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=UTC)
 
 
 def _parse_date(raw: str, name: str) -> date:
@@ -66,8 +66,9 @@ def _parse_date(raw: str, name: str) -> date:
     return parsed
 
 
-def parse_period(raw_from: str | None, raw_to: str | None, *, today: date,
-                 default_days: int | None = None) -> Period:
+def parse_period(
+    raw_from: str | None, raw_to: str | None, *, today: date, default_days: int | None = None
+) -> Period:
     """The period asked for; 400 naming the field. By default it ends today (or on `from`, if later)
     and starts `default_days` before its end, or on the first of the end's month."""
     start = _parse_date(raw_from, "from") if raw_from and raw_from.strip() else None
@@ -76,8 +77,11 @@ def parse_period(raw_from: str | None, raw_to: str | None, *, today: date,
     if start is None:
         start = end - timedelta(days=default_days - 1) if default_days else end.replace(day=1)
     if start > end:
-        raise InvalidInput("from", f"'from' ({start.isoformat()}) is after 'to' ({end.isoformat()}); "
-                                   "swap them or pick a later 'to'.")
+        raise InvalidInput(
+            "from",
+            f"'from' ({start.isoformat()}) is after 'to' ({end.isoformat()}); "
+            "swap them or pick a later 'to'.",
+        )
     return Period(start, end)
 
 
@@ -128,9 +132,15 @@ def _mean(values: list[float]) -> float | None:
 def effort_row(key: str, label: str, items: list[Measured]) -> EffortRow:
     """The averages of a group: effort over the measured ones only, minutes and rounds over all."""
     scores = [m.score for m in items if m.score is not None]
-    return EffortRow(key=key, label=label, count=len(items), scored=len(scores), mean_score=_mean(scores),
-                     mean_minutes=_mean([m.seconds / 60 for m in items]) or 0.0,
-                     mean_rounds=_mean([float(m.rounds) for m in items]) or 0.0)
+    return EffortRow(
+        key=key,
+        label=label,
+        count=len(items),
+        scored=len(scores),
+        mean_score=_mean(scores),
+        mean_minutes=_mean([m.seconds / 60 for m in items]) or 0.0,
+        mean_rounds=_mean([float(m.rounds) for m in items]) or 0.0,
+    )
 
 
 def _grouped(items: Iterable[Measured], key: Callable[[Measured], tuple[str, str]]) -> list[EffortRow]:
@@ -143,25 +153,49 @@ def _grouped(items: Iterable[Measured], key: Callable[[Measured], tuple[str, str
 
 def measured_adaptations(session: Session, period: Period) -> list[Measured]:
     """Adaptations whose latest submission for review falls in the period, with that round's measures."""
-    latest = (select(ReviewRound.adaptation_id, func.max(ReviewRound.number).label("number"))
-              .group_by(ReviewRound.adaptation_id).subquery())
-    rounds = session.scalars(
-        select(ReviewRound)
-        .join(latest, (latest.c.adaptation_id == ReviewRound.adaptation_id)
-              & (latest.c.number == ReviewRound.number))
-        .where(ReviewRound.submitted_at >= period.since, ReviewRound.submitted_at < period.until)
-        .order_by(ReviewRound.adaptation_id)).unique().all()
+    latest = (
+        select(ReviewRound.adaptation_id, func.max(ReviewRound.number).label("number"))
+        .group_by(ReviewRound.adaptation_id)
+        .subquery()
+    )
+    rounds = (
+        session.scalars(
+            select(ReviewRound)
+            .join(
+                latest,
+                (latest.c.adaptation_id == ReviewRound.adaptation_id)
+                & (latest.c.number == ReviewRound.number),
+            )
+            .where(ReviewRound.submitted_at >= period.since, ReviewRound.submitted_at < period.until)
+            .order_by(ReviewRound.adaptation_id)
+        )
+        .unique()
+        .all()
+    )
     if not rounds:
         return []
     ids = [r.adaptation_id for r in rounds]
-    pairs = {a_id: (src, dst) for a_id, src, dst in session.execute(
-        select(Adaptation.id, Article.language, Adaptation.language)
-        .join(Article, Article.id == Adaptation.article_id).where(Adaptation.id.in_(ids)))}
+    pairs = {
+        a_id: (src, dst)
+        for a_id, src, dst in session.execute(
+            select(Adaptation.id, Article.language, Adaptation.language)
+            .join(Article, Article.id == Adaptation.article_id)
+            .where(Adaptation.id.in_(ids))
+        )
+    }
     seconds = seconds_for_many(session, ids)
-    return [Measured(adaptation_id=r.adaptation_id, adaptor=r.adaptor, pair=pairs[r.adaptation_id],
-                     model=(r.draft.model or "unnamed model") if r.draft is not None else NO_DRAFT,
-                     score=r.effort_score, seconds=seconds.get(r.adaptation_id, 0), rounds=r.number)
-            for r in rounds]
+    return [
+        Measured(
+            adaptation_id=r.adaptation_id,
+            adaptor=r.adaptor,
+            pair=pairs[r.adaptation_id],
+            model=(r.draft.model or "unnamed model") if r.draft is not None else NO_DRAFT,
+            score=r.effort_score,
+            seconds=seconds.get(r.adaptation_id, 0),
+            rounds=r.number,
+        )
+        for r in rounds
+    ]
 
 
 def dashboard(session: Session, period: Period) -> Dashboard:
@@ -186,9 +220,11 @@ def dashboard(session: Session, period: Period) -> Dashboard:
 #: What a person is credited for, in report order.
 KINDS = ("reported", "adapted", "approved")
 #: Which date places a piece in the period, in words for people and API clients.
-PERIOD_RULE = ("Whole UTC days, both ends included. Reported: the day the original was submitted. "
-               "Adapted and approved: the day the adaptation was published. Pages are pieces; "
-               "words are words of the body.")
+PERIOD_RULE = (
+    "Whole UTC days, both ends included. Reported: the day the original was submitted. "
+    "Adapted and approved: the day the adaptation was published. Pages are pieces; "
+    "words are words of the body."
+)
 
 
 @dataclass
@@ -222,8 +258,12 @@ class CreditRow:
 
     def to_json(self) -> dict[str, Any]:
         """`{username, name, reported, adapted, approved, total}`, each `{pages, words}`."""
-        return {"username": self.user.username, "name": self.user.display_name,
-                **{kind: self.tallies[kind].to_json() for kind in KINDS}, "total": self.total.to_json()}
+        return {
+            "username": self.user.username,
+            "name": self.user.display_name,
+            **{kind: self.tallies[kind].to_json() for kind in KINDS},
+            "total": self.total.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -236,16 +276,24 @@ class CreditsReport:
     @property
     def totals(self) -> dict[str, Tally]:
         """Sums over everyone, by kind and in all (a piece two people adapted counts for each)."""
-        sums = {kind: Tally(sum(r.tallies[kind].pages for r in self.rows),
-                            sum(r.tallies[kind].words for r in self.rows)) for kind in KINDS}
+        sums = {
+            kind: Tally(
+                sum(r.tallies[kind].pages for r in self.rows), sum(r.tallies[kind].words for r in self.rows)
+            )
+            for kind in KINDS
+        }
         sums["total"] = Tally(sum(t.pages for t in sums.values()), sum(t.words for t in sums.values()))
         return sums
 
     def to_json(self) -> dict[str, Any]:
         """The report as plain JSON: period, the rule for dates, people and totals."""
-        return {"from": self.period.start.isoformat(), "to": self.period.end.isoformat(), "rule": PERIOD_RULE,
-                "people": [r.to_json() for r in self.rows],
-                "totals": {kind: tally.to_json() for kind, tally in self.totals.items()}}
+        return {
+            "from": self.period.start.isoformat(),
+            "to": self.period.end.isoformat(),
+            "rule": PERIOD_RULE,
+            "people": [r.to_json() for r in self.rows],
+            "totals": {kind: tally.to_json() for kind, tally in self.totals.items()},
+        }
 
 
 def credits_report(session: Session, period: Period) -> CreditsReport:
@@ -253,16 +301,23 @@ def credits_report(session: Session, period: Period) -> CreditsReport:
     found: list[tuple[str, int, str]] = []  # (kind, user id, body)
     reported = session.execute(
         select(Article.reporter_id, ArticleRevision.body)
-        .join(ArticleRevision, (ArticleRevision.article_id == Article.id)
-              & (ArticleRevision.number == Article.current_revision))
-        .where(Article.created_at >= period.since, Article.created_at < period.until))
+        .join(
+            ArticleRevision,
+            (ArticleRevision.article_id == Article.id) & (ArticleRevision.number == Article.current_revision),
+        )
+        .where(Article.created_at >= period.since, Article.created_at < period.until)
+    )
     found += [("reported", user_id, body) for user_id, body in reported]
     credited = session.execute(
         select(Credit.role, Credit.user_id, Adaptation.body)
         .join(Adaptation, Adaptation.id == Credit.adaptation_id)
-        .where(Credit.role.in_([Role.ADAPTOR.value, Role.EDITOR.value]),
-               Adaptation.state == State.PUBLISHED.value,
-               Adaptation.published_at >= period.since, Adaptation.published_at < period.until))
+        .where(
+            Credit.role.in_([Role.ADAPTOR.value, Role.EDITOR.value]),
+            Adaptation.state == State.PUBLISHED.value,
+            Adaptation.published_at >= period.since,
+            Adaptation.published_at < period.until,
+        )
+    )
     kind_of = {Role.ADAPTOR.value: "adapted", Role.EDITOR.value: "approved"}
     found += [(kind_of[role], user_id, body) for role, user_id, body in credited]
 

@@ -7,12 +7,12 @@ import re
 import unicodedata
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.rules import can_manage_users
-from ..domain.text import has_bidi_controls
 from ..domain.states import Role
+from ..domain.text import has_bidi_controls
 from ..models import ApiToken, LoginSession, User, utcnow
 from .errors import InvalidInput, NotAllowed, NotFound
 
@@ -35,10 +35,16 @@ def create_user(session: Session, username: str, display_name: str, roles: set[R
     """Add a person with a hashed password; usernames are lower-case and unique."""
     username = (username or "").strip().lower()
     if not USERNAME.match(username):
-        raise InvalidInput("username", "A username is 2–64 lower-case letters, digits, dots, dashes or underscores.")
+        raise InvalidInput(
+            "username", "A username is 2–64 lower-case letters, digits, dots, dashes or underscores."
+        )
     display_name = (display_name or "").strip()
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in display_name) or has_bidi_controls(display_name):
-        raise InvalidInput("name", "The display name holds control or text-direction characters; remove them.")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in display_name) or has_bidi_controls(
+        display_name
+    ):
+        raise InvalidInput(
+            "name", "The display name holds control or text-direction characters; remove them."
+        )
     if not display_name or len(display_name) > 120:
         raise InvalidInput("name", "A display name (as printed in credits) of 1–120 characters is required.")
     if len(password or "") < MIN_PASSWORD:

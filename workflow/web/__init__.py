@@ -22,9 +22,11 @@ from .access import LOGIN_SESSION_KEY, current_person
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 
 def wants_json() -> bool:
@@ -32,7 +34,9 @@ def wants_json() -> bool:
     if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(status: int, code: str, message: str, **details):
@@ -70,28 +74,42 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def stale_data(_exc: StaleDataError):
         db.session.rollback()
-        return error_response(409, "stale_version",
-                              "Someone else changed this at the same moment. Reload and try again.")
+        return error_response(
+            409, "stale_version", "Someone else changed this at the same moment. Reload and try again."
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return error_response(400, "csrf", f"The form expired or was not sent from this site ({exc.description}). "
-                                           "Reload the page and try again.")
+        return error_response(
+            400,
+            "csrf",
+            f"The form expired or was not sent from this site ({exc.description}). "
+            "Reload the page and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
         custom = exc.description and exc.description != type(exc).description
         message = exc.description if custom else HTTP_MESSAGES.get(status, exc.description)
-        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}.get(status, "error")
+        code = {
+            400: "bad_request",
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+            429: "too_many_requests",
+        }.get(status, "error")
         return error_response(status, code, message or HTTP_MESSAGES.get(status, "Error."))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error: %s", exc)
         db.session.rollback()
-        return error_response(500, "internal", "Something went wrong on our side; nothing you saved was lost.")
+        return error_response(
+            500, "internal", "Something went wrong on our side; nothing you saved was lost."
+        )
 
 
 def register_security_headers(app: Flask) -> None:
@@ -110,8 +128,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        if "Cache-Control" not in response.headers and (request.authorization or g.get("person")
-                                                        or request.cookies.get(app.config["SESSION_COOKIE_NAME"])):
+        if "Cache-Control" not in response.headers and (
+            request.authorization or g.get("person") or request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        ):
             # Unpublished work must not linger in shared or browser caches.
             response.headers["Cache-Control"] = "no-store, private"
         return response
@@ -120,7 +139,9 @@ def register_security_headers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals used across templates."""
     app.jinja_env.globals.update(
-        language_name=language_name, text_direction=text_direction, State=State,
+        language_name=language_name,
+        text_direction=text_direction,
+        State=State,
         current_person=current_person,
     )
     app.jinja_env.filters["paragraphs"] = paragraphs
@@ -156,6 +177,8 @@ def register_web(app: Flask) -> None:
     for blueprint in (auth.bp, desk.bp, admin.bp, public.bp, api.bp, ops.bp):
         app.register_blueprint(blueprint)
     from .assist import bp as assist_bp
+
     app.register_blueprint(assist_bp)
     from .reports import bp as reports_bp
+
     app.register_blueprint(reports_bp)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import abort, g, request
 from flask_login import current_user
@@ -12,7 +12,6 @@ from ..domain.states import Role
 from ..extensions import db
 from ..models import User
 from ..services.users import user_for_token
-
 
 #: Key of the login session's token in the signed session cookie (see `services.users.open_login_session`).
 LOGIN_SESSION_KEY = "login_session"
@@ -49,8 +48,11 @@ def roles_required(*roles: Role) -> Callable:
             if person is None:
                 abort(401)
             if roles and not (person.roles & set(roles)):
-                abort(403, description="Your role does not give access to this page. "
-                                       f"It is for: {', '.join(r.value + 's' for r in roles)}.")
+                abort(
+                    403,
+                    description="Your role does not give access to this page. "
+                    f"It is for: {', '.join(r.value + 's' for r in roles)}.",
+                )
             return view(*args, **kwargs)
 
         return wrapped

@@ -55,7 +55,7 @@ ROLE_CHOICES = list(Role)
 
 
 @bp.after_request
-def no_store(response):  # noqa: ANN001
+def no_store(response):
     """Admin pages (which may echo a typed password back) are never cached."""
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -68,14 +68,24 @@ def _person_or_404(user_id: int) -> User:
     return user
 
 
-def _render_users(status: int = 200, *, new: dict[str, Any] | None = None,
-                  new_error: InvalidInput | None = None,
-                  row_roles: dict[int, list[str]] | None = None, row_errors: dict[int, str] | None = None):
+def _render_users(
+    status: int = 200,
+    *,
+    new: dict[str, Any] | None = None,
+    new_error: InvalidInput | None = None,
+    row_roles: dict[int, list[str]] | None = None,
+    row_errors: dict[int, str] | None = None,
+):
     """The people page; after a refused form, with its error and the values that were sent."""
     return render_template(
-        "admin/users.html", people=queries.users(db.session), role_choices=ROLE_CHOICES, me=current_person(),
+        "admin/users.html",
+        people=queries.users(db.session),
+        role_choices=ROLE_CHOICES,
+        me=current_person(),
         new=new or {"username": "", "display_name": "", "roles": [], "password": ""},
-        new_error=new_error, row_roles=row_roles or {}, row_errors=row_errors or {},
+        new_error=new_error,
+        row_roles=row_roles or {},
+        row_errors=row_errors or {},
     ), status
 
 
@@ -101,15 +111,21 @@ def users():
 @roles_required(Role.ADMIN)
 def create_user():
     """Add a person with a display name, roles and a first password."""
-    new = {"username": request.form.get("username", ""), "display_name": request.form.get("display_name", ""),
-           "roles": _checked_roles(), "password": request.form.get("password", "")}
+    new = {
+        "username": request.form.get("username", ""),
+        "display_name": request.form.get("display_name", ""),
+        "roles": _checked_roles(),
+        "password": request.form.get("password", ""),
+    }
     try:
         roles = user_service.parse_roles(new["roles"])
         if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in new["display_name"]):
-            raise InvalidInput("name", "The display name holds a control character; "
-                                       "type it again without it.")
-        person = user_service.create_user(db.session, new["username"], new["display_name"], roles,
-                                          new["password"])
+            raise InvalidInput(
+                "name", "The display name holds a control character; type it again without it."
+            )
+        person = user_service.create_user(
+            db.session, new["username"], new["display_name"], roles, new["password"]
+        )
     except InvalidInput as exc:
         db.session.rollback()
         return _render_users(400, new=new, new_error=exc)
@@ -154,8 +170,11 @@ def set_active(user_id: int):
     if person.active:
         flash(f"{person.display_name} ({person.username}) can log in again.", "success")
     else:
-        flash(f"{person.display_name} ({person.username}) is disabled: they can no longer log in "
-              "or use their API tokens.", "success")
+        flash(
+            f"{person.display_name} ({person.username}) is disabled: they can no longer log in "
+            "or use their API tokens.",
+            "success",
+        )
     return redirect(url_for("admin.users", _anchor=f"user-{person.id}"))
 
 
@@ -226,25 +245,37 @@ def too_large(_exc: RequestEntityTooLarge):
     """A model file over the limit is refused on the models page; anything else gets the usual 413."""
     if request.endpoint == "admin.import_model" and _is_admin(current_person()):
         size = f" ({_byte_size(request.content_length)})" if request.content_length else ""
-        return _render_models(413, error=(
-            f"The file is too large{size}: uploads here are limited to {_byte_size(_max_model_bytes())} "
-            "(ADAPTDESK_MAX_MODEL_BYTES). Install it on the server instead: "
-            "adaptdesk models import FILE.argosmodel"))
+        return _render_models(
+            413,
+            error=(
+                f"The file is too large{size}: uploads here are limited to {_byte_size(_max_model_bytes())} "
+                "(ADAPTDESK_MAX_MODEL_BYTES). Install it on the server instead: "
+                "adaptdesk models import FILE.argosmodel"
+            ),
+        )
     return error_response(413, "too_large", HTTP_MESSAGES[413])
 
 
-def missing_model_pairs(session: Session, since) -> list[dict[str, Any]]:  # noqa: ANN001
+def missing_model_pairs(session: Session, since) -> list[dict[str, Any]]:
     """Language pairs whose drafts failed since `since` because no model was installed, newest first:
     source, target, failed drafts, adaptations still waiting in mt_failed, last failure."""
     source, target = Article.language.label("source"), Adaptation.language.label("target")
     waiting = func.count(func.distinct(case((Adaptation.state == State.MT_FAILED.value, Adaptation.id))))
     rows = session.execute(
-        select(source, target, func.count(Draft.id).label("drafts"), waiting.label("waiting"),
-               func.max(Draft.finished_at).label("last_failed"))
+        select(
+            source,
+            target,
+            func.count(Draft.id).label("drafts"),
+            waiting.label("waiting"),
+            func.max(Draft.finished_at).label("last_failed"),
+        )
         .join(Adaptation, Draft.adaptation_id == Adaptation.id)
         .join(Article, Adaptation.article_id == Article.id)
-        .where(Draft.state == DraftState.FAILED.value, Draft.finished_at >= since,
-               Draft.error_code == DraftError.MISSING_MODEL.value)
+        .where(
+            Draft.state == DraftState.FAILED.value,
+            Draft.finished_at >= since,
+            Draft.error_code == DraftError.MISSING_MODEL.value,
+        )
         .group_by(Article.language, Adaptation.language)
         .order_by(func.max(Draft.finished_at).desc())
         .limit(50)
@@ -265,9 +296,15 @@ def _render_models(status: int = 200, *, error: str | None = None):
     for row in missing:
         row["covered"] = engine.can_translate(row["source"], row["target"])
     return render_template(
-        "admin/models.html", pairs=list_installed(engine.settings), packages_dir=settings.argos_packages_dir,
-        missing=missing, window_days=MISSING_MODEL_WINDOW.days, pivot=PIVOT_CODE, format_size=format_size,
-        max_upload=_byte_size(_max_model_bytes()), error=error,
+        "admin/models.html",
+        pairs=list_installed(engine.settings),
+        packages_dir=settings.argos_packages_dir,
+        missing=missing,
+        window_days=MISSING_MODEL_WINDOW.days,
+        pivot=PIVOT_CODE,
+        format_size=format_size,
+        max_upload=_byte_size(_max_model_bytes()),
+        error=error,
     ), status
 
 
@@ -283,8 +320,11 @@ def models():
 def retry_drafts():
     """Queue the failed drafts of one language pair again (after its model was installed)."""
     retried = draft_service.retry_failed_drafts(
-        db.session, current_person(), source=request.form.get("source") or None,
-        target=request.form.get("target") or None)
+        db.session,
+        current_person(),
+        source=request.form.get("source") or None,
+        target=request.form.get("target") or None,
+    )
     db.session.commit()
     flash(f"{len(retried)} draft(s) queued again.", "success")
     return redirect(url_for("admin.models"))
@@ -308,6 +348,9 @@ def import_model():
         pair = import_in_child_process(path, current_app.config["ADAPTDESK"], display_name=upload.filename)
     except MTError as exc:
         return _render_models(400, error=f"Nothing was installed: {exc}")
-    flash(f"Installed {pair.from_name} → {pair.to_name} ({pair.name}, version {pair.version}, "
-          f"{format_size(pair.size_bytes)}). Workers use it for their next drafts.", "success")
+    flash(
+        f"Installed {pair.from_name} → {pair.to_name} ({pair.name}, version {pair.version}, "
+        f"{format_size(pair.size_bytes)}). Workers use it for their next drafts.",
+        "success",
+    )
     return redirect(url_for("admin.models", _anchor=f"model-{pair.name}"))

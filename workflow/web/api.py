@@ -79,11 +79,15 @@ def api_person() -> User:
     if person is not None:
         return person
     if token:
-        abort(401, description="The token is not valid or was revoked; "
-                               "get a new one with POST /api/v1/tokens.")
+        abort(
+            401, description="The token is not valid or was revoked; get a new one with POST /api/v1/tokens."
+        )
     if request.method in CHANGING_METHODS:
-        abort(401, description="Send 'Authorization: Bearer TOKEN' to change anything through the API "
-                               "(POST /api/v1/tokens gives one); the login cookie only allows reading.")
+        abort(
+            401,
+            description="Send 'Authorization: Bearer TOKEN' to change anything through the API "
+            "(POST /api/v1/tokens gives one); the login cookie only allows reading.",
+        )
     abort(401)
 
 
@@ -96,12 +100,18 @@ def json_object(*, optional: bool = False) -> dict[str, Any]:
     if has_body:
         request.get_data(cache=True)  # reads at most MAX_CONTENT_LENGTH bytes; 413 beyond
         if not request.is_json:
-            raise ServiceError("Send the body as JSON with 'Content-Type: application/json'.",
-                               code="unsupported_media_type", status=415, details={"field": "body"})
+            raise ServiceError(
+                "Send the body as JSON with 'Content-Type: application/json'.",
+                code="unsupported_media_type",
+                status=415,
+                details={"field": "body"},
+            )
     try:
         data = request.get_json(silent=True)
     except RecursionError:
-        raise InvalidInput("body", 'The JSON is nested too deeply; send a flat object such as {"title": "…"}.') from None
+        raise InvalidInput(
+            "body", 'The JSON is nested too deeply; send a flat object such as {"title": "…"}.'
+        ) from None
     if data is None:
         raise InvalidInput("body", 'The body is not valid JSON; send a JSON object such as {"title": "…"}.')
     if not isinstance(data, dict):
@@ -125,8 +135,9 @@ def query_text(name: str) -> str | None:
     if not value:
         return None
     if len(value) > MAX_FILTER_CHARS or any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise InvalidInput(name, f"'{name}' must be at most {MAX_FILTER_CHARS} characters, "
-                                 "without control characters.")
+        raise InvalidInput(
+            name, f"'{name}' must be at most {MAX_FILTER_CHARS} characters, without control characters."
+        )
     return value
 
 
@@ -191,8 +202,11 @@ def adaptation_response(adaptation: Adaptation, person: User | None, status: int
 
 
 @bp.post(f"{V1}/tokens")
-@limiter.limit("10 per minute", deduct_when=lambda response: response.status_code != 201,
-               error_message="Too many failed attempts; wait a minute and try again.")
+@limiter.limit(
+    "10 per minute",
+    deduct_when=lambda response: response.status_code != 201,
+    error_message="Too many failed attempts; wait a minute and try again.",
+)
 def create_token():
     """Exchange a username and password for a bearer token (shown once)."""
     data = json_object()
@@ -287,8 +301,9 @@ def save_adaptation(adaptation_id: int):
     version = parse_version(data)
     active_seconds = effort.parse_active_seconds(data.get("active_seconds"), allow_text=False)
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
-    adaptations.save_adaptation(db.session, person, adaptation, title=title.strip(), body=body,
-                                version=version, limits=limits())
+    adaptations.save_adaptation(
+        db.session, person, adaptation, title=title.strip(), body=body, version=version, limits=limits()
+    )
     if active_seconds:
         effort.record_editing_time(db.session, person, adaptation, active_seconds)
     db.session.commit()
@@ -309,8 +324,16 @@ def take_action(adaptation_id: int, action: str):
     decides = action in ("approve", "reject", "request-changes")
     version = parse_version(data) if decides or data.get("version") is not None else None
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
-    adaptations.perform_action(db.session, person, adaptation, action, comment=comment, assignee=assignee,
-                               publish_at=publish_at, version=version)
+    adaptations.perform_action(
+        db.session,
+        person,
+        adaptation,
+        action,
+        comment=comment,
+        assignee=assignee,
+        publish_at=publish_at,
+        version=version,
+    )
     db.session.commit()
     return adaptation_response(adaptation, person)
 
@@ -339,10 +362,13 @@ def work_queue():
     mine = query_flag("mine")
     limit = query_int("limit", MAX_QUEUE, 1, MAX_QUEUE)
     if not can_view_work_queue(person.actor):
-        raise NotAllowed("The work queue is for adaptors and editors; reporters find their originals "
-                         "under GET /api/v1/articles/{id}.")
-    found = queries.work_queue(db.session, states=states, language=language,
-                               holder_id=person.id if mine else None, limit=limit)
+        raise NotAllowed(
+            "The work queue is for adaptors and editors; reporters find their originals "
+            "under GET /api/v1/articles/{id}."
+        )
+    found = queries.work_queue(
+        db.session, states=states, language=language, holder_id=person.id if mine else None, limit=limit
+    )
     return jsonify({"items": presenters.queue_json(db.session, found), "count": len(found)})
 
 
@@ -354,8 +380,9 @@ def published():
     language = parse_language(raw_language, "language") if raw_language else None
     limit = query_int("limit", DEFAULT_PAGE, 1, MAX_PAGE)
     offset = query_int("offset", 0, 0, MAX_OFFSET)
-    found = queries.published(db.session, section=section, tag=tag, language=language, limit=limit,
-                              offset=offset)
+    found = queries.published(
+        db.session, section=section, tag=tag, language=language, limit=limit, offset=offset
+    )
     return jsonify({"items": presenters.published_json(db.session, found), "limit": limit, "offset": offset})
 
 

@@ -25,8 +25,14 @@ from .presenters import qa_json
 
 def qa_response(adaptation: Adaptation, results: list[qa.QaResult], status: int = 200):
     """The adaptation's QA findings as JSON."""
-    return jsonify({"adaptation_id": adaptation.id, "version": adaptation.version,
-                    "blocking": sum(1 for r in results if r.blocking), "qa": qa_json(results)}), status
+    return jsonify(
+        {
+            "adaptation_id": adaptation.id,
+            "version": adaptation.version,
+            "blocking": sum(1 for r in results if r.blocking),
+            "qa": qa_json(results),
+        }
+    ), status
 
 
 @bp.get(f"{V1}/adaptations/<int:adaptation_id>/qa")
@@ -55,61 +61,112 @@ def override_qa(adaptation_id: int):
 
 # --- OpenAPI -------------------------------------------------------------------------------------------
 
-CHECK = {"type": "string", "enum": list(CHECKS), "description": "Which check: " + ", ".join(
-    f"{name} ({label.lower()})" for name, label in CHECKS.items()) + "."}
-SEVERITY = {"type": "string", "enum": ["error", "warning"],
-            "description": "An error blocks submission until an editor overrides it; a warning only informs."}
-KEY = text("Which finding of its check (the missing number, the glossary term, the name…); stable across "
-           "saves. Empty for a check with one finding.")
+CHECK = {
+    "type": "string",
+    "enum": list(CHECKS),
+    "description": "Which check: "
+    + ", ".join(f"{name} ({label.lower()})" for name, label in CHECKS.items())
+    + ".",
+}
+SEVERITY = {
+    "type": "string",
+    "enum": ["error", "warning"],
+    "description": "An error blocks submission until an editor overrides it; a warning only informs.",
+}
+KEY = text(
+    "Which finding of its check (the missing number, the glossary term, the name…); stable across "
+    "saves. Empty for a check with one finding."
+)
 
 #: OpenAPI path items this module adds (merged by `openapi.openapi_document`).
 OPENAPI_PATHS: dict[str, Any] = {
     "/api/v1/adaptations/{adaptation_id}/qa": {
         "parameters": openapi.ADAPTATION_ID,
-        "get": op("showQa", "QA findings on the adaptation's current text", {
-            "200": ok(ref("QaReport"), "Errors first; overridden findings stay listed with the override."),
-            **errors(401, 404)}, tags=["adaptations"],
+        "get": op(
+            "showQa",
+            "QA findings on the adaptation's current text",
+            {
+                "200": ok(
+                    ref("QaReport"), "Errors first; overridden findings stay listed with the override."
+                ),
+                **errors(401, 404),
+            },
+            tags=["adaptations"],
             description="Checks run on the saved text against the newest revision of the original: numbers and "
-                        "dates, glossary terms, untranslated text and empty title (errors); names, quotes and "
-                        "brackets, length (warnings). Reads also accept the newsroom login cookie."),
+            "dates, glossary terms, untranslated text and empty title (errors); names, quotes and "
+            "brackets, length (warnings). Reads also accept the newsroom login cookie.",
+        ),
     },
     "/api/v1/adaptations/{adaptation_id}/qa/overrides": {
         "parameters": openapi.ADAPTATION_ID,
-        "post": op("overrideQa", "Override one QA finding with a reason (editors)", {
-            "201": ok(ref("QaReport"), "The findings with the override applied."),
-            **errors(400, 401, 403, 404, 409, 413, 415)}, tags=["adaptations"],
+        "post": op(
+            "overrideQa",
+            "Override one QA finding with a reason (editors)",
+            {
+                "201": ok(ref("QaReport"), "The findings with the override applied."),
+                **errors(400, 401, 403, 404, 409, 413, 415),
+            },
+            tags=["adaptations"],
             requestBody=json_body(ref("QaOverrideInput")),
             description="403 for anyone but an editor; 400 naming `check`, `key` or `reason` (a reason is "
-                        "required); 404 for an unknown check or adaptation; 409 `no_such_finding` when the "
-                        "current text has no such finding, `already_overridden`, or `invalid_state` once the "
-                        "adaptation is published, rejected or withdrawn. The reason is recorded in the history "
-                        "(action `qa-override`)."),
+            "required); 404 for an unknown check or adaptation; 409 `no_such_finding` when the "
+            "current text has no such finding, `already_overridden`, or `invalid_state` once the "
+            "adaptation is published, rejected or withdrawn. The reason is recorded in the history "
+            "(action `qa-override`).",
+        ),
     },
 }
 
 #: Component schemas this module adds.
 OPENAPI_SCHEMAS: dict[str, Any] = {
-    "QaOverride": obj({"reason": TEXT, "editor": ref("Person"), "at": TIME},
-                      description="Who overrode the finding, when and why."),
-    "QaFinding": obj({"check": CHECK, "severity": SEVERITY, "key": KEY, "message": text("What is wrong, for people."),
-                      "overridden": nullable(ref("QaOverride"))}),
+    "QaOverride": obj(
+        {"reason": TEXT, "editor": ref("Person"), "at": TIME},
+        description="Who overrode the finding, when and why.",
+    ),
+    "QaFinding": obj(
+        {
+            "check": CHECK,
+            "severity": SEVERITY,
+            "key": KEY,
+            "message": text("What is wrong, for people."),
+            "overridden": nullable(ref("QaOverride")),
+        }
+    ),
     "QaFindingBrief": obj({"check": CHECK, "severity": SEVERITY, "key": KEY, "message": TEXT}),
-    "QaReport": obj({
-        "adaptation_id": INT,
-        "version": {"type": "integer", "description": "The adaptation version the findings were computed on."},
-        "blocking": {"type": "integer", "minimum": 0, "description": "Errors nobody overrode: submit is refused "
-                                                                      "while this is above 0."},
-        "qa": {"type": "array", "items": ref("QaFinding")},
-    }),
-    "QaOverrideInput": obj({
-        "check": CHECK,
-        "key": {**KEY, "maxLength": qa.MAX_KEY_CHARS},
-        "reason": {"type": "string", "minLength": 1, "maxLength": qa.MAX_REASON_CHARS,
-                   "description": "Why the finding does not block publication; recorded in the history."},
-    }, required=["check", "reason"]),
-    "QaFailedError": obj({
-        "error": {"type": "string", "const": "qa_failed"},
-        "message": text("Which checks block the submission, and that an editor can override them."),
-        "findings": {"type": "array", "items": ref("QaFindingBrief")},
-    }, description="Submit refused: QA errors nobody overrode."),
+    "QaReport": obj(
+        {
+            "adaptation_id": INT,
+            "version": {
+                "type": "integer",
+                "description": "The adaptation version the findings were computed on.",
+            },
+            "blocking": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Errors nobody overrode: submit is refused while this is above 0.",
+            },
+            "qa": {"type": "array", "items": ref("QaFinding")},
+        }
+    ),
+    "QaOverrideInput": obj(
+        {
+            "check": CHECK,
+            "key": {**KEY, "maxLength": qa.MAX_KEY_CHARS},
+            "reason": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": qa.MAX_REASON_CHARS,
+                "description": "Why the finding does not block publication; recorded in the history.",
+            },
+        },
+        required=["check", "reason"],
+    ),
+    "QaFailedError": obj(
+        {
+            "error": {"type": "string", "const": "qa_failed"},
+            "message": text("Which checks block the submission, and that an editor can override them."),
+            "findings": {"type": "array", "items": ref("QaFindingBrief")},
+        },
+        description="Submit refused: QA errors nobody overrode.",
+    ),
 }

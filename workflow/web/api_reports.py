@@ -1,6 +1,6 @@
 """JSON API routes for reports (attached to the `api` blueprint; documented in OPENAPI_PATHS below).
 
-    GET /api/v1/reports/credits?from=&to=      api.credits_report
+GET /api/v1/reports/credits?from=&to=      api.credits_report
 """
 
 from __future__ import annotations
@@ -35,40 +35,72 @@ TALLY = ref("CreditTally")
 #: OpenAPI path items this module adds (merged by `openapi.openapi_document`).
 OPENAPI_PATHS: dict[str, Any] = {
     "/api/v1/reports/credits": {
-        "get": op("creditsReport", "Credits per person in a period (editors)", {
-            "200": ok(ref("CreditsReport"), "One row per person credited in the period, and the totals."),
-            **errors(400, 401, 403)},
-            tags=["reports"], parameters=[
-                {"name": "from", "in": "query", "schema": DATE,
-                 "description": "First day (default: the first of this month). 400 if after `to`."},
-                {"name": "to", "in": "query", "schema": DATE,
-                 "description": "Last day, included (default: today)."},
+        "get": op(
+            "creditsReport",
+            "Credits per person in a period (editors)",
+            {
+                "200": ok(ref("CreditsReport"), "One row per person credited in the period, and the totals."),
+                **errors(400, 401, 403),
+            },
+            tags=["reports"],
+            parameters=[
+                {
+                    "name": "from",
+                    "in": "query",
+                    "schema": DATE,
+                    "description": "First day (default: the first of this month). 400 if after `to`.",
+                },
+                {
+                    "name": "to",
+                    "in": "query",
+                    "schema": DATE,
+                    "description": "Last day, included (default: today).",
+                },
             ],
             description="Reported counts originals by the day they were submitted; adapted and approved "
-                        "count adaptations by the day they were published. Pages are pieces; words are "
-                        "words of the body. 400 names `from` or `to` for a bad date or a period that ends "
-                        "before it starts."),
+            "count adaptations by the day they were published. Pages are pieces; words are "
+            "words of the body. 400 names `from` or `to` for a bad date or a period that ends "
+            "before it starts.",
+        ),
     },
 }
 
 #: Component schemas this module adds.
 OPENAPI_SCHEMAS: dict[str, Any] = {
     "CreditTally": obj({"pages": INT, "words": INT}),
-    "CreditRow": obj({"username": text("Username."), "name": text("Display name, as credited."),
-                      "reported": TALLY, "adapted": TALLY, "approved": TALLY, "total": TALLY}),
-    "CreditsReport": obj({
-        "from": DATE, "to": DATE,
-        "rule": text("Which date places a piece in the period, in words."),
-        "people": {"type": "array", "items": ref("CreditRow")},
-        "totals": obj({"reported": TALLY, "adapted": TALLY, "approved": TALLY, "total": TALLY}),
-    }),
-    "Effort": obj({
-        "score": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 100}, {"type": "null"}],
-                  "description": "Post-editing effort of the latest submission against the machine "
-                                 "draft: 0 the draft was kept, 100 it was rewritten; null before a "
-                                 "submission or without a draft."},
-        "seconds": {"type": "integer", "minimum": 0,
-                    "description": "Active editing time recorded by everyone."},
-        "rounds": {"type": "integer", "minimum": 0, "description": "Submissions for review so far."},
-    }),
+    "CreditRow": obj(
+        {
+            "username": text("Username."),
+            "name": text("Display name, as credited."),
+            "reported": TALLY,
+            "adapted": TALLY,
+            "approved": TALLY,
+            "total": TALLY,
+        }
+    ),
+    "CreditsReport": obj(
+        {
+            "from": DATE,
+            "to": DATE,
+            "rule": text("Which date places a piece in the period, in words."),
+            "people": {"type": "array", "items": ref("CreditRow")},
+            "totals": obj({"reported": TALLY, "adapted": TALLY, "approved": TALLY, "total": TALLY}),
+        }
+    ),
+    "Effort": obj(
+        {
+            "score": {
+                "anyOf": [{"type": "integer", "minimum": 0, "maximum": 100}, {"type": "null"}],
+                "description": "Post-editing effort of the latest submission against the machine "
+                "draft: 0 the draft was kept, 100 it was rewritten; null before a "
+                "submission or without a draft.",
+            },
+            "seconds": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Active editing time recorded by everyone.",
+            },
+            "rounds": {"type": "integer", "minimum": 0, "description": "Submissions for review so far."},
+        }
+    ),
 }

@@ -37,15 +37,22 @@ def _language_arg(name: str) -> str:
     return value if is_known_language(value) else ""
 
 
-def _render_glossary(*, refused: Refused | None = None, typed: Mapping[str, Any] | None = None,
-                     editing: int | None = None):
+def _render_glossary(
+    *, refused: Refused | None = None, typed: Mapping[str, Any] | None = None, editing: int | None = None
+):
     person = current_person()
     source_lang, target_lang = _language_arg("from"), _language_arg("to")
     terms = glossary.list_terms(db.session, source_lang=source_lang or None, target_lang=target_lang or None)
     return render_template(
-        "desk/glossary.html", terms=terms, pairs=glossary.language_pairs(db.session),
-        source_lang=source_lang, target_lang=target_lang,
-        editable=can_edit_glossary(person.actor), refused=refused, typed=typed or {}, editing=editing,
+        "desk/glossary.html",
+        terms=terms,
+        pairs=glossary.language_pairs(db.session),
+        source_lang=source_lang,
+        target_lang=target_lang,
+        editable=can_edit_glossary(person.actor),
+        refused=refused,
+        typed=typed or {},
+        editing=editing,
         languages=sorted(LANGUAGE_NAMES.items(), key=lambda item: item[1]),
     ), (refused.status if refused else 200)
 
@@ -116,7 +123,22 @@ def memory_search():
     """Search the translation memory: sentences of published adaptations close to a word, phrase or sentence."""
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY_CHARS]
     source_lang, target_lang = _language_arg("from"), _language_arg("to")
-    results = memory.search(db.session, query, source_lang=source_lang or None, target_lang=target_lang or None,
-                            limit=MAX_RESULTS) if query else []
-    return render_template("desk/memory.html", query=query, results=results, source_lang=source_lang,
-                           target_lang=target_lang, languages=sorted(LANGUAGE_NAMES.items(), key=lambda i: i[1]))
+    results = (
+        memory.search(
+            db.session,
+            query,
+            source_lang=source_lang or None,
+            target_lang=target_lang or None,
+            limit=MAX_RESULTS,
+        )
+        if query
+        else []
+    )
+    return render_template(
+        "desk/memory.html",
+        query=query,
+        results=results,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        languages=sorted(LANGUAGE_NAMES.items(), key=lambda i: i[1]),
+    )

@@ -23,7 +23,7 @@ def _safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
-def home_for(person) -> str:  # noqa: ANN001
+def home_for(person) -> str:
     """The page a person starts their day on, by their main role."""
     roles = person.roles
     if Role.EDITOR in roles:

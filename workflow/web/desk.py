@@ -35,7 +35,6 @@ from ..services.articles import get_article, revise_article, submit_article
 from ..services.effort import effort_for, parse_active_seconds, record_editing_time
 from ..services.errors import ServiceError, StaleVersion
 from ..services.glossary import source_terms
-from ..services.memory import draft_matches
 from ..services.inputs import (
     ArticleInput,
     Limits,
@@ -45,6 +44,7 @@ from ..services.inputs import (
     parse_title,
     parse_version,
 )
+from ..services.memory import draft_matches
 from ..services.qa import findings_for, override_finding
 from .access import current_person, roles_required
 
@@ -384,8 +384,13 @@ def _render_editor(
         late_draft=late_draft,
         rounds=adaptation.rounds,
         effort=effort_for(db.session, adaptation),
-        glossary=source_terms(db.session, adaptation.article.language, adaptation.language,
-                              adaptation.article.latest.title, adaptation.article.latest.body),
+        glossary=source_terms(
+            db.session,
+            adaptation.article.language,
+            adaptation.language,
+            adaptation.article.latest.title,
+            adaptation.article.latest.body,
+        ),
         tm=draft_matches(db.session, adaptation, ready or draft),
         qa=findings_for(db.session, adaptation),
     ), (refused.status if refused else 200)
@@ -529,14 +534,26 @@ def override_qa(adaptation_id: int):
     form = request.form
     try:
         adaptation = get_adaptation(db.session, _person(), adaptation_id, for_update=True)
-        override_finding(db.session, _person(), adaptation, form.get("check", ""), form.get("key", ""),
-                         form.get("reason", ""))
+        override_finding(
+            db.session,
+            _person(),
+            adaptation,
+            form.get("check", ""),
+            form.get("key", ""),
+            form.get("reason", ""),
+        )
     except ServiceError as error:
         refused = _recover(error)
-        return _render_review(get_adaptation(db.session, _person(), adaptation_id), refused=refused, typed=form,
-                              typed_action="qa-override")
+        return _render_review(
+            get_adaptation(db.session, _person(), adaptation_id),
+            refused=refused,
+            typed=form,
+            typed_action="qa-override",
+        )
     db.session.commit()
-    flash("Overridden: the finding no longer blocks submission, and your reason is in the history.", "success")
+    flash(
+        "Overridden: the finding no longer blocks submission, and your reason is in the history.", "success"
+    )
     return redirect(url_for("desk.review", adaptation_id=adaptation_id, _anchor="qa"))
 
 
@@ -609,7 +626,9 @@ def act(adaptation_id: int, name: str):
         publish_at = parse_datetime(form.get("publish_at"), "publish_at") if name == "approve" else None
         version = parse_version(form) if form.get("version") else None
         # The editor's submit and release buttons post its form: the time since the last save counts too.
-        active_seconds = parse_active_seconds(form.get("active_seconds")) if name in ("submit", "release") else 0
+        active_seconds = (
+            parse_active_seconds(form.get("active_seconds")) if name in ("submit", "release") else 0
+        )
         adaptation = get_adaptation(db.session, _person(), adaptation_id, for_update=True)
         if (
             name in ("submit", "release")

@@ -28,9 +28,10 @@ import hmac
 import logging
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -72,12 +73,19 @@ class RequestMetrics:
         self.registry = CollectorRegistry()
         # In multiprocess mode the values go to files in the directory; a scrape reads them all.
         registry = None if multiprocess_dir else self.registry
-        self.requests = Counter("adaptdesk_http_requests",
-                                "HTTP requests served, by endpoint, method and status.",
-                                ["endpoint", "method", "status"], registry=registry)
-        self.latency = Histogram("adaptdesk_http_request_duration_seconds",
-                                 "Time to serve an HTTP request, by endpoint and method.",
-                                 ["endpoint", "method"], registry=registry, buckets=REQUEST_BUCKETS)
+        self.requests = Counter(
+            "adaptdesk_http_requests",
+            "HTTP requests served, by endpoint, method and status.",
+            ["endpoint", "method", "status"],
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "adaptdesk_http_request_duration_seconds",
+            "Time to serve an HTTP request, by endpoint and method.",
+            ["endpoint", "method"],
+            registry=registry,
+            buckets=REQUEST_BUCKETS,
+        )
 
     def observe(self, endpoint: str, method: str, status: int, seconds: float | None) -> None:
         """Count one request and, when its start is known, its latency."""
@@ -85,7 +93,7 @@ class RequestMetrics:
         if seconds is not None:
             self.latency.labels(endpoint, method).observe(seconds)
 
-    def collector(self):  # noqa: ANN201
+    def collector(self):
         """What a scrape reads: this process's registry, or every process's files."""
         if self.multiprocess_dir:
             from prometheus_client import multiprocess
@@ -103,14 +111,15 @@ class OpsState:
 
 
 @bp.record_once
-def _init_app(state) -> None:  # noqa: ANN001
+def _init_app(state) -> None:
     app: Flask = state.app
     # ADAPTDESK_METRICS_TOKEN is read here, once, when the blueprint is registered inside the factory.
     token = app.config.get("ADAPTDESK_METRICS_TOKEN")
     if token is None:
         token = os.environ.get("ADAPTDESK_METRICS_TOKEN", "")
-    app.extensions["ops"] = OpsState(RequestMetrics(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None),
-                                     token.strip())
+    app.extensions["ops"] = OpsState(
+        RequestMetrics(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None), token.strip()
+    )
 
 
 def ops_state() -> OpsState:
@@ -138,19 +147,32 @@ def record_request(response: Response) -> Response:
     if access_log.isEnabledFor(level):
         millis = round(seconds * 1000, 1) if seconds is not None else None
         # The path is decoded (%0A is a newline): escape control characters so it cannot forge log lines.
-        path = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode()
-                       for ch in request.path)
-        access_log.log(level, "%s %s %s %s ms", method, path, response.status_code, millis,
-                       extra={"method": method, "path": path, "status": response.status_code,
-                              "duration_ms": millis, "endpoint": endpoint,
-                              "request_id": g.get("request_id", "")})
+        path = "".join(
+            ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in request.path
+        )
+        access_log.log(
+            level,
+            "%s %s %s %s ms",
+            method,
+            path,
+            response.status_code,
+            millis,
+            extra={
+                "method": method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": millis,
+                "endpoint": endpoint,
+                "request_id": g.get("request_id", ""),
+            },
+        )
     return response
 
 
 # --- readiness -------------------------------------------------------------------------------------------
 
 
-def _timed(check) -> dict[str, Any]:  # noqa: ANN001
+def _timed(check) -> dict[str, Any]:
     started = time.perf_counter()
     result = check()
     result["ms"] = round((time.perf_counter() - started) * 1000, 1)
@@ -173,34 +195,44 @@ def check_database() -> dict[str, Any]:
     return {"ok": True}
 
 
-def check_broker(celery) -> dict[str, Any]:  # noqa: ANN001
+def check_broker(celery) -> dict[str, Any]:
     """A connection to the broker, with one short retry."""
     try:
         with celery.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2,
-                                         timeout=BROKER_CONNECT_SECONDS)
+            connection.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0.2, timeout=BROKER_CONNECT_SECONDS
+            )
     except Exception as exc:  # noqa: BLE001  (any failure means not ready)
-        return _failure("Connecting to the broker", exc,
-                        "Check CELERY_BROKER_URL and that Redis is up; submissions wait for it meanwhile.")
+        return _failure(
+            "Connecting to the broker",
+            exc,
+            "Check CELERY_BROKER_URL and that Redis is up; submissions wait for it meanwhile.",
+        )
     return {"ok": True}
 
 
-def check_workers(celery, settings: Settings) -> dict[str, Any]:  # noqa: ANN001
+def check_workers(celery, settings: Settings) -> dict[str, Any]:
     """At least one Celery worker answers a ping (skipped on the embedded broker, which cannot broadcast)."""
     if settings.embedded_broker:
-        return {"ok": True, "skipped": True,
-                "message": "The embedded broker cannot broadcast, so workers cannot be pinged; "
-                           "set CELERY_BROKER_URL to a Redis server to have them checked."}
+        return {
+            "ok": True,
+            "skipped": True,
+            "message": "The embedded broker cannot broadcast, so workers cannot be pinged; "
+            "set CELERY_BROKER_URL to a Redis server to have them checked.",
+        }
     try:
         replies = celery.control.ping(timeout=WORKER_PING_SECONDS) or []
     except Exception as exc:  # noqa: BLE001  (any failure means not ready)
         return _failure("Pinging the workers", exc, "Check the broker.")
     count = sum(len(reply) for reply in replies)
     if not count:
-        return {"ok": False, "workers": 0,
-                "error": f"No Celery worker answered a ping within {WORKER_PING_SECONDS:g} s, so new "
-                         "articles get no machine draft. Start one: `adaptdesk worker` "
-                         "(with Docker: docker compose up -d worker)."}
+        return {
+            "ok": False,
+            "workers": 0,
+            "error": f"No Celery worker answered a ping within {WORKER_PING_SECONDS:g} s, so new "
+            "articles get no machine draft. Start one: `adaptdesk worker` "
+            "(with Docker: docker compose up -d worker).",
+        }
     return {"ok": True, "workers": count}
 
 
@@ -215,10 +247,13 @@ def check_models(settings: Settings) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001  (an unreadable folder means not ready)
         return _failure("Listing the translation models", exc, "Check ARGOS_PACKAGES_DIR.")
     if not pairs:
-        return {"ok": False, "pairs": [],
-                "error": "No translation model is installed, so every machine draft fails. Install one: "
-                         "`adaptdesk models install ar en`, or `adaptdesk models import FILE.argosmodel` "
-                         "(with Docker: docker compose run --rm worker adaptdesk models install ar en)."}
+        return {
+            "ok": False,
+            "pairs": [],
+            "error": "No translation model is installed, so every machine draft fails. Install one: "
+            "`adaptdesk models install ar en`, or `adaptdesk models import FILE.argosmodel` "
+            "(with Docker: docker compose run --rm worker adaptdesk models install ar en).",
+        }
     return {"ok": True, "pairs": sorted({pair.code for pair in pairs})}
 
 
@@ -256,7 +291,7 @@ class JobStatistics:
     segments_translated: int = 0
 
 
-def _drafting_seconds(dialect: str):  # noqa: ANN202
+def _drafting_seconds(dialect: str):
     if dialect == "postgresql":
         return extract("epoch", Draft.finished_at - Draft.started_at)
     return (func.julianday(Draft.finished_at) - func.julianday(Draft.started_at)) * 86400.0
@@ -267,24 +302,35 @@ def job_statistics(session: Session, now: datetime | None = None) -> JobStatisti
     now = now or utcnow()
     stats = JobStatistics()
     stats.drafts_by_state = dict(
-        session.execute(select(Draft.state, func.count()).group_by(Draft.state)).all())
+        session.execute(select(Draft.state, func.count()).group_by(Draft.state)).all()
+    )
     stats.adaptations_by_state = dict(
-        session.execute(select(Adaptation.state, func.count()).group_by(Adaptation.state)).all())
-    oldest_queued = session.scalar(select(func.min(Draft.created_at))
-                                   .where(Draft.state == DraftState.QUEUED.value))
-    oldest_running = session.scalar(select(func.min(Draft.started_at))
-                                    .where(Draft.state == DraftState.TRANSLATING.value))
-    for state, since in ((DraftState.QUEUED.value, oldest_queued),
-                         (DraftState.TRANSLATING.value, oldest_running)):
+        session.execute(select(Adaptation.state, func.count()).group_by(Adaptation.state)).all()
+    )
+    oldest_queued = session.scalar(
+        select(func.min(Draft.created_at)).where(Draft.state == DraftState.QUEUED.value)
+    )
+    oldest_running = session.scalar(
+        select(func.min(Draft.started_at)).where(Draft.state == DraftState.TRANSLATING.value)
+    )
+    for state, since in (
+        (DraftState.QUEUED.value, oldest_queued),
+        (DraftState.TRANSLATING.value, oldest_running),
+    ):
         stats.oldest_seconds[state] = max(0.0, (now - since).total_seconds()) if since else 0.0
 
     seconds = _drafting_seconds(session.get_bind().dialect.name)
-    finished = Draft.state.in_(FINISHED_STATES) & Draft.started_at.is_not(None) \
-        & Draft.finished_at.is_not(None)
-    row = session.execute(select(
-        func.count(), func.coalesce(func.sum(seconds), 0), func.coalesce(func.sum(Draft.segments_total), 0),
-        *(func.coalesce(func.sum(case((seconds <= bound, 1), else_=0)), 0) for bound in DRAFTING_BUCKETS),
-    ).where(finished)).one()
+    finished = (
+        Draft.state.in_(FINISHED_STATES) & Draft.started_at.is_not(None) & Draft.finished_at.is_not(None)
+    )
+    row = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(seconds), 0),
+            func.coalesce(func.sum(Draft.segments_total), 0),
+            *(func.coalesce(func.sum(case((seconds <= bound, 1), else_=0)), 0) for bound in DRAFTING_BUCKETS),
+        ).where(finished)
+    ).one()
     stats.drafting_count, stats.drafting_sum = int(row[0]), float(row[1])
     stats.segments_translated = int(row[2])
     stats.drafting_buckets = [int(value) for value in row[3:]]
@@ -299,28 +345,39 @@ class JobCollector:
 
     def collect(self) -> Iterator:
         stats = self.stats
-        jobs = GaugeMetricFamily("adaptdesk_draft_jobs", "Machine-translation draft jobs by state.",
-                                 labels=["state"])
+        jobs = GaugeMetricFamily(
+            "adaptdesk_draft_jobs", "Machine-translation draft jobs by state.", labels=["state"]
+        )
         for state in DraftState:
             jobs.add_metric([state.value], stats.drafts_by_state.get(state.value, 0))
         yield jobs
-        oldest = GaugeMetricFamily("adaptdesk_draft_job_oldest_seconds",
-                                   "Age of the oldest queued job and of the longest-running job (0: none).",
-                                   labels=["state"])
+        oldest = GaugeMetricFamily(
+            "adaptdesk_draft_job_oldest_seconds",
+            "Age of the oldest queued job and of the longest-running job (0: none).",
+            labels=["state"],
+        )
         for state, age in stats.oldest_seconds.items():
             oldest.add_metric([state], age)
         yield oldest
-        buckets = [(floatToGoString(bound), count)
-                   for bound, count in zip(DRAFTING_BUCKETS, stats.drafting_buckets)]
+        buckets = [
+            (floatToGoString(bound), count)
+            for bound, count in zip(DRAFTING_BUCKETS, stats.drafting_buckets, strict=False)
+        ]
         buckets.append(("+Inf", stats.drafting_count))
-        yield HistogramMetricFamily("adaptdesk_drafting_seconds",
-                                    "Time from a worker taking a draft job to finishing it.",
-                                    buckets=buckets, sum_value=stats.drafting_sum)
-        yield CounterMetricFamily("adaptdesk_segments_translated",
-                                  "Segments machine-translated in finished drafts.",
-                                  value=stats.segments_translated)
-        adaptations = GaugeMetricFamily("adaptdesk_adaptations", "Adaptations by workflow state.",
-                                        labels=["state"])
+        yield HistogramMetricFamily(
+            "adaptdesk_drafting_seconds",
+            "Time from a worker taking a draft job to finishing it.",
+            buckets=buckets,
+            sum_value=stats.drafting_sum,
+        )
+        yield CounterMetricFamily(
+            "adaptdesk_segments_translated",
+            "Segments machine-translated in finished drafts.",
+            value=stats.segments_translated,
+        )
+        adaptations = GaugeMetricFamily(
+            "adaptdesk_adaptations", "Adaptations by workflow state.", labels=["state"]
+        )
         for state, count in sorted(stats.adaptations_by_state.items()):
             adaptations.add_metric([state], count)
         yield adaptations
@@ -338,9 +395,12 @@ def metrics_allowed() -> bool:
 def metrics():
     """Prometheus metrics: requests and latency of the web processes, draft jobs from the database."""
     if not metrics_allowed():
-        response = jsonify({
-            "error": "unauthorized",
-            "message": "Send 'Authorization: Bearer <ADAPTDESK_METRICS_TOKEN>' to read the metrics."})
+        response = jsonify(
+            {
+                "error": "unauthorized",
+                "message": "Send 'Authorization: Bearer <ADAPTDESK_METRICS_TOKEN>' to read the metrics.",
+            }
+        )
         response.status_code = 401
         response.headers["WWW-Authenticate"] = 'Bearer realm="adaptdesk-metrics"'
         return response

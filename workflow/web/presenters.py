@@ -6,7 +6,7 @@ list, not one per row). Times are ISO 8601 in UTC with a trailing `Z`.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import url_for
@@ -33,8 +33,8 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def person_json(user: User | None) -> dict[str, str] | None:
@@ -44,8 +44,11 @@ def person_json(user: User | None) -> dict[str, str] | None:
 
 def me_json(user: User) -> dict[str, Any]:
     """The caller: username, display name and roles."""
-    return {"username": user.username, "name": user.display_name,
-            "roles": sorted(r.value for r in user.roles)}
+    return {
+        "username": user.username,
+        "name": user.display_name,
+        "roles": sorted(r.value for r in user.roles),
+    }
 
 
 def public_url(adaptation: Adaptation) -> str | None:
@@ -53,8 +56,12 @@ def public_url(adaptation: Adaptation) -> str | None:
     if adaptation.state != State.PUBLISHED.value:
         return None
     try:
-        return url_for("public.article", adaptation_id=adaptation.id,
-                       slug=adaptation.slug or slugify(adaptation.title), _external=True)
+        return url_for(
+            "public.article",
+            adaptation_id=adaptation.id,
+            slug=adaptation.slug or slugify(adaptation.title),
+            _external=True,
+        )
     except BuildError:
         return None
 
@@ -72,8 +79,13 @@ def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
 
 def revision_json(revision: ArticleRevision) -> dict[str, Any]:
     """One revision of an original, without its body."""
-    return {"number": revision.number, "title": revision.title, "note": revision.note,
-            "at": iso(revision.created_at), "author": person_json(revision.author)}
+    return {
+        "number": revision.number,
+        "title": revision.title,
+        "note": revision.note,
+        "at": iso(revision.created_at),
+        "author": person_json(revision.author),
+    }
 
 
 def article_json(article: Article) -> dict[str, Any]:
@@ -90,8 +102,10 @@ def article_json(article: Article) -> dict[str, Any]:
         "reporter": person_json(article.reporter),
         "revision": article.current_revision,
         "revisions": [revision_json(r) for r in article.revisions],
-        "adaptations": [{"id": a.id, "language": a.language, "state": a.state, "url": public_url(a)}
-                        for a in article.adaptations],
+        "adaptations": [
+            {"id": a.id, "language": a.language, "state": a.state, "url": public_url(a)}
+            for a in article.adaptations
+        ],
         "created_at": iso(article.created_at),
         "updated_at": iso(article.updated_at),
     }
@@ -115,9 +129,17 @@ def draft_json(draft: Draft | None, tm: dict[int, list[Match]] | None = None) ->
         "error_code": draft.error_code or None,
         "title": draft.title,
         "body": draft.body,
-        "segments": [{"index": s.index, "paragraph": s.paragraph, "source": s.source, "mt": s.mt,
-                      "origin": s.origin, "tm": [m.as_json() for m in tm.get(s.index, [])]}
-                     for s in draft.segments],
+        "segments": [
+            {
+                "index": s.index,
+                "paragraph": s.paragraph,
+                "source": s.source,
+                "mt": s.mt,
+                "origin": s.origin,
+                "tm": [m.as_json() for m in tm.get(s.index, [])],
+            }
+            for s in draft.segments
+        ],
     }
 
 
@@ -125,35 +147,67 @@ def progress_json(adaptation: Adaptation) -> dict[str, Any]:
     """Where the adaptation and its newest draft stand: all a page polling for the draft needs, cheaply."""
     draft = adaptation.draft
     return {
-        "id": adaptation.id, "state": adaptation.state, "version": adaptation.version,
-        "draft": None if draft is None else {
-            "id": draft.id, "state": draft.state, "revision": draft.revision_number,
-            "progress": {"done": draft.segments_done, "total": draft.segments_total}, "error": draft.error or None,
-            "error_code": draft.error_code or None},
+        "id": adaptation.id,
+        "state": adaptation.state,
+        "version": adaptation.version,
+        "draft": None
+        if draft is None
+        else {
+            "id": draft.id,
+            "state": draft.state,
+            "revision": draft.revision_number,
+            "progress": {"done": draft.segments_done, "total": draft.segments_total},
+            "error": draft.error or None,
+            "error_code": draft.error_code or None,
+        },
     }
 
 
 def history_entry_json(entry: HistoryEntry) -> dict[str, Any]:
     """One step of an adaptation's history; `actor` is None for steps the system took."""
-    return {"action": entry.action, "from_state": entry.from_state, "to_state": entry.to_state,
-            "actor": person_json(entry.actor), "at": iso(entry.at), "comment": entry.comment,
-            "details": entry.details or {}}
+    return {
+        "action": entry.action,
+        "from_state": entry.from_state,
+        "to_state": entry.to_state,
+        "actor": person_json(entry.actor),
+        "at": iso(entry.at),
+        "comment": entry.comment,
+        "details": entry.details or {},
+    }
 
 
 def round_json(round_: ReviewRound) -> dict[str, Any]:
     """One submission for review and the editor's decision on it."""
-    return {"number": round_.number, "adaptor": person_json(round_.adaptor),
-            "submitted_at": iso(round_.submitted_at), "source_revision": round_.source_revision,
-            "decision": round_.decision, "editor": person_json(round_.editor),
-            "decided_at": iso(round_.decided_at), "comment": round_.comment}
+    return {
+        "number": round_.number,
+        "adaptor": person_json(round_.adaptor),
+        "submitted_at": iso(round_.submitted_at),
+        "source_revision": round_.source_revision,
+        "decision": round_.decision,
+        "editor": person_json(round_.editor),
+        "decided_at": iso(round_.decided_at),
+        "comment": round_.comment,
+    }
 
 
 def qa_json(results: list[QaResult]) -> list[dict[str, Any]]:
     """QA findings; `overridden` is null unless an editor overrode the finding (then: reason, editor, at)."""
-    return [{"check": r.check, "severity": r.severity, "key": r.key, "message": r.message,
-             "overridden": None if r.override is None else {
-                 "reason": r.override.reason, "editor": person_json(r.override.editor), "at": iso(r.override.at)}}
-            for r in results]
+    return [
+        {
+            "check": r.check,
+            "severity": r.severity,
+            "key": r.key,
+            "message": r.message,
+            "overridden": None
+            if r.override is None
+            else {
+                "reason": r.override.reason,
+                "editor": person_json(r.override.editor),
+                "at": iso(r.override.at),
+            },
+        }
+        for r in results
+    ]
 
 
 def adaptation_json(session: Session, adaptation: Adaptation, actor: User | None) -> dict[str, Any]:
@@ -175,10 +229,16 @@ def adaptation_json(session: Session, adaptation: Adaptation, actor: User | None
         "source_changed": adaptation.source_changed,
         "based_on_revision": adaptation.based_on_revision,
         "source_revision": article.current_revision,
-        "source": {"language": article.language, "direction": text_direction(article.language),
-                   "revision": source.number, "title": source.title, "body": source.body,
-                   "section": article.section, "tags": article.tags,
-                   "reporter": person_json(article.reporter)},
+        "source": {
+            "language": article.language,
+            "direction": text_direction(article.language),
+            "revision": source.number,
+            "title": source.title,
+            "body": source.body,
+            "section": article.section,
+            "tags": article.tags,
+            "reporter": person_json(article.reporter),
+        },
         "draft": draft_json(adaptation.draft, memory.draft_matches(session, adaptation, adaptation.draft)),
         "rounds": [round_json(r) for r in adaptation.rounds],
         "credits": credits.as_list(),
@@ -204,8 +264,9 @@ def source_titles(session: Session, adaptations: list[Adaptation]) -> dict[int, 
     rows = session.execute(
         select(ArticleRevision.article_id, ArticleRevision.title)
         .join(Article, Article.id == ArticleRevision.article_id)
-        .where(Article.id.in_(article_ids), ArticleRevision.number == Article.current_revision))
-    return {article_id: title for article_id, title in rows}
+        .where(Article.id.in_(article_ids), ArticleRevision.number == Article.current_revision)
+    )
+    return dict(rows.all())
 
 
 def queue_item_json(adaptation: Adaptation, source_title: str) -> dict[str, Any]:
@@ -225,8 +286,9 @@ def queue_item_json(adaptation: Adaptation, source_title: str) -> dict[str, Any]
         "reporter": person_json(article.reporter),
         "holder": person_json(adaptation.holder),
         "source_changed": adaptation.source_changed,
-        "draft": None if draft is None else {
-            "state": draft.state, "progress": {"done": draft.segments_done, "total": draft.segments_total}},
+        "draft": None
+        if draft is None
+        else {"state": draft.state, "progress": {"done": draft.segments_done, "total": draft.segments_total}},
         "created_at": iso(adaptation.created_at),
         "updated_at": iso(adaptation.updated_at),
     }

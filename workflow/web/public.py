@@ -57,8 +57,9 @@ def canonical_slug(adaptation: Adaptation) -> str:
 
 def article_url(adaptation: Adaptation, *, external: bool = False) -> str:
     """The canonical public address of a published adaptation."""
-    return url_for("public.article", adaptation_id=adaptation.id, slug=canonical_slug(adaptation),
-                   _external=external)
+    return url_for(
+        "public.article", adaptation_id=adaptation.id, slug=canonical_slug(adaptation), _external=external
+    )
 
 
 def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
@@ -100,11 +101,16 @@ def _teasers(adaptations: list[Adaptation], *, external: bool = False) -> list[T
     credits_by_id = queries.credits_for_many(db.session, adaptations)
     for adaptation in adaptations:
         credits = credits_by_id[adaptation.id]
-        teasers.append(Teaser(
-            adaptation=adaptation, url=article_url(adaptation, external=external), credit_line=credits.line,
-            excerpt=excerpt(adaptation.body),
-            reporters=[u.display_name for u in credits.reporters],
-            adaptors=[u.display_name for u in credits.adaptors]))
+        teasers.append(
+            Teaser(
+                adaptation=adaptation,
+                url=article_url(adaptation, external=external),
+                credit_line=credits.line,
+                excerpt=excerpt(adaptation.body),
+                reporters=[u.display_name for u in credits.reporters],
+                adaptors=[u.display_name for u in credits.adaptors],
+            )
+        )
     return teasers
 
 
@@ -124,17 +130,24 @@ def _index_page_url(filters: dict[str, str], page: int) -> str:
 def index():
     """Published adaptations, newest first, by section or tag, a page at a time."""
     section, tag, page = _filter_arg("section"), _filter_arg("tag"), _page_arg()
-    found = queries.published(db.session, section=section, tag=tag, limit=PAGE_SIZE + 1,
-                              offset=(page - 1) * PAGE_SIZE)
+    found = queries.published(
+        db.session, section=section, tag=tag, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
     if page > 1 and not found:
         abort(404, description="There are no older stories.")
     filters = {k: v for k, v in (("section", section), ("tag", tag)) if v}
     return render_template(
-        "public/index.html", teasers=_teasers(found[:PAGE_SIZE]), section=section, tag=tag, page=page,
-        filters=filters, sections=queries.published_sections(db.session),
+        "public/index.html",
+        teasers=_teasers(found[:PAGE_SIZE]),
+        section=section,
+        tag=tag,
+        page=page,
+        filters=filters,
+        sections=queries.published_sections(db.session),
         newer_url=_index_page_url(filters, page - 1) if page > 1 else None,
         older_url=_index_page_url(filters, page + 1) if len(found) > PAGE_SIZE else None,
-        feed_url=url_for("public.feed", **filters))
+        feed_url=url_for("public.feed", **filters),
+    )
 
 
 @bp.get("/news/<int:adaptation_id>")
@@ -153,12 +166,21 @@ def article(adaptation_id: int, slug: str):
     previous, following = queries.neighbours(db.session, adaptation)
     related = queries.related(db.session, adaptation)
     return render_template(
-        "public/article.html", adaptation=adaptation, original=adaptation.article, credits=credits,
-        body=paragraphs(adaptation.body), minutes=reading_minutes(adaptation.body),
-        previous=previous, following=following, related=related, url_for_story=article_url,
-        canonical_url=article_url(adaptation, external=True), description=excerpt(adaptation.body, 160),
+        "public/article.html",
+        adaptation=adaptation,
+        original=adaptation.article,
+        credits=credits,
+        body=paragraphs(adaptation.body),
+        minutes=reading_minutes(adaptation.body),
+        previous=previous,
+        following=following,
+        related=related,
+        url_for_story=article_url,
+        canonical_url=article_url(adaptation, external=True),
+        description=excerpt(adaptation.body, 160),
         json_ld=script_json(news_article_json_ld(adaptation, credits)),
-        sections=queries.published_sections(db.session))
+        sections=queries.published_sections(db.session),
+    )
 
 
 @bp.get("/news/feed.xml")
@@ -169,10 +191,15 @@ def feed():
     found = queries.published(db.session, section=section, tag=tag, limit=FEED_SIZE)
     updated = max((_modified(a) for a in found), default=utcnow())
     body = render_template(
-        "public/feed.xml", teasers=_teasers(found, external=True), updated=updated, filters=filters,
-        publisher=publisher_name(), modified=_modified,
+        "public/feed.xml",
+        teasers=_teasers(found, external=True),
+        updated=updated,
+        filters=filters,
+        publisher=publisher_name(),
+        modified=_modified,
         self_url=url_for("public.feed", **filters, _external=True),
-        site_url=url_for("public.index", **filters, _external=True))
+        site_url=url_for("public.index", **filters, _external=True),
+    )
     return current_app.response_class(body, mimetype="application/atom+xml")
 
 

@@ -27,8 +27,11 @@ bp = Blueprint("reports", __name__, url_prefix="/desk")
 DASHBOARD_DAYS = 30
 #: What a spreadsheet would run as a formula when a cell starts with it (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_COLUMNS = ["username", "name", *[f"{kind}_{unit}" for kind in (*reports.KINDS, "total")
-                                      for unit in ("pages", "words")]]
+CSV_COLUMNS = [
+    "username",
+    "name",
+    *[f"{kind}_{unit}" for kind in (*reports.KINDS, "total") for unit in ("pages", "words")],
+]
 
 # Bar charts are drawn on a fixed grid (SVG user units); the page's CSS scales the whole drawing.
 CHART_WIDTH, LABEL_WIDTH, BAR_SPACE, ROW_HEIGHT, BAR_HEIGHT, TOP = 640, 210, 360, 30, 18, 8
@@ -64,24 +67,38 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
 
 
-def bar_chart(chart_id: str, title: str, rows: list[reports.EffortRow], value: str, unit: str,
-              scale: float | None = None) -> Chart:
+def bar_chart(
+    chart_id: str,
+    title: str,
+    rows: list[reports.EffortRow],
+    value: str,
+    unit: str,
+    scale: float | None = None,
+) -> Chart:
     """A chart of one measure of the rows (`mean_score`, `mean_minutes` …); rows without it get no bar."""
     values = [getattr(r, value) for r in rows]
     top = scale or max([v for v in values if v is not None] or [0]) or 1
     bars = []
-    for i, (row, v) in enumerate(zip(rows, values)):
+    for i, (row, v) in enumerate(zip(rows, values, strict=False)):
         text = "not measured" if v is None else f"{v:g}{unit}"
         width = 0.0 if v is None else round(BAR_SPACE * min(v, top) / top, 1)
         bars.append(Bar(label=_short(row.label), text=text, y=TOP + i * ROW_HEIGHT, width=width))
-    described = "; ".join(f"{row.label}: {bar.text}" for row, bar in zip(rows, bars)) or "No data."
-    return Chart(id=chart_id, title=title, description=described, bars=bars,
-                 height=TOP * 2 + max(1, len(rows)) * ROW_HEIGHT)
+    described = (
+        "; ".join(f"{row.label}: {bar.text}" for row, bar in zip(rows, bars, strict=False)) or "No data."
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=described,
+        bars=bars,
+        height=TOP * 2 + max(1, len(rows)) * ROW_HEIGHT,
+    )
 
 
 def _period(default_days: int | None = None) -> reports.Period:
-    return reports.parse_period(request.args.get("from"), request.args.get("to"), today=utcnow().date(),
-                                default_days=default_days)
+    return reports.parse_period(
+        request.args.get("from"), request.args.get("to"), today=utcnow().date(), default_days=default_days
+    )
 
 
 def _refused(error: ServiceError) -> dict:
@@ -97,21 +114,50 @@ def dashboard():
         period = _period(DASHBOARD_DAYS)
     except ServiceError as error:
         refused = _refused(error)
-        return render_template("reports/dashboard.html", board=None, charts={}, refused=refused,
-                               typed=request.args), refused["status"]
+        return render_template(
+            "reports/dashboard.html", board=None, charts={}, refused=refused, typed=request.args
+        ), refused["status"]
     board = reports.dashboard(db.session, period)
     charts = {
-        "adaptor": bar_chart("chart-adaptor", "Mean post-editing effort per adaptor (0–100)",
-                             board.by_adaptor, "mean_score", "", scale=100),
-        "adaptor_minutes": bar_chart("chart-adaptor-minutes", "Mean active editing minutes per adaptor",
-                                     board.by_adaptor, "mean_minutes", " min"),
-        "pair": bar_chart("chart-pair", "Mean post-editing effort per language pair (0–100)", board.by_pair,
-                          "mean_score", "", scale=100),
-        "model": bar_chart("chart-model", "Mean post-editing effort per model (0–100)", board.by_model,
-                           "mean_score", "", scale=100),
+        "adaptor": bar_chart(
+            "chart-adaptor",
+            "Mean post-editing effort per adaptor (0–100)",
+            board.by_adaptor,
+            "mean_score",
+            "",
+            scale=100,
+        ),
+        "adaptor_minutes": bar_chart(
+            "chart-adaptor-minutes",
+            "Mean active editing minutes per adaptor",
+            board.by_adaptor,
+            "mean_minutes",
+            " min",
+        ),
+        "pair": bar_chart(
+            "chart-pair",
+            "Mean post-editing effort per language pair (0–100)",
+            board.by_pair,
+            "mean_score",
+            "",
+            scale=100,
+        ),
+        "model": bar_chart(
+            "chart-model",
+            "Mean post-editing effort per model (0–100)",
+            board.by_model,
+            "mean_score",
+            "",
+            scale=100,
+        ),
     }
-    return render_template("reports/dashboard.html", board=board, charts=charts, refused=None,
-                           typed={"from": period.start.isoformat(), "to": period.end.isoformat()})
+    return render_template(
+        "reports/dashboard.html",
+        board=board,
+        charts=charts,
+        refused=None,
+        typed={"from": period.start.isoformat(), "to": period.end.isoformat()},
+    )
 
 
 def csv_cell(value: object) -> object:
@@ -128,11 +174,21 @@ def credits_csv(report: reports.CreditsReport) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in report.rows:
         data = row.to_json()
-        writer.writerow([csv_cell(data["username"]), csv_cell(data["name"]),
-                         *[data[k][u] for k in (*reports.KINDS, "total") for u in ("pages", "words")]])
+        writer.writerow(
+            [
+                csv_cell(data["username"]),
+                csv_cell(data["name"]),
+                *[data[k][u] for k in (*reports.KINDS, "total") for u in ("pages", "words")],
+            ]
+        )
     totals = report.totals
-    writer.writerow(["", "Total", *[totals[k].to_json()[u] for k in (*reports.KINDS, "total")
-                                    for u in ("pages", "words")]])
+    writer.writerow(
+        [
+            "",
+            "Total",
+            *[totals[k].to_json()[u] for k in (*reports.KINDS, "total") for u in ("pages", "words")],
+        ]
+    )
     return "\ufeff" + out.getvalue()
 
 
@@ -152,8 +208,9 @@ def credits():
         period = _period()
     except ServiceError as error:
         refused = _refused(error)
-        return render_template("reports/credits.html", report=None, refused=refused,
-                               typed=request.args), refused["status"]
+        return render_template(
+            "reports/credits.html", report=None, refused=refused, typed=request.args
+        ), refused["status"]
     report = reports.credits_report(db.session, period)
     if export == "csv":
         response = Response(credits_csv(report), mimetype="text/csv")
@@ -164,5 +221,9 @@ def credits():
         response = jsonify(report.to_json())
         response.headers["Content-Disposition"] = f'attachment; filename="{_filename(report, "json")}"'
         return response
-    return render_template("reports/credits.html", report=report, refused=None,
-                           typed={"from": period.start.isoformat(), "to": period.end.isoformat()})
+    return render_template(
+        "reports/credits.html",
+        report=report,
+        refused=None,
+        typed={"from": period.start.isoformat(), "to": period.end.isoformat()},
+    )
