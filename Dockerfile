@@ -1,22 +1,25 @@
 # syntax=docker/dockerfile:1
 # One image for every Adaptdesk service: gunicorn web, Celery worker and beat, migrations, the CLI.
-# Runtime dependencies only (no test extras); machine translation through the slim argos-translate-lt
+# Runtime dependencies only (no test extras), at the versions the tests ran (requirements/lock.txt, made
+# for Linux and Python 3.11, as this image is); machine translation through the slim argos-translate-lt
 # (CTranslate2 + SentencePiece, no PyTorch). Models are not baked in: they live in the /models volume.
 
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PATH=/opt/venv/bin:$PATH
 RUN python -m venv /opt/venv
-WORKDIR /app
-# Dependencies first, from pyproject.toml alone, so code changes do not reinstall them.
-COPY pyproject.toml README.md ./
+WORKDIR /src
+# Dependencies first, from pyproject.toml and the lock alone, so code changes do not reinstall them.
+COPY pyproject.toml ./
+COPY requirements/lock.txt ./requirements/
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt
+    && pip install -c requirements/lock.txt -r /tmp/requirements.txt
+COPY setup.py README.md ./
 COPY workflow ./workflow
 COPY workers ./workers
 COPY templates ./templates
-# Editable: the app finds templates/ next to its packages (/app), as in a checkout.
-RUN pip install --no-deps -e . && python -m compileall -q workflow workers
+# The package itself, as a wheel installs it: templates, static files and migrations ship inside it.
+RUN pip install --no-deps .
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
@@ -33,9 +36,9 @@ RUN groupadd --system --gid 10001 adaptdesk \
         --shell /usr/sbin/nologin adaptdesk \
     && mkdir -p /data /models \
     && chown adaptdesk:adaptdesk /data /models
+# The virtual environment holds everything: the sources are not copied into this stage.
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build /app /app
-WORKDIR /app
+WORKDIR /home/adaptdesk
 USER adaptdesk
 # /models is owned by adaptdesk, so a new named volume mounted there (compose's `models`) is writable.
 EXPOSE 8000

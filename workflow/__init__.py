@@ -20,8 +20,13 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
     from .web import register_web
 
     settings = (settings or Settings.from_env()).with_secret()
+    # Installed from a wheel, the pages ship inside the package (setup.py maps templates/ there); in a
+    # checkout they are the top-level templates/ folder.
+    packaged_templates = Path(__file__).parent / "templates"
     app = Flask(
-        __name__, template_folder=str(ROOT / "templates"), static_folder=str(Path(__file__).parent / "static")
+        __name__,
+        template_folder=str(packaged_templates if packaged_templates.is_dir() else ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -1,4 +1,4 @@
-"""docker-compose.yml, .env.example and the Dockerfile as the tests read them, with Compose's interpolation."""
+"""docker-compose.yml, .env.example, the Dockerfile and the lock, as the tests read them (Compose interpolation)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ COMPOSE_FILE = REPO / "docker-compose.yml"
 ENV_EXAMPLE = REPO / ".env.example"
 DOCKERFILE = REPO / "Dockerfile"
 DOCKERIGNORE = REPO / ".dockerignore"
+#: The dependency versions the tests ran and the image installs.
+LOCK = REPO / "requirements" / "lock.txt"
 #: The Compose Specification's JSON schema, as embedded in Docker Compose v2.40.3 (compose-go; Apache-2.0).
 COMPOSE_SCHEMA = Path(__file__).with_name("compose-spec.json")
 
@@ -68,6 +70,17 @@ def interpolate(value: Any, env: Mapping[str, str]) -> Any:
         return current or ""
 
     return _VARIABLE.sub(substitute, value)
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|us|m|s)")
+_SECONDS = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6}
+
+
+def duration_seconds(value: str) -> float:
+    """A Compose duration ("40s", "1m30s", "17m") in seconds."""
+    parts = _DURATION.findall(value)
+    assert parts and "".join(number + unit for number, unit in parts) == value, f"not a duration: {value!r}"
+    return sum(float(number) * _SECONDS[unit] for number, unit in parts)
 
 
 def command(service: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:

@@ -22,9 +22,11 @@ from tests.ops.compose_file import (
     COMPOSE_FILE,
     COMPOSE_SCHEMA,
     DOCKERIGNORE,
+    LOCK,
     REPO,
     command,
     dockerfile_instructions,
+    duration_seconds,
     interpolate,
     load_compose,
     read_env_file,
@@ -127,6 +129,23 @@ def test_web_serves_the_app_factory_with_gunicorn_workers_and_threads_from_env(c
     assert command(compose["services"]["web"], {})[5] == "2"  # the default without .env
 
 
+def test_web_stop_grace_period_covers_gunicorns_graceful_timeout(compose):
+    """`docker compose stop` waits for requests in flight before it kills gunicorn."""
+    argv = command(compose["services"]["web"], {})
+    graceful = float(argv[argv.index("--graceful-timeout") + 1])
+    grace = duration_seconds(compose["services"]["web"]["stop_grace_period"])
+    assert graceful + 5 <= grace <= graceful + 60  # a margin to reap the workers, not a long hang
+
+
+def test_worker_stop_grace_period_covers_a_draft_and_celerys_warm_shutdown(compose, env, tmp_path):
+    """A draft in progress may run to its hard time limit before the worker is killed."""
+    settings = Settings.from_env({**env, "ADAPTDESK_DATA_DIR": str(tmp_path), "SECRET_KEY": "x" * 64})
+    hard_limit = settings.draft_timeout_seconds + 60  # workers/celery_app.py: task_time_limit
+    grace = duration_seconds(compose["services"]["worker"]["stop_grace_period"])
+    assert hard_limit + 30 <= grace <= hard_limit + 300
+    assert all("stop_grace_period" not in compose["services"][name] for name in ("beat", "migrate"))
+
+
 def test_service_commands_are_real_commands():
     """Every command the services and the compose file's comments name exists in the adaptdesk CLI."""
     runner = CliRunner()
@@ -188,6 +207,19 @@ def test_dockerfile_builds_a_slim_non_root_runtime_image():
     runs = " ".join(args for keyword, args in instructions if keyword == "RUN")
     assert "[test]" not in runs and "optional-dependencies" not in runs  # no dev dependencies
     assert "['project']['dependencies']" in runs
+
+
+def test_dockerfile_installs_the_locked_versions_and_the_package_itself():
+    """The image runs the dependency versions the tests ran, and the wheel's layout (no checkout)."""
+    instructions = dockerfile_instructions()
+    copied = " ".join(args for keyword, args in instructions if keyword == "COPY")
+    assert "requirements/lock.txt" in copied
+    installs = [args for keyword, args in instructions if keyword == "RUN" and "pip install" in args]
+    assert installs and all("-c requirements/lock.txt" in args or "--no-deps" in args for args in installs)
+    assert any("pip install --no-deps ." in args for args in installs)
+    assert not any(" -e " in f" {args} " or "--editable" in args for args in installs)
+    # The lock is made for the image's Python (python:3.11-slim), as its first lines say.
+    assert "--python-version 3.11 --python-platform linux" in LOCK.read_text().splitlines()[1]
 
 
 def test_dockerfile_copies_what_exists_and_is_not_ignored():
