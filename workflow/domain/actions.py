@@ -99,7 +99,7 @@ class Action:
     ends_editing: str = ""
     goes_on: GoesOn = GoesOn.SAME_PAGE
     #: Done-messages for particular target states, instead of `done`.
-    done_when: Mapping[State, str] = field(default_factory=dict)
+    done_when: Mapping[State, str] = field(default_factory=dict, hash=False)
 
     @property
     def needs_comment(self) -> bool:
