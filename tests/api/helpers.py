@@ -7,7 +7,7 @@ from typing import Any
 from tests.support.factories import token_for
 from workflow.extensions import db
 from workflow.models import Adaptation
-from workflow.web.openapi import openapi_document
+from workflow.web.api import openapi_document
 
 #: Editors' decisions, which must name the version the editor read.
 DECISIONS = ("approve", "reject", "request-changes")

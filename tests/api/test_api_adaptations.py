@@ -8,7 +8,8 @@ import pytest
 
 from tests.api.helpers import adaptation_row, assert_error, assert_matches
 from tests.support.factories import drive, finish_draft, make_article, make_user
-from workflow.domain.states import ACTIONS, Role, State
+from workflow.domain.actions import ACTIONS
+from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import utcnow
 from workflow.services.drafts import set_progress, store_segments, store_translations

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 
 from tests.api.helpers import assert_error, schema_problems
 from workflow.extensions import db
-from workflow.web.openapi import openapi_document
+from workflow.web.api import openapi_document
 
 METHODS = {"get", "put", "post", "delete", "patch"}
 

@@ -7,7 +7,7 @@ import pytest
 from tests.api.helpers import assert_error, assert_matches
 from tests.support.factories import drive, make_article
 from workflow.domain.states import State
-from workflow.web.openapi import openapi_document
+from workflow.web.api import openapi_document
 
 SOURCE_TITLE = "ارتفاع الأسعار ٣٫٥٪"
 SOURCE_BODY = "ارتفعت الأسعار بنسبة ٣٫٥٪ في أيار، وفق تقرير صدر في ١٬٢٠٠ صفحة."

@@ -95,42 +95,42 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ("auth.login", "POST"): [page("/login", 401, 401, 401, 401, 401, form=WRONG_LOGIN)],
     ("auth.logout", "POST"): [page("/logout", 302, 302, 302, 302, 302, form={}, last=True)],
     # --- the desk ---------------------------------------------------------------------------------
-    ("desk.index", "GET"): [page("/desk/", LOGIN, 302, 302, 302, 302)],
-    ("desk.my_reports", "GET"): [role_page("/desk/reports", REPORTER)],
-    ("desk.new_report", "GET"): [role_page("/desk/reports/new", REPORTER)],
-    ("desk.new_report", "POST"): [role_page("/desk/reports/new", REPORTER, 400, form={"title": ""})],
-    ("desk.report", "GET"): [
+    ("auth.desk", "GET"): [page("/desk/", LOGIN, 302, 302, 302, 302)],
+    ("reporter.reports", "GET"): [role_page("/desk/reports", REPORTER)],
+    ("reporter.new_report", "GET"): [role_page("/desk/reports/new", REPORTER)],
+    ("reporter.new_report", "POST"): [role_page("/desk/reports/new", REPORTER, 400, form={"title": ""})],
+    ("reporter.report", "GET"): [
         role_page("/desk/reports/{own_article}", REPORTER),
         role_page("/desk/reports/{other_article}", REPORTER, 404),
         role_page("/desk/reports/{hidden_article}", REPORTER, 404),
         role_page("/desk/reports/{missing}", REPORTER, 404),
     ],
-    ("desk.revise_report", "POST"): [
+    ("reporter.revise", "POST"): [
         role_page("/desk/reports/{own_article}/revise", REPORTER, 400, form={"title": "", "body": ""}),
         role_page("/desk/reports/{other_article}/revise", REPORTER, 404, form={"title": "Mine now"}),
         role_page("/desk/reports/{hidden_article}/revise", REPORTER, 404, form={"title": "Mine now"}),
     ],
-    ("desk.adaptor_queue", "GET"): [role_page("/desk/queue", ADAPTOR)],
-    ("desk.my_adaptations", "GET"): [role_page("/desk/mine", ADAPTOR)],
-    ("desk.edit_adaptation", "GET"): [
+    ("adaptation.queue", "GET"): [role_page("/desk/queue", ADAPTOR)],
+    ("adaptation.mine", "GET"): [role_page("/desk/mine", ADAPTOR)],
+    ("adaptation.workbench", "GET"): [
         role_page("/desk/adaptations/{in_review}", (ADAPTOR, EDITOR)),
         role_page("/desk/adaptations/{in_adaptation}", (ADAPTOR, EDITOR)),
         role_page("/desk/adaptations/{queued}", (ADAPTOR, EDITOR)),
         role_page("/desk/adaptations/{own_in_review}", (ADAPTOR, EDITOR)),
         role_page("/desk/adaptations/{missing}", (ADAPTOR, EDITOR), 404),
     ],
-    ("desk.save", "POST"): [
+    ("adaptation.save", "POST"): [
         # No version: refused as bad input (400) once access is granted.
         role_page("/desk/adaptations/{in_review}/save", (ADAPTOR, EDITOR), 400, form={"title": "x"}),
         # Held by another adaptor: the walk's adaptor may not save it (403), an editor may (stale: 409).
         page("/desk/adaptations/{in_adaptation}/save", LOGIN, 403, 403, 409, 403, form=SAVE),
         role_page("/desk/adaptations/{missing}/save", (ADAPTOR, EDITOR), 404, form=SAVE),
     ],
-    ("desk.acknowledge_source", "POST"): [
+    ("adaptation.acknowledge_source", "POST"): [
         page("/desk/adaptations/{in_review}/acknowledge", LOGIN, 403, 403, 409, 403, form={}),
         page("/desk/adaptations/{in_adaptation}/acknowledge", LOGIN, 403, 403, 409, 403, form={}),
     ],
-    ("desk.act", "POST"): [
+    ("actions.take", "POST"): [
         # Someone else's unpublished work: a reporter cannot even see it (404).
         page("/desk/adaptations/{in_review}/actions/claim", LOGIN, 404, 409, 403, 403, form={}),
         page("/desk/adaptations/{queued}/actions/withdraw", LOGIN, 404, None, None, 403, form={}),
@@ -144,13 +144,13 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         page("/desk/adaptations/{in_adaptation}/actions/release", LOGIN, 404, 403, None, 403, form={}),
         page("/desk/adaptations/{missing}/actions/claim", LOGIN, 404, 404, 404, 403, form={}),
     ],
-    ("desk.override_qa", "POST"): [
+    ("review.override_qa", "POST"): [
         role_page("/desk/adaptations/{in_review}/qa/override", EDITOR, 409, form=QA_OVERRIDE),
         role_page("/desk/adaptations/{published}/qa/override", EDITOR, 409, form=QA_OVERRIDE),
         role_page("/desk/adaptations/{missing}/qa/override", EDITOR, 404, form=QA_OVERRIDE),
     ],
-    ("desk.review_queue", "GET"): [role_page("/desk/review", EDITOR)],
-    ("desk.review", "GET"): [
+    ("review.queue", "GET"): [role_page("/desk/review", EDITOR)],
+    ("review.adaptation", "GET"): [
         role_page("/desk/review/{in_review}", EDITOR),
         role_page("/desk/review/{own_in_review}", EDITOR),
         role_page("/desk/review/{published}", EDITOR),
@@ -274,11 +274,11 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ("api.openapi", "GET"): [api("/api/v1/openapi.json", *ALL_200)],
     ("api.healthz", "GET"): [api("/healthz", *ALL_200)],
     # --- glossary and translation memory -------------------------------------------------------------
-    ("assist.glossary", "GET"): [page("/desk/glossary?from=ar&to=en", LOGIN, 200, 200, 200, 200)],
-    ("assist.add_term", "POST"): [role_page("/desk/glossary", EDITOR, 400, form={"source": ""})],
-    ("assist.update_term", "POST"): [role_page("/desk/glossary/{missing}", EDITOR, 404, form={})],
-    ("assist.delete_term", "POST"): [role_page("/desk/glossary/{missing}/delete", EDITOR, 404, form={})],
-    ("assist.memory_search", "GET"): [role_page("/desk/memory?q=walk", (ADAPTOR, EDITOR))],
+    ("glossary.terms", "GET"): [page("/desk/glossary?from=ar&to=en", LOGIN, 200, 200, 200, 200)],
+    ("glossary.add_term", "POST"): [role_page("/desk/glossary", EDITOR, 400, form={"source": ""})],
+    ("glossary.update_term", "POST"): [role_page("/desk/glossary/{missing}", EDITOR, 404, form={})],
+    ("glossary.delete_term", "POST"): [role_page("/desk/glossary/{missing}/delete", EDITOR, 404, form={})],
+    ("memory.search", "GET"): [role_page("/desk/memory?q=walk", (ADAPTOR, EDITOR))],
     ("api.list_glossary", "GET"): [api("/api/v1/glossary", 401, 200, 200, 200, 200)],
     # Editors only (403 before the body is read); an editor's empty body is 400.
     ("api.create_glossary_term", "POST"): [api("/api/v1/glossary", 401, 403, 403, 400, 403, json={})],

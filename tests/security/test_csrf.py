@@ -11,17 +11,17 @@ from workflow.domain.glossary import normalize_term
 from workflow.models import Adaptation, Article, GlossaryTerm, QaOverride, User
 
 #: The blueprints whose forms are posted by browsers (the API has its own rule: bearer tokens only).
-PAGE_BLUEPRINTS = ("auth", "desk", "admin", "public")
+PAGE_BLUEPRINTS = ("auth", "reporter", "adaptation", "review", "actions", "admin", "public")
 #: Where each page POST lives, and who may post it (so only the missing token can be what refuses).
 FORM_POSTS = {
     "auth.login": ("/login", ANON),
     "auth.logout": ("/logout", REPORTER),
-    "desk.new_report": ("/desk/reports/new", REPORTER),
-    "desk.revise_report": ("/desk/reports/{own_article}/revise", REPORTER),
-    "desk.save": ("/desk/adaptations/{in_review}/save", EDITOR),
-    "desk.acknowledge_source": ("/desk/adaptations/{in_review}/acknowledge", EDITOR),
-    "desk.act": ("/desk/adaptations/{draft_ready}/actions/claim", ADAPTOR),
-    "desk.override_qa": ("/desk/adaptations/{in_review}/qa/override", EDITOR),
+    "reporter.new_report": ("/desk/reports/new", REPORTER),
+    "reporter.revise": ("/desk/reports/{own_article}/revise", REPORTER),
+    "adaptation.save": ("/desk/adaptations/{in_review}/save", EDITOR),
+    "adaptation.acknowledge_source": ("/desk/adaptations/{in_review}/acknowledge", EDITOR),
+    "actions.take": ("/desk/adaptations/{draft_ready}/actions/claim", ADAPTOR),
+    "review.override_qa": ("/desk/adaptations/{in_review}/qa/override", EDITOR),
     "admin.create_user": ("/admin/users", ADMIN),
     "admin.change_roles": ("/admin/users/{owner_user}/roles", ADMIN),
     "admin.set_active": ("/admin/users/{owner_user}/active", ADMIN),
@@ -31,10 +31,10 @@ FORM_POSTS = {
 #: What each form would do with a token: the request must do none of it without one.
 FORM_DATA = {
     "auth.login": {"username": "{reporter_name}", "password": "correct horse battery"},
-    "desk.new_report": {"title": "Forged report", "body": "نص.", "language": "ar", "targets": "en"},
-    "desk.revise_report": {"title": "Forged revision", "body": "نص جديد."},
-    "desk.save": {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"},
-    "desk.override_qa": {"check": "numbers", "key": "24", "reason": "Forged."},
+    "reporter.new_report": {"title": "Forged report", "body": "نص.", "language": "ar", "targets": "en"},
+    "reporter.revise": {"title": "Forged revision", "body": "نص جديد."},
+    "adaptation.save": {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"},
+    "review.override_qa": {"check": "numbers", "key": "24", "reason": "Forged."},
     "admin.create_user": {
         "username": "forged",
         "display_name": "Forged",
@@ -138,7 +138,7 @@ def test_page_posts_without_the_sessions_token_are_refused(app, session, world, 
 def test_the_same_posts_with_the_token_do_work(session, world, people):
     """The check above is not vacuous: with the session's token the same requests go through."""
     values = _values(world)
-    for endpoint in ("desk.new_report", "desk.act", "admin.set_active"):
+    for endpoint in ("reporter.new_report", "actions.take", "admin.set_active"):
         url, who = FORM_POSTS[endpoint]
         person = people[who]
         data = {k: v.format(**values) for k, v in FORM_DATA.get(endpoint, {}).items()}

@@ -11,11 +11,13 @@ from workflow.domain.rules import (
     can_override_qa,
     can_read_reports,
     can_submit_article,
+    can_view_work_queue,
 )
 from workflow.domain.states import Role
 
 RULES = {
     can_submit_article: {Role.REPORTER},
+    can_view_work_queue: {Role.ADAPTOR, Role.EDITOR},
     can_manage_users: {Role.ADMIN},
     can_edit_glossary: {Role.EDITOR},
     can_override_qa: {Role.EDITOR},

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.state_matrix import ACTIONS, ACTORS, ALL_STATES, HELD_STATES, expected
+from workflow.domain.actions import ACTIONS as TABLE
+from workflow.domain.actions import Action, Story
 from workflow.domain.rules import Actor, Subject, available_actions, can_edit, refusal_for
-from workflow.domain.states import ACTIONS as TABLE
-from workflow.domain.states import State, resolve_target
+from workflow.domain.states import Role, State
 
 IDS = {"own_reporter": 1, "other_reporter": 2, "holder": 3, "other_adaptor": 4, "editor": 5, "admin": 6}
 ROLES = {
@@ -21,8 +22,6 @@ ROLES = {
 
 
 def actor(kind: str) -> Actor:
-    from workflow.domain.states import Role
-
     return Actor(IDS[kind], frozenset(Role(r) for r in ROLES[kind]), kind)
 
 
@@ -34,6 +33,13 @@ def subject(state: str) -> Subject:
         holder_id=holder,
         holder_name="Holder" if holder else None,
     )
+
+
+def resolve_target(
+    action: Action, *, draft_state: State | None, review_rounds: int, scheduled: bool
+) -> State:
+    """The state the action leads to, for this story."""
+    return action.target.pick(Story(draft_state, review_rounds, scheduled))
 
 
 def test_table_covers_exactly_the_actions_of_the_issue():

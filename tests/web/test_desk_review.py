@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.support.factories import drive, limits, make_article, make_user
 from tests.web.test_desk_support import get, location, person_client, post
 from workflow.domain.states import Role, State
@@ -87,6 +89,23 @@ def test_approve_refuses_a_version_changed_after_the_editor_opened_it(app, sessi
     page = _decide(client, adaptation, "approve", publish_at="")
     assert location(page) == "/desk/review"
     assert db.session.get(Adaptation, adaptation.id).state == State.PUBLISHED.value
+
+
+@pytest.mark.parametrize("name", ["approve", "reject", "request-changes"])
+def test_a_decision_must_name_the_version_it_was_taken_on(app, session, name):
+    """The review page's decision forms post the version they show; a post without one is refused, as in the API."""
+    client, _, _, adaptation = _in_review(app)
+    page = get(client, f"/desk/review/{adaptation.id}")
+    shown = page.find("form", class_=f"decision-{name}").find("input", name="version").get("value")
+    assert shown == str(adaptation.version)
+    page = post(
+        client,
+        f"/desk/adaptations/{adaptation.id}/actions/{name}",
+        {"origin": "review", "comment": "A reason.", "publish_at": ""},
+    )
+    assert page.status == 400
+    assert "Send the 'version' you started from" in page.alert()
+    assert db.session.get(Adaptation, adaptation.id).state == State.IN_REVIEW.value
 
 
 def test_approve_with_a_future_time_schedules_it(app, session):

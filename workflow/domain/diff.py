@@ -31,16 +31,3 @@ def word_diff(old: str, new: str) -> list[Chunk]:
         if j2 > j1:
             chunks.append(Chunk("insert", "".join(b[j1:j2])))
     return chunks
-
-
-def has_changes(chunks: list[Chunk]) -> bool:
-    """Whether any chunk is an insertion or deletion."""
-    return any(c.op != "equal" for c in chunks)
-
-
-def change_ratio(old: str, new: str) -> float:
-    """Share of words changed between two texts, from 0.0 (same) to 1.0 (all different)."""
-    a, b = (old or "").split(), (new or "").split()
-    if not a and not b:
-        return 0.0
-    return 1.0 - difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .states import ACTIONS, EDITABLE_STATES, Action, Relation, Role, State
+from .actions import ACTIONS, Action
+from .states import EDITABLE_STATES, Relation, Role, State
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,11 @@ def can_view_article(actor: Actor | None, reporter_id: int) -> bool:
     if actor.has(Role.EDITOR) or actor.has(Role.ADAPTOR):
         return True
     return actor.id == reporter_id
+
+
+def can_view_work_queue(actor: Actor) -> bool:
+    """Whether the actor may list work in progress (adaptors and editors)."""
+    return actor.has(Role.ADAPTOR) or actor.has(Role.EDITOR)
 
 
 def can_revise_article(actor: Actor, reporter_id: int, any_published: bool) -> bool:

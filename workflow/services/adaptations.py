@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..domain.actions import Action, Change, Story
 from ..domain.rules import can_edit, can_view_adaptation, refusal_for
-from ..domain.states import ACTIONS, Role, State, resolve_target
+from ..domain.states import EDITABLE_STATES, Role, State
 from ..domain.text import normalize_body, slugify
 from ..models import Adaptation, Draft, DraftState, ReviewRound, User, utcnow
 from .effort import measure_round
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError, StaleVersion
 from .history import add_credit, record, transition
-from .inputs import Limits
+from .inputs import Limits, parse_action
 from .qa import check_before_submit
 
 DRAFT_TO_STATE = {
@@ -44,8 +48,61 @@ def latest_ready_draft(adaptation: Adaptation) -> Draft | None:
     return next((d for d in reversed(adaptation.drafts) if d.state == DraftState.READY.value), None)
 
 
-def _seed_text(adaptation: Adaptation) -> None:
-    """Give a freshly claimed adaptation the machine draft's text, if it has no text of its own yet."""
+def _refuse_if_needed(actor: User, adaptation: Adaptation, action: Action) -> None:
+    refusal = refusal_for(action, actor.actor, adaptation.subject)
+    if refusal is not None:
+        raise ServiceError(
+            refusal.message, code=refusal.code, status=refusal.status, details={"state": adaptation.state}
+        )
+
+
+def _active_adaptor(session: Session, username: str | None) -> User:
+    adaptor = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    if adaptor is None or Role.ADAPTOR not in adaptor.roles or not adaptor.active:
+        raise InvalidInput("assignee", f"{username!r} is not an active adaptor.")
+    return adaptor
+
+
+@dataclass
+class Step:
+    """One action being taken: what its changes work on, and the facts they add to its history entry."""
+
+    session: Session
+    actor: User
+    adaptation: Adaptation
+    action: Action
+    target: State
+    now: datetime
+    comment: str = ""
+    assignee: User | None = None
+    publish_at: datetime | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _hold_by_actor(step: Step) -> None:
+    step.adaptation.holder = step.actor
+
+
+def _hold_by_assignee(step: Step) -> None:
+    holder = step.adaptation.holder
+    step.details["from"] = holder.username if holder else None
+    step.details["to"] = step.assignee.username
+    step.adaptation.holder = step.assignee
+
+
+def _release_holder(step: Step) -> None:
+    holder = step.adaptation.holder
+    step.details["released"] = holder.username if holder else None
+    step.adaptation.holder = None
+
+
+def _clear_holder(step: Step) -> None:
+    step.adaptation.holder = None
+
+
+def _seed_text(step: Step) -> None:
+    """Give an adaptation with no text of its own the machine draft's text."""
+    adaptation = step.adaptation
     if adaptation.title or adaptation.body or adaptation.rounds:
         return
     draft = latest_ready_draft(adaptation)
@@ -56,15 +113,61 @@ def _seed_text(adaptation: Adaptation) -> None:
         adaptation.based_on_revision = adaptation.article.current_revision
 
 
-def _refuse_if_needed(actor: User, adaptation: Adaptation, name: str) -> None:
-    action = ACTIONS.get(name)
-    if action is None:
-        raise NotFound(f"Unknown action {name!r}. Actions are: {', '.join(ACTIONS)}.")
-    refusal = refusal_for(action, actor.actor, adaptation.subject)
-    if refusal is not None:
-        raise ServiceError(
-            refusal.message, code=refusal.code, status=refusal.status, details={"state": adaptation.state}
+def _open_round(step: Step) -> None:
+    adaptation = step.adaptation
+    if not adaptation.title.strip() or not adaptation.body.strip():
+        raise InvalidInput("body", "Write a title and a body before submitting for review.")
+    check_before_submit(step.session, adaptation)
+    number = len(adaptation.rounds) + 1
+    adaptation.rounds.append(
+        ReviewRound(
+            number=number,
+            adaptor_id=step.actor.id,
+            title=adaptation.title,
+            body=adaptation.body,
+            source_revision=adaptation.based_on_revision,
+            submitted_at=step.now,
         )
+    )
+    measure_round(step.session, adaptation, adaptation.rounds[-1])
+    add_credit(step.session, adaptation, Role.ADAPTOR.value, step.actor)
+    step.details["round"] = number
+
+
+def _close_round(step: Step) -> None:
+    rounds = step.adaptation.rounds
+    if not rounds:
+        return
+    current = rounds[-1]
+    current.decision = step.action.name
+    current.editor_id = step.actor.id
+    current.decided_at = step.now
+    current.comment = step.comment
+    step.details["round"] = current.number
+
+
+def _publish(step: Step) -> None:
+    adaptation = step.adaptation
+    add_credit(step.session, adaptation, Role.EDITOR.value, step.actor)
+    adaptation.slug = slugify(adaptation.title)
+    if step.target == State.SCHEDULED:
+        adaptation.publish_at = step.publish_at
+        step.details["publish_at"] = step.publish_at.isoformat()
+    else:
+        adaptation.published_at = step.now
+
+
+#: How each declared change is applied (tests/unit/test_action_table.py checks both sides match).
+CHANGES: dict[Change, Callable[[Step], None]] = {
+    Change.HOLD_BY_ACTOR: _hold_by_actor,
+    Change.HOLD_BY_ASSIGNEE: _hold_by_assignee,
+    Change.RELEASE_HOLDER: _release_holder,
+    Change.CLEAR_HOLDER: _clear_holder,
+    Change.SEED_TEXT: _seed_text,
+    Change.OPEN_ROUND: _open_round,
+    Change.CLOSE_ROUND: _close_round,
+    Change.PUBLISH: _publish,
+}
 
 
 def perform_action(
@@ -79,9 +182,9 @@ def perform_action(
     version: int | None = None,
     now: datetime | None = None,
 ) -> Adaptation:
-    """Take one workflow action on the adaptation, as the transition table allows."""
-    _refuse_if_needed(actor, adaptation, name)
-    action = ACTIONS[name]
+    """Take one workflow action on the adaptation, as its declaration in `domain.actions` says."""
+    action = parse_action(name)
+    _refuse_if_needed(actor, adaptation, action)
     now = now or utcnow()
     if version is not None and version != adaptation.version:
         raise StaleVersion(
@@ -92,71 +195,29 @@ def perform_action(
             },
         )
     if action.needs_comment and not comment:
-        why = "what to change" if name == "request-changes" else "why"
-        raise InvalidInput("comment", f"A comment saying {why} is required to {name.replace('-', ' ')}.")
-    new_holder = None
-    if action.needs_assignee:
-        new_holder = session.scalar(select(User).where(User.username == (assignee or "").strip().lower()))
-        if new_holder is None or Role.ADAPTOR not in new_holder.roles or not new_holder.active:
-            raise InvalidInput("assignee", f"{assignee!r} is not an active adaptor.")
+        raise InvalidInput(
+            "comment", f"A comment saying {action.comment_says} is required to {name.replace('-', ' ')}."
+        )
     draft = adaptation.draft
-    target = resolve_target(
-        action,
+    story = Story(
         draft_state=DRAFT_TO_STATE.get(draft.state) if draft else None,
         review_rounds=len(adaptation.rounds),
         scheduled=bool(publish_at and publish_at > now),
     )
-    details: dict = {}
-    current_round = adaptation.rounds[-1] if adaptation.rounds else None
-
-    if name == "claim":
-        adaptation.holder = actor
-        _seed_text(adaptation)
-    elif name == "release":
-        details["released"] = adaptation.holder.username if adaptation.holder else None
-        adaptation.holder = None
-    elif name == "reassign":
-        details["from"] = adaptation.holder.username if adaptation.holder else None
-        details["to"] = new_holder.username
-        adaptation.holder = new_holder
-        _seed_text(adaptation)
-    elif name == "submit":
-        if not adaptation.title.strip() or not adaptation.body.strip():
-            raise InvalidInput("body", "Write a title and a body before submitting for review.")
-        check_before_submit(session, adaptation)
-        number = len(adaptation.rounds) + 1
-        adaptation.rounds.append(
-            ReviewRound(
-                number=number,
-                adaptor_id=actor.id,
-                title=adaptation.title,
-                body=adaptation.body,
-                source_revision=adaptation.based_on_revision,
-                submitted_at=now,
-            )
-        )
-        measure_round(session, adaptation, adaptation.rounds[-1])
-        add_credit(session, adaptation, Role.ADAPTOR.value, actor)
-        details["round"] = number
-    elif name in ("request-changes", "approve", "reject"):
-        if current_round is not None:
-            current_round.decision = name
-            current_round.editor_id = actor.id
-            current_round.decided_at = now
-            current_round.comment = comment
-            details["round"] = current_round.number
-        if name == "approve":
-            add_credit(session, adaptation, Role.EDITOR.value, actor)
-            adaptation.slug = slugify(adaptation.title)
-            if target == State.SCHEDULED:
-                adaptation.publish_at = publish_at
-                details["publish_at"] = publish_at.isoformat()
-            else:
-                adaptation.published_at = now
-    elif name == "withdraw":
-        adaptation.holder = None
-
-    transition(session, adaptation, name, target.value, actor=actor, comment=comment, **details)
+    step = Step(
+        session,
+        actor,
+        adaptation,
+        action,
+        target=action.target.pick(story),
+        now=now,
+        comment=comment,
+        assignee=_active_adaptor(session, assignee) if action.needs_assignee else None,
+        publish_at=publish_at,
+    )
+    for change in action.changes:
+        CHANGES[change](step)
+    transition(session, adaptation, name, step.target.value, actor=actor, comment=comment, **step.details)
     session.flush()
     return adaptation
 
@@ -174,7 +235,7 @@ def save_adaptation(
     """Store a new title and body if the save is based on the current version; 409 with both texts otherwise."""
     subject = adaptation.subject
     if not can_edit(actor.actor, subject):
-        if subject.state not in (State.IN_ADAPTATION, State.IN_REVIEW, State.CHANGES_REQUESTED):
+        if subject.state not in EDITABLE_STATES:
             raise Conflict(
                 f"The adaptation is {adaptation.state}; it cannot be edited now.",
                 code="invalid_state",

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ..domain.actions import ACTIONS, Action
 from ..domain.languages import is_known_language, language_name
 from ..domain.text import has_bidi_controls, normalize_body
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -197,3 +198,33 @@ def parse_datetime(value: Any, field: str) -> datetime | None:
             field, f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z."
         ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_action(name: str) -> Action:
+    """The workflow action of that name; 404 naming the actions there are otherwise."""
+    action = ACTIONS.get(name)
+    if action is None:
+        raise NotFound(f"Unknown action {name!r}. Actions are: {', '.join(ACTIONS)}.")
+    return action
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    """A checked request to take a workflow action, from a page's form or an API body."""
+
+    action: Action
+    comment: str = ""
+    assignee: str | None = None
+    publish_at: datetime | None = None
+    #: The version the request was decided on (required where the action says so); None when not named.
+    version: int | None = None
+
+    @classmethod
+    def parse(cls, action: Action, data: Mapping[str, Any], limits: Limits) -> ActionRequest:
+        """Check what came with the action; the first problem found is raised."""
+        comment = parse_comment(data, limits)
+        assignee = parse_text(data, "assignee", required=False, default=None)
+        publish_at = parse_datetime(data.get("publish_at"), "publish_at")
+        named = data.get("version") not in (None, "")
+        version = parse_version(data) if action.names_version or named else None
+        return cls(action, comment, assignee, publish_at, version)

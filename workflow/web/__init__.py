@@ -1,24 +1,32 @@
-"""Blueprints, error pages, security headers and template helpers."""
+"""The web layer: every blueprint (listed here), error pages, security headers and template helpers."""
 
 from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
 
-from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFError
-from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from flask import Flask, g, request, session
 
-from ..domain.languages import language_name, text_direction
-from ..domain.states import State
-from ..domain.text import paragraphs, reading_minutes
 from ..extensions import db, login_manager
 from ..models import User
-from ..services.errors import ServiceError
 from ..services.users import user_for_login_session
-from .access import LOGIN_SESSION_KEY, current_person
+from . import (
+    actions,
+    adaptation,
+    admin,
+    api,
+    auth,
+    glossary,
+    memory,
+    ops,
+    public,
+    reporter,
+    reports,
+    review,
+)
+from .access import LOGIN_SESSION_KEY
+from .errors import register_error_handlers
+from .templating import register_template_helpers
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
@@ -27,89 +35,6 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-
-
-def wants_json() -> bool:
-    """Whether the error should be JSON (the API, or a client that asks for JSON)."""
-    if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
-        return True
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return (
-        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-    )
-
-
-def error_response(status: int, code: str, message: str, **details):
-    """An error as JSON for API clients and as a page for people."""
-    if wants_json():
-        response = jsonify({"error": code, "message": message, **details})
-        response.status_code = status
-        if status == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="adaptdesk"'
-        return response
-    if status == 401:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return render_template("error.html", status=status, code=code, message=message), status
-
-
-HTTP_MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Log in first: send 'Authorization: Bearer TOKEN' (POST /api/v1/tokens gives one).",
-    403: "You do not have access to this.",
-    404: "There is nothing here.",
-    405: "This address does not accept that method.",
-    413: "What you sent is too large.",
-    429: "Too many attempts; wait a minute and try again.",
-}
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Every error becomes a clear JSON body or page with the right status."""
-
-    @app.errorhandler(ServiceError)
-    def service_error(exc: ServiceError):
-        db.session.rollback()
-        return error_response(exc.status, exc.code, exc.message, **exc.details)
-
-    @app.errorhandler(StaleDataError)
-    def stale_data(_exc: StaleDataError):
-        db.session.rollback()
-        return error_response(
-            409, "stale_version", "Someone else changed this at the same moment. Reload and try again."
-        )
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):
-        return error_response(
-            400,
-            "csrf",
-            f"The form expired or was not sent from this site ({exc.description}). "
-            "Reload the page and try again.",
-        )
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        status = exc.code or 500
-        custom = exc.description and exc.description != type(exc).description
-        message = exc.description if custom else HTTP_MESSAGES.get(status, exc.description)
-        code = {
-            400: "bad_request",
-            401: "unauthorized",
-            403: "forbidden",
-            404: "not_found",
-            405: "method_not_allowed",
-            413: "too_large",
-            429: "too_many_requests",
-        }.get(status, "error")
-        return error_response(status, code, message or HTTP_MESSAGES.get(status, "Error."))
-
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception):
-        app.logger.exception("unhandled error: %s", exc)
-        db.session.rollback()
-        return error_response(
-            500, "internal", "Something went wrong on our side; nothing you saved was lost."
-        )
 
 
 def register_security_headers(app: Flask) -> None:
@@ -136,32 +61,24 @@ def register_security_headers(app: Flask) -> None:
         return response
 
 
-def register_template_helpers(app: Flask) -> None:
-    """Filters and globals used across templates."""
-    app.jinja_env.globals.update(
-        language_name=language_name,
-        text_direction=text_direction,
-        State=State,
-        current_person=current_person,
-    )
-    app.jinja_env.filters["paragraphs"] = paragraphs
-    app.jinja_env.filters["reading_minutes"] = reading_minutes
-    app.jinja_env.filters["dir"] = text_direction
-    app.jinja_env.filters["language_name"] = language_name
-
-    @app.template_filter("when")
-    def when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-        return value.strftime(fmt) if value else ""
-
-    @app.template_filter("state_label")
-    def state_label(value: str) -> str:
-        return (value or "").replace("_", " ")
+#: The page blueprints, one per area of the newsroom (each module's docstring lists its URL map).
+PAGE_BLUEPRINTS = (
+    auth.bp,  # login, logout, front doors
+    reporter.bp,  # reporters' originals
+    adaptation.bp,  # adaptors' queue, their adaptations, the workbench
+    review.bp,  # editors' review
+    actions.bp,  # workflow actions from any of those pages
+    glossary.bp,  # the glossary pages
+    memory.bp,  # the translation-memory page
+    reports.bp,  # editors' effort dashboard and credits report
+    admin.bp,  # people and translation models
+    public.bp,  # the public site
+    ops.bp,  # readiness and metrics
+)
 
 
 def register_web(app: Flask) -> None:
     """Attach every blueprint and cross-cutting behaviour to the app."""
-    from . import admin, api, auth, desk, ops, public
-
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to continue."
 
@@ -174,11 +91,6 @@ def register_web(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
-    for blueprint in (auth.bp, desk.bp, admin.bp, public.bp, api.bp, ops.bp):
+    for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
-    from .assist import bp as assist_bp
-
-    app.register_blueprint(assist_bp)
-    from .reports import bp as reports_bp
-
-    app.register_blueprint(reports_bp)
+    app.register_blueprint(api.blueprint())

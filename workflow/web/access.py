@@ -8,9 +8,10 @@ from functools import wraps
 from flask import abort, g, request
 from flask_login import current_user
 
+from ..domain.rules import available_actions
 from ..domain.states import Role
 from ..extensions import db
-from ..models import User
+from ..models import Adaptation, User
 from ..services.users import user_for_token
 
 #: Key of the login session's token in the signed session cookie (see `services.users.open_login_session`).
@@ -58,3 +59,16 @@ def roles_required(*roles: Role) -> Callable:
         return wrapped
 
     return decorator
+
+
+def signed_in() -> User:
+    """The person behind a request that `roles_required` let through."""
+    person = current_person()
+    assert person is not None  # roles_required let only logged-in people through
+    return person
+
+
+def actions_by_id(adaptations: list[Adaptation]) -> dict[int, list[str]]:
+    """The workflow actions the signed-in person may take on each adaptation, by its id."""
+    actor = signed_in().actor
+    return {a.id: available_actions(actor, a.subject) for a in adaptations}

@@ -44,8 +44,8 @@ from ..services import drafts as draft_service
 from ..services import queries
 from ..services import users as user_service
 from ..services.errors import InvalidInput
-from . import HTTP_MESSAGES, error_response
 from .access import current_person, roles_required
+from .errors import HTTP_MESSAGES, error_response
 
 bp = Blueprint("admin", __name__)
 

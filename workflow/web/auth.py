@@ -1,4 +1,11 @@
-"""Logging in and out of the newsroom pages."""
+"""Logging in and out of the newsroom pages, and the front doors that send each person to their work.
+
+URL map:
+    GET, POST /login     auth.login
+    POST      /logout    auth.logout
+    GET       /          auth.home    people to their first page, visitors to the public site
+    GET       /desk/     auth.desk    the desk's front door (signed-in people only)
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ from flask_login import login_user, logout_user
 from ..domain.states import Role
 from ..extensions import db, limiter
 from ..services.users import authenticate, close_login_session, open_login_session
-from .access import LOGIN_SESSION_KEY, current_person
+from .access import LOGIN_SESSION_KEY, current_person, roles_required
 
 bp = Blueprint("auth", __name__)
 
@@ -27,11 +34,11 @@ def home_for(person) -> str:
     """The page a person starts their day on, by their main role."""
     roles = person.roles
     if Role.EDITOR in roles:
-        return url_for("desk.review_queue")
+        return url_for("review.queue")
     if Role.ADAPTOR in roles:
-        return url_for("desk.adaptor_queue")
+        return url_for("adaptation.queue")
     if Role.REPORTER in roles:
-        return url_for("desk.my_reports")
+        return url_for("reporter.reports")
     if Role.ADMIN in roles:
         return url_for("admin.users")
     return url_for("public.index")
@@ -70,3 +77,10 @@ def home():
     """Send people to their work, and visitors to the public site."""
     person = current_person()
     return redirect(home_for(person) if person else url_for("public.index"))
+
+
+@bp.get("/desk/")
+@roles_required()
+def desk():
+    """The desk's front door: each person's own first page."""
+    return redirect(url_for("auth.home"))

@@ -20,6 +20,7 @@ from ..models import utcnow
 from ..services import reports
 from ..services.errors import InvalidInput, ServiceError
 from .access import roles_required
+from .forms import refusal, render_page
 
 bp = Blueprint("reports", __name__, url_prefix="/desk")
 
@@ -101,11 +102,6 @@ def _period(default_days: int | None = None) -> reports.Period:
     )
 
 
-def _refused(error: ServiceError) -> dict:
-    db.session.rollback()
-    return {"message": error.message, "status": error.status, "field": error.details.get("field")}
-
-
 @bp.get("/dashboard")
 @roles_required(Role.EDITOR)
 def dashboard():
@@ -113,10 +109,9 @@ def dashboard():
     try:
         period = _period(DASHBOARD_DAYS)
     except ServiceError as error:
-        refused = _refused(error)
-        return render_template(
-            "reports/dashboard.html", board=None, charts={}, refused=refused, typed=request.args
-        ), refused["status"]
+        return render_page(
+            "reports/dashboard.html", refused=refusal(error), board=None, charts={}, typed=request.args
+        )
     board = reports.dashboard(db.session, period)
     charts = {
         "adaptor": bar_chart(
@@ -207,10 +202,7 @@ def credits():
             raise InvalidInput("format", "'format' must be csv or json (or left out for this page).")
         period = _period()
     except ServiceError as error:
-        refused = _refused(error)
-        return render_template(
-            "reports/credits.html", report=None, refused=refused, typed=request.args
-        ), refused["status"]
+        return render_page("reports/credits.html", refused=refusal(error), report=None, typed=request.args)
     report = reports.credits_report(db.session, period)
     if export == "csv":
         response = Response(credits_csv(report), mimetype="text/csv")

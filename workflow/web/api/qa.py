@@ -1,4 +1,4 @@
-"""JSON API routes for QA checks (attached to the `api` blueprint; documented in OPENAPI_PATHS below).
+"""QA checks through the API: the findings on an adaptation's text, and an editor's override of one.
 
 URL map:
     GET    /api/v1/adaptations/<id>/qa              api.show_qa           whoever may see the adaptation
@@ -11,15 +11,28 @@ from typing import Any
 
 from flask import jsonify
 
-from ..domain.qa import CHECKS
-from ..domain.rules import can_override_qa
-from ..extensions import db
-from ..models import Adaptation
-from ..services import qa
-from ..services.errors import NotAllowed
-from . import openapi
-from .api import V1, api_person, bp, json_object, load_adaptation, text_field
-from .openapi import INT, TEXT, TIME, errors, json_body, nullable, obj, ok, op, ref, text
+from ...domain.qa import CHECKS
+from ...domain.rules import can_override_qa
+from ...extensions import db
+from ...models import Adaptation
+from ...services import qa
+from ...services.errors import NotAllowed
+from .inputs import api_person, json_object, load_adaptation, text_field
+from .openapi import (
+    ADAPTATION_ID,
+    INT,
+    TEXT,
+    TIME,
+    Route,
+    errors,
+    json_body,
+    nullable,
+    obj,
+    ok,
+    op,
+    ref,
+    text,
+)
 from .presenters import qa_json
 
 
@@ -35,7 +48,6 @@ def qa_response(adaptation: Adaptation, results: list[qa.QaResult], status: int 
     ), status
 
 
-@bp.get(f"{V1}/adaptations/<int:adaptation_id>/qa")
 def show_qa(adaptation_id: int):
     """The QA findings on the adaptation's current text, overrides applied."""
     person = api_person()
@@ -43,7 +55,6 @@ def show_qa(adaptation_id: int):
     return qa_response(adaptation, qa.findings_for(db.session, adaptation))
 
 
-@bp.post(f"{V1}/adaptations/<int:adaptation_id>/qa/overrides")
 def override_qa(adaptation_id: int):
     """An editor overrides one finding with a reason, so it no longer blocks submission."""
     person = api_person()
@@ -58,8 +69,6 @@ def override_qa(adaptation_id: int):
     db.session.commit()
     return qa_response(adaptation, qa.findings_for(db.session, adaptation), 201)
 
-
-# --- OpenAPI -------------------------------------------------------------------------------------------
 
 CHECK = {
     "type": "string",
@@ -78,11 +87,12 @@ KEY = text(
     "saves. Empty for a check with one finding."
 )
 
-#: OpenAPI path items this module adds (merged by `openapi.openapi_document`).
-OPENAPI_PATHS: dict[str, Any] = {
-    "/api/v1/adaptations/{adaptation_id}/qa": {
-        "parameters": openapi.ADAPTATION_ID,
-        "get": op(
+ROUTES = (
+    Route(
+        "/api/v1/adaptations/<int:adaptation_id>/qa",
+        "GET",
+        show_qa,
+        op(
             "showQa",
             "QA findings on the adaptation's current text",
             {
@@ -96,10 +106,13 @@ OPENAPI_PATHS: dict[str, Any] = {
             "dates, glossary terms, untranslated text and empty title (errors); names, quotes and "
             "brackets, length (warnings). Reads also accept the newsroom login cookie.",
         ),
-    },
-    "/api/v1/adaptations/{adaptation_id}/qa/overrides": {
-        "parameters": openapi.ADAPTATION_ID,
-        "post": op(
+        ADAPTATION_ID,
+    ),
+    Route(
+        "/api/v1/adaptations/<int:adaptation_id>/qa/overrides",
+        "POST",
+        override_qa,
+        op(
             "overrideQa",
             "Override one QA finding with a reason (editors)",
             {
@@ -114,11 +127,11 @@ OPENAPI_PATHS: dict[str, Any] = {
             "adaptation is published, rejected or withdrawn. The reason is recorded in the history "
             "(action `qa-override`).",
         ),
-    },
-}
+        ADAPTATION_ID,
+    ),
+)
 
-#: Component schemas this module adds.
-OPENAPI_SCHEMAS: dict[str, Any] = {
+SCHEMAS: dict[str, Any] = {
     "QaOverride": obj(
         {"reason": TEXT, "editor": ref("Person"), "at": TIME},
         description="Who overrode the finding, when and why.",

@@ -1,6 +1,7 @@
-"""JSON API routes for reports (attached to the `api` blueprint; documented in OPENAPI_PATHS below).
+"""Editors' reports through the API.
 
-GET /api/v1/reports/credits?from=&to=      api.credits_report
+URL map:
+    GET /api/v1/reports/credits?from=&to=    api.credits_report    editors
 """
 
 from __future__ import annotations
@@ -9,16 +10,15 @@ from typing import Any
 
 from flask import jsonify, request
 
-from ..domain.rules import can_read_reports
-from ..extensions import db
-from ..models import utcnow
-from ..services import reports
-from ..services.errors import NotAllowed
-from .api import V1, api_person, bp
-from .openapi import INT, errors, obj, ok, op, ref, text
+from ...domain.rules import can_read_reports
+from ...extensions import db
+from ...models import utcnow
+from ...services import reports
+from ...services.errors import NotAllowed
+from .inputs import api_person
+from .openapi import INT, Route, errors, obj, ok, op, ref, text
 
 
-@bp.get(f"{V1}/reports/credits")
 def credits_report():
     """Per person: originals reported, adaptations adapted and approved (pages and words) in a period."""
     person = api_person()
@@ -32,10 +32,12 @@ DATE = {"type": "string", "format": "date", "description": "A UTC day, YYYY-MM-D
 TALLY = ref("CreditTally")
 
 
-#: OpenAPI path items this module adds (merged by `openapi.openapi_document`).
-OPENAPI_PATHS: dict[str, Any] = {
-    "/api/v1/reports/credits": {
-        "get": op(
+ROUTES = (
+    Route(
+        "/api/v1/reports/credits",
+        "GET",
+        credits_report,
+        op(
             "creditsReport",
             "Credits per person in a period (editors)",
             {
@@ -62,11 +64,10 @@ OPENAPI_PATHS: dict[str, Any] = {
             "words of the body. 400 names `from` or `to` for a bad date or a period that ends "
             "before it starts.",
         ),
-    },
-}
+    ),
+)
 
-#: Component schemas this module adds.
-OPENAPI_SCHEMAS: dict[str, Any] = {
+SCHEMAS: dict[str, Any] = {
     "CreditTally": obj({"pages": INT, "words": INT}),
     "CreditRow": obj(
         {
@@ -85,22 +86,6 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
             "rule": text("Which date places a piece in the period, in words."),
             "people": {"type": "array", "items": ref("CreditRow")},
             "totals": obj({"reported": TALLY, "adapted": TALLY, "approved": TALLY, "total": TALLY}),
-        }
-    ),
-    "Effort": obj(
-        {
-            "score": {
-                "anyOf": [{"type": "integer", "minimum": 0, "maximum": 100}, {"type": "null"}],
-                "description": "Post-editing effort of the latest submission against the machine "
-                "draft: 0 the draft was kept, 100 it was rewritten; null before a "
-                "submission or without a draft.",
-            },
-            "seconds": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Active editing time recorded by everyone.",
-            },
-            "rounds": {"type": "integer", "minimum": 0, "description": "Submissions for review so far."},
         }
     ),
 }

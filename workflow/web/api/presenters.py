@@ -1,4 +1,4 @@
-"""Models turned into the JSON the API sends (and the pages may embed): plain dicts, no side effects.
+"""Models turned into the JSON the API sends: plain dicts, no side effects.
 
 Functions that need more than the object in hand take the session and read in bulk (one query per
 list, not one per row). Times are ISO 8601 in UTC with a trailing `Z`.
@@ -14,16 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
-from ..domain.languages import text_direction
-from ..domain.rules import available_actions, can_edit
-from ..domain.states import State
-from ..domain.text import paragraphs, slugify
-from ..models import Adaptation, Article, ArticleRevision, Draft, HistoryEntry, ReviewRound, User
-from ..services import memory
-from ..services.effort import effort_for
-from ..services.memory import Match
-from ..services.qa import QaResult, findings_for
-from ..services.queries import Credits, credits_for, credits_for_many, history_for
+from ...domain.languages import text_direction
+from ...domain.states import State
+from ...domain.text import paragraphs, slugify
+from ...models import Adaptation, Article, ArticleRevision, Draft, HistoryEntry, ReviewRound, User
+from ...services.adaptation_view import AdaptationView
+from ...services.memory import Match
+from ...services.qa import QaResult
+from ...services.queries import Credits, credits_for_many
 
 EXCERPT_CHARS = 240
 
@@ -210,12 +208,11 @@ def qa_json(results: list[QaResult]) -> list[dict[str, Any]]:
     ]
 
 
-def adaptation_json(session: Session, adaptation: Adaptation, actor: User | None) -> dict[str, Any]:
-    """Everything about one adaptation that its page or an API client needs, as `actor` may act on it."""
+def adaptation_json(view: AdaptationView) -> dict[str, Any]:
+    """Everything about one adaptation that an API client needs, as the reader may act on it."""
+    adaptation = view.adaptation
     article = adaptation.article
     source = article.latest
-    credits = credits_for(session, adaptation)
-    subject = adaptation.subject
     return {
         "id": adaptation.id,
         "article_id": adaptation.article_id,
@@ -239,20 +236,20 @@ def adaptation_json(session: Session, adaptation: Adaptation, actor: User | None
             "tags": article.tags,
             "reporter": person_json(article.reporter),
         },
-        "draft": draft_json(adaptation.draft, memory.draft_matches(session, adaptation, adaptation.draft)),
+        "draft": draft_json(view.draft, view.matches(view.draft)),
         "rounds": [round_json(r) for r in adaptation.rounds],
-        "credits": credits.as_list(),
-        "credit_line": credits.line,
-        "history": [history_entry_json(e) for e in history_for(session, adaptation)],
+        "credits": view.credits.as_list(),
+        "credit_line": view.credits.line,
+        "history": [history_entry_json(e) for e in view.history],
         "publish_at": iso(adaptation.publish_at),
         "published_at": iso(adaptation.published_at),
         "created_at": iso(adaptation.created_at),
         "updated_at": iso(adaptation.updated_at),
         "url": public_url(adaptation),
-        "actions": available_actions(actor.actor, subject) if actor is not None else [],
-        "can_edit": can_edit(actor.actor, subject) if actor is not None else False,
-        "effort": effort_for(session, adaptation).to_json(),
-        "qa": qa_json(findings_for(session, adaptation)),
+        "actions": view.actions,
+        "can_edit": view.can_edit,
+        "effort": view.effort.to_json(),
+        "qa": qa_json(view.qa),
     }
 
 

@@ -1,0 +1,194 @@
+"""Adaptors' pages: the queue, their own adaptations, and the workbench where an adaptation is written.
+
+URL map:
+    GET  /desk/queue[?state=&language=]        adaptation.queue               adaptors
+    GET  /desk/mine                            adaptation.mine                adaptors
+    GET  /desk/adaptations/<id>                adaptation.workbench           adaptors and editors
+    POST /desk/adaptations/<id>/save           adaptation.save                the holder, or an editor
+    POST /desk/adaptations/<id>/acknowledge    adaptation.acknowledge_source  the holder, or an editor
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+
+from ..domain.diff import word_diff
+from ..domain.effort import MAX_SECONDS_PER_SAVE
+from ..domain.states import FINAL_STATES, Role, State
+from ..domain.text import normalize_body
+from ..extensions import db
+from ..models import Adaptation
+from ..services import queries
+from ..services.adaptation_view import adaptation_view
+from ..services.adaptations import acknowledge_source_change, get_adaptation, save_adaptation
+from ..services.effort import parse_active_seconds, record_editing_time
+from ..services.errors import ServiceError, StaleVersion
+from ..services.glossary import source_terms
+from ..services.inputs import parse_body, parse_title, parse_version
+from .access import actions_by_id, roles_required, signed_in
+from .forms import Refused, input_limits, language_arg, language_choices, refusal, render_page, state_filter
+
+bp = Blueprint("adaptation", __name__, url_prefix="/desk")
+
+#: States the adaptors' queue shows by default: everything that can be claimed or is being adapted.
+QUEUE_STATES = [
+    State.DRAFT_READY,
+    State.MT_FAILED,
+    State.TRANSLATING,
+    State.QUEUED,
+    State.CHANGES_REQUESTED,
+    State.IN_ADAPTATION,
+]
+
+
+def render_queue(refused: Refused | None = None):
+    """The adaptors' queue, with a refusal when there is one."""
+    states, state = state_filter(QUEUE_STATES)
+    language = language_arg()
+    rows = queries.work_queue(db.session, states=states, language=language or None)
+    order = {s.value: i for i, s in enumerate(QUEUE_STATES)}
+    rows.sort(key=lambda a: order.get(a.state, len(order)))
+    return render_page(
+        "adaptation/queue.html",
+        refused=refused,
+        rows=rows,
+        state=state,
+        language=language,
+        actions=actions_by_id(rows),
+        languages=language_choices(),
+        state_choices=list(State),
+    )
+
+
+@bp.get("/queue")
+@roles_required(Role.ADAPTOR)
+def queue():
+    """Adaptations waiting for an adaptor (and who holds the rest), filterable by state and language."""
+    return render_queue()
+
+
+def render_mine(refused: Refused | None = None):
+    """The adaptor's own adaptations, with a refusal when there is one."""
+    rows = queries.work_queue(db.session, holder_id=signed_in().id)
+    return render_page(
+        "adaptation/mine.html",
+        refused=refused,
+        active=[a for a in rows if State(a.state) not in FINAL_STATES],
+        done=[a for a in rows if State(a.state) in FINAL_STATES],
+        actions=actions_by_id(rows),
+    )
+
+
+@bp.get("/mine")
+@roles_required(Role.ADAPTOR)
+def mine():
+    """The adaptations this adaptor holds, in progress and finished."""
+    return render_mine()
+
+
+def _kept_active_seconds(typed: Mapping[str, Any] | None, refused: Refused | None) -> int:
+    """Active seconds a refused save reported, kept in the form so they are not lost (0 if they were the fault)."""
+    raw = str((typed or {}).get("active_seconds", "")).strip()
+    if not raw.isdigit() or (refused is not None and refused.field == "active_seconds"):
+        return 0
+    return min(int(raw), MAX_SECONDS_PER_SAVE)
+
+
+def render_workbench(
+    adaptation: Adaptation,
+    *,
+    refused: Refused | None = None,
+    typed: Mapping[str, Any] | None = None,
+    stale: Mapping[str, Any] | None = None,
+):
+    """The workbench; after a refusal, with the typed text kept (and the stored one, when it was stale)."""
+    view = adaptation_view(db.session, signed_in(), adaptation)
+    form = {"title": adaptation.title, "body": adaptation.body, "version": adaptation.version}
+    if typed is not None:
+        form = {
+            "title": typed.get("title", ""),
+            "body": typed.get("body", ""),
+            "version": stale["version"] if stale else typed.get("version", adaptation.version),
+        }
+    form["active_seconds"] = _kept_active_seconds(typed, refused)
+    original = adaptation.article.latest
+    return render_page(
+        "adaptation/workbench.html",
+        refused=refused,
+        adaptation=adaptation,
+        article=adaptation.article,
+        draft=view.draft,
+        ready=view.ready,
+        form=form,
+        stale=stale,
+        stale_diff=word_diff(stale["body"], normalize_body(form["body"])) if stale else None,
+        editable=view.can_edit,
+        actions=view.actions,
+        source_change=view.source_change,
+        thread=view.thread,
+        late_draft=view.late_draft,
+        effort=view.effort,
+        glossary=source_terms(
+            db.session, adaptation.article.language, adaptation.language, original.title, original.body
+        ),
+        tm=view.matches(view.working_draft),
+        qa=view.qa,
+    )
+
+
+@bp.get("/adaptations/<int:adaptation_id>")
+@roles_required(Role.ADAPTOR, Role.EDITOR)
+def workbench(adaptation_id: int):
+    """The workbench: the original, the machine draft by sentence, and the adaptation form."""
+    return render_workbench(get_adaptation(db.session, signed_in(), adaptation_id))
+
+
+@bp.post("/adaptations/<int:adaptation_id>/save")
+@roles_required(Role.ADAPTOR, Role.EDITOR)
+def save(adaptation_id: int):
+    """Save the adaptation's title and body, if nobody saved since the version the form was opened at."""
+    form = request.form
+    limits = input_limits()
+    person = signed_in()
+    try:
+        title = parse_title(form, limits) if form.get("title", "").strip() else ""
+        body = parse_body(form, limits, required=False)
+        version = parse_version(form)
+        active_seconds = parse_active_seconds(form.get("active_seconds"))
+        adaptation = get_adaptation(db.session, person, adaptation_id, for_update=True)
+        save_adaptation(
+            db.session, person, adaptation, title=title, body=body, version=version, limits=limits
+        )
+        if active_seconds:
+            record_editing_time(db.session, person, adaptation, active_seconds)
+    except ServiceError as error:
+        refused = refusal(error)
+        stale = error.details.get("current") if isinstance(error, StaleVersion) else None
+        return render_workbench(
+            get_adaptation(db.session, person, adaptation_id), refused=refused, typed=form, stale=stale
+        )
+    db.session.commit()
+    flash(f"Saved (version {adaptation.version}).", "success")
+    return redirect(url_for("adaptation.workbench", adaptation_id=adaptation_id))
+
+
+@bp.post("/adaptations/<int:adaptation_id>/acknowledge")
+@roles_required(Role.ADAPTOR, Role.EDITOR)
+def acknowledge_source(adaptation_id: int):
+    """Mark the original's newer revision as taken into account."""
+    person = signed_in()
+    try:
+        adaptation = get_adaptation(db.session, person, adaptation_id, for_update=True)
+        acknowledge_source_change(db.session, person, adaptation)
+    except ServiceError as error:
+        refused = refusal(error)
+        return render_workbench(get_adaptation(db.session, person, adaptation_id), refused=refused)
+    db.session.commit()
+    flash(
+        f"Noted: the adaptation now follows revision {adaptation.based_on_revision} of the original.",
+        "success",
+    )
+    return redirect(url_for("adaptation.workbench", adaptation_id=adaptation_id))

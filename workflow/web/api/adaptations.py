@@ -1,0 +1,323 @@
+"""Adaptations through the API: reading one (in full, or only its progress), saving its text, and marking
+the original's newer revision as taken into account. Workflow actions are in `actions.py`.
+
+URL map:
+    GET  /api/v1/adaptations/<id>                       api.show_adaptation    whoever may see it
+    GET  /api/v1/adaptations/<id>/progress              api.show_progress      whoever may see it
+    PUT  /api/v1/adaptations/<id>                       api.save_adaptation    the holder, or an editor
+    POST /api/v1/adaptations/<id>/acknowledge-source    api.acknowledge_source the holder, or an editor
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from ...domain.effort import MAX_SECONDS_PER_SAVE
+from ...extensions import db
+from ...models import Adaptation, User
+from ...services import adaptations, effort
+from ...services.adaptation_view import adaptation_view
+from ...services.inputs import parse_body, parse_title, parse_version
+from ..forms import input_limits
+from .inputs import api_person, json_object, load_adaptation, text_field
+from .openapi import (
+    ADAPTATION_ID,
+    DIRECTION,
+    DRAFT_STATES,
+    ERROR_CODE,
+    INT,
+    LANGUAGE,
+    TAGS,
+    TEXT,
+    TIME,
+    URL,
+    Route,
+    errors,
+    json_body,
+    nullable,
+    obj,
+    ok,
+    op,
+    ref,
+)
+from .presenters import adaptation_json, progress_json
+
+
+def adaptation_response(adaptation: Adaptation, person: User | None, status: int = 200):
+    """The adaptation as JSON, as the caller may act on it."""
+    return jsonify(adaptation_json(adaptation_view(db.session, person, adaptation))), status
+
+
+def show_adaptation(adaptation_id: int):
+    """One adaptation: text, draft progress, credits, history and what the caller may do now."""
+    person = api_person()
+    return adaptation_response(load_adaptation(person, adaptation_id), person)
+
+
+def show_progress(adaptation_id: int):
+    """Where the adaptation and its draft stand, without the text, memory matches or QA: for polling pages."""
+    person = api_person()
+    return jsonify(progress_json(load_adaptation(person, adaptation_id)))
+
+
+def save_adaptation(adaptation_id: int):
+    """Save the adaptation's title and body, based on the `version` last read (409 with both texts if not)."""
+    person = api_person()
+    data = json_object()
+    limits = input_limits()
+    title = text_field(data, "title")
+    text_field(data, "body")
+    if title.strip():
+        title = parse_title(data, limits)
+    body = parse_body(data, limits, required=False)
+    version = parse_version(data)
+    active_seconds = effort.parse_active_seconds(data.get("active_seconds"), allow_text=False)
+    adaptation = load_adaptation(person, adaptation_id, for_update=True)
+    adaptations.save_adaptation(
+        db.session, person, adaptation, title=title.strip(), body=body, version=version, limits=limits
+    )
+    if active_seconds:
+        effort.record_editing_time(db.session, person, adaptation, active_seconds)
+    db.session.commit()
+    return adaptation_response(adaptation, person)
+
+
+def acknowledge_source(adaptation_id: int):
+    """Mark that the adaptation now follows the newest revision of the original."""
+    person = api_person()
+    json_object(optional=True)
+    adaptation = load_adaptation(person, adaptation_id, for_update=True)
+    adaptations.acknowledge_source_change(db.session, person, adaptation)
+    db.session.commit()
+    return adaptation_response(adaptation, person)
+
+
+ROUTES = (
+    Route(
+        "/api/v1/adaptations/<int:adaptation_id>",
+        "GET",
+        show_adaptation,
+        op(
+            "showAdaptation",
+            "One adaptation with draft, credits, history and allowed actions",
+            {"200": ok(ref("Adaptation"), "The adaptation."), **errors(401, 404)},
+            tags=["adaptations"],
+            description="Reads also accept the newsroom login cookie.",
+        ),
+        ADAPTATION_ID,
+    ),
+    Route(
+        "/api/v1/adaptations/<int:adaptation_id>",
+        "PUT",
+        save_adaptation,
+        op(
+            "saveAdaptation",
+            "Save the adaptation's title and body",
+            {
+                "200": ok(ref("Adaptation"), "Saved; `version` is the new version."),
+                **errors(400, 401, 403, 404, 409, 413, 415),
+            },
+            tags=["adaptations"],
+            requestBody=json_body(ref("AdaptationSave")),
+            description="409 `stale_version` carries `current` (stored) and `yours` (sent) texts.",
+        ),
+        ADAPTATION_ID,
+    ),
+    Route(
+        "/api/v1/adaptations/<int:adaptation_id>/progress",
+        "GET",
+        show_progress,
+        op(
+            "showProgress",
+            "Where the adaptation and its machine draft stand (cheap, for polling)",
+            {"200": ok(ref("Progress"), "State, version and draft progress."), **errors(401, 404)},
+            tags=["adaptations"],
+            description="Reads also accept the newsroom login cookie.",
+        ),
+        ADAPTATION_ID,
+    ),
+    Route(
+        "/api/v1/adaptations/<int:adaptation_id>/acknowledge-source",
+        "POST",
+        acknowledge_source,
+        op(
+            "acknowledgeSource",
+            "Mark the adaptation as following the newest original",
+            {
+                "200": ok(ref("Adaptation"), "The adaptation, now based on the newest revision."),
+                **errors(401, 403, 404, 409),
+            },
+            tags=["adaptations"],
+        ),
+        ADAPTATION_ID,
+    ),
+)
+
+SCHEMAS: dict[str, Any] = {
+    "Segment": obj(
+        {
+            "index": INT,
+            "paragraph": INT,
+            "source": TEXT,
+            "mt": nullable(TEXT),
+            "origin": {
+                "type": "string",
+                "enum": ["mt", "tm"],
+                "description": "mt: the model; tm: filled from an exact memory match.",
+            },
+            "tm": {
+                "type": "array",
+                "items": ref("MemoryMatch"),
+                "description": "Closest memory units from other articles, best first.",
+            },
+        }
+    ),
+    "Draft": obj(
+        {
+            "id": INT,
+            "state": {"type": "string", "enum": DRAFT_STATES},
+            "model": nullable({"type": "string", "description": "Model(s) that made the draft, e.g. ar→en."}),
+            "revision": {"type": "integer", "description": "Revision of the original being translated."},
+            "progress": obj({"done": INT, "total": INT}),
+            "error": nullable(TEXT),
+            "error_code": ERROR_CODE,
+            "title": TEXT,
+            "body": TEXT,
+            "segments": {"type": "array", "items": ref("Segment")},
+        },
+        description="The newest machine-translation draft.",
+    ),
+    "HistoryEntry": obj(
+        {
+            "action": TEXT,
+            "from_state": nullable(ref("State")),
+            "to_state": nullable(ref("State")),
+            "actor": nullable(ref("Person")),
+            "at": TIME,
+            "comment": TEXT,
+            "details": {
+                "type": "object",
+                "description": "Extra facts of the step (round, assignee, revision…).",
+            },
+        },
+        description="One step; `actor` is null for steps the system took (drafts, timed publication).",
+    ),
+    "ReviewRound": obj(
+        {
+            "number": INT,
+            "adaptor": ref("Person"),
+            "submitted_at": TIME,
+            "source_revision": nullable(INT),
+            "decision": nullable({"type": "string", "enum": ["request-changes", "approve", "reject"]}),
+            "editor": nullable(ref("Person")),
+            "decided_at": nullable(TIME),
+            "comment": TEXT,
+        }
+    ),
+    "Source": obj(
+        {
+            "language": LANGUAGE,
+            "direction": DIRECTION,
+            "revision": INT,
+            "title": TEXT,
+            "body": TEXT,
+            "section": TEXT,
+            "tags": TAGS,
+            "reporter": ref("Person"),
+        },
+        description="The newest revision of the original.",
+    ),
+    "Adaptation": obj(
+        {
+            "id": INT,
+            "article_id": INT,
+            "language": LANGUAGE,
+            "direction": DIRECTION,
+            "state": ref("State"),
+            "version": {"type": "integer", "description": "Send it back with saves and decisions."},
+            "title": TEXT,
+            "body": TEXT,
+            "holder": nullable(ref("Person")),
+            "source_changed": {"type": "boolean", "description": "The original has a newer revision."},
+            "based_on_revision": nullable(INT),
+            "source_revision": INT,
+            "source": ref("Source"),
+            "draft": nullable(ref("Draft")),
+            "rounds": {"type": "array", "items": ref("ReviewRound")},
+            "credits": {"type": "array", "items": ref("Credit")},
+            "credit_line": {"type": "string", "description": "e.g. A report by A, English adaptation by B."},
+            "history": {"type": "array", "items": ref("HistoryEntry")},
+            "publish_at": nullable(TIME),
+            "published_at": nullable(TIME),
+            "created_at": TIME,
+            "updated_at": TIME,
+            "url": nullable({**URL, "description": "The public page once published."}),
+            "actions": {
+                "type": "array",
+                "items": ref("Action"),
+                "description": "What the caller may do now.",
+            },
+            "can_edit": {"type": "boolean", "description": "Whether the caller may save title and body now."},
+            "qa": {
+                "type": "array",
+                "items": ref("QaFinding"),
+                "description": "QA findings on the current text.",
+            },
+            "effort": ref("Effort"),
+        }
+    ),
+    "Progress": obj(
+        {
+            "id": INT,
+            "state": ref("State"),
+            "version": INT,
+            "draft": nullable(
+                obj(
+                    {
+                        "id": INT,
+                        "state": {"type": "string", "enum": DRAFT_STATES},
+                        "revision": INT,
+                        "progress": obj({"done": INT, "total": INT}),
+                        "error": nullable(TEXT),
+                        "error_code": ERROR_CODE,
+                    }
+                )
+            ),
+        },
+        description="The adaptation's state and its newest draft's progress, without text.",
+    ),
+    "AdaptationSave": obj(
+        {
+            "title": TEXT,
+            "body": TEXT,
+            "version": {"type": "integer", "minimum": 1, "description": "The version you read."},
+            "active_seconds": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": MAX_SECONDS_PER_SAVE,
+                "description": "Seconds of active editing since your previous save. Refused (400) "
+                "beyond the time that passed since then (or since the adaptation "
+                "was taken).",
+            },
+        },
+        required=["title", "body", "version"],
+    ),
+    "Effort": obj(
+        {
+            "score": {
+                "anyOf": [{"type": "integer", "minimum": 0, "maximum": 100}, {"type": "null"}],
+                "description": "Post-editing effort of the latest submission against the machine "
+                "draft: 0 the draft was kept, 100 it was rewritten; null before a "
+                "submission or without a draft.",
+            },
+            "seconds": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Active editing time recorded by everyone.",
+            },
+            "rounds": {"type": "integer", "minimum": 0, "description": "Submissions for review so far."},
+        }
+    ),
+}

@@ -1,0 +1,160 @@
+"""Originals through the API: submitting, reading and revising them.
+
+URL map:
+    POST /api/v1/articles           api.create_article   reporters
+    GET  /api/v1/articles/<id>      api.show_article     whoever may see the original
+    PUT  /api/v1/articles/<id>      api.revise_article   its reporter, until an adaptation is published
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, url_for
+
+from ...extensions import db
+from ...services import articles
+from ...services.inputs import ArticleInput
+from ..forms import input_limits
+from .inputs import api_person, json_object, load_article, text_field
+from .openapi import (
+    ARTICLE_ID,
+    DIRECTION,
+    INT,
+    LANGUAGE,
+    TAGS,
+    TEXT,
+    TIME,
+    URL,
+    Route,
+    errors,
+    json_body,
+    nullable,
+    obj,
+    ok,
+    op,
+    ref,
+    text,
+)
+from .presenters import article_json
+
+
+def create_article():
+    """A reporter submits an original; one adaptation per target language is opened."""
+    person = api_person()
+    data = ArticleInput.parse(json_object(), input_limits())
+    article = articles.submit_article(db.session, person, data)
+    db.session.commit()
+    response = jsonify(article_json(article))
+    response.headers["Location"] = url_for("api.show_article", article_id=article.id)
+    return response, 201
+
+
+def show_article(article_id: int):
+    """An original with its revisions and adaptations."""
+    person = api_person()
+    return jsonify(article_json(load_article(person, article_id)))
+
+
+def revise_article(article_id: int):
+    """The reporter adds a revision (new title and/or body); drafts are redone."""
+    person = api_person()
+    data = json_object()
+    note = text_field(data, "note", required=False) or ""
+    article = load_article(person, article_id, for_update=True)
+    articles.revise_article(db.session, person, article, data, input_limits(), note=note)
+    db.session.commit()
+    return jsonify(article_json(article))
+
+
+ROUTES = (
+    Route(
+        "/api/v1/articles",
+        "POST",
+        create_article,
+        op(
+            "createArticle",
+            "Submit an original (reporters)",
+            {
+                "201": ok(
+                    ref("Article"),
+                    "The original with one adaptation per target language.",
+                    headers={"Location": {"description": "The original's address.", "schema": TEXT}},
+                ),
+                **errors(400, 401, 403, 413, 415),
+            },
+            tags=["originals"],
+            requestBody=json_body(ref("ArticleInput")),
+        ),
+    ),
+    Route(
+        "/api/v1/articles/<int:article_id>",
+        "GET",
+        show_article,
+        op(
+            "showArticle",
+            "An original with revisions and adaptations",
+            {"200": ok(ref("Article"), "The original."), **errors(401, 404)},
+            tags=["originals"],
+        ),
+        ARTICLE_ID,
+    ),
+    Route(
+        "/api/v1/articles/<int:article_id>",
+        "PUT",
+        revise_article,
+        op(
+            "reviseArticle",
+            "Add a revision to an original (its reporter, until published)",
+            {
+                "200": ok(ref("Article"), "The original with its new revision."),
+                **errors(400, 401, 403, 404, 413, 415),
+            },
+            tags=["originals"],
+            requestBody=json_body(ref("ArticleRevisionInput")),
+        ),
+        ARTICLE_ID,
+    ),
+)
+
+SCHEMAS: dict[str, Any] = {
+    "ArticleInput": obj(
+        {
+            "title": {"type": "string", "description": "One line, no direction-control characters."},
+            "body": {"type": "string", "description": "Paragraphs separated by line breaks."},
+            "language": LANGUAGE,
+            "section": {"type": "string", "default": "News"},
+            "tags": {"anyOf": [TAGS, {"type": "string", "description": "Comma-separated."}]},
+            "targets": {
+                "anyOf": [{"type": "array", "items": LANGUAGE}, {"type": "string"}],
+                "default": ["en"],
+                "description": "Languages to adapt into; one adaptation is opened per target.",
+            },
+        },
+        required=["title", "body", "language"],
+    ),
+    "ArticleRevisionInput": obj(
+        {"title": TEXT, "body": TEXT, "note": text("What changed, for the adaptors.")},
+        required=[],
+        description="At least one of title and body must change.",
+    ),
+    "Revision": obj({"number": INT, "title": TEXT, "note": TEXT, "at": TIME, "author": ref("Person")}),
+    "ArticleAdaptation": obj({"id": INT, "language": LANGUAGE, "state": ref("State"), "url": nullable(URL)}),
+    "Article": obj(
+        {
+            "id": INT,
+            "title": TEXT,
+            "body": TEXT,
+            "language": LANGUAGE,
+            "direction": DIRECTION,
+            "section": TEXT,
+            "tags": TAGS,
+            "reporter": ref("Person"),
+            "revision": {"type": "integer", "description": "Number of the newest revision."},
+            "revisions": {"type": "array", "items": ref("Revision")},
+            "adaptations": {"type": "array", "items": ref("ArticleAdaptation")},
+            "created_at": TIME,
+            "updated_at": TIME,
+        }
+    ),
+}

@@ -1,0 +1,175 @@
+"""Work lists through the API: the queue for adaptors and editors, and the public list of published work.
+
+URL map:
+    GET /api/v1/queue[?state=&language=&mine=&limit=]                api.work_queue   adaptors and editors
+    GET /api/v1/published[?section=&tag=&language=&limit=&offset=]   api.published    everyone (no token)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from ...domain.rules import can_view_work_queue
+from ...domain.states import FINAL_STATES, State
+from ...extensions import db
+from ...services import queries
+from ...services.errors import NotAllowed
+from .inputs import api_person, query_flag, query_int, query_language, query_states, query_text
+from .openapi import (
+    DIRECTION,
+    DRAFT_STATES,
+    INT,
+    LANGUAGE,
+    PUBLIC,
+    TAGS,
+    TEXT,
+    TIME,
+    URL,
+    Route,
+    errors,
+    nullable,
+    obj,
+    ok,
+    op,
+    ref,
+)
+from .presenters import published_json, queue_json
+
+MAX_QUEUE = 200
+DEFAULT_PAGE, MAX_PAGE, MAX_OFFSET = 20, 100, 100_000
+
+
+def work_queue():
+    """Work lists for adaptors and editors: adaptations by state, language and holder, oldest first."""
+    person = api_person()
+    states = query_states() or [s.value for s in State if s not in FINAL_STATES]
+    language = query_language()
+    mine = query_flag("mine")
+    limit = query_int("limit", MAX_QUEUE, 1, MAX_QUEUE)
+    if not can_view_work_queue(person.actor):
+        raise NotAllowed(
+            "The work queue is for adaptors and editors; reporters find their originals "
+            "under GET /api/v1/articles/{id}."
+        )
+    found = queries.work_queue(
+        db.session, states=states, language=language, holder_id=person.id if mine else None, limit=limit
+    )
+    return jsonify({"items": queue_json(db.session, found), "count": len(found)})
+
+
+def published():
+    """Published adaptations, newest first, by section, tag and language (public, no token needed)."""
+    section, tag = query_text("section"), query_text("tag")
+    language = query_language()
+    limit = query_int("limit", DEFAULT_PAGE, 1, MAX_PAGE)
+    offset = query_int("offset", 0, 0, MAX_OFFSET)
+    found = queries.published(
+        db.session, section=section, tag=tag, language=language, limit=limit, offset=offset
+    )
+    return jsonify({"items": published_json(db.session, found), "limit": limit, "offset": offset})
+
+
+ROUTES = (
+    Route(
+        "/api/v1/queue",
+        "GET",
+        work_queue,
+        op(
+            "workQueue",
+            "Work list for adaptors and editors",
+            {"200": ok(ref("Queue"), "Adaptations, oldest first."), **errors(400, 401, 403)},
+            tags=["lists"],
+            parameters=[
+                {
+                    "name": "state",
+                    "in": "query",
+                    "schema": TEXT,
+                    "description": "Comma-separated states; default: all but published, rejected, withdrawn.",
+                },
+                {"$ref": "#/components/parameters/LanguageFilter"},
+                {
+                    "name": "mine",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["1", "0"]},
+                    "description": "1: only adaptations the caller holds.",
+                },
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+            ],
+        ),
+    ),
+    Route(
+        "/api/v1/published",
+        "GET",
+        published,
+        op(
+            "listPublished",
+            "Published adaptations, newest first",
+            {"200": ok(ref("Published"), "A page of published adaptations."), **errors(400)},
+            tags=["lists"],
+            security=PUBLIC,
+            parameters=[
+                {"name": "section", "in": "query", "schema": TEXT},
+                {"name": "tag", "in": "query", "schema": TEXT},
+                {"$ref": "#/components/parameters/LanguageFilter"},
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                },
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+            ],
+        ),
+    ),
+)
+
+SCHEMAS: dict[str, Any] = {
+    "QueueItem": obj(
+        {
+            "id": INT,
+            "article_id": INT,
+            "language": LANGUAGE,
+            "state": ref("State"),
+            "version": INT,
+            "title": TEXT,
+            "source_title": TEXT,
+            "source_language": LANGUAGE,
+            "section": TEXT,
+            "reporter": ref("Person"),
+            "holder": nullable(ref("Person")),
+            "source_changed": {"type": "boolean"},
+            "draft": nullable(
+                obj(
+                    {
+                        "state": {"type": "string", "enum": DRAFT_STATES},
+                        "progress": obj({"done": INT, "total": INT}),
+                    }
+                )
+            ),
+            "created_at": TIME,
+            "updated_at": TIME,
+        }
+    ),
+    "Queue": obj({"items": {"type": "array", "items": ref("QueueItem")}, "count": INT}),
+    "PublishedItem": obj(
+        {
+            "id": INT,
+            "language": LANGUAGE,
+            "direction": DIRECTION,
+            "title": TEXT,
+            "excerpt": TEXT,
+            "body": TEXT,
+            "section": TEXT,
+            "tags": TAGS,
+            "source_language": LANGUAGE,
+            "published_at": TIME,
+            "credit_line": TEXT,
+            "credits": {"type": "array", "items": ref("Credit")},
+            "url": nullable(URL),
+        }
+    ),
+    "Published": obj(
+        {"items": {"type": "array", "items": ref("PublishedItem")}, "limit": INT, "offset": INT}
+    ),
+}

@@ -1,0 +1,252 @@
+"""Building blocks of the API's OpenAPI 3.1 document, written by hand as Python dicts.
+
+Each resource module of the API declares its routes as `Route`s, each with its operation's description,
+and the schemas it adds; `document` puts them together with the shared pieces below. Enumerations (states,
+actions, roles, draft states) are read from the domain so the document cannot drift from the action table.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ...domain.actions import ACTIONS
+from ...domain.states import Role, State
+from ...models import DraftError, DraftState
+
+JSON = "application/json"
+STATES = [s.value for s in State]
+ACTION_NAMES = list(ACTIONS)
+ROLES = [r.value for r in Role]
+CREDIT_ROLES = [Role.REPORTER.value, Role.ADAPTOR.value, Role.EDITOR.value]
+DRAFT_STATES = [s.value for s in DraftState]
+ERROR_CODE = {
+    "anyOf": [{"type": "string", "enum": [e.value for e in DraftError]}, {"type": "null"}],
+    "description": "Why the draft failed: missing_model (install the pair, then retry), timeout, "
+    "translation_failed; null unless failed.",
+}
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to a schema in `components`."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` or JSON null."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def obj(
+    properties: dict[str, Any], required: list[str] | str = "all", description: str = ""
+) -> dict[str, Any]:
+    """An object schema; every property is required unless a list says otherwise."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required == "all" else required,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def json_body(schema: dict[str, Any], description: str = "", required: bool = True) -> dict[str, Any]:
+    """A JSON request body."""
+    body: dict[str, Any] = {"required": required, "content": {JSON: {"schema": schema}}}
+    if description:
+        body["description"] = description
+    return body
+
+
+def ok(schema: dict[str, Any], description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON success response."""
+    response: dict[str, Any] = {"description": description, "content": {JSON: {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def errors(*statuses: int) -> dict[str, Any]:
+    """References to the shared error responses for these statuses."""
+    names = {
+        400: "BadRequest",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "NotFound",
+        409: "Conflict",
+        413: "TooLarge",
+        415: "UnsupportedMediaType",
+        429: "TooManyRequests",
+        503: "Unavailable",
+    }
+    return {str(s): {"$ref": f"#/components/responses/{names[s]}"} for s in statuses}
+
+
+TEXT = {"type": "string"}
+
+
+def text(description: str) -> dict[str, str]:
+    """A string with a description."""
+    return {"type": "string", "description": description}
+
+
+INT = {"type": "integer"}
+TIME = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC (ends in Z)."}
+URL = {"type": "string", "format": "uri"}
+DIRECTION = {"type": "string", "enum": ["rtl", "ltr"], "description": "Writing direction of the language."}
+LANGUAGE = {"type": "string", "pattern": "^[a-z]{2}$", "description": "ISO 639-1 code, e.g. ar, en."}
+TAGS = {"type": "array", "items": TEXT}
+
+#: Schemas more than one resource refers to.
+SCHEMAS: dict[str, Any] = {
+    "Error": obj(
+        {
+            "error": text("A stable code, e.g. invalid, unauthorized, invalid_state."),
+            "message": {"type": "string", "description": "What happened and what to do next, for people."},
+            "field": {"type": "string", "description": "The input field at fault (400 only)."},
+            "state": {
+                "type": "string",
+                "enum": STATES,
+                "description": "The adaptation's state (refused actions).",
+            },
+        },
+        required=["error", "message"],
+    ),
+    "TextVersion": obj({"version": INT, "title": TEXT, "body": TEXT}),
+    "StaleVersionError": obj(
+        {
+            "error": {"type": "string", "const": "stale_version"},
+            "message": TEXT,
+            "current": ref("TextVersion"),
+            "yours": ref("TextVersion"),
+        },
+        required=["error", "message", "current"],
+        description="A save or decision based on an older version; `current` is the stored text, "
+        "`yours` what was sent (saves only).",
+    ),
+    "Person": obj({"username": TEXT, "name": text("Display name, as credited.")}),
+    "State": {"type": "string", "enum": STATES},
+    "Action": {"type": "string", "enum": ACTION_NAMES},
+    "Credit": obj({"role": {"type": "string", "enum": CREDIT_ROLES}, "username": TEXT, "name": TEXT}),
+}
+
+RESPONSES: dict[str, Any] = {
+    name: {"description": description, "content": {JSON: {"schema": ref("Error")}}}
+    for name, description in (
+        ("BadRequest", "Invalid input; `field` names the field (`body` for malformed or non-object JSON)."),
+        ("Unauthorized", "No token, an unknown or revoked token, or (for changes) only a login cookie."),
+        ("Forbidden", "The caller's role may not do this."),
+        ("NotFound", "No such thing, or not one the caller may see."),
+        ("TooLarge", "The request body is larger than the server accepts."),
+        ("UnsupportedMediaType", "The body is not sent as application/json."),
+        ("TooManyRequests", "Too many failed attempts; wait a minute."),
+    )
+}
+RESPONSES["Conflict"] = {
+    "description": "The adaptation's state does not allow this (`invalid_state`, with `state` and the "
+    "actions allowed now in `message`), it is held by someone else, or the version is stale.",
+    "content": {JSON: {"schema": {"anyOf": [ref("Error"), ref("StaleVersionError")]}}},
+}
+RESPONSES["Unavailable"] = {
+    "description": "The database does not answer.",
+    "content": {JSON: {"schema": ref("Health")}},
+}
+
+PARAMETERS: dict[str, Any] = {
+    "ArticleId": {"name": "article_id", "in": "path", "required": True, "schema": INT},
+    "AdaptationId": {"name": "adaptation_id", "in": "path", "required": True, "schema": INT},
+    "Action": {"name": "action", "in": "path", "required": True, "schema": ref("Action")},
+    "LanguageFilter": {"name": "language", "in": "query", "schema": LANGUAGE},
+}
+
+BEARER = [{"bearerAuth": []}]
+PUBLIC: list = []
+ADAPTATION_ID = ({"$ref": "#/components/parameters/AdaptationId"},)
+ARTICLE_ID = ({"$ref": "#/components/parameters/ArticleId"},)
+
+
+def op(
+    operation_id: str,
+    summary: str,
+    responses: dict[str, Any],
+    *,
+    tags: list[str],
+    security: list = BEARER,
+    description: str = "",
+    **extra: Any,
+) -> dict[str, Any]:
+    """One operation."""
+    operation = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": tags,
+        "security": security,
+        "responses": responses,
+        **extra,
+    }
+    if description:
+        operation["description"] = description
+    return operation
+
+
+@dataclass(frozen=True)
+class Route:
+    """One API operation: its URL rule and method, the view that answers it, and its OpenAPI description."""
+
+    rule: str
+    method: str
+    view: Callable[..., Any]
+    operation: dict[str, Any]
+    #: Parameters of the OpenAPI path item (shared by every method on the path).
+    parameters: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def path(self) -> str:
+        """The rule as an OpenAPI path: `<int:adaptation_id>` → `{adaptation_id}`."""
+        return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", self.rule)
+
+
+DOCUMENT_TAGS = ("auth", "originals", "adaptations", "lists", "glossary", "memory", "reports", "meta")
+
+
+def document(routes: Iterable[Route], schemas: dict[str, Any]) -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document of these routes, with these schemas beside the shared ones (a fresh copy)."""
+    paths: dict[str, Any] = {}
+    for route in routes:
+        item = paths.setdefault(route.path, {})
+        if route.parameters:
+            item["parameters"] = list(route.parameters)
+        item[route.method.lower()] = route.operation
+    return copy.deepcopy(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "Adaptdesk API",
+                "version": "1.0.0",
+                "summary": "Originals in, machine drafts, adaptation, review and publication with credits.",
+                "description": "Authenticate with `Authorization: Bearer TOKEN` (POST /api/v1/tokens). "
+                "Requests that change anything need the token; reads also accept the newsroom "
+                'login cookie. Errors are JSON `{"error": code, "message": text}`.',
+            },
+            "servers": [{"url": "/"}],
+            "security": BEARER,
+            "tags": [{"name": name} for name in DOCUMENT_TAGS],
+            "paths": paths,
+            "components": {
+                "schemas": {**SCHEMAS, **schemas},
+                "responses": RESPONSES,
+                "parameters": PARAMETERS,
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "A token from POST /api/v1/tokens.",
+                    }
+                },
+            },
+        }
+    )

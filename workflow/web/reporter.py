@@ -1,0 +1,142 @@
+"""Reporters' pages: their originals, a new report, one report with its revisions and adaptations.
+
+URL map:
+    GET       /desk/reports                     reporter.reports     a reporter's originals, newest first
+    GET, POST /desk/reports/new                 reporter.new_report  the form, and submitting it
+    GET       /desk/reports/<id>[?revision=n]   reporter.report      one original and where its adaptations stand
+    POST      /desk/reports/<id>/revise         reporter.revise      add a revision
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from ..domain.languages import LANGUAGE_NAMES, RTL_LANGUAGES
+from ..domain.rules import can_revise_article
+from ..domain.states import Role, State
+from ..extensions import db
+from ..models import Article
+from ..services import queries
+from ..services.articles import get_article, revise_article, submit_article
+from ..services.errors import ServiceError
+from ..services.inputs import ArticleInput
+from .access import actions_by_id, roles_required, signed_in
+from .forms import Refused, input_limits, language_choices, refusal, render_page
+
+bp = Blueprint("reporter", __name__, url_prefix="/desk")
+
+#: Sections offered as suggestions on the report form (any other name may be typed).
+COMMON_SECTIONS = [
+    "News",
+    "News Bulletin Reports",
+    "Politics",
+    "Economy",
+    "World",
+    "Culture",
+    "Society",
+    "Opinion",
+    "Features",
+    "Sports",
+    "Science",
+    "Health",
+]
+#: Target languages offered as checkboxes; any other ISO code may be typed.
+COMMON_TARGETS = ["en", "fr", "es", "de", "tr", "fa", "ru", "zh", "ar"]
+
+
+@bp.get("/reports")
+@roles_required(Role.REPORTER)
+def reports() -> str:
+    """A reporter's originals, newest first, with where each adaptation stands."""
+    articles = queries.articles_by_reporter(db.session, signed_in().id)
+    return render_template("reporter/reports.html", articles=articles)
+
+
+def _render_new_report(form: Mapping[str, Any] | None = None, refused: Refused | None = None):
+    form = form or {}
+    targets = form.getlist("targets") if hasattr(form, "getlist") else ["en"]
+    return render_page(
+        "reporter/new_report.html",
+        refused=refused,
+        form=form,
+        languages=language_choices(),
+        sections=COMMON_SECTIONS,
+        common_targets=COMMON_TARGETS,
+        chosen_targets=targets or [],
+        rtl_languages=sorted(RTL_LANGUAGES),
+    )
+
+
+@bp.route("/reports/new", methods=["GET", "POST"])
+@roles_required(Role.REPORTER)
+def new_report():
+    """Show the form for a new original, and submit it (one adaptation per target language)."""
+    if request.method == "GET":
+        return _render_new_report()
+    form = request.form
+    targets = form.getlist("targets") + [
+        t for t in form.get("other_targets", "").replace(",", " ").split() if t
+    ]
+    data = {
+        "title": form.get("title", ""),
+        "body": form.get("body", ""),
+        "language": form.get("language", ""),
+        "section": form.get("section", ""),
+        "tags": form.get("tags", ""),
+        "targets": targets,
+    }
+    try:
+        article = submit_article(db.session, signed_in(), ArticleInput.parse(data, input_limits()))
+    except ServiceError as error:
+        return _render_new_report(form, refusal(error))
+    db.session.commit()
+    languages = ", ".join(LANGUAGE_NAMES.get(a.language, a.language) for a in article.adaptations)
+    flash(f"Report submitted. Machine drafts are on their way for: {languages}.", "success")
+    return redirect(url_for("reporter.report", article_id=article.id))
+
+
+def render_report(article: Article, *, refused: Refused | None = None, form: Mapping[str, Any] | None = None):
+    """The report page, with a refusal and the typed revision when there are."""
+    shown = article.latest
+    wanted = request.args.get("revision", "")
+    if wanted.isdigit() and article.revision(int(wanted)) is not None:
+        shown = article.revision(int(wanted))
+    any_published = any(a.state == State.PUBLISHED.value for a in article.adaptations)
+    return render_page(
+        "reporter/report.html",
+        refused=refused,
+        article=article,
+        shown=shown,
+        form=form or {"title": article.latest.title, "body": article.latest.body, "note": ""},
+        can_revise=can_revise_article(signed_in().actor, article.reporter_id, any_published),
+        actions=actions_by_id(article.adaptations),
+    )
+
+
+@bp.get("/reports/<int:article_id>")
+@roles_required(Role.REPORTER)
+def report(article_id: int):
+    """One original: its current text, its revisions, its adaptations, and the revise form."""
+    return render_report(get_article(db.session, signed_in(), article_id))
+
+
+@bp.post("/reports/<int:article_id>/revise")
+@roles_required(Role.REPORTER)
+def revise(article_id: int):
+    """Add a revision of the original; drafts are redone and adaptors see what changed."""
+    form = request.form
+    data = {"title": form.get("title", ""), "body": form.get("body", "")}
+    try:
+        article = get_article(db.session, signed_in(), article_id)
+        revision = revise_article(
+            db.session, signed_in(), article, data, input_limits(), note=form.get("note", "")
+        )
+    except ServiceError as error:
+        refused = refusal(error)
+        return render_report(get_article(db.session, signed_in(), article_id), refused=refused, form=form)
+    db.session.commit()
+    flash(f"Revision {revision.number} saved. Adaptors working on it are told what changed.", "success")
+    return redirect(url_for("reporter.report", article_id=article_id))

@@ -1,0 +1,61 @@
+"""Filters and globals every template may use (any blueprint's pages share them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+
+from ..domain.languages import language_name, text_direction
+from ..domain.states import State
+from ..domain.text import paragraphs, reading_minutes, word_count
+from ..models import DraftState, utcnow
+from .access import current_person
+
+#: Draft states in which a machine translation is still coming.
+DRAFT_ACTIVE = (DraftState.QUEUED.value, DraftState.TRANSLATING.value)
+
+
+def age(value: datetime | None, now: datetime | None = None) -> str:
+    """How long ago a time was, as a newsroom says it: "just now", "5 min", "3 h", "2 d"."""
+    if value is None:
+        return ""
+    seconds = max(0, int(((now or utcnow()) - value).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"
+
+
+def when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A time as the pages print it (UTC), or nothing."""
+    return value.strftime(fmt) if value else ""
+
+
+def state_label(value: str) -> str:
+    """A state as words: `in_review` → "in review"."""
+    return (value or "").replace("_", " ")
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the filters and globals available to every template."""
+    app.jinja_env.globals.update(
+        language_name=language_name,
+        text_direction=text_direction,
+        State=State,
+        DRAFT_ACTIVE=DRAFT_ACTIVE,
+        current_person=current_person,
+    )
+    app.jinja_env.filters.update(
+        paragraphs=paragraphs,
+        reading_minutes=reading_minutes,
+        dir=text_direction,
+        language_name=language_name,
+        when=when,
+        state_label=state_label,
+        age=age,
+        words=word_count,
+    )
