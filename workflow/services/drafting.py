@@ -66,6 +66,7 @@ def produce_draft(session: Session, job: DraftJob, engine: TranslationEngine, ch
     )
     checkpoint()
     pair = (job.source_language, job.target_language)
+    # The title and the body's sentences share one memory lookup and one model batch.
     title, *body = pieces = look_up(session, pair, [source.title, *(s.source for s in source.segments)])
     checkpoint()
     known = sum(piece.from_memory for piece in body)
