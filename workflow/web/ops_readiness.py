@@ -25,6 +25,7 @@ BROKER_CONNECT_SECONDS = 2.0
 
 
 def timed(check) -> dict[str, Any]:
+    """Run a check and add how long it took (`ms`)."""
     started = time.perf_counter()
     result = check()
     result["ms"] = round((time.perf_counter() - started) * 1000, 1)
@@ -32,7 +33,6 @@ def timed(check) -> dict[str, Any]:
 
 
 def _failure(what: str, exc: BaseException, advice: str) -> dict[str, Any]:
-    # The full error goes to the log; the public body names only its kind (no hosts, users or paths).
     log.warning("readiness: %s failed: %s", what, exc)
     return {"ok": False, "error": f"{what} failed ({type(exc).__name__}). {advice}"}
 
