@@ -9,8 +9,9 @@ built once and cached in /tmp/adaptdesk-bench), with one thread per process exce
   (a) stock `argostranslate.translate.translate(text, "ar", "en")` with its defaults (ARGOS_INTRA_THREADS
       unset = all cores), in its own process: the baseline of the targets;
   (a') the same, tuned to one thread (ARGOS_INTRA_THREADS=1), its best setting on a 2-core machine;
-  (b) the worker's draft pipeline: `take_job` + `workers.tasks.translate_job` (segmentation, memory and glossary
-      lookups, batched translation through the engine, segments and draft stored in a fresh migrated database);
+  (b) the worker's draft pipeline: `take_job` + `workflow.services.drafting.produce_draft` (segmentation, memory
+      and glossary lookups, batched translation through the engine, segments and draft stored in a fresh migrated
+      database), committed as the draft task commits;
   (c) the limit: one raw `ctranslate2.Translator.translate_batch` call over the same tokens, max_batch_size=64;
   (d) submit → draft_ready latency through a live stack (web + Celery worker, Redis db 14, PostgreSQL);
   (e) the worker child's memory with the model loaded;
@@ -258,7 +259,7 @@ def setup_stock(spec: dict):
 def setup_pipeline(spec: dict):
     """The worker's draft pipeline (b), the engine alone, and one raw translate_batch call (c).
 
-    A fresh migrated database; an app built by the real factory (dispatch off: nothing goes to a broker);
+    A fresh migrated database; an app built by the real factory (its outbox holds jobs: nothing goes to a broker);
     a reporter and articles made through the services; drafts produced by what the draft task runs.
     """
     import ctranslate2
@@ -266,8 +267,7 @@ def setup_pipeline(spec: dict):
     from sqlalchemy import func, select
 
     from tests.support.live import new_database
-    from workers import tasks
-    from workers.mt.engine import MAX_DECODING_LENGTH
+    from tests.support.outbox import hold_draft_jobs
     from workflow import create_app
     from workflow.config import Settings
     from workflow.db_migrations import upgrade
@@ -275,6 +275,8 @@ def setup_pipeline(spec: dict):
     from workflow.domain.states import Role
     from workflow.extensions import db
     from workflow.models import Draft, DraftSegment
+    from workflow.mt.engine import MAX_DECODING_LENGTH, engine_for
+    from workflow.services import drafting
     from workflow.services import drafts as draft_service
     from workflow.services.articles import submit_article
     from workflow.services.inputs import ArticleInput, Limits
@@ -297,7 +299,8 @@ def setup_pipeline(spec: dict):
                 "ADAPTDESK_MT_MAX_BATCH": str(MAX_BATCH),
             }
         )
-        app = create_app({"ADAPTDESK_DISPATCH": False, "RATELIMIT_ENABLED": False}, settings=settings)
+        app = create_app({"RATELIMIT_ENABLED": False}, settings=settings)
+        hold_draft_jobs(app)
         context = app.app_context()
         context.push()
         reporter = create_user(
@@ -319,18 +322,20 @@ def setup_pipeline(spec: dict):
         return article.adaptations[0].draft.id
 
     def run_draft(draft_id: int) -> str:
-        """What the draft task runs: take the job, commit, segment, translate, store, finish."""
+        """What the draft task runs: take the job, commit, segment, translate, store, finish, commit."""
         job = draft_service.take_job(
             db.session, draft_id, f"bench-{draft_id}", lease_seconds=settings.draft_timeout_seconds + 60
         )
         db.session.commit()
-        return tasks.translate_job(job, tasks.engine_for(settings))
+        finished = drafting.produce_draft(db.session, job, engine_for(settings), checkpoint=db.session.commit)
+        db.session.commit()
+        return "ready" if finished else "skipped"
 
     def sources_of(text: dict) -> list[str]:
         return [text["title"]] + [s.source for s in segment_text(text["body"], "ar")]
 
     run_draft(submit(spec["warmup"]))  # loads the model, warms the connection pool
-    engine = tasks.engine_for(settings)
+    engine = engine_for(settings)
     pair = engine.route("ar", "en")[0]
     raw = ctranslate2.Translator(
         str(Path(pair.path) / "model"),
@@ -685,7 +690,7 @@ def main(argv: list[str] | None = None) -> int:
     tuned = Series("(a') stock, tuned: ARGOS_INTRA_THREADS=1", STOCK_BEAM)
     a, b, engine_alone, c = (
         Series("(a)  stock argostranslate.translate(), defaults", STOCK_BEAM),
-        Series("(b)  draft pipeline (take_job + tasks.translate_job)", STOCK_BEAM),
+        Series("(b)  draft pipeline (take_job + produce_draft)", STOCK_BEAM),
         Series("     engine.translate_segments alone", STOCK_BEAM),
         Series(f"(c)  one translate_batch, max_batch_size={MAX_BATCH}", STOCK_BEAM),
     )

@@ -7,9 +7,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import scoped_session
 
 from tests.support.live import install_test_model
+from tests.support.outbox import hold_draft_jobs
 from workflow import create_app
 from workflow.config import Settings, normalize_database_url
 from workflow.db_migrations import upgrade
@@ -78,12 +81,22 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
-    """The app, built by the real factory on the test database."""
+    """The app, built by the real factory on the test database; its commits send no draft job anywhere."""
     settings = make_settings(tmp_path_factory.mktemp("data"), database_url)
-    app = create_app(
-        {"TESTING": True, "RATELIMIT_ENABLED": False, "ADAPTDESK_DISPATCH": False}, settings=settings
-    )
+    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": False}, settings=settings)
+    hold_draft_jobs(app)
     return app
+
+
+class SessionKeptAcrossRequests(scoped_session):
+    """The test's session: the `remove()` the app calls as each app context ends (after every request)
+    leaves it open, so the requests of a test share its session and objects inside the one rolled-back
+    transaction. A `remove()` from the test itself, outside any app context, still removes it."""
+
+    def remove(self) -> None:
+        if has_app_context():  # an app context is ending: keep the test's session
+            return
+        super().remove()
 
 
 @pytest.fixture()
@@ -93,14 +106,16 @@ def session(app):
     outer = connection.begin()
     db.session.remove()
     db.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
-    db.keep_session_between_requests = True
-    yield db.session
-    db.keep_session_between_requests = False
-    db.session.remove()
-    outer.rollback()
-    connection.close()
-    db.session_factory.kw.pop("join_transaction_mode", None)
-    db.session_factory.configure(bind=db.engine)
+    request_scoped, db.session = db.session, SessionKeptAcrossRequests(db.session_factory)
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        db.session = request_scoped
+        outer.rollback()
+        connection.close()
+        db.session_factory.kw.pop("join_transaction_mode", None)
+        db.session_factory.configure(bind=db.engine)
 
 
 @pytest.fixture()

@@ -9,16 +9,17 @@ from typing import Any
 from flask import Flask
 
 from .config import Settings
+from .extensions import csrf, db, limiter, login_manager
+from .jobs import celery_init_app
+from .logging_setup import configure_logging
+from .services.outbox import init_outbox
+from .web import register_web
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | None = None) -> Flask:
     """Build the web app: settings from the environment (or `settings`), extensions, blueprints, Celery."""
-    from .extensions import csrf, db, limiter, login_manager
-    from .logging_setup import configure_logging
-    from .web import register_web
-
     settings = (settings or Settings.from_env()).with_secret()
     # Installed from a wheel, the pages ship inside the package (setup.py maps templates/ there); in a
     # checkout they are the top-level templates/ folder.
@@ -43,11 +44,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
         RATELIMIT_ENABLED=True,
         JSON_SORT_KEYS=False,
         ADAPTDESK_PUBLISHER=settings.publisher,
-        ADAPTDESK_MAX_MODEL_BYTES=settings.max_model_bytes,
     )
     if config:
         app.config.update(config)
-    configure_logging(app)
+    configure_logging(app, settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app, settings.database_url)
@@ -55,8 +55,6 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
     csrf.init_app(app)
     limiter.init_app(app)
     register_web(app)
-
-    from workers.celery_app import celery_init_app
-
-    celery_init_app(app)
+    celery = celery_init_app(app, settings)
+    init_outbox(app, celery, settings)
     return app

@@ -1,4 +1,8 @@
-"""The `adaptdesk` command: serve, worker, users, db, demo, models, publish-due."""
+"""The `adaptdesk` command: serve, worker, users, db, demo, models, publish-due.
+
+Like Docker Compose, the command reads a `.env` file in the working directory first; variables already set
+in the environment win over it.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,39 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import click
+from dotenv import load_dotenv
+from gunicorn.app.base import BaseApplication
+from sqlalchemy import select
 
-from .config import ConfigError, Settings
+from .cli_models import app_or_exit, models_group, settings_or_exit
+from .config import Settings
+from .db_migrations import current, downgrade, upgrade
+from .extensions import db
+from .models import User
+from .services.adaptations import publish_due
+from .services.articles import submit_article
+from .services.errors import ServiceError
+from .services.inputs import ArticleInput
+from .services.outbox import outbox_of
+from .services.queries import users
+from .services.users import create_user, find_user, issue_token, parse_roles
 
 
-def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _app():
-    from . import create_app
-
-    try:
-        return create_app()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+def load_env_file(folder: Path | None = None) -> None:
+    """Add the variables of `.env` in `folder` (the working directory) that the environment does not set."""
+    load_dotenv((folder or Path.cwd()) / ".env", override=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Adaptdesk: originals, machine drafts, adaptation, review and publication with credits."""
+    load_env_file()
+
+
+main.add_command(models_group)
 
 
 # --- database ----------------------------------------------------------------------------------
@@ -45,9 +57,7 @@ def db_group() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Bring the database schema up to date."""
-    from .db_migrations import upgrade
-
-    settings = _settings()
+    settings = settings_or_exit()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url, revision)
     click.echo(f"Database at {revision}.")
@@ -57,18 +67,14 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Take the database schema down to REVISION (e.g. -1)."""
-    from .db_migrations import downgrade
-
-    downgrade(_settings().database_url, revision)
+    downgrade(settings_or_exit().database_url, revision)
     click.echo(f"Database at {revision}.")
 
 
 @db_group.command("current")
 def db_current() -> None:
     """Print the schema revision the database is at."""
-    from .db_migrations import current
-
-    click.echo(current(_settings().database_url) or "empty")
+    click.echo(current(settings_or_exit().database_url) or "empty")
 
 
 # --- users ---------------------------------------------------------------------------------------
@@ -93,13 +99,9 @@ def users_group() -> None:
 @click.option("--password", help="Prompted for when not given.")
 def users_create(username: str, display_name: str, roles: tuple[str, ...], password: str | None) -> None:
     """Create a person with one or more roles."""
-    from .extensions import db
-    from .services.errors import ServiceError
-    from .services.users import create_user, parse_roles
-
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with _app().app_context():
+    with app_or_exit().app_context():
         try:
             user = create_user(db.session, username, display_name, parse_roles(list(roles)), password)
         except ServiceError as exc:
@@ -113,11 +115,7 @@ def users_create(username: str, display_name: str, roles: tuple[str, ...], passw
 @click.option("--label", default="cli")
 def users_token(username: str, label: str) -> None:
     """Print a new API token for USERNAME (shown once; only its hash is stored)."""
-    from .extensions import db
-    from .services.errors import ServiceError
-    from .services.users import find_user, issue_token
-
-    with _app().app_context():
+    with app_or_exit().app_context():
         try:
             token = issue_token(db.session, find_user(db.session, username), label)
         except ServiceError as exc:
@@ -129,10 +127,7 @@ def users_token(username: str, label: str) -> None:
 @users_group.command("list")
 def users_list() -> None:
     """List people and their roles."""
-    from .extensions import db
-    from .services.queries import users
-
-    with _app().app_context():
+    with app_or_exit().app_context():
         for user in users(db.session):
             roles = ",".join(sorted(r.value for r in user.roles))
             click.echo(
@@ -163,15 +158,7 @@ DEMO_BODY = (
 @main.command("demo")
 def demo() -> None:
     """Create demo users (one per role) and one example Arabic original to click through."""
-    from sqlalchemy import select
-
-    from .extensions import db
-    from .models import User
-    from .services.articles import submit_article
-    from .services.inputs import ArticleInput
-    from .services.users import create_user, parse_roles
-
-    app = _app()
+    app = app_or_exit()
     with app.app_context():
         for username, name, roles in DEMO_USERS:
             if db.session.scalar(select(User).where(User.username == username)) is None:
@@ -190,9 +177,7 @@ def demo() -> None:
             ),
         )
         db.session.commit()
-        from workers.dispatch import dispatch_pending
-
-        dispatch_pending(app)
+        outbox_of(app).relay()
         click.echo(f"Demo users (password {DEMO_PASSWORD!r}): " + ", ".join(u for u, _, _ in DEMO_USERS))
         click.echo(f"Example original #{article.id} submitted; its English draft is queued.")
 
@@ -200,15 +185,18 @@ def demo() -> None:
 # --- running -------------------------------------------------------------------------------------
 
 
-def worker_argv(concurrency: int | None, beat: bool, loglevel: str, hostname: str | None = None) -> list[str]:
+def worker_argv(
+    settings: Settings, concurrency: int | None, beat: bool, loglevel: str, hostname: str | None = None
+) -> list[str]:
     """Arguments for `celery worker` with Adaptdesk's defaults."""
     argv = ["worker", "--loglevel", loglevel, "-Q", "adaptdesk", "--pool", "prefork"]
     if hostname:
         argv += ["--hostname", hostname]
+    concurrency = concurrency or settings.worker_concurrency
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     if beat:
-        argv += ["--beat", "--schedule", str(_settings().data_dir / "celerybeat-schedule")]
+        argv += ["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
     return argv
 
 
@@ -225,10 +213,11 @@ def worker_argv(concurrency: int | None, beat: bool, loglevel: str, hostname: st
 @click.option("--hostname", "-n", default=None, help="Worker name, e.g. worker1@%h (unique per machine).")
 def worker(concurrency: int | None, beat: bool, loglevel: str, hostname: str | None) -> None:
     """Run a Celery worker that produces machine-translation drafts."""
-    from workers.app import celery
-
-    concurrency = concurrency or int(os.environ.get("ADAPTDESK_WORKER_CONCURRENCY", "0") or 0) or None
-    celery.worker_main(worker_argv(concurrency, beat, loglevel, hostname))
+    # The app's own Celery app runs the worker; it imports the tasks module by name (its `include`).
+    app = app_or_exit()
+    app.extensions["celery"].worker_main(
+        worker_argv(app.config["ADAPTDESK"], concurrency, beat, loglevel, hostname)
+    )
 
 
 @main.command("serve")
@@ -238,11 +227,7 @@ def worker(concurrency: int | None, beat: bool, loglevel: str, hostname: str | N
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
     """Run the service: migrate, start a Celery worker (unless --no-worker) and serve the web app."""
-    from gunicorn.app.base import BaseApplication
-
-    from .db_migrations import upgrade
-
-    settings = _settings()
+    settings = settings_or_exit()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
     worker_process = None
@@ -265,7 +250,7 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
             self.cfg.set("control_socket_disable", True)
 
         def load(self):
-            return _app()
+            return app_or_exit()
 
     click.echo(f"Adaptdesk on http://{host}:{port}/  (data in {settings.data_dir})")
     try:
@@ -282,22 +267,11 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
 @main.command("publish-due")
 def publish_due_command() -> None:
     """Publish scheduled adaptations whose time has come (the worker's beat does this every minute)."""
-    from .extensions import db
-    from .services.adaptations import publish_due
-
-    with _app().app_context():
+    with app_or_exit().app_context():
         ids = publish_due(db.session)
         db.session.commit()
         click.echo(f"Published {len(ids)} scheduled adaptation(s).")
 
-
-def _register_groups() -> None:
-    from .cli_models import models_group
-
-    main.add_command(models_group)
-
-
-_register_groups()
 
 if __name__ == "__main__":
     main()

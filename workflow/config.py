@@ -1,7 +1,12 @@
-"""Typed settings read from the environment, once, inside the app factory."""
+"""Typed settings read from the environment, once, inside the app factory (and the CLI's commands).
+
+This is the only module that reads the environment; everything else takes `Settings` (or, for gunicorn's
+logger class, which runs before any app exists, `LogSettings`).
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -9,6 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "instance"
+#: The index argostranslate uses when ARGOS_PACKAGE_INDEX is unset (a folder URL holding index.json).
+DEFAULT_PACKAGE_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
+WEAK_SECRETS = {"dev", "change-me", "changeme", "secret", "development", "please-change-me"}
 
 
 class ConfigError(RuntimeError):
@@ -31,6 +39,23 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
+    return value
+
+
+def _is_production(env: Mapping[str, str]) -> bool:
+    return env.get("ADAPTDESK_ENV", "").lower() == "production"
+
+
 def normalize_database_url(url: str) -> str:
     """Map the usual `postgresql://` form onto the psycopg 3 driver the project installs."""
     for prefix in ("postgres://", "postgresql://"):
@@ -40,8 +65,30 @@ def normalize_database_url(url: str) -> str:
 
 
 @dataclass(frozen=True)
+class LogSettings:
+    """How a process logs: ADAPTDESK_LOG_FORMAT (json | text; json by default in production) and
+    ADAPTDESK_LOG_LEVEL (DEBUG | INFO | WARNING | ERROR; a Celery worker's --loglevel wins)."""
+
+    format: str = "text"
+    level: int = logging.INFO
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LogSettings:
+        """Read the two logging variables (and ADAPTDESK_ENV for the format's default)."""
+        env = os.environ if env is None else env
+        chosen = (env.get("ADAPTDESK_LOG_FORMAT") or "").strip().lower()
+        if chosen and chosen not in ("json", "text"):
+            raise ConfigError(f"ADAPTDESK_LOG_FORMAT must be json or text, not {chosen!r}")
+        name = (env.get("ADAPTDESK_LOG_LEVEL") or "INFO").strip().upper()
+        level = logging.getLevelNamesMapping().get(name)
+        if level is None:
+            raise ConfigError(f"ADAPTDESK_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {name!r}")
+        return cls(format=chosen or ("json" if _is_production(env) else "text"), level=level)
+
+
+@dataclass(frozen=True)
 class Settings:
-    """Everything the app and the workers need to know about their surroundings."""
+    """Everything the app, the CLI and the workers need to know about their surroundings."""
 
     data_dir: Path
     database_url: str
@@ -49,6 +96,7 @@ class Settings:
     broker_url: str
     result_backend: str | None
     embedded_broker: bool
+    argos_packages_dir: Path  #: ARGOS_PACKAGES_DIR, else <data_dir>/argos-packages
     production: bool = False
     max_body_chars: int = 100_000
     max_title_chars: int = 300
@@ -58,23 +106,26 @@ class Settings:
     draft_resend_seconds: int = 300
     visibility_timeout_seconds: int = 1920
     relay_interval_seconds: float = 30.0
-    argos_packages_dir: Path | None = None
+    argos_package_index: str = DEFAULT_PACKAGE_INDEX
     mt_beam_size: int = 4
     mt_threads: int = 1
     mt_compute_type: str = "int8"
     mt_max_batch: int = 64
+    worker_concurrency: int | None = None  #: None: one worker process per core
     session_cookie_secure: bool = False
     ratelimit_storage_url: str = "memory://"
     publisher: str = "Adaptdesk newsroom"
-    max_model_bytes: int = 1024**3
-    extra: dict = field(default_factory=dict)
+    max_model_bytes: int = 1024**3  #: largest model upload on the admin page (real packages are ~100 MB)
+    metrics_token: str = ""  #: when set, /metrics answers only `Authorization: Bearer <token>`
+    prometheus_multiproc_dir: str | None = None  #: shared by gunicorn's workers so a scrape adds them up
+    log: LogSettings = field(default_factory=LogSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from environment variables, with embedded defaults for one machine."""
         env = os.environ if env is None else env
         data_dir = Path(env.get("ADAPTDESK_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
-        production = env.get("ADAPTDESK_ENV", "").lower() == "production"
+        production = _is_production(env)
         database_url = normalize_database_url(
             env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'adaptdesk.db'}"
         )
@@ -82,7 +133,6 @@ class Settings:
         embedded = not broker_url
         if embedded:
             broker_url = f"sqla+sqlite:///{data_dir / 'broker.db'}"
-        result_backend = env.get("CELERY_RESULT_BACKEND") or None
         secret_key = env.get("SECRET_KEY") or ""
         if production and (not secret_key or secret_key in WEAK_SECRETS or len(secret_key) < 16):
             raise ConfigError(
@@ -91,33 +141,39 @@ class Settings:
             )
         packages_dir = env.get("ARGOS_PACKAGES_DIR")
         redis_url = env.get("REDIS_URL") or (broker_url if broker_url.startswith("redis") else "")
+        draft_timeout = _int(env, "ADAPTDESK_DRAFT_TIMEOUT", cls.draft_timeout_seconds)
         return cls(
             data_dir=data_dir,
             database_url=database_url,
             secret_key=secret_key,
             broker_url=broker_url,
-            result_backend=result_backend,
+            result_backend=env.get("CELERY_RESULT_BACKEND") or None,
             embedded_broker=embedded,
-            production=production,
-            max_body_chars=_int(env, "ADAPTDESK_MAX_BODY_CHARS", 100_000),
-            max_title_chars=_int(env, "ADAPTDESK_MAX_TITLE_CHARS", 300),
-            max_tags=_int(env, "ADAPTDESK_MAX_TAGS", 20),
-            max_request_bytes=_int(env, "ADAPTDESK_MAX_REQUEST_BYTES", 2 * 1024 * 1024),
-            draft_timeout_seconds=_int(env, "ADAPTDESK_DRAFT_TIMEOUT", 900),
-            draft_resend_seconds=_int(env, "ADAPTDESK_DRAFT_RESEND", 300),
-            visibility_timeout_seconds=_int(
-                env, "ADAPTDESK_VISIBILITY_TIMEOUT", _int(env, "ADAPTDESK_DRAFT_TIMEOUT", 900) * 2 + 120
-            ),
-            relay_interval_seconds=float(env.get("ADAPTDESK_RELAY_INTERVAL") or 30),
             argos_packages_dir=Path(packages_dir).resolve() if packages_dir else data_dir / "argos-packages",
-            mt_beam_size=_int(env, "ADAPTDESK_MT_BEAM_SIZE", 4),
-            mt_threads=_int(env, "ADAPTDESK_MT_THREADS", 1),
-            mt_compute_type=env.get("ADAPTDESK_MT_COMPUTE_TYPE") or "int8",
-            mt_max_batch=_int(env, "ADAPTDESK_MT_MAX_BATCH", 64),
+            production=production,
+            max_body_chars=_int(env, "ADAPTDESK_MAX_BODY_CHARS", cls.max_body_chars),
+            max_title_chars=_int(env, "ADAPTDESK_MAX_TITLE_CHARS", cls.max_title_chars),
+            max_tags=_int(env, "ADAPTDESK_MAX_TAGS", cls.max_tags),
+            max_request_bytes=_int(env, "ADAPTDESK_MAX_REQUEST_BYTES", cls.max_request_bytes),
+            draft_timeout_seconds=draft_timeout,
+            draft_resend_seconds=_int(env, "ADAPTDESK_DRAFT_RESEND", cls.draft_resend_seconds),
+            # Unacknowledged jobs come back after this long: by default well past the hard time limit.
+            visibility_timeout_seconds=_int(env, "ADAPTDESK_VISIBILITY_TIMEOUT", draft_timeout * 2 + 120),
+            relay_interval_seconds=float(env.get("ADAPTDESK_RELAY_INTERVAL") or cls.relay_interval_seconds),
+            argos_package_index=env.get("ARGOS_PACKAGE_INDEX") or cls.argos_package_index,
+            mt_beam_size=_positive_int(env, "ADAPTDESK_MT_BEAM_SIZE", cls.mt_beam_size),
+            mt_threads=_positive_int(env, "ADAPTDESK_MT_THREADS", cls.mt_threads),
+            mt_compute_type=env.get("ADAPTDESK_MT_COMPUTE_TYPE") or cls.mt_compute_type,
+            mt_max_batch=_positive_int(env, "ADAPTDESK_MT_MAX_BATCH", cls.mt_max_batch),
+            worker_concurrency=_int(env, "ADAPTDESK_WORKER_CONCURRENCY", 0) or None,
             session_cookie_secure=_bool(env.get("ADAPTDESK_SECURE_COOKIES"), production),
-            publisher=env.get("ADAPTDESK_PUBLISHER") or "Adaptdesk newsroom",
-            max_model_bytes=_int(env, "ADAPTDESK_MAX_MODEL_BYTES", 1024**3),
-            ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI") or (redis_url or "memory://"),
+            ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI")
+            or (redis_url or cls.ratelimit_storage_url),
+            publisher=env.get("ADAPTDESK_PUBLISHER") or cls.publisher,
+            max_model_bytes=_int(env, "ADAPTDESK_MAX_MODEL_BYTES", cls.max_model_bytes),
+            metrics_token=(env.get("ADAPTDESK_METRICS_TOKEN") or "").strip(),
+            prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            log=LogSettings.from_env(env),
         )
 
     def with_secret(self) -> Settings:
@@ -130,6 +186,3 @@ class Settings:
             key_file.write_text(secrets.token_hex(32))
             key_file.chmod(0o600)
         return replace(self, secret_key=key_file.read_text().strip())
-
-
-WEAK_SECRETS = {"dev", "change-me", "changeme", "secret", "development", "please-change-me"}

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -33,9 +34,6 @@ def downgrade(url: str, revision: str, connection: Connection | None = None) -> 
 
 def current(url: str) -> str | None:
     """The revision the database is at, or None for an empty database."""
-    from alembic.runtime.migration import MigrationContext
-    from sqlalchemy import create_engine
-
     engine = create_engine(url)
     with engine.connect() as conn:
         rev = MigrationContext.configure(conn).get_current_revision()

@@ -18,8 +18,6 @@ class Database:
         self.engine: Engine | None = None
         self.session_factory = sessionmaker(expire_on_commit=False)
         self.session: scoped_session[Session] = scoped_session(self.session_factory)
-        #: Tests set this so requests share the test's session inside one rolled-back transaction.
-        self.keep_session_between_requests = False
 
     def init_app(self, app: Flask, url: str) -> None:
         """Create the engine for `url` and remove the session when each app context ends."""
@@ -28,8 +26,7 @@ class Database:
         app.teardown_appcontext(self._remove_session)
 
     def _remove_session(self, _exc: BaseException | None) -> None:
-        if not self.keep_session_between_requests:
-            self.session.remove()
+        self.session.remove()
 
 
 def make_engine(url: str) -> Engine:

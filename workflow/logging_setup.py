@@ -5,26 +5,25 @@ Celery worker, the one the task was sent with: dispatch passes the submitting re
 `request_id` argument, a `task_prerun` handler puts it in a context variable, and a logging filter copies
 it onto every record the task logs. One id thus follows a job from the web request to the worker's lines.
 
-Environment (read once, when the process sets up its logging):
-    ADAPTDESK_LOG_FORMAT   json | text    default: json when ADAPTDESK_ENV=production, else text
-    ADAPTDESK_LOG_LEVEL    DEBUG | INFO | WARNING | ERROR    default: INFO (a Celery worker's --loglevel wins)
+The format (json | text) and the level come from `LogSettings` (workflow.config: ADAPTDESK_LOG_FORMAT,
+ADAPTDESK_LOG_LEVEL); a Celery worker's --loglevel wins over the level.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
-from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from celery import signals
 from flask import Flask, g, has_request_context
+from flask.logging import default_handler
 from gunicorn.glogging import Logger as GunicornBaseLogger
 
-from .config import ConfigError
+from .config import LogSettings, Settings
 
 #: The request id of the Celery task this process is running ("" outside a task).
 TASK_REQUEST_ID: ContextVar[str] = ContextVar("adaptdesk_task_request_id", default="")
@@ -104,25 +103,6 @@ class TextFormatter(logging.Formatter):
         return super().format(record)
 
 
-def log_format(environ: Mapping[str, str]) -> str:
-    """`json` or `text`, from ADAPTDESK_LOG_FORMAT, else json in production and text elsewhere."""
-    chosen = (environ.get("ADAPTDESK_LOG_FORMAT") or "").strip().lower()
-    if chosen in ("json", "text"):
-        return chosen
-    if chosen:
-        raise ConfigError(f"ADAPTDESK_LOG_FORMAT must be json or text, not {chosen!r}")
-    return "json" if environ.get("ADAPTDESK_ENV", "").lower() == "production" else "text"
-
-
-def log_level(environ: Mapping[str, str]) -> int:
-    """The level from ADAPTDESK_LOG_LEVEL (default INFO)."""
-    name = (environ.get("ADAPTDESK_LOG_LEVEL") or "INFO").strip().upper()
-    level = logging.getLevelNamesMapping().get(name)
-    if level is None:
-        raise ConfigError(f"ADAPTDESK_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {name!r}")
-    return level
-
-
 def make_handler(fmt: str, stream: IO[str] | None = None) -> logging.Handler:
     """A stream handler (stderr by default) with the request-id filter and the JSON or text formatter."""
     # sys.__stderr__: a Celery worker later swaps sys.stderr for a proxy that logs; writing to it would loop.
@@ -133,29 +113,24 @@ def make_handler(fmt: str, stream: IO[str] | None = None) -> logging.Handler:
     return handler
 
 
-def install_root_handler(
-    environ: Mapping[str, str] | None = None, stream: IO[str] | None = None
-) -> logging.Handler:
-    """Give the root logger Adaptdesk's handler (once per process) and the level from ADAPTDESK_LOG_LEVEL."""
-    environ = os.environ if environ is None else environ
+def install_root_handler(settings: LogSettings, stream: IO[str] | None = None) -> logging.Handler:
+    """Give the root logger Adaptdesk's handler (once per process) and the level `settings` name."""
     root = logging.getLogger()
     for handler in root.handlers:
         if getattr(handler, _HANDLER_MARK, False):
             return handler
-    handler = make_handler(log_format(environ), stream)
+    handler = make_handler(settings.format, stream)
     root.addHandler(handler)
-    root.setLevel(log_level(environ))
+    root.setLevel(settings.level)
     return handler
 
 
-def configure_logging(app: Flask) -> None:
+def configure_logging(app: Flask, settings: Settings) -> None:
     """Set up this process's logging for `app` (web or worker); test apps keep pytest's own log capture."""
-    install_celery_hooks()
+    install_celery_hooks(settings.log)
     if app.testing:
         return
-    install_root_handler()
-    from flask.logging import default_handler
-
+    install_root_handler(settings.log)
     # Records from app.logger reach the root handler; Flask's own handler would print them a second time.
     app.logger.removeHandler(default_handler)
 
@@ -169,7 +144,7 @@ class GunicornLogger(GunicornBaseLogger):
 
     def setup(self, cfg) -> None:
         super().setup(cfg)
-        fmt = log_format(os.environ)
+        fmt = LogSettings.from_env().format  # gunicorn sets up its logger before any app (or Settings) exists
         for logger in (self.error_log, self.access_log):
             for handler in logger.handlers:
                 handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
@@ -190,18 +165,16 @@ def _task_finished(**_: Any) -> None:
     CURRENT_TASK.set(None)
 
 
-def _celery_setup_logging(loglevel: int | str | None = None, **_: Any) -> None:
-    # Connected to Celery's setup_logging signal, so Celery adds no handlers of its own (its text lines
-    # would not carry the request id); the worker's --loglevel still sets the level.
-    install_root_handler()
-    if loglevel:
-        logging.getLogger().setLevel(loglevel)
+def install_celery_hooks(settings: LogSettings) -> None:
+    """Connect the Celery signal handlers (once per process): request id per task, and logging set up by us."""
 
-
-def install_celery_hooks() -> None:
-    """Connect the Celery signal handlers (idempotent): request id per task, and logging set up by us."""
-    from celery import signals
+    def setup_logging(loglevel: int | str | None = None, **_: Any) -> None:
+        # Connected to Celery's setup_logging signal, so Celery adds no handlers of its own (its text lines
+        # would not carry the request id); the worker's --loglevel still sets the level.
+        install_root_handler(settings)
+        if loglevel:
+            logging.getLogger().setLevel(loglevel)
 
     signals.task_prerun.connect(_task_started, weak=False, dispatch_uid="adaptdesk-log-task-started")
     signals.task_postrun.connect(_task_finished, weak=False, dispatch_uid="adaptdesk-log-task-finished")
-    signals.setup_logging.connect(_celery_setup_logging, weak=False, dispatch_uid="adaptdesk-log-setup")
+    signals.setup_logging.connect(setup_logging, weak=False, dispatch_uid="adaptdesk-log-setup")

@@ -32,12 +32,14 @@ def cli_env(root: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    """`adaptdesk ARGS` in a fresh interpreter; a hang fails the test instead of blocking it."""
+def run_cli(
+    env: dict[str, str], *args: str, timeout: float = 60, cwd: Path = REPO
+) -> subprocess.CompletedProcess:
+    """`adaptdesk ARGS` in a fresh interpreter (in `cwd`); a hang fails the test instead of blocking it."""
     return subprocess.run(
         [sys.executable, "-m", "workflow.cli", *args],
         env=env,
-        cwd=REPO,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -45,12 +47,14 @@ def run_cli(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.
     )
 
 
-def run_python(env: dict[str, str], code: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """`python -c CODE` in a fresh interpreter with `env`."""
+def run_python(
+    env: dict[str, str], code: str, timeout: float = 120, cwd: Path = REPO
+) -> subprocess.CompletedProcess:
+    """`python -c CODE` in a fresh interpreter with `env` (in `cwd`)."""
     return subprocess.run(
         [sys.executable, "-c", code],
         env=env,
-        cwd=REPO,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,

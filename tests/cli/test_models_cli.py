@@ -81,7 +81,7 @@ def test_import_installs_into_the_data_folder_and_list_shows_the_pair(env, tiny_
 def test_the_worker_translates_with_a_model_the_cli_imported(env, tiny_package):
     assert run_cli(env, "models", "import", str(tiny_package)).returncode == 0
     code = (
-        "from workflow.config import Settings\nfrom workers.tasks import engine_for\n"
+        "from workflow.config import Settings\nfrom workflow.mt.engine import engine_for\n"
         "engine = engine_for(Settings.from_env())\n"
         "print(engine.translate_segments(['استقبلت بيونغ يانغ الرئيس.'], 'ar', 'en'))"
     )

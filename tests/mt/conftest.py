@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.argos_model import argos_env, build_package
-from workers.mt.engine import EngineSettings, TranslationEngine
+from workflow.mt.engine import EngineSettings, TranslationEngine
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALLED_PAIRS = [("ar", "en"), ("en", "fr")]
@@ -85,4 +85,4 @@ def argos_home(tmp_path_factory) -> ArgosHome:
 @pytest.fixture(scope="session")
 def engine(argos_home) -> TranslationEngine:
     """One engine for the session, so each model loads once (as in a worker process)."""
-    return TranslationEngine(EngineSettings(packages_dir=str(argos_home.packages_dir)))
+    return TranslationEngine(EngineSettings(packages_dir=argos_home.packages_dir))

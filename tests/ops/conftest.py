@@ -9,6 +9,7 @@ import pytest
 import redis
 
 from tests.conftest import make_settings
+from tests.support.outbox import hold_draft_jobs
 from workflow import create_app
 from workflow.extensions import db
 from workflow.web import ops
@@ -41,7 +42,8 @@ def broker_url():
 
 @pytest.fixture(scope="session")
 def ops_app(app, database_url, broker_url, tmp_path_factory):
-    """The real factory's app on the test database, Redis as broker, one model installed, /metrics open.
+    """The real factory's app on the test database, Redis as broker, one model installed, /metrics open
+    (no ADAPTDESK_METRICS_TOKEN in its settings), sending no draft job.
 
     Built after the shared `app`: the factory binds the one `db` to a new engine, so the previous engine
     is disposed here rather than left for the garbage collector with open connections.
@@ -52,15 +54,8 @@ def ops_app(app, database_url, broker_url, tmp_path_factory):
         data_dir, database_url, CELERY_BROKER_URL=broker_url, ARGOS_PACKAGES_DIR=str(data_dir / "packages")
     )
     previous_engine = db.engine
-    built = create_app(
-        {
-            "TESTING": True,
-            "RATELIMIT_ENABLED": False,
-            "ADAPTDESK_DISPATCH": False,
-            "ADAPTDESK_METRICS_TOKEN": "",
-        },
-        settings=settings,
-    )
+    built = create_app({"TESTING": True, "RATELIMIT_ENABLED": False}, settings=settings)
+    hold_draft_jobs(built)
     if previous_engine is not None and previous_engine is not db.engine:
         previous_engine.dispose()
     if "ops" not in built.blueprints:  # until register_web registers it

@@ -10,7 +10,7 @@ import pytest
 from celery import signals
 from flask import Flask, g
 
-from workflow.config import ConfigError
+from workflow.config import ConfigError, LogSettings, Settings
 from workflow.logging_setup import (
     JsonFormatter,
     RequestIdFilter,
@@ -19,8 +19,6 @@ from workflow.logging_setup import (
     current_request_id,
     install_celery_hooks,
     install_root_handler,
-    log_format,
-    log_level,
     make_handler,
 )
 
@@ -79,7 +77,7 @@ def test_the_web_request_id_is_on_records_logged_while_serving(captured):
 def test_a_celery_task_carries_the_request_id_it_was_sent_with(captured):
     """task_prerun puts the task's request_id argument in a context variable; task_postrun clears it."""
     logger, lines = captured
-    install_celery_hooks()
+    install_celery_hooks(LogSettings())
     signals.task_prerun.send(
         sender=FakeTask, task_id="task-1", task=FakeTask(), args=[5], kwargs={"request_id": "req-from-submit"}
     )
@@ -134,15 +132,25 @@ def test_text_format_shows_the_request_id_too():
     ],
 )
 def test_format_is_json_in_production_unless_chosen(environ, expected):
-    assert log_format(environ) == expected
+    assert LogSettings.from_env(environ).format == expected
 
 
 def test_bad_format_or_level_stops_the_process_with_a_clear_message():
     with pytest.raises(ConfigError, match="ADAPTDESK_LOG_FORMAT must be json or text"):
-        log_format({"ADAPTDESK_LOG_FORMAT": "xml"})
+        LogSettings.from_env({"ADAPTDESK_LOG_FORMAT": "xml"})
     with pytest.raises(ConfigError, match="ADAPTDESK_LOG_LEVEL"):
-        log_level({"ADAPTDESK_LOG_LEVEL": "chatty"})
-    assert log_level({"ADAPTDESK_LOG_LEVEL": "warning"}) == logging.WARNING and log_level({}) == logging.INFO
+        LogSettings.from_env({"ADAPTDESK_LOG_LEVEL": "chatty"})
+    assert LogSettings.from_env({"ADAPTDESK_LOG_LEVEL": "warning"}).level == logging.WARNING
+    assert LogSettings.from_env({}).level == logging.INFO
+
+
+def test_the_app_settings_carry_the_logging_settings(tmp_path):
+    settings = Settings.from_env(
+        {"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_LOG_FORMAT": "json", "ADAPTDESK_LOG_LEVEL": "error"}
+    )
+    assert settings.log == LogSettings(format="json", level=logging.ERROR)
+    with pytest.raises(ConfigError, match="ADAPTDESK_LOG_FORMAT must be json or text"):
+        Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_LOG_FORMAT": "xml"})
 
 
 def test_root_handler_is_installed_once_per_process():
@@ -150,8 +158,8 @@ def test_root_handler_is_installed_once_per_process():
     level = root.level
     stream = io.StringIO()
     try:
-        first = install_root_handler({"ADAPTDESK_LOG_FORMAT": "json"}, stream)
-        second = install_root_handler({"ADAPTDESK_LOG_FORMAT": "text"}, stream)
+        first = install_root_handler(LogSettings(format="json"), stream)
+        second = install_root_handler(LogSettings(format="text"), stream)
         assert first is second and root.handlers.count(first) == 1
         assert isinstance(first.formatter, JsonFormatter)
     finally:
@@ -159,17 +167,17 @@ def test_root_handler_is_installed_once_per_process():
         root.setLevel(level)
 
 
-def test_configure_logging_leaves_test_apps_to_pytest_and_sets_up_real_ones(monkeypatch):
+def test_configure_logging_leaves_test_apps_to_pytest_and_sets_up_real_ones(tmp_path):
     root = logging.getLogger()
     before, level = list(root.handlers), root.level
+    settings = Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_LOG_FORMAT": "json"})
     testing = Flask("adaptdesk-testing")
     testing.testing = True
-    configure_logging(testing)
+    configure_logging(testing, settings)
     assert root.handlers == before
 
-    monkeypatch.setenv("ADAPTDESK_LOG_FORMAT", "json")
     real = Flask("adaptdesk-real")
-    configure_logging(real)
+    configure_logging(real, settings)
     try:
         added = [h for h in root.handlers if h not in before]
         assert len(added) == 1 and isinstance(added[0].formatter, JsonFormatter)
@@ -185,7 +193,7 @@ def test_configure_logging_leaves_test_apps_to_pytest_and_sets_up_real_ones(monk
 
 def test_celery_leaves_logging_to_us_and_keeps_its_loglevel():
     """With a setup_logging receiver connected, Celery adds no handler of its own; ours gets --loglevel."""
-    install_celery_hooks()
+    install_celery_hooks(LogSettings())
     root = logging.getLogger()
     before, level = list(root.handlers), root.level
     try:

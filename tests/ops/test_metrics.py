@@ -11,7 +11,7 @@ from sqlalchemy import update
 from tests.support.factories import make_article, make_user
 from workflow.domain.states import Role
 from workflow.models import Draft, DraftState, utcnow
-from workflow.web.ops import DRAFTING_BUCKETS, JobStatistics, RequestMetrics, job_statistics
+from workflow.web.ops_metrics import DRAFTING_BUCKETS, JobStatistics, RequestMetrics, job_statistics
 
 
 def samples(response) -> dict[tuple[str, tuple], float]:

@@ -7,24 +7,25 @@ import pytest
 
 from tests.support.assist import FIRST, add_term, publish_first_story
 from tests.support.factories import make_article
-from workers.mt.engine import EngineSettings, TranslationEngine
-from workers.tasks import translate_job
 from workflow.extensions import db
 from workflow.models import Draft, DraftState
+from workflow.mt.engine import EngineSettings, TranslationEngine
 from workflow.services import drafts
+from workflow.services.drafting import produce_draft
 
 
 @pytest.fixture(scope="module")
 def engine(argos_dir) -> TranslationEngine:
     """An engine over the session's tiny ar→en model."""
-    return TranslationEngine(EngineSettings(packages_dir=str(argos_dir / "packages")))
+    return TranslationEngine(EngineSettings(packages_dir=argos_dir / "packages"))
 
 
 def draft_of(title: str, body: str, engine: TranslationEngine) -> Draft:
     adaptation = make_article(title=title, body=body).adaptations[0]
     job = drafts.take_job(db.session, adaptation.draft.id, "test-job", lease_seconds=60)
     db.session.commit()
-    assert translate_job(job, engine) == "ready"
+    assert produce_draft(db.session, job, engine, checkpoint=db.session.commit)
+    db.session.commit()
     db.session.refresh(adaptation)
     draft = adaptation.draft
     db.session.refresh(draft)

@@ -54,5 +54,6 @@ def test_what_the_benchmarks_use_from_the_project_exists(path):
 
 def test_the_check_sees_attributes_of_imported_modules():
     references = project_references(BENCH / "bench_mt.py")
-    assert ("workers.tasks", "translate_job") in references
-    assert ("workers.tasks", "engine_for") in references
+    assert ("workflow.services.drafting", "produce_draft") in references  # drafting.produce_draft(...)
+    assert ("workflow.services.drafts", "take_job") in references  # draft_service.take_job(...)
+    assert ("workflow.mt.engine", "engine_for") in references

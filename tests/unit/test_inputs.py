@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from workflow.config import ConfigError, Settings, normalize_database_url
+from workflow.config import DEFAULT_PACKAGE_INDEX, ConfigError, Settings, normalize_database_url
 from workflow.domain.credits import credit_line, join_names
 from workflow.domain.diff import word_diff
 from workflow.domain.text import reading_minutes, slugify
+from workflow.jobs import celery_config, check_time_limits
+from workflow.mt.engine import EngineSettings
 from workflow.services.errors import InvalidInput
 from workflow.services.inputs import ArticleInput, Limits, parse_datetime, parse_version
 
@@ -105,8 +107,6 @@ def test_settings_from_environment(tmp_path):
 
 
 def test_worker_time_limits_must_stay_below_the_visibility_timeout(tmp_path):
-    from workers.celery_app import celery_config, check_time_limits
-
     base = {"ADAPTDESK_DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0"}
     check_time_limits(celery_config(Settings.from_env(base)))
     too_short = Settings.from_env(
@@ -114,3 +114,69 @@ def test_worker_time_limits_must_stay_below_the_visibility_timeout(tmp_path):
     )
     with pytest.raises(ConfigError, match="visibility"):
         check_time_limits(celery_config(too_short))
+
+
+def test_machine_translation_settings_from_environment(tmp_path):
+    settings = Settings.from_env(
+        {
+            "ADAPTDESK_DATA_DIR": str(tmp_path),
+            "ADAPTDESK_MT_BEAM_SIZE": "2",
+            "ADAPTDESK_MT_THREADS": "3",
+            "ADAPTDESK_MT_COMPUTE_TYPE": "int8_float32",
+            "ADAPTDESK_MT_MAX_BATCH": "16",
+            "ARGOS_PACKAGES_DIR": "/srv/argos/packages",
+            "ARGOS_PACKAGE_INDEX": "file:///srv/argos/index/",
+        }
+    )
+    engine = EngineSettings.from_app_settings(settings)
+    assert (
+        engine.beam_size,
+        engine.intra_threads,
+        engine.compute_type,
+        engine.max_batch_size,
+        str(engine.packages_dir),
+    ) == (2, 3, "int8_float32", 16, "/srv/argos/packages")
+    assert settings.argos_package_index == "file:///srv/argos/index/"
+    defaults = Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path)})
+    engine = EngineSettings.from_app_settings(defaults)
+    assert (engine.beam_size, engine.intra_threads, engine.inter_threads, engine.packages_dir) == (
+        4,
+        1,
+        1,
+        tmp_path / "argos-packages",
+    )
+    assert defaults.argos_package_index == DEFAULT_PACKAGE_INDEX
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "four"])
+def test_invalid_machine_translation_setting_is_explained(tmp_path, value):
+    with pytest.raises(ConfigError, match="ADAPTDESK_MT_BEAM_SIZE must be a positive whole number"):
+        Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_MT_BEAM_SIZE": value})
+
+
+def test_operations_settings_from_environment(tmp_path):
+    base = {"ADAPTDESK_DATA_DIR": str(tmp_path)}
+    defaults = Settings.from_env(base)
+    assert (defaults.worker_concurrency, defaults.metrics_token, defaults.prometheus_multiproc_dir) == (
+        None,
+        "",
+        None,
+    )
+    assert defaults.max_model_bytes == 1024**3
+    chosen = Settings.from_env(
+        {
+            **base,
+            "ADAPTDESK_WORKER_CONCURRENCY": "3",
+            "ADAPTDESK_METRICS_TOKEN": " s3cret-token ",
+            "PROMETHEUS_MULTIPROC_DIR": "/run/metrics",
+            "ADAPTDESK_MAX_MODEL_BYTES": "3145728",
+        }
+    )
+    assert (chosen.worker_concurrency, chosen.metrics_token, chosen.prometheus_multiproc_dir) == (
+        3,
+        "s3cret-token",
+        "/run/metrics",
+    )
+    assert chosen.max_model_bytes == 3 * 1024 * 1024
+    with pytest.raises(ConfigError, match="ADAPTDESK_WORKER_CONCURRENCY must be a whole number"):
+        Settings.from_env({**base, "ADAPTDESK_WORKER_CONCURRENCY": "many"})

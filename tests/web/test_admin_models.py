@@ -19,10 +19,10 @@ from werkzeug.test import encode_multipart
 from tests.cli.helpers import cli_env, run_cli
 from tests.support.argos_model import build_package
 from tests.support.factories import csrf_token, login, make_article, make_user, post_form
-from workers.mt.engine import MissingModelError
 from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import DraftError
+from workflow.mt.engine import MissingModelError
 from workflow.services import drafts as draft_service
 
 PACKAGE = "translate-ar_en-1_0"
@@ -192,11 +192,8 @@ def test_a_file_above_the_app_wide_limit_reaches_the_installer(client, admin, se
 
 
 def test_a_file_above_the_model_limit_is_refused_on_the_page(app, client, admin, settings):
-    app.config["ADAPTDESK_MAX_MODEL_BYTES"] = 3 * 1024 * 1024
-    try:
-        response = upload(client, junk_zip(4 * 1024 * 1024), "huge.argosmodel")
-    finally:
-        del app.config["ADAPTDESK_MAX_MODEL_BYTES"]
+    app.config["ADAPTDESK"] = replace(settings, max_model_bytes=3 * 1024 * 1024)  # `settings` restores it
+    response = upload(client, junk_zip(4 * 1024 * 1024), "huge.argosmodel")
     assert response.status_code == 413
     error = page_error(response.get_data(as_text=True))
     assert (

@@ -154,3 +154,8 @@ def can_override_qa(actor: Actor) -> bool:
 def can_read_reports(actor: Actor) -> bool:
     """Whether the actor may read the newsroom's effort dashboard and credits report."""
     return actor.has(Role.EDITOR)
+
+
+def can_retry_drafts(actor: Actor) -> bool:
+    """Whether the actor may queue failed machine-translation drafts again (e.g. after installing a model)."""
+    return actor.has(Role.ADMIN)

@@ -1,7 +1,8 @@
-"""Machine-translation drafts as the workers see them: take a job, store progress, finish or fail.
+"""Machine-translation drafts as the workers see them: take a job, store progress, finish or fail;
+queue failed ones again; find the jobs the outbox's relay should send.
 
-Each function runs inside one short transaction that the task commits, so progress is visible
-to the pages while a long article is still being translated.
+Each function flushes inside one short transaction that its caller commits (the draft task, through the
+drafting service's checkpoints), so progress is visible to the pages while a long article is translated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.rules import can_manage_users
+from ..domain.rules import can_retry_drafts
 from ..domain.states import DRAFT_STATES, FINAL_STATES, SYSTEM_EVENTS, State
 from ..models import Adaptation, Article, Draft, DraftError, DraftSegment, DraftState, User, utcnow
 from .errors import NotAllowed
@@ -217,7 +218,7 @@ def retry_failed_drafts(
     Adaptations still waiting for their draft go back to `queued`; claimed ones keep their state and
     text, and the new draft appears beside the adaptor's work when it is ready.
     """
-    if not can_manage_users(actor.actor):
+    if not can_retry_drafts(actor.actor):
         raise NotAllowed("Only admins may retry failed drafts.")
     stmt = (
         select(Adaptation)

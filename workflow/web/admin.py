@@ -14,11 +14,12 @@ Handlers run parse → check access → one service call → commit → flash an
 shown again (status 400) with the reason in words and everything that was typed still in place.
 
 Model uploads: real packages are ~100 MB, far above MAX_CONTENT_LENGTH. For an admin's POST to
-admin.import_model only, the limit is raised to ADAPTDESK_MAX_MODEL_BYTES (app config, default 1 GiB) and the
-file part is streamed straight into a temporary folder under the data directory. This happens in a
-url_value_preprocessor because those run before every before_request function, including CSRF
-protection, which is what first reads the form. The file is installed by `adaptdesk models import`
-in a child process, so the web process never imports argostranslate (which pins its folders at import).
+admin.import_model only, the limit is raised to the settings' max_model_bytes (ADAPTDESK_MAX_MODEL_BYTES,
+default 1 GiB) and the file part is streamed straight into a temporary folder under the data directory.
+This happens in a url_value_preprocessor because those run before every before_request function, including
+CSRF protection, which is what first reads the form. The file is installed by `adaptdesk models import` in a
+child process (workflow.mt.installer), so the web process never imports argostranslate (which pins its
+folders at import).
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ from werkzeug.utils import secure_filename
 from ..domain.states import Role, State
 from ..extensions import db
 from ..models import Adaptation, Article, Draft, DraftError, DraftState, User, utcnow
+from ..mt.engine import PIVOT_CODE, EngineSettings, TranslationEngine
+from ..mt.installer import import_in_child_process
+from ..mt.packages import MTError, format_size, list_installed
 from ..services import drafts as draft_service
 from ..services import queries
 from ..services import users as user_service
@@ -180,15 +184,12 @@ def set_active(user_id: int):
 
 # --- translation models -----------------------------------------------------------------------------------
 
-#: Largest model upload when app.config has no ADAPTDESK_MAX_MODEL_BYTES (real packages are ~100 MB).
-DEFAULT_MAX_MODEL_BYTES = 1024**3
-#: How the worker's MissingModelError message begins (workers.mt.engine); drafts failed so need a model.
 #: How far back failed drafts count as "recent" on the models page.
 MISSING_MODEL_WINDOW = timedelta(days=30)
 
 
 def _max_model_bytes() -> int:
-    return int(current_app.config.get("ADAPTDESK_MAX_MODEL_BYTES") or DEFAULT_MAX_MODEL_BYTES)
+    return current_app.config["ADAPTDESK"].max_model_bytes
 
 
 def _byte_size(size: int) -> str:
@@ -285,19 +286,14 @@ def missing_model_pairs(session: Session, since) -> list[dict[str, Any]]:
 
 def _render_models(status: int = 200, *, error: str | None = None):
     """The models page; after a refused upload, with the reason in words."""
-    from workers.mt.engine import PIVOT_CODE, TranslationEngine
-    from workers.mt.packages import list_installed
-
-    from ..cli_models import engine_settings, format_size
-
     settings = current_app.config["ADAPTDESK"]
-    engine = TranslationEngine(engine_settings(settings))  # reads metadata only; loads no model
+    engine = TranslationEngine(EngineSettings.from_app_settings(settings))  # reads metadata; loads no model
     missing = missing_model_pairs(db.session, utcnow() - MISSING_MODEL_WINDOW)
     for row in missing:
         row["covered"] = engine.can_translate(row["source"], row["target"])
     return render_template(
         "admin/models.html",
-        pairs=list_installed(engine.settings),
+        pairs=list_installed(engine.packages_dir),
         packages_dir=settings.argos_packages_dir,
         missing=missing,
         window_days=MISSING_MODEL_WINDOW.days,
@@ -334,10 +330,6 @@ def retry_drafts():
 @roles_required(Role.ADMIN)
 def import_model():
     """Install an uploaded .argosmodel file (with `adaptdesk models import`, in a child process)."""
-    from workers.mt.packages import MTError
-
-    from ..cli_models import format_size, import_in_child_process
-
     upload = request.files.get("package")
     spooled = upload.stream if upload is not None and upload.filename else None  # from stream_into_folder
     if not isinstance(getattr(spooled, "name", None), str):

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import urllib.error
@@ -20,22 +21,14 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from workers.mt.engine import EngineSettings
 
 log = logging.getLogger(__name__)
 
-#: The index argostranslate uses when ARGOS_PACKAGE_INDEX is unset.
-DEFAULT_PACKAGE_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 _URL_SCHEMES = ("http://", "https://", "file://")
 
 
 class MTError(Exception):
-    """A machine-translation error with a message for the user; `permanent` errors are not worth retrying."""
-
-    permanent = True
+    """A machine-translation error with a message for the user."""
 
 
 class InvalidPackageError(MTError):
@@ -45,13 +38,9 @@ class InvalidPackageError(MTError):
 class ModelDownloadError(MTError):
     """The Argos package index or a package download could not be reached (may work later)."""
 
-    permanent = False
-
 
 class ModelNotInIndexError(ModelDownloadError):
     """The Argos package index has no package for the requested pair."""
-
-    permanent = True
 
 
 @dataclass(frozen=True)
@@ -73,23 +62,12 @@ class Pair:
         return f"{self.from_code}-{self.to_code}"
 
 
+def format_size(size_bytes: int) -> str:
+    """`1.2 MB`-style size of a package (1 MB = 1,000,000 bytes)."""
+    return f"{size_bytes / 1_000_000:.1f} MB"
+
+
 # --- folders and argostranslate's environment -------------------------------------------------------------
-
-
-def default_packages_dir(environ: dict | os._Environ | None = None) -> Path:
-    """Where argostranslate installs packages: ARGOS_PACKAGES_DIR, else its XDG data folder default."""
-    environ = os.environ if environ is None else environ
-    if environ.get("ARGOS_PACKAGES_DIR"):
-        return Path(environ["ARGOS_PACKAGES_DIR"])
-    data_home = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "argos-translate" / "packages"
-
-
-def packages_dir_of(settings: EngineSettings | None) -> Path:
-    """The packages folder `settings` names, else the default one."""
-    if settings is not None and settings.packages_dir:
-        return Path(settings.packages_dir)
-    return default_packages_dir()
 
 
 def ensure_argos_environment(packages_dir: Path) -> None:
@@ -118,17 +96,15 @@ def ensure_argos_environment(packages_dir: Path) -> None:
 
 
 def _loaded_module(name: str):
-    import sys
-
     return sys.modules.get(name)
 
 
 # --- listing --------------------------------------------------------------------------------------------
 
 
-def list_installed(settings: EngineSettings | None = None) -> list[Pair]:
-    """Translation packages installed in the settings' packages folder, sorted by pair then newest first."""
-    root = packages_dir_of(settings)
+def list_installed(packages_dir: Path) -> list[Pair]:
+    """Translation packages installed in `packages_dir`, sorted by pair then newest first."""
+    root = Path(packages_dir)
     pairs = []
     if root.is_dir():
         for folder in sorted(root.iterdir()):
@@ -234,14 +210,14 @@ def check_package_file(path: Path | str) -> tuple[str, dict]:
     return top, metadata
 
 
-def import_package(path: Path | str, settings: EngineSettings | None = None) -> Pair:
+def import_package(path: Path | str, packages_dir: Path) -> Pair:
     """Validate and install a `.argosmodel` file into the packages folder; returns its Pair.
 
     The archive is unpacked beside the packages folder and moved in with a rename, so a worker scanning the
     folder never sees a half-written model, and a crash or a full disk mid-way leaves nothing behind.
     """
     top, _metadata = check_package_file(path)
-    packages_dir = packages_dir_of(settings)
+    packages_dir = Path(packages_dir)
     packages_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".adaptdesk-install-", dir=packages_dir.parent))
     try:
@@ -281,24 +257,23 @@ def _forget_argos_caches() -> None:
 # --- installing from the package index ------------------------------------------------------------------
 
 
-def package_index_url(environ: dict | os._Environ | None = None) -> str:
-    """URL of the index.json to read: ARGOS_PACKAGE_INDEX (a folder URL, as argostranslate takes it)."""
-    environ = os.environ if environ is None else environ
-    base = environ.get("ARGOS_PACKAGE_INDEX") or DEFAULT_PACKAGE_INDEX
-    if base.endswith(".json"):
-        return base
-    return base if base.endswith("/") else base + "/"
+def package_index_url(index: str) -> str:
+    """The index URL to read, from ARGOS_PACKAGE_INDEX's value: a folder URL (as argostranslate takes it,
+    ending in `/`) or an index.json URL."""
+    if index.endswith(".json"):
+        return index
+    return index if index.endswith("/") else index + "/"
 
 
 def install_from_index(
-    from_code: str, to_code: str, timeout: float = 10, settings: EngineSettings | None = None
+    from_code: str, to_code: str, *, packages_dir: Path, index: str, timeout: float = 10
 ) -> Pair:
     """Fetch the Argos package index, download the newest from->to package and install it.
 
     Fails within about `timeout` seconds with ModelDownloadError when the index cannot be reached (the
     deadline covers name resolution, which urllib's own timeout does not).
     """
-    index_url = package_index_url()
+    index_url = package_index_url(index)
     if not index_url.endswith(".json"):
         index_url += "index.json"
     try:
@@ -337,7 +312,7 @@ def install_from_index(
     if not links:
         raise ModelDownloadError(f"The index entry for {from_code} → {to_code} has no download link.")
 
-    packages_dir = packages_dir_of(settings)
+    packages_dir = Path(packages_dir)
     packages_dir.mkdir(parents=True, exist_ok=True)
     ensure_argos_environment(packages_dir)
     _save_local_index(raw_index)
@@ -352,13 +327,13 @@ def install_from_index(
             except ModelDownloadError as error:
                 errors.append(f"{link}: {error}")
                 continue
-            return import_package(target, settings)
+            return import_package(target, packages_dir)
     raise ModelDownloadError(f"Could not download the {from_code} → {to_code} model: {'; '.join(errors)}")
 
 
 def _save_local_index(raw_index: bytes) -> None:
     """Store the index where argostranslate's get_available_packages() reads it."""
-    import argostranslate.settings
+    import argostranslate.settings  # deferred: argos pins its folders on import (see ensure_argos_environment)
 
     try:
         Path(argostranslate.settings.local_package_index).write_bytes(raw_index)

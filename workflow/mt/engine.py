@@ -17,19 +17,13 @@ import logging
 import math
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from workers.mt.packages import (
-    MTError,
-    Pair,
-    ensure_argos_environment,
-    list_installed,
-    packages_dir_of,
-    version_key,
-)
+from ..config import Settings
+from ..domain.languages import language_name
+from .packages import MTError, Pair, ensure_argos_environment, list_installed, version_key
 
 log = logging.getLogger(__name__)
 
@@ -38,46 +32,11 @@ PIVOT_CODE = "en"
 #: Upper bound for any output, in tokens.
 MAX_DECODING_LENGTH = 512
 
-#: English names of common language codes (workflow.domain.languages has the full ISO 639-1 list).
-LANGUAGE_NAMES = {
-    "ar": "Arabic",
-    "de": "German",
-    "en": "English",
-    "es": "Spanish",
-    "fa": "Persian",
-    "fr": "French",
-    "he": "Hebrew",
-    "hi": "Hindi",
-    "id": "Indonesian",
-    "it": "Italian",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "ku": "Kurdish",
-    "nl": "Dutch",
-    "pl": "Polish",
-    "ps": "Pashto",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "so": "Somali",
-    "sw": "Swahili",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "ur": "Urdu",
-    "zh": "Chinese",
-}
-
 ProgressCallback = Callable[[int, int], None]
-
-
-def language_name(code: str) -> str:
-    """English name of a language code, or the code itself when unknown."""
-    return LANGUAGE_NAMES.get(code, code)
 
 
 class MissingModelError(MTError):
     """No installed model (direct or through English) translates from_code into to_code."""
-
-    permanent = True
 
     def __init__(self, from_code: str, to_code: str):
         self.from_code = from_code
@@ -93,7 +52,7 @@ class MissingModelError(MTError):
 class EngineSettings:
     """How the engine finds and runs models. The defaults suit one single-threaded process per core."""
 
-    packages_dir: str | None = None  #: installed packages; None: ARGOS_PACKAGES_DIR or argos' default
+    packages_dir: Path  #: the folder of installed packages
     inter_threads: int = 1  #: batches translated in parallel per model
     intra_threads: int = 1  #: threads per batch (1: one process per core scales best)
     beam_size: int = 4  #: beam search width, as stock argos
@@ -102,47 +61,22 @@ class EngineSettings:
     progress_chunk: int = 8  #: fewest newly finished sentences worth a progress call (the last always is)
 
     @classmethod
-    def from_app_settings(cls, settings: Any) -> EngineSettings:
-        """The engine part of Adaptdesk's settings (`workflow.config.Settings`)."""
+    def from_app_settings(cls, settings: Settings) -> EngineSettings:
+        """The engine part of Adaptdesk's settings."""
         return cls(
-            packages_dir=str(settings.argos_packages_dir),
+            packages_dir=Path(settings.argos_packages_dir),
             intra_threads=settings.mt_threads,
             beam_size=settings.mt_beam_size,
             compute_type=settings.mt_compute_type,
             max_batch_size=settings.mt_max_batch,
         )
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> EngineSettings:
-        """Read ADAPTDESK_MT_BEAM_SIZE, ADAPTDESK_MT_THREADS, ADAPTDESK_MT_COMPUTE_TYPE,
-        ADAPTDESK_MT_MAX_BATCH and ARGOS_PACKAGES_DIR."""
-        return cls(
-            packages_dir=environ.get("ARGOS_PACKAGES_DIR") or None,
-            intra_threads=_positive_int(environ, "ADAPTDESK_MT_THREADS", 1),
-            beam_size=_positive_int(environ, "ADAPTDESK_MT_BEAM_SIZE", 4),
-            compute_type=environ.get("ADAPTDESK_MT_COMPUTE_TYPE") or "int8",
-            max_batch_size=_positive_int(environ, "ADAPTDESK_MT_MAX_BATCH", 64),
-        )
-
-
-def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(f"{name} must be a positive whole number, not {raw!r}")
-    return value
-
 
 class _LoadedModel:
     """A package's CTranslate2 translator and tokenizer, loaded once."""
 
     def __init__(self, pair: Pair, settings: EngineSettings):
-        import ctranslate2
+        import ctranslate2  # deferred: a translator created in a prefork parent hangs in its children
 
         self.pair = pair
         folder = Path(pair.path)
@@ -156,13 +90,13 @@ class _LoadedModel:
         self.target_prefix = _read_target_prefix(folder)
         sentencepiece_model = folder / "sentencepiece.model"
         if sentencepiece_model.is_file():
-            import sentencepiece
+            import sentencepiece  # deferred with ctranslate2: nothing native loads until a model does
 
             self._sentencepiece = sentencepiece.SentencePieceProcessor(model_file=str(sentencepiece_model))
             self._bpe = None
         elif (folder / "bpe.model").is_file():
-            ensure_argos_environment(packages_dir_of(settings))
-            from argostranslate.tokenizer import BPETokenizer
+            ensure_argos_environment(settings.packages_dir)
+            from argostranslate.tokenizer import BPETokenizer  # deferred: argos pins its folders on import
 
             self._sentencepiece = None
             self._bpe = BPETokenizer(folder / "bpe.model", pair.from_code, pair.to_code)
@@ -198,8 +132,8 @@ def _read_target_prefix(folder: Path) -> str:
 class TranslationEngine:
     """Translates lists of sentences with the installed models, loading each model once per process."""
 
-    def __init__(self, settings: EngineSettings | None = None):
-        self.settings = settings or EngineSettings.from_env(os.environ)
+    def __init__(self, settings: EngineSettings):
+        self.settings = settings
         self._lock = threading.RLock()
         self._pid = os.getpid()
         self._pairs: dict[tuple[str, str], Pair] | None = None
@@ -211,7 +145,7 @@ class TranslationEngine:
     @property
     def packages_dir(self) -> Path:
         """The folder holding installed packages."""
-        return packages_dir_of(self.settings)
+        return Path(self.settings.packages_dir)
 
     def installed_pairs(self) -> list[Pair]:
         """Every installed translation package (several versions of a pair are all listed)."""
@@ -261,7 +195,7 @@ class TranslationEngine:
         with self._lock:
             if self._pairs is not None:
                 return
-            self._installed = list_installed(self.settings)
+            self._installed = list_installed(self.packages_dir)
             best: dict[tuple[str, str], Pair] = {}
             for pair in self._installed:
                 key = (pair.from_code, pair.to_code)
@@ -270,11 +204,6 @@ class TranslationEngine:
             self._pairs = best
 
     # --- translating ---
-
-    def warm_up(self, from_code: str, to_code: str) -> None:
-        """Load the models for a pair now (e.g. from Celery's worker_process_init), not on the first task."""
-        for pair in self.route(from_code, to_code):
-            self._model(pair)
 
     def translate_segments(
         self,
@@ -308,11 +237,6 @@ class TranslationEngine:
 
             texts = self._translate_pass(self._model(pair), texts, report)
         return texts
-
-    def unload(self) -> None:
-        """Drop every loaded model (memory is returned when nothing else references them)."""
-        with self._lock:
-            self._models.clear()
 
     def _model(self, pair: Pair) -> _LoadedModel:
         with self._lock:
@@ -390,13 +314,15 @@ def _reset_after_fork() -> None:
 os.register_at_fork(after_in_child=_reset_after_fork)
 
 
-def get_engine(settings: EngineSettings | None = None) -> TranslationEngine:
-    """This process's engine, created on first use (a forked child gets its own).
-
-    `settings` apply when the engine is created; without them they are read from the environment.
-    """
+def get_engine(settings: EngineSettings) -> TranslationEngine:
+    """This process's engine, created on first use with `settings` (a forked child gets its own)."""
     global _engine
     with _engine_lock:
         if _engine is None or _engine._pid != os.getpid():
-            _engine = TranslationEngine(settings or EngineSettings.from_env(os.environ))
+            _engine = TranslationEngine(settings)
         return _engine
+
+
+def engine_for(settings: Settings) -> TranslationEngine:
+    """This process's engine, configured from the app's settings (what a draft job translates with)."""
+    return get_engine(EngineSettings.from_app_settings(settings))

@@ -1,13 +1,19 @@
-"""The Celery app, built from the same factory and settings as the web app."""
+"""The Celery app, bound to the Flask app inside the factory (Flask's Celery pattern).
+
+The tasks live in `workers.tasks`, which only a worker imports (Celery's `include`, by module name); the
+web app, the CLI and the services send jobs by task name (workflow.services.outbox), so nothing in
+workflow/ imports workers/.
+"""
 
 from __future__ import annotations
 
 from celery import Celery, Task
 from flask import Flask
 
-from workflow.config import ConfigError, Settings
+from .config import ConfigError, Settings
 
-from .dispatch import install_dispatch_on_commit
+#: The module of thin tasks a worker imports; named, not imported, so workflow/ never imports workers/.
+TASKS_MODULE = "workers.tasks"
 
 
 def celery_config(settings: Settings) -> dict:
@@ -24,7 +30,7 @@ def celery_config(settings: Settings) -> dict:
         "task_soft_time_limit": settings.draft_timeout_seconds,
         "task_time_limit": settings.draft_timeout_seconds + 60,
         "worker_hijack_root_logger": False,
-        "include": ["workers.tasks"],
+        "include": [TASKS_MODULE],
         "beat_schedule": {
             "relay-draft-jobs": {"task": "adaptdesk.relay", "schedule": settings.relay_interval_seconds},
             "publish-due": {"task": "adaptdesk.publish_due", "schedule": 60.0},
@@ -55,20 +61,18 @@ def check_time_limits(config: dict) -> None:
         raise ConfigError("The soft time limit must be below the hard time limit.")
 
 
-def celery_init_app(app: Flask) -> Celery:
-    """Create the Celery app for `app`; every task runs inside the Flask app context."""
+def celery_init_app(app: Flask, settings: Settings) -> Celery:
+    """Create the Celery app for `app` (as `app.extensions["celery"]`); every task runs inside its app context."""
 
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    settings: Settings = app.config["ADAPTDESK"]
     celery = Celery(app.name, task_cls=FlaskTask)
     config = celery_config(settings)
     check_time_limits(config)
     celery.config_from_object(config)
     celery.set_default()
     app.extensions["celery"] = celery
-    install_dispatch_on_commit()
     return celery

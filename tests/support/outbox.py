@@ -1,0 +1,30 @@
+"""An outbox that keeps draft jobs instead of sending them: for apps whose commits must reach no broker
+(the shared test app, the benchmark's app). It stands in for the app's DraftOutbox in `app.extensions`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from workflow.services.outbox import OUTBOX
+
+
+class HeldDraftJobs:
+    """Draft ids the app would have sent, in order; nothing is sent or marked dispatched."""
+
+    def __init__(self) -> None:
+        self.held: list[int] = []
+
+    def send(self, draft_ids: list[int], request_id: str = "") -> list[int]:
+        """Keep the ids; none was sent."""
+        self.held.extend(draft_ids)
+        return []
+
+    def relay(self) -> list[int]:
+        """Nothing is relayed."""
+        return []
+
+
+def hold_draft_jobs(app: Flask) -> HeldDraftJobs:
+    """Give `app` an outbox that sends nothing, and return it."""
+    held = app.extensions[OUTBOX] = HeldDraftJobs()
+    return held
