@@ -61,7 +61,7 @@ def build_app(app, tmp_path):
 
     def build(env: dict[str, str]):
         settings = Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path / f"data{len(built)}"), **env})
-        other = create_app({"ADAPTDESK_DISPATCH": False, "RATELIMIT_ENABLED": False}, settings=settings)
+        other = create_app({"RATELIMIT_ENABLED": False}, settings=settings)
         built.append(db.engine)
         return other
 
