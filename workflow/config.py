@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "instance"
+#: The data folder when ADAPTDESK_DATA_DIR is unset: `instance` in the working directory (never inside the
+#: installed package, which may be read-only and is replaced by every upgrade).
+DEFAULT_DATA_DIR = Path("instance")
 #: The index argostranslate uses when ARGOS_PACKAGE_INDEX is unset (a folder URL holding index.json).
 DEFAULT_PACKAGE_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 WEAK_SECRETS = {"dev", "change-me", "changeme", "secret", "development", "please-change-me"}

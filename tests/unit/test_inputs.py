@@ -180,3 +180,11 @@ def test_operations_settings_from_environment(tmp_path):
     assert chosen.max_model_bytes == 3 * 1024 * 1024
     with pytest.raises(ConfigError, match="ADAPTDESK_WORKER_CONCURRENCY must be a whole number"):
         Settings.from_env({**base, "ADAPTDESK_WORKER_CONCURRENCY": "many"})
+
+
+def test_the_default_data_folder_is_instance_in_the_working_directory(tmp_path, monkeypatch):
+    """Without ADAPTDESK_DATA_DIR the data lives in ./instance, never inside the installed package."""
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env({})
+    assert settings.data_dir == tmp_path.resolve() / "instance"
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'instance' / 'adaptdesk.db'}"
