@@ -120,6 +120,7 @@ class Settings:
     max_model_bytes: int = 1024**3  #: largest model upload on the admin page (real packages are ~100 MB)
     metrics_token: str = ""  #: when set, /metrics answers only `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None  #: shared by gunicorn's workers so a scrape adds them up
+    allow_self_approval: bool = False  #: a one-person newsroom may approve its own adaptations (no four eyes)
     log: LogSettings = field(default_factory=LogSettings)
 
     @classmethod
@@ -175,6 +176,7 @@ class Settings:
             max_model_bytes=_int(env, "ADAPTDESK_MAX_MODEL_BYTES", cls.max_model_bytes),
             metrics_token=(env.get("ADAPTDESK_METRICS_TOKEN") or "").strip(),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            allow_self_approval=_bool(env.get("ADAPTDESK_ALLOW_SELF_APPROVAL"), False),
             log=LogSettings.from_env(env),
         )
 

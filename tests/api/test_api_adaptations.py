@@ -348,4 +348,8 @@ def test_acknowledging_a_source_change(api, reporter, adaptor, article, adaptati
     assert response.status_code == 200, response.json
     assert response.json["source_changed"] is False
     assert response.json["based_on_revision"] == 2 == response.json["source_revision"]
-    assert response.json["history"][-1]["action"] == "source-acknowledged"
+    assert response.json["original_revision"] == 2
+    # The first address is the declared action `acknowledge-source`: same history, same refusals.
+    entry = response.json["history"][-1]
+    assert (entry["action"], entry["details"]) == ("acknowledge-source", {"revision": 2, "previous": 1})
+    assert entry["actor"]["username"] == adaptor.username

@@ -118,6 +118,8 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         role_page("/desk/adaptations/{queued}", (ADAPTOR, EDITOR)),
         role_page("/desk/adaptations/{own_in_review}", (ADAPTOR, EDITOR)),
         role_page("/desk/adaptations/{missing}", (ADAPTOR, EDITOR), 404),
+        # Once published, the workbench (thread, QA, machine draft) is for editors and the people credited.
+        page("/desk/adaptations/{published}", LOGIN, 403, 403, 200, 403),
     ],
     ("adaptation.save", "POST"): [
         # No version: refused as bad input (400) once access is granted.
@@ -125,10 +127,6 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         # Held by another adaptor: the walk's adaptor may not save it (403), an editor may (stale: 409).
         page("/desk/adaptations/{in_adaptation}/save", LOGIN, 403, 403, 409, 403, form=SAVE),
         role_page("/desk/adaptations/{missing}/save", (ADAPTOR, EDITOR), 404, form=SAVE),
-    ],
-    ("adaptation.acknowledge_source", "POST"): [
-        page("/desk/adaptations/{in_review}/acknowledge", LOGIN, 403, 403, 409, 403, form={}),
-        page("/desk/adaptations/{in_adaptation}/acknowledge", LOGIN, 403, 403, 409, 403, form={}),
     ],
     ("actions.take", "POST"): [
         # Someone else's unpublished work: a reporter cannot even see it (404).
@@ -143,6 +141,15 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         page("/desk/adaptations/{in_adaptation}/actions/submit", LOGIN, 404, 403, 403, 403, form={}),
         page("/desk/adaptations/{in_adaptation}/actions/release", LOGIN, 404, 403, None, 403, form={}),
         page("/desk/adaptations/{missing}/actions/claim", LOGIN, 404, 404, 404, 403, form={}),
+        # acknowledge-source: the holder or an editor, and only once the original changed (409 up_to_date).
+        page("/desk/adaptations/{in_review}/actions/acknowledge-source", LOGIN, 404, 403, 409, 403, form={}),
+        page(
+            "/desk/adaptations/{in_adaptation}/actions/acknowledge-source", LOGIN, 404, 403, 409, 403, form={}
+        ),
+        # Editors only; a correction and unpublishing need a published story, republishing an unpublished one.
+        page("/desk/adaptations/{in_review}/actions/correct", LOGIN, 404, 403, 409, 403, form={}),
+        page("/desk/adaptations/{scheduled}/actions/unpublish", LOGIN, 404, 403, 409, 403, form={}),
+        page("/desk/adaptations/{published}/actions/republish", LOGIN, 403, 403, 409, 403, form={}),
     ],
     ("review.override_qa", "POST"): [
         role_page("/desk/adaptations/{in_review}/qa/override", EDITOR, 409, form=QA_OVERRIDE),
@@ -248,6 +255,9 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         api("/api/v1/adaptations/{in_adaptation}/actions/submit", 401, 404, 403, 403, 404, json={}),
         api("/api/v1/adaptations/{own_in_review}/actions/claim", 401, 403, 409, 403, 404, json={}),
         api("/api/v1/adaptations/{published}/actions/claim", 401, 403, 409, 403, 403, json={}),
+        api("/api/v1/adaptations/{published}/actions/withdraw", 401, 409, 403, 409, 403, json={}),
+        api("/api/v1/adaptations/{in_review}/actions/unpublish", 401, 404, 403, 409, 404, json={}),
+        api("/api/v1/adaptations/{published}/actions/republish", 401, 403, 403, 409, 403, json={}),
     ],
     ("api.acknowledge_source", "POST"): [
         api("/api/v1/adaptations/{in_review}/acknowledge-source", 401, 404, 403, 409, 404, json={}),
@@ -259,8 +269,18 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
             for key in (*UNPUBLISHED, "hidden")
         ],
         api("/api/v1/adaptations/{own_in_review}/qa", 401, 200, 200, 200, 404),
-        api("/api/v1/adaptations/{published}/qa", 401, 200, 200, 200, 200),
+        # Once published, QA findings are for editors and the people credited on the story.
+        api("/api/v1/adaptations/{published}/qa", 401, 403, 403, 200, 403),
         api("/api/v1/adaptations/{missing}/qa", 401, 404, 404, 404, 404),
+    ],
+    ("api.list_versions", "GET"): [
+        *[
+            api(f"/api/v1/adaptations/{{{key}}}/versions", 401, 404, 200, 200, 404)
+            for key in (*UNPUBLISHED, "hidden")
+        ],
+        api("/api/v1/adaptations/{own_in_review}/versions", 401, 200, 200, 200, 404),
+        api("/api/v1/adaptations/{published}/versions", 401, 200, 200, 200, 200),
+        api("/api/v1/adaptations/{missing}/versions", 401, 404, 404, 404, 404),
     ],
     ("api.override_qa", "POST"): [
         # Editors only (403 before anything is looked up); an editor gets 409 for a finding the text lacks.
@@ -460,7 +480,7 @@ def test_filters_on_unpublished_sections_and_tags_find_nothing(world, client, qu
 
 
 def test_a_published_story_becomes_invisible_when_it_is_no_longer_published(world, client, session):
-    """The public pages read the state on each request: a story moved out of `published` is 404 at once."""
+    """The public pages read the state on each request: a story moved off the site is gone at once."""
     adaptation = world.published
     url = f"/news/{adaptation.id}/{adaptation.slug}"
     assert client.get(url).status_code == 200

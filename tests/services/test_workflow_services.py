@@ -180,12 +180,15 @@ def test_revision_redrafts_waiting_adaptations_and_flags_claimed_ones(session):
     assert not claimed.source_changed
 
 
-def test_revisions_stop_once_published(session):
+def test_a_revision_after_publication_flags_the_published_adaptation_and_drafts_nothing(session):
     reporter = make_user(Role.REPORTER)
     article = make_article(reporter)
-    drive(article.adaptations[0], State.PUBLISHED)
-    with pytest.raises(NotAllowed):
-        revise_article(session, reporter, article, {"body": "New text."}, limits())
+    published = drive(article.adaptations[0], State.PUBLISHED)
+    drafts_before = len(published.drafts)
+    revise_article(session, reporter, article, {"body": "New text."}, limits())
+    assert published.state == "published" and published.source_changed
+    assert len(published.drafts) == drafts_before  # a correction starts from the published text
+    assert actions(session, published)[-1] == ("source-revised", "published", "published")
 
 
 def test_only_the_own_reporter_revises(session):

@@ -22,7 +22,7 @@ _counter = itertools.count(1)
 ARABIC_TITLE = "زيارة بوتين التاريخية إلى كوريا الشمالية"
 ARABIC_BODY = (
     "استقبلت بيونغ يانغ الرئيس الروسي فلاديمير بوتين بالأعلام الروسية. "
-    "وهي أول زيارة من نوعها منذ أربعة وعشرين عاماً.\n\n"
+    "وهي أول زيارة من نوعها منذ عقود.\n\n"
     "وقّع الزعيم الكوري الشمالي كيم جونغ أون اتفاقية شراكة استراتيجية جديدة مع بوتين؟ "
     "نعم، وفق ما أعلنه الطرفان."
 )
@@ -132,6 +132,13 @@ def drive(
         State.REJECTED: [("claim", adaptor), ("submit", adaptor), ("reject", editor)],
         State.WITHDRAWN: [("withdraw", editor)],
         State.SCHEDULED: [("claim", adaptor), ("submit", adaptor), ("approve-later", editor)],
+        State.CORRECTING: [("claim", adaptor), ("submit", adaptor), ("approve", editor), ("correct", editor)],
+        State.UNPUBLISHED: [
+            ("claim", adaptor),
+            ("submit", adaptor),
+            ("approve", editor),
+            ("unpublish", editor),
+        ],
     }[target]
     for action, actor in steps:
         if action == "approve-later":

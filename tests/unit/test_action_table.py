@@ -13,14 +13,16 @@ from datetime import datetime
 import pytest
 
 from workflow.domain.actions import ACTIONS, Change, GoesOn, Story
-from workflow.domain.states import DRAFT_STATES, FINAL_STATES, SYSTEM_EVENTS, Relation, State
+from workflow.domain.states import CLOSED_STATES, DRAFT_STATES, SYSTEM_EVENTS, Relation, State
 from workflow.services.adaptations import CHANGES
 from workflow.services.errors import InvalidInput, NotFound
 from workflow.services.inputs import ActionRequest, Limits, parse_action
 
 STORIES = [
-    Story(draft_state, rounds, scheduled)
-    for draft_state, rounds, scheduled in itertools.product([None, *State], [0, 1, 3], [False, True])
+    Story(draft_state, rounds, scheduled, published, state)
+    for draft_state, rounds, scheduled, published, state in itertools.product(
+        [None, *State], [0, 1, 3], [False, True], [False, True], list(State)
+    )
 ]
 
 
@@ -47,15 +49,21 @@ def test_every_action_has_changes_a_target_and_a_message(name):
 
 @pytest.mark.parametrize("name", ACTIONS)
 def test_the_target_rule_picks_only_declared_states(name):
-    target = ACTIONS[name].target
-    picked = {target.pick(story) for story in STORIES}
-    assert picked == target.states
+    action = ACTIONS[name]
+    stories = [story for story in STORIES if story.state in action.from_states]
+    picked = {action.target.pick(story) for story in stories}
+    assert picked == action.target.states
 
 
 def test_what_an_action_needs_matches_what_it_changes():
     for action in ACTIONS.values():
         assert action.needs_assignee == (Change.HOLD_BY_ASSIGNEE in action.changes), action.name
-        assert (Change.PUBLISH in action.changes) == (State.PUBLISHED in action.target.states), action.name
+        assert action.may_name_assignee == (Change.HOLD_FOR_CORRECTION in action.changes), action.name
+        if Change.PUBLISH in action.changes:
+            assert State.PUBLISHED in action.target.states, action.name
+        elif State.PUBLISHED in action.target.states - action.from_states:
+            # Back on the site without a new version: a rejected correction, or republishing.
+            assert {Change.KEEP_PUBLISHED_TEXT, Change.PUT_BACK} & set(action.changes), action.name
         assert action.comment_says is None or action.comment_says.strip(), action.name
         if action.ends_editing:
             assert action.relation in (Relation.HOLDER, Relation.HOLDER_OR_EDITOR), action.name
@@ -63,6 +71,8 @@ def test_what_an_action_needs_matches_what_it_changes():
         decides = Change.CLOSE_ROUND in action.changes
         assert action.names_version == decides, action.name
         assert (action.goes_on is GoesOn.REVIEW_QUEUE) == decides, action.name
+        assert action.needs_correction_note <= (Change.PUBLISH in action.changes), action.name
+        assert not (action.needs_current_source and action.needs_changed_source), action.name
 
 
 def test_every_state_is_reached_and_every_unfinished_state_left():
@@ -78,8 +88,29 @@ def test_every_state_is_reached_and_every_unfinished_state_left():
                     frontier.append(target)
     assert reached == set(State)
     left = {state for from_states, targets in steps for state in from_states if set(targets) - {state}}
-    assert left == set(State) - FINAL_STATES
-    assert all(not (a.from_states & FINAL_STATES) for a in ACTIONS.values())
+    # Rejected and withdrawn are never left; a published story is corrected or unpublished, and republished.
+    assert left == set(State) - CLOSED_STATES
+    assert all(not (a.from_states & CLOSED_STATES) for a in ACTIONS.values())
+
+
+def test_only_editors_reopen_a_published_story():
+    reopening = {name for name, a in ACTIONS.items() if a.from_states & {State.PUBLISHED, State.UNPUBLISHED}}
+    assert reopening == {"acknowledge-source", "correct", "unpublish", "republish"}
+    for name in reopening - {"acknowledge-source"}:
+        assert [r.value for r in ACTIONS[name].roles] == ["editor"], name
+
+
+def test_a_correction_round_works_on_correcting_and_a_rejected_one_keeps_the_story_published():
+    published = Story(None, 1, False, True, State.PUBLISHED)
+    first = Story(State.DRAFT_READY, 0, False, False, State.DRAFT_READY)
+    assert ACTIONS["correct"].target.pick(published) == State.CORRECTING
+    assert ACTIONS["reassign"].target.pick(published) == State.CORRECTING
+    assert ACTIONS["claim"].target.pick(first) == State.IN_ADAPTATION
+    assert ACTIONS["reject"].target.pick(Story(None, 2, False, True, State.IN_REVIEW)) == State.PUBLISHED
+    assert ACTIONS["reject"].target.pick(Story(None, 1, False, False, State.IN_REVIEW)) == State.REJECTED
+    for state in ACTIONS["acknowledge-source"].from_states:
+        story = Story(None, 1, False, state in (State.PUBLISHED, State.CORRECTING), state)
+        assert ACTIONS["acknowledge-source"].target.pick(story) == state
 
 
 def test_release_falls_back_within_the_draft_states_or_to_changes_requested():
@@ -121,3 +152,25 @@ def test_a_request_names_the_version_read_where_the_action_says_so(name):
 def test_an_unknown_action_is_not_found():
     with pytest.raises(NotFound, match="Actions are: claim, release"):
         parse_action("publish-now")
+
+
+@pytest.mark.parametrize(
+    "name,field", [("unpublish", "reason"), ("acknowledge-source", "note"), ("reject", "comment")]
+)
+def test_a_comment_comes_under_the_name_the_action_gives_it(name, field):
+    action = ACTIONS[name]
+    sent = {field: "  Said so.  ", "version": 3}
+    assert ActionRequest.parse(action, sent, Limits()).comment == "Said so."
+    with pytest.raises(InvalidInput) as refused:
+        ActionRequest.parse(action, {field: "x" * 10_001, "version": 3}, Limits())
+    assert refused.value.field == field
+
+
+def test_an_approval_carries_its_correction_note_and_an_acknowledgement_its_revision():
+    approve = ActionRequest.parse(ACTIONS["approve"], {"version": 2, "correction_note": " Fixed. "}, Limits())
+    assert approve.correction_note == "Fixed."
+    ack = ActionRequest.parse(ACTIONS["acknowledge-source"], {"revision": "4"}, Limits())
+    assert ack.revision == 4
+    with pytest.raises(InvalidInput) as refused:
+        ActionRequest.parse(ACTIONS["acknowledge-source"], {"revision": "four"}, Limits())
+    assert refused.value.field == "revision"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.state_matrix import ACTIONS, ACTORS, ALL_STATES, HELD_STATES, expected
+from tests.state_matrix import ACTIONS, ACTORS, ALL_STATES, HELD_STATES, PUBLISHED_STATES, expected
 from workflow.domain.actions import ACTIONS as TABLE
 from workflow.domain.actions import Action, Story
 from workflow.domain.rules import Actor, Subject, available_actions, can_edit, refusal_for
@@ -25,13 +25,17 @@ def actor(kind: str) -> Actor:
     return Actor(IDS[kind], frozenset(Role(r) for r in ROLES[kind]), kind)
 
 
-def subject(state: str) -> Subject:
+def subject(state: str, *, source_changed: bool = False) -> Subject:
     holder = IDS["holder"] if state in HELD_STATES else None
     return Subject(
         State(state),
         reporter_id=IDS["own_reporter"],
         holder_id=holder,
         holder_name="Holder" if holder else None,
+        published=state in PUBLISHED_STATES,
+        source_changed=source_changed,
+        adaptor_ids=frozenset({IDS["holder"]}) if holder else frozenset(),
+        credited_ids=frozenset({IDS["own_reporter"], IDS["holder"]}),
     )
 
 
@@ -46,13 +50,14 @@ def test_table_covers_exactly_the_actions_of_the_issue():
     assert list(TABLE) == ACTIONS
 
 
+@pytest.mark.parametrize("source_changed", [False, True])
 @pytest.mark.parametrize("state", ALL_STATES)
 @pytest.mark.parametrize("kind", ACTORS)
 @pytest.mark.parametrize("action", ACTIONS)
-def test_every_action_state_actor(action, kind, state):
-    refusal = refusal_for(TABLE[action], actor(kind), subject(state))
+def test_every_action_state_actor(action, kind, state, source_changed):
+    refusal = refusal_for(TABLE[action], actor(kind), subject(state, source_changed=source_changed))
     got = 200 if refusal is None else refusal.status
-    assert got == expected(action, state, kind)
+    assert got == expected(action, state, kind, source_changed=source_changed)
 
 
 def test_invalid_state_message_names_state_and_allowed_actions():
@@ -65,8 +70,37 @@ def test_invalid_state_message_names_state_and_allowed_actions():
 def test_available_actions_match_the_matrix():
     for state in ALL_STATES:
         for kind in ACTORS:
-            allowed = [a for a in ACTIONS if expected(a, state, kind) == 200]
-            assert available_actions(actor(kind), subject(state)) == allowed, (state, kind)
+            for changed in (False, True):
+                allowed = [a for a in ACTIONS if expected(a, state, kind, source_changed=changed) == 200]
+                got = available_actions(actor(kind), subject(state, source_changed=changed))
+                assert got == allowed, (state, kind, changed)
+
+
+def test_a_changed_source_refuses_submit_and_approve_with_a_message_saying_what_to_do():
+    for name, state, kind in (("submit", "in_adaptation", "holder"), ("approve", "in_review", "editor")):
+        refusal = refusal_for(TABLE[name], actor(kind), subject(state, source_changed=True))
+        assert (refusal.status, refusal.code) == (409, "source_changed")
+        assert "acknowledge" in refusal.message and "what changed" in refusal.message
+
+
+def test_four_eyes_nobody_approves_their_own_adaptation_unless_the_newsroom_allows_it():
+    both = Actor(IDS["holder"], frozenset({Role.ADAPTOR, Role.EDITOR}), "both")
+    refusal = refusal_for(TABLE["approve"], both, subject("in_review"))
+    assert (refusal.status, refusal.code) == (403, "self_approval")
+    assert refusal_for(TABLE["approve"], both, subject("in_review"), allow_self_approval=True) is None
+    assert "approve" not in available_actions(both, subject("in_review"))
+    assert "request-changes" in available_actions(both, subject("in_review"))
+    # Credited on an earlier round but no longer holding it: still their own work.
+    credited = Subject(State.IN_REVIEW, reporter_id=1, holder_id=99, adaptor_ids=frozenset({IDS["holder"]}))
+    assert refusal_for(TABLE["approve"], both, credited).code == "self_approval"
+
+
+def test_a_published_story_is_not_withdrawn_but_unpublished():
+    refusal = refusal_for(TABLE["withdraw"], actor("editor"), subject("published"))
+    assert refusal.status == 409 and "unpublish" in refusal.message
+    in_review_again = Subject(State.IN_REVIEW, reporter_id=IDS["own_reporter"], published=True)
+    refusal = refusal_for(TABLE["withdraw"], actor("own_reporter"), in_review_again)
+    assert (refusal.status, refusal.code) == (409, "published")
 
 
 @pytest.mark.parametrize(
@@ -98,8 +132,10 @@ def test_approve_publishes_or_schedules():
 
 @pytest.mark.parametrize("state", ALL_STATES)
 def test_who_may_edit(state):
-    editable = {"in_adaptation", "in_review", "changes_requested"}
+    editable = {"in_adaptation", "in_review", "changes_requested", "correcting"}
     assert can_edit(actor("editor"), subject(state)) == (state in editable)
-    assert can_edit(actor("holder"), subject(state)) == (state == "in_adaptation")
+    # The hold survives review: the holder edits again as soon as changes are requested.
+    holder_edits = {"in_adaptation", "changes_requested", "correcting"}
+    assert can_edit(actor("holder"), subject(state)) == (state in holder_edits)
     assert not can_edit(actor("other_adaptor"), subject(state))
     assert not can_edit(actor("own_reporter"), subject(state))

@@ -77,7 +77,7 @@ def test_another_reporters_report_is_not_found(app, work):
         "/desk/reports/new",
         "/desk/reports/{article}/revise",
         "/desk/adaptations/{adaptation}/save",
-        "/desk/adaptations/{adaptation}/acknowledge",
+        "/desk/adaptations/{adaptation}/actions/acknowledge-source",
         "/desk/adaptations/{adaptation}/actions/withdraw",
     ],
 )

@@ -9,6 +9,7 @@ from workflow.extensions import db
 from workflow.models import Adaptation, DraftState, utcnow
 from workflow.services import drafts
 from workflow.services.adaptations import save_adaptation
+from workflow.services.queries import history_for
 
 
 def _worker_sets(
@@ -108,11 +109,28 @@ def test_source_changed_banner_with_word_diff_and_acknowledge(app, session):
     # The original panel shows the newest revision.
     assert "airport" in page.find("section", class_="panel-source").text
 
-    page = post(client, f"{url}/acknowledge")
+    # Submitting is refused until the change is acknowledged, with what to do.
+    page = post(client, f"{url}/actions/submit", {"origin": "edit", "version": page.field("version")})
+    assert page.status == 409 and "acknowledge the change" in page.alert()
+    page = get(client, url)
+    form = page.find("form", action=f"{url}/actions/acknowledge-source")
+    assert form.find("input", name="revision").attrs["value"] == "2"
+    page = post(
+        client,
+        f"{url}/actions/acknowledge-source",
+        {"origin": "edit", "revision": "2", "note": "Day and place"},
+    )
     assert location(page) == url
     page = get(client, url)
-    assert "now follows revision 2" in page.flashes()
+    assert "now follows the newest revision" in page.flashes()
     assert page.find_all("section", class_="source-changed") == []
+    entry = history_for(db.session, adaptation)[-1]
+    assert (entry.action, entry.actor_id, entry.comment) == (
+        "acknowledge-source",
+        adaptor.id,
+        "Day and place",
+    )
+    assert entry.details == {"revision": 2, "previous": 1}
 
 
 def test_draft_in_progress_shows_a_polled_progress_bar(app, session):

@@ -108,7 +108,7 @@ def test_revisions_are_listed_and_readable_and_a_no_op_revision_is_explained(app
     assert "You are reading revision 1" in old.text
 
 
-def test_reporter_withdraws_an_adaptation_and_cannot_revise_after_publication(app, session):
+def test_reporter_withdraws_an_adaptation_and_revises_after_publication(app, session):
     client, reporter = person_client(app, Role.REPORTER)
     article = make_article(reporter, targets=["en", "fr"])
     english, french = article.adaptations
@@ -128,7 +128,8 @@ def test_reporter_withdraws_an_adaptation_and_cannot_revise_after_publication(ap
 
     drive(english, State.PUBLISHED)
     page = get(client, url)
-    assert "can no longer be revised" in page.text
-    page = post(client, f"{url}/revise", {"title": "Late change", "body": "Too late."})
-    assert page.status == 403
-    assert "An adaptation of this original is published" in page.alert()
+    assert "editors are told the original was revised after publication" in page.text
+    page = post(client, f"{url}/revise", {"title": "Late change", "body": "A correction."})
+    assert location(page) == url
+    db.session.refresh(english)
+    assert english.state == "published" and english.source_changed

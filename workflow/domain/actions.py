@@ -18,11 +18,14 @@ from .states import DRAFT_STATES, FINAL_STATES, Relation, Role, State
 
 @dataclass(frozen=True)
 class Story:
-    """What a target rule may look at: the newest draft's state, review rounds so far, a future publish time."""
+    """What a target rule may look at: the newest draft's state, review rounds so far, a future publish time,
+    and whether a version of the story is (or was) on the public site."""
 
     draft_state: State | None
     review_rounds: int
     scheduled: bool
+    published: bool = False
+    state: State | None = None  #: the state the action is taken in
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,16 @@ PUBLISHED_OR_SCHEDULED = Target(
     frozenset({State.PUBLISHED, State.SCHEDULED}),
     lambda story: State.SCHEDULED if story.scheduled else State.PUBLISHED,
 )
+#: Claim, reassign: the holder adapts it, or, once the story is published, corrects it.
+TO_WORK = Target(
+    frozenset({State.IN_ADAPTATION, State.CORRECTING}),
+    lambda story: State.CORRECTING if story.published else State.IN_ADAPTATION,
+)
+#: Reject: the adaptation will not run; a rejected correction leaves the published story as it was.
+REJECTED_OR_KEPT = Target(
+    frozenset({State.REJECTED, State.PUBLISHED}),
+    lambda story: State.PUBLISHED if story.published else State.REJECTED,
+)
 
 
 class Change(StrEnum):
@@ -65,6 +78,12 @@ class Change(StrEnum):
     OPEN_ROUND = "open_round"  #: a titled, written text that passes QA goes to review as a new round
     CLOSE_ROUND = "close_round"  #: the editor's decision and comment close the current round
     PUBLISH = "publish"  #: the editor is credited, the address fixed, and it is published or scheduled
+    RETURN_TO_SUBMITTER = "return_to_submitter"  #: the adaptor who submitted the round holds it and may save
+    HOLD_FOR_CORRECTION = "hold_for_correction"  #: the adaptor who adapted it (or the one named) holds it
+    KEEP_PUBLISHED_TEXT = "keep_published_text"  #: a rejected correction: the text is the published one again
+    ACKNOWLEDGE_SOURCE = "acknowledge_source"  #: the adaptation follows the newest revision of the original
+    TAKE_DOWN = "take_down"  #: off the public site: its address answers 410 Gone (history: which version)
+    PUT_BACK = "put_back"  #: the newest published version is on the public site again
 
 
 class GoesOn(StrEnum):
@@ -100,6 +119,20 @@ class Action:
     goes_on: GoesOn = GoesOn.SAME_PAGE
     #: Done-messages for particular target states, instead of `done`.
     done_when: Mapping[State, str] = field(default_factory=dict, hash=False)
+    #: The field the comment is sent in ("reason" to unpublish, "note" to acknowledge a source change).
+    comment_field: str = "comment"
+    #: An adaptor may be named (optional) to hold it instead of the one the change picks.
+    may_name_assignee: bool = False
+    #: Only before the story first went out: a published story is unpublished by an editor instead.
+    before_publication: bool = False
+    #: Nobody credited as the adaptor may take it (four eyes), unless the newsroom allows self-approval.
+    four_eyes: bool = False
+    #: Refused while the original has a revision the adaptation has not been checked against.
+    needs_current_source: bool = False
+    #: Only while the original has such a revision (acknowledging it).
+    needs_changed_source: bool = False
+    #: On a story already published, a public `correction_note` saying what was corrected is required.
+    needs_correction_note: bool = False
 
     @property
     def needs_comment(self) -> bool:
@@ -118,9 +151,22 @@ def _states(*states: State) -> frozenset[State]:
 
 
 CLAIMABLE = _states(*DRAFT_STATES, State.CHANGES_REQUESTED)
-WITHDRAWABLE = frozenset(State) - FINAL_STATES
+WITHDRAWABLE = frozenset(State) - FINAL_STATES - {State.CORRECTING}
 #: An editor's decision on a submitted round.
 DECIDABLE = _states(State.IN_REVIEW)
+#: Where the holder works on the text and may submit it.
+SUBMITTABLE = _states(State.IN_ADAPTATION, State.CHANGES_REQUESTED, State.CORRECTING)
+#: States in which a revision of the original is flagged, from the first draft to publication and after.
+ACKNOWLEDGEABLE = _states(
+    State.DRAFT_READY,
+    State.MT_FAILED,
+    State.IN_ADAPTATION,
+    State.IN_REVIEW,
+    State.CHANGES_REQUESTED,
+    State.SCHEDULED,
+    State.PUBLISHED,
+    State.CORRECTING,
+)
 
 # Done-messages carry no names or titles: people's text needs its own lang and dir markup.
 #: Every action people take, in the order pages and the API list them.
@@ -132,7 +178,7 @@ ACTIONS: dict[str, Action] = {
             "claim",
             CLAIMABLE,
             _states(Role.ADAPTOR),
-            to(State.IN_ADAPTATION),
+            TO_WORK,
             (Change.HOLD_BY_ACTOR, Change.SEED_TEXT),
             "You hold this adaptation now; nobody else can edit it until you submit or release it.",
             relation=Relation.FREE_OR_HOLDER,
@@ -153,17 +199,29 @@ ACTIONS: dict[str, Action] = {
         # An editor hands it to a named adaptor.
         Action(
             "reassign",
-            _states(*CLAIMABLE, State.IN_ADAPTATION),
+            _states(*CLAIMABLE, State.IN_ADAPTATION, State.CORRECTING),
             _states(Role.EDITOR),
-            to(State.IN_ADAPTATION),
+            TO_WORK,
             (Change.HOLD_BY_ASSIGNEE, Change.SEED_TEXT),
             "Reassigned; the adaptor you chose holds it now.",
             needs_assignee=True,
         ),
-        # The holder sends the adaptation for review.
+        # The holder (or an editor) has read what changed in the original and takes it into account.
+        Action(
+            "acknowledge-source",
+            ACKNOWLEDGEABLE,
+            _states(Role.ADAPTOR, Role.EDITOR),
+            Target(ACKNOWLEDGEABLE, lambda story: story.state),  # it stays where it is
+            (Change.ACKNOWLEDGE_SOURCE,),
+            "Noted: the adaptation now follows the newest revision of the original.",
+            relation=Relation.HOLDER_OR_EDITOR,
+            comment_field="note",
+            needs_changed_source=True,
+        ),
+        # The holder sends the adaptation (or its correction) for review.
         Action(
             "submit",
-            _states(State.IN_ADAPTATION),
+            SUBMITTABLE,
             _states(Role.ADAPTOR),
             to(State.IN_REVIEW),
             (Change.OPEN_ROUND,),
@@ -171,15 +229,16 @@ ACTIONS: dict[str, Action] = {
             relation=Relation.HOLDER,
             ends_editing="submitting it for review",
             goes_on=GoesOn.MY_ADAPTATIONS,
+            needs_current_source=True,
         ),
-        # An editor sends it back with a comment saying what to change.
+        # An editor sends it back, with a comment saying what to change, to the adaptor who submitted it.
         Action(
             "request-changes",
             DECIDABLE,
             _states(Role.EDITOR),
             to(State.CHANGES_REQUESTED),
-            (Change.CLOSE_ROUND,),
-            "Sent back to the adaptor with your comment.",
+            (Change.CLOSE_ROUND, Change.RETURN_TO_SUBMITTER),
+            "Sent back to the adaptor with your comment; they can work on it at once.",
             comment_says="what to change",
             names_version=True,
             goes_on=GoesOn.REVIEW_QUEUE,
@@ -195,20 +254,54 @@ ACTIONS: dict[str, Action] = {
             names_version=True,
             goes_on=GoesOn.REVIEW_QUEUE,
             done_when={State.SCHEDULED: "Approved; it will be published at {publish_at} UTC."},
+            four_eyes=True,
+            needs_current_source=True,
+            needs_correction_note=True,
         ),
-        # An editor decides it will not run, with a reason.
+        # An editor decides it will not run, with a reason; a rejected correction leaves the story as published.
         Action(
             "reject",
             DECIDABLE,
             _states(Role.EDITOR),
-            to(State.REJECTED),
-            (Change.CLOSE_ROUND,),
+            REJECTED_OR_KEPT,
+            (Change.CLOSE_ROUND, Change.KEEP_PUBLISHED_TEXT),
             "Rejected; the reason is recorded in its history.",
             comment_says="why",
             names_version=True,
             goes_on=GoesOn.REVIEW_QUEUE,
+            done_when={State.PUBLISHED: "Correction rejected; the published text stays as it was."},
         ),
-        # The reporter of the original, or an editor, pulls it.
+        # An editor opens a correction round on a published story; its page keeps the published text.
+        Action(
+            "correct",
+            _states(State.PUBLISHED),
+            _states(Role.EDITOR),
+            to(State.CORRECTING),
+            (Change.HOLD_FOR_CORRECTION,),
+            "Correction opened; the published text stays up until a corrected version is approved.",
+            may_name_assignee=True,
+        ),
+        # An editor takes a published story off the site, with a reason.
+        Action(
+            "unpublish",
+            _states(State.PUBLISHED),
+            _states(Role.EDITOR),
+            to(State.UNPUBLISHED),
+            (Change.TAKE_DOWN,),
+            "Unpublished; its address answers 410 Gone and it has left the lists and the feed.",
+            comment_says="why it comes down",
+            comment_field="reason",
+        ),
+        # An editor puts an unpublished story back, as it was last published.
+        Action(
+            "republish",
+            _states(State.UNPUBLISHED),
+            _states(Role.EDITOR),
+            to(State.PUBLISHED),
+            (Change.PUT_BACK,),
+            "Republished; it is back on the site as last published.",
+        ),
+        # The reporter of the original, or an editor, pulls it before it is published.
         Action(
             "withdraw",
             WITHDRAWABLE,
@@ -217,6 +310,7 @@ ACTIONS: dict[str, Action] = {
             (Change.CLEAR_HOLDER,),
             "Withdrawn; it will not be published.",
             relation=Relation.REPORTER_OR_EDITOR,
+            before_publication=True,
         ),
     )
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .actions import ACTIONS, Action
-from .states import EDITABLE_STATES, Relation, Role, State
+from .states import EDITABLE_STATES, HOLDER_EDITS, OFF_SITE_STATES, Relation, Role, State
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,18 @@ class Subject:
     reporter_id: int | None
     holder_id: int | None = None
     holder_name: str | None = None
+    #: A version of it is (or was) on the public site.
+    published: bool = False
+    #: The original has a revision the adaptation has not been checked against.
+    source_changed: bool = False
+    #: People credited as its adaptors (four eyes), and everyone credited on it.
+    adaptor_ids: frozenset[int] = frozenset()
+    credited_ids: frozenset[int] = frozenset()
+
+    @property
+    def public(self) -> bool:
+        """Whether its published version is on the public site now."""
+        return self.published and self.state not in OFF_SITE_STATES
 
 
 @dataclass(frozen=True)
@@ -61,55 +73,123 @@ def _relation_refusal(action: Action, actor: Actor, subject: Subject) -> Refusal
     return None
 
 
-def available_actions(actor: Actor, subject: Subject) -> list[str]:
+def available_actions(actor: Actor, subject: Subject, *, allow_self_approval: bool = False) -> list[str]:
     """Names of the actions this actor may take on the adaptation now, in table order."""
-    return [name for name, action in ACTIONS.items() if refusal_for(action, actor, subject) is None]
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if refusal_for(action, actor, subject, allow_self_approval=allow_self_approval) is None
+    ]
 
 
-def refusal_for(action: Action, actor: Actor, subject: Subject) -> Refusal | None:
+SELF_APPROVAL = Refusal(
+    403,
+    "self_approval",
+    "You adapted this story: another editor must approve it or let its QA findings through (four eyes). "
+    "A newsroom of one may allow it with ADAPTDESK_ALLOW_SELF_APPROVAL=1.",
+)
+
+
+def refusal_for(
+    action: Action, actor: Actor, subject: Subject, *, allow_self_approval: bool = False
+) -> Refusal | None:
     """Why `actor` may not take `action` on `subject`, or None when they may.
 
     A role that may never take the action is refused first (403); then an action that the
-    current state does not allow (409); then the actor's relation to the adaptation.
+    current state does not allow (409); then the actor's relation to the adaptation, their own work
+    (four eyes, 403), and a revision of the original not yet taken into account (409).
     """
     if not actor.roles & action.roles:
         roles = " or ".join(sorted(r.value + "s" for r in action.roles))
         return Refusal(403, "forbidden", f"Only {roles} may {action.name} an adaptation.")
     if subject.state not in action.from_states:
-        return Refusal(409, "invalid_state", _state_message(action, actor, subject))
-    return _relation_refusal(action, actor, subject)
+        message = _state_message(action, actor, subject, allow_self_approval)
+        return Refusal(409, "invalid_state", message)
+    return _refusal_in_state(action, actor, subject, allow_self_approval)
 
 
-def _state_message(action: Action, actor: Actor, subject: Subject) -> str:
+def _refusal_in_state(
+    action: Action, actor: Actor, subject: Subject, allow_self_approval: bool
+) -> Refusal | None:
+    """Why an action the state allows may still not be taken by this actor now."""
+    if action.before_publication and subject.published:
+        return Refusal(
+            409,
+            "published",
+            f"This story has been published, so {action.name} no longer applies; an editor may unpublish "
+            "it (with a reason) instead.",
+        )
+    refusal = _relation_refusal(action, actor, subject)
+    if refusal is None and action.four_eyes:
+        refusal = self_approval_refusal(actor, subject, allow_self_approval)
+    if refusal is None and action.needs_current_source and subject.source_changed:
+        return Refusal(
+            409,
+            "source_changed",
+            f"The original was revised after this adaptation was written. Read what changed (shown with "
+            f"the adaptation), bring the adaptation in line, and acknowledge the change before you "
+            f"{action.name} it.",
+        )
+    if refusal is None and action.needs_changed_source and not subject.source_changed:
+        return Refusal(
+            409, "up_to_date", "The adaptation already follows the newest revision of the original."
+        )
+    return refusal
+
+
+def self_approval_refusal(actor: Actor, subject: Subject, allowed: bool) -> Refusal | None:
+    """Four eyes: whoever adapted the story (credited as its adaptor, or holding it) may not approve it nor
+    override its QA."""
+    if allowed or (actor.id not in subject.adaptor_ids and actor.id != subject.holder_id):
+        return None
+    return SELF_APPROVAL
+
+
+def _state_message(action: Action, actor: Actor, subject: Subject, allow_self_approval: bool) -> str:
     allowed = [
         name
         for name, other in ACTIONS.items()
         if subject.state in other.from_states
         and actor.roles & other.roles
-        and _relation_refusal(other, actor, subject) is None
+        and _refusal_in_state(other, actor, subject, allow_self_approval) is None
     ]
     allowed_text = ", ".join(allowed) if allowed else "none"
     return f"Cannot {action.name}: the adaptation is {subject.state.value}. Allowed now: {allowed_text}."
 
 
 def can_edit(actor: Actor, subject: Subject) -> bool:
-    """Whether the actor may save the adaptation's title and body."""
+    """Whether the actor may save the adaptation's title and body (the holder may right after a review)."""
     if subject.state not in EDITABLE_STATES:
         return False
     if actor.has(Role.EDITOR):
         return True
-    return actor.has(Role.ADAPTOR) and subject.holder_id == actor.id and subject.state == State.IN_ADAPTATION
+    return actor.has(Role.ADAPTOR) and subject.holder_id == actor.id and subject.state in HOLDER_EDITS
 
 
 def can_view_adaptation(actor: Actor | None, subject: Subject) -> bool:
-    """Whether the actor may see the adaptation (published ones are public)."""
-    if subject.state == State.PUBLISHED:
+    """Whether the actor may see the adaptation (stories on the public site are public)."""
+    if subject.public:
         return True
     if actor is None:
         return False
+    if subject.published:  # taken off the site: the people who worked on it, and editors
+        return can_see_workings(actor, subject)
     if actor.has(Role.EDITOR) or actor.has(Role.ADAPTOR):
         return True
     return actor.has(Role.REPORTER) and subject.reporter_id == actor.id
+
+
+def can_see_workings(actor: Actor | None, subject: Subject) -> bool:
+    """Whether the actor sees the review thread, QA findings and overrides, and the machine draft.
+
+    Before publication whoever may see the adaptation does; once published only editors, its holder and
+    the people credited on it (anyone else reads the public fields only).
+    """
+    if actor is None:
+        return False
+    if not subject.published:
+        return can_view_adaptation(actor, subject)
+    return actor.has(Role.EDITOR) or actor.id == subject.holder_id or actor.id in subject.credited_ids
 
 
 def can_view_article(actor: Actor | None, reporter_id: int) -> bool:
@@ -126,9 +206,9 @@ def can_view_work_queue(actor: Actor) -> bool:
     return actor.has(Role.ADAPTOR) or actor.has(Role.EDITOR)
 
 
-def can_revise_article(actor: Actor, reporter_id: int, any_published: bool) -> bool:
-    """Whether the actor may add a revision to the original."""
-    return actor.id == reporter_id and actor.has(Role.REPORTER) and not any_published
+def can_revise_article(actor: Actor, reporter_id: int) -> bool:
+    """Whether the actor may add a revision to the original (after publication too: adaptations are flagged)."""
+    return actor.id == reporter_id and actor.has(Role.REPORTER)
 
 
 def can_submit_article(actor: Actor) -> bool:

@@ -19,6 +19,8 @@ class State(StrEnum):
     PUBLISHED = "published"  #: on the public site
     REJECTED = "rejected"  #: an editor decided it will not run
     WITHDRAWN = "withdrawn"  #: the reporter or an editor pulled it
+    CORRECTING = "correcting"  #: published, and being corrected; the public page keeps the published text
+    UNPUBLISHED = "unpublished"  #: an editor took it off the site (410 Gone); it may be republished
 
 
 class Role(StrEnum):
@@ -41,8 +43,16 @@ class Relation(StrEnum):
 
 
 DRAFT_STATES = frozenset({State.QUEUED, State.TRANSLATING, State.DRAFT_READY, State.MT_FAILED})
-FINAL_STATES = frozenset({State.PUBLISHED, State.REJECTED, State.WITHDRAWN})
-EDITABLE_STATES = frozenset({State.IN_ADAPTATION, State.IN_REVIEW, State.CHANGES_REQUESTED})
+#: The work is done (work lists put these apart); an editor may still reopen a published story (correct,
+#: unpublish) or put an unpublished one back.
+FINAL_STATES = frozenset({State.PUBLISHED, State.REJECTED, State.WITHDRAWN, State.UNPUBLISHED})
+#: Never left again.
+CLOSED_STATES = frozenset({State.REJECTED, State.WITHDRAWN})
+EDITABLE_STATES = frozenset({State.IN_ADAPTATION, State.IN_REVIEW, State.CHANGES_REQUESTED, State.CORRECTING})
+#: A story once published is off the public site in these states (unpublished by an editor).
+OFF_SITE_STATES = frozenset({State.UNPUBLISHED, State.REJECTED, State.WITHDRAWN})
+#: Where the adaptor works on the text they hold (an editor may edit in review too).
+HOLDER_EDITS = frozenset({State.IN_ADAPTATION, State.CHANGES_REQUESTED, State.CORRECTING})
 
 
 #: Events the system records: (name, from-states, to-state).

@@ -1,7 +1,15 @@
 """All tables, importable from one place (Alembic and the services use this)."""
 
-from .adaptations import Adaptation, Draft, DraftError, DraftSegment, DraftState, ReviewRound
-from .articles import Article, ArticleRevision, ArticleTag
+from .adaptations import (
+    Adaptation,
+    Draft,
+    DraftError,
+    DraftSegment,
+    DraftState,
+    PublishedVersion,
+    ReviewRound,
+)
+from .articles import Article, ArticleRevision, ArticleTag, SubmissionKey
 from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
@@ -24,9 +32,11 @@ __all__ = [
     "GlossaryTerm",
     "HistoryEntry",
     "LoginSession",
+    "PublishedVersion",
     "QaOverride",
     "ReviewRound",
     "RoleGrant",
+    "SubmissionKey",
     "TranslationUnit",
     "User",
     "utcnow",

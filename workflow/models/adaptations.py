@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.rules import Subject
-from ..domain.states import State
+from ..domain.states import OFF_SITE_STATES, State
 from .articles import Article
 from .base import Base, UTCDateTime, utcnow
 from .users import User
@@ -65,6 +65,13 @@ class Adaptation(Base):
     rounds: Mapped[list[ReviewRound]] = relationship(
         back_populates="adaptation", order_by="ReviewRound.number", cascade="all, delete-orphan"
     )
+    #: Every version that went out, oldest first; the public site shows the newest.
+    versions: Mapped[list[PublishedVersion]] = relationship(
+        back_populates="adaptation", order_by="PublishedVersion.number", lazy="selectin", passive_deletes=True
+    )
+    credits: Mapped[list[Credit]] = relationship(  # noqa: F821 - models/history.py
+        order_by="Credit.id", lazy="selectin", passive_deletes=True
+    )
 
     @property
     def status(self) -> State:
@@ -79,7 +86,21 @@ class Adaptation(Base):
             reporter_id=self.article.reporter_id,
             holder_id=self.holder_id,
             holder_name=self.holder.display_name if self.holder else None,
+            published=self.published_at is not None,
+            source_changed=self.source_changed,
+            adaptor_ids=frozenset(c.user_id for c in self.credits if c.role == "adaptor"),
+            credited_ids=frozenset(c.user_id for c in self.credits),
         )
+
+    @property
+    def on_site(self) -> bool:
+        """Whether its newest published version is on the public site now."""
+        return self.published_at is not None and self.status not in OFF_SITE_STATES and bool(self.versions)
+
+    @property
+    def live(self) -> PublishedVersion | None:
+        """The version the public site shows, if it shows one."""
+        return self.versions[-1] if self.on_site else None
 
     @property
     def draft(self) -> Draft | None:
@@ -159,6 +180,8 @@ class ReviewRound(Base):
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     comment: Mapped[str] = mapped_column(Text, default="")
+    #: An approved correction's public note (what was corrected), printed at the foot of the story.
+    correction_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: The machine draft the submitted text is measured against, and the post-editing effort (0–100).
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="SET NULL"))
     effort_score: Mapped[float | None]
@@ -167,3 +190,25 @@ class ReviewRound(Base):
     draft: Mapped[Draft | None] = relationship(lazy="joined")
     adaptor: Mapped[User] = relationship(foreign_keys=[adaptor_id], lazy="joined")
     editor: Mapped[User | None] = relationship(foreign_keys=[editor_id], lazy="joined")
+
+
+class PublishedVersion(Base):
+    """One version of an adaptation as it went out: the first publication, then each approved correction."""
+
+    __tablename__ = "published_versions"
+    __table_args__ = (UniqueConstraint("adaptation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    adaptation_id: Mapped[int] = mapped_column(ForeignKey("adaptations.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    #: Revision of the original the published text follows.
+    source_revision: Mapped[int | None]
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: What was corrected, for readers ("" for the first version).
+    correction_note: Mapped[str] = mapped_column(Text, default="")
+
+    adaptation: Mapped[Adaptation] = relationship(back_populates="versions")
+    approved_by: Mapped[User | None] = relationship(lazy="joined")

@@ -81,3 +81,21 @@ class ArticleTag(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     tag: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(default=0)
+
+
+class SubmissionKey(Base):
+    """An `Idempotency-Key` (or a report form's one-time token) a person submitted an original with.
+
+    The same key from the same person within a day gives back the same original instead of a second one.
+    """
+
+    __tablename__ = "submission_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    #: SHA-256 of what was sent: the same key with something else is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

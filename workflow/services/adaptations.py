@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -18,9 +18,14 @@ from ..domain.text import normalize_body, slugify
 from ..models import Adaptation, Draft, DraftState, ReviewRound, User, utcnow
 from .effort import measure_round
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError, StaleVersion
-from .history import add_credit, record, transition
+from .history import add_credit, transition
 from .inputs import Limits, parse_action
+from .publishing import correction_holder, record_version, restore_published_text, source_current
 from .qa import check_before_submit
+
+#: How far back a publish time may lie (it is then published now), and how far ahead it may be scheduled.
+PUBLISH_AT_GRACE = timedelta(minutes=1)
+PUBLISH_AT_HORIZON = timedelta(days=365)
 
 DRAFT_TO_STATE = {
     DraftState.QUEUED.value: State.QUEUED,
@@ -48,8 +53,8 @@ def latest_ready_draft(adaptation: Adaptation) -> Draft | None:
     return next((d for d in reversed(adaptation.drafts) if d.state == DraftState.READY.value), None)
 
 
-def _refuse_if_needed(actor: User, adaptation: Adaptation, action: Action) -> None:
-    refusal = refusal_for(action, actor.actor, adaptation.subject)
+def _refuse_if_needed(actor: User, adaptation: Adaptation, action: Action, allow_self_approval: bool) -> None:
+    refusal = refusal_for(action, actor.actor, adaptation.subject, allow_self_approval=allow_self_approval)
     if refusal is not None:
         raise ServiceError(
             refusal.message, code=refusal.code, status=refusal.status, details={"state": adaptation.state}
@@ -76,6 +81,8 @@ class Step:
     comment: str = ""
     assignee: User | None = None
     publish_at: datetime | None = None
+    correction_note: str = ""
+    revision: int | None = None  #: the revision of the original an acknowledgement names
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -143,18 +150,58 @@ def _close_round(step: Step) -> None:
     current.editor_id = step.actor.id
     current.decided_at = step.now
     current.comment = step.comment
+    current.correction_note = step.correction_note
     step.details["round"] = current.number
 
 
 def _publish(step: Step) -> None:
     adaptation = step.adaptation
     add_credit(step.session, adaptation, Role.EDITOR.value, step.actor)
-    adaptation.slug = slugify(adaptation.title)
+    adaptation.slug = adaptation.slug or slugify(adaptation.title)  # the address outlives corrections
     if step.target == State.SCHEDULED:
         adaptation.publish_at = step.publish_at
         step.details["publish_at"] = step.publish_at.isoformat()
     else:
-        adaptation.published_at = step.now
+        step.details["version"] = record_version(step.session, adaptation, step.now).number
+        if step.correction_note:
+            step.details["correction_note"] = step.correction_note
+
+
+def _return_to_submitter(step: Step) -> None:
+    rounds = step.adaptation.rounds
+    if rounds:
+        step.adaptation.holder = rounds[-1].adaptor
+        step.details["to"] = rounds[-1].adaptor.username
+
+
+def _hold_for_correction(step: Step) -> None:
+    holder = correction_holder(step.adaptation, step.assignee)
+    step.adaptation.holder = holder
+    step.details.update(to=holder.username, version=len(step.adaptation.versions))
+
+
+def _keep_published_text(step: Step) -> None:
+    if step.target == State.PUBLISHED:
+        restore_published_text(step.adaptation)
+        step.details["version"] = len(step.adaptation.versions)
+
+
+def _acknowledge_source(step: Step) -> None:
+    adaptation = step.adaptation
+    newest = adaptation.article.current_revision
+    if step.revision is not None and step.revision != newest:
+        raise Conflict(
+            f"The original was revised again (you read revision {step.revision}, the newest is {newest}). "
+            "Reload, read what changed, and acknowledge again.",
+            code="stale_revision",
+            details={"revision": newest},
+        )
+    step.details.update(revision=newest, previous=adaptation.based_on_revision)
+    adaptation.based_on_revision = newest
+
+
+def _note_version(step: Step) -> None:
+    step.details["version"] = len(step.adaptation.versions)
 
 
 #: How each declared change is applied (tests/unit/test_action_table.py checks both sides match).
@@ -167,7 +214,31 @@ CHANGES: dict[Change, Callable[[Step], None]] = {
     Change.OPEN_ROUND: _open_round,
     Change.CLOSE_ROUND: _close_round,
     Change.PUBLISH: _publish,
+    Change.RETURN_TO_SUBMITTER: _return_to_submitter,
+    Change.HOLD_FOR_CORRECTION: _hold_for_correction,
+    Change.KEEP_PUBLISHED_TEXT: _keep_published_text,
+    Change.ACKNOWLEDGE_SOURCE: _acknowledge_source,
+    Change.TAKE_DOWN: _note_version,
+    Change.PUT_BACK: _note_version,
 }
+
+
+def _check_publish_at(publish_at: datetime | None, now: datetime, *, correction: bool) -> None:
+    """A publish time is within a minute past and a year ahead; a correction goes out when approved."""
+    if publish_at is None:
+        return
+    if correction:
+        raise InvalidInput("publish_at", "A correction goes out when it is approved: leave publish_at empty.")
+    if publish_at < now - PUBLISH_AT_GRACE:
+        raise InvalidInput(
+            "publish_at",
+            f"publish_at ({publish_at:%Y-%m-%d %H:%M} UTC) is in the past: leave it empty to publish now, "
+            "or give a time to come.",
+        )
+    if publish_at > now + PUBLISH_AT_HORIZON:
+        raise InvalidInput(
+            "publish_at", "publish_at is more than a year ahead: give a time within the coming year."
+        )
 
 
 def perform_action(
@@ -180,11 +251,14 @@ def perform_action(
     assignee: str | None = None,
     publish_at: datetime | None = None,
     version: int | None = None,
+    correction_note: str = "",
+    revision: int | None = None,
+    allow_self_approval: bool = False,
     now: datetime | None = None,
 ) -> Adaptation:
     """Take one workflow action on the adaptation, as its declaration in `domain.actions` says."""
     action = parse_action(name)
-    _refuse_if_needed(actor, adaptation, action)
+    _refuse_if_needed(actor, adaptation, action, allow_self_approval)
     now = now or utcnow()
     if version is not None and version != adaptation.version:
         raise StaleVersion(
@@ -196,14 +270,27 @@ def perform_action(
         )
     if action.needs_comment and not comment:
         raise InvalidInput(
-            "comment", f"A comment saying {action.comment_says} is required to {name.replace('-', ' ')}."
+            action.comment_field,
+            f"A {action.comment_field} saying {action.comment_says} is required to {name.replace('-', ' ')}.",
         )
+    published = adaptation.published_at is not None
+    if action.needs_correction_note and published and not correction_note:
+        raise InvalidInput(
+            "correction_note",
+            "This approves a correction of a published story: write the public correction note (what was "
+            "wrong and what it says now); readers see it, dated, at the foot of the story.",
+        )
+    if Change.PUBLISH in action.changes:
+        _check_publish_at(publish_at, now, correction=published)
     draft = adaptation.draft
     story = Story(
         draft_state=DRAFT_TO_STATE.get(draft.state) if draft else None,
         review_rounds=len(adaptation.rounds),
         scheduled=bool(publish_at and publish_at > now),
+        published=published,
+        state=adaptation.status,
     )
+    named = action.needs_assignee or (action.may_name_assignee and assignee)
     step = Step(
         session,
         actor,
@@ -212,8 +299,10 @@ def perform_action(
         target=action.target.pick(story),
         now=now,
         comment=comment,
-        assignee=_active_adaptor(session, assignee) if action.needs_assignee else None,
+        assignee=_active_adaptor(session, assignee) if named else None,
         publish_at=publish_at,
+        correction_note=correction_note if action.needs_correction_note and published else "",
+        revision=revision,
     )
     for change in action.changes:
         CHANGES[change](step)
@@ -240,6 +329,11 @@ def save_adaptation(
                 f"The adaptation is {adaptation.state}; it cannot be edited now.",
                 code="invalid_state",
                 details={"state": adaptation.state},
+            )
+        if subject.holder_id == actor.id:
+            raise NotAllowed(
+                f"The adaptation is {adaptation.state.replace('_', ' ')}: it is with the editor, and you can "
+                "edit it again if they send it back."
             )
         holder = subject.holder_name or "nobody"
         raise NotAllowed(f"Only the adaptor holding it ({holder}) or an editor may edit this adaptation.")
@@ -273,38 +367,24 @@ def _stale(adaptation: Adaptation, version: int, title: str, body: str) -> Stale
     )
 
 
-def acknowledge_source_change(session: Session, actor: User, adaptation: Adaptation) -> Adaptation:
-    """The adaptor (or an editor) confirms the adaptation now follows the newest revision of the original."""
-    if not can_edit(actor.actor, adaptation.subject):
-        raise NotAllowed("Only the adaptor holding it or an editor may mark the source change as handled.")
-    if not adaptation.source_changed:
-        raise Conflict(
-            "The adaptation already follows the newest revision of the original.", code="up_to_date"
-        )
-    previous = adaptation.based_on_revision
-    adaptation.based_on_revision = adaptation.article.current_revision
-    record(
-        session,
-        adaptation,
-        "source-acknowledged",
-        from_state=adaptation.state,
-        to_state=adaptation.state,
-        actor=actor,
-        revision=adaptation.based_on_revision,
-        previous=previous,
-    )
-    session.flush()
-    return adaptation
+def acknowledge_source_change(
+    session: Session, actor: User, adaptation: Adaptation, *, note: str = "", revision: int | None = None
+) -> Adaptation:
+    """The action `acknowledge-source`, for the older address that took it (POST …/acknowledge-source)."""
+    return perform_action(session, actor, adaptation, "acknowledge-source", comment=note, revision=revision)
 
 
 def publish_due(session: Session, now: datetime | None = None) -> list[int]:
-    """Publish every scheduled adaptation whose time has come; returns their ids."""
+    """Publish every scheduled adaptation whose time has come; one whose original was revised since waits,
+    flagged, for an editor. Returns the ids published."""
     now = now or utcnow()
     due = session.scalars(
-        select(Adaptation).where(Adaptation.state == State.SCHEDULED.value, Adaptation.publish_at <= now)
+        select(Adaptation)
+        .join(Adaptation.article)
+        .where(Adaptation.state == State.SCHEDULED.value, Adaptation.publish_at <= now, source_current())
     ).all()
     for adaptation in due:
-        adaptation.published_at = adaptation.publish_at
-        transition(session, adaptation, "publish", State.PUBLISHED.value, actor=None)
+        version = record_version(session, adaptation, adaptation.publish_at)
+        transition(session, adaptation, "publish", State.PUBLISHED.value, actor=None, version=version.number)
     session.flush()
     return [a.id for a in due]

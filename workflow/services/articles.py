@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.rules import can_revise_article, can_submit_article, can_view_article
-from ..domain.states import DRAFT_STATES, Role, State
-from ..models import Adaptation, Article, ArticleRevision, Draft, DraftState, User
-from .errors import InvalidInput, NotAllowed, NotFound
+from ..domain.states import DRAFT_STATES, FINAL_STATES, Role, State
+from ..models import Adaptation, Article, ArticleRevision, Draft, DraftState, SubmissionKey, User, utcnow
+from .errors import InvalidInput, NotAllowed, NotFound, ServiceError
 from .history import add_credit, record, transition
 from .inputs import ArticleInput, Limits, parse_body, parse_title
 
@@ -51,11 +59,8 @@ def get_article(session: Session, actor: User | None, article_id: int) -> Articl
 def revise_article(
     session: Session, actor: User, article: Article, data: dict, limits: Limits, note: str = ""
 ) -> ArticleRevision:
-    """The reporter adds a revision; drafts are redone and adaptations in progress are flagged."""
-    any_published = any(a.state == State.PUBLISHED.value for a in article.adaptations)
-    if not can_revise_article(actor.actor, article.reporter_id, any_published):
-        if any_published:
-            raise NotAllowed("An adaptation of this original is published; it can no longer be revised.")
+    """The reporter adds a revision; drafts are redone, and adaptations under way or published are flagged."""
+    if not can_revise_article(actor.actor, article.reporter_id):
         raise NotAllowed("Only the reporter who submitted this original may revise it.")
     title = parse_title(data, limits) if data.get("title") is not None else article.latest.title
     body = parse_body(data, limits) if data.get("body") is not None else article.latest.body
@@ -66,13 +71,15 @@ def revise_article(
     article.revisions.append(revision)
     article.current_revision = number
     for adaptation in article.adaptations:
-        if State(adaptation.state) in (State.REJECTED, State.WITHDRAWN):
+        state = State(adaptation.state)
+        if state in (State.REJECTED, State.WITHDRAWN):
             continue
-        for old in adaptation.drafts:
-            if old.state in (DraftState.QUEUED.value, DraftState.TRANSLATING.value):
-                old.state = DraftState.SUPERSEDED.value
-        adaptation.drafts.append(Draft(revision_number=number, state=DraftState.QUEUED.value))
-        if State(adaptation.state) in DRAFT_STATES:
+        if state not in FINAL_STATES:  # a published story is flagged; a correction starts from its text
+            for old in adaptation.drafts:
+                if old.state in (DraftState.QUEUED.value, DraftState.TRANSLATING.value):
+                    old.state = DraftState.SUPERSEDED.value
+            adaptation.drafts.append(Draft(revision_number=number, state=DraftState.QUEUED.value))
+        if state in DRAFT_STATES:
             transition(session, adaptation, "redraft", State.QUEUED.value, actor=actor, revision=number)
         else:
             record(
@@ -86,3 +93,77 @@ def revise_article(
             )
     session.flush()
     return revision
+
+
+#: How long an `Idempotency-Key` (or a form's one-time token) stands for the original first sent with it.
+SUBMISSION_KEY_TTL = timedelta(hours=24)
+MAX_KEY_CHARS = 255
+
+
+def parse_submission_key(value: str | None, field: str) -> str | None:
+    """An idempotency key as sent (None when none was): 1–255 visible ASCII characters, else 400 naming it."""
+    if value is None or value == "":
+        return None
+    if len(value) > MAX_KEY_CHARS or not all("!" <= ch <= "~" for ch in value):
+        raise InvalidInput(
+            field, f"{field} must be 1 to {MAX_KEY_CHARS} visible ASCII characters (a UUID is a good choice)."
+        )
+    return value
+
+
+def fingerprint(sent: Mapping[str, Any]) -> str:
+    """What was sent, as a SHA-256 that does not depend on the order of its fields."""
+    canonical = json.dumps(sent, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submit_article_once(
+    session: Session,
+    actor: User,
+    data: ArticleInput,
+    *,
+    key: str,
+    fingerprint: str,
+    now: datetime | None = None,
+) -> tuple[Article, bool]:
+    """Submit an original under a key: the same key from the same person within a day gives back the original
+    it first made (and True: replayed); the same key with other content is refused (422)."""
+    if not can_submit_article(actor.actor):
+        raise NotAllowed("Only reporters may submit originals.")
+    now = now or utcnow()
+    session.execute(
+        delete(SubmissionKey).where(
+            SubmissionKey.user_id == actor.id,
+            SubmissionKey.key == key,
+            SubmissionKey.created_at < now - SUBMISSION_KEY_TTL,
+        )
+    )
+    claim = SubmissionKey(user_id=actor.id, key=key, fingerprint=fingerprint, created_at=now)
+    try:
+        # A request with the same key running at the same moment holds the row: this waits for it.
+        with session.begin_nested():
+            session.add(claim)
+            session.flush()
+    except IntegrityError:
+        earlier = session.scalar(
+            select(SubmissionKey).where(SubmissionKey.user_id == actor.id, SubmissionKey.key == key)
+        )
+        if earlier is None or earlier.article_id is None:
+            raise ServiceError(
+                "A submission with this key is still being processed; try again in a moment.",
+                code="idempotency_in_progress",
+                status=409,
+            ) from None
+        if earlier.fingerprint != fingerprint:
+            raise ServiceError(
+                "This Idempotency-Key was already used, within the last 24 hours, to submit a different "
+                f"original (article {earlier.article_id}). Use a new key for a new submission.",
+                code="idempotency_key_reused",
+                status=422,
+                details={"field": "Idempotency-Key", "article_id": earlier.article_id},
+            ) from None
+        return session.get(Article, earlier.article_id), True
+    article = submit_article(session, actor, data)
+    claim.article_id = article.id
+    session.flush()
+    return article, False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.states import State
@@ -64,10 +63,5 @@ def transition(
 
 def add_credit(session: Session, adaptation: Adaptation, role: str, user: User) -> None:
     """Credit a person for a role on the adaptation, once; earlier credits are never touched."""
-    exists = session.scalar(
-        select(Credit.id).where(
-            Credit.adaptation_id == adaptation.id, Credit.role == role, Credit.user_id == user.id
-        )
-    )
-    if exists is None:
-        session.add(Credit(adaptation_id=adaptation.id, role=role, user_id=user.id))
+    if not any(c.role == role and c.user_id == user.id for c in adaptation.credits):
+        adaptation.credits.append(Credit(adaptation_id=adaptation.id, role=role, user_id=user.id, user=user))

@@ -218,13 +218,43 @@ class ActionRequest:
     publish_at: datetime | None = None
     #: The version the request was decided on (required where the action says so); None when not named.
     version: int | None = None
+    #: approve, on a published story: the public note saying what was corrected.
+    correction_note: str = ""
+    #: acknowledge-source: the revision of the original that was read (None when not named).
+    revision: int | None = None
 
     @classmethod
     def parse(cls, action: Action, data: Mapping[str, Any], limits: Limits) -> ActionRequest:
         """Check what came with the action; the first problem found is raised."""
-        comment = parse_comment(data, limits)
+        if action.comment_field == "comment":
+            comment = parse_comment(data, limits)
+        else:  # the same rules for a reason or a note sent under its own name
+            comment = _parse_note(data, action.comment_field, limits)
         assignee = parse_text(data, "assignee", required=False, default=None)
         publish_at = parse_datetime(data.get("publish_at"), "publish_at")
         named = data.get("version") not in (None, "")
         version = parse_version(data) if action.names_version or named else None
-        return cls(action, comment, assignee, publish_at, version)
+        correction_note = _parse_note(data, "correction_note", limits) if action.needs_correction_note else ""
+        revision = _parse_revision(data.get("revision")) if action.needs_changed_source else None
+        return cls(action, comment, assignee, publish_at, version, correction_note, revision)
+
+
+def _parse_revision(value: Any) -> int | None:
+    """The revision of the original a person read (None when not named)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInput("revision", "Send the 'revision' of the original you read (a whole number).")
+    return value
+
+
+def _parse_note(data: Mapping[str, Any], field: str, limits: Limits) -> str:
+    """An optional note sent as `field`: trimmed, of bounded length, plain text."""
+    note = parse_text(data, field, required=False).strip()
+    if len(note) > limits.max_comment_chars:
+        name = field.replace("_", " ")
+        raise InvalidInput(field, f"The {name} is limited to {limits.max_comment_chars} characters.")
+    _no_controls(field, note, allow_newlines=True)
+    return note

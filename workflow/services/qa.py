@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from ..domain import glossary
 from ..domain.qa import CHECKS, ERROR, Finding, QaInput, run_checks
-from ..domain.rules import can_override_qa
+from ..domain.rules import can_override_qa, self_approval_refusal
 from ..domain.states import FINAL_STATES
 from ..models import Adaptation, DraftState, QaOverride, User
 from . import glossary as glossary_service
-from .errors import Conflict, InvalidInput, NotAllowed, NotFound
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 from .history import record
 
 MAX_REASON_CHARS = 2000
@@ -127,11 +127,22 @@ def check_before_submit(session: Session, adaptation: Adaptation) -> list[QaResu
 
 
 def override_finding(
-    session: Session, actor: User, adaptation: Adaptation, check: str, key: str, reason: str
+    session: Session,
+    actor: User,
+    adaptation: Adaptation,
+    check: str,
+    key: str,
+    reason: str,
+    *,
+    allow_self_approval: bool = False,
 ) -> QaResult:
-    """An editor decides, with a reason, that one current finding does not block the adaptation."""
+    """An editor decides, with a reason, that one current finding does not block the adaptation (not on
+    their own adaptation: four eyes)."""
     if not can_override_qa(actor.actor):
         raise NotAllowed("Only editors may override a QA finding; ask an editor to look at it.")
+    own = self_approval_refusal(actor.actor, adaptation.subject, allow_self_approval)
+    if own is not None:
+        raise ServiceError(own.message, code=own.code, status=own.status)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("reason", "Give a reason for the override: it is recorded in the history.")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..domain.credits import credit_line
 from ..domain.states import Role, State
 from ..models import Adaptation, Article, ArticleTag, Credit, HistoryEntry, User
+from .publishing import on_site
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,13 @@ def work_queue(
     states: list[str] | None = None,
     language: str | None = None,
     holder_id: int | None = None,
+    source_changed: bool = False,
     limit: int = 200,
 ) -> list[Adaptation]:
-    """Adaptations in the given states (and language, and holder), oldest first."""
+    """Adaptations in the given states (and language, and holder; flagged ones only), oldest first."""
     stmt = _with_article(select(Adaptation))
+    if source_changed:
+        stmt = stmt.where(Adaptation.based_on_revision < Article.current_revision)
     if states:
         stmt = stmt.where(Adaptation.state.in_(states))
     if language:
@@ -115,8 +119,8 @@ def published(
     limit: int = 50,
     offset: int = 0,
 ) -> list[Adaptation]:
-    """Published adaptations, newest first, optionally by section, tag and language."""
-    stmt = select(Adaptation).join(Adaptation.article).where(Adaptation.state == State.PUBLISHED.value)
+    """Stories on the public site (published, or being corrected), newest first, by section, tag and language."""
+    stmt = select(Adaptation).join(Adaptation.article).where(on_site())
     if section:
         stmt = stmt.where(Article.section == section)
     if tag:
@@ -132,7 +136,7 @@ def published_sections(session: Session) -> list[str]:
     stmt = (
         select(Article.section)
         .join(Adaptation, Adaptation.article_id == Article.id)
-        .where(Adaptation.state == State.PUBLISHED.value)
+        .where(on_site())
         .group_by(Article.section)
         .order_by(Article.section)
     )
@@ -142,7 +146,7 @@ def published_sections(session: Session) -> list[str]:
 def neighbours(session: Session, adaptation: Adaptation) -> tuple[Adaptation | None, Adaptation | None]:
     """The published adaptations just before and just after this one (same language)."""
     base = select(Adaptation).where(
-        Adaptation.state == State.PUBLISHED.value,
+        on_site(),
         Adaptation.language == adaptation.language,
         Adaptation.id != adaptation.id,
     )
@@ -180,12 +184,30 @@ def related(session: Session, adaptation: Adaptation, limit: int = 3) -> list[Ad
         .join(Adaptation.article)
         .outerjoin(shared, shared.c.article_id == Article.id)
         .where(
-            Adaptation.state == State.PUBLISHED.value,
+            on_site(),
             Adaptation.language == adaptation.language,
             Adaptation.article_id != adaptation.article_id,
         )
         .where((shared.c.n > 0) | (Article.section == adaptation.article.section))
         .order_by(func.coalesce(shared.c.n, 0).desc(), Adaptation.published_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt).unique())
+
+
+#: States in which a revision of the original holds a story for an editor: it waits to go out, or is out.
+HELD_FOR_SOURCE = (State.SCHEDULED, State.PUBLISHED, State.CORRECTING, State.UNPUBLISHED)
+
+
+def source_changed_stories(session: Session, limit: int = 200) -> list[Adaptation]:
+    """Scheduled and published stories whose original was revised since they were approved, oldest first."""
+    stmt = (
+        _with_article(select(Adaptation))
+        .where(
+            Adaptation.state.in_([s.value for s in HELD_FOR_SOURCE]),
+            Adaptation.based_on_revision < Article.current_revision,
+        )
+        .order_by(Adaptation.publish_at, Adaptation.published_at, Adaptation.id)
         .limit(limit)
     )
     return list(session.scalars(stmt).unique())

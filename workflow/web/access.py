@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
 from ..domain.rules import available_actions
@@ -70,5 +70,10 @@ def signed_in() -> User:
 
 def actions_by_id(adaptations: list[Adaptation]) -> dict[int, list[str]]:
     """The workflow actions the signed-in person may take on each adaptation, by its id."""
-    actor = signed_in().actor
-    return {a.id: available_actions(actor, a.subject) for a in adaptations}
+    actor, own_ok = signed_in().actor, self_approval_allowed()
+    return {a.id: available_actions(actor, a.subject, allow_self_approval=own_ok) for a in adaptations}
+
+
+def self_approval_allowed() -> bool:
+    """Whether this newsroom lets people approve their own adaptations (ADAPTDESK_ALLOW_SELF_APPROVAL)."""
+    return current_app.config["ADAPTDESK"].allow_self_approval

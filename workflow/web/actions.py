@@ -26,7 +26,7 @@ from ..services.inputs import ActionRequest, parse_action
 from . import adaptation as adaptation_pages
 from . import reporter as reporter_pages
 from . import review as review_pages
-from .access import roles_required, signed_in
+from .access import roles_required, self_approval_allowed, signed_in
 from .forms import Refused, input_limits, refusal
 
 bp = Blueprint("actions", __name__, url_prefix="/desk")
@@ -118,6 +118,9 @@ def take(adaptation_id: int, name: str) -> Response | tuple[str, int]:
             assignee=asked.assignee,
             publish_at=asked.publish_at,
             version=asked.version,
+            correction_note=asked.correction_note,
+            revision=asked.revision,
+            allow_self_approval=self_approval_allowed(),
         )
     except ServiceError as error:
         refused = refusal(error)

@@ -5,7 +5,8 @@ URL map:
     GET  /desk/mine                            adaptation.mine                adaptors
     GET  /desk/adaptations/<id>                adaptation.workbench           adaptors and editors
     POST /desk/adaptations/<id>/save           adaptation.save                the holder, or an editor
-    POST /desk/adaptations/<id>/acknowledge    adaptation.acknowledge_source  the holder, or an editor
+
+Acknowledging a revised original is the workflow action `acknowledge-source` (web/actions.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from ..domain.diff import word_diff
 from ..domain.effort import MAX_SECONDS_PER_SAVE
@@ -23,12 +24,12 @@ from ..extensions import db
 from ..models import Adaptation
 from ..services import queries
 from ..services.adaptation_view import adaptation_view
-from ..services.adaptations import acknowledge_source_change, get_adaptation, save_adaptation
+from ..services.adaptations import get_adaptation, save_adaptation
 from ..services.effort import parse_active_seconds, record_editing_time
 from ..services.errors import ServiceError, StaleVersion
 from ..services.glossary import source_terms
 from ..services.inputs import parse_body, parse_title, parse_version
-from .access import actions_by_id, roles_required, signed_in
+from .access import actions_by_id, roles_required, self_approval_allowed, signed_in
 from .forms import Refused, input_limits, language_arg, language_choices, refusal, render_page, state_filter
 
 bp = Blueprint("adaptation", __name__, url_prefix="/desk")
@@ -105,7 +106,15 @@ def render_workbench(
     stale: Mapping[str, Any] | None = None,
 ):
     """The workbench; after a refusal, with the typed text kept (and the stored one, when it was stale)."""
-    view = adaptation_view(db.session, signed_in(), adaptation)
+    view = adaptation_view(db.session, signed_in(), adaptation, allow_self_approval=self_approval_allowed())
+    if not view.workings:
+        if refused is not None:  # what they tried was refused for its own reason: say that one
+            abort(refused.status, description=refused.message)
+        abort(
+            403,
+            description="This story is published: its workbench (the review thread, QA and machine draft) is "
+            "for editors and the people credited on it. Read it on the public site.",
+        )
     form = {"title": adaptation.title, "body": adaptation.body, "version": adaptation.version}
     if typed is not None:
         form = {
@@ -172,23 +181,4 @@ def save(adaptation_id: int):
         )
     db.session.commit()
     flash(f"Saved (version {adaptation.version}).", "success")
-    return redirect(url_for("adaptation.workbench", adaptation_id=adaptation_id))
-
-
-@bp.post("/adaptations/<int:adaptation_id>/acknowledge")
-@roles_required(Role.ADAPTOR, Role.EDITOR)
-def acknowledge_source(adaptation_id: int):
-    """Mark the original's newer revision as taken into account."""
-    person = signed_in()
-    try:
-        adaptation = get_adaptation(db.session, person, adaptation_id, for_update=True)
-        acknowledge_source_change(db.session, person, adaptation)
-    except ServiceError as error:
-        refused = refusal(error)
-        return render_workbench(get_adaptation(db.session, person, adaptation_id), refused=refused)
-    db.session.commit()
-    flash(
-        f"Noted: the adaptation now follows revision {adaptation.based_on_revision} of the original.",
-        "success",
-    )
     return redirect(url_for("adaptation.workbench", adaptation_id=adaptation_id))

@@ -3,7 +3,8 @@
 URL map:
     /news                          public.index    newest first; ?section=…&tag=…&page=…
     /news/<id>                     public.short    301 to the canonical article address
-    /news/<id>/<slug>              public.article  one published adaptation (301 when the slug is wrong)
+    /news/<id>/<slug>              public.article  one published adaptation (301 when the slug is wrong; 410
+                                                   once unpublished)
     /news/feed.xml                 public.feed     Atom feed of the newest 50 (same filters as the index)
 """
 
@@ -23,6 +24,7 @@ from ..domain.text import paragraphs, reading_minutes, slugify, word_count
 from ..extensions import db
 from ..models import Adaptation, User, utcnow
 from ..services import queries
+from ..services.publishing import PublicStory, public_stories, public_story
 
 bp = Blueprint("public", __name__)
 
@@ -42,7 +44,7 @@ _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\
 class Teaser:
     """One published adaptation as a list or a feed shows it."""
 
-    adaptation: Adaptation
+    adaptation: PublicStory
     url: str
     credit_line: str
     excerpt: str
@@ -96,10 +98,10 @@ def _page_arg() -> int:
     return page
 
 
-def _teasers(adaptations: list[Adaptation], *, external: bool = False) -> list[Teaser]:
+def _teasers(found: list[Adaptation], *, external: bool = False) -> list[Teaser]:
     teasers = []
-    credits_by_id = queries.credits_for_many(db.session, adaptations)
-    for adaptation in adaptations:
+    credits_by_id = queries.credits_for_many(db.session, found)
+    for adaptation in public_stories(found):
         credits = credits_by_id[adaptation.id]
         teasers.append(
             Teaser(
@@ -114,11 +116,14 @@ def _teasers(adaptations: list[Adaptation], *, external: bool = False) -> list[T
     return teasers
 
 
-def _published_or_404(adaptation_id: int) -> Adaptation:
+def _published_or_404(adaptation_id: int) -> PublicStory:
     adaptation = db.session.get(Adaptation, adaptation_id) if adaptation_id <= MAX_ID else None
-    if adaptation is None or adaptation.state != State.PUBLISHED.value or adaptation.published_at is None:
+    story = public_story(adaptation) if adaptation is not None else None
+    if story is None and adaptation is not None and adaptation.state == State.UNPUBLISHED.value:
+        abort(410, description="This story was taken down and is no longer published.")
+    if story is None:
         abort(404, description="There is no published story at this address.")
-    return adaptation
+    return story
 
 
 def _index_page_url(filters: dict[str, str], page: int) -> str:
@@ -162,9 +167,10 @@ def article(adaptation_id: int, slug: str):
     adaptation = _published_or_404(adaptation_id)
     if slug != canonical_slug(adaptation):
         return redirect(article_url(adaptation), 301)
-    credits = queries.credits_for(db.session, adaptation)
-    previous, following = queries.neighbours(db.session, adaptation)
-    related = queries.related(db.session, adaptation)
+    credits = queries.credits_for(db.session, adaptation.adaptation)
+    found = queries.neighbours(db.session, adaptation.adaptation)
+    previous, following = (public_story(a) if a else None for a in found)
+    related = public_stories(queries.related(db.session, adaptation.adaptation))
     return render_template(
         "public/article.html",
         adaptation=adaptation,
@@ -188,11 +194,13 @@ def feed():
     """An Atom feed of the newest published adaptations (same section and tag filters as the index)."""
     section, tag = _filter_arg("section"), _filter_arg("tag")
     filters = {k: v for k, v in (("section", section), ("tag", tag)) if v}
-    found = queries.published(db.session, section=section, tag=tag, limit=FEED_SIZE)
-    updated = max((_modified(a) for a in found), default=utcnow())
+    teasers = _teasers(
+        queries.published(db.session, section=section, tag=tag, limit=FEED_SIZE), external=True
+    )
+    updated = max((_modified(t.adaptation) for t in teasers), default=utcnow())
     body = render_template(
         "public/feed.xml",
-        teasers=_teasers(found, external=True),
+        teasers=teasers,
         updated=updated,
         filters=filters,
         publisher=publisher_name(),
@@ -208,8 +216,8 @@ def publisher_name() -> str:
     return current_app.config.get("ADAPTDESK_PUBLISHER") or DEFAULT_PUBLISHER
 
 
-def _modified(adaptation: Adaptation) -> datetime:
-    """When the published text last changed: never before it was published."""
+def _modified(adaptation: PublicStory) -> datetime:
+    """When the published text last changed (its newest version went out): never before it was published."""
     published = adaptation.published_at
     updated = adaptation.updated_at or published
     return max(published, updated) if published else updated
@@ -225,7 +233,7 @@ def _one_or_many(people: list[dict[str, str]]) -> dict[str, str] | list[dict[str
     return people[0] if len(people) == 1 else people
 
 
-def news_article_json_ld(adaptation: Adaptation, credits: queries.Credits) -> dict[str, Any]:
+def news_article_json_ld(adaptation: PublicStory, credits: queries.Credits) -> dict[str, Any]:
     """schema.org `NewsArticle` for the story, naming the original it was adapted from."""
     original = adaptation.article
     revision_number = adaptation.based_on_revision or original.current_revision
@@ -248,6 +256,11 @@ def news_article_json_ld(adaptation: Adaptation, credits: queries.Credits) -> di
         "translator": _people(credits.adaptors) or None,
         "editor": _one_or_many(_people(credits.editors)),
         "publisher": {"@type": "Organization", "name": publisher_name()},
+        "correction": [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.at.isoformat()}
+            for c in adaptation.corrections
+        ]
+        or None,
         "translationOfWork": {
             "@type": "NewsArticle",
             "@id": f"urn:adaptdesk:article:{original.id}:revision:{revision.number}",

@@ -9,6 +9,7 @@ URL map:
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +21,14 @@ from ..domain.states import Role, State
 from ..extensions import db
 from ..models import Article
 from ..services import queries
-from ..services.articles import get_article, revise_article, submit_article
+from ..services.articles import (
+    fingerprint,
+    get_article,
+    parse_submission_key,
+    revise_article,
+    submit_article,
+    submit_article_once,
+)
 from ..services.errors import ServiceError
 from ..services.inputs import ArticleInput
 from .access import actions_by_id, roles_required, signed_in
@@ -62,6 +70,9 @@ def _render_new_report(form: Mapping[str, Any] | None = None, refused: Refused |
         "reporter/new_report.html",
         refused=refused,
         form=form,
+        # One token per form: a double click or a browser retry sends it twice and makes one original. A
+        # refused form keeps its token (nothing was stored), so the corrected form is still one submission.
+        submission_token=form.get("submission_token") or secrets.token_urlsafe(24),
         languages=language_choices(),
         sections=COMMON_SECTIONS,
         common_targets=COMMON_TARGETS,
@@ -88,11 +99,22 @@ def new_report():
         "tags": form.get("tags", ""),
         "targets": targets,
     }
+    replayed = False
     try:
-        article = submit_article(db.session, signed_in(), ArticleInput.parse(data, input_limits()))
+        parsed = ArticleInput.parse(data, input_limits())
+        token = parse_submission_key(form.get("submission_token"), "submission_token")
+        if token is None:
+            article = submit_article(db.session, signed_in(), parsed)
+        else:
+            article, replayed = submit_article_once(
+                db.session, signed_in(), parsed, key=f"form:{token}", fingerprint=fingerprint(data)
+            )
     except ServiceError as error:
         return _render_new_report(form, refusal(error))
     db.session.commit()
+    if replayed:
+        flash("This report was already submitted (the form was sent twice); here it is.", "info")
+        return redirect(url_for("reporter.report", article_id=article.id))
     languages = ", ".join(LANGUAGE_NAMES.get(a.language, a.language) for a in article.adaptations)
     flash(f"Report submitted. Machine drafts are on their way for: {languages}.", "success")
     return redirect(url_for("reporter.report", article_id=article.id))
@@ -111,7 +133,8 @@ def render_report(article: Article, *, refused: Refused | None = None, form: Map
         article=article,
         shown=shown,
         form=form or {"title": article.latest.title, "body": article.latest.body, "note": ""},
-        can_revise=can_revise_article(signed_in().actor, article.reporter_id, any_published),
+        can_revise=can_revise_article(signed_in().actor, article.reporter_id),
+        any_published=any_published,
         actions=actions_by_id(article.adaptations),
     )
 

@@ -22,7 +22,7 @@ from ..services.adaptation_view import adaptation_view
 from ..services.adaptations import get_adaptation
 from ..services.errors import ServiceError
 from ..services.qa import override_finding
-from .access import roles_required, signed_in
+from .access import roles_required, self_approval_allowed, signed_in
 from .forms import Refused, language_arg, language_choices, refusal, render_page, state_filter
 
 bp = Blueprint("review", __name__, url_prefix="/desk")
@@ -42,6 +42,7 @@ def render_queue(refused: Refused | None = None):
         "review/queue.html",
         refused=refused,
         rows=rows,
+        flagged=queries.source_changed_stories(db.session),
         state=state,
         language=language,
         languages=language_choices(),
@@ -64,7 +65,7 @@ def render_review(
     typed_action: str = "",
 ):
     """The review page; after a refusal, with what was typed into the form that was refused."""
-    view = adaptation_view(db.session, signed_in(), adaptation)
+    view = adaptation_view(db.session, signed_in(), adaptation, allow_self_approval=self_approval_allowed())
     ready, rounds = view.ready, adaptation.rounds
     previous = rounds[-2] if len(rounds) >= 2 else None
     adaptors = [u for u in queries.users(db.session) if u.active and Role.ADAPTOR in u.roles]
@@ -85,6 +86,8 @@ def render_review(
         typed=typed or {},
         typed_action=typed_action,
         source_change=view.source_change,
+        source_acknowledged=view.source_acknowledged,
+        round_source_changes=view.round_source_changes,
         credits=view.credits,
         effort=view.effort,
         qa=view.qa,
@@ -107,7 +110,13 @@ def override_qa(adaptation_id: int):
     try:
         found = get_adaptation(db.session, person, adaptation_id, for_update=True)
         override_finding(
-            db.session, person, found, form.get("check", ""), form.get("key", ""), form.get("reason", "")
+            db.session,
+            person,
+            found,
+            form.get("check", ""),
+            form.get("key", ""),
+            form.get("reason", ""),
+            allow_self_approval=self_approval_allowed(),
         )
     except ServiceError as error:
         refused = refusal(error)

@@ -29,7 +29,7 @@ from .form import (
 )
 from .names import NOT_NAMES, candidate_names, check_names
 from .normalize import normalize_digits
-from .numbers import NUMBER_WORDS, Quantity, check_numbers, extract_quantities
+from .numbers import Quantity, check_numbers, extract_quantities
 from .scripts import LATIN, SCRIPTS, foreign_runs, script_of
 from .terms import GlossaryHit, check_glossary, rendering_in
 from .untranslated import GLOSS_MAX_WORDS, LATIN_PHRASE_WORDS, UNTRANSLATED_ERROR_LETTERS, check_untranslated
@@ -49,7 +49,6 @@ __all__ = [
     "LENGTH_MIN_SOURCE",
     "MAX_PER_CHECK",
     "NOT_NAMES",
-    "NUMBER_WORDS",
     "SCRIPTS",
     "UNTRANSLATED_ERROR_LETTERS",
     "WARNING",

@@ -10,12 +10,14 @@ from decimal import Decimal, InvalidOperation
 from .dates import NUMERIC_DATE, date_parts, is_year_of_date
 from .findings import ERROR, MAX_PER_CHECK, WARNING, Finding
 from .normalize import fold, normalize_digits
+from .number_words import numbers_in_words
 
 _NUMBER = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.(\d+))?")
 _TIME = re.compile(r"(?<![\d.])(\d{1,2}):(\d{2})(?!\d)(\s*[ap]\.?\s?m\b\.?)?", re.IGNORECASE)
 _TIME_12H = re.compile(r"(?<![\d.:])(\d{1,2})(?:\.(\d{2}))?\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
 _PERCENT = re.compile(
-    r"\s*(?:%|٪|per\s*cent\b|percent\b|pc\b|pct\b|بالمئة|بالمائة|في\s*المئة|في\s*المائة)", re.IGNORECASE
+    r"\s*(?:%|٪|per\s*cent\b|percent\b|pc\b|pct\b|بالمئة|بالمائة|في\s*المئة|في\s*المائة|بالمية|بالماية|في\s*المية|في\s*الماية)",
+    re.IGNORECASE,
 )
 #: Hijri years ("١٤٤٥ هـ"): English adaptations routinely give only the Gregorian date.
 _HIJRI = re.compile(r"\s*(?:هـ|ه\b|هجري|للهجرة)")
@@ -44,95 +46,6 @@ _SCALES = {
 _SCALE = re.compile(
     r"\s*-?\s*(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
 )
-
-_UNITS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_ORDINALS = [
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-]
-#: Small numbers written as words, by language of the adaptation.
-NUMBER_WORDS: dict[str, dict[str, int]] = {
-    "en": {
-        **{w: i for i, w in enumerate(_UNITS)},
-        **_TENS,
-        **{w: i + 1 for i, w in enumerate(_ORDINALS)},
-        **{f"{t}-{u}": n + i for t, n in _TENS.items() for i, u in enumerate(_UNITS[1:10], 1)},
-        **{f"{t} {u}": n + i for t, n in _TENS.items() for i, u in enumerate(_UNITS[1:10], 1)},
-        "a dozen": 12,
-        "dozen": 12,
-        "a hundred": 100,
-        "hundred": 100,
-        "a thousand": 1000,
-    },
-    "ar": {
-        "واحد": 1,
-        "واحدة": 1,
-        "اثنان": 2,
-        "اثنين": 2,
-        "اثنتان": 2,
-        "اثنتين": 2,
-        "ثلاث": 3,
-        "ثلاثة": 3,
-        "اربع": 4,
-        "اربعة": 4,
-        "خمس": 5,
-        "خمسة": 5,
-        "ست": 6,
-        "ستة": 6,
-        "سبع": 7,
-        "سبعة": 7,
-        "ثماني": 8,
-        "ثمانية": 8,
-        "ثمان": 8,
-        "تسع": 9,
-        "تسعة": 9,
-        "عشر": 10,
-        "عشرة": 10,
-        "عشرين": 20,
-        "عشرون": 20,
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -169,8 +82,9 @@ def _time(shown: str, hour: int, minute: int, meridiem: str | None) -> Quantity:
 def extract_quantities(text: str, lang: str, *, adaptation: bool = False) -> list[Quantity]:
     """Numbers, percentages and times in `text`.
 
-    In an adaptation small numbers written out also count, and every part of a numeric date; in an
-    original a numeric date's month is left to the dates check (June need not be written as 6).
+    Numbers written in words count too (in an original from two up, since "one" is rarely a figure; in an
+    adaptation ordinals as well). In an adaptation every part of a numeric date counts; in an original a
+    numeric date's month is left to the dates check (June need not be written as 6).
     """
     written, text = text, normalize_digits(text)  # one character for one: offsets hold in both
     found: list[Quantity] = []
@@ -224,31 +138,20 @@ def extract_quantities(text: str, lang: str, *, adaptation: bool = False) -> lis
             values.add(_canonical(str(Decimal(value) * _SCALES[scale.group(1).lower()])))
         kind = "year" if is_year_of_date(text, match.start(), value) else "number"
         found.append(Quantity(shown, value, frozenset(values), kind))
-    if adaptation:
-        found += _number_words(text, lang)
+    found += _number_words(text, lang, adaptation=adaptation)
     return found
 
 
-def _number_words(text: str, lang: str) -> list[Quantity]:
-    table = NUMBER_WORDS.get(lang.split("-")[0])
-    if not table:
-        return []
-    folded = fold(text)
-    alternatives = "|".join(re.escape(fold(w)) for w in sorted(table, key=len, reverse=True))
-    prefix = "[وب]?" if lang.startswith("ar") else ""
-    by_fold = {fold(w): n for w, n in table.items()}
-    found = []
-    for match in re.finditer(rf"(?<!\w){prefix}({alternatives})(?!\w)", folded):
-        number = by_fold[match.group(1)]
-        after = folded[match.end() :]
-        if _PERCENT.match(after):
-            found.append(Quantity(match.group(0), f"{number}%", frozenset({f"{number}%"}), "percent"))
+def _number_words(text: str, lang: str, *, adaptation: bool) -> list[Quantity]:
+    found, folded = [], fold(text)
+    for number in numbers_in_words(text, lang, ordinals=adaptation):
+        if number.value < 2 and not adaptation:
             continue
-        values = {str(number)}
-        scale = _SCALE.match(after)
-        if scale:
-            values.add(str(number * _SCALES[scale.group(1).lower()]))
-        found.append(Quantity(match.group(0), str(number), frozenset(values)))
+        if _PERCENT.match(folded[number.end : number.end + 40]):
+            key = f"{number.value}%"
+            found.append(Quantity(number.shown, key, frozenset({key}), "percent"))
+            continue
+        found.append(Quantity(number.shown, str(number.value), frozenset({str(number.value)})))
     return found
 
 

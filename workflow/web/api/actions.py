@@ -1,5 +1,6 @@
-"""Workflow actions through the API (claim, release, reassign, submit, request-changes, approve, reject,
-withdraw): what each needs and does is declared once, in `domain.actions`.
+"""Workflow actions through the API (claim, release, reassign, acknowledge-source, submit, request-changes,
+approve, reject, correct, unpublish, republish, withdraw): what each needs and does is declared once, in
+`domain.actions`.
 
 URL map:
     POST /api/v1/adaptations/<id>/actions/<action>    api.take_action    as the action's declaration allows
@@ -13,6 +14,7 @@ from ...domain.actions import ACTIONS
 from ...extensions import db
 from ...services import adaptations
 from ...services.inputs import ActionRequest, parse_action
+from ..access import self_approval_allowed
 from ..forms import input_limits
 from .adaptations import adaptation_response
 from .inputs import api_person, json_object, load_adaptation
@@ -34,6 +36,9 @@ def take_action(adaptation_id: int, action: str):
         assignee=asked.assignee,
         publish_at=asked.publish_at,
         version=asked.version,
+        correction_note=asked.correction_note,
+        revision=asked.revision,
+        allow_self_approval=self_approval_allowed(),
     )
     db.session.commit()
     return adaptation_response(adaptation, person)
@@ -53,11 +58,19 @@ ROUTES = (
             "Take a workflow action",
             {
                 "200": ok(ref("Adaptation"), "The adaptation after the action."),
-                **errors(400, 401, 403, 404, 413, 415),
+                **errors(400, 401, 404, 413, 415),
+                "403": {
+                    "description": "The role or the relation to the adaptation does not allow it; "
+                    "`self_approval`: an editor who adapted the story may not approve it (four eyes) "
+                    "unless ADAPTDESK_ALLOW_SELF_APPROVAL is set.",
+                    "content": {JSON: {"schema": ref("Error")}},
+                },
                 "409": {
                     "description": "The state does not allow the action (`invalid_state`), someone else holds it, "
-                    "the version is stale, or (submit) QA errors nobody overrode remain "
-                    "(`qa_failed`, with `findings`).",
+                    "the version is stale, the original was revised since the adaptation was written "
+                    "(`source_changed`: submit and approve; acknowledge-source first), nothing to acknowledge "
+                    "(`up_to_date`), a published story cannot be withdrawn (`published`), or (submit) QA "
+                    "errors nobody overrode remain (`qa_failed`, with `findings`).",
                     "content": {
                         JSON: {
                             "schema": {
@@ -69,10 +82,12 @@ ROUTES = (
             },
             tags=["adaptations"],
             requestBody=json_body(ref("ActionRequest"), required=False),
-            description="claim, release, reassign (assignee), submit, request-changes (comment), approve "
-            "(publish_at to schedule), reject (comment), withdraw. An unknown action is 404. Submit "
-            "runs the QA checks first: errors that no editor overrode refuse it with 409 "
-            "`qa_failed`.",
+            description="claim, release, reassign (assignee), acknowledge-source (optional note, revision), "
+            "submit, request-changes (comment), approve (publish_at to schedule, within a minute past and "
+            "a year ahead; correction_note when the story is already published), reject (comment; a "
+            "rejected correction leaves the story as published), correct (optional assignee), unpublish "
+            "(reason), republish, withdraw. An unknown action is 404. Submit runs the QA checks first: "
+            "errors that no editor overrode refuse it with 409 `qa_failed`.",
         ),
         (*ADAPTATION_ID, {"$ref": "#/components/parameters/Action"}),
     ),
@@ -88,7 +103,24 @@ SCHEMAS: dict[str, Any] = {
                 + ".",
             },
             "assignee": {"type": "string", "description": "Username of an adaptor (reassign)."},
-            "publish_at": {**TIME, "description": "approve: a future time schedules publication."},
+            "publish_at": {
+                **TIME,
+                "description": "approve: a future time (at most a year ahead) schedules publication; more "
+                "than a minute in the past is refused (400).",
+            },
+            "reason": {"type": "string", "description": "unpublish: why it comes down (required)."},
+            "note": {"type": "string", "description": "acknowledge-source: an optional note for the editor."},
+            "revision": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "acknowledge-source: the revision of the original you read; refused (409 "
+                "`stale_revision`) if it is no longer the newest.",
+            },
+            "correction_note": {
+                "type": "string",
+                "description": "approve, on a published story: the public note saying what was corrected "
+                "(required).",
+            },
             "version": {
                 "type": "integer",
                 "minimum": 1,

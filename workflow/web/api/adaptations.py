@@ -1,11 +1,12 @@
-"""Adaptations through the API: reading one (in full, or only its progress), saving its text, and marking
-the original's newer revision as taken into account. Workflow actions are in `actions.py`.
+"""Adaptations through the API: reading one (in full, or only its progress) and saving its text. Workflow
+actions are in `actions.py`, published versions in `versions.py`.
 
 URL map:
     GET  /api/v1/adaptations/<id>                       api.show_adaptation    whoever may see it
     GET  /api/v1/adaptations/<id>/progress              api.show_progress      whoever may see it
     PUT  /api/v1/adaptations/<id>                       api.save_adaptation    the holder, or an editor
-    POST /api/v1/adaptations/<id>/acknowledge-source    api.acknowledge_source the holder, or an editor
+    POST /api/v1/adaptations/<id>/acknowledge-source    api.acknowledge_source the holder, or an editor: the
+                                                        action `acknowledge-source` at its first address
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from typing import Any
 
 from flask import jsonify
 
+from ...domain.actions import ACTIONS
 from ...domain.effort import MAX_SECONDS_PER_SAVE
 from ...extensions import db
 from ...models import Adaptation, User
 from ...services import adaptations, effort
 from ...services.adaptation_view import adaptation_view
-from ...services.inputs import parse_body, parse_title, parse_version
+from ...services.inputs import ActionRequest, parse_body, parse_title, parse_version
+from ..access import self_approval_allowed
 from ..forms import input_limits
 from .inputs import api_person, json_object, load_adaptation, text_field
 from .openapi import (
@@ -41,13 +44,15 @@ from .openapi import (
     ok,
     op,
     ref,
+    text,
 )
 from .presenters import adaptation_json, progress_json
 
 
 def adaptation_response(adaptation: Adaptation, person: User | None, status: int = 200):
     """The adaptation as JSON, as the caller may act on it."""
-    return jsonify(adaptation_json(adaptation_view(db.session, person, adaptation))), status
+    view = adaptation_view(db.session, person, adaptation, allow_self_approval=self_approval_allowed())
+    return jsonify(adaptation_json(view)), status
 
 
 def show_adaptation(adaptation_id: int):
@@ -85,11 +90,13 @@ def save_adaptation(adaptation_id: int):
 
 
 def acknowledge_source(adaptation_id: int):
-    """Mark that the adaptation now follows the newest revision of the original."""
+    """The action `acknowledge-source` at its first address (same body: optional `note` and `revision`)."""
     person = api_person()
-    json_object(optional=True)
+    asked = ActionRequest.parse(ACTIONS["acknowledge-source"], json_object(optional=True), input_limits())
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
-    adaptations.acknowledge_source_change(db.session, person, adaptation)
+    adaptations.acknowledge_source_change(
+        db.session, person, adaptation, note=asked.comment, revision=asked.revision
+    )
     db.session.commit()
     return adaptation_response(adaptation, person)
 
@@ -102,7 +109,14 @@ ROUTES = (
         op(
             "showAdaptation",
             "One adaptation with draft, credits, history and allowed actions",
-            {"200": ok(ref("Adaptation"), "The adaptation."), **errors(401, 404)},
+            {
+                "200": ok(
+                    {"anyOf": [ref("Adaptation"), ref("PublicAdaptation")]},
+                    "The adaptation; once published, its public fields only for a reader who neither worked "
+                    "on it nor edits.",
+                ),
+                **errors(401, 404),
+            },
             tags=["adaptations"],
             description="Reads also accept the newsroom login cookie.",
         ),
@@ -147,9 +161,12 @@ ROUTES = (
             "Mark the adaptation as following the newest original",
             {
                 "200": ok(ref("Adaptation"), "The adaptation, now based on the newest revision."),
-                **errors(401, 403, 404, 409),
+                **errors(400, 401, 403, 404, 409, 413, 415),
             },
             tags=["adaptations"],
+            requestBody=json_body(ref("ActionRequest"), required=False),
+            description="The same as POST /api/v1/adaptations/{id}/actions/acknowledge-source (kept for "
+            "clients of this first address). 409 `up_to_date` when the original has not changed.",
         ),
         ADAPTATION_ID,
     ),
@@ -214,6 +231,7 @@ SCHEMAS: dict[str, Any] = {
             "editor": nullable(ref("Person")),
             "decided_at": nullable(TIME),
             "comment": TEXT,
+            "correction_note": nullable(text("An approved correction's public note.")),
         }
     ),
     "Source": obj(
@@ -240,9 +258,21 @@ SCHEMAS: dict[str, Any] = {
             "title": TEXT,
             "body": TEXT,
             "holder": nullable(ref("Person")),
-            "source_changed": {"type": "boolean", "description": "The original has a newer revision."},
-            "based_on_revision": nullable(INT),
-            "source_revision": INT,
+            "source_changed": {
+                "type": "boolean",
+                "description": "The original has a revision newer than `source_revision`: submit and approve "
+                "answer 409 `source_changed` until the action acknowledge-source.",
+            },
+            "source_revision": nullable(
+                {
+                    "type": "integer",
+                    "description": "Revision of the original the adaptation was written against.",
+                }
+            ),
+            "original_revision": {"type": "integer", "description": "The newest revision of the original."},
+            "based_on_revision": nullable(
+                {"type": "integer", "description": "The same as `source_revision`."}
+            ),
             "source": ref("Source"),
             "draft": nullable(ref("Draft")),
             "rounds": {"type": "array", "items": ref("ReviewRound")},
@@ -253,7 +283,9 @@ SCHEMAS: dict[str, Any] = {
             "published_at": nullable(TIME),
             "created_at": TIME,
             "updated_at": TIME,
-            "url": nullable({**URL, "description": "The public page once published."}),
+            "url": nullable({**URL, "description": "The public page while the story is on the site."}),
+            "published": nullable(ref("PublicStory")),
+            "versions": {"type": "integer", "description": "How many versions went out (GET …/versions)."},
             "actions": {
                 "type": "array",
                 "items": ref("Action"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 
 from ...extensions import db
 from ...services import articles
@@ -21,6 +21,7 @@ from .openapi import (
     ARTICLE_ID,
     DIRECTION,
     INT,
+    JSON,
     LANGUAGE,
     TAGS,
     TEXT,
@@ -38,16 +39,29 @@ from .openapi import (
 )
 from .presenters import article_json
 
+IDEMPOTENCY_KEY = "Idempotency-Key"
+
 
 def create_article():
-    """A reporter submits an original; one adaptation per target language is opened."""
+    """A reporter submits an original; one adaptation per target language is opened. With an
+    `Idempotency-Key`, sending the same again within a day gives back the same original."""
     person = api_person()
-    data = ArticleInput.parse(json_object(), input_limits())
-    article = articles.submit_article(db.session, person, data)
+    sent = json_object()
+    data = ArticleInput.parse(sent, input_limits())
+    key = articles.parse_submission_key(request.headers.get(IDEMPOTENCY_KEY), IDEMPOTENCY_KEY)
+    replayed = False
+    if key is None:
+        article = articles.submit_article(db.session, person, data)
+    else:
+        article, replayed = articles.submit_article_once(
+            db.session, person, data, key=key, fingerprint=articles.fingerprint(sent)
+        )
     db.session.commit()
     response = jsonify(article_json(article))
     response.headers["Location"] = url_for("api.show_article", article_id=article.id)
-    return response, 201
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, 200 if replayed else 201
 
 
 def show_article(article_id: int):
@@ -81,10 +95,34 @@ ROUTES = (
                     "The original with one adaptation per target language.",
                     headers={"Location": {"description": "The original's address.", "schema": TEXT}},
                 ),
-                **errors(400, 401, 403, 413, 415),
+                "200": ok(
+                    ref("Article"),
+                    "Sent again with the same Idempotency-Key within 24 hours: the original the key made.",
+                    headers={
+                        "Location": {"description": "The original's address.", "schema": TEXT},
+                        "Idempotent-Replayed": {"description": "`true`.", "schema": TEXT},
+                    },
+                ),
+                **errors(400, 401, 403, 409, 413, 415),
+                "422": {
+                    "description": "The Idempotency-Key was used, within 24 hours, for a different body "
+                    "(`idempotency_key_reused`, with `article_id`).",
+                    "content": {JSON: {"schema": ref("Error")}},
+                },
             },
             tags=["originals"],
             requestBody=json_body(ref("ArticleInput")),
+            parameters=[
+                {
+                    "name": IDEMPOTENCY_KEY,
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+                    "description": "Any unique string (a UUID): the same key from the same person within 24 "
+                    "hours returns the same original (200, `Idempotent-Replayed: true`) instead of a "
+                    "second one; with a different body it answers 422 `idempotency_key_reused`.",
+                }
+            ],
         ),
     ),
     Route(

@@ -1,7 +1,7 @@
 """Work lists through the API: the queue for adaptors and editors, and the public list of published work.
 
 URL map:
-    GET /api/v1/queue[?state=&language=&mine=&limit=]                api.work_queue   adaptors and editors
+    GET /api/v1/queue[?state=&language=&mine=&source_changed=&limit=] api.work_queue  adaptors and editors
     GET /api/v1/published[?section=&tag=&language=&limit=&offset=]   api.published    everyone (no token)
 """
 
@@ -47,6 +47,7 @@ def work_queue():
     states = query_states() or [s.value for s in State if s not in FINAL_STATES]
     language = query_language()
     mine = query_flag("mine")
+    flagged = query_flag("source_changed")
     limit = query_int("limit", MAX_QUEUE, 1, MAX_QUEUE)
     if not can_view_work_queue(person.actor):
         raise NotAllowed(
@@ -54,7 +55,12 @@ def work_queue():
             "under GET /api/v1/articles/{id}."
         )
     found = queries.work_queue(
-        db.session, states=states, language=language, holder_id=person.id if mine else None, limit=limit
+        db.session,
+        states=states,
+        language=language,
+        holder_id=person.id if mine else None,
+        source_changed=flagged,
+        limit=limit,
     )
     return jsonify({"items": queue_json(db.session, found), "count": len(found)})
 
@@ -94,6 +100,13 @@ ROUTES = (
                     "in": "query",
                     "schema": {"type": "string", "enum": ["1", "0"]},
                     "description": "1: only adaptations the caller holds.",
+                },
+                {
+                    "name": "source_changed",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["1", "0"]},
+                    "description": "1: only adaptations whose original was revised since they were written "
+                    "(with state=scheduled,published: stories held, or revised after publication).",
                 },
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
             ],
@@ -139,6 +152,8 @@ SCHEMAS: dict[str, Any] = {
             "reporter": ref("Person"),
             "holder": nullable(ref("Person")),
             "source_changed": {"type": "boolean"},
+            "source_revision": nullable(INT),
+            "original_revision": INT,
             "draft": nullable(
                 obj(
                     {
@@ -164,6 +179,8 @@ SCHEMAS: dict[str, Any] = {
             "tags": TAGS,
             "source_language": LANGUAGE,
             "published_at": TIME,
+            "updated_at": {**TIME, "description": "When the version shown went out (a correction)."},
+            "version": INT,
             "credit_line": TEXT,
             "credits": {"type": "array", "items": ref("Credit")},
             "url": nullable(URL),

@@ -17,9 +17,19 @@ from werkzeug.routing import BuildError
 from ...domain.languages import text_direction
 from ...domain.states import State
 from ...domain.text import paragraphs, slugify
-from ...models import Adaptation, Article, ArticleRevision, Draft, HistoryEntry, ReviewRound, User
+from ...models import (
+    Adaptation,
+    Article,
+    ArticleRevision,
+    Draft,
+    HistoryEntry,
+    PublishedVersion,
+    ReviewRound,
+    User,
+)
 from ...services.adaptation_view import AdaptationView
 from ...services.memory import Match
+from ...services.publishing import PublicStory, public_stories
 from ...services.qa import QaResult
 from ...services.queries import Credits, credits_for_many
 
@@ -50,8 +60,8 @@ def me_json(user: User) -> dict[str, Any]:
 
 
 def public_url(adaptation: Adaptation) -> str | None:
-    """The absolute address of the published page, or None while unpublished (or without a public site)."""
-    if adaptation.state != State.PUBLISHED.value:
+    """The absolute address of the published page, or None while not on the site (or without a public site)."""
+    if not adaptation.on_site:
         return None
     try:
         return url_for(
@@ -185,6 +195,34 @@ def round_json(round_: ReviewRound) -> dict[str, Any]:
         "editor": person_json(round_.editor),
         "decided_at": iso(round_.decided_at),
         "comment": round_.comment,
+        "correction_note": round_.correction_note or None,
+    }
+
+
+def version_json(version: PublishedVersion) -> dict[str, Any]:
+    """One published version: its number, when it went out, who approved it, and its correction note."""
+    return {
+        "number": version.number,
+        "published_at": iso(version.published_at),
+        "approved_by": person_json(version.approved_by),
+        "correction_note": version.correction_note or None,
+        "source_revision": version.source_revision,
+        "title": version.title,
+        "body": version.body,
+    }
+
+
+def story_json(story: PublicStory | None) -> dict[str, Any] | None:
+    """What the public site shows of a story (None when it is not on the site)."""
+    if story is None:
+        return None
+    return {
+        "version": story.version,
+        "title": story.title,
+        "body": story.body,
+        "published_at": iso(story.published_at),
+        "updated_at": iso(story.updated_at),
+        "corrections": [{"text": c.text, "at": iso(c.at)} for c in story.corrections],
     }
 
 
@@ -208,8 +246,32 @@ def qa_json(results: list[QaResult]) -> list[dict[str, Any]]:
     ]
 
 
+def public_adaptation_json(view: AdaptationView) -> dict[str, Any]:
+    """A published story for a reader who did not work on it: the public fields only."""
+    adaptation, story = view.adaptation, view.story
+    return {
+        "id": adaptation.id,
+        "language": adaptation.language,
+        "direction": text_direction(adaptation.language),
+        "state": State.PUBLISHED.value if story else adaptation.state,
+        "title": story.title if story else "",
+        "body": story.body if story else "",
+        "section": adaptation.article.section,
+        "tags": adaptation.article.tags,
+        "published": story_json(story),
+        "published_at": iso(adaptation.published_at),
+        "credits": view.credits.as_list(),
+        "credit_line": view.credits.line,
+        "url": public_url(adaptation),
+        "actions": view.actions,
+    }
+
+
 def adaptation_json(view: AdaptationView) -> dict[str, Any]:
-    """Everything about one adaptation that an API client needs, as the reader may act on it."""
+    """Everything about one adaptation that an API client needs, as the reader may act on it (once it is
+    published, the public fields only for a reader who neither worked on it nor edits)."""
+    if not view.workings:
+        return public_adaptation_json(view)
     adaptation = view.adaptation
     article = adaptation.article
     source = article.latest
@@ -224,8 +286,9 @@ def adaptation_json(view: AdaptationView) -> dict[str, Any]:
         "body": adaptation.body,
         "holder": person_json(adaptation.holder),
         "source_changed": adaptation.source_changed,
+        "source_revision": adaptation.based_on_revision,
+        "original_revision": article.current_revision,
         "based_on_revision": adaptation.based_on_revision,
-        "source_revision": article.current_revision,
         "source": {
             "language": article.language,
             "direction": text_direction(article.language),
@@ -246,6 +309,8 @@ def adaptation_json(view: AdaptationView) -> dict[str, Any]:
         "created_at": iso(adaptation.created_at),
         "updated_at": iso(adaptation.updated_at),
         "url": public_url(adaptation),
+        "published": story_json(view.story),
+        "versions": len(adaptation.versions),
         "actions": view.actions,
         "can_edit": view.can_edit,
         "effort": view.effort.to_json(),
@@ -283,6 +348,8 @@ def queue_item_json(adaptation: Adaptation, source_title: str) -> dict[str, Any]
         "reporter": person_json(article.reporter),
         "holder": person_json(adaptation.holder),
         "source_changed": adaptation.source_changed,
+        "source_revision": adaptation.based_on_revision,
+        "original_revision": article.current_revision,
         "draft": None
         if draft is None
         else {"state": draft.state, "progress": {"done": draft.segments_done, "total": draft.segments_total}},
@@ -297,27 +364,30 @@ def queue_json(session: Session, adaptations: list[Adaptation]) -> list[dict[str
     return [queue_item_json(a, titles.get(a.article_id, "")) for a in adaptations]
 
 
-def published_item_json(adaptation: Adaptation, credits: Credits) -> dict[str, Any]:
-    """One published adaptation as the public list shows it."""
-    article = adaptation.article
+def published_item_json(story: PublicStory, credits: Credits) -> dict[str, Any]:
+    """One story on the public site as the public list shows it (its published text, never a correction
+    in progress)."""
+    article = story.article
     return {
-        "id": adaptation.id,
-        "language": adaptation.language,
-        "direction": text_direction(adaptation.language),
-        "title": adaptation.title,
-        "excerpt": excerpt(adaptation.body),
-        "body": adaptation.body,
+        "id": story.id,
+        "language": story.language,
+        "direction": text_direction(story.language),
+        "title": story.title,
+        "excerpt": excerpt(story.body),
+        "body": story.body,
         "section": article.section,
         "tags": article.tags,
         "source_language": article.language,
-        "published_at": iso(adaptation.published_at),
+        "published_at": iso(story.published_at),
+        "updated_at": iso(story.updated_at),
+        "version": story.version,
         "credit_line": credits.line,
         "credits": credits.as_list(),
-        "url": public_url(adaptation),
+        "url": public_url(story.adaptation),
     }
 
 
 def published_json(session: Session, adaptations: list[Adaptation]) -> list[dict[str, Any]]:
     """The public list; credits are read in one query."""
     credits = credits_for_many(session, adaptations)
-    return [published_item_json(a, credits[a.id]) for a in adaptations]
+    return [published_item_json(story, credits[story.id]) for story in public_stories(adaptations)]

@@ -12,11 +12,12 @@ from typing import Any
 from flask import jsonify
 
 from ...domain.qa import CHECKS
-from ...domain.rules import can_override_qa
+from ...domain.rules import can_override_qa, can_see_workings
 from ...extensions import db
 from ...models import Adaptation
 from ...services import qa
 from ...services.errors import NotAllowed
+from ..access import self_approval_allowed
 from .inputs import api_person, json_object, load_adaptation, text_field
 from .openapi import (
     ADAPTATION_ID,
@@ -52,6 +53,11 @@ def show_qa(adaptation_id: int):
     """The QA findings on the adaptation's current text, overrides applied."""
     person = api_person()
     adaptation = load_adaptation(person, adaptation_id)
+    if not can_see_workings(person.actor, adaptation.subject):
+        raise NotAllowed(
+            "Once a story is published, its QA findings are for editors and the people credited on it; "
+            "its public text is at GET /api/v1/adaptations/{id}."
+        )
     return qa_response(adaptation, qa.findings_for(db.session, adaptation))
 
 
@@ -65,7 +71,9 @@ def override_qa(adaptation_id: int):
     key = text_field(data, "key", required=False) or ""
     reason = text_field(data, "reason")
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
-    qa.override_finding(db.session, person, adaptation, check, key, reason)
+    qa.override_finding(
+        db.session, person, adaptation, check, key, reason, allow_self_approval=self_approval_allowed()
+    )
     db.session.commit()
     return qa_response(adaptation, qa.findings_for(db.session, adaptation), 201)
 
@@ -99,10 +107,11 @@ ROUTES = (
                 "200": ok(
                     ref("QaReport"), "Errors first; overridden findings stay listed with the override."
                 ),
-                **errors(401, 404),
+                **errors(401, 403, 404),
             },
             tags=["adaptations"],
-            description="Checks run on the saved text against the newest revision of the original: numbers and "
+            description="403 once the story is published, for anyone but editors and the people credited on "
+            "it. Checks run on the saved text against the newest revision of the original: numbers and "
             "dates, glossary terms, untranslated text and empty title (errors); names, quotes and "
             "brackets, length (warnings). Reads also accept the newsroom login cookie.",
         ),
@@ -121,7 +130,8 @@ ROUTES = (
             },
             tags=["adaptations"],
             requestBody=json_body(ref("QaOverrideInput")),
-            description="403 for anyone but an editor; 400 naming `check`, `key` or `reason` (a reason is "
+            description="403 for anyone but an editor, and (`self_approval`) for an editor who adapted the "
+            "story, unless ADAPTDESK_ALLOW_SELF_APPROVAL is set; 400 naming `check`, `key` or `reason` (a reason is "
             "required); 404 for an unknown check or adaptation; 409 `no_such_finding` when the "
             "current text has no such finding, `already_overridden`, or `invalid_state` once the "
             "adaptation is published, rejected or withdrawn. The reason is recorded in the history "
