@@ -96,3 +96,64 @@ def test_0003_gives_drafts_that_failed_before_it_a_code_from_their_message(tmp_p
         assert codes == {1: "missing_model", 2: "timeout", 3: "translation_failed", 4: ""}
     finally:
         drop()
+
+
+def test_0005_keeps_each_story_published_before_it_as_its_first_version(tmp_path):
+    url, drop = new_database(database_kind(), tmp_path)
+    url = normalize_database_url(url)
+    now, published = "2026-11-29 00:00:00", "2026-11-30 09:30:00"
+    try:
+        upgrade(url, "0004")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            for id_, name in ((1, "ahmad"), (2, "rima")):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
+                        "VALUES (:id, :name, :name, 'x', true, :now)"
+                    ),
+                    {"id": id_, "name": name, "now": now},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
+                    "updated_at) VALUES (1, 1, 'ar', 'News', 1, :now, :now)"
+                ),
+                {"now": now},
+            )
+            for id_, language, published_at in ((1, "en", published), (2, "fr", None)):
+                conn.execute(
+                    text(
+                        "INSERT INTO adaptations (id, article_id, language, state, title, body, version, "
+                        "based_on_revision, slug, published_at, created_at, updated_at) VALUES (:id, 1, "
+                        ":language, :state, 'Title', 'Body.', 1, 1, 'title', :published_at, :now, :now)"
+                    ),
+                    {
+                        "id": id_,
+                        "language": language,
+                        "state": "published" if published_at else "in_review",
+                        "published_at": published_at,
+                        "now": now,
+                    },
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO credits (id, adaptation_id, role, user_id, created_at) "
+                    "VALUES (1, 1, 'editor', 2, :now)"
+                ),
+                {"now": now},
+            )
+        engine.dispose()
+        upgrade(url)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT adaptation_id, number, title, body, source_revision, approved_by_id, correction_note "
+                    "FROM published_versions"
+                )
+            ).all()
+        engine.dispose()
+        assert [tuple(r) for r in rows] == [(1, 1, "Title", "Body.", 1, 2, "")]
+    finally:
+        drop()

@@ -418,3 +418,97 @@ def test_run_checks_reports_every_check_that_fails():
         "names",
         "punctuation",
     }
+
+
+# --- numbers written in words ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "words,value",
+    [
+        ("خمسة وعشرون", 25),
+        ("خمسة وعشرين", 25),
+        ("أربعة وعشرين", 24),
+        ("اثنا عشر", 12),
+        ("إحدى عشرة", 11),
+        ("خمسة عشر", 15),
+        ("ثلاثمائة", 300),
+        ("ثلاث مئة", 300),
+        ("مئتان", 200),
+        ("مائتين", 200),
+        ("ألف", 1000),
+        ("ألفان", 2000),
+        ("ألفين", 2000),
+        ("ثلاثة آلاف", 3000),
+        ("أحد عشر ألفاً", 11000),
+        ("مئة ألف", 100_000),
+        ("ألفان وخمسمئة وخمسة وعشرون", 2525),
+        ("مليون", 1_000_000),
+        ("مليونان", 2_000_000),
+        ("ثلاثة ملايين وخمسمائة ألف", 3_500_000),
+        ("مليار", 1_000_000_000),
+        ("مليارين", 2_000_000_000),
+        ("سبعة مليارات", 7_000_000_000),
+        ("وخمسة", 5),
+        ("twenty-five", 25),
+        ("twenty five", 25),
+        ("two hundred and fifty", 250),
+        ("a hundred", 100),
+        ("three thousand five hundred", 3500),
+        ("one hundred twenty-three thousand four hundred and five", 123_405),
+        ("two million", 2_000_000),
+        ("a dozen", 12),
+    ],
+)
+def test_cardinals_in_words_are_read_whole(words, value):
+    lang = "en" if words.isascii() else "ar"
+    assert [q.key for q in extract_quantities(words, lang)] == [str(value)]
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("لم يصب أحد في الحادث", "ar"),  # أحد alone is "anyone"
+        ("خرج آلاف الأشخاص إلى الشوارع", "ar"),  # thousands of, no count
+        ("لست متأكداً من ذلك", "ar"),  # "I am not", not ل + six
+        ("في آن واحد", "ar"),  # "one" is rarely a figure in an original
+        ("Thousands of people marched; one of them spoke.", "en"),
+        ("a two-year term", "en"),
+    ],
+)
+def test_words_that_only_look_like_figures_are_not_required_in_the_adaptation(text, lang):
+    assert [q.key for q in extract_quantities(text, lang) if q.key != "2"] == []
+
+
+def test_a_figure_in_arabic_words_changed_in_the_adaptation_is_an_error():
+    """The issue's case: the reporter wrote 25 years in words; the adaptation still says 24."""
+    source = "وهي أول زيارة من نوعها منذ خمسة وعشرين عاماً."
+    [finding] = check_numbers(source, "ar", "It is the first such visit in 24 years.", "en")
+    assert (finding.severity, finding.key) == (ERROR, "25")
+    assert "24" in finding.message and "changed" in finding.message
+    for kept in ("the first such visit in 25 years", "the first such visit in twenty-five years"):
+        assert check_numbers(source, "ar", kept, "en") == []
+
+
+def test_digits_and_words_match_across_languages_and_scales():
+    assert check_numbers("نزح ثلاثة ملايين وخمسمائة ألف شخص.", "ar", "3.5 million people fled.", "en") == []
+    assert check_numbers("نزح ثلاثة ملايين شخص.", "ar", "Three million people fled.", "en") == []
+    assert check_numbers("بلغت الصادرات ١٥ مليار دولار.", "ar", "Exports reached $15bn.", "en") == []
+    assert check_numbers("قتل ٢٠٠ شخص.", "ar", "Two hundred people were killed.", "en") == []
+    assert check_numbers("Two hundred and fifty people came.", "en", "حضر ٢٥٠ شخصاً.", "ar") == []
+    assert check_numbers("Two hundred and fifty people came.", "en", "حضر مئتان وخمسون شخصاً.", "ar") == []
+    [missing] = check_numbers("قتل ألفا شخص.", "ar", "Many people were killed.", "en")
+    assert missing.key == "1000"
+
+
+def test_duals_count_as_two_of_their_scale():
+    assert check_numbers("جمع الصندوق مليوني دولار.", "ar", "The fund raised $2 million.", "en") == []
+    [changed] = check_numbers("جمع الصندوق مليوني دولار.", "ar", "The fund raised $3 million.", "en")
+    assert changed.key == "2000000"
+    assert check_numbers("جمع الصندوق مليونين.", "ar", "The fund raised two million.", "en") == []
+    assert check_numbers("شارك ألفان في المسيرة.", "ar", "2,000 people marched.", "en") == []
+
+
+def test_a_percentage_in_words_stays_a_percentage():
+    assert [q.key for q in extract_quantities("ارتفع بنسبة خمسة عشر بالمئة", "ar")] == ["15%"]
+    assert check_numbers("ارتفع بنسبة خمسة عشر بالمئة", "ar", "It rose 15%.", "en") == []

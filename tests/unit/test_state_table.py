@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.state_matrix import ACTIONS, ACTORS, ALL_STATES, HELD_STATES, PUBLISHED_STATES, expected
+from workflow.config import Settings
 from workflow.domain.actions import ACTIONS as TABLE
 from workflow.domain.actions import Action, Story
 from workflow.domain.rules import Actor, Subject, available_actions, can_edit, refusal_for
@@ -139,3 +140,10 @@ def test_who_may_edit(state):
     assert can_edit(actor("holder"), subject(state)) == (state in holder_edits)
     assert not can_edit(actor("other_adaptor"), subject(state))
     assert not can_edit(actor("own_reporter"), subject(state))
+
+
+def test_self_approval_is_off_unless_the_newsroom_turns_it_on():
+    base = {"ADAPTDESK_DATA_DIR": "/tmp/adaptdesk-settings-test"}
+    assert Settings.from_env(base).allow_self_approval is False
+    assert Settings.from_env({**base, "ADAPTDESK_ALLOW_SELF_APPROVAL": "1"}).allow_self_approval is True
+    assert Settings.from_env({**base, "ADAPTDESK_ALLOW_SELF_APPROVAL": "0"}).allow_self_approval is False
