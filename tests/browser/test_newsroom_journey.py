@@ -29,7 +29,8 @@ FIRST_BODY = (
     "Pyongyang welcomed Russian President Vladimir Putin with flags and portraits.\n\n"
     "Kim Jong Un and Putin signed a strategic partnership.\n\n"
     # The original's figures: without them the QA check on numbers refuses the submission.
-    "At home, exports reached $15bn, unemployment fell 2.3 per cent and the heat hit 43.5C."
+    "At home, exports reached $15bn, unemployment fell 2.3 per cent and the heat hit 43.5C; "
+    "1,000 jobs, 200 publishers and 20 films were counted."
 )
 SECOND_BODY = FIRST_BODY + "\n\nThe treaty commits both countries to mutual assistance."
 ADAPTOR_LINE = "Analysts in Seoul expect sanctions talks."
@@ -88,7 +89,11 @@ def publish_through_api(stack: LiveStack, title: str, seed: int) -> int:
         },
     )
     adaptor.act(adaptation_id, "claim")
-    adaptor.save(adaptation_id, title, "Officials followed the talks.\n\nMore reactions are expected.")
+    # Every figure the sample originals may hold (in digits or words), so QA lets the submission through.
+    figures = "They counted 1,000 jobs, 200 publishers, 3 goals, 20 films, 43.5 degrees and 2.3 per cent."
+    adaptor.save(
+        adaptation_id, title, f"Officials followed the talks.\n\nMore reactions are expected. {figures}"
+    )
     adaptor.act(adaptation_id, "submit")
     editor.act(adaptation_id, "approve")
     return adaptation_id
@@ -353,15 +358,17 @@ def test_3_editor_reviews_requests_changes_and_approves_the_revision(stack, page
     with editor.expect_navigation():
         editor.keyboard.press("Enter")
     expect(editor).to_have_url(re.compile(r"/desk/review$"))
-    expect(flash(editor)).to_have_text("Sent back to the adaptor with your comment.")
+    expect(flash(editor)).to_have_text(
+        "Sent back to the adaptor with your comment; they can work on it at once."
+    )
     pages.check(editor, "editor-sent-back")
 
-    # The adaptor resumes, reads the comment beside the text, revises and resubmits.
+    # The adaptor, still holding it, continues at once: reads the comment beside the text, revises, resubmits.
     adaptor.get_by_role("navigation", name="Desk").get_by_role("link", name="My adaptations").click()
     row = adaptor.get_by_role("row").filter(has=adaptor.get_by_role("link", name=ENGLISH_TITLE))
     expect(row.locator(".state")).to_have_text("changes requested")
     pages.check(adaptor, "adaptor-changes-requested")
-    row.get_by_role("button", name="Resume").click()
+    row.get_by_role("link", name="Continue").click()
     adaptor.wait_for_url(f"**/desk/adaptations/{adaptation_id}")
     thread = section_titled(adaptor, "Editor comments")
     expect(thread.locator(".comment-text")).to_have_text(COMMENT)

@@ -93,7 +93,8 @@ def journey(production):
         production,
         adaptation_id,
         "Putin visits Pyongyang",
-        "Pyongyang welcomed Vladimir Putin as the heat hit 43.5 degrees.\n\nThe two leaders signed a partnership.",
+        "Pyongyang welcomed Vladimir Putin as the heat hit 43.5 degrees.\n\nThe two leaders signed a partnership "
+        "worth 1,000 jobs and 20 films.",
     )
     assert act(production, "adaptor", adaptation_id, "submit")["state"] == "in_review"
     sent_back = act(
@@ -111,7 +112,7 @@ def journey(production):
         adaptation_id,
         "Putin makes first visit to North Korea in 24 years",
         "Pyongyang welcomed Vladimir Putin, the first such visit in 24 years, as the heat hit 43.5 degrees.\n\n"
-        "The two leaders signed a partnership.",
+        "The two leaders signed a partnership worth 1,000 jobs and 20 films.",
     )
     assert act(production, "adaptor", adaptation_id, "submit")["state"] == "in_review"
     approved = act(production, "editor", adaptation_id, "approve")

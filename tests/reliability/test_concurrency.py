@@ -77,7 +77,7 @@ def in_review(stack, seed: int) -> dict:
     adaptation = claimed(stack, seed)
     path = f"/api/v1/adaptations/{adaptation['id']}"
     # Every figure the sample originals may hold, so the QA check on numbers lets the submission through.
-    body = "Adapted text: 43.5 degrees, 2.3 per cent, $15bn."
+    body = "Adapted text: 43.5 degrees, 2.3 per cent, $15bn, 1,000 jobs, 200 publishers, 3 goals, 20 films."
     saved = stack.people["adaptor"].put(
         path, {"title": f"Report {seed}", "body": body, "version": adaptation["version"]}
     )
