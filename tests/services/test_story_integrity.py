@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.support.factories import drive, finish_draft, limits, make_article, make_user
 from workflow.domain.states import Role, State
+from workflow.domain.text import word_count
 from workflow.models import Article, PublishedVersion, utcnow
 from workflow.services import queries
 from workflow.services.adaptations import perform_action, publish_due, save_adaptation
@@ -18,6 +19,7 @@ from workflow.services.errors import InvalidInput, ServiceError
 from workflow.services.inputs import ArticleInput
 from workflow.services.publishing import public_story
 from workflow.services.qa import override_finding
+from workflow.services.reports import Period, credits_report
 
 
 @pytest.fixture()
@@ -354,3 +356,17 @@ def test_a_late_draft_does_not_unflag_a_changed_source(session, people):
     revise(session, article)
     finish_draft(adaptation)
     assert adaptation.source_changed
+
+
+def test_a_story_under_correction_keeps_its_credits_in_the_words_published(session, people):
+    story = drive(
+        make_article(people["reporter"]).adaptations[0],
+        State.PUBLISHED,
+        adaptor=people["adaptor"],
+        editor=people["editor"],
+    )
+    published_words = word_count(story.body)
+    correct(session, people, story, text="Short.")
+    today = utcnow().date()
+    rows = {r.user.username: r.to_json() for r in credits_report(session, Period(today, today)).rows}
+    assert rows[people["adaptor"].username]["adapted"] == {"pages": 1, "words": published_words}

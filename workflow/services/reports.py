@@ -22,9 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.languages import language_name
-from ..domain.states import Role, State
+from ..domain.states import Role
 from ..domain.text import word_count
-from ..models import Adaptation, Article, ArticleRevision, Credit, ReviewRound, User
+from ..models import Adaptation, Article, ArticleRevision, Credit, PublishedVersion, ReviewRound, User
 from .effort import seconds_for_many
 from .errors import InvalidInput
 
@@ -308,12 +308,23 @@ def credits_report(session: Session, period: Period) -> CreditsReport:
         .where(Article.created_at >= period.since, Article.created_at < period.until)
     )
     found += [("reported", user_id, body) for user_id, body in reported]
+    # Published in the period (a correction under way or a later takedown does not undo the work), counted
+    # in the words of the newest published version.
+    newest = (
+        select(PublishedVersion.adaptation_id, func.max(PublishedVersion.number).label("number"))
+        .group_by(PublishedVersion.adaptation_id)
+        .subquery()
+    )
     credited = session.execute(
-        select(Credit.role, Credit.user_id, Adaptation.body)
+        select(Credit.role, Credit.user_id, PublishedVersion.body)
         .join(Adaptation, Adaptation.id == Credit.adaptation_id)
+        .join(newest, newest.c.adaptation_id == Adaptation.id)
+        .join(
+            PublishedVersion,
+            (PublishedVersion.adaptation_id == Adaptation.id) & (PublishedVersion.number == newest.c.number),
+        )
         .where(
             Credit.role.in_([Role.ADAPTOR.value, Role.EDITOR.value]),
-            Adaptation.state == State.PUBLISHED.value,
             Adaptation.published_at >= period.since,
             Adaptation.published_at < period.until,
         )
