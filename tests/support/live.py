@@ -269,7 +269,7 @@ def stack_env(data_dir: Path, database_url: str, broker_url: str | None, argos_d
         {
             "ADAPTDESK_DATA_DIR": str(data_dir),
             "DATABASE_URL": database_url,
-            "SECRET_KEY": "live-test-secret-key-0123456789",
+            "SECRET_KEY": "live-test-secret-key-0123456789-abcdefghij",
             "PYTHONPATH": str(REPO),
             "ARGOS_PACKAGES_DIR": str(argos_dir / "packages"),
             "XDG_DATA_HOME": str(argos_dir / "data"),

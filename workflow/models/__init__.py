@@ -3,6 +3,7 @@
 from .adaptations import Adaptation, Draft, DraftError, DraftSegment, DraftState, ReviewRound
 from .articles import Article, ArticleRevision, ArticleTag
 from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
+from .audit import AuditAction, AuditEntry
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
 from .users import ApiToken, LoginSession, RoleGrant, User
@@ -14,6 +15,8 @@ __all__ = [
     "Article",
     "ArticleRevision",
     "ArticleTag",
+    "AuditAction",
+    "AuditEntry",
     "Base",
     "Credit",
     "Draft",

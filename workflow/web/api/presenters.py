@@ -46,6 +46,7 @@ def me_json(user: User) -> dict[str, Any]:
         "username": user.username,
         "name": user.display_name,
         "roles": sorted(r.value for r in user.roles),
+        "must_change_password": user.must_change_password,
     }
 
 
