@@ -13,6 +13,7 @@ from ..domain import glossary
 from ..domain.qa import CHECKS, ERROR, Finding, QaInput, run_checks
 from ..domain.rules import can_override_qa
 from ..domain.states import FINAL_STATES
+from ..domain.text import strip_bidi_embeddings
 from ..models import Adaptation, DraftState, QaOverride, User
 from . import glossary as glossary_service
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -132,7 +133,7 @@ def override_finding(
     """An editor decides, with a reason, that one current finding does not block the adaptation."""
     if not can_override_qa(actor.actor):
         raise NotAllowed("Only editors may override a QA finding; ask an editor to look at it.")
-    reason = (reason or "").strip()
+    reason = strip_bidi_embeddings(reason or "").strip()
     if not reason:
         raise InvalidInput("reason", "Give a reason for the override: it is recorded in the history.")
     if len(reason) > MAX_REASON_CHARS:

@@ -23,6 +23,7 @@ from ..domain.text import paragraphs, reading_minutes, slugify, word_count
 from ..extensions import db
 from ..models import Adaptation, User, utcnow
 from ..services import queries
+from .templating import absolute_url
 
 bp = Blueprint("public", __name__)
 
@@ -56,10 +57,9 @@ def canonical_slug(adaptation: Adaptation) -> str:
 
 
 def article_url(adaptation: Adaptation, *, external: bool = False) -> str:
-    """The canonical public address of a published adaptation."""
-    return url_for(
-        "public.article", adaptation_id=adaptation.id, slug=canonical_slug(adaptation), _external=external
-    )
+    """The canonical public address of a published adaptation (absolute: from ADAPTDESK_PUBLIC_URL)."""
+    build = absolute_url if external else url_for
+    return build("public.article", adaptation_id=adaptation.id, slug=canonical_slug(adaptation))
 
 
 def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
@@ -197,8 +197,8 @@ def feed():
         filters=filters,
         publisher=publisher_name(),
         modified=_modified,
-        self_url=url_for("public.feed", **filters, _external=True),
-        site_url=url_for("public.index", **filters, _external=True),
+        self_url=absolute_url("public.feed", **filters),
+        site_url=absolute_url("public.index", **filters),
     )
     return current_app.response_class(body, mimetype="application/atom+xml")
 

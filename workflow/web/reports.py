@@ -163,9 +163,13 @@ def csv_cell(value: object) -> object:
 
 
 def credits_csv(report: reports.CreditsReport) -> str:
-    """The report as CSV: one line per person, then the totals; UTF-8 with a BOM for spreadsheets."""
+    """The report as CSV: one line per person, then the totals; UTF-8 with a BOM for spreadsheets.
+
+    Every field is quoted, so a spreadsheet that splits lines on `;` or tabs (as many locales do) keeps a
+    name such as `Sassine;=cmd` in one cell instead of starting a new, formula, cell at the `=`.
+    """
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for row in report.rows:
         data = row.to_json()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
@@ -22,6 +21,7 @@ from ...services.adaptation_view import AdaptationView
 from ...services.memory import Match
 from ...services.qa import QaResult
 from ...services.queries import Credits, credits_for_many
+from ..templating import absolute_url
 
 EXCERPT_CHARS = 240
 
@@ -55,11 +55,8 @@ def public_url(adaptation: Adaptation) -> str | None:
     if adaptation.state != State.PUBLISHED.value:
         return None
     try:
-        return url_for(
-            "public.article",
-            adaptation_id=adaptation.id,
-            slug=adaptation.slug or slugify(adaptation.title),
-            _external=True,
+        return absolute_url(
+            "public.article", adaptation_id=adaptation.id, slug=adaptation.slug or slugify(adaptation.title)
         )
     except BuildError:
         return None
