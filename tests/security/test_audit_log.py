@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.conftest import database_kind
 from tests.support.argos_model import build_package
@@ -130,10 +131,10 @@ def test_a_model_upload_is_recorded(app, session, admin, tmp_path):
         upload = FileStorage(
             io.BytesIO(package.read_bytes()), package.name, content_type="application/octet-stream"
         )
+        # Encoded in memory: the test client would spool a large body to a file it never closes.
+        boundary, body = encode_multipart({"package": upload, "csrf_token": csrf_token(admin_client)})
         response = admin_client.post(
-            "/admin/models",
-            data={"package": upload, "csrf_token": csrf_token(admin_client)},
-            content_type="multipart/form-data",
+            "/admin/models", data=body, content_type=f"multipart/form-data; boundary={boundary}"
         )
     finally:
         app.config["ADAPTDESK"] = saved
