@@ -23,14 +23,14 @@ from ..services.credentials import SessionPolicy, user_for_login_session, user_f
 #: Key of the login session's secret in the signed session cookie (see `credentials.open_login_session`).
 LOGIN_SESSION_KEY = "login_session"
 
-#: What a person who must choose a new password may still reach (besides the public site and health checks).
+#: What a person who must choose a new password may still reach (besides static files, the public site and
+#: the health checks).
 OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
     {
         "account.page",
         "account.change_password",
         "auth.logout",
         "auth.login",
-        "static",
         "api.change_my_password",
         "api.show_me",
         "api.create_token",
@@ -76,7 +76,9 @@ def current_person() -> User | None:
 
 def identify_caller():
     """Before every view: work out the caller, keep what that changed, and hold back a person who must
-    choose a new password first."""
+    choose a new password first. Static files and the public site need no caller."""
+    if request.endpoint == "static" or request.blueprint in PUBLIC_BLUEPRINTS:
+        return None
     person = current_person()
     if db.session.dirty:
         # Only the caller's credentials changed (a last-use time, an expired session closed): nothing of
@@ -84,7 +86,7 @@ def identify_caller():
         db.session.commit()
     if person is None or not person.must_change_password:
         return None
-    if request.endpoint in OPEN_WHILE_PASSWORD_MUST_CHANGE or request.blueprint in PUBLIC_BLUEPRINTS:
+    if request.endpoint in OPEN_WHILE_PASSWORD_MUST_CHANGE:
         return None
     message = "An admin reset your password: choose a new one before you go on."
     if request.path.startswith("/api/"):
