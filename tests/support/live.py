@@ -120,6 +120,10 @@ class LiveStack:
     port: int
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Absolute links (the API's `url`, feeds) point where this stack answers, unless the test chose.
+        self.env.setdefault("ADAPTDESK_PUBLIC_URL", self.base_url)
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
