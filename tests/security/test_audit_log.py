@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -150,20 +151,20 @@ def test_a_model_upload_is_recorded(app, session, admin, tmp_path):
 def test_concurrent_creation_of_one_username_gives_one_success_and_a_clear_refusal(app):
     """Two admins' requests race on the same new username: the second insert meets the unique index (409 on
     PostgreSQL, where both passed the check) or, on SQLite, waits for the first and sees the name (400)."""
-    first_done, second_started = threading.Event(), threading.Event()
+    inserted = threading.Event()
     outcome: dict[str, object] = {}
     username = f"race-{threading.get_ident() % 100000}"
 
     def first() -> None:
         with Session(db.engine) as one:
             create_user(one, username, "First Admin's", {Role.REPORTER}, PASSWORD)
-            second_started.wait(5)
-            first_done.wait(1)  # hold the row uncommitted while the second one checks and inserts
+            inserted.set()
+            time.sleep(1.0)  # the row stays uncommitted while the second request checks and inserts
             one.commit()
 
     def second() -> None:
+        inserted.wait(10)
         with Session(db.engine) as two:
-            second_started.set()
             try:
                 create_user(two, username, "Second Admin's", {Role.REPORTER}, PASSWORD)
                 two.commit()
@@ -172,9 +173,8 @@ def test_concurrent_creation_of_one_username_gives_one_success_and_a_clear_refus
                 outcome["second"] = exc
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    threads[0].start()
-    threads[1].start()
-    first_done.set()
+    for thread in threads:
+        thread.start()
     for thread in threads:
         thread.join(30)
     refused = outcome["second"]
