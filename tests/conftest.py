@@ -56,6 +56,7 @@ def make_settings(data_dir: Path, database_url: str, **overrides) -> Settings:
             "ADAPTDESK_DATA_DIR": str(data_dir),
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret-key-not-for-production",
+            "ADAPTDESK_PUBLIC_URL": "http://localhost",
             **overrides,
         }
     )

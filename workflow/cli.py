@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -18,17 +19,19 @@ from gunicorn.app.base import BaseApplication
 from sqlalchemy import select
 
 from .cli_models import app_or_exit, models_group, settings_or_exit
+from .cli_users import COMMANDS as USER_COMMANDS
 from .config import Settings
 from .db_migrations import current, downgrade, upgrade
 from .extensions import db
 from .models import User
 from .services.adaptations import publish_due
 from .services.articles import submit_article
+from .services.credentials import issue_token
 from .services.errors import ServiceError
 from .services.inputs import ArticleInput
 from .services.outbox import outbox_of
 from .services.queries import users
-from .services.users import create_user, find_user, issue_token, parse_roles
+from .services.users import create_user, find_user, parse_roles
 
 
 def load_env_file(folder: Path | None = None) -> None:
@@ -112,16 +115,23 @@ def users_create(username: str, display_name: str, roles: tuple[str, ...], passw
 
 @users_group.command("token")
 @click.argument("username")
-@click.option("--label", default="cli")
+@click.option("--name", "--label", "label", default="cli", help="What the token is for.")
 def users_token(username: str, label: str) -> None:
-    """Print a new API token for USERNAME (shown once; only its hash is stored)."""
-    with app_or_exit().app_context():
+    """Print a new API token for USERNAME (shown once; only its hash is stored; expires per
+    ADAPTDESK_TOKEN_LIFETIME)."""
+    app = app_or_exit()
+    with app.app_context():
+        lifetime = timedelta(seconds=app.config["ADAPTDESK"].token_lifetime_seconds)
         try:
-            token = issue_token(db.session, find_user(db.session, username), label)
+            token = issue_token(db.session, find_user(db.session, username), label, lifetime=lifetime)
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None
         db.session.commit()
         click.echo(token)
+
+
+for _command in USER_COMMANDS:
+    users_group.add_command(_command)
 
 
 @users_group.command("list")

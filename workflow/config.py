@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 #: The data folder when ADAPTDESK_DATA_DIR is unset: `instance` in the working directory (never inside the
 #: installed package, which may be read-only and is replaced by every upgrade).
@@ -19,6 +20,11 @@ DEFAULT_DATA_DIR = Path("instance")
 #: The index argostranslate uses when ARGOS_PACKAGE_INDEX is unset (a folder URL holding index.json).
 DEFAULT_PACKAGE_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 WEAK_SECRETS = {"dev", "change-me", "changeme", "secret", "development", "please-change-me"}
+#: A production SECRET_KEY needs at least this many characters, of at least this many different ones.
+MIN_SECRET_CHARS, MIN_SECRET_DISTINCT = 32, 10
+#: Where readers reach the site when ADAPTDESK_PUBLIC_URL is unset outside production (`adaptdesk serve`).
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class ConfigError(RuntimeError):
@@ -52,6 +58,46 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
     return value
+
+
+def _duration(env: Mapping[str, str], name: str, default: int) -> int:
+    """Seconds from a whole number, optionally followed by s, m, h or d (`12h`, `14d`, `3600`)."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    number, unit = (raw[:-1], raw[-1]) if raw[-1] in _DURATION_UNITS else (raw, "s")
+    if not number.isdigit() or int(number) < 1:
+        raise ConfigError(f"{name} must be a positive duration such as 3600, 90m, 12h or 14d, not {raw!r}")
+    return int(number) * _DURATION_UNITS[unit]
+
+
+def check_secret_key(secret_key: str) -> None:
+    """Refuse a production SECRET_KEY that is missing, a known placeholder, short or of low entropy."""
+    if (
+        secret_key in WEAK_SECRETS
+        or len(secret_key) < MIN_SECRET_CHARS
+        or len(set(secret_key)) < MIN_SECRET_DISTINCT
+    ):
+        raise ConfigError(
+            f"SECRET_KEY must be a random value of at least {MIN_SECRET_CHARS} characters (with at least "
+            f"{MIN_SECRET_DISTINCT} different ones) in production. Generate one with: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+
+
+def _public_url(env: Mapping[str, str], production: bool) -> str:
+    raw = (env.get("ADAPTDESK_PUBLIC_URL") or "").strip().rstrip("/")
+    if not raw and production:
+        raise ConfigError(
+            "ADAPTDESK_PUBLIC_URL must be set in production: the address readers reach the site at, "
+            "e.g. https://news.example.org (feeds and metadata link there, never to the request's Host)."
+        )
+    parts = urlsplit(raw or DEFAULT_PUBLIC_URL)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"ADAPTDESK_PUBLIC_URL must be an http(s) address such as https://news.example.org, not {raw!r}"
+        )
+    return raw or DEFAULT_PUBLIC_URL
 
 
 def _is_production(env: Mapping[str, str]) -> bool:
@@ -121,6 +167,11 @@ class Settings:
     metrics_token: str = ""  #: when set, /metrics answers only `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None  #: shared by gunicorn's workers so a scrape adds them up
     allow_self_approval: bool = False  #: a one-person newsroom may approve its own adaptations (no four eyes)
+    session_idle_seconds: int = 12 * 3600  #: a login session unused this long ends
+    session_lifetime_seconds: int = 14 * 86400  #: a login session ends this long after the login, used or not
+    token_lifetime_seconds: int = 90 * 86400  #: API tokens expire this long after they were made
+    trusted_proxies: int = 0  #: reverse proxies in front whose X-Forwarded-For/-Proto are believed
+    public_url: str = DEFAULT_PUBLIC_URL  #: where readers reach the site: absolute links start here
     log: LogSettings = field(default_factory=LogSettings)
 
     @classmethod
@@ -137,14 +188,14 @@ class Settings:
         if embedded:
             broker_url = f"sqla+sqlite:///{data_dir / 'broker.db'}"
         secret_key = env.get("SECRET_KEY") or ""
-        if production and (not secret_key or secret_key in WEAK_SECRETS or len(secret_key) < 16):
-            raise ConfigError(
-                "SECRET_KEY must be set to a long random value in production "
-                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
-            )
+        if production:
+            check_secret_key(secret_key)
         packages_dir = env.get("ARGOS_PACKAGES_DIR")
         redis_url = env.get("REDIS_URL") or (broker_url if broker_url.startswith("redis") else "")
         draft_timeout = _int(env, "ADAPTDESK_DRAFT_TIMEOUT", cls.draft_timeout_seconds)
+        trusted_proxies = _int(env, "ADAPTDESK_TRUSTED_PROXIES", cls.trusted_proxies)
+        if trusted_proxies < 0:
+            raise ConfigError("ADAPTDESK_TRUSTED_PROXIES is how many proxies stand in front: 0, 1, 2 …")
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -177,6 +228,13 @@ class Settings:
             metrics_token=(env.get("ADAPTDESK_METRICS_TOKEN") or "").strip(),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
             allow_self_approval=_bool(env.get("ADAPTDESK_ALLOW_SELF_APPROVAL"), False),
+            session_idle_seconds=_duration(env, "ADAPTDESK_SESSION_IDLE_TIMEOUT", cls.session_idle_seconds),
+            session_lifetime_seconds=_duration(
+                env, "ADAPTDESK_SESSION_LIFETIME", cls.session_lifetime_seconds
+            ),
+            token_lifetime_seconds=_duration(env, "ADAPTDESK_TOKEN_LIFETIME", cls.token_lifetime_seconds),
+            trusted_proxies=trusted_proxies,
+            public_url=_public_url(env, production),
             log=LogSettings.from_env(env),
         )
 

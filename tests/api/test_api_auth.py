@@ -8,7 +8,7 @@ from tests.api.helpers import assert_error, assert_matches
 from tests.support.factories import PASSWORD, make_article, make_user
 from workflow.domain.states import Role
 from workflow.extensions import db
-from workflow.services.users import open_login_session
+from workflow.services.credentials import open_login_session
 from workflow.web.access import LOGIN_SESSION_KEY
 
 
@@ -29,7 +29,12 @@ def test_token_is_issued_for_the_right_password_and_works(api, reporter):
     token = response.json["token"]
     me = api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200
-    assert me.json == {"username": reporter.username, "name": "Ahmad Abdallah", "roles": ["reporter"]}
+    assert me.json == {
+        "username": reporter.username,
+        "name": "Ahmad Abdallah",
+        "roles": ["reporter"],
+        "must_change_password": False,
+    }
     assert_matches(me.json, "Me")
 
 

@@ -182,4 +182,4 @@ def test_health_reports_a_database_that_does_not_answer(client, database_down):
 
 def test_unknown_api_addresses_are_json(api, session):
     assert_error(api.get("/api/v1/nothing-here"), 404, "not_found")
-    assert_error(api.get("/api/v1/tokens"), 405, "method_not_allowed")
+    assert_error(api.put("/api/v1/tokens"), 405, "method_not_allowed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import secrets
 import shutil
 import sys
 from pathlib import Path
@@ -139,7 +140,9 @@ def test_web_stop_grace_period_covers_gunicorns_graceful_timeout(compose):
 
 def test_worker_stop_grace_period_covers_a_draft_and_celerys_warm_shutdown(compose, env, tmp_path):
     """A draft in progress may run to its hard time limit before the worker is killed."""
-    settings = Settings.from_env({**env, "ADAPTDESK_DATA_DIR": str(tmp_path), "SECRET_KEY": "x" * 64})
+    settings = Settings.from_env(
+        {**env, "ADAPTDESK_DATA_DIR": str(tmp_path), "SECRET_KEY": secrets.token_hex(32)}
+    )
     hard_limit = settings.draft_timeout_seconds + 60  # workers/celery_app.py: task_time_limit
     grace = duration_seconds(compose["services"]["worker"]["stop_grace_period"])
     assert hard_limit + 30 <= grace <= hard_limit + 300
@@ -187,7 +190,9 @@ def test_env_example_names_every_setting_the_stack_needs(env):
 def test_env_example_refuses_to_run_until_the_secret_is_changed(env, tmp_path):
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         Settings.from_env({**env, "ADAPTDESK_DATA_DIR": str(tmp_path)})
-    settings = Settings.from_env({**env, "ADAPTDESK_DATA_DIR": str(tmp_path), "SECRET_KEY": "x" * 64})
+    settings = Settings.from_env(
+        {**env, "ADAPTDESK_DATA_DIR": str(tmp_path), "SECRET_KEY": secrets.token_hex(32)}
+    )
     assert settings.production and not settings.embedded_broker
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert settings.broker_url == "redis://redis:6379/0"

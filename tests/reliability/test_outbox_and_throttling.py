@@ -1,6 +1,14 @@
-"""The outbox sends nothing for a transaction that failed; login throttling holds across web processes."""
+"""The outbox sends nothing for a transaction that failed; login throttling holds across web processes (its
+budget, shared by the login form and the token exchange, counted in Redis) and holds back only the account
+that was guessed at."""
 
 from __future__ import annotations
+
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -64,17 +72,18 @@ def two_web_processes(tmp_path, private_redis, argos_dir):
             stack = LiveStack(env, data_dir, free_port())
             stack.start_web()
             stacks.append(stack)
-        stacks[0].cli(
-            "users",
-            "create",
-            "target",
-            "--name",
-            "Target Person",
-            "--role",
-            "reporter",
-            "--password",
-            "the-right-password",
-        )
+        for username in ("target", "colleague"):
+            stacks[0].cli(
+                "users",
+                "create",
+                username,
+                "--name",
+                f"{username.title()} Person",
+                "--role",
+                "reporter",
+                "--password",
+                "the-right-password",
+            )
         yield stacks
     finally:
         for stack in stacks:
@@ -82,11 +91,41 @@ def two_web_processes(tmp_path, private_redis, argos_dir):
         drop()
 
 
-def test_repeated_login_failures_get_429_across_processes(two_web_processes):
+def form_login(base_url: str, username: str, password: str) -> int:
+    """Log in through the real form (its CSRF token and cookie) and return the status of the POST."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+    )
+    page = opener.open(base_url + "/login", timeout=15).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrf_token": token}).encode()
+    try:
+        return opener.open(base_url + "/login", data=form, timeout=15).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_repeated_login_failures_get_429_across_processes_and_entry_points(two_web_processes):
     statuses = []
     for attempt in range(12):
         stack = two_web_processes[attempt % 2]
-        response = Http(stack.base_url).post("/api/v1/tokens", {"username": "target", "password": "wrong"})
-        statuses.append(response.status)
-    assert statuses[:10] == [401] * 10
+        if attempt % 3 == 2:
+            statuses.append(form_login(stack.base_url, "target", "wrong"))
+        else:
+            response = Http(stack.base_url).post(
+                "/api/v1/tokens", {"username": "target", "password": "wrong"}
+            )
+            statuses.append(response.status)
+    assert statuses[:10] == [401] * 10, statuses
     assert statuses[10:] == [429, 429], statuses
+    a, b = (stack.base_url for stack in two_web_processes)
+    assert form_login(a, "target", "the-right-password") == 429, "the form shares the token exchange's budget"
+    # The guessing held back `target` from this address only: a colleague behind the same address logs in.
+    assert form_login(b, "colleague", "the-right-password") == 302
+    token = Http(a).post("/api/v1/tokens", {"username": "colleague", "password": "the-right-password"})
+    assert token.status == 201

@@ -75,6 +75,12 @@ QA_OVERRIDE = {"check": "numbers", "key": "no such number", "reason": "Walk."}
 #: A valid glossary term (the walk only sends it where it is refused or names a missing term).
 GLOSSARY_TERM = {"source_lang": "ar", "target_lang": "en", "source": "بوتين", "target": "Putin"}
 WRONG_LOGIN = {"username": "nobody-here", "password": "not the password"}
+#: A password change whose current password is wrong: refused (400) once the person is let in.
+WRONG_PASSWORD_CHANGE = {
+    "current_password": "not it",
+    "new_password": "a new password",
+    "confirm_password": "a new password",
+}
 #: The other original's adaptations that are not (or no longer, or not yet) published.
 UNPUBLISHED = (
     "queued",
@@ -93,6 +99,20 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ("auth.home", "GET"): [page("/", 302, 302, 302, 302, 302)],
     ("auth.login", "GET"): [page("/login", *ALL_200)],
     ("auth.login", "POST"): [page("/login", 401, 401, 401, 401, 401, form=WRONG_LOGIN)],
+    # --- one's own account (before logout: "log out everywhere" runs among the last probes) ---------
+    ("account.page", "GET"): [page("/account", LOGIN, 200, 200, 200, 200)],
+    ("account.change_password", "POST"): [
+        page("/account/password", LOGIN, 400, 400, 400, 400, form=WRONG_PASSWORD_CHANGE)
+    ],
+    ("account.create_token", "POST"): [
+        page("/account/tokens", LOGIN, 400, 400, 400, 400, form={"name": "x" * 121})
+    ],
+    ("account.revoke_token", "POST"): [
+        page("/account/tokens/{missing}/revoke", LOGIN, 404, 404, 404, 404, form={})
+    ],
+    ("account.log_out_everywhere", "POST"): [
+        page("/account/sessions/end", LOGIN, 302, 302, 302, 302, form={}, last=True)
+    ],
     ("auth.logout", "POST"): [page("/logout", 302, 302, 302, 302, 302, form={}, last=True)],
     # --- the desk ---------------------------------------------------------------------------------
     ("auth.desk", "GET"): [page("/desk/", LOGIN, 302, 302, 302, 302)],
@@ -183,6 +203,26 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         role_page("/admin/users/{owner_user}/active", ADMIN, None, form={"active": "0"}),
         role_page("/admin/users/{missing}/active", ADMIN, 404, form={"active": "1"}),
     ],
+    ("people.person", "GET"): [
+        role_page("/admin/users/{owner_user}", ADMIN),
+        role_page("/admin/users/{missing}", ADMIN, 404),
+    ],
+    ("people.reset_password", "POST"): [
+        role_page("/admin/users/{owner_user}/password", ADMIN, 400, form={"password": "short"}),
+        role_page("/admin/users/{missing}/password", ADMIN, 404, form={"password": "long enough"}),
+    ],
+    ("people.revoke_token", "POST"): [
+        role_page("/admin/users/{owner_user}/tokens/{missing}/revoke", ADMIN, 404, form={}),
+    ],
+    ("people.end_sessions", "POST"): [
+        role_page("/admin/users/{owner_user}/sessions/end", ADMIN, 302, form={}),
+        role_page("/admin/users/{admin_user}/sessions/end", ADMIN, 400, form={}),
+        role_page("/admin/users/{missing}/sessions/end", ADMIN, 404, form={}),
+    ],
+    ("people.audit_log", "GET"): [
+        role_page("/admin/audit", ADMIN),
+        role_page("/admin/audit?action=nothing", ADMIN, 400),
+    ],
     ("admin.models", "GET"): [role_page("/admin/models", ADMIN)],
     ("admin.import_model", "POST"): [role_page("/admin/models", ADMIN, 400, form={})],
     ("admin.retry_drafts", "POST"): [role_page("/admin/models/retry", ADMIN, 302, form={"source": "xx"})],
@@ -215,6 +255,15 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         api("/api/v1/tokens/current", 401, 204, 204, 204, 204, fresh_token=True)
     ],
     ("api.show_me", "GET"): [api("/api/v1/me", 401, 200, 200, 200, 200)],
+    ("api.list_tokens", "GET"): [api("/api/v1/tokens", 401, 200, 200, 200, 200)],
+    ("api.revoke_token", "DELETE"): [api("/api/v1/tokens/{missing}", 401, 404, 404, 404, 404)],
+    ("api.change_my_password", "POST"): [
+        api("/api/v1/me/password", 401, 400, 400, 400, 400, json=WRONG_PASSWORD_CHANGE)
+    ],
+    ("api.list_audit", "GET"): [
+        api("/api/v1/audit", 401, 403, 403, 403, 200),
+        api("/api/v1/audit?action=nothing", 401, 400, 400, 400, 400),
+    ],
     ("api.create_article", "POST"): [api("/api/v1/articles", 401, 201, 403, 403, 403, json=VALID_ARTICLE)],
     ("api.show_article", "GET"): [
         api("/api/v1/articles/{own_article}", 401, 200, 200, 200, 404),

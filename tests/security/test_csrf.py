@@ -8,10 +8,20 @@ from sqlalchemy import func, select
 
 from tests.security.conftest import ADAPTOR, ADMIN, ANON, EDITOR, REPORTER, Person, World
 from workflow.domain.glossary import normalize_term
-from workflow.models import Adaptation, Article, GlossaryTerm, QaOverride, User
+from workflow.models import Adaptation, ApiToken, Article, GlossaryTerm, LoginSession, QaOverride, User
 
 #: The blueprints whose forms are posted by browsers (the API has its own rule: bearer tokens only).
-PAGE_BLUEPRINTS = ("auth", "reporter", "adaptation", "review", "actions", "admin", "public")
+PAGE_BLUEPRINTS = (
+    "auth",
+    "reporter",
+    "adaptation",
+    "review",
+    "actions",
+    "admin",
+    "people",
+    "account",
+    "public",
+)
 #: Where each page POST lives, and who may post it (so only the missing token can be what refuses).
 FORM_POSTS = {
     "auth.login": ("/login", ANON),
@@ -26,6 +36,13 @@ FORM_POSTS = {
     "admin.change_roles": ("/admin/users/{owner_user}/roles", ADMIN),
     "admin.set_active": ("/admin/users/{owner_user}/active", ADMIN),
     "admin.import_model": ("/admin/models", ADMIN),
+    "people.reset_password": ("/admin/users/{owner_user}/password", ADMIN),
+    "people.revoke_token": ("/admin/users/{owner_user}/tokens/{missing}/revoke", ADMIN),
+    "people.end_sessions": ("/admin/users/{owner_user}/sessions/end", ADMIN),
+    "account.change_password": ("/account/password", REPORTER),
+    "account.create_token": ("/account/tokens", REPORTER),
+    "account.revoke_token": ("/account/tokens/{missing}/revoke", REPORTER),
+    "account.log_out_everywhere": ("/account/sessions/end", REPORTER),
     "admin.retry_drafts": ("/admin/models/retry", ADMIN),
 }
 #: What each form would do with a token: the request must do none of it without one.
@@ -43,6 +60,13 @@ FORM_DATA = {
     },
     "admin.change_roles": {"roles": "admin"},
     "admin.set_active": {"active": "0"},
+    "people.reset_password": {"password": "forged password", "must_change": "1"},
+    "account.change_password": {
+        "current_password": "correct horse battery",
+        "new_password": "forged password",
+        "confirm_password": "forged password",
+    },
+    "account.create_token": {"name": "forged"},
 }
 
 
@@ -99,6 +123,10 @@ def _snapshot(session, world: World) -> tuple:
         draft_ready.holder_id,
         sorted(session.execute(select(GlossaryTerm.id, GlossaryTerm.target)).all()),
         session.scalar(select(func.count(QaOverride.id))),
+        owner.password_hash,
+        session.get(User, world.people[REPORTER].id).password_hash,
+        session.scalar(select(func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))),
+        session.scalar(select(func.count(LoginSession.id)).where(LoginSession.closed_at.is_(None))),
     )
 
 
@@ -149,6 +177,11 @@ def test_the_same_posts_with_the_token_do_work(session, world, people):
 #: The API's changing routes, with a body each would accept from a person holding a token.
 API_CHANGES = {
     ("api.revoke_current_token", "DELETE"): ("/api/v1/tokens/current", None),
+    ("api.revoke_token", "DELETE"): ("/api/v1/tokens/{missing}", None),
+    ("api.change_my_password", "POST"): (
+        "/api/v1/me/password",
+        {"current_password": "correct horse battery", "new_password": "forged password"},
+    ),
     ("api.create_article", "POST"): (
         "/api/v1/articles",
         {"title": "Forged", "body": "نص.", "language": "ar", "targets": ["en"]},

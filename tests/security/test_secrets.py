@@ -77,7 +77,10 @@ def build_app(app, tmp_path):
 
 @pytest.mark.parametrize(
     "env",
-    [{"ADAPTDESK_ENV": "production"}, {"ADAPTDESK_SECURE_COOKIES": "1"}],
+    [
+        {"ADAPTDESK_ENV": "production", "ADAPTDESK_PUBLIC_URL": "https://news.example.org"},
+        {"ADAPTDESK_SECURE_COOKIES": "1"},
+    ],
     ids=["production", "secure-cookies"],
 )
 def test_secure_cookie_in_production(build_app, database_url, env):
@@ -99,15 +102,36 @@ def test_no_secure_flag_by_default_for_plain_http_on_one_machine(build_app, data
 # --- the secret key -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "key", [None, "", "dev", "change-me", "changeme", "secret", "please-change-me", "short-key-15chr"]
-)
+#: Refused in production: missing, placeholders, under 32 characters, or fewer than 10 different characters.
+WEAK_KEYS = [
+    None,
+    "",
+    "dev",
+    "change-me",
+    "please-change-me",
+    "short-key-15chr",
+    "aaaaaaaaaaaaaaaa",
+    "a" * 64,
+    "0123456789abcdefghij0123456789a",  # 31 characters
+    "abcabcabcabcabcabcabcabcabcabcabcabcabcabc",  # long, but 3 different characters
+    "123456789" * 8,  # long, 9 different characters
+]
+
+
+@pytest.mark.parametrize("key", WEAK_KEYS)
 def test_production_refuses_a_missing_or_weak_secret_key(tmp_path, monkeypatch, key):
-    env = {"ADAPTDESK_ENV": "production", "ADAPTDESK_DATA_DIR": str(tmp_path)}
+    env = {
+        "ADAPTDESK_ENV": "production",
+        "ADAPTDESK_DATA_DIR": str(tmp_path),
+        "ADAPTDESK_PUBLIC_URL": "https://news.example.org",
+    }
     if key is not None:
         env["SECRET_KEY"] = key
-    with pytest.raises(ConfigError, match="SECRET_KEY"):
+    with pytest.raises(ConfigError, match="SECRET_KEY") as refused:
         Settings.from_env(env)
+    # The message says how to make a good one.
+    assert "python -c 'import secrets; print(secrets.token_hex(32))'" in str(refused.value)
+    assert "32 characters" in str(refused.value)
     # The factory, reading the real environment, refuses too (before it binds anything).
     for name in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -118,15 +142,35 @@ def test_production_refuses_a_missing_or_weak_secret_key(tmp_path, monkeypatch, 
     assert not (tmp_path / "secret_key").exists(), "production wrote a generated key instead of refusing"
 
 
-def test_production_accepts_a_long_random_secret_key(tmp_path):
+@pytest.mark.parametrize(
+    "key", [secrets.token_hex(32), secrets.token_urlsafe(32), "0123456789abcdefghijklmnopqrstuv"]
+)
+def test_production_accepts_a_long_random_secret_key(tmp_path, key):
     settings = Settings.from_env(
         {
             "ADAPTDESK_ENV": "production",
             "ADAPTDESK_DATA_DIR": str(tmp_path),
-            "SECRET_KEY": secrets.token_hex(32),
+            "SECRET_KEY": key,
+            "ADAPTDESK_PUBLIC_URL": "https://news.example.org/",
         }
     )
     assert settings.production and settings.session_cookie_secure
+    assert settings.public_url == "https://news.example.org"
+
+
+@pytest.mark.parametrize(
+    "url", [None, "", "news.example.org", "ftp://news.example.org", "https://x.org/?a=1"]
+)
+def test_production_needs_the_public_address(tmp_path, url):
+    env = {
+        "ADAPTDESK_ENV": "production",
+        "ADAPTDESK_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": secrets.token_hex(32),
+    }
+    if url is not None:
+        env["ADAPTDESK_PUBLIC_URL"] = url
+    with pytest.raises(ConfigError, match="ADAPTDESK_PUBLIC_URL"):
+        Settings.from_env(env)
 
 
 def test_a_generated_development_key_is_random_and_private(tmp_path):

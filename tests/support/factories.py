@@ -13,8 +13,9 @@ from workflow.extensions import db
 from workflow.models import Adaptation, Article, Draft, User
 from workflow.services.adaptations import perform_action
 from workflow.services.articles import submit_article
+from workflow.services.credentials import issue_token
 from workflow.services.inputs import ArticleInput, Limits
-from workflow.services.users import create_user, issue_token
+from workflow.services.users import create_user
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

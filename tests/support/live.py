@@ -120,6 +120,10 @@ class LiveStack:
     port: int
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Absolute links (the API's `url`, feeds) point where this stack answers, unless the test chose.
+        self.env.setdefault("ADAPTDESK_PUBLIC_URL", self.base_url)
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -269,7 +273,7 @@ def stack_env(data_dir: Path, database_url: str, broker_url: str | None, argos_d
         {
             "ADAPTDESK_DATA_DIR": str(data_dir),
             "DATABASE_URL": database_url,
-            "SECRET_KEY": "live-test-secret-key-0123456789",
+            "SECRET_KEY": "live-test-secret-key-0123456789-abcdefghij",
             "PYTHONPATH": str(REPO),
             "ARGOS_PACKAGES_DIR": str(argos_dir / "packages"),
             "XDG_DATA_HOME": str(argos_dir / "data"),

@@ -155,3 +155,21 @@ def test_bad_input_is_refused_on_the_page(app, session):
 def test_only_editors_get_the_report(app, session, role, export):
     client, _person = person_client(app, role)
     assert client.get(f"/desk/reports/credits{export}").status_code == 403
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
+def test_csv_quotes_every_field_and_no_separator_starts_a_formula(app, session, separator):
+    """Spreadsheets in many locales split on `;` (or guess tabs): every field is quoted, and a name holding a
+    separator followed by a formula start is defused, so no cell of any reading starts a formula."""
+    adaptor = make_user(Role.ADAPTOR, name="Nadine Sassine;=HYPERLINK(1)|@x,-2")
+    drive(make_article(body=PLAIN_BODY).adaptations[0], State.PUBLISHED, adaptor=adaptor)
+    client, _me = person_client(app, Role.EDITOR)
+    text = client.get("/desk/reports/credits?format=csv").get_data(as_text=True).removeprefix("\ufeff")
+    lines = text.strip("\r\n").split("\r\n")
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert all(f'"{cell}"' in lines[i] for i, row in enumerate(rows) for cell in row), "a field is not quoted"
+    cells = [cell.strip(' "') for row in csv.reader(io.StringIO(text), delimiter=separator) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+    by_user = {row[0]: row for row in rows[1:-1]}
+    assert by_user[adaptor.username][1] == "Nadine Sassine;'=HYPERLINK(1)|'@x,'-2"

@@ -9,6 +9,11 @@ WORDS_PER_MINUTE = 200
 
 #: Bidirectional control characters that can disguise a title's real order.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+#: The embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): invisible, they reorder the
+#: text around them ("Trojan Source"). The pages set direction themselves, so bodies never need them; the
+#: plain marks (U+200E, U+200F, U+061C), which reorder nothing, stay in bodies.
+BIDI_EMBEDDINGS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NO_EMBEDDINGS = {ord(ch): None for ch in BIDI_EMBEDDINGS}
 
 
 def paragraphs(text: str) -> list[str]:
@@ -36,6 +41,11 @@ def slugify(text: str, max_length: int = 80) -> str:
     ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-zA-Z0-9]+", "-", ascii_text).strip("-").lower()
     return slug[:max_length].rstrip("-") or "article"
+
+
+def strip_bidi_embeddings(text: str) -> str:
+    """Text without bidirectional embedding, override and isolate controls."""
+    return (text or "").translate(_NO_EMBEDDINGS)
 
 
 def has_bidi_controls(text: str) -> bool:

@@ -11,6 +11,7 @@ from .adaptations import (
 )
 from .articles import Article, ArticleRevision, ArticleTag, SubmissionKey
 from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
+from .audit import AuditAction, AuditEntry
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
 from .users import ApiToken, LoginSession, RoleGrant, User
@@ -22,6 +23,8 @@ __all__ = [
     "Article",
     "ArticleRevision",
     "ArticleTag",
+    "AuditAction",
+    "AuditEntry",
     "Base",
     "Credit",
     "Draft",

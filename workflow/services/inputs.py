@@ -10,7 +10,7 @@ from typing import Any
 
 from ..domain.actions import ACTIONS, Action
 from ..domain.languages import is_known_language, language_name
-from ..domain.text import has_bidi_controls, normalize_body
+from ..domain.text import has_bidi_controls, normalize_body, strip_bidi_embeddings
 from .errors import InvalidInput, NotFound
 
 
@@ -76,8 +76,8 @@ def parse_title(data: Mapping[str, Any], limits: Limits, field: str = "title") -
 
 
 def parse_body(data: Mapping[str, Any], limits: Limits, field: str = "body", required: bool = True) -> str:
-    """A body with paragraphs kept and a bounded length."""
-    body = normalize_body(parse_text(data, field, required=required))
+    """A body with paragraphs kept and a bounded length; bidi embedding and override controls are dropped."""
+    body = normalize_body(strip_bidi_embeddings(parse_text(data, field, required=required)))
     if required and not body:
         raise InvalidInput(field, "The body must not be empty.")
     if len(body) > limits.max_body_chars:
@@ -165,8 +165,8 @@ class ArticleInput:
 
 
 def parse_comment(data: Mapping[str, Any], limits: Limits) -> str:
-    """An optional comment, trimmed, of bounded length."""
-    comment = parse_text(data, "comment", required=False).strip()
+    """An optional comment, trimmed, of bounded length; bidi embedding and override controls are dropped."""
+    comment = strip_bidi_embeddings(parse_text(data, "comment", required=False)).strip()
     if len(comment) > limits.max_comment_chars:
         raise InvalidInput("comment", f"The comment is limited to {limits.max_comment_chars} characters.")
     _no_controls("comment", comment, allow_newlines=True)
@@ -185,19 +185,27 @@ def parse_version(data: Mapping[str, Any]) -> int:
     return value
 
 
+#: Times people may send: a newsroom's records start after 1900 and plan no further than 2100.
+FIRST_DATETIME = datetime(1900, 1, 1, tzinfo=UTC)
+END_DATETIME = datetime(2101, 1, 1, tzinfo=UTC)
+
+
 def parse_datetime(value: Any, field: str) -> datetime | None:
-    """An ISO 8601 time; naive times are taken as UTC."""
+    """An ISO 8601 time from 1900 to 2100, in UTC; naive times are taken as UTC. 400 naming the field for
+    anything else (including times whose offset would carry them past year 1 or 9999)."""
     if value in (None, ""):
         return None
+    example = f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z"
     if not isinstance(value, str):
-        raise InvalidInput(field, f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z.")
+        raise InvalidInput(field, example + ".")
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(
-            field, f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z."
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        parsed = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise InvalidInput(field, example + ".") from None
+    if not FIRST_DATETIME <= parsed < END_DATETIME:
+        raise InvalidInput(field, f"{example}, between the years 1900 and 2100.")
+    return parsed
 
 
 def parse_action(name: str) -> Action:

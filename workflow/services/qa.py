@@ -13,6 +13,7 @@ from ..domain import glossary
 from ..domain.qa import CHECKS, ERROR, Finding, QaInput, run_checks
 from ..domain.rules import can_override_qa, self_approval_refusal
 from ..domain.states import FINAL_STATES
+from ..domain.text import strip_bidi_embeddings
 from ..models import Adaptation, DraftState, QaOverride, User
 from . import glossary as glossary_service
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
@@ -143,7 +144,7 @@ def override_finding(
     own = self_approval_refusal(actor.actor, adaptation.subject, allow_self_approval)
     if own is not None:
         raise ServiceError(own.message, code=own.code, status=own.status)
-    reason = (reason or "").strip()
+    reason = strip_bidi_embeddings(reason or "").strip()
     if not reason:
         raise InvalidInput("reason", "Give a reason for the override: it is recorded in the history.")
     if len(reason) > MAX_REASON_CHARS:

@@ -1,4 +1,8 @@
-"""Creating people, changing their roles, logging in and API tokens."""
+"""People: creating them, their roles, whether they may log in, their passwords, and logging in.
+
+Administrative operations take `actor`: an admin, or None for the command line (someone who holds the
+server and its database already). Each is written to the audit log.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,21 @@ import re
 import unicodedata
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.rules import can_manage_users
 from ..domain.states import Role
 from ..domain.text import has_bidi_controls
-from ..models import ApiToken, LoginSession, User, utcnow
-from .errors import InvalidInput, NotAllowed, NotFound
+from ..models import AuditAction, User
+from . import audit
+from .credentials import end_access
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
 
 
 def parse_roles(values: list[str]) -> set[Role]:
@@ -31,8 +39,32 @@ def parse_roles(values: list[str]) -> set[Role]:
     return roles
 
 
-def create_user(session: Session, username: str, display_name: str, roles: set[Role], password: str) -> User:
-    """Add a person with a hashed password; usernames are lower-case and unique."""
+def _require_admin(actor: User | None, doing: str) -> None:
+    if actor is not None and not can_manage_users(actor.actor):
+        raise NotAllowed(f"Only admins may {doing}.")
+
+
+def check_new_password(password: str | None, field: str = "password") -> str:
+    """A password someone chooses: 8 to 1024 characters."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise InvalidInput(field, f"A password needs at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(field, f"A password may have at most {MAX_PASSWORD} characters.")
+    return password
+
+
+def create_user(
+    session: Session,
+    username: str,
+    display_name: str,
+    roles: set[Role],
+    password: str,
+    *,
+    actor: User | None = None,
+) -> User:
+    """Add a person with a hashed password; usernames are lower-case and unique (409 when two admins
+    create the same one at the same moment)."""
+    _require_admin(actor, "add people")
     username = (username or "").strip().lower()
     if not USERNAME.match(username):
         raise InvalidInput(
@@ -47,38 +79,109 @@ def create_user(session: Session, username: str, display_name: str, roles: set[R
         )
     if not display_name or len(display_name) > 120:
         raise InvalidInput("name", "A display name (as printed in credits) of 1–120 characters is required.")
-    if len(password or "") < MIN_PASSWORD:
-        raise InvalidInput("password", f"A password needs at least {MIN_PASSWORD} characters.")
-    if session.scalar(select(User).where(User.username == username)):
+    check_new_password(password)
+    if session.scalar(select(User.id).where(User.username == username)):
         raise InvalidInput("username", f"The username {username!r} is taken.")
     user = User(username=username, display_name=display_name)
     user.set_password(password)
     user.set_roles(roles)
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # only this insert is undone if the name was taken meanwhile
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"The username {username!r} was taken a moment ago by someone else; choose another.",
+            code="username_taken",
+            details={"field": "username"},
+        ) from None
+    audit.record(session, actor, AuditAction.USER_CREATED, user, roles=sorted(r.value for r in roles))
     return user
 
 
-def change_roles(session: Session, actor: User, user: User, roles: set[Role]) -> User:
-    """An admin replaces someone's roles; the last admin cannot drop their own admin role."""
-    if not can_manage_users(actor.actor):
-        raise NotAllowed("Only admins may change roles.")
-    if user.id == actor.id and Role.ADMIN not in roles:
+def change_roles(session: Session, actor: User | None, user: User, roles: set[Role]) -> User:
+    """An admin replaces someone's roles; an admin cannot drop their own admin role."""
+    _require_admin(actor, "change roles")
+    if actor is not None and user.id == actor.id and Role.ADMIN not in roles:
         raise InvalidInput("roles", "You cannot remove your own admin role.")
+    before = sorted(r.value for r in user.roles)
     user.set_roles(roles)
     session.flush()
+    after = sorted(r.value for r in roles)
+    if before != after:
+        audit.record(session, actor, AuditAction.ROLES_CHANGED, user, before=before, after=after)
     return user
 
 
-def set_active(session: Session, actor: User, user: User, active: bool) -> User:
-    """An admin enables or disables someone's login."""
-    if not can_manage_users(actor.actor):
-        raise NotAllowed("Only admins may disable accounts.")
-    if user.id == actor.id and not active:
+def set_active(session: Session, actor: User | None, user: User, active: bool) -> User:
+    """An admin enables or disables someone's login. Disabling ends every session and revokes every token
+    for good: enabling again lets the person log in afresh but revives none of them."""
+    _require_admin(actor, "disable accounts")
+    if actor is not None and user.id == actor.id and not active:
         raise InvalidInput("active", "You cannot disable your own account.")
+    if user.active == active:
+        return user
     user.active = active
+    if not active:
+        sessions, tokens = end_access(session, user)
+        audit.record(session, actor, AuditAction.USER_DISABLED, user, sessions=sessions, tokens=tokens)
+    else:
+        audit.record(session, actor, AuditAction.USER_ENABLED, user)
     session.flush()
     return user
+
+
+def change_own_password(
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    keep_session: str | None = None,
+    keep_token: str | None = None,
+) -> tuple[int, int]:
+    """A person changes their own password, proving the current one. Every other login session ends and
+    every token but the one in use is revoked; returns how many sessions and tokens ended."""
+    if not user.check_password(current or ""):
+        raise InvalidInput("current_password", "The current password is wrong; type it again.")
+    check_new_password(new, "new_password")
+    if user.check_password(new):
+        raise InvalidInput("new_password", "The new password is the one you have now; choose another.")
+    user.set_password(new)
+    user.must_change_password = False
+    ended = end_access(session, user, keep_session=keep_session, keep_token=keep_token)
+    audit.record(session, user, AuditAction.PASSWORD_CHANGED, user, sessions=ended[0], tokens=ended[1])
+    return ended
+
+
+def reset_password(
+    session: Session,
+    actor: User | None,
+    user: User,
+    new: str,
+    *,
+    must_change: bool = False,
+    keep_session: str | None = None,
+) -> tuple[int, int]:
+    """An admin (or the command line) sets someone's password, optionally making them choose another at
+    their next login. Their sessions end and their tokens are revoked (an admin resetting their own keeps
+    the session making the request)."""
+    _require_admin(actor, "reset passwords")
+    check_new_password(new)
+    user.set_password(new)
+    user.must_change_password = must_change
+    own = actor is not None and actor.id == user.id
+    ended = end_access(session, user, keep_session=keep_session if own else None)
+    audit.record(
+        session,
+        actor,
+        AuditAction.PASSWORD_RESET,
+        user,
+        must_change=must_change,
+        sessions=ended[0],
+        tokens=ended[1],
+    )
+    return ended
 
 
 def find_user(session: Session, username: str) -> User:
@@ -90,13 +193,15 @@ def find_user(session: Session, username: str) -> User:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active person with these credentials, or None."""
+    """The active person with these credentials, or None.
+
+    Unknown, disabled and wrong-password logins all cost one scrypt check, so the time an answer takes
+    does not tell which usernames exist or which accounts are disabled.
+    """
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
-    if user is None:
-        # Spend the same time as a real check, so response times do not reveal which usernames exist.
-        check_password_hash(_dummy_hash(), password or "")
-        return None
-    if not user.active or not user.check_password(password or ""):
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    matches = check_password_hash(stored, password or "")
+    if user is None or not matches or not user.active:
         return None
     return user
 
@@ -104,59 +209,3 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 @functools.cache
 def _dummy_hash() -> str:
     return generate_password_hash("not a password", method="scrypt")
-
-
-def issue_token(session: Session, user: User, label: str = "") -> str:
-    """Create an API token for the user; the plain token is returned once and never stored."""
-    token = ApiToken.generate()
-    session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), label=label[:120]))
-    session.flush()
-    return token
-
-
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active owner of a valid, unrevoked token, or None."""
-    if not token:
-        return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    row.last_used_at = utcnow()
-    return row.user
-
-
-def open_login_session(session: Session, user: User) -> str:
-    """Record a login to the pages; returns the token the session cookie carries (only its hash is stored)."""
-    token = LoginSession.generate()
-    session.add(LoginSession(user_id=user.id, token_hash=ApiToken.hash(token)))
-    session.flush()
-    return token
-
-
-def user_for_login_session(session: Session, user_id: int, token: str | None) -> User | None:
-    """The active person of an open login session with this token, or None (closed, someone else's, disabled)."""
-    if not token:
-        return None
-    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == ApiToken.hash(token)))
-    if row is None or row.closed_at is not None or row.user_id != user_id or not row.user.active:
-        return None
-    return row.user
-
-
-def close_login_session(session: Session, token: str | None) -> None:
-    """End a login: the cookie that carries this token no longer signs anyone in, wherever it was copied to."""
-    if not token:
-        return
-    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == ApiToken.hash(token)))
-    if row is not None and row.closed_at is None:
-        row.closed_at = utcnow()
-        session.flush()
-
-
-def revoke_token(session: Session, actor: User, token_id: int) -> None:
-    """Revoke one of the actor's tokens (admins may revoke anyone's)."""
-    row = session.get(ApiToken, token_id)
-    if row is None or (row.user_id != actor.id and not can_manage_users(actor.actor)):
-        raise NotFound("No such token.")
-    row.revoked_at = row.revoked_at or utcnow()
-    session.flush()

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import Flask, g, request, session
+from flask import Flask, g, request
 
-from ..extensions import db, login_manager
-from ..models import User
-from ..services.users import user_for_login_session
+from ..extensions import login_manager
 from . import (
+    account,
     actions,
     adaptation,
     admin,
+    admin_people,
     api,
     auth,
     glossary,
@@ -24,7 +24,7 @@ from . import (
     reports,
     review,
 )
-from .access import LOGIN_SESSION_KEY
+from .access import identify_caller, load_login, trust_proxies
 from .errors import register_error_handlers
 from .templating import register_template_helpers
 
@@ -72,6 +72,8 @@ PAGE_BLUEPRINTS = (
     memory.bp,  # the translation-memory page
     reports.bp,  # editors' effort dashboard and credits report
     admin.bp,  # people and translation models
+    admin_people.bp,  # one person's account (password reset, tokens, sessions) and the audit log
+    account.bp,  # each person's own password, tokens and login sessions
     public.bp,  # the public site
     ops.bp,  # readiness and metrics
 )
@@ -82,15 +84,13 @@ def register_web(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to continue."
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        return user_for_login_session(db.session, int(user_id), session.get(LOGIN_SESSION_KEY))
+    login_manager.user_loader(load_login)
+    trust_proxies(app)
 
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    app.before_request(identify_caller)
     for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint())

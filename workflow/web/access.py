@@ -1,21 +1,44 @@
-"""Who is asking: the logged-in person or the owner of a bearer token, and role checks for views."""
+"""Who is asking: the logged-in person or the owner of a bearer token, and role checks for views.
+
+The caller is worked out before each view runs (`identify_caller`): that is when a login session that was
+idle too long or is too old is closed, when last-use times are written (at most once a minute), and when a
+person whose password an admin reset is sent to choose a new one before anything else.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, g, request
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..domain.rules import available_actions
 from ..domain.states import Role
 from ..extensions import db
 from ..models import Adaptation, User
-from ..services.users import user_for_token
+from ..services.credentials import SessionPolicy, user_for_login_session, user_for_token
 
-#: Key of the login session's token in the signed session cookie (see `services.users.open_login_session`).
+#: Key of the login session's secret in the signed session cookie (see `credentials.open_login_session`).
 LOGIN_SESSION_KEY = "login_session"
+
+#: What a person who must choose a new password may still reach (besides static files, the public site and
+#: the health checks).
+OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
+    {
+        "account.page",
+        "account.change_password",
+        "auth.logout",
+        "auth.login",
+        "api.change_my_password",
+        "api.show_me",
+        "api.create_token",
+        "api.revoke_current_token",
+        "api.openapi",
+    }
+)
+PUBLIC_BLUEPRINTS = ("public", "ops")
 
 
 def bearer_token() -> str | None:
@@ -23,6 +46,18 @@ def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def session_policy() -> SessionPolicy:
+    """The configured idle timeout and lifetime of login sessions."""
+    return SessionPolicy.from_settings(current_app.config["ADAPTDESK"])
+
+
+def load_login(user_id: str) -> User | None:
+    """Flask-Login's loader: the person of the open login session the cookie names."""
+    if not user_id.isdigit():
+        return None
+    return user_for_login_session(db.session, int(user_id), session.get(LOGIN_SESSION_KEY), session_policy())
 
 
 def current_person() -> User | None:
@@ -37,6 +72,35 @@ def current_person() -> User | None:
         person = db.session.get(User, current_user.id)
     g.person = person
     return person
+
+
+def identify_caller():
+    """Before every view: work out the caller, keep what that changed, and hold back a person who must
+    choose a new password first. Static files and the public site need no caller."""
+    if request.endpoint == "static" or request.blueprint in PUBLIC_BLUEPRINTS:
+        return None
+    person = current_person()
+    if db.session.dirty:
+        # Only the caller's credentials changed (a last-use time, an expired session closed): nothing of
+        # the view has run yet, so this commit holds nothing else.
+        db.session.commit()
+    if person is None or not person.must_change_password:
+        return None
+    if request.endpoint in OPEN_WHILE_PASSWORD_MUST_CHANGE:
+        return None
+    message = "An admin reset your password: choose a new one before you go on."
+    if request.path.startswith("/api/"):
+        abort(403, description=message + " POST /api/v1/me/password with current_password and new_password.")
+    flash(message, "info")
+    return redirect(url_for("account.page", _anchor="password"))
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ADAPTDESK_TRUSTED_PROXIES reverse proxies, take the client's address and scheme from their
+    X-Forwarded-For / X-Forwarded-Proto (never the Host: absolute links use ADAPTDESK_PUBLIC_URL)."""
+    hops = app.config["ADAPTDESK"].trusted_proxies
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -7,6 +7,7 @@ URL map (all for admins only):
     POST /admin/users                    admin.create_user   add a person
     POST /admin/users/<id>/roles         admin.change_roles  replace a person's roles
     POST /admin/users/<id>/active        admin.set_active    enable or disable a person's login
+    (one person's account page and the audit log: admin_people.py)
     GET  /admin/models                   admin.models        installed models, pairs drafts lacked a model for
     POST /admin/models                   admin.import_model  install an uploaded .argosmodel file
 
@@ -40,14 +41,14 @@ from werkzeug.utils import secure_filename
 
 from ..domain.states import Role, State
 from ..extensions import db
-from ..models import Adaptation, Article, Draft, DraftError, DraftState, User, utcnow
+from ..models import Adaptation, Article, AuditAction, Draft, DraftError, DraftState, User, utcnow
 from ..mt.engine import PIVOT_CODE, EngineSettings, TranslationEngine
 from ..mt.installer import import_in_child_process
 from ..mt.packages import MTError, format_size, list_installed
+from ..services import audit, queries
 from ..services import drafts as draft_service
-from ..services import queries
 from ..services import users as user_service
-from ..services.errors import InvalidInput
+from ..services.errors import Conflict, InvalidInput
 from .access import current_person, roles_required
 from .errors import HTTP_MESSAGES, error_response
 
@@ -128,11 +129,14 @@ def create_user():
                 "name", "The display name holds a control character; type it again without it."
             )
         person = user_service.create_user(
-            db.session, new["username"], new["display_name"], roles, new["password"]
+            db.session, new["username"], new["display_name"], roles, new["password"], actor=current_person()
         )
     except InvalidInput as exc:
         db.session.rollback()
         return _render_users(400, new=new, new_error=exc)
+    except Conflict as exc:  # another admin created the same username at the same moment
+        db.session.rollback()
+        return _render_users(409, new=new, new_error=InvalidInput("username", exc.message))
     db.session.commit()
     held = ", ".join(sorted(r.value for r in person.roles)) or "no roles yet"
     flash(f"Added {person.display_name} ({person.username}) with {held}.", "success")
@@ -172,11 +176,15 @@ def set_active(user_id: int):
         return _render_users(400, row_errors={user_id: exc.message})
     db.session.commit()
     if person.active:
-        flash(f"{person.display_name} ({person.username}) can log in again.", "success")
+        flash(
+            f"{person.display_name} ({person.username}) can log in again; their old sessions and API "
+            "tokens stay ended.",
+            "success",
+        )
     else:
         flash(
-            f"{person.display_name} ({person.username}) is disabled: they can no longer log in "
-            "or use their API tokens.",
+            f"{person.display_name} ({person.username}) is disabled: they can no longer log in; every "
+            "login session ended and every API token was revoked, for good.",
             "success",
         )
     return redirect(url_for("admin.users", _anchor=f"user-{person.id}"))
@@ -340,6 +348,10 @@ def import_model():
         pair = import_in_child_process(path, current_app.config["ADAPTDESK"], display_name=upload.filename)
     except MTError as exc:
         return _render_models(400, error=f"Nothing was installed: {exc}")
+    audit.record(
+        db.session, current_person(), AuditAction.MODEL_IMPORTED, package=pair.name, version=pair.version
+    )
+    db.session.commit()
     flash(
         f"Installed {pair.from_name} → {pair.to_name} ({pair.name}, version {pair.version}, "
         f"{format_size(pair.size_bytes)}). Workers use it for their next drafts.",

@@ -12,12 +12,15 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_limiter import RateLimitExceeded
 from flask_login import login_user, logout_user
 
 from ..domain.states import Role
-from ..extensions import db, limiter
-from ..services.users import authenticate, close_login_session, open_login_session
+from ..extensions import db
+from ..services.credentials import close_login_session, open_login_session
+from ..services.users import authenticate
 from .access import LOGIN_SESSION_KEY, current_person, roles_required
+from .throttle import login_throttled
 
 bp = Blueprint("auth", __name__)
 
@@ -45,7 +48,7 @@ def home_for(person) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"], deduct_when=lambda r: r.status_code != 302)
+@login_throttled
 def login():
     """Show the login form and log a person in."""
     error = None
@@ -56,9 +59,18 @@ def login():
             session[LOGIN_SESSION_KEY] = open_login_session(db.session, person)
             login_user(person)
             db.session.commit()
+            if person.must_change_password:
+                flash("An admin reset your password: choose a new one before you go on.", "info")
+                return redirect(url_for("account.page", _anchor="password"))
             return redirect(_safe_next(request.args.get("next")) or home_for(person))
         error = "Wrong username or password."
     return render_template("auth/login.html", error=error), (401 if error else 200)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_logins(exc: RateLimitExceeded):
+    """Past the login budget: the form again, saying why and how long to wait."""
+    return render_template("auth/login.html", error=exc.description), 429
 
 
 @bp.route("/logout", methods=["POST"])

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import Adaptation, User, utcnow
 from ..services import queries
 from ..services.publishing import PublicStory, public_stories, public_story
+from .templating import absolute_url
 
 bp = Blueprint("public", __name__)
 
@@ -58,10 +59,9 @@ def canonical_slug(adaptation: Adaptation) -> str:
 
 
 def article_url(adaptation: Adaptation, *, external: bool = False) -> str:
-    """The canonical public address of a published adaptation."""
-    return url_for(
-        "public.article", adaptation_id=adaptation.id, slug=canonical_slug(adaptation), _external=external
-    )
+    """The canonical public address of a published adaptation (absolute: from ADAPTDESK_PUBLIC_URL)."""
+    build = absolute_url if external else url_for
+    return build("public.article", adaptation_id=adaptation.id, slug=canonical_slug(adaptation))
 
 
 def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
@@ -205,8 +205,8 @@ def feed():
         filters=filters,
         publisher=publisher_name(),
         modified=_modified,
-        self_url=url_for("public.feed", **filters, _external=True),
-        site_url=url_for("public.index", **filters, _external=True),
+        self_url=absolute_url("public.feed", **filters),
+        site_url=absolute_url("public.index", **filters),
     )
     return current_app.response_class(body, mimetype="application/atom+xml")
 

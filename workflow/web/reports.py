@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from flask import Blueprint, jsonify, render_template, request
@@ -28,6 +29,8 @@ bp = Blueprint("reports", __name__, url_prefix="/desk")
 DASHBOARD_DAYS = 30
 #: What a spreadsheet would run as a formula when a cell starts with it (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A formula start right after a separator a spreadsheet may split on instead of the comma (by locale).
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([,;|\t] *)(?=[=+\-@])")
 CSV_COLUMNS = [
     "username",
     "name",
@@ -156,16 +159,22 @@ def dashboard():
 
 
 def csv_cell(value: object) -> object:
-    """A cell a spreadsheet will show as text: a leading = + - @ (or tab, CR) gets a ' in front."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell a spreadsheet will show as text: a leading = + - @ (or tab, CR) gets a ' in front, and so does
+    one after a character some spreadsheets split lines on (`Sassine;=cmd` read with `;` as the separator)."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def credits_csv(report: reports.CreditsReport) -> str:
-    """The report as CSV: one line per person, then the totals; UTF-8 with a BOM for spreadsheets."""
+    """The report as CSV: one line per person, then the totals; UTF-8 with a BOM for spreadsheets.
+
+    Every field is quoted, so a spreadsheet that splits lines on `;` or tabs (as many locales do) keeps a
+    name such as `Sassine;=cmd` in one cell instead of starting a new, formula, cell at the `=`.
+    """
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for row in report.rows:
         data = row.to_json()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request, url_for
 
 from ..domain.languages import language_name, text_direction
 from ..domain.states import State
@@ -40,6 +40,16 @@ def state_label(value: str) -> str:
     return (value or "").replace("_", " ")
 
 
+def absolute_url(endpoint: str, **values) -> str:
+    """The address readers reach a page at: ADAPTDESK_PUBLIC_URL and the page's path. Never built from the
+    request's Host header, which the client chooses (feeds, JSON-LD and canonical links would follow it)."""
+    path = url_for(endpoint, **values)
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root):
+        path = path[len(root) :]  # the public address already names where the app is mounted
+    return current_app.config["ADAPTDESK"].public_url + path
+
+
 def register_template_helpers(app: Flask) -> None:
     """Make the filters and globals available to every template."""
     app.jinja_env.globals.update(
@@ -48,6 +58,7 @@ def register_template_helpers(app: Flask) -> None:
         State=State,
         DRAFT_ACTIVE=DRAFT_ACTIVE,
         current_person=current_person,
+        absolute_url=absolute_url,
     )
     app.jinja_env.filters.update(
         paragraphs=paragraphs,

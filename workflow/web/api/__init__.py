@@ -14,11 +14,39 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from ...extensions import csrf
-from . import actions, adaptations, articles, glossary, health, lists, memory, qa, reports, tokens, versions
+from . import (
+    actions,
+    adaptations,
+    articles,
+    audit,
+    glossary,
+    health,
+    lists,
+    me,
+    memory,
+    qa,
+    reports,
+    tokens,
+    versions,
+)
 from .openapi import PUBLIC, Route, document, ok, op
 
 #: The API's resources, in the order the document lists them.
-RESOURCES = (tokens, articles, adaptations, versions, actions, qa, lists, glossary, memory, reports, health)
+RESOURCES = (
+    tokens,
+    me,
+    articles,
+    adaptations,
+    versions,
+    actions,
+    qa,
+    lists,
+    glossary,
+    memory,
+    reports,
+    audit,
+    health,
+)
 
 
 def routes() -> list[Route]:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ...domain.states import State
 from ...extensions import db
 from ...models import Adaptation, Article, User
-from ...services import adaptations, articles, users
+from ...services import adaptations, articles, credentials
 from ...services.errors import InvalidInput, NotFound, ServiceError
 from ...services.inputs import parse_language, parse_text
 from ..access import bearer_token, current_person
@@ -31,7 +31,7 @@ def api_person() -> User:
     """The caller: a bearer token for changes, a token or the login cookie for reads; 401 for nobody."""
     token = bearer_token()
     if request.method in CHANGING_METHODS:
-        person = users.user_for_token(db.session, token) if token else None
+        person = credentials.user_for_token(db.session, token) if token else None
         g.person = person
     else:
         person = current_person()
@@ -39,7 +39,9 @@ def api_person() -> User:
         return person
     if token:
         abort(
-            401, description="The token is not valid or was revoked; get a new one with POST /api/v1/tokens."
+            401,
+            description="The token is not valid, has expired or was revoked; get a new one with "
+            "POST /api/v1/tokens.",
         )
     if request.method in CHANGING_METHODS:
         abort(

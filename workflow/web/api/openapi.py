@@ -138,12 +138,15 @@ RESPONSES: dict[str, Any] = {
     name: {"description": description, "content": {JSON: {"schema": ref("Error")}}}
     for name, description in (
         ("BadRequest", "Invalid input; `field` names the field (`body` for malformed or non-object JSON)."),
-        ("Unauthorized", "No token, an unknown or revoked token, or (for changes) only a login cookie."),
+        (
+            "Unauthorized",
+            "No token, an unknown, expired or revoked token, or (for changes) only a login cookie.",
+        ),
         ("Forbidden", "The caller's role may not do this."),
         ("NotFound", "No such thing, or not one the caller may see."),
         ("TooLarge", "The request body is larger than the server accepts."),
         ("UnsupportedMediaType", "The body is not sent as application/json."),
-        ("TooManyRequests", "Too many failed attempts; wait a minute."),
+        ("TooManyRequests", "Too many failed logins to this account; wait a minute (see Retry-After)."),
     )
 }
 RESPONSES["Conflict"] = {
@@ -210,7 +213,17 @@ class Route:
         return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", self.rule)
 
 
-DOCUMENT_TAGS = ("auth", "originals", "adaptations", "lists", "glossary", "memory", "reports", "meta")
+DOCUMENT_TAGS = (
+    "auth",
+    "originals",
+    "adaptations",
+    "lists",
+    "glossary",
+    "memory",
+    "reports",
+    "admin",
+    "meta",
+)
 
 
 def document(routes: Iterable[Route], schemas: dict[str, Any]) -> dict[str, Any]:

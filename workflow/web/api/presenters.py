@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
@@ -32,6 +31,7 @@ from ...services.memory import Match
 from ...services.publishing import PublicStory, public_stories
 from ...services.qa import QaResult
 from ...services.queries import Credits, credits_for_many
+from ..templating import absolute_url
 
 EXCERPT_CHARS = 240
 
@@ -56,6 +56,7 @@ def me_json(user: User) -> dict[str, Any]:
         "username": user.username,
         "name": user.display_name,
         "roles": sorted(r.value for r in user.roles),
+        "must_change_password": user.must_change_password,
     }
 
 
@@ -64,11 +65,8 @@ def public_url(adaptation: Adaptation) -> str | None:
     if not adaptation.on_site:
         return None
     try:
-        return url_for(
-            "public.article",
-            adaptation_id=adaptation.id,
-            slug=adaptation.slug or slugify(adaptation.title),
-            _external=True,
+        return absolute_url(
+            "public.article", adaptation_id=adaptation.id, slug=adaptation.slug or slugify(adaptation.title)
         )
     except BuildError:
         return None

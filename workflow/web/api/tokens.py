@@ -1,60 +1,91 @@
-"""API tokens and the caller.
+"""API tokens: exchanging a password for one, listing one's tokens and revoking them one by one.
 
 URL map:
-    POST   /api/v1/tokens            api.create_token         anyone with a username and password
-    DELETE /api/v1/tokens/current    api.revoke_current_token the token's owner
-    GET    /api/v1/me                api.show_me              anyone signed in
+    POST   /api/v1/tokens              api.create_token         anyone with a username and password
+    GET    /api/v1/tokens              api.list_tokens          one's own tokens that still work
+    DELETE /api/v1/tokens/current      api.revoke_current_token the token this request is made with
+    DELETE /api/v1/tokens/<id>         api.revoke_token         one of one's own tokens (admins: anyone's)
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from flask import jsonify
-from sqlalchemy import select
+from flask import current_app, jsonify
 
-from ...extensions import db, limiter
+from ...extensions import db
 from ...models import ApiToken
-from ...services import users
+from ...services import credentials, users
 from ...services.errors import ServiceError
 from ..access import bearer_token
+from ..throttle import login_throttled
 from .inputs import api_person, json_object, text_field
-from .openapi import PUBLIC, ROLES, TEXT, Route, errors, json_body, obj, ok, op, ref
-from .presenters import me_json
+from .openapi import INT, PUBLIC, TEXT, TIME, Route, errors, json_body, nullable, obj, ok, op, ref
+from .presenters import iso
 
 
-@limiter.limit(
-    "10 per minute",
-    deduct_when=lambda response: response.status_code != 201,
-    error_message="Too many failed attempts; wait a minute and try again.",
-)
+@login_throttled
 def create_token():
-    """Exchange a username and password for a bearer token (shown once)."""
+    """Exchange a username and password for a named bearer token (shown once)."""
     data = json_object()
     username = text_field(data, "username")
     password = text_field(data, "password")
-    label = text_field(data, "label", required=False) or "api"
+    name = text_field(data, "name", required=False) or text_field(data, "label", required=False)
     person = users.authenticate(db.session, username, password)
     if person is None:
         raise ServiceError("Wrong username or password.", code="invalid_credentials", status=401)
-    token = users.issue_token(db.session, person, label)
+    settings = current_app.config["ADAPTDESK"]
+    token = credentials.issue_token(
+        db.session, person, name or "api", lifetime=timedelta(seconds=settings.token_lifetime_seconds)
+    )
+    row = credentials.token_row(db.session, token)
     db.session.commit()
-    return jsonify({"token": token, "token_type": "Bearer", "username": person.username}), 201
+    return jsonify(
+        {"token": token, "token_type": "Bearer", "username": person.username, **token_json(row, current=True)}
+    ), 201
+
+
+def token_json(row: ApiToken, *, current: bool) -> dict[str, Any]:
+    """A token as its owner sees it (never the token itself)."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "created_at": iso(row.created_at),
+        "last_used_at": iso(row.last_used_at),
+        "expires_at": iso(row.expires_at),
+        "current": current,
+    }
+
+
+def list_tokens():
+    """The caller's tokens that still work, newest first; `current` marks the one making this request."""
+    person = api_person()
+    in_use = credentials.token_row(db.session, bearer_token())
+    rows = credentials.live_tokens(db.session, person)
+    return jsonify(
+        {"tokens": [token_json(row, current=in_use is not None and row.id == in_use.id) for row in rows]}
+    )
 
 
 def revoke_current_token():
     """Revoke the token this request was made with."""
     person = api_person()
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(bearer_token())))
-    users.revoke_token(db.session, person, row.id)
+    row = credentials.token_row(db.session, bearer_token())
+    credentials.revoke_token(db.session, person, row.id)
     db.session.commit()
     return "", 204
 
 
-def show_me():
-    """Who the caller is and which roles they hold."""
-    return jsonify(me_json(api_person()))
+def revoke_token(token_id: int):
+    """Revoke one of the caller's tokens (an admin may revoke anyone's)."""
+    person = api_person()
+    credentials.revoke_token(db.session, person, token_id)
+    db.session.commit()
+    return "", 204
 
+
+TOKEN_ID = ({"name": "token_id", "in": "path", "required": True, "schema": INT},)
 
 ROUTES = (
     Route(
@@ -68,7 +99,19 @@ ROUTES = (
             tags=["auth"],
             security=PUBLIC,
             requestBody=json_body(ref("TokenRequest")),
-            description="Limited to 10 failed attempts per minute per address.",
+            description="Failed attempts share one budget with the login form: 10 a minute per account "
+            "and client address, 100 an hour per account.",
+        ),
+    ),
+    Route(
+        "/api/v1/tokens",
+        "GET",
+        list_tokens,
+        op(
+            "listTokens",
+            "The caller's tokens that still work",
+            {"200": ok(ref("TokenList"), "Newest first."), **errors(401, 403)},
+            tags=["auth"],
         ),
     ),
     Route(
@@ -83,21 +126,35 @@ ROUTES = (
         ),
     ),
     Route(
-        "/api/v1/me",
-        "GET",
-        show_me,
+        "/api/v1/tokens/<int:token_id>",
+        "DELETE",
+        revoke_token,
         op(
-            "showMe", "Who the caller is", {"200": ok(ref("Me"), "The caller."), **errors(401)}, tags=["auth"]
+            "revokeToken",
+            "Revoke one of the caller's tokens (admins: anyone's)",
+            {"204": {"description": "Revoked (or already revoked)."}, **errors(401, 403, 404)},
+            tags=["auth"],
         ),
+        parameters=TOKEN_ID,
     ),
 )
+
+TOKEN_FIELDS = {
+    "id": INT,
+    "name": {"type": "string", "description": "What the token is for."},
+    "created_at": TIME,
+    "last_used_at": nullable(TIME),
+    "expires_at": TIME,
+    "current": {"type": "boolean", "description": "Whether this request is made with it."},
+}
 
 SCHEMAS: dict[str, Any] = {
     "TokenRequest": obj(
         {
             "username": TEXT,
             "password": TEXT,
-            "label": {"type": "string", "description": "What the token is for."},
+            "name": {"type": "string", "description": "What the token is for (default: api)."},
+            "label": {"type": "string", "description": "Older name of `name`."},
         },
         required=["username", "password"],
     ),
@@ -106,13 +163,9 @@ SCHEMAS: dict[str, Any] = {
             "token": {"type": "string", "description": "Shown once; only its hash is stored."},
             "token_type": {"type": "string", "const": "Bearer"},
             "username": TEXT,
+            **TOKEN_FIELDS,
         }
     ),
-    "Me": obj(
-        {
-            "username": TEXT,
-            "name": TEXT,
-            "roles": {"type": "array", "items": {"type": "string", "enum": ROLES}},
-        }
-    ),
+    "ApiToken": obj(TOKEN_FIELDS),
+    "TokenList": obj({"tokens": {"type": "array", "items": ref("ApiToken")}}),
 }

@@ -1,0 +1,49 @@
+"""The admin audit log: who changed which account, or installed which model, and when. Append-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+from .history import AppendOnlyError
+from .users import User
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records."""
+
+    USER_CREATED = "user_created"  #: a person was added (details: roles)
+    USER_DISABLED = "user_disabled"  #: their login, sessions and tokens ended for good
+    USER_ENABLED = "user_enabled"  #: they may log in again (old sessions and tokens stay dead)
+    ROLES_CHANGED = "roles_changed"  #: details: before, after
+    PASSWORD_RESET = "password_reset"  #: by an admin or the command line (details: must_change)
+    PASSWORD_CHANGED = "password_changed"  #: by the person themselves
+    TOKEN_REVOKED = "token_revoked"  #: details: token_id, name
+    SESSIONS_ENDED = "sessions_ended"  #: "log out everywhere" (details: sessions)
+    MODEL_IMPORTED = "model_imported"  #: a translation model installed from an upload (details: package)
+
+
+class AuditEntry(Base):
+    """One administrative act. `actor` is None for the command line (someone holding the server)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id], lazy="joined")
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_audit_change(_mapper, _connection, target: AuditEntry) -> None:
+    raise AppendOnlyError(f"audit entry {target.id} is append-only")

@@ -1,0 +1,62 @@
+"""The admin audit log: recording administrative acts and reading them back, newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.rules import can_manage_users
+from ..models import AuditAction, AuditEntry, User
+from .errors import InvalidInput, NotAllowed
+
+MAX_PAGE = 500
+
+
+def record(
+    session: Session, actor: User | None, action: AuditAction, subject: User | None = None, **details: Any
+) -> AuditEntry:
+    """Append one entry: `actor` did `action` to `subject` (None: at the command line)."""
+    entry = AuditEntry(
+        action=action.value,
+        actor_id=actor.id if actor is not None else None,
+        subject_id=subject.id if subject is not None else None,
+        details=details,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def parse_action(raw: str | None) -> AuditAction | None:
+    """An action filter by name (None when not given); 400 naming the known actions otherwise."""
+    if not raw:
+        return None
+    try:
+        return AuditAction(raw.strip().lower())
+    except ValueError:
+        known = ", ".join(a.value for a in AuditAction)
+        raise InvalidInput("action", f"Unknown audit action {raw!r}. Actions are: {known}.") from None
+
+
+def entries(
+    session: Session,
+    actor: User,
+    *,
+    limit: int = 100,
+    before: int | None = None,
+    action: AuditAction | None = None,
+    subject: User | None = None,
+) -> list[AuditEntry]:
+    """Entries newest first (admins only): at most `limit`, with ids below `before`, of one action or person."""
+    if not can_manage_users(actor.actor):
+        raise NotAllowed("The audit log is for admins.")
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(max(limit, 1), MAX_PAGE))
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
+    if action is not None:
+        query = query.where(AuditEntry.action == action.value)
+    if subject is not None:
+        query = query.where(AuditEntry.subject_id == subject.id)
+    return list(session.scalars(query))
