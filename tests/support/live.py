@@ -150,9 +150,10 @@ class LiveStack:
         self._wait(lambda: Http(self.base_url).get("/healthz").status == 200, "web", 60)
 
     def start_worker(
-        self, name: str = "worker", concurrency: int = 1, beat: bool = False
+        self, name: str = "worker", concurrency: int = 1, duties: bool = True
     ) -> subprocess.Popen:
-        """Start a Celery worker process and wait until it reports ready."""
+        """Start a Celery worker process (with the periodic duties unless `duties` is False) and wait until
+        it reports ready."""
         log_path = self.data_dir / f"{name}.log"
         argv = [
             sys.executable,
@@ -166,8 +167,8 @@ class LiveStack:
             "-n",
             f"{name}-{uuid.uuid4().hex[:6]}@%h",
         ]
-        if beat:
-            argv.append("--beat")
+        if not duties:
+            argv.append("--no-duties")
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
                 argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

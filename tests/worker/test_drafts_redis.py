@@ -45,7 +45,10 @@ def test_missing_language_pair_fails_visibly_and_can_still_be_adapted(redis_stac
     adaptation_id = article["adaptations"][0]["id"]
     data = redis_stack.wait_for(redis_stack.people["adaptor"], adaptation_id, {"draft_ready", "mt_failed"})
     assert data["state"] == "mt_failed"
-    assert "adaptdesk models install ar fr" in data["draft"]["error"]
+    assert data["draft"]["error"] == (
+        "No model for Arabic → French. Install Arabic → English and English → French "
+        "(`adaptdesk models install ar en`, `adaptdesk models install en fr`), or a direct pair."
+    )
     assert data["draft"]["error_code"] == "missing_model"
     claimed = redis_stack.people["adaptor"].post(f"/api/v1/adaptations/{adaptation_id}/actions/claim")
     assert claimed.status == 200 and claimed.json["state"] == "in_adaptation" and claimed.json["body"] == ""

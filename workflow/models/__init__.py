@@ -5,6 +5,7 @@ from .articles import Article, ArticleRevision, ArticleTag
 from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
+from .jobs import DutyLock
 from .users import ApiToken, LoginSession, RoleGrant, User
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "DraftError",
     "DraftSegment",
     "DraftState",
+    "DutyLock",
     "EditingTime",
     "GlossaryTerm",
     "HistoryEntry",
