@@ -13,7 +13,7 @@ from workflow.extensions import db
 from workflow.models import DraftError
 from workflow.mt.engine import MissingModelError, engine_for
 from workflow.services import drafts as draft_service
-from workflow.services.draft_lease import Heartbeat, WorkerStopping
+from workflow.services.draft_lease import Heartbeat, WorkerStopping, listen_for_stop, stop_requested
 from workflow.services.drafting import produce_draft
 from workflow.services.drafts import DraftJob, LeaseLost
 from workflow.services.outbox import outbox_of
@@ -38,6 +38,7 @@ TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 def draft_translation(self, draft_id: int, request_id: str = "") -> str:
     """Produce the machine-translation draft for a draft job (the newest revision's), once."""
     settings = current_app.config["ADAPTDESK"]
+    listen_for_stop()
     job = draft_service.take_job(
         db.session,
         draft_id,
@@ -78,6 +79,7 @@ def draft_translation(self, draft_id: int, request_id: str = "") -> str:
             db.session.commit()
             outbox_of(current_app).send([job.draft_id], request_id)
             log.info("draft %s: the worker is stopping; the job went back to the queue", job.draft_id)
+        stop_requested.clear()  # handed back: a stopping worker takes no new job anyway
         return "returned"
     except MissingModelError as exc:
         return _failed(job, str(exc), DraftError.MISSING_MODEL)

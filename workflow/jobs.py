@@ -7,8 +7,8 @@ workflow/ imports workers/.
 
 A worker's main process runs the periodic duties (workflow.services.duties) unless `--no-duties`, and on
 SIGTERM tells its pool processes, whose draft in progress then goes back to the queue at once. Each pool
-process, once forked, drops the database connections it inherited, takes SIGTERM as that request, and
-loads its translation models (never the main process: a CTranslate2 model loaded before a fork hangs).
+process, once forked, drops the database connections it inherited and loads its translation models (never
+the main process: a CTranslate2 model loaded before a fork hangs).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from flask import Flask
 from .config import ConfigError, Settings
 from .extensions import db
 from .mt.engine import engine_for
-from .services.draft_lease import request_stop
 from .services.duties import DutyRunner
 
 log = logging.getLogger(__name__)
@@ -152,11 +151,10 @@ def pool_processes(worker) -> list[int]:
 
 @worker_process_init.connect
 def prepare_pool_process(**_kwargs) -> None:
-    """In each pool process, once forked: fresh database connections, SIGTERM as a request to hand the
-    draft in progress back, and the installed models loading on a thread of their own."""
+    """In each pool process, once forked: fresh database connections, and the installed models loading on a
+    thread of their own. (SIGTERM is set up by the draft task: workflow.services.draft_lease.)"""
     if db.engine is not None:
         db.engine.dispose(close=False)  # the parent's connections stay the parent's
-    signal.signal(signal.SIGTERM, request_stop)
     app: Flask | None = getattr(current_celery, "flask_app", None)
     if app is not None:
         settings: Settings = app.config["ADAPTDESK"]

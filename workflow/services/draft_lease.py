@@ -10,6 +10,8 @@ thread, while the task's session holds no transaction (the model works between c
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import threading
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,11 +22,39 @@ log = logging.getLogger(__name__)
 
 #: Set in a worker process once it was asked to stop (SIGTERM); a draft in progress is then handed back.
 stop_requested = threading.Event()
+#: Set while this process translates a draft (between a Heartbeat's start and end).
+_drafting = threading.Event()
+_previous_sigterm = signal.SIG_DFL
 
 
-def request_stop(*_signal_args) -> None:
-    """Ask the draft in progress in this process to hand its job back (a SIGTERM handler)."""
+def request_stop() -> None:
+    """Ask the draft in progress in this process to hand its job back at its next checkpoint."""
     stop_requested.set()
+
+
+def listen_for_stop() -> None:
+    """Make SIGTERM hand the draft in progress back instead of ending the process mid-draft; an idle process
+    still ends as before. Called by the draft task: billiard resets signal handlers after Celery's process
+    initializer, so a pool process cannot set this up earlier."""
+    global _previous_sigterm
+    current = signal.getsignal(signal.SIGTERM)
+    if current is _on_sigterm:
+        return
+    try:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (an eager call in a test): nothing to listen for
+        return
+    _previous_sigterm = current
+
+
+def _on_sigterm(signum, frame) -> None:
+    if _drafting.is_set():
+        request_stop()
+    elif callable(_previous_sigterm):
+        _previous_sigterm(signum, frame)
+    else:  # the default: end the process
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
 
 class WorkerStopping(Exception):
@@ -42,10 +72,12 @@ class Heartbeat:
         self._thread = threading.Thread(target=self._run, name=f"draft-{draft_id}-heartbeat", daemon=True)
 
     def __enter__(self) -> Heartbeat:
+        _drafting.set()
         self._thread.start()
         return self
 
     def __exit__(self, *_exc) -> None:
+        _drafting.clear()
         self._done.set()
         self._thread.join(timeout=self.interval + 30)
 
