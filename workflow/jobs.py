@@ -139,6 +139,9 @@ class PollEmbeddedBrokerOften(bootsteps.StartStopStep):
 
     def start(self, consumer) -> None:
         consumer.connection.transport.polling_interval = EMBEDDED_POLL_SECONDS
+        log.info(
+            "Embedded broker: looking for new jobs every %g s", consumer.connection.transport.polling_interval
+        )
 
 
 def pool_processes(worker) -> list[int]:

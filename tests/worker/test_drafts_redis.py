@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from tests.reliability.test_job_faults import pool_children
 from tests.support.argos_model import sample_arabic_article
 
 pytestmark = pytest.mark.worker
@@ -107,3 +111,13 @@ def test_the_same_job_delivered_concurrently_stores_one_draft(redis_stack):
     indexes = [seg["index"] for seg in data["draft"]["segments"]]
     assert indexes == sorted(set(indexes)) and all(seg["mt"] for seg in data["draft"]["segments"])
     assert [h["action"] for h in data["history"]] == ["create", "draft-started", "draft-ready"]
+
+
+def test_pool_processes_load_the_installed_models_at_start_and_the_main_process_none(redis_stack):
+    """Warm models: loaded in each pool process after the fork (a model loaded before it would hang there)."""
+    main = redis_stack.processes["worker"].pid
+    loaded = dict(re.findall(r"Pool process (\d+) \(.*\) loaded (.*)", redis_stack.log("worker")))
+    children = pool_children(main)
+    assert children and all(loaded.get(str(pid)) == "ar-en" for pid in children)
+    assert all("ctranslate2" in Path(f"/proc/{pid}/maps").read_text() for pid in children)
+    assert "ctranslate2" not in Path(f"/proc/{main}/maps").read_text()
