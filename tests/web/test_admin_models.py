@@ -170,7 +170,7 @@ def test_an_uploaded_package_is_installed_and_listed(client, admin, settings, ti
 
     html = client.get("/admin/models").get_data(as_text=True)
     assert "Installed Arabic → English (translate-ar_en-1_0, version 1.0" in html
-    assert "0 failed draft(s) queued again" in html  # the import's own count (this test's drafts are not saved)
+    assert "0 failed draft(s) queued again" in html  # the import's count: this test's drafts are uncommitted
     assert f'<tr id="model-{PACKAGE}">' in html
 
 
