@@ -119,9 +119,12 @@ def test_packages_placed_by_hand_are_tested_then_used_or_skipped(argos_home, tmp
     assert read_installed_package(packages_dir / "translate-ar_en-1_0").status == "unchecked"
 
 
-def test_warming_loads_the_installed_models_within_the_memory_budget(argos_home):
-    pairs = {p.code: p for p in list_installed(argos_home.packages_dir)}
-    engine = TranslationEngine(EngineSettings(packages_dir=argos_home.packages_dir))
+def test_warming_loads_the_installed_models_within_the_memory_budget(argos_home, tmp_path):
+    for pair in list_installed(argos_home.packages_dir):
+        if pair.code in ("ar-en", "en-fr"):
+            shutil.copytree(pair.path, tmp_path / Path(pair.path).name)
+    pairs = {p.code: p for p in list_installed(tmp_path)}
+    engine = TranslationEngine(EngineSettings(packages_dir=tmp_path))
     assert engine.warm(0) == [] and engine._models == {}
     one = pairs["ar-en"].size_bytes
     assert [p.code for p in engine.warm(one + 1)] == ["ar-en"]  # into English first; en-fr does not fit
