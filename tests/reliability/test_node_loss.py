@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from tests.conftest import database_kind
 from tests.reliability.test_job_faults import pool_children
@@ -92,6 +93,45 @@ def stored_segments(stack, adaptation_id: int) -> int:
         ).scalar_one()
 
 
+def draft_row_is_free(stack, adaptation_id: int) -> bool:
+    """Whether the draft's row can be locked at once (nobody holds it, or the whole SQLite file, in an open
+    transaction)."""
+    if stack.db.dialect.name == "sqlite":
+        probe = create_engine(stack.db.url, connect_args={"timeout": 0.2})
+        try:
+            with probe.connect() as connection:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.exec_driver_sql("ROLLBACK")
+            return True
+        except OperationalError:
+            return False
+        finally:
+            probe.dispose()
+    with stack.db.connect() as connection:
+        try:
+            connection.execute(
+                text("SELECT id FROM drafts WHERE adaptation_id = :a FOR UPDATE NOWAIT"), {"a": adaptation_id}
+            )
+            return True
+        except OperationalError:
+            return False
+        finally:
+            connection.rollback()
+
+
+def freeze_outside_a_transaction(stack, adaptation_id: int, pid: int) -> None:
+    """SIGSTOP `pid` at a moment it holds no lock on the draft (its heartbeat commits every second): a process
+    frozen inside a transaction would hold its locks until the database drops its connection."""
+    for _ in range(50):
+        os.kill(pid, signal.SIGSTOP)
+        time.sleep(0.1)
+        if draft_row_is_free(stack, adaptation_id):
+            return
+        os.kill(pid, signal.SIGCONT)
+        time.sleep(0.2)
+    raise AssertionError("the worker never left its transaction")
+
+
 def wait_translating(stack, adaptation_id: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while draft_row(stack, adaptation_id)["state"] != "translating":
@@ -160,18 +200,26 @@ def test_a_frozen_worker_that_comes_back_late_cannot_overwrite_the_newer_attempt
     tmp_path, private_redis, argos_dir
 ):
     """Fencing: a pool process stopped mid-draft (SIGSTOP: a partitioned or frozen machine) loses its lease,
-    another worker drafts the article, and when the first resumes its late work is dropped."""
+    another worker drafts the article, and when the first resumes its late work is dropped. It is frozen
+    while its one long batch runs, outside any transaction."""
     settings = {
         "ADAPTDESK_DRAFT_HEARTBEAT": "1",
         "ADAPTDESK_DRAFT_LEASE": "3",
         "ADAPTDESK_RELAY_INTERVAL": "1",
+        "ADAPTDESK_MT_MAX_BATCH": "4000",
+        "ADAPTDESK_MT_BEAM_SIZE": "8",
     }
     with live_stack(tmp_path, private_redis, argos_dir, **settings) as stack:
         first = stack.start_worker("worker")
         adaptation_id = submit_long(stack)
         wait_translating(stack, adaptation_id)
+        deadline = time.monotonic() + 60
+        while not stored_segments(stack, adaptation_id):  # committed: the long batch comes next
+            assert time.monotonic() < deadline, "the segments were never stored"
+            time.sleep(0.05)
+        time.sleep(0.5)
         [frozen] = pool_children(first.pid)
-        os.kill(frozen, signal.SIGSTOP)
+        freeze_outside_a_transaction(stack, adaptation_id, frozen)
         try:
             stack.start_worker("other")
             stack.wait_for(stack.people["adaptor"], adaptation_id, {"draft_ready", "mt_failed"}, timeout=120)
