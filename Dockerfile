@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for every Adaptdesk service: gunicorn web, Celery worker and beat, migrations, the CLI.
+# One image for every Adaptdesk service: gunicorn web, Celery worker, migrations, the CLI.
 # Runtime dependencies only (no test extras), at the versions the tests ran (requirements/lock.txt, made
 # for Linux and Python 3.11, as this image is); machine translation through the slim argos-translate-lt
 # (CTranslate2 + SentencePiece, no PyTorch). Models are not baked in: they live in the /models volume.

@@ -587,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
         stack = LiveStack(env, data_dir, free_port())
         stack.cli("db", "upgrade")
         start_web(stack, args.web_workers, args.web_threads)
-        stack.start_worker("worker1", beat=True)
+        stack.start_worker("worker1")
         stack.start_worker("worker2")
         roles = client_roles(args.clients)
         *tokens, checker_token = create_people(stack, [*roles, "desk"])  # the last one checks the drafts

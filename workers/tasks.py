@@ -13,8 +13,9 @@ from workflow.extensions import db
 from workflow.models import DraftError
 from workflow.mt.engine import MissingModelError, engine_for
 from workflow.services import drafts as draft_service
-from workflow.services.adaptations import publish_due as publish_due_service
+from workflow.services.draft_lease import Heartbeat, WorkerStopping, listen_for_stop, stop_requested
 from workflow.services.drafting import produce_draft
+from workflow.services.drafts import DraftJob, LeaseLost
 from workflow.services.outbox import outbox_of
 
 log = logging.getLogger(__name__)
@@ -37,38 +38,59 @@ TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 def draft_translation(self, draft_id: int, request_id: str = "") -> str:
     """Produce the machine-translation draft for a draft job (the newest revision's), once."""
     settings = current_app.config["ADAPTDESK"]
+    listen_for_stop()
     job = draft_service.take_job(
         db.session,
         draft_id,
         self.request.id or f"draft-{draft_id}",
-        lease_seconds=settings.draft_timeout_seconds + 60,
+        lease_seconds=settings.draft_lease_seconds,
     )
     db.session.commit()
     if job is None:
         log.info("draft %s: nothing to do (done, superseded or taken) [request %s]", draft_id, request_id)
         return "skipped"
     log.info(
-        "draft %s: translating %s→%s revision %s [request %s]",
+        "draft %s: translating %s→%s revision %s, attempt %s [request %s]",
         job.draft_id,
         job.source_language,
         job.target_language,
         job.revision_number,
+        job.attempt,
         request_id,
     )
-    try:
-        finished = produce_draft(db.session, job, engine_for(settings), checkpoint=db.session.commit)
+    heartbeat = Heartbeat(db.session_factory, job.draft_id, job.attempt, settings.draft_heartbeat_seconds)
+
+    def checkpoint() -> None:
         db.session.commit()
+        heartbeat.check()
+
+    try:
+        with heartbeat:
+            finished = produce_draft(db.session, job, engine_for(settings), checkpoint=checkpoint)
+            db.session.commit()
         return "ready" if finished else "skipped"
+    except LeaseLost:
+        db.session.rollback()
+        log.warning("draft %s: attempt %s was taken over; its work is dropped", job.draft_id, job.attempt)
+        return "lost"
+    except WorkerStopping:
+        db.session.rollback()
+        if draft_service.release_job(db.session, job.draft_id, attempt=job.attempt):
+            db.session.commit()
+            outbox_of(current_app).send([job.draft_id], request_id)
+            log.info("draft %s: the worker is stopping; the job went back to the queue", job.draft_id)
+        stop_requested.clear()  # handed back: a stopping worker takes no new job anyway
+        return "returned"
     except MissingModelError as exc:
-        return _failed(job.draft_id, str(exc), DraftError.MISSING_MODEL)
+        return _failed(job, str(exc), DraftError.MISSING_MODEL)
     except TRANSIENT:
         db.session.rollback()
-        draft_service.release_job(db.session, job.draft_id)
+        draft_service.release_job(db.session, job.draft_id, attempt=job.attempt)
         db.session.commit()
         raise
     except SoftTimeLimitExceeded:
         return _failed(
-            job.draft_id,
+            job,
             "Machine translation took longer than "
             f"{settings.draft_timeout_seconds} s and was stopped. Adapt from the original, "
             "or ask an admin to raise ADAPTDESK_DRAFT_TIMEOUT.",
@@ -77,30 +99,21 @@ def draft_translation(self, draft_id: int, request_id: str = "") -> str:
     except Exception as exc:  # a broken model or unexpected input: retrying would fail the same way
         log.exception("draft %s failed", job.draft_id)
         return _failed(
-            job.draft_id,
+            job,
             f"Machine translation failed: {exc}. "
             "Adapt from the original; an admin can check the model with `adaptdesk models list`.",
             DraftError.TRANSLATION,
         )
 
 
-def _failed(draft_id: int, message: str, code: DraftError) -> str:
-    """Drop the attempt's unfinished work and record the failure, for people and programs."""
+def _failed(job: DraftJob, message: str, code: DraftError) -> str:
+    """Drop the attempt's unfinished work and record the failure, for people and programs (unless a newer
+    attempt holds the draft by now)."""
     db.session.rollback()
-    draft_service.fail_draft(db.session, draft_id, message, code=code)
+    try:
+        draft_service.fail_draft(db.session, job.draft_id, message, code=code, attempt=job.attempt)
+    except LeaseLost:
+        db.session.rollback()
+        return "lost"
     db.session.commit()
     return "failed"
-
-
-@shared_task(name="adaptdesk.relay", ignore_result=True)
-def relay_draft_jobs() -> int:
-    """Send draft jobs that were never sent, were lost by the broker, or stalled on a dead worker."""
-    return len(outbox_of(current_app).relay())
-
-
-@shared_task(name="adaptdesk.publish_due", ignore_result=True)
-def publish_due() -> int:
-    """Publish scheduled adaptations whose time has come."""
-    ids = publish_due_service(db.session)
-    db.session.commit()
-    return len(ids)

@@ -18,11 +18,18 @@ from dotenv import load_dotenv
 from gunicorn.app.base import BaseApplication
 from sqlalchemy import select
 
-from .cli_models import app_or_exit, models_group, settings_or_exit
+from .cli_models import (
+    app_or_exit,
+    install_demo_models,
+    installed_models_banner,
+    models_group,
+    settings_or_exit,
+)
 from .cli_users import COMMANDS as USER_COMMANDS
 from .config import Settings
 from .db_migrations import current, downgrade, upgrade
 from .extensions import db
+from .jobs import RUN_DUTIES
 from .models import User
 from .services.adaptations import publish_due
 from .services.articles import submit_article
@@ -167,8 +174,10 @@ DEMO_BODY = (
 
 @main.command("demo")
 def demo() -> None:
-    """Create demo users (one per role) and one example Arabic original to click through."""
+    """Install Arabic ↔ English models when online, create demo users (one per role) and one example Arabic
+    original to click through."""
     app = app_or_exit()
+    install_demo_models(app.config["ADAPTDESK"])
     with app.app_context():
         for username, name, roles in DEMO_USERS:
             if db.session.scalar(select(User).where(User.username == username)) is None:
@@ -196,7 +205,7 @@ def demo() -> None:
 
 
 def worker_argv(
-    settings: Settings, concurrency: int | None, beat: bool, loglevel: str, hostname: str | None = None
+    settings: Settings, concurrency: int | None, loglevel: str, hostname: str | None = None
 ) -> list[str]:
     """Arguments for `celery worker` with Adaptdesk's defaults."""
     argv = ["worker", "--loglevel", loglevel, "-Q", "adaptdesk", "--pool", "prefork"]
@@ -205,8 +214,6 @@ def worker_argv(
     concurrency = concurrency or settings.worker_concurrency
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
-    if beat:
-        argv += ["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
     return argv
 
 
@@ -218,15 +225,21 @@ def worker_argv(
     default=None,
     help="Worker processes (default: ADAPTDESK_WORKER_CONCURRENCY or the number of cores).",
 )
-@click.option("--beat/--no-beat", default=False, help="Also run the periodic scheduler (one per deployment).")
+@click.option(
+    "--no-duties",
+    is_flag=True,
+    help="Leave the periodic duties (relaying draft jobs, re-queueing drafts for new models, publishing) to "
+    "other workers. By default every worker offers to run them and a lock in the database picks one.",
+)
 @click.option("--loglevel", default="info", show_default=True)
 @click.option("--hostname", "-n", default=None, help="Worker name, e.g. worker1@%h (unique per machine).")
-def worker(concurrency: int | None, beat: bool, loglevel: str, hostname: str | None) -> None:
-    """Run a Celery worker that produces machine-translation drafts."""
+def worker(concurrency: int | None, no_duties: bool, loglevel: str, hostname: str | None) -> None:
+    """Run a Celery worker that produces machine-translation drafts (and the periodic duties)."""
     # The app's own Celery app runs the worker; it imports the tasks module by name (its `include`).
     app = app_or_exit()
+    app.config[RUN_DUTIES] = not no_duties
     app.extensions["celery"].worker_main(
-        worker_argv(app.config["ADAPTDESK"], concurrency, beat, loglevel, hostname)
+        worker_argv(app.config["ADAPTDESK"], concurrency, loglevel, hostname)
     )
 
 
@@ -236,15 +249,16 @@ def worker(concurrency: int | None, beat: bool, loglevel: str, hostname: str | N
 @click.option("--no-worker", is_flag=True, help="Run the web app alone (workers run elsewhere).")
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
-    """Run the service: migrate, start a Celery worker (unless --no-worker) and serve the web app."""
+    """Run the service: migrate, start a Celery worker with the periodic duties (unless --no-worker) and
+    serve the web app."""
     settings = settings_or_exit()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
+    click.echo(installed_models_banner(settings))
     worker_process = None
     if not no_worker:
         worker_process = subprocess.Popen(
-            [sys.executable, "-m", "workflow.cli", "worker", "--beat", "--loglevel", "warning"],
-            env=os.environ.copy(),
+            [sys.executable, "-m", "workflow.cli", "worker", "--loglevel", "warning"], env=os.environ.copy()
         )
         click.echo(
             f"Started a Celery worker (pid {worker_process.pid}) on "
@@ -276,7 +290,7 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
 
 @main.command("publish-due")
 def publish_due_command() -> None:
-    """Publish scheduled adaptations whose time has come (the worker's beat does this every minute)."""
+    """Publish scheduled adaptations whose time has come (the workers do this every minute)."""
     with app_or_exit().app_context():
         ids = publish_due(db.session)
         db.session.commit()

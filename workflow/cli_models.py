@@ -1,4 +1,5 @@
-"""`adaptdesk models …`: list, install and import translation models (Argos Translate packages).
+"""`adaptdesk models …`: list, install and import translation models (Argos Translate packages); and the
+model parts of `serve` (which pairs are installed) and `demo` (install Arabic ↔ English when online).
 
 Every command uses the app's Settings, so models land in `argos_packages_dir` (ARGOS_PACKAGES_DIR, else
 <ADAPTDESK_DATA_DIR>/argos-packages), the folder the workers read. argostranslate fixes its folders when it
@@ -10,25 +11,32 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import create_app
 from .config import ConfigError, Settings
+from .db_migrations import current
 from .extensions import db
+from .mt.index import install_from_index, package_index_url
 from .mt.packages import (
+    BROKEN,
+    ArchiveLimits,
+    IndexUnreachableError,
     MTError,
     Pair,
     format_size,
     import_package,
-    install_from_index,
     list_installed,
-    package_index_url,
 )
+from .mt.probe import check_new_packages
 from .services.drafts import retry_failed_drafts
+from .services.duties import requeue_served_drafts
 from .services.errors import ServiceError
 from .services.users import find_user
 
@@ -80,8 +88,10 @@ def models_group() -> None:
 @models_group.command("list", short_help="List installed models: pair, package, size, folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: the packages folder and its models.")
 def list_models(as_json: bool) -> None:
-    """List installed translation models: language pair, package, size on disk and folder."""
+    """List installed translation models: language pair, package, size on disk, folder, and whether it loads
+    (a model not tested yet, e.g. copied into the folder by hand, is tested now)."""
     settings = settings_or_exit()
+    check_new_packages(settings.argos_packages_dir)
     pairs = list_installed(settings.argos_packages_dir)
     if as_json:
         listing = [pair_record(pair) for pair in pairs]
@@ -100,18 +110,20 @@ def list_models(as_json: bool) -> None:
             "or import a file: adaptdesk models import FILE.argosmodel"
         )
         return
-    click.echo(f"Translation models in {settings.argos_packages_dir}:")
+    working = sum(pair.loads for pair in pairs)
+    click.echo(f"Translation models in {settings.argos_packages_dir} ({working} of {len(pairs)} load):")
     rows = [
         (
             f"{p.from_name} → {p.to_name} ({p.code})",
             p.name,
             p.version or "?",
             format_size(p.size_bytes),
+            "loads" if p.loads else "BROKEN" if p.status == BROKEN else "not tested",
             p.path,
         )
         for p in pairs
     ]
-    header = ("Pair", "Package", "Version", "Size", "Folder")
+    header = ("Pair", "Package", "Version", "Size", "Status", "Folder")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     for row in [header, *rows]:
         click.echo(
@@ -120,6 +132,12 @@ def list_models(as_json: bool) -> None:
             + "  "
             + row[-1]
         )
+    for pair in pairs:
+        if pair.status == BROKEN:
+            click.echo(
+                f"{pair.name} does not load ({pair.problem}); workers do not use it. "
+                "Import a good copy: adaptdesk models import FILE.argosmodel"
+            )
 
 
 @models_group.command("install", short_help="Download and install a model from the Argos package index.")
@@ -146,14 +164,12 @@ def install_model(from_code: str, to_code: str, index_url: str | None, timeout: 
     if not as_json:
         click.echo(f"Looking for the {from_code} → {to_code} model in {index} …", err=True)
     try:
-        pair = install_from_index(
-            from_code, to_code, packages_dir=settings.argos_packages_dir, index=index, timeout=timeout
-        )
+        pair = install_with_progress(settings, from_code, to_code, index, timeout, quiet=as_json)
     except MTError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"Could not write to {settings.argos_packages_dir}: {exc}") from None
-    _report_installed(pair, as_json)
+    _report_installed(pair, as_json, settings)
 
 
 @models_group.command("import", short_help="Install a model from a .argosmodel file (no internet needed).")
@@ -163,14 +179,16 @@ def import_model(file: Path, as_json: bool) -> None:
     """Install a model from a downloaded FILE.argosmodel, without internet."""
     settings = settings_or_exit()
     try:
-        pair = import_package(file, settings.argos_packages_dir)
+        pair = import_package(
+            file, settings.argos_packages_dir, limits=ArchiveLimits.from_app_settings(settings)
+        )
     except MTError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(
             f"Could not install {file.name} into {settings.argos_packages_dir}: {exc}"
         ) from None
-    _report_installed(pair, as_json)
+    _report_installed(pair, as_json, settings)
 
 
 @models_group.command("retry-failed", short_help="Queue failed drafts again, e.g. after installing a model.")
@@ -190,8 +208,102 @@ def retry_failed(from_code: str | None, to_code: str | None, username: str) -> N
     click.echo(f"Queued {len(retried)} failed draft(s) again.")
 
 
-def _report_installed(pair: Pair, as_json: bool) -> None:
+def _report_installed(pair: Pair, as_json: bool, settings: Settings) -> None:
+    requeued, note = requeue_after_install(settings)
     if as_json:
-        click.echo(json.dumps(pair_record(pair), ensure_ascii=False, indent=2))
-    else:
-        click.echo(f"Installed {_describe(pair)} in {pair.path}. Workers use it for their next drafts.")
+        click.echo(json.dumps({**pair_record(pair), "requeued": requeued}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Installed {_describe(pair)} in {pair.path}. Workers use it for their next drafts.")
+    click.echo(note)
+
+
+def requeue_after_install(settings: Settings) -> tuple[int, str]:
+    """Queue again the failed drafts an installed model now serves: (how many, a line saying so)."""
+    try:
+        if current(settings.database_url) is None:  # no database yet: no draft can be waiting
+            return 0, "Queued 0 failed draft(s) again."
+        app = create_app(settings=settings)
+        with app.app_context():
+            requeued = requeue_served_drafts(db.session, settings)
+            db.session.commit()
+    except (SQLAlchemyError, ConfigError) as exc:
+        return 0, (
+            f"Failed drafts were not queued again now ({type(exc).__name__}); "
+            "the workers queue them within a minute."
+        )
+    return len(requeued), f"Queued {len(requeued)} failed draft(s) again."
+
+
+def install_with_progress(
+    settings: Settings, from_code: str, to_code: str, index: str, timeout: float, *, quiet: bool = False
+) -> Pair:
+    """Install a pair from the package index, with a progress bar (on standard error) for the download."""
+    bar = None
+    shown = 0
+
+    def on_download(done: int, total: int | None) -> None:
+        nonlocal bar, shown
+        if quiet or total is None:
+            return
+        if bar is None:
+            bar = click.progressbar(
+                length=total, label=f"Downloading {from_code} → {to_code}", file=sys.stderr
+            )
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        return install_from_index(
+            from_code,
+            to_code,
+            packages_dir=settings.argos_packages_dir,
+            index=index,
+            timeout=timeout,
+            limits=ArchiveLimits.from_app_settings(settings),
+            on_download=on_download,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+#: What `adaptdesk demo` installs so that its Arabic example gets a real draft (and English → Arabic).
+DEMO_PAIRS = (("ar", "en"), ("en", "ar"))
+
+
+def install_demo_models(settings: Settings) -> None:
+    """Install the demo's pairs from the package index if it is reachable; offline, say so in one line."""
+    index = package_index_url(settings.argos_package_index)
+    have = {
+        (pair.from_code, pair.to_code) for pair in list_installed(settings.argos_packages_dir) if pair.loads
+    }
+    for from_code, to_code in DEMO_PAIRS:
+        if (from_code, to_code) in have:
+            continue
+        try:
+            pair = install_with_progress(settings, from_code, to_code, index, timeout=5)
+        except IndexUnreachableError:
+            click.echo(
+                f"Offline: the Argos package index ({index}) cannot be reached, so no model was installed "
+                "and the example gets no draft until one is: adaptdesk models import translate-ar_en.argosmodel"
+            )
+            return
+        except (MTError, OSError) as exc:
+            click.echo(f"Could not install the {from_code} → {to_code} model: {exc}")
+            continue
+        click.echo(f"Installed {_describe(pair)}.")
+
+
+def installed_models_banner(settings: Settings) -> str:
+    """What `serve` says at start: the pairs installed, or what to do when there are none."""
+    pairs = [pair for pair in list_installed(settings.argos_packages_dir) if pair.status != BROKEN]
+    if not pairs:
+        return (
+            f"No translation model is installed (in {settings.argos_packages_dir}), so drafts fail until one is: "
+            "adaptdesk models install ar en (or adaptdesk demo, which installs Arabic ↔ English), "
+            "or offline: adaptdesk models import FILE.argosmodel"
+        )
+    return "Translation models: " + ", ".join(
+        f"{pair.from_name} → {pair.to_name} ({pair.code})" for pair in pairs
+    )

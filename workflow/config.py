@@ -153,7 +153,14 @@ class Settings:
     draft_timeout_seconds: int = 900
     draft_resend_seconds: int = 300
     visibility_timeout_seconds: int = 1920
-    relay_interval_seconds: float = 30.0
+    relay_interval_seconds: float = 15.0
+    draft_heartbeat_seconds: int = 10  #: how often a worker renews the lease of the draft it translates
+    draft_lease_seconds: int = (
+        45  #: a draft whose heartbeat is older than this is taken over by another worker
+    )
+    mt_warm_mb: int = 1024  #: models each worker process loads at start, up to this many MB (0: none)
+    max_model_unpacked_bytes: int = 4 * 1024**3  #: a model archive unpacking to more is refused
+    max_model_ratio: int = 20  #: a model archive whose unpacked size is more than this × its own is refused
     argos_package_index: str = DEFAULT_PACKAGE_INDEX
     mt_beam_size: int = 4
     mt_threads: int = 1
@@ -196,6 +203,13 @@ class Settings:
         trusted_proxies = _int(env, "ADAPTDESK_TRUSTED_PROXIES", cls.trusted_proxies)
         if trusted_proxies < 0:
             raise ConfigError("ADAPTDESK_TRUSTED_PROXIES is how many proxies stand in front: 0, 1, 2 …")
+        heartbeat = _positive_int(env, "ADAPTDESK_DRAFT_HEARTBEAT", cls.draft_heartbeat_seconds)
+        lease = _positive_int(env, "ADAPTDESK_DRAFT_LEASE", cls.draft_lease_seconds)
+        if lease < 3 * heartbeat:
+            raise ConfigError(
+                f"ADAPTDESK_DRAFT_LEASE ({lease} s) must be at least three heartbeats "
+                f"(ADAPTDESK_DRAFT_HEARTBEAT, {heartbeat} s), or a busy worker loses drafts it is still making."
+            )
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -215,6 +229,13 @@ class Settings:
             visibility_timeout_seconds=_int(env, "ADAPTDESK_VISIBILITY_TIMEOUT", draft_timeout * 2 + 120),
             relay_interval_seconds=float(env.get("ADAPTDESK_RELAY_INTERVAL") or cls.relay_interval_seconds),
             argos_package_index=env.get("ARGOS_PACKAGE_INDEX") or cls.argos_package_index,
+            draft_heartbeat_seconds=heartbeat,
+            draft_lease_seconds=lease,
+            mt_warm_mb=_int(env, "ADAPTDESK_MT_WARM_MB", cls.mt_warm_mb),
+            max_model_unpacked_bytes=_positive_int(
+                env, "ADAPTDESK_MAX_MODEL_UNPACKED_BYTES", cls.max_model_unpacked_bytes
+            ),
+            max_model_ratio=_positive_int(env, "ADAPTDESK_MAX_MODEL_RATIO", cls.max_model_ratio),
             mt_beam_size=_positive_int(env, "ADAPTDESK_MT_BEAM_SIZE", cls.mt_beam_size),
             mt_threads=_positive_int(env, "ADAPTDESK_MT_THREADS", cls.mt_threads),
             mt_compute_type=env.get("ADAPTDESK_MT_COMPUTE_TYPE") or cls.mt_compute_type,

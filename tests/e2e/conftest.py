@@ -2,8 +2,8 @@
 
     migrate  adaptdesk db upgrade                                 once, before the others
     web      gunicorn workflow:create_app() --workers 2 …         bound to a free local port
-    worker   adaptdesk worker --loglevel info                     twice, each with its own node name
-    beat     celery -A workers.app beat …                         schedule file in the test's folder
+    worker   adaptdesk worker --loglevel info                     twice, each with its own node name (each offers
+                                                                  to run the periodic duties; one wins each round)
 
 The commands come from docker-compose.yml itself (interpolated with .env.example plus this test's values),
 so the test runs exactly what the containers run. Around them: a fresh PostgreSQL database, Redis database
@@ -122,17 +122,11 @@ class ProductionStack:
     def base_url(self) -> str:
         return self.live.base_url
 
-    @property
-    def schedule_file(self) -> Path:
-        return self.live.data_dir / "celerybeat-schedule"
-
     def argv(self, service: str) -> list[str]:
         """The service's command from docker-compose.yml, made to run here."""
         argv = executable(command(self.compose["services"][service], self.env))
         if service == "web":
             argv = replace_option(argv, "--bind", f"127.0.0.1:{self.live.port}")
-        if service == "beat":
-            argv = replace_option(argv, "--schedule", str(self.schedule_file))
         return argv
 
     def healthcheck(self, service: str, hostname: str | None = None) -> subprocess.CompletedProcess:
@@ -140,12 +134,7 @@ class ProductionStack:
         test = interpolate(self.compose["services"][service]["healthcheck"]["test"], self.env)
         kind, args = (
             test[0],
-            [
-                a.replace("127.0.0.1:8000", f"127.0.0.1:{self.live.port}").replace(
-                    "/tmp/celerybeat-schedule", str(self.schedule_file)
-                )
-                for a in test[1:]
-            ],
+            [a.replace("127.0.0.1:8000", f"127.0.0.1:{self.live.port}") for a in test[1:]],
         )
         env = {**self.service_env[service], "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
         if hostname:
@@ -266,11 +255,9 @@ def production(tmp_path_factory):
         stack.start("web", "web", stack.argv("web"))
         for name in WORKERS:
             stack.start(name, "worker", [*stack.argv("worker"), "--hostname", f"celery@{name}"])
-        stack.start("beat", "beat", stack.argv("beat"))
         _wait(live, "web", lambda: send(live.base_url, "GET", "/healthz").status == 200, 60)
         for name in WORKERS:
             _wait(live, name, lambda name=name: f"celery@{name} ready." in live.log(name), 90)
-        _wait(live, "beat", lambda: "beat: Starting" in live.log("beat"), 60)
         check_hooks(stack)
         stack.tokens = create_people(stack, PEOPLE)
         stack.people = {role: Http(live.base_url, token) for role, token in stack.tokens.items()}
@@ -278,7 +265,6 @@ def production(tmp_path_factory):
         yield stack
     finally:
         live.stop("web")
-        live.stop("beat")
         for name in WORKERS:
             live.stop(name)
         live.stop_all()

@@ -1,5 +1,6 @@
 """The whole newsroom journey on the production shape: gunicorn with two workers, two Celery worker
-processes and beat on Redis, PostgreSQL migrated by the migrate command — the commands of docker-compose.yml.
+processes (which run the periodic duties) on Redis, PostgreSQL migrated by the migrate command — the commands
+of docker-compose.yml.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.conftest import METRICS_TOKEN, WORKERS, json_lines, send
 from tests.support.argos_model import sample_arabic_article
-from workflow.services.drafts import DISPATCH_GRACE
+from workflow.services.outbox import DISPATCH_GRACE
 
 pytestmark = pytest.mark.worker
 
@@ -178,7 +179,7 @@ def test_the_submit_request_id_is_on_the_workers_log_lines_for_that_draft(produc
 
 
 def test_every_process_logs_json_lines(production, journey):
-    for name in ("web", "beat", *WORKERS):
+    for name in ("web", *WORKERS):
         entries = json_lines(production.live.log(name))
         assert entries, name
         assert all({"time", "level", "logger", "message", "request_id"} <= set(e) for e in entries), name
@@ -234,7 +235,7 @@ def test_metrics_need_the_token_and_count_jobs_and_requests_across_processes(pro
     )
 
 
-@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+@pytest.mark.parametrize("service", ["web", "worker"])
 def test_the_compose_health_checks_pass(production, service):
     result = production.healthcheck(service, hostname=WORKERS[0] if service == "worker" else None)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -15,7 +15,8 @@ from tests.support.argos_model import ARABIC_SENTENCES, build_package, sample_ar
 from workflow.domain.segment import segment_text
 from workflow.mt import packages
 from workflow.mt.engine import EngineSettings, MissingModelError, TranslationEngine, get_engine
-from workflow.mt.packages import InvalidPackageError, ModelDownloadError, import_package, install_from_index
+from workflow.mt.index import install_from_index
+from workflow.mt.packages import InvalidPackageError, ModelDownloadError, import_package
 
 SENTENCES = ARABIC_SENTENCES[:6]
 
@@ -119,11 +120,20 @@ def test_whole_article_through_segmentation(engine):
 
 def test_missing_pair_names_the_install_command(engine):
     with pytest.raises(MissingModelError) as raised:
-        engine.translate_segments(["نص."], "ar", "de")
+        engine.translate_segments(["Text."], "de", "en")
     message = str(raised.value)
-    assert "Arabic → German" in message
-    assert "adaptdesk models install ar de" in message
+    assert "German → English" in message
+    assert "adaptdesk models install de en" in message
     assert "adaptdesk models import FILE.argosmodel" in message
+
+
+def test_a_missing_pair_that_could_pivot_names_both_legs(engine):
+    with pytest.raises(MissingModelError) as raised:
+        engine.translate_segments(["Texte."], "fr", "ar")
+    assert str(raised.value) == (
+        "No model for French → Arabic. Install French → English and English → Arabic "
+        "(`adaptdesk models install fr en`, `adaptdesk models install en ar`), or a direct pair."
+    )
 
 
 def test_pivots_through_english(engine):
@@ -266,16 +276,27 @@ def test_a_package_damaged_inside_installs_nothing_and_leaves_nothing(tmp_path):
     assert _leftovers(tmp_path) == []
 
 
-def test_importing_a_package_again_replaces_the_installed_copy_whole(tmp_path):
+def repackaged(package: Path, target: Path, version: str) -> Path:
+    """A copy of a real package whose metadata.json says `version`."""
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("/metadata.json"):
+                data = json.dumps({**json.loads(data), "package_version": version}).encode()
+            copy.writestr(info, data)
+    return target
+
+
+def test_importing_a_package_again_replaces_the_installed_copy_whole(argos_home, tmp_path):
     packages_dir = tmp_path / "packages"
-    first = import_package(_zip(tmp_path / "v1.argosmodel", _package_files(b"old", "1.0")), packages_dir)
+    real = argos_home.package("ar", "en")
+    first = import_package(repackaged(real, tmp_path / "v1.argosmodel", "1.0"), packages_dir)
     (Path(first.path) / "stray-file-from-v1").write_text("x")
-    second = import_package(_zip(tmp_path / "v2.argosmodel", _package_files(b"new", "1.1")), packages_dir)
-    assert second.path == first.path and second.version == "1.1"
+    second = import_package(repackaged(real, tmp_path / "v2.argosmodel", "1.1"), packages_dir)
+    assert second.path == first.path and second.version == "1.1" and second.loads
     folder = Path(second.path)
-    assert (folder / "model" / "model.bin").read_bytes() == b"new"
     assert not (folder / "stray-file-from-v1").exists()
-    assert [p.name for p in (tmp_path / "packages").iterdir()] == ["translate-ar_en"]
+    assert [p.name for p in (tmp_path / "packages").iterdir()] == ["translate-ar_en-1_0"]
     assert _leftovers(tmp_path) == []
 
 
@@ -305,7 +326,7 @@ def test_import_and_install_from_a_file_index(argos_home, tmp_path):
     code = (
         "import json, sys\n"
         "from workflow.config import Settings\n"
-        "from workflow.mt.packages import import_package, install_from_index\n"
+        "from workflow.mt.index import install_from_index\nfrom workflow.mt.packages import import_package\n"
         "settings = Settings.from_env()\n"
         f"imported = import_package({str(source)!r}, settings.argos_packages_dir)\n"
         "fetched = install_from_index('en', 'ar', packages_dir=settings.argos_packages_dir,\n"

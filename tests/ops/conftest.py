@@ -1,17 +1,18 @@
-"""An app with the ops blueprint on the test database and a real Redis broker, and a fake installed model."""
+"""An app with the ops blueprint on the test database and a real Redis broker, and a real installed model."""
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
 import redis
 
 from tests.conftest import make_settings
+from tests.support.argos_model import build_package
 from tests.support.outbox import hold_draft_jobs
 from workflow import create_app
 from workflow.extensions import db
+from workflow.mt.packages import import_package
 from workflow.web import ops
 
 #: Redis database for these tests (connections and pings only); flushed before and after.
@@ -19,15 +20,9 @@ OPS_REDIS_DB = int(os.environ.get("ADAPTDESK_TEST_OPS_REDIS_DB", "9"))
 REDIS_BASE = os.environ.get("ADAPTDESK_TEST_REDIS", "redis://127.0.0.1:6379")
 
 
-def install_fake_model(packages_dir, from_code: str = "ar", to_code: str = "en") -> None:
-    """A package folder whose metadata.json names a translation pair (enough for listing, not translating)."""
-    folder = packages_dir / f"translate-{from_code}_{to_code}-1_0"
-    folder.mkdir(parents=True)
-    (folder / "metadata.json").write_text(
-        json.dumps(
-            {"type": "translate", "from_code": from_code, "to_code": to_code, "package_version": "1.0"}
-        )
-    )
+def install_tested_model(packages_dir, build_dir) -> None:
+    """A real (tiny) ar→en package, installed by Adaptdesk's importer, so it is tested and counts as loading."""
+    import_package(build_package(build_dir, "ar", "en", size="tiny"), packages_dir)
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +44,7 @@ def ops_app(app, database_url, broker_url, tmp_path_factory):
     is disposed here rather than left for the garbage collector with open connections.
     """
     data_dir = tmp_path_factory.mktemp("ops")
-    install_fake_model(data_dir / "packages")
+    install_tested_model(data_dir / "packages", tmp_path_factory.mktemp("ops-model"))
     settings = make_settings(
         data_dir, database_url, CELERY_BROKER_URL=broker_url, ARGOS_PACKAGES_DIR=str(data_dir / "packages")
     )

@@ -35,8 +35,8 @@ from tests.ops.compose_file import (
 from workflow.cli import main as adaptdesk
 from workflow.config import ConfigError, Settings
 
-APP_SERVICES = ("web", "worker", "beat", "migrate")
-LONG_RUNNING = ("web", "worker", "beat", "redis", "postgres", "flower")
+APP_SERVICES = ("web", "worker", "migrate")
+LONG_RUNNING = ("web", "worker", "redis", "postgres", "flower")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_compose_file_follows_the_compose_specification(compose):
 
 
 def test_the_stack_has_its_services_and_named_volumes(compose):
-    assert set(compose["services"]) == {"web", "worker", "beat", "migrate", "redis", "postgres", "flower"}
+    assert set(compose["services"]) == {"web", "worker", "migrate", "redis", "postgres", "flower"}
     assert compose["services"]["flower"]["profiles"] == ["flower"]
     assert all("profiles" not in compose["services"][name] for name in (*APP_SERVICES, "redis", "postgres"))
     assert {"models", "postgres-data", "redis-data"} <= set(compose["volumes"])
@@ -82,8 +82,8 @@ def test_app_services_share_one_image_and_the_env_file(compose):
         assert service["env_file"] == ".env"
 
 
-def test_web_worker_and_beat_start_after_migrations_succeed(compose):
-    for name in ("web", "worker", "beat"):
+def test_web_and_worker_start_after_migrations_succeed(compose):
+    for name in ("web", "worker"):
         depends = compose["services"][name]["depends_on"]
         assert depends["migrate"] == {"condition": "service_completed_successfully"}
         assert depends["redis"] == {"condition": "service_healthy"}
@@ -114,8 +114,12 @@ def test_models_volume_is_mounted_at_models(compose, env):
     assert "models:/models:ro" in compose["services"]["web"]["volumes"]  # /readyz looks for a model
 
 
-def test_exactly_one_beat_and_a_web_port_on_localhost_by_default(compose, services):
-    assert compose["services"]["beat"]["deploy"]["replicas"] == 1
+def test_workers_run_the_periodic_duties_and_a_web_port_on_localhost_by_default(compose, env, services):
+    """No beat to keep at exactly one: every worker offers to run the duties (a lock picks one each round)."""
+    assert command(compose["services"]["worker"], env)[:2] == ["adaptdesk", "worker"]
+    assert "--no-duties" not in command(compose["services"]["worker"], env)
+    commands = [command(service, env) for service in compose["services"].values() if "command" in service]
+    assert commands and not any("beat" in argv for argv in commands)
     assert interpolate(compose["services"]["web"]["ports"], {}) == ["127.0.0.1:8000:8000"]
     assert services["web"]["environment"]["PROMETHEUS_MULTIPROC_DIR"] in services["web"]["tmpfs"]
 
@@ -146,7 +150,7 @@ def test_worker_stop_grace_period_covers_a_draft_and_celerys_warm_shutdown(compo
     hard_limit = settings.draft_timeout_seconds + 60  # workers/celery_app.py: task_time_limit
     grace = duration_seconds(compose["services"]["worker"]["stop_grace_period"])
     assert hard_limit + 30 <= grace <= hard_limit + 300
-    assert all("stop_grace_period" not in compose["services"][name] for name in ("beat", "migrate"))
+    assert "stop_grace_period" not in compose["services"]["migrate"]
 
 
 def test_service_commands_are_real_commands():

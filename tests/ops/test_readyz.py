@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import time
 
 import pytest
@@ -10,6 +11,8 @@ from celery import Celery
 from sqlalchemy import create_engine
 
 from workflow.extensions import db
+from workflow.mt.packages import CHECK_FILE
+from workflow.mt.probe import check_new_packages
 
 PONG = [{"worker1@host": {"ok": "pong"}}, {"worker2@host": {"ok": "pong"}}]
 
@@ -105,3 +108,28 @@ def test_embedded_transport_really_cannot_broadcast():
     from kombu.transport.sqlalchemy import Transport
 
     assert "fanout" not in Transport.implements.exchange_type
+
+
+def test_only_models_that_load_count(ops_app, ops_client, workers_answer, monkeypatch, tmp_path):
+    """A package copied in by hand counts once tested; a broken one never does, and is named."""
+    installed = ops_app.config["ADAPTDESK"].argos_packages_dir / "translate-ar_en-1_0"
+    packages_dir = tmp_path / "packages"
+    shutil.copytree(installed, packages_dir / installed.name, ignore=shutil.ignore_patterns(CHECK_FILE))
+    settings = dataclasses.replace(ops_app.config["ADAPTDESK"], argos_packages_dir=packages_dir)
+    monkeypatch.setitem(ops_app.config, "ADAPTDESK", settings)
+
+    response, _ = get_readyz(ops_client)
+    models = response.json["checks"]["models"]
+    assert response.status_code == 503 and models["pairs"] == []
+    assert "1 not tested yet" in models["error"]
+
+    check_new_packages(packages_dir)  # what a worker does within a minute
+    response, _ = get_readyz(ops_client)
+    assert response.status_code == 200 and response.json["checks"]["models"]["pairs"] == ["ar-en"]
+
+    (packages_dir / installed.name / "model" / "model.bin").write_bytes(b"damaged on disk")
+    check_new_packages(packages_dir)
+    response, _ = get_readyz(ops_client)
+    models = response.json["checks"]["models"]
+    assert response.status_code == 503 and models["pairs"] == []
+    assert "Broken: translate-ar_en-1_0 (RuntimeError" in models["error"]

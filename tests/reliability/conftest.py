@@ -77,13 +77,13 @@ def redis_running(private_redis):
 
 @pytest.fixture(scope="module")
 def fault_stack(tmp_path_factory, private_redis, argos_dir):
-    """Web + one worker (with the relay's beat) on the private Redis; relay every 2 s, resend after 10 s."""
+    """Web + one worker (running the periodic duties) on the private Redis; relay every 2 s, resend after 10 s."""
     tmp_path = tmp_path_factory.mktemp("fault")
     database_url, drop = new_database(database_kind(), tmp_path)
     stack = LiveStack(stack_env(tmp_path, database_url, private_redis.url, argos_dir), tmp_path, free_port())
     try:
         stack.start_web()
-        stack.start_worker(beat=True)
+        stack.start_worker()
         stack.people = {
             "reporter": stack.user("reporter", "Ahmad Abdallah", "reporter"),
             "adaptor": stack.user("adaptor", "Nadine Sassine", "adaptor"),

@@ -47,7 +47,7 @@ def test_jobs_lost_by_a_flushed_broker_are_sent_again_by_the_relay(fault_stack, 
     ids = [submit(fault_stack, seed=s) for s in range(3)]
     assert private_redis.client().llen("adaptdesk") == 3
     private_redis.client().flushall()  # …and are lost
-    fault_stack.start_worker(beat=True)
+    fault_stack.start_worker()
     for adaptation_id in ids:
         data = fault_stack.wait_for(
             fault_stack.people["adaptor"], adaptation_id, {"draft_ready"}, timeout=120
@@ -56,7 +56,7 @@ def test_jobs_lost_by_a_flushed_broker_are_sent_again_by_the_relay(fault_stack, 
 
 
 def pool_children(master_pid: int) -> list[int]:
-    """Pids of the prefork pool processes of a Celery worker (its children that are not the beat)."""
+    """Pids of the prefork pool processes of a Celery worker (its children)."""
     children = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -87,7 +87,7 @@ def test_a_worker_killed_mid_translation_is_replaced_and_the_job_finishes_once(f
         time.sleep(0.05)
     children = pool_children(fault_stack.processes["worker"].pid)
     assert children, "no pool process found"
-    busy = max(children, key=cpu_seconds)  # the pool process translating (the other child is the beat)
+    busy = max(children, key=cpu_seconds)  # the pool process translating
     os.kill(busy, signal.SIGKILL)
     data = fault_stack.wait_for(adaptor, adaptation_id, {"draft_ready", "mt_failed"}, timeout=180)
     assert data["state"] == "draft_ready", data["draft"]

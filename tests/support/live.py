@@ -25,6 +25,8 @@ from workflow.config import normalize_database_url
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get("ADAPTDESK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("ADAPTDESK_TEST_REDIS", "redis://127.0.0.1:6379")
+#: A package index nobody answers (the discard port): live stacks are offline unless a test serves one.
+OFFLINE_INDEX = "http://127.0.0.1:9/"
 
 
 def free_port() -> int:
@@ -154,9 +156,10 @@ class LiveStack:
         self._wait(lambda: Http(self.base_url).get("/healthz").status == 200, "web", 60)
 
     def start_worker(
-        self, name: str = "worker", concurrency: int = 1, beat: bool = False
+        self, name: str = "worker", concurrency: int = 1, duties: bool = True
     ) -> subprocess.Popen:
-        """Start a Celery worker process and wait until it reports ready."""
+        """Start a Celery worker process (with the periodic duties unless `duties` is False) and wait until
+        it reports ready."""
         log_path = self.data_dir / f"{name}.log"
         argv = [
             sys.executable,
@@ -170,8 +173,8 @@ class LiveStack:
             "-n",
             f"{name}-{uuid.uuid4().hex[:6]}@%h",
         ]
-        if beat:
-            argv.append("--beat")
+        if not duties:
+            argv.append("--no-duties")
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
                 argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -281,11 +284,23 @@ def stack_env(data_dir: Path, database_url: str, broker_url: str | None, argos_d
             "XDG_CACHE_HOME": str(argos_dir / "cache"),
             "ADAPTDESK_RELAY_INTERVAL": "2",
             "ADAPTDESK_DRAFT_RESEND": "10",
+            "ARGOS_PACKAGE_INDEX": OFFLINE_INDEX,  # tests never reach the internet
         }
     )
     if broker_url:
         env["CELERY_BROKER_URL"] = broker_url
     return env
+
+
+def package_index(folder: Path, packages: dict[tuple[str, str], Path]) -> str:
+    """A local Argos package index (file:// URL of its folder) offering `packages` by language pair."""
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = [
+        {"type": "translate", "from_code": f, "to_code": t, "package_version": "1.0", "links": [p.as_uri()]}
+        for (f, t), p in packages.items()
+    ]
+    (folder / "index.json").write_text(json.dumps(entries))
+    return folder.as_uri() + "/"
 
 
 def install_test_model(model_dir: Path, argos_dir: Path, from_code: str = "ar", to_code: str = "en") -> None:

@@ -153,6 +153,7 @@ def test_a_model_installed_on_the_server_is_listed(client, admin, settings, tiny
     text = " ".join(re.sub(r"<[^>]+>", " ", row.group(0)).split())
     assert "Arabic → to English ar-en" in text
     assert PACKAGE in text and "1.0" in text and re.search(r"\d\.\d MB", text)
+    assert "Loads" in text  # tested when installed
     assert 'id="no-models"' not in html
 
 
@@ -169,6 +170,7 @@ def test_an_uploaded_package_is_installed_and_listed(client, admin, settings, ti
 
     html = client.get("/admin/models").get_data(as_text=True)
     assert "Installed Arabic → English (translate-ar_en-1_0, version 1.0" in html
+    assert "0 failed draft(s) queued again" in html  # the import's count: this test's drafts are uncommitted
     assert f'<tr id="model-{PACKAGE}">' in html
 
 

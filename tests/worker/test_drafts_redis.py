@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from tests.reliability.test_job_faults import pool_children
 from tests.support.argos_model import sample_arabic_article
 
 pytestmark = pytest.mark.worker
@@ -45,7 +49,10 @@ def test_missing_language_pair_fails_visibly_and_can_still_be_adapted(redis_stac
     adaptation_id = article["adaptations"][0]["id"]
     data = redis_stack.wait_for(redis_stack.people["adaptor"], adaptation_id, {"draft_ready", "mt_failed"})
     assert data["state"] == "mt_failed"
-    assert "adaptdesk models install ar fr" in data["draft"]["error"]
+    assert data["draft"]["error"] == (
+        "No model for Arabic → French. Install Arabic → English and English → French "
+        "(`adaptdesk models install ar en`, `adaptdesk models install en fr`), or a direct pair."
+    )
     assert data["draft"]["error_code"] == "missing_model"
     claimed = redis_stack.people["adaptor"].post(f"/api/v1/adaptations/{adaptation_id}/actions/claim")
     assert claimed.status == 200 and claimed.json["state"] == "in_adaptation" and claimed.json["body"] == ""
@@ -104,3 +111,13 @@ def test_the_same_job_delivered_concurrently_stores_one_draft(redis_stack):
     indexes = [seg["index"] for seg in data["draft"]["segments"]]
     assert indexes == sorted(set(indexes)) and all(seg["mt"] for seg in data["draft"]["segments"])
     assert [h["action"] for h in data["history"]] == ["create", "draft-started", "draft-ready"]
+
+
+def test_pool_processes_load_the_installed_models_at_start_and_the_main_process_none(redis_stack):
+    """Warm models: loaded in each pool process after the fork (a model loaded before it would hang there)."""
+    main = redis_stack.processes["worker"].pid
+    loaded = dict(re.findall(r"Pool process (\d+) \(.*\) loaded (.*)", redis_stack.log("worker")))
+    children = pool_children(main)
+    assert children and all(loaded.get(str(pid)) == "ar-en" for pid in children)
+    assert all("ctranslate2" in Path(f"/proc/{pid}/maps").read_text() for pid in children)
+    assert "ctranslate2" not in Path(f"/proc/{main}/maps").read_text()

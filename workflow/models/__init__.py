@@ -14,6 +14,7 @@ from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
 from .audit import AuditAction, AuditEntry
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
+from .jobs import DutyLock
 from .users import ApiToken, LoginSession, RoleGrant, User
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "DraftError",
     "DraftSegment",
     "DraftState",
+    "DutyLock",
     "EditingTime",
     "GlossaryTerm",
     "HistoryEntry",

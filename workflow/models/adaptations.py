@@ -136,6 +136,8 @@ class Draft(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Renewed by the worker while it translates; a lapsed heartbeat lets another worker take the job over.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     adaptation: Mapped[Adaptation] = relationship(back_populates="drafts")

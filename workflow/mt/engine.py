@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..domain.languages import language_name
-from .packages import MTError, Pair, ensure_argos_environment, list_installed, version_key
+from .packages import BROKEN, MTError, Pair, ensure_argos_environment, list_installed, version_key
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 PIVOT_CODE = "en"
 #: Upper bound for any output, in tokens.
 MAX_DECODING_LENGTH = 512
+#: What a model translates to show it works (any text does: the check is that it loads and decodes).
+TEST_SENTENCE = "Adaptdesk checks that this model translates."
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -41,11 +43,20 @@ class MissingModelError(MTError):
     def __init__(self, from_code: str, to_code: str):
         self.from_code = from_code
         self.to_code = to_code
-        super().__init__(
-            f"No translation model for {language_name(from_code)} → {language_name(to_code)} is installed. "
-            f"Install it with: adaptdesk models install {from_code} {to_code} "
-            "(or import a file: adaptdesk models import FILE.argosmodel)"
-        )
+        source, target, pivot = language_name(from_code), language_name(to_code), language_name(PIVOT_CODE)
+        if PIVOT_CODE in (from_code, to_code):
+            message = (
+                f"No translation model for {source} → {target} is installed. "
+                f"Install it with: adaptdesk models install {from_code} {to_code} "
+                "(or import a file: adaptdesk models import FILE.argosmodel)"
+            )
+        else:  # two legs through English serve as well as a direct pair
+            message = (
+                f"No model for {source} → {target}. Install {source} → {pivot} and {pivot} → {target} "
+                f"(`adaptdesk models install {from_code} {PIVOT_CODE}`, "
+                f"`adaptdesk models install {PIVOT_CODE} {to_code}`), or a direct pair."
+            )
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -198,10 +209,35 @@ class TranslationEngine:
             self._installed = list_installed(self.packages_dir)
             best: dict[tuple[str, str], Pair] = {}
             for pair in self._installed:
+                if pair.status == BROKEN:  # tested and found not to load: never chosen
+                    continue
                 key = (pair.from_code, pair.to_code)
                 if key not in best or version_key(pair.version) > version_key(best[key].version):
                     best[key] = pair
             self._pairs = best
+
+    # --- loading ---
+
+    def try_model(self, pair: Pair) -> str:
+        """Load `pair`'s model (not kept) and translate one sentence with it; raises whatever loading raises."""
+        return self._translate_pass(_LoadedModel(pair, self.settings), [TEST_SENTENCE], None)[0]
+
+    def warm(self, budget_bytes: int) -> list[Pair]:
+        """Load the models this process would choose (pairs into English first) while their package sizes,
+        about what a model takes in memory, fit in `budget_bytes`; returns the pairs loaded."""
+        self.refresh()
+        loaded, used = [], 0
+        for pair in sorted(self._pairs.values(), key=lambda pair: (pair.to_code != PIVOT_CODE, pair.code)):
+            if used + pair.size_bytes > budget_bytes:
+                continue
+            try:
+                self._model(pair)
+            except Exception as exc:  # noqa: BLE001 - a model that will not load fails its drafts, not the worker
+                log.warning("Could not load translation model %s: %s", pair.name, exc)
+                continue
+            used += pair.size_bytes
+            loaded.append(pair)
+        return loaded
 
     # --- translating ---
 

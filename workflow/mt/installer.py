@@ -29,11 +29,12 @@ def import_in_child_process(
     *,
     display_name: str | None = None,
     timeout: float = IMPORT_TIMEOUT_SECONDS,
-) -> Pair:
+) -> tuple[Pair, int]:
     """Run `adaptdesk models import --json PATH` in a fresh interpreter on `settings`' packages folder.
 
-    Returns the installed Pair; raises MTError with the command's message in words (the file's temporary
-    name replaced by `display_name`), also when the command could not run or timed out.
+    Returns the installed Pair and how many failed drafts it queued again; raises MTError with the command's
+    message in words (the file's temporary name replaced by `display_name`), also when the command could not
+    run or timed out.
     """
     env = {
         **os.environ,
@@ -55,7 +56,9 @@ def import_in_child_process(
     if result.returncode == 0:
         try:
             record = json.loads(result.stdout)
-            return Pair(**{field: record[field] for field in Pair.__dataclass_fields__})
+            return Pair(**{field: record[field] for field in Pair.__dataclass_fields__}), int(
+                record["requeued"]
+            )
         except (ValueError, KeyError, TypeError):
             output = result.stdout[-300:]
             raise MTError(f"The model installer printed something unexpected: {output!r}") from None

@@ -1,9 +1,14 @@
-"""Installed Argos Translate model packages: list them, import a `.argosmodel` file, install from the index.
+"""Installed Argos Translate model packages: list them, and import a `.argosmodel` file (workflow.mt.index
+installs one from the package index).
 
 Installed packages are read straight from their `metadata.json` (argostranslate caches its own view for the
 life of the process). Installing puts a package's folder where `argostranslate.package.install_from_path()`
-would, but atomically (unpacked beside the packages folder, then renamed in). argostranslate is imported
-only inside functions, after `ensure_argos_environment()` has pointed it at our folders.
+would, but atomically (unpacked beside the packages folder, then renamed in), and only after the archive
+passed its size caps and its model loaded and translated a sentence in a child process (workflow.mt.probe).
+That check is recorded in the package folder (CHECK_FILE), so listings and /readyz count only models that
+load; a package placed in the folder by other means is checked by the workers (or `models list`) first.
+argostranslate is imported only inside functions, after `ensure_argos_environment()` has pointed it at our
+folders.
 """
 
 from __future__ import annotations
@@ -15,16 +20,17 @@ import re
 import shutil
 import sys
 import tempfile
-import threading
-import urllib.error
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 log = logging.getLogger(__name__)
 
-_URL_SCHEMES = ("http://", "https://", "file://")
+#: The file in a package folder recording whether its model loaded (and for which model.bin).
+CHECK_FILE = ".adaptdesk-check.json"
+LOADS, BROKEN, UNCHECKED = "ok", "broken", "unchecked"
+#: Checks of packages whose folder could not take CHECK_FILE (read-only), by (folder, model signature).
+_checks_in_memory: dict[tuple[str, tuple], str] = {}
 
 
 class MTError(Exception):
@@ -37,6 +43,10 @@ class InvalidPackageError(MTError):
 
 class ModelDownloadError(MTError):
     """The Argos package index or a package download could not be reached (may work later)."""
+
+
+class IndexUnreachableError(ModelDownloadError):
+    """The Argos package index could not be reached (offline, or the index is down)."""
 
 
 class ModelNotInIndexError(ModelDownloadError):
@@ -55,6 +65,13 @@ class Pair:
     version: str  #: package_version from metadata.json
     size_bytes: int  #: disk size of the installed folder
     path: str  #: installed folder
+    status: str = "unchecked"  #: "ok" (its model loaded and translated), "broken", or "unchecked" yet
+    problem: str = ""  #: why a broken package does not load
+
+    @property
+    def loads(self) -> bool:
+        """Whether the model was tested and translates."""
+        return self.status == LOADS
 
     @property
     def code(self) -> str:
@@ -133,6 +150,7 @@ def read_installed_package(folder: Path) -> Pair | None:
     if not isinstance(from_code, str) or not isinstance(to_code, str):
         return None
     size = sum(file.stat().st_size for file in folder.rglob("*") if file.is_file())
+    status, problem = _recorded_check(folder)
     return Pair(
         from_code=from_code,
         to_code=to_code,
@@ -142,7 +160,49 @@ def read_installed_package(folder: Path) -> Pair | None:
         version=str(metadata.get("package_version", "")),
         size_bytes=size,
         path=str(folder),
+        status=status,
+        problem=problem,
     )
+
+
+def _model_signature(folder: Path) -> tuple | None:
+    """Size and modification time of the package's model.bin: a check holds only for the same file."""
+    try:
+        stat = (folder / "model" / "model.bin").stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _recorded_check(folder: Path) -> tuple[str, str]:
+    """(status, problem) of the package's last check, if it was of its current model.bin."""
+    signature = _model_signature(folder)
+    if signature is None:
+        return BROKEN, "its model/model.bin is missing"
+    remembered = _checks_in_memory.get((str(folder), signature))
+    if remembered is not None:
+        return (LOADS, "") if remembered == "" else (BROKEN, remembered)
+    try:
+        record = json.loads((folder / CHECK_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return UNCHECKED, ""
+    if not isinstance(record, dict) or record.get("model") != list(signature):
+        return UNCHECKED, ""
+    problem = str(record.get("problem") or "")
+    return (BROKEN, problem) if problem else (LOADS, "")
+
+
+def record_check(folder: Path, problem: str | None) -> None:
+    """Record in the package folder that its model loads (problem None) or why it does not."""
+    folder = Path(folder)
+    signature = _model_signature(folder)
+    if signature is None:
+        return
+    try:
+        (folder / CHECK_FILE).write_text(json.dumps({"model": list(signature), "problem": problem or ""}))
+    except OSError as error:  # a read-only folder: this process remembers it instead
+        log.info("Could not record the check of %s (%s); keeping it in memory", folder, error)
+        _checks_in_memory[(str(folder), signature)] = problem or ""
 
 
 def version_key(version: str) -> tuple:
@@ -157,9 +217,41 @@ def _negated(key: tuple) -> tuple:
 # --- importing a file -------------------------------------------------------------------------------------
 
 
-def check_package_file(path: Path | str) -> tuple[str, dict]:
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Caps on what a package archive may unpack to (a small zip must not fill the disk)."""
+
+    max_unpacked_bytes: int = 4 * 1024**3  #: ADAPTDESK_MAX_MODEL_UNPACKED_BYTES
+    max_ratio: int = 20  #: ADAPTDESK_MAX_MODEL_RATIO: unpacked size ÷ archive size
+
+    @classmethod
+    def from_app_settings(cls, settings) -> ArchiveLimits:
+        """The caps set in Adaptdesk's settings."""
+        return cls(settings.max_model_unpacked_bytes, settings.max_model_ratio)
+
+
+def _check_archive_size(
+    label: str, archive: zipfile.ZipFile, archive_bytes: int, limits: ArchiveLimits
+) -> None:
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > limits.max_unpacked_bytes:
+        raise InvalidPackageError(
+            f"{label} would unpack to {format_size(unpacked)}, more than the {format_size(limits.max_unpacked_bytes)} "
+            "allowed (ADAPTDESK_MAX_MODEL_UNPACKED_BYTES); nothing was installed."
+        )
+    ratio = unpacked / max(archive_bytes, 1)
+    if ratio > limits.max_ratio:
+        raise InvalidPackageError(
+            f"{label} would unpack to {ratio:.0f} times its own size ({format_size(archive_bytes)} → "
+            f"{format_size(unpacked)}), more than the {limits.max_ratio}× allowed (ADAPTDESK_MAX_MODEL_RATIO): "
+            "real models barely compress, so it is refused as a zip bomb; nothing was installed."
+        )
+
+
+def check_package_file(path: Path | str, limits: ArchiveLimits | None = None) -> tuple[str, dict]:
     """Validate a `.argosmodel` file: its top folder name and metadata, or InvalidPackageError."""
     path = Path(path)
+    limits = limits or ArchiveLimits()
     label = path.name
     if not path.is_file():
         raise InvalidPackageError(f"{path} does not exist or is not a file.")
@@ -170,6 +262,7 @@ def check_package_file(path: Path | str) -> tuple[str, dict]:
         )
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_archive_size(label, archive, path.stat().st_size, limits)
             names = archive.namelist()
             for name in names:
                 parts = PurePosixPath(name).parts
@@ -210,13 +303,16 @@ def check_package_file(path: Path | str) -> tuple[str, dict]:
     return top, metadata
 
 
-def import_package(path: Path | str, packages_dir: Path) -> Pair:
-    """Validate and install a `.argosmodel` file into the packages folder; returns its Pair.
+def import_package(path: Path | str, packages_dir: Path, *, limits: ArchiveLimits | None = None) -> Pair:
+    """Validate, test and install a `.argosmodel` file into the packages folder; returns its Pair.
 
-    The archive is unpacked beside the packages folder and moved in with a rename, so a worker scanning the
-    folder never sees a half-written model, and a crash or a full disk mid-way leaves nothing behind.
+    The archive is unpacked beside the packages folder, its model loaded and tried on one sentence in a child
+    process, and only then moved in with a rename, so a worker scanning the folder never sees a half-written
+    or broken model, and a crash or a full disk mid-way leaves nothing behind.
     """
-    top, _metadata = check_package_file(path)
+    from .probe import probe_package  # the probe module runs the engine, which imports this one
+
+    top, _metadata = check_package_file(path, limits)
     packages_dir = Path(packages_dir)
     packages_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".adaptdesk-install-", dir=packages_dir.parent))
@@ -231,6 +327,13 @@ def import_package(path: Path | str, packages_dir: Path) -> Pair:
             raise InvalidPackageError(
                 f"{Path(path).name} was unpacked but {top} is not a translation package."
             )
+        problem = probe_package(staging / top)
+        if problem:
+            raise InvalidPackageError(
+                f"{Path(path).name} was refused: its model could not load and translate a test sentence "
+                f"({problem}). Nothing was installed; get a good copy of the package and import it again."
+            )
+        record_check(staging / top, None)
         _move_into_place(staging / top, packages_dir / top, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -252,115 +355,3 @@ def _forget_argos_caches() -> None:
     translate = _loaded_module("argostranslate.translate")
     if translate is not None and hasattr(translate.get_installed_languages, "cache_clear"):
         translate.get_installed_languages.cache_clear()
-
-
-# --- installing from the package index ------------------------------------------------------------------
-
-
-def package_index_url(index: str) -> str:
-    """The index URL to read, from ARGOS_PACKAGE_INDEX's value: a folder URL (as argostranslate takes it,
-    ending in `/`) or an index.json URL."""
-    if index.endswith(".json"):
-        return index
-    return index if index.endswith("/") else index + "/"
-
-
-def install_from_index(
-    from_code: str, to_code: str, *, packages_dir: Path, index: str, timeout: float = 10
-) -> Pair:
-    """Fetch the Argos package index, download the newest from->to package and install it.
-
-    Fails within about `timeout` seconds with ModelDownloadError when the index cannot be reached (the
-    deadline covers name resolution, which urllib's own timeout does not).
-    """
-    index_url = package_index_url(index)
-    if not index_url.endswith(".json"):
-        index_url += "index.json"
-    try:
-        raw_index = _fetch(index_url, timeout)
-        index = json.loads(raw_index.decode("utf-8"))
-    except ModelDownloadError as error:
-        raise ModelDownloadError(
-            f"Could not reach the Argos package index at {index_url} ({error}). "
-            "Check the internet connection, or download the .argosmodel file on another machine "
-            "and import it: adaptdesk models import FILE.argosmodel"
-        ) from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ModelDownloadError(
-            f"The Argos package index at {index_url} is not valid JSON ({error})."
-        ) from None
-    if not isinstance(index, list):
-        raise ModelDownloadError(f"The Argos package index at {index_url} is not a list of packages.")
-
-    candidates = [
-        entry
-        for entry in index
-        if isinstance(entry, dict)
-        and entry.get("type", "translate") == "translate"
-        and entry.get("from_code") == from_code
-        and entry.get("to_code") == to_code
-    ]
-    if not candidates:
-        raise ModelNotInIndexError(
-            f"The Argos package index has no {from_code} → {to_code} model. "
-            "Check the language codes, or translate through English if both halves exist."
-        )
-    entry = max(candidates, key=lambda item: version_key(str(item.get("package_version", ""))))
-    links = [
-        link for link in entry.get("links", []) if isinstance(link, str) and link.startswith(_URL_SCHEMES)
-    ]
-    if not links:
-        raise ModelDownloadError(f"The index entry for {from_code} → {to_code} has no download link.")
-
-    packages_dir = Path(packages_dir)
-    packages_dir.mkdir(parents=True, exist_ok=True)
-    ensure_argos_environment(packages_dir)
-    _save_local_index(raw_index)
-
-    errors = []
-    for link in links:
-        with tempfile.TemporaryDirectory(dir=packages_dir.parent) as work:
-            target = Path(work) / f"translate-{from_code}_{to_code}.argosmodel"
-            try:
-                # No overall deadline here (a real package is ~100 MB); each socket read still times out.
-                target.write_bytes(_fetch(link, timeout, deadline=None))
-            except ModelDownloadError as error:
-                errors.append(f"{link}: {error}")
-                continue
-            return import_package(target, packages_dir)
-    raise ModelDownloadError(f"Could not download the {from_code} → {to_code} model: {'; '.join(errors)}")
-
-
-def _save_local_index(raw_index: bytes) -> None:
-    """Store the index where argostranslate's get_available_packages() reads it."""
-    import argostranslate.settings  # deferred: argos pins its folders on import (see ensure_argos_environment)
-
-    try:
-        Path(argostranslate.settings.local_package_index).write_bytes(raw_index)
-    except OSError as error:  # only a convenience for the stock tools
-        log.warning("Could not save the package index locally: %s", error)
-
-
-def _fetch(url: str, timeout: float, deadline: float | None = -1.0) -> bytes:
-    """GET `url` with a socket timeout, in a thread joined within `deadline` seconds (default: `timeout`)."""
-    if not url.startswith(_URL_SCHEMES):
-        raise ModelDownloadError(f"unsupported URL {url!r}")
-    deadline = timeout if deadline == -1.0 else deadline
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            request = urllib.request.Request(url, headers={"User-Agent": "Adaptdesk"})
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                outcome["data"] = response.read()
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            outcome["error"] = getattr(error, "reason", None) or error
-
-    thread = threading.Thread(target=run, name="argos-index-fetch", daemon=True)
-    thread.start()
-    thread.join(deadline)
-    if thread.is_alive():
-        raise ModelDownloadError(f"no answer within {timeout:g} s")
-    if "error" in outcome:
-        raise ModelDownloadError(str(outcome["error"]))
-    return outcome["data"]

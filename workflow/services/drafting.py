@@ -57,12 +57,16 @@ class Piece:
 def produce_draft(session: Session, job: DraftJob, engine: TranslationEngine, checkpoint: Checkpoint) -> bool:
     """Translate the job's title and body into its draft (segments, title, body, model) and mark it ready.
 
-    Returns False when there was nothing to finish (another delivery of the same job finished first).
+    Returns False when there was nothing to finish (another delivery of the same job finished first); every
+    write names the job's attempt, so LeaseLost stops it once a newer attempt holds the draft.
     Flushes; the caller commits after it returns.
     """
     source = DraftSource.of(job)
     draft_service.store_segments(
-        session, job.draft_id, [(s.index, s.paragraph, s.source) for s in source.segments]
+        session,
+        job.draft_id,
+        [(s.index, s.paragraph, s.source) for s in source.segments],
+        attempt=job.attempt,
     )
     checkpoint()
     pair = (job.source_language, job.target_language)
@@ -75,7 +79,7 @@ def produce_draft(session: Session, job: DraftJob, engine: TranslationEngine, ch
         # Progress counts body sentences; remembered ones are done from the start.
         body_done = known + done * (len(body) - known) // max(total, 1)
         if body_done < len(body):
-            draft_service.set_progress(session, job.draft_id, body_done)
+            draft_service.set_progress(session, job.draft_id, body_done, attempt=job.attempt)
             checkpoint()
 
     model = translate_pieces(engine, pair, pieces, on_progress)
@@ -85,6 +89,7 @@ def produce_draft(session: Session, job: DraftJob, engine: TranslationEngine, ch
         job.draft_id,
         {segment.index: piece.text for segment, piece in sentences},
         from_memory={segment.index for segment, piece in sentences if piece.from_memory},
+        attempt=job.attempt,
     )
     return draft_service.finish_draft(
         session,
@@ -92,6 +97,7 @@ def produce_draft(session: Session, job: DraftJob, engine: TranslationEngine, ch
         title=title.text,
         body=join_segments([(segment.paragraph, piece.text) for segment, piece in sentences]),
         model=model,
+        attempt=job.attempt,
     )
 
 

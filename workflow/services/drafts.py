@@ -1,16 +1,23 @@
 """Machine-translation drafts as the workers see them: take a job, store progress, finish or fail;
-queue failed ones again; find the jobs the outbox's relay should send.
+queue failed ones again.
 
 Each function flushes inside one short transaction that its caller commits (the draft task, through the
 drafting service's checkpoints), so progress is visible to the pages while a long article is translated.
+
+Leases and fencing: taking a job counts an attempt and starts a lease the worker renews (`heartbeat_at`)
+while it translates. When the heartbeat lapses (the worker's machine died), the relay sends the job again and
+another worker takes it over as the next attempt. Every write of a job's work names its attempt
+(`attempt=`), and is refused with LeaseLost once a newer attempt holds the draft, so a late result from a
+lost worker never overwrites the newer one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.rules import can_retry_drafts
@@ -18,6 +25,13 @@ from ..domain.states import DRAFT_STATES, FINAL_STATES, SYSTEM_EVENTS, State
 from ..models import Adaptation, Article, Draft, DraftError, DraftSegment, DraftState, User, utcnow
 from .errors import NotAllowed
 from .history import transition
+
+
+class LeaseLost(Exception):
+    """A newer attempt holds the draft (this one's lease lapsed): this attempt's writes are refused."""
+
+    def __init__(self, draft_id: int, attempt: int) -> None:
+        super().__init__(f"draft {draft_id}: attempt {attempt} no longer holds the job")
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,31 @@ class DraftJob:
     target_language: str
     title: str
     body: str
+    attempt: int = 0  #: this attempt's number: the fencing token every write of its work names
+
+
+def lease_lapsed(now: datetime, lease_seconds: int):
+    """SQL condition: the draft's last heartbeat (or its start) is older than the lease."""
+    return func.coalesce(Draft.heartbeat_at, Draft.started_at) < now - timedelta(seconds=lease_seconds)
+
+
+def renew_lease(session: Session, draft_id: int, attempt: int | None, now: datetime | None = None) -> bool:
+    """Renew this attempt's lease on the draft; False when a newer attempt (or a finish) took it."""
+    if attempt is None:
+        return True
+    held = session.execute(
+        update(Draft)
+        .where(Draft.id == draft_id, Draft.attempts == attempt, Draft.state == DraftState.TRANSLATING.value)
+        .values(heartbeat_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(held)
+
+
+def hold_lease(session: Session, draft_id: int, attempt: int | None) -> None:
+    """Renew the lease before writing this attempt's work (locking the row until commit), or raise LeaseLost."""
+    if not renew_lease(session, draft_id, attempt):
+        raise LeaseLost(draft_id, attempt)
 
 
 def _system_transition(session: Session, adaptation: Adaptation, event: str, **details) -> None:
@@ -53,17 +92,17 @@ def newest_draft_for(session: Session, draft: Draft) -> Draft:
 def take_job(
     session: Session, draft_id: int, task_id: str, *, lease_seconds: int, now: datetime | None = None
 ) -> DraftJob | None:
-    """Mark the draft `translating` for this task, unless it is done, superseded or held by a live task.
+    """Mark the draft `translating` for this task as a new attempt, unless it is done, superseded or held by
+    a live task.
 
     A redelivery of the same task (same id, after a worker died) may take the job over, and so may
-    any task once the previous holder's lease has run out.
+    any task once the previous holder's heartbeat is older than `lease_seconds`.
     """
     now = now or utcnow()
     draft = session.get(Draft, draft_id)
     if draft is None:
         return None
     draft = newest_draft_for(session, draft)
-    stale_before = now - timedelta(seconds=lease_seconds)
     taken = session.execute(
         update(Draft)
         .where(
@@ -71,12 +110,13 @@ def take_job(
             or_(
                 Draft.state == DraftState.QUEUED.value,
                 (Draft.state == DraftState.TRANSLATING.value)
-                & or_(Draft.request_id == task_id, Draft.started_at < stale_before),
+                & or_(Draft.request_id == task_id, lease_lapsed(now, lease_seconds)),
             ),
         )
         .values(
             state=DraftState.TRANSLATING.value,
             started_at=now,
+            heartbeat_at=now,
             request_id=task_id,
             attempts=Draft.attempts + 1,
             segments_done=0,
@@ -101,11 +141,15 @@ def take_job(
         adaptation.language,
         revision.title,
         revision.body,
+        draft.attempts,
     )
 
 
-def store_segments(session: Session, draft_id: int, segments: list[tuple[int, int, str]]) -> None:
+def store_segments(
+    session: Session, draft_id: int, segments: list[tuple[int, int, str]], *, attempt: int | None = None
+) -> None:
     """Write the draft's source segments (index, paragraph, source), replacing any from an earlier attempt."""
+    hold_lease(session, draft_id, attempt)
     session.execute(delete(DraftSegment).where(DraftSegment.draft_id == draft_id))
     session.add_all(
         DraftSegment(draft_id=draft_id, index=i, paragraph=p, source=s, mt=None) for i, p, s in segments
@@ -116,8 +160,9 @@ def store_segments(session: Session, draft_id: int, segments: list[tuple[int, in
     session.flush()
 
 
-def set_progress(session: Session, draft_id: int, done: int) -> None:
-    """Record how many segments are translated so far."""
+def set_progress(session: Session, draft_id: int, done: int, *, attempt: int | None = None) -> None:
+    """Record how many segments are translated so far (renewing the attempt's lease)."""
+    hold_lease(session, draft_id, attempt)
     session.execute(update(Draft).where(Draft.id == draft_id).values(segments_done=done))
     session.flush()
 
@@ -127,11 +172,14 @@ def store_translations(
     draft_id: int,
     translations: dict[int, str],
     from_memory: frozenset[int] | set[int] = frozenset(),
+    *,
+    attempt: int | None = None,
 ) -> None:
     """Store the translation of each segment, by segment index (one batched UPDATE).
 
     Indexes in `from_memory` were filled from an exact translation-memory match (origin "tm"), not the model.
     """
+    hold_lease(session, draft_id, attempt)
     ids = dict(
         session.execute(
             select(DraftSegment.index, DraftSegment.id).where(DraftSegment.draft_id == draft_id)
@@ -148,11 +196,19 @@ def store_translations(
 
 
 def finish_draft(
-    session: Session, draft_id: int, *, title: str, body: str, model: str, now: datetime | None = None
+    session: Session,
+    draft_id: int,
+    *,
+    title: str,
+    body: str,
+    model: str,
+    now: datetime | None = None,
+    attempt: int | None = None,
 ) -> bool:
     """Mark the draft ready with its assembled text; the adaptation moves to `draft_ready` if it waits for it.
 
-    Returns False when there was nothing to do (another delivery of the same job finished first).
+    Returns False when there was nothing to do (another delivery of the same job finished first); raises
+    LeaseLost when `attempt` no longer holds the draft.
     """
     adaptation_id = session.scalar(select(Draft.adaptation_id).where(Draft.id == draft_id))
     if adaptation_id is None:
@@ -163,6 +219,8 @@ def finish_draft(
     draft = session.get(Draft, draft_id, populate_existing=True)
     if draft.state == DraftState.READY.value:
         return False
+    if attempt is not None and (draft.attempts != attempt or draft.state != DraftState.TRANSLATING.value):
+        raise LeaseLost(draft_id, attempt)
     draft.title, draft.body, draft.model = title, body, model
     draft.segments_done = draft.segments_total
     draft.finished_at = now or utcnow()
@@ -181,9 +239,10 @@ def fail_draft(
     *,
     code: DraftError = DraftError.TRANSLATION,
     now: datetime | None = None,
+    attempt: int | None = None,
 ) -> None:
     """Mark the draft failed with a message for people and a code for programs; the adaptation moves to
-    `mt_failed` if it waits for it."""
+    `mt_failed` if it waits for it. Raises LeaseLost when `attempt` no longer holds the draft."""
     adaptation_id = session.scalar(select(Draft.adaptation_id).where(Draft.id == draft_id))
     if adaptation_id is None:
         return
@@ -193,6 +252,8 @@ def fail_draft(
     draft = session.get(Draft, draft_id, populate_existing=True)
     if draft.state in (DraftState.READY.value, DraftState.SUPERSEDED.value):
         return
+    if attempt is not None and (draft.attempts != attempt or draft.state != DraftState.TRANSLATING.value):
+        raise LeaseLost(draft_id, attempt)
     draft.state, draft.error, draft.finished_at = DraftState.FAILED.value, error, now or utcnow()
     draft.error_code = code.value
     if newest_draft_for(session, draft).id == draft.id:
@@ -200,14 +261,17 @@ def fail_draft(
     session.flush()
 
 
-def release_job(session: Session, draft_id: int) -> None:
-    """Put a draft back in the queue after a transient failure, so a retry can take it."""
-    session.execute(
-        update(Draft)
-        .where(Draft.id == draft_id, Draft.state == DraftState.TRANSLATING.value)
-        .values(state=DraftState.QUEUED.value, request_id="")
-    )
+def release_job(session: Session, draft_id: int, *, attempt: int | None = None) -> bool:
+    """Put a draft back in the queue (after a transient failure, or as its worker stops), so a new delivery
+    can take it at once; False when this attempt no longer held it."""
+    stmt = update(Draft).where(Draft.id == draft_id, Draft.state == DraftState.TRANSLATING.value)
+    if attempt is not None:
+        stmt = stmt.where(Draft.attempts == attempt)
+    released = session.execute(
+        stmt.values(state=DraftState.QUEUED.value, request_id="", heartbeat_at=None)
+    ).rowcount
     session.flush()
+    return bool(released)
 
 
 def retry_failed_drafts(
@@ -234,57 +298,56 @@ def retry_failed_drafts(
         draft = adaptation.draft
         if draft is None or draft.state != DraftState.FAILED.value:
             continue
-        draft.state, draft.error, draft.error_code, draft.request_id = DraftState.QUEUED.value, "", "", ""
-        draft.dispatched_at = draft.started_at = draft.finished_at = None
-        draft.segments_done = 0
-        if State(adaptation.state) in DRAFT_STATES:
-            transition(
-                session,
-                adaptation,
-                "redraft",
-                State.QUEUED.value,
-                actor=actor,
-                revision=draft.revision_number,
-                retry=True,
-            )
+        _queue_again(session, adaptation, draft, actor)
         retried.append(draft.id)
     session.flush()
     return retried
 
 
-#: A new draft is sent right after its commit; the relay leaves it alone this long so it is not sent twice.
-DISPATCH_GRACE = timedelta(seconds=15)
-
-
-def drafts_to_dispatch(
-    session: Session,
-    *,
-    resend_after_seconds: int,
-    lease_seconds: int,
-    now: datetime | None = None,
-    limit: int = 500,
-) -> list[int]:
-    """Drafts the relay should hand to Celery: never sent, sent but not started in time, or stalled."""
-    now = now or utcnow()
-    never_sent = Draft.dispatched_at.is_(None) & (Draft.created_at < now - DISPATCH_GRACE)
+def requeue_drafts_with_models(session: Session, can_translate: Callable[[str, str], bool]) -> list[int]:
+    """Queue again every newest draft that failed for want of a model, once `can_translate(source, target)`
+    says a model serving its pair is installed (by any path); the system does it, no person."""
     stmt = (
-        select(Draft.id)
+        select(Adaptation)
+        .join(Adaptation.article)
+        .join(Draft, Draft.adaptation_id == Adaptation.id)
         .where(
-            or_(
-                (Draft.state == DraftState.QUEUED.value)
-                & or_(never_sent, Draft.dispatched_at < now - timedelta(seconds=resend_after_seconds)),
-                (Draft.state == DraftState.TRANSLATING.value)
-                & (Draft.started_at < now - timedelta(seconds=lease_seconds)),
-            )
+            Adaptation.state.not_in([s.value for s in FINAL_STATES]),
+            Draft.state == DraftState.FAILED.value,
+            Draft.error_code == DraftError.MISSING_MODEL.value,
         )
-        .order_by(Draft.id)
-        .limit(limit)
     )
-    return list(session.scalars(stmt))
+    covered: dict[tuple[str, str], bool] = {}
+    retried = []
+    for adaptation in session.scalars(stmt).unique():
+        draft = adaptation.draft  # the newest: an older failed draft of a revised original does not count
+        pair = (adaptation.article.language, adaptation.language)
+        if draft.state != DraftState.FAILED.value or draft.error_code != DraftError.MISSING_MODEL.value:
+            continue
+        if pair not in covered:
+            covered[pair] = can_translate(*pair)
+        if covered[pair]:
+            _queue_again(session, adaptation, draft, None, reason="model installed")
+            retried.append(draft.id)
+    session.flush()
+    return retried
 
 
-def mark_dispatched(session: Session, draft_ids: list[int], now: datetime | None = None) -> None:
-    """Record that these drafts were handed to the broker."""
-    if draft_ids:
-        session.execute(update(Draft).where(Draft.id.in_(draft_ids)).values(dispatched_at=now or utcnow()))
-        session.flush()
+def _queue_again(
+    session: Session, adaptation: Adaptation, draft: Draft, actor: User | None, **details
+) -> None:
+    """Put a failed draft back in the queue; an adaptation still waiting for it goes back to `queued`."""
+    draft.state, draft.error, draft.error_code, draft.request_id = DraftState.QUEUED.value, "", "", ""
+    draft.dispatched_at = draft.started_at = draft.heartbeat_at = draft.finished_at = None
+    draft.segments_done = 0
+    if State(adaptation.state) in DRAFT_STATES:
+        transition(
+            session,
+            adaptation,
+            "redraft",
+            State.QUEUED.value,
+            actor=actor,
+            revision=draft.revision_number,
+            retry=True,
+            **details,
+        )

@@ -12,16 +12,17 @@ short session of its own, and what it records (a job was handed to the broker) b
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from celery import Celery
 from flask import Flask, current_app, g, has_app_context, has_request_context
-from sqlalchemy import event
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..extensions import db
-from ..models import Draft, DraftState
-from .drafts import drafts_to_dispatch, mark_dispatched
+from ..models import Draft, DraftState, utcnow
+from .drafts import lease_lapsed
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +70,13 @@ class DraftOutbox:
         return sent
 
     def relay(self) -> list[int]:
-        """Send every draft job that was never sent, was lost by the broker, or stalled on a dead worker."""
+        """Send every draft job that was never sent, was lost by the broker, or whose worker's heartbeat lapsed."""
         session = db.session_factory()
         try:
             ids = drafts_to_dispatch(
                 session,
                 resend_after_seconds=self.settings.draft_resend_seconds,
-                lease_seconds=self.settings.draft_timeout_seconds + 120,
+                lease_seconds=self.settings.draft_lease_seconds,
             )
         finally:
             session.close()
@@ -121,3 +122,44 @@ def _send_after_commit(session: Session) -> None:
 
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+
+
+#: A new draft is sent right after its commit; the relay leaves it alone this long so it is not sent twice.
+DISPATCH_GRACE = timedelta(seconds=15)
+
+
+def drafts_to_dispatch(
+    session: Session,
+    *,
+    resend_after_seconds: int,
+    lease_seconds: int,
+    now: datetime | None = None,
+    limit: int = 500,
+) -> list[int]:
+    """Drafts the relay should hand to Celery: never sent, sent but not started in time, or held by a worker
+    whose heartbeat lapsed (sent again at most once per lease, so a dead cluster does not pile up copies)."""
+    now = now or utcnow()
+    never_sent = Draft.dispatched_at.is_(None) & (Draft.created_at < now - DISPATCH_GRACE)
+    lease = timedelta(seconds=lease_seconds)
+    stmt = (
+        select(Draft.id)
+        .where(
+            or_(
+                (Draft.state == DraftState.QUEUED.value)
+                & or_(never_sent, Draft.dispatched_at < now - timedelta(seconds=resend_after_seconds)),
+                (Draft.state == DraftState.TRANSLATING.value)
+                & lease_lapsed(now, lease_seconds)
+                & or_(Draft.dispatched_at.is_(None), Draft.dispatched_at < now - lease),
+            )
+        )
+        .order_by(Draft.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def mark_dispatched(session: Session, draft_ids: list[int], now: datetime | None = None) -> None:
+    """Record that these drafts were handed to the broker."""
+    if draft_ids:
+        session.execute(update(Draft).where(Draft.id.in_(draft_ids)).values(dispatched_at=now or utcnow()))
+        session.flush()

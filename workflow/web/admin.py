@@ -345,7 +345,9 @@ def import_model():
     spooled.flush()
     path = Path(spooled.name)
     try:
-        pair = import_in_child_process(path, current_app.config["ADAPTDESK"], display_name=upload.filename)
+        pair, requeued = import_in_child_process(
+            path, current_app.config["ADAPTDESK"], display_name=upload.filename
+        )
     except MTError as exc:
         return _render_models(400, error=f"Nothing was installed: {exc}")
     audit.record(
@@ -354,7 +356,8 @@ def import_model():
     db.session.commit()
     flash(
         f"Installed {pair.from_name} → {pair.to_name} ({pair.name}, version {pair.version}, "
-        f"{format_size(pair.size_bytes)}). Workers use it for their next drafts.",
+        f"{format_size(pair.size_bytes)}). Workers use it for their next drafts; "
+        f"{requeued} failed draft(s) queued again.",
         "success",
     )
     return redirect(url_for("admin.models", _anchor=f"model-{pair.name}"))

@@ -1,5 +1,5 @@
 """The checks behind /readyz: the database answers, the broker accepts a connection, a Celery worker
-answers a ping, and a translation model is installed where the workers look for them.
+answers a ping, and a translation model that loads is installed where the workers look for them.
 
 Each check returns `{"ok": bool, ...}`; a failure names what is wrong and what to do, and only the kind of
 error (no hosts, users or paths): the full error goes to the log.
@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from ..config import Settings
 from ..extensions import db
-from ..mt.packages import list_installed
+from ..mt.packages import BROKEN, UNCHECKED, list_installed
 
 log = logging.getLogger(__name__)
 
@@ -89,17 +89,30 @@ def check_workers(celery, settings: Settings) -> dict[str, Any]:
 
 
 def check_models(settings: Settings) -> dict[str, Any]:
-    """At least one translation package is installed where the workers look for them."""
+    """At least one translation package whose model was tested and loads is installed where the workers look.
+
+    A package is tested when installed, or by the workers (and `adaptdesk models list`) when it was placed in
+    the folder by other means; until then, and when broken, it does not count.
+    """
     try:
-        pairs = list_installed(settings.argos_packages_dir)
+        installed = list_installed(settings.argos_packages_dir)
     except Exception as exc:  # noqa: BLE001  (an unreadable folder means not ready)
         return _failure("Listing the translation models", exc, "Check ARGOS_PACKAGES_DIR.")
-    if not pairs:
-        return {
-            "ok": False,
-            "pairs": [],
-            "error": "No translation model is installed, so every machine draft fails. Install one: "
-            "`adaptdesk models install ar en`, or `adaptdesk models import FILE.argosmodel` "
-            "(with Docker: docker compose run --rm worker adaptdesk models install ar en).",
-        }
-    return {"ok": True, "pairs": sorted({pair.code for pair in pairs})}
+    pairs = sorted({pair.code for pair in installed if pair.loads})
+    if pairs:
+        return {"ok": True, "pairs": pairs}
+    untested = [pair.name for pair in installed if pair.status == UNCHECKED]
+    broken = [f"{pair.name} ({pair.problem})" for pair in installed if pair.status == BROKEN]
+    error = "No translation model that loads is installed, so every machine draft fails. "
+    if untested:
+        error += (
+            f"{len(untested)} not tested yet: a running worker tests new models within a minute "
+            "(or run `adaptdesk models list`). "
+        )
+    if broken:
+        error += f"Broken: {'; '.join(broken)}. "
+    error += (
+        "Install one: `adaptdesk models install ar en`, or `adaptdesk models import FILE.argosmodel` "
+        "(with Docker: docker compose run --rm worker adaptdesk models install ar en)."
+    )
+    return {"ok": False, "pairs": [], "error": error}
