@@ -166,6 +166,9 @@ class Settings:
     mt_threads: int = 1
     mt_compute_type: str = "int8"
     mt_max_batch: int = 64
+    #: Most batches one draft translates at once, on cores no other draft job of this machine is using
+    #: (1: one core per draft, always). None: the machine's cores.
+    mt_parallel: int | None = None
     worker_concurrency: int | None = None  #: None: one worker process per core
     session_cookie_secure: bool = False
     ratelimit_storage_url: str = "memory://"
@@ -240,6 +243,9 @@ class Settings:
             mt_threads=_positive_int(env, "ADAPTDESK_MT_THREADS", cls.mt_threads),
             mt_compute_type=env.get("ADAPTDESK_MT_COMPUTE_TYPE") or cls.mt_compute_type,
             mt_max_batch=_positive_int(env, "ADAPTDESK_MT_MAX_BATCH", cls.mt_max_batch),
+            mt_parallel=_positive_int(env, "ADAPTDESK_MT_PARALLEL", 1)
+            if env.get("ADAPTDESK_MT_PARALLEL")
+            else None,
             worker_concurrency=_int(env, "ADAPTDESK_WORKER_CONCURRENCY", 0) or None,
             session_cookie_secure=_bool(env.get("ADAPTDESK_SECURE_COOKIES"), production),
             ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI")

@@ -9,6 +9,7 @@ from workflow.domain.credits import credit_line, join_names
 from workflow.domain.diff import word_diff
 from workflow.domain.text import reading_minutes, slugify
 from workflow.jobs import celery_config, check_time_limits
+from workflow.mt.cores import machine_cores
 from workflow.mt.engine import EngineSettings
 from workflow.services.errors import InvalidInput
 from workflow.services.inputs import ArticleInput, Limits, parse_datetime, parse_version
@@ -139,12 +140,14 @@ def test_machine_translation_settings_from_environment(tmp_path):
     assert settings.argos_package_index == "file:///srv/argos/index/"
     defaults = Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path)})
     engine = EngineSettings.from_app_settings(defaults)
-    assert (engine.beam_size, engine.intra_threads, engine.inter_threads, engine.packages_dir) == (
+    assert (engine.beam_size, engine.intra_threads, engine.parallel, engine.packages_dir) == (
         4,
         1,
-        1,
+        machine_cores(),
         tmp_path / "argos-packages",
     )
+    one = Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_MT_PARALLEL": "1"})
+    assert EngineSettings.from_app_settings(one).parallel == 1
     assert defaults.argos_package_index == DEFAULT_PACKAGE_INDEX
 
 

@@ -3,7 +3,9 @@
 Segments are translated with CTranslate2 directly, not through `argostranslate.translate`: the project
 segments text itself (workflow.domain.segment), and stock argos decodes sentence by sentence, paragraph by
 paragraph. Here every sentence of a job goes to the model in balanced, length-sorted batches of up to
-`max_batch_size`, submitted at once; progress is reported as each batch completes, at no cost in speed.
+`max_batch_size`; progress is reported as each batch completes, at no cost in speed. A job runs as many
+batches at once as there are cores no other draft job of the machine is using (workflow.mt.cores), up to
+`parallel`: one article on an idle machine uses every core, and under load each job keeps to its own.
 
 Nothing is loaded at import time: a CTranslate2 translator created in a parent process hangs when used in
 a forked child (Celery prefork), so models load lazily in the process that uses them, and `get_engine()`
@@ -17,12 +19,14 @@ import logging
 import math
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Settings
 from ..domain.languages import language_name
+from .cores import CoreSlots, machine_cores
 from .packages import BROKEN, MTError, Pair, ensure_argos_environment, list_installed, version_key
 
 log = logging.getLogger(__name__)
@@ -64,7 +68,7 @@ class EngineSettings:
     """How the engine finds and runs models. The defaults suit one single-threaded process per core."""
 
     packages_dir: Path  #: the folder of installed packages
-    inter_threads: int = 1  #: batches translated in parallel per model
+    parallel: int = 1  #: most batches one job translates at once, on cores no other job is using
     intra_threads: int = 1  #: threads per batch (1: one process per core scales best)
     beam_size: int = 4  #: beam search width, as stock argos
     compute_type: str = "int8"  #: CTranslate2 compute type
@@ -76,6 +80,7 @@ class EngineSettings:
         """The engine part of Adaptdesk's settings."""
         return cls(
             packages_dir=Path(settings.argos_packages_dir),
+            parallel=settings.mt_parallel or machine_cores(),
             intra_threads=settings.mt_threads,
             beam_size=settings.mt_beam_size,
             compute_type=settings.mt_compute_type,
@@ -95,7 +100,7 @@ class _LoadedModel:
             str(folder / "model"),
             device="cpu",
             compute_type=settings.compute_type,
-            inter_threads=settings.inter_threads,
+            inter_threads=settings.parallel,  # replicas share the weights: memory grows little
             intra_threads=settings.intra_threads,
         )
         self.target_prefix = _read_target_prefix(folder)
@@ -150,6 +155,7 @@ class TranslationEngine:
         self._pairs: dict[tuple[str, str], Pair] | None = None
         self._installed: list[Pair] = []
         self._models: dict[Pair, _LoadedModel] = {}  # keyed by Pair: a reinstall (new version) reloads
+        self.cores = CoreSlots()
 
     # --- installed models ---
 
@@ -263,15 +269,16 @@ class TranslationEngine:
         route = self.route(from_code, to_code)
         total = len(sources) * len(route)
         texts = sources
-        for step, pair in enumerate(route):
-            offset = step * len(sources)
-            report = None
-            if on_progress is not None:
+        with self.cores.hold() as held:
+            for step, pair in enumerate(route):
+                offset = step * len(sources)
+                report = None
+                if on_progress is not None:
 
-                def report(done: int, _offset: int = offset) -> None:
-                    on_progress(_offset + done, total)
+                    def report(done: int, _offset: int = offset) -> None:
+                        on_progress(_offset + done, total)
 
-            texts = self._translate_pass(self._model(pair), texts, report)
+                texts = self._translate_pass(self._model(pair), texts, report, held.parallel)
         return texts
 
     def _model(self, pair: Pair) -> _LoadedModel:
@@ -286,39 +293,50 @@ class TranslationEngine:
             return model
 
     def _translate_pass(
-        self, model: _LoadedModel, sources: list[str], report: Callable[[int], None] | None
+        self,
+        model: _LoadedModel,
+        sources: list[str],
+        report: Callable[[int], None] | None,
+        parallel: Callable[[int], int] = lambda _limit: 1,
     ) -> list[str]:
+        """Translate one model's pass over `sources`; `parallel(limit)` says how many batches may run now."""
         results = [""] * len(sources)
         todo = [i for i, source in enumerate(sources) if source.strip()]
         tokens = dict(zip(todo, model.encode([sources[i].strip() for i in todo]), strict=True))
         todo.sort(key=lambda i: len(tokens[i]))
-        batches = _balanced_batches(todo, self.settings.max_batch_size)
+        limit = self.settings.parallel
+        window = parallel(limit)
+        batches = _batches(todo, self.settings.max_batch_size, window)
 
-        # Submit every batch at once (they run in order on the translator's worker), then collect.
-        pending = []
-        for batch in batches:
+        def submit(batch: list[int]):
             batch_tokens = [tokens[i] for i in batch]
             longest = max(len(t) for t in batch_tokens)
-            pending.append(
-                (
-                    batch,
-                    model.translator.translate_batch(
-                        batch_tokens,
-                        target_prefix=[[model.target_prefix]] * len(batch) if model.target_prefix else None,
-                        asynchronous=True,
-                        beam_size=self.settings.beam_size,
-                        max_decoding_length=min(MAX_DECODING_LENGTH, 2 * longest + 16),
-                        length_penalty=0.2,  # as argostranslate
-                        replace_unknowns=True,
-                    ),
-                )
+            return model.translator.translate_batch(
+                batch_tokens,
+                target_prefix=[[model.target_prefix]] * len(batch) if model.target_prefix else None,
+                asynchronous=True,
+                beam_size=self.settings.beam_size,
+                max_decoding_length=min(MAX_DECODING_LENGTH, 2 * longest + 16),
+                length_penalty=0.2,  # as argostranslate
+                replace_unknowns=True,
             )
+
+        # At most `window` batches in flight (the translator runs that many at once, one core each); the
+        # window is looked at again before each batch, as other jobs start and finish on the machine.
+        in_flight: deque[tuple[list[int], list]] = deque()
         done = len(sources) - len(todo)
         reported = 0
-        for batch, futures in pending:
-            for i, future in zip(batch, futures, strict=True):
-                results[i] = model.decode(future.result().hypotheses[0])
-            done += len(batch)
+        for position, batch in enumerate(batches):
+            if position:
+                window = parallel(limit)
+            while len(in_flight) >= window:
+                done += self._collect(model, in_flight.popleft(), results)
+                if report is not None and done - reported >= self.settings.progress_chunk:
+                    report(done)
+                    reported = done
+            in_flight.append((batch, submit(batch)))
+        while in_flight:
+            done += self._collect(model, in_flight.popleft(), results)
             if report is not None and (
                 done - reported >= self.settings.progress_chunk or done == len(sources)
             ):
@@ -328,14 +346,35 @@ class TranslationEngine:
             report(len(sources))
         return results
 
+    @staticmethod
+    def _collect(model: _LoadedModel, sent: tuple[list[int], list], results: list[str]) -> int:
+        """Wait for a batch sent to the translator and decode it into `results`; returns its size."""
+        batch, futures = sent
+        for i, future in zip(batch, futures, strict=True):
+            results[i] = model.decode(future.result().hypotheses[0])
+        return len(batch)
 
-def _balanced_batches(items: list[int], max_batch_size: int) -> list[list[int]]:
-    """Split items into the fewest batches of at most max_batch_size, of near-equal sizes."""
+
+def _batches(items: list[int], max_batch_size: int, parallel: int = 1) -> list[list[int]]:
+    """Split length-sorted items into the fewest batches of at most max_batch_size, of near-equal sizes.
+
+    With `parallel` > 1 there are at least that many, in rounds of `parallel` batches of alike lengths
+    (dealt in turn from the sorted items), so the batches running side by side finish together.
+    """
     if not items:
         return []
     count = math.ceil(len(items) / max(1, max_batch_size))
-    size = math.ceil(len(items) / count)
-    return [items[i : i + size] for i in range(0, len(items), size)]
+    parallel = max(1, min(parallel, len(items)))
+    if parallel == 1:
+        size = math.ceil(len(items) / count)
+        return [items[i : i + size] for i in range(0, len(items), size)]
+    rounds = math.ceil(count / parallel)
+    per_round = math.ceil(len(items) / rounds)
+    batches = []
+    for start in range(0, len(items), per_round):
+        chunk = items[start : start + per_round]
+        batches.extend(chunk[k::parallel] for k in range(min(parallel, len(chunk))))
+    return batches
 
 
 _engine: TranslationEngine | None = None
