@@ -1,25 +1,32 @@
-"""Machine-translation drafts: Adaptdesk's pipeline against stock Argos Translate, on a base-size model.
+"""Machine-translation drafts: Adaptdesk's pipeline against stock Argos Translate, on base-size models.
 
-Run:  .venv/bin/python -m bench.bench_mt [--quick] [--articles N] [--db postgresql|sqlite] [--no-live] [--stock-beam1]
+Run:  .venv/bin/python -m bench.bench_mt [--quick] [--models K] [--articles N] [--long S] [--db postgresql|sqlite]
+                                         [--no-live] [--stock-beam1]
 
-Every figure is measured in this run, on one generated Argos package of the compute of a real one
-(tests.support.argos_model, size "base": 6+6 layers, d_model 512, 8 heads, ffn 2048, 32k vocabulary, int8;
-built once and cached in /tmp/adaptdesk-bench), with one thread per process except (a):
+Every figure is measured in this run, on K (default 2) generated Argos packages of the compute of a real one,
+built with different seeds (tests.support.argos_model, size "base": 6+6 layers, d_model 512, 8 heads, ffn 2048,
+32k vocabulary, int8; built once and cached in /tmp/adaptdesk-bench); each target reports the worse model. Per
+model:
 
   (a) stock `argostranslate.translate.translate(text, "ar", "en")` with its defaults (ARGOS_INTRA_THREADS
       unset = all cores), in its own process: the baseline of the targets;
-  (a') the same, tuned to one thread (ARGOS_INTRA_THREADS=1), its best setting on a 2-core machine;
+  (a') the same, tuned to one thread (ARGOS_INTRA_THREADS=1);
   (b) the worker's draft pipeline: `take_job` + `workflow.services.drafting.produce_draft` (segmentation, memory
       and glossary lookups, batched translation through the engine, segments and draft stored in a fresh migrated
-      database), committed as the draft task commits;
-  (c) the limit: one raw `ctranslate2.Translator.translate_batch` call over the same tokens, max_batch_size=64;
-  (d) submit → draft_ready latency through a live stack (web + Celery worker, Redis db 14, PostgreSQL);
-  (e) the worker child's memory with the model loaded;
-  (f) articles per minute with 1 and 2 worker processes;
+      database), committed as the draft task commits, with the engine's defaults: as many batches at once as the
+      machine has idle cores (workflow.mt.cores);
+  (b1) the same with ADAPTDESK_MT_PARALLEL=1: the single-process pipeline, one core;
+  (c) the limit of one core: one raw `ctranslate2.Translator.translate_batch` call over the same tokens,
+      max_batch_size=64, one thread;
+  (d) submit → draft_ready through live stacks (web + a Celery worker with one pool process per core): on Redis
+      db 14 and PostgreSQL, and on the embedded SQLite broker and database; 30-sentence and long articles, each
+      compared with the same text timed alone (engine; stock (a) or the single-process pipeline (b1));
+  (e) the pool processes' memory with the models loaded;
+  (f) full load: 8 articles submitted at once, every pool process busy, against processes × (c);
   (g) the "fast draft" setting (ADAPTDESK_MT_BEAM_SIZE=1) of (b) against (a).
 
 Measured parts run in child processes (`--part`), so that argostranslate reads its environment before import,
-and so that each engine is created with the beam size under test (the engine keeps its settings for the life
+and so that each engine is created with the settings under test (the engine keeps its settings for the life
 of the process). Everything started is stopped, temporary databases are dropped and Redis db 14 is flushed.
 """
 
@@ -84,9 +91,9 @@ class Text:
         return f"{self.title}\n\n{self.body}"
 
 
-def make_text(seed: int) -> Text:
+def make_text(seed: int, sentences: int = SENTENCES_PER_ARTICLE) -> Text:
     title = ARABIC_SENTENCES[(seed * 7) % len(ARABIC_SENTENCES)].rstrip(".؟?!")
-    return Text(seed, title, sample_arabic_article(SENTENCES_PER_ARTICLE, seed=seed))
+    return Text(seed, title, sample_arabic_article(sentences, seed=seed))
 
 
 def sentence_count(text: Text) -> int:
@@ -99,10 +106,10 @@ def sentence_count(text: Text) -> int:
 # --- model -----------------------------------------------------------------------------------------------
 
 
-def prepare_model() -> Path:
-    """The cached argos folder (packages/, XDG dirs) holding the base ar→en model, built if needed."""
-    package = build_package(CACHE_DIR / "models", "ar", "en", size="base")
-    argos_dir = CACHE_DIR / f"argos-base-b{BUILD_VERSION}"
+def prepare_model(seed: int) -> Path:
+    """The cached argos folder (packages/, XDG dirs) holding the base ar→en model of `seed`, built if needed."""
+    package = build_package(CACHE_DIR / "models", "ar", "en", size="base", seed=seed)
+    argos_dir = CACHE_DIR / f"argos-base-s{seed}-b{BUILD_VERSION}"
     if not any((argos_dir / "packages").glob("*/metadata.json")):
         shutil.rmtree(argos_dir, ignore_errors=True)
         code = (
@@ -297,6 +304,8 @@ def setup_pipeline(spec: dict):
                 "ADAPTDESK_MT_THREADS": "1",
                 "ADAPTDESK_MT_BEAM_SIZE": str(spec["beam"]),
                 "ADAPTDESK_MT_MAX_BATCH": str(MAX_BATCH),
+                # unset: as many batches at once as the machine has idle cores; 1: the single-process pipeline
+                **({"ADAPTDESK_MT_PARALLEL": str(spec["parallel"])} if spec.get("parallel") else {}),
             }
         )
         app = create_app({"RATELIMIT_ENABLED": False}, settings=settings)
@@ -400,6 +409,7 @@ def setup_pipeline(spec: dict):
 
     info = {
         "beam_size": engine.settings.beam_size,
+        "parallel": engine.settings.parallel,
         "intra_threads": engine.settings.intra_threads,
         "max_batch_size": engine.settings.max_batch_size,
         "compute_type": engine.settings.compute_type,
@@ -408,7 +418,7 @@ def setup_pipeline(spec: dict):
     return info, handle, cleanup
 
 
-# --- (d) (e) (f) the live stack (this process) -----------------------------------------------------------
+# --- (d) (e) (f) the live stacks (this process) ----------------------------------------------------------
 
 
 def child_pids(pid: int) -> list[int]:
@@ -424,6 +434,23 @@ def child_pids(pid: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             children.append(int(entry.name))
     return sorted(children)
+
+
+def pool_pids(pid: int, count: int, timeout: float = 30) -> list[int]:
+    """The worker's pool processes: its forked children (same command line; a model check runs in another)."""
+    parent = Path(f"/proc/{pid}/cmdline").read_bytes()
+    deadline = time.monotonic() + timeout
+    while True:
+        pool = []
+        for child in child_pids(pid):
+            try:
+                if Path(f"/proc/{child}/cmdline").read_bytes() == parent:
+                    pool.append(child)
+            except OSError:
+                continue
+        if len(pool) == count or time.monotonic() > deadline:
+            return pool
+        time.sleep(0.2)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -442,32 +469,35 @@ def rss_mb(pid: int) -> float:
 
 @dataclass
 class LiveResult:
-    """What the live stack measured."""
+    """What one live stack measured."""
 
-    latencies: list[dict] = field(default_factory=list)
-    rss_before: list[float] = field(default_factory=list)
+    broker: str  #: "redis" or "embedded"
+    processes: int  #: the worker's pool processes
+    latencies: list[dict] = field(default_factory=list)  #: 30-sentence articles, one at a time
+    long_latencies: list[dict] = field(default_factory=list)  #: long articles, one at a time
+    rss_start: list[float] = field(default_factory=list)
     rss_after: list[float] = field(default_factory=list)
     rss_main: float = 0.0
-    batch_seconds: dict[int, float] = field(
-        default_factory=dict
-    )  #: worker processes -> seconds for the batch
-    batch_cpu: dict[int, float] = field(default_factory=dict)  #: worker processes -> their CPU seconds for it
-    rss_two: list[float] = field(default_factory=list)
+    batch_seconds: float = 0.0  #: (f) the batch submitted at once, every pool process busy
+    batch_cpu: float = 0.0
+    batch_sentences: int = 0
 
 
 def run_live(
+    broker: str,
     argos_dir: Path,
     work: Path,
     latency_texts: list[Text],
+    long_texts: list[Text],
     batch_texts: list[Text],
     warm_texts: list[Text],
-    with_scaling: bool,
-    pure_translate,
+    measure_alone,
 ) -> LiveResult:
-    """Web + Celery worker on Redis db 14 and a fresh PostgreSQL database; articles submitted over the API.
+    """Web + a Celery worker with one pool process per core (the default), articles submitted over the API.
 
-    `pure_translate(text)` times the engine alone on the same article (in the idle pipeline process): it
-    returns {"wall": seconds, "cpu": seconds}.
+    `broker` "redis": Redis db 14 and a fresh PostgreSQL database (production); "embedded": a SQLite database and
+    the embedded SQLite broker (the default of a first run). `measure_alone(text)` times, in the idle measuring
+    processes, what the latency is compared with (the engine alone, stock argos, the single-process pipeline).
     """
     import redis
     from sqlalchemy import create_engine, select
@@ -475,21 +505,29 @@ def run_live(
     from tests.support.live import LiveStack, free_port, new_database, stack_env
     from workflow.models import Draft
 
-    data_dir = work / "live"
+    data_dir = work / f"live-{broker}"
     data_dir.mkdir()
-    broker = redis.Redis.from_url(REDIS_DB_URL)
-    broker.flushdb()
-    url, drop = new_database("postgresql", data_dir)
-    env = stack_env(data_dir, url, REDIS_DB_URL, argos_dir)
+    flush = None
+    if broker == "redis":
+        client = redis.Redis.from_url(REDIS_DB_URL)
+        client.flushdb()
+        flush = client
+        url, drop = new_database("postgresql", data_dir)
+        env = stack_env(data_dir, url, REDIS_DB_URL, argos_dir)
+    else:
+        url, drop = new_database("sqlite", data_dir)
+        env = stack_env(data_dir, url, None, argos_dir)
     env.update(
         {"ADAPTDESK_MT_THREADS": "1", "ADAPTDESK_MT_BEAM_SIZE": str(STOCK_BEAM), "OMP_NUM_THREADS": "1"}
     )
+    processes = os.cpu_count() or 1
     stack = LiveStack(env, data_dir, free_port())
-    database = create_engine(url)
-    result = LiveResult()
+    result = LiveResult(broker, processes)
     warm = iter(warm_texts)
+    database = None
     try:
         stack.start_web()
+        database = create_engine(url)
         reporter = stack.user("reporter", "Bench Reporter", "reporter")
 
         def submit(text: Text) -> int:
@@ -501,7 +539,7 @@ def run_live(
                 raise RuntimeError(f"submit failed: {response.status} {response.json}")
             return response.json["adaptations"][0]["id"]
 
-        def wait_api(adaptation_id: int, timeout: float = 180) -> float:
+        def wait_api(adaptation_id: int, timeout: float = 400) -> float:
             """Poll the API every 50 ms until draft_ready; returns the time it was seen."""
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
@@ -521,7 +559,7 @@ def run_live(
                     )
                 ).all()
 
-        def wait_db(adaptation_ids: list[int], timeout: float = 400) -> float:
+        def wait_db(adaptation_ids: list[int], timeout: float = 600) -> float:
             """Wait until every draft is ready (database polled every 100 ms); returns the last finished_at."""
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
@@ -537,67 +575,57 @@ def run_live(
             with ThreadPoolExecutor(len(texts)) as pool:
                 return list(pool.map(submit, texts))
 
-        # (e), then (d): one worker process.
-        worker = stack.start_worker("worker", concurrency=1)
-        time.sleep(1.0)
-        result.rss_before = [rss_mb(pid) for pid in child_pids(worker.pid)]
-        wait_api(submit(next(warm)))
-        result.rss_after = [rss_mb(pid) for pid in child_pids(worker.pid)]
+        worker = stack.start_worker("worker", concurrency=processes)
+        children = pool_pids(worker.pid, processes)
+        time.sleep(3.0)  # pool processes load the installed models at start
+        result.rss_start = [rss_mb(pid) for pid in children]
+        for _ in range(2):  # every pool process drafts at least once before anything is timed
+            wait_db(submit_all([next(warm) for _ in children]))
+        result.rss_after = [rss_mb(pid) for pid in children]
         result.rss_main = rss_mb(worker.pid)
-        (child,) = child_pids(worker.pid)
-        for text in latency_texts:
+
+        def latency(text: Text) -> dict:
+            """One article submitted on an idle machine: its submit → draft_ready, and the same text alone."""
             time.sleep(0.5)
-            cpu_before = cpu_seconds(child)
+            cpu_before = sum(cpu_seconds(pid) for pid in children)
             t0 = time.time()
             adaptation_id = submit(text)
             t_posted = time.time()
             t_seen = wait_api(adaptation_id)
-            worker_cpu = cpu_seconds(child) - cpu_before
+            worker_cpu = sum(cpu_seconds(pid) for pid in children) - cpu_before
             (row,) = drafts_of([adaptation_id])
             started, finished = _aware(row.started_at).timestamp(), _aware(row.finished_at).timestamp()
-            pure = pure_translate(text)
-            result.latencies.append(
-                {
-                    "seed": text.seed,
-                    "total": t_seen - t0,
-                    "post": t_posted - t0,
-                    "to_start": started - t0,
-                    "job": finished - started,
-                    "seen": t_seen - finished,
-                    "pure": pure["wall"],
-                    "pure_cpu": pure["cpu"],
-                    "worker_cpu": worker_cpu,
-                }
-            )
+            return {
+                "seed": text.seed,
+                "sentences": sentence_count(text),
+                "total": t_seen - t0,
+                "post": t_posted - t0,
+                "to_start": started - t0,
+                "job": finished - started,
+                "seen": t_seen - finished,
+                "worker_cpu": worker_cpu,
+                **measure_alone(text, long=False),
+            }
 
-        if with_scaling:
-            # (f): a batch of articles at once, with one worker process, then with two.
-            cpu_before = cpu_seconds(child)
-            t0 = time.time()
-            result.batch_seconds[1] = wait_db(submit_all(batch_texts)) - t0
-            result.batch_cpu[1] = cpu_seconds(child) - cpu_before
-            stack.stop("worker")
-            worker = stack.start_worker("worker2", concurrency=2)
-            loaded = 1.5 * max(result.rss_before or [100.0])
-            for _ in range(3):  # until both children have loaded the model
-                wait_db(submit_all([next(warm), next(warm)]))
-                if all(rss_mb(pid) > loaded for pid in child_pids(worker.pid)):
-                    break
-            result.rss_two = [rss_mb(pid) for pid in child_pids(worker.pid)]
-            again = [Text(t.seed, t.title + " ", t.body) for t in batch_texts]  # the same work, new articles
+        result.latencies = [latency(text) for text in latency_texts]
+        result.long_latencies = [latency(text) for text in long_texts]
+        if batch_texts:
+            # (f): a batch of articles at once: every pool process busy, each draft on its own core.
             time.sleep(0.5)
-            children = child_pids(worker.pid)
             cpu_before = sum(cpu_seconds(pid) for pid in children)
             t0 = time.time()
-            result.batch_seconds[2] = wait_db(submit_all(again)) - t0
-            result.batch_cpu[2] = sum(cpu_seconds(pid) for pid in children) - cpu_before
+            result.batch_seconds = wait_db(submit_all(batch_texts)) - t0
+            result.batch_cpu = sum(cpu_seconds(pid) for pid in children) - cpu_before
+            result.batch_sentences = sum(sentence_count(t) for t in batch_texts)
         return result
     finally:
         stack.stop_all()
-        database.dispose()
+        if database is not None:
+            database.dispose()
         drop()
-        broker.flushdb()
-        broker.close()
+        if flush is not None:
+            flush.flushdb()
+            flush.close()
 
 
 def _aware(moment: datetime) -> datetime:
@@ -629,6 +657,23 @@ class Series:
         return sentences / sum(self.cpu)
 
 
+@dataclass
+class ModelRun:
+    """Everything measured on one generated model."""
+
+    seed: int
+    sentences: list[int]
+    long_sentences: list[int]
+    series: dict[str, Series]
+    infos: dict[str, dict] = field(default_factory=dict)
+    segment_ms: list[float] = field(default_factory=list)
+    live: dict[str, LiveResult] = field(default_factory=dict)
+    live_errors: list[str] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> Series:
+        return self.series[key]
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -637,10 +682,280 @@ def _mb(values: list[float]) -> str:
     return " + ".join(f"{v:.0f} MB" for v in values) if values else "?"
 
 
+def measure_model(seed: int, args, texts, long_texts, latency_texts, batch_texts, warm_texts) -> ModelRun:
+    """Build (or reuse) the model of `seed`, then time every path on it, taking turns article by article."""
+    print(f"Model seed {seed}: building/installing the base model (cached in {CACHE_DIR}) ...", flush=True)
+    start = time.monotonic()
+    argos_dir = prepare_model(seed)
+    print(f"  ready in {time.monotonic() - start:.1f} s", flush=True)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE_DIR))
+    env = base_env(argos_dir)
+    warmup = make_text(999)
+    as_dict = lambda t: {"title": t.title, "body": t.body}  # noqa: E731
+    stock_spec = {"warmup": warmup.as_argos_input()}
+    run = ModelRun(
+        seed,
+        [sentence_count(t) for t in texts],
+        [sentence_count(t) for t in long_texts],
+        {
+            "a": Series("(a)  stock argostranslate.translate(), defaults", STOCK_BEAM),
+            "a'": Series("(a') stock, tuned: ARGOS_INTRA_THREADS=1", STOCK_BEAM),
+            "b": Series("(b)  draft pipeline (take_job + produce_draft)", STOCK_BEAM),
+            "b1": Series("(b1) the same, one batch at a time: MT_PARALLEL=1", STOCK_BEAM),
+            "engine": Series("     engine.translate_segments alone", STOCK_BEAM),
+            "c": Series(f"(c)  one translate_batch, max_batch_size={MAX_BATCH}", STOCK_BEAM),
+            "a1": Series("(a1) stock, ARGOS_BEAM_SIZE=1", FAST_BEAM),
+            "g": Series("(g)  fast draft: pipeline, ADAPTDESK_MT_BEAM_SIZE=1", FAST_BEAM),
+            "c1": Series("(c1) one translate_batch, beam 1", FAST_BEAM),
+            "long b": Series("(b)  draft pipeline, long article", STOCK_BEAM),
+            "long b1": Series("(b1) the same, MT_PARALLEL=1, long article", STOCK_BEAM),
+        },
+    )
+    parts: list[Part] = []
+    try:
+        print("  starting the measuring processes (model loads, warm-up articles) ...", flush=True)
+
+        def pipeline(name: str, beam: int, parallel: int | None) -> Part:
+            spec = {"db": args.db, "data_dir": str(work / name), "beam": beam, "warmup": as_dict(warmup)}
+            part = Part(
+                "pipeline", {**spec, "parallel": parallel}, {**env, "ADAPTDESK_MT_BEAM_SIZE": str(beam)}, work
+            )
+            parts.append(part)
+            return part
+
+        stock = Part("stock", stock_spec, defaults_env(argos_dir), work)
+        stock_tuned = Part("stock", stock_spec, env, work)
+        parts += [stock, stock_tuned]
+        stock1 = None
+        if args.stock_beam1:
+            stock1 = Part("stock", stock_spec, {**env, "ARGOS_BEAM_SIZE": str(FAST_BEAM)}, work)
+            parts.append(stock1)
+        pipe = pipeline("pipe4", STOCK_BEAM, None)
+        pipe1 = pipeline("pipe4-single", STOCK_BEAM, 1)
+        fast = pipeline("pipe1", FAST_BEAM, None)
+        for part in parts:
+            part.wait_ready()
+        run.infos = {
+            "stock": stock.info,
+            "stock tuned": stock_tuned.info,
+            "pipe": pipe.info,
+            "pipe1": pipe1.info,
+        }
+        if stock.info["beam_size"] != STOCK_BEAM or pipe.info["beam_size"] != STOCK_BEAM:
+            raise RuntimeError(
+                f"beam sizes differ: stock {stock.info['beam_size']}, engine {pipe.info['beam_size']}"
+            )
+
+        rotations = [("b", "engine", "c"), ("engine", "c", "b"), ("c", "b", "engine")]  # spread any drift
+        for i, text in enumerate(texts):
+            print(f"  article {i + 1}/{len(texts)} ({run.sentences[i]} sentences) ...", flush=True)
+            for step in ("a", "a'", "b", "b1") if i % 2 == 0 else ("b1", "b", "a'", "a"):
+                if step == "a":
+                    run["a"].add(stock.ask(text=text.as_argos_input()))
+                elif step == "a'":
+                    run["a'"].add(stock_tuned.ask(text=text.as_argos_input()))
+                elif step == "b1":
+                    run["b1"].add(pipe1.ask(text=as_dict(text), order=["b"])["b"])
+                else:
+                    done = pipe.ask(text=as_dict(text), order=[*rotations[i % 3], "segment"])
+                    run["b"].add(done["b"])
+                    run["engine"].add(done["engine"])
+                    run["c"].add(done["c"])
+                    run.segment_ms.append(done["segment"]["wall"] * 1000)
+            if stock1 is not None:
+                run["a1"].add(stock1.ask(text=text.as_argos_input()))
+            done = fast.ask(text=as_dict(text), order=["b", "c"] if i % 2 == 0 else ["c", "b"])
+            run["g"].add(done["b"])
+            run["c1"].add(done["c"])
+        for i, text in enumerate(long_texts):
+            print(
+                f"  long article {i + 1}/{len(long_texts)} ({run.long_sentences[i]} sentences) ...",
+                flush=True,
+            )
+            for path in ("b", "b1") if i % 2 == 0 else ("b1", "b"):
+                part = pipe if path == "b" else pipe1
+                run[f"long {path}"].add(part.ask(text=as_dict(text), order=["b"])["b"])
+        for part in (stock_tuned, stock1, fast):
+            if part is not None:
+                part.close()
+
+        if not args.no_live:
+
+            def measure_alone(text: Text, long: bool) -> dict:
+                """The same text in the idle measuring processes: the engine alone (what the job translates),
+                and the baseline of its target: stock argos (30 sentences), the single-process pipeline (long)."""
+                engine = pipe.ask(text=as_dict(text), order=["engine"])["engine"]
+                measured = {"pure": engine["wall"], "pure_cpu": engine["cpu"]}
+                if text.seed >= LONG_SEEDS:
+                    single = pipe1.ask(text=as_dict(text), order=["b"])["b"]
+                    measured.update(base=single["wall"], base_cpu=single["cpu"], base_label="(b1)")
+                else:
+                    stock_run = stock.ask(text=text.as_argos_input())
+                    measured.update(base=stock_run["wall"], base_cpu=stock_run["cpu"], base_label="(a)")
+                return measured
+
+            for broker in ("redis", "embedded"):
+                print(f"  (d)(e)(f) live stack, {broker} broker ...", flush=True)
+                try:
+                    run.live[broker] = run_live(
+                        broker,
+                        argos_dir,
+                        work,
+                        latency_texts,
+                        long_texts if broker == "redis" else [],
+                        batch_texts if broker == "redis" else [],
+                        warm_texts,
+                        measure_alone,
+                    )
+                except Exception:  # noqa: BLE001 - report what was measured; say why a live part is missing
+                    traceback.print_exc()
+                    run.live_errors.append(broker)
+    finally:
+        for part in parts:
+            part.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return run
+
+
+#: Seeds of long articles start here (30-sentence articles use smaller seeds).
+LONG_SEEDS = 5000
+
+
+def report_model(run: ModelRun) -> dict[str, tuple[float, float | None]]:
+    """Print one model's tables; return its target figures: name -> (wall ratio, CPU ratio or None)."""
+    total = sum(run.sentences)
+    info, tuned_info, engine_info = run.infos["stock"], run.infos["stock tuned"], run.infos["pipe"]
+    a = run["a"]
+    print(f"\n=== model seed {run.seed} ===")
+    print(
+        f"stock: argos-translate-lt {info['version']}: beam_size {info['beam_size']}, ARGOS_BATCH_SIZE "
+        f"{info['batch_size']} tokens, ARGOS_INTRA_THREADS {info['intra_threads']} (0 = all cores), compute_type "
+        f"{info['compute_type_setting']} → {info['compute_type']}; "
+        f"(a') ARGOS_INTRA_THREADS {tuned_info['intra_threads']}"
+    )
+    print(
+        f"engine: beam_size {engine_info['beam_size']}, max_batch_size {engine_info['max_batch_size']}, "
+        f"intra_threads {engine_info['intra_threads']}, parallel {engine_info['parallel']} (b) / "
+        f"{run.infos['pipe1']['parallel']} (b1), compute_type {engine_info['compute_type']} → "
+        f"{engine_info['resolved_compute_type']}"
+    )
+    print(
+        f"{'path':<52} {'beam':>4} {'s/article':>9} {'sent/s':>7} {'× (a)':>7} {'cpu s/art':>9} "
+        f"{'cpu × (a)':>9} {'out chars':>9}"
+    )
+    for key in ("a", "a'", "b", "b1", "engine", "c", "a1", "g", "c1"):
+        series = run[key]
+        if not series.wall:
+            continue
+        print(
+            f"{series.label:<52} {series.beam:>4} {statistics.mean(series.wall):>9.2f} "
+            f"{series.rate(total):>7.1f} {series.rate(total) / a.rate(total):>6.2f}× "
+            f"{statistics.mean(series.cpu):>9.2f} {series.cpu_rate(total) / a.cpu_rate(total):>8.2f}× "
+            f"{statistics.mean(series.chars):>9.0f}"
+        )
+    b, b1, c, engine = run["b"], run["b1"], run["c"], run["engine"]
+
+    def diff_ms(x: Series, y: Series) -> str:
+        return (
+            f"wall {(statistics.mean(x.wall) - statistics.mean(y.wall)) * 1000:+.0f} ms, "
+            f"CPU {(statistics.mean(x.cpu) - statistics.mean(y.cpu)) * 1000:+.0f} ms"
+        )
+
+    print(
+        f"per article: (b1) − (c): {diff_ms(b1, c)} (database + segmentation {statistics.mean(run.segment_ms):.1f} ms);"
+        f" (b) − engine alone: {diff_ms(b, engine)}"
+    )
+    figures: dict[str, tuple[float, float | None]] = {
+        "b/a": (b.rate(total) / a.rate(total), b.cpu_rate(total) / a.cpu_rate(total)),
+        "b1/c": (b1.rate(total) / c.rate(total), b1.cpu_rate(total) / c.cpu_rate(total)),
+        "g/a": (run["g"].rate(total) / a.rate(total), None),
+    }
+    long_total = sum(run.long_sentences)
+    if run["long b"].wall:
+        lb, lb1 = run["long b"], run["long b1"]
+        print(
+            f"long articles ({', '.join(map(str, run.long_sentences))} sentences): (b) "
+            f"{statistics.mean(lb.wall):.2f} s/article, CPU {statistics.mean(lb.cpu):.2f} s; (b1) "
+            f"{statistics.mean(lb1.wall):.2f} s, CPU {statistics.mean(lb1.cpu):.2f} s"
+        )
+        figures["long b/b1"] = (
+            lb.rate(long_total) / lb1.rate(long_total),
+            lb.cpu_rate(long_total) / lb1.cpu_rate(long_total),
+        )
+
+    for broker, live in run.live.items():
+        where = "Redis db 14, PostgreSQL" if broker == "redis" else "embedded SQLite broker and database"
+        print(
+            f"live stack ({where}): web (gunicorn) + a worker of {live.processes} pool processes, beam {STOCK_BEAM}"
+        )
+        for lat in live.latencies + live.long_latencies:
+            print(
+                f"  (d) {lat['sentences']} sentences (seed {lat['seed']}): submit → draft_ready {lat['total']:.2f} s "
+                f"(POST {lat['post']:.2f} s, to job start {lat['to_start']:.2f} s, job {lat['job']:.2f} s, seen "
+                f"{lat['seen']:.2f} s later); engine alone {lat['pure']:.2f} s; {lat['base_label']} on the same text "
+                f"{lat['base']:.2f} s; worker CPU {lat['worker_cpu']:.2f} s, "
+                f"{lat['base_label']} CPU {lat['base_cpu']:.2f} s"
+            )
+        median = statistics.median
+        if live.latencies:
+            overhead = median(x["total"] / x["pure"] for x in live.latencies)
+            figures[f"d/pure {broker}"] = (overhead, None)
+            if broker == "redis":
+                figures["d vs a"] = (
+                    median(x["base"] / x["total"] for x in live.latencies),
+                    median(x["base_cpu"] / x["worker_cpu"] for x in live.latencies),
+                )
+        if live.long_latencies:
+            figures["d long vs b1"] = (
+                median(x["base"] / x["total"] for x in live.long_latencies),
+                median(x["base_cpu"] / x["worker_cpu"] for x in live.long_latencies),
+            )
+        print(
+            f"  (e) pool process RSS: {_mb(live.rss_start)} after start (installed models loaded), "
+            f"{_mb(live.rss_after)} after drafting; worker main process {live.rss_main:.0f} MB"
+        )
+        if live.batch_seconds:
+            rate = live.batch_sentences / live.batch_seconds
+            limit = live.processes * c.rate(total)
+            print(
+                f"  (f) {live.batch_sentences} sentences submitted at once: {live.batch_seconds:.1f} s = {rate:.1f} "
+                f"sentences/s; {live.processes} × (c) = {limit:.1f} sentences/s; cores the workers got (CPU / wall): "
+                f"{live.batch_cpu / live.batch_seconds:.2f} of {live.processes}"
+            )
+            figures["f/limit"] = (rate / limit, (live.batch_sentences / live.batch_cpu) / c.cpu_rate(total))
+    for broker in run.live_errors:
+        print(f"live stack ({broker}): FAILED, see the traceback above")
+    return figures
+
+
+#: The targets: name -> (what, comparison, bound). "≥": the worse is the smallest; "≤": the largest.
+TARGETS = {
+    "b/a": ("(b) pipeline ≥ 3.5 × (a) stock, 30-sentence articles, sentences/s", "≥", TARGET_VS_STOCK),
+    "d vs a": (
+        "(d) submit → draft_ready, 30 sentences, idle machine (Redis) ≥ 3.5 × (a) on the same text",
+        "≥",
+        3.5,
+    ),
+    "long b/b1": ("(b) ≥ 1.8 × (b1) the single-process pipeline, long article", "≥", 1.8),
+    "d long vs b1": (
+        "(d) submit → draft_ready, long article (Redis) ≥ 1.8 × (b1) on the same text",
+        "≥",
+        1.8,
+    ),
+    "f/limit": ("(f) full load: sentences/s ≥ 0.9 × (processes × (c) single-thread limit)", "≥", 0.9),
+    "b1/c": ("(b1) pipeline on one core ≥ 0.9 × (c) its raw limit", "≥", TARGET_VS_LIMIT),
+    "d/pure redis": ("(d) submit → draft_ready ≤ 1.10 × the engine alone, Redis", "≤", 1.10),
+    "d/pure embedded": ("(d) submit → draft_ready ≤ 1.10 × the engine alone, embedded broker", "≤", 1.10),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--quick", action="store_true", help="3 articles, one latency run, no scaling run (f)"
+        "--quick",
+        action="store_true",
+        help="3 articles, one latency run and one long article per model, no (f)",
     )
     parser.add_argument(
         "--stock-beam1", action="store_true", help="also time stock argos at ARGOS_BEAM_SIZE=1 (a1)"
@@ -649,12 +964,16 @@ def main(argv: list[str] | None = None) -> int:
         "--articles", type=int, default=None, help="articles per path (default 8; 3 with --quick)"
     )
     parser.add_argument(
+        "--models", type=int, default=2, help="differently seeded models (default 2); the worse counts"
+    )
+    parser.add_argument("--long", type=int, default=300, help="sentences of the long articles (default 300)")
+    parser.add_argument(
         "--db",
         choices=("postgresql", "sqlite"),
         default="postgresql",
-        help="database of the pipeline runs (b) (g); the live stack always uses PostgreSQL",
+        help="database of the pipeline runs (b) (g); the live stacks use PostgreSQL (Redis) and SQLite (embedded)",
     )
-    parser.add_argument("--no-live", action="store_true", help="skip the live stack (d), (e), (f)")
+    parser.add_argument("--no-live", action="store_true", help="skip the live stacks (d), (e), (f)")
     parser.add_argument("--part", choices=("stock", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -665,234 +984,59 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     n = args.articles or (3 if args.quick else 8)
-    if n < 1:
-        parser.error("--articles must be at least 1")
+    if n < 1 or args.models < 1 or args.long < 1:
+        parser.error("--articles, --models and --long must be at least 1")
     began = time.monotonic()
     load_before = os.getloadavg()
     texts = [make_text(1000 + i) for i in range(n)]
+    long_texts = [make_text(LONG_SEEDS + i, args.long) for i in range(1 if args.quick else 2)]
     latency_texts = [make_text(2000 + i) for i in range(1 if args.quick else 3)]
-    batch_texts = [make_text(3000 + i) for i in range(8)]
-    warm_texts = [make_text(4000 + i) for i in range(8)]
-    sentences = [sentence_count(t) for t in texts]
-    total = sum(sentences)
+    batch_texts = [] if args.quick else [make_text(3000 + i) for i in range(8)]
+    warm_texts = [make_text(4000 + i) for i in range(16)]
 
-    print(f"Building/installing the base model (cached in {CACHE_DIR}) ...", flush=True)
-    start = time.monotonic()
-    argos_dir = prepare_model()
-    print(f"  ready in {time.monotonic() - start:.1f} s", flush=True)
+    runs = [
+        measure_model(seed, args, texts, long_texts, latency_texts, batch_texts, warm_texts)
+        for seed in range(args.models)
+    ]
 
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE_DIR))
-    env = base_env(argos_dir)
-    warmup = make_text(999)
-    as_dict = lambda t: {"title": t.title, "body": t.body}  # noqa: E731
-    stock_spec = {"warmup": warmup.as_argos_input()}
-    tuned = Series("(a') stock, tuned: ARGOS_INTRA_THREADS=1", STOCK_BEAM)
-    a, b, engine_alone, c = (
-        Series("(a)  stock argostranslate.translate(), defaults", STOCK_BEAM),
-        Series("(b)  draft pipeline (take_job + produce_draft)", STOCK_BEAM),
-        Series("     engine.translate_segments alone", STOCK_BEAM),
-        Series(f"(c)  one translate_batch, max_batch_size={MAX_BATCH}", STOCK_BEAM),
-    )
-    a1, g, c1 = (
-        Series("(a1) stock, ARGOS_BEAM_SIZE=1", FAST_BEAM),
-        Series("(g)  fast draft: pipeline, ADAPTDESK_MT_BEAM_SIZE=1", FAST_BEAM),
-        Series("(c1) one translate_batch, beam 1", FAST_BEAM),
-    )
-    segment_ms: list[float] = []
-    parts: list[Part] = []
-    live = None
-    try:
-        print("Starting the measuring processes (model loads, warm-up articles) ...", flush=True)
-        stock = Part("stock", stock_spec, defaults_env(argos_dir), work)
-        stock_tuned = Part("stock", stock_spec, env, work)
-        parts += [stock, stock_tuned]
-        stock1 = (
-            None
-            if not args.stock_beam1
-            else Part("stock", stock_spec, {**env, "ARGOS_BEAM_SIZE": str(FAST_BEAM)}, work)
-        )
-        parts += [stock1] if stock1 else []
-        pipe = Part(
-            "pipeline",
-            {"db": args.db, "data_dir": str(work / "pipe4"), "beam": STOCK_BEAM, "warmup": as_dict(warmup)},
-            {**env, "ADAPTDESK_MT_BEAM_SIZE": str(STOCK_BEAM)},
-            work,
-        )
-        parts.append(pipe)
-        fast = Part(
-            "pipeline",
-            {"db": args.db, "data_dir": str(work / "pipe1"), "beam": FAST_BEAM, "warmup": as_dict(warmup)},
-            {**env, "ADAPTDESK_MT_BEAM_SIZE": str(FAST_BEAM)},
-            work,
-        )
-        parts.append(fast)
-        for part in parts:
-            part.wait_ready()
-        if stock.info["beam_size"] != STOCK_BEAM or pipe.info["beam_size"] != STOCK_BEAM:
-            raise RuntimeError(
-                f"beam sizes differ: stock {stock.info['beam_size']}, engine {pipe.info['beam_size']}"
-            )
-
-        rotations = [("b", "engine", "c"), ("engine", "c", "b"), ("c", "b", "engine")]  # spread any drift
-        for i, text in enumerate(texts):
-            print(f"  article {i + 1}/{n} ({sentences[i]} sentences) ...", flush=True)
-            for step in ("a", "a'", "b") if i % 2 == 0 else ("b", "a'", "a"):
-                if step == "a":
-                    a.add(stock.ask(text=text.as_argos_input()))
-                elif step == "a'":
-                    tuned.add(stock_tuned.ask(text=text.as_argos_input()))
-                else:
-                    done = pipe.ask(text=as_dict(text), order=[*rotations[i % 3], "segment"])
-                    b.add(done["b"])
-                    engine_alone.add(done["engine"])
-                    c.add(done["c"])
-                    segment_ms.append(done["segment"]["wall"] * 1000)
-            if stock1 is not None:
-                a1.add(stock1.ask(text=text.as_argos_input()))
-            done = fast.ask(text=as_dict(text), order=["b", "c"] if i % 2 == 0 else ["c", "b"])
-            g.add(done["b"])
-            c1.add(done["c"])
-        for part in (stock, stock_tuned, stock1, fast):
-            if part is not None:
-                part.close()
-
-        if not args.no_live:
-            print("(d)(e)(f) live stack: web + Celery worker, Redis db 14, PostgreSQL ...", flush=True)
-
-            def pure_translate(text: Text) -> dict:
-                return pipe.ask(text=as_dict(text), order=["engine"])["engine"]
-
-            try:
-                live = run_live(
-                    argos_dir, work, latency_texts, batch_texts, warm_texts, not args.quick, pure_translate
-                )
-            except Exception:  # noqa: BLE001 - report what was measured; say why the live part is missing
-                traceback.print_exc()
-    finally:
-        for part in parts:
-            part.close()
-        shutil.rmtree(work, ignore_errors=True)
-
-    info, tuned_info, engine_info = stock.info, stock_tuned.info, pipe.info
     print()
     shape = SIZES["base"]
     print(
-        f"Adaptdesk MT benchmark: base model ({shape.encoder_layers}+{shape.decoder_layers} layers, d_model "
-        f"{shape.d_model}, {shape.heads} heads, ffn {shape.ffn}, {shape.vocab // 1000}k vocabulary, int8); "
-        f"{os.cpu_count()} cores; 1 thread per process except (a)"
+        f"Adaptdesk MT benchmark: {args.models} base models, seeds {', '.join(str(r.seed) for r in runs)} "
+        f"({shape.encoder_layers}+{shape.decoder_layers} layers, d_model {shape.d_model}, {shape.heads} heads, ffn "
+        f"{shape.ffn}, {shape.vocab // 1000}k vocabulary, int8); {os.cpu_count()} cores"
     )
     print(
-        f"{n} different articles, {min(sentences)}–{max(sentences)} sentences each (title + body; the body is "
-        f"{SENTENCES_PER_ARTICLE} generated sentences), {total} sentences per path; paths take turns article by "
-        f"article; pipeline database: {args.db}"
-    )
-    print(
-        f"stock: argos-translate-lt {info['version']}: beam_size {info['beam_size']} (ARGOS_BEAM_SIZE unset: "
-        f"settings.beam_size=4; translate() decodes with max(1, beam_size)), ARGOS_BATCH_SIZE {info['batch_size']} "
-        f"tokens, ARGOS_INTRA_THREADS {info['intra_threads']} (0 = all cores), compute_type "
-        f"{info['compute_type_setting']} → {info['compute_type']}; (a') ARGOS_INTRA_THREADS "
-        f"{tuned_info['intra_threads']}"
-    )
-    print(
-        f"engine: beam_size {engine_info['beam_size']}, max_batch_size {engine_info['max_batch_size']}, "
-        f"intra_threads {engine_info['intra_threads']}, compute_type {engine_info['compute_type']} → "
-        f"{engine_info['resolved_compute_type']}"
+        f"{n} different articles of {min(runs[0].sentences)}–{max(runs[0].sentences)} sentences (title + "
+        f"{SENTENCES_PER_ARTICLE} generated), {len(long_texts)} long of {args.long + 1}; paths take turns article "
+        f"by article; pipeline database: {args.db}; every process one thread except (a), and (b) which runs "
+        "as many batches at once as the machine has idle cores"
     )
     print(
         f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} "
-        "(other work on the machine slows every path; CPU-time columns are less sensitive to it)"
+        "(other work on the machine slows every path; CPU-time ratios are less sensitive to it)"
     )
-    print()
-    print(
-        f"{'path':<52} {'beam':>4} {'s/article':>9} {'sent/s':>7} {'× (a)':>7} {'cpu s/art':>9} "
-        f"{'cpu × (a)':>9} {'out chars':>9}"
-    )
-    rows = [a, tuned, b, engine_alone, c] + ([a1] if a1.wall else []) + [g, c1]
-    for series in rows:
-        print(
-            f"{series.label:<52} {series.beam:>4} {statistics.mean(series.wall):>9.2f} "
-            f"{series.rate(total):>7.1f} {series.rate(total) / a.rate(total):>6.2f}× "
-            f"{statistics.mean(series.cpu):>9.2f} {series.cpu_rate(total) / a.cpu_rate(total):>8.2f}× "
-            f"{statistics.mean(series.chars):>9.0f}"
-        )
+    figures = [report_model(run) for run in runs]
 
-    def diff_ms(x: Series, y: Series) -> str:
-        return (
-            f"wall {(statistics.mean(x.wall) - statistics.mean(y.wall)) * 1000:+.0f} ms, "
-            f"CPU {(statistics.mean(x.cpu) - statistics.mean(y.cpu)) * 1000:+.0f} ms"
-        )
-
-    print(
-        f"per article: (b) − engine alone (database + segmentation {statistics.mean(segment_ms):.1f} ms): "
-        f"{diff_ms(b, engine_alone)}; engine alone − (c): {diff_ms(engine_alone, c)}; (b) − (c): {diff_ms(b, c)}"
-    )
-    print()
-    b_a, b_c = b.rate(total) / a.rate(total), b.rate(total) / c.rate(total)
+    print(f"\ntargets: the worse of the {len(runs)} models (wall time; CPU-time ratio in brackets)")
+    for name, (what, sense, bound) in TARGETS.items():
+        measured = [f[name] for f in figures if name in f]
+        if not measured:
+            print(f"  {what}: not measured in this run")
+            continue
+        worse = min(measured) if sense == "≥" else max(measured)
+        ok = worse[0] >= bound if sense == "≥" else worse[0] <= bound
+        cpu = f" ({worse[1]:.2f}×)" if worse[1] is not None else ""
+        each = ", ".join(f"{m[0]:.2f}×" for m in measured)
+        print(f"  {what}: {worse[0]:.2f}×{cpu}  {verdict(ok)}   [each model: {each}]")
+    fast = [f["g/a"][0] for f in figures]
+    print(f"  (g) fast draft, beam 1: {min(fast):.2f}× (a) stock default (worse model)")
     busiest = max(load_before[0], os.getloadavg()[0])
     if busiest > (os.cpu_count() or 1):
         print(
             f"note: load average {busiest:.1f} on {os.cpu_count()} cores: other processes competed for the CPU, "
-            "so wall-time figures are noisy; the CPU-time ratios are the steadier ones"
+            "so wall-time figures are noisy, and (b) found fewer idle cores"
         )
-    print("targets (sentences/s, wall time)")
-    print(
-        f"  (b) ≥ {TARGET_VS_STOCK} × (a), both beam {STOCK_BEAM}:  {b_a:5.2f}×  {verdict(b_a >= TARGET_VS_STOCK)}"
-        f"   (CPU time: {b.cpu_rate(total) / a.cpu_rate(total):.2f}×)"
-    )
-    print(
-        f"      against (a') stock tuned to one thread: {b.rate(total) / tuned.rate(total):5.2f}×   (CPU time: "
-        f"{b.cpu_rate(total) / tuned.cpu_rate(total):.2f}×); (c) the limit itself: "
-        f"{c.rate(total) / tuned.rate(total):.2f}× (a')"
-    )
-    print(
-        f"  (b) ≥ {TARGET_VS_LIMIT} × (c):                {b_c:5.2f}×  {verdict(b_c >= TARGET_VS_LIMIT)}"
-        f"   (CPU time: {b.cpu_rate(total) / c.cpu_rate(total):.2f}×)"
-    )
-    fast_line = f"  (g) fast draft, beam 1: {g.rate(total) / a.rate(total):.2f}× (a) stock default"
-    if a1.wall:
-        fast_line += f", {g.rate(total) / a1.rate(total):.2f}× (a1) stock at beam 1"
-    print(fast_line + f", {g.rate(total) / c1.rate(total):.2f}× its limit (c1)")
-
-    if live is not None:
-        print()
-        print(
-            f"live stack: web (gunicorn) + Celery worker, Redis db 14, PostgreSQL, beam {STOCK_BEAM}, 1 thread"
-        )
-        for lat in live.latencies:
-            print(
-                f"  (d) submit → draft_ready (seed {lat['seed']}): {lat['total']:.2f} s: POST {lat['post']:.2f} s, "
-                f"submit → job started {lat['to_start']:.2f} s, worker job {lat['job']:.2f} s, seen by the 50 ms "
-                f"poll {lat['seen']:.2f} s later; pure translate {lat['pure']:.2f} s → not translation "
-                f"{lat['total'] - lat['pure']:.2f} s; worker CPU {lat['worker_cpu']:.2f} s vs pure translate "
-                f"CPU {lat['pure_cpu']:.2f} s"
-            )
-        if live.latencies:
-            median = statistics.median
-            print(
-                f"  (d) median: latency {median(x['total'] for x in live.latencies):.2f} s, not translation "
-                f"{median(x['total'] - x['pure'] for x in live.latencies):.2f} s (outside the worker job: "
-                f"{median(x['total'] - x['job'] for x in live.latencies):.2f} s; inside it, besides translating: "
-                f"{median(x['job'] - x['pure'] for x in live.latencies):.2f} s; worker CPU besides translating: "
-                f"{median(x['worker_cpu'] - x['pure_cpu'] for x in live.latencies):.2f} s)"
-            )
-        print(
-            f"  (e) worker child RSS: {_mb(live.rss_before)} before its first task, {_mb(live.rss_after)} after "
-            f"one article (model loaded); celery main process {live.rss_main:.0f} MB"
-        )
-        if live.batch_seconds:
-            one, two = live.batch_seconds[1], live.batch_seconds[2]
-            per_min = {k: len(batch_texts) / v * 60 for k, v in live.batch_seconds.items()}
-            print(
-                f"  (f) {len(batch_texts)} articles submitted at once: 1 worker process {one:.1f} s = "
-                f"{per_min[1]:.1f} articles/min; 2 processes {two:.1f} s = {per_min[2]:.1f} articles/min; "
-                f"scaling {per_min[2] / per_min[1]:.2f}× (children: {_mb(live.rss_two)})"
-            )
-            print(
-                f"      worker CPU for the batch: {live.batch_cpu[1]:.1f} s with 1 process, {live.batch_cpu[2]:.1f} s "
-                f"with 2; cores the workers got (CPU / wall): {live.batch_cpu[1] / one:.2f} and "
-                f"{live.batch_cpu[2] / two:.2f} of 2"
-            )
     print(f"\nbench ran {time.monotonic() - began:.0f} s")
     return 0
 
