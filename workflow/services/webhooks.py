@@ -46,7 +46,17 @@ from ..domain.webhooks import (
     sign,
     target_port,
 )
-from ..models import Adaptation, Draft, PublishedVersion, User, WebhookDelivery, WebhookEndpoint, utcnow
+from ..models import (
+    Adaptation,
+    AuditAction,
+    Draft,
+    PublishedVersion,
+    User,
+    WebhookDelivery,
+    WebhookEndpoint,
+    utcnow,
+)
+from . import audit
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 #: Seconds an attempt may take to connect and to answer.
@@ -148,6 +158,9 @@ def register_endpoint(
     endpoint = WebhookEndpoint(url=url, events=chosen_events, secret=chosen_secret, created_by=actor)
     session.add(endpoint)
     session.flush()
+    audit.record(
+        session, actor, AuditAction.WEBHOOK_ADDED, webhook_id=endpoint.id, url=url, events=chosen_events
+    )
     return endpoint, chosen_secret
 
 
@@ -168,7 +181,9 @@ def get_endpoint(session: Session, actor: User, endpoint_id: int) -> WebhookEndp
 
 def delete_endpoint(session: Session, actor: User, endpoint_id: int) -> None:
     """Remove an endpoint and its delivery log; deliveries not yet sent are dropped."""
-    session.delete(get_endpoint(session, actor, endpoint_id))
+    endpoint = get_endpoint(session, actor, endpoint_id)
+    audit.record(session, actor, AuditAction.WEBHOOK_REMOVED, webhook_id=endpoint.id, url=endpoint.url)
+    session.delete(endpoint)
     session.flush()
 
 
