@@ -13,6 +13,7 @@ from workflow.extensions import db
 from workflow.models import DraftError
 from workflow.mt.engine import MissingModelError, engine_for
 from workflow.services import drafts as draft_service
+from workflow.services import webhooks as webhook_service
 from workflow.services.draft_lease import Heartbeat, WorkerStopping, listen_for_stop, stop_requested
 from workflow.services.drafting import produce_draft
 from workflow.services.drafts import DraftJob, LeaseLost
@@ -117,3 +118,31 @@ def _failed(job: DraftJob, message: str, code: DraftError) -> str:
         return "lost"
     db.session.commit()
     return "failed"
+
+
+@shared_task(
+    name="adaptdesk.webhook", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None
+)
+def deliver_webhook(self, delivery_id: int, request_id: str = "") -> str:
+    """POST one webhook delivery (at least once): retried with exponential backoff until it lands or its
+    attempts run out; the attempt is logged on the delivery either way."""
+    settings = current_app.config["ADAPTDESK"]
+    job = webhook_service.take_delivery(db.session, delivery_id)
+    db.session.commit()  # no transaction stays open while the receiver answers
+    if job is None:
+        return "skipped"
+    result = webhook_service.post_delivery(job, settings.webhook_allowed_networks)
+    outcome = webhook_service.record_attempt(db.session, job, result)
+    db.session.commit()
+    log.info(
+        "webhook delivery %s (%s) to %s: %s, %s [request %s]",
+        job.guid,
+        job.event,
+        job.url,
+        result.status or result.error,
+        outcome.state if outcome.retry_in is None else f"next attempt in {outcome.retry_in} s",
+        request_id,
+    )
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.state

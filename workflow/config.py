@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .domain.webhooks import IPNetwork, parse_networks
+
 #: The data folder when ADAPTDESK_DATA_DIR is unset: `instance` in the working directory (never inside the
 #: installed package, which may be read-only and is replaced by every upgrade).
 DEFAULT_DATA_DIR = Path("instance")
@@ -182,6 +184,8 @@ class Settings:
     token_lifetime_seconds: int = 90 * 86400  #: API tokens expire this long after they were made
     trusted_proxies: int = 0  #: reverse proxies in front whose X-Forwarded-For/-Proto are believed
     public_url: str = DEFAULT_PUBLIC_URL  #: where readers reach the site: absolute links start here
+    #: Networks webhook deliveries may reach although they are not public (loopback, private, link-local …)
+    webhook_allowed_networks: tuple[IPNetwork, ...] = ()
     log: LogSettings = field(default_factory=LogSettings)
 
     @classmethod
@@ -213,6 +217,10 @@ class Settings:
                 f"ADAPTDESK_DRAFT_LEASE ({lease} s) must be at least three heartbeats "
                 f"(ADAPTDESK_DRAFT_HEARTBEAT, {heartbeat} s), or a busy worker loses drafts it is still making."
             )
+        try:
+            webhook_networks = parse_networks(env.get("ADAPTDESK_WEBHOOK_ALLOWED_NETWORKS") or "")
+        except ValueError as exc:
+            raise ConfigError(f"ADAPTDESK_WEBHOOK_ALLOWED_NETWORKS: {exc}") from None
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -262,6 +270,7 @@ class Settings:
             token_lifetime_seconds=_duration(env, "ADAPTDESK_TOKEN_LIFETIME", cls.token_lifetime_seconds),
             trusted_proxies=trusted_proxies,
             public_url=_public_url(env, production),
+            webhook_allowed_networks=webhook_networks,
             log=LogSettings.from_env(env),
         )
 

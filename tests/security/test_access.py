@@ -74,6 +74,8 @@ SAVE = {"title": "Walk", "body": "Walk.", "version": 99_999}
 QA_OVERRIDE = {"check": "numbers", "key": "no such number", "reason": "Walk."}
 #: A valid glossary term (the walk only sends it where it is refused or names a missing term).
 GLOSSARY_TERM = {"source_lang": "ar", "target_lang": "en", "source": "بوتين", "target": "Putin"}
+#: A webhook registration refused by the SSRF guard (400) once an admin is let in.
+WEBHOOK_REFUSED = {"url": "http://127.0.0.1/hook", "events": ["draft.ready"]}
 WRONG_LOGIN = {"username": "nobody-here", "password": "not the password"}
 #: A password change whose current password is wrong: refused (400) once the person is let in.
 WRONG_PASSWORD_CHANGE = {
@@ -259,6 +261,21 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ("api.revoke_token", "DELETE"): [api("/api/v1/tokens/{missing}", 401, 404, 404, 404, 404)],
     ("api.change_my_password", "POST"): [
         api("/api/v1/me/password", 401, 400, 400, 400, 400, json=WRONG_PASSWORD_CHANGE)
+    ],
+    # Webhooks: admins only; the walk's registrations are refused (a loopback target), so nothing is created.
+    ("api.create_webhook", "POST"): [api("/api/v1/webhooks", 401, 403, 403, 403, 400, json=WEBHOOK_REFUSED)],
+    ("api.list_webhooks", "GET"): [api("/api/v1/webhooks", 401, 403, 403, 403, 200)],
+    ("api.show_webhook", "GET"): [api("/api/v1/webhooks/{missing}", 401, 403, 403, 403, 404)],
+    ("api.delete_webhook", "DELETE"): [api("/api/v1/webhooks/{missing}", 401, 403, 403, 403, 404)],
+    ("api.list_deliveries", "GET"): [api("/api/v1/webhooks/{missing}/deliveries", 401, 403, 403, 403, 404)],
+    ("api.redeliver", "POST"): [
+        api("/api/v1/webhooks/{missing}/deliveries/{missing}/redeliver", 401, 403, 403, 403, 404, json={})
+    ],
+    ("webhooks.page", "GET"): [role_page("/admin/webhooks", ADMIN)],
+    ("webhooks.create", "POST"): [role_page("/admin/webhooks", ADMIN, 400, form=WEBHOOK_REFUSED)],
+    ("webhooks.delete", "POST"): [role_page("/admin/webhooks/{missing}/delete", ADMIN, 404, form={})],
+    ("webhooks.redeliver", "POST"): [
+        role_page("/admin/webhooks/{missing}/deliveries/{missing}/redeliver", ADMIN, 404, form={})
     ],
     ("api.list_audit", "GET"): [
         api("/api/v1/audit", 401, 403, 403, 403, 200),

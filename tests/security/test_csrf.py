@@ -8,7 +8,16 @@ from sqlalchemy import func, select
 
 from tests.security.conftest import ADAPTOR, ADMIN, ANON, EDITOR, REPORTER, Person, World
 from workflow.domain.glossary import normalize_term
-from workflow.models import Adaptation, ApiToken, Article, GlossaryTerm, LoginSession, QaOverride, User
+from workflow.models import (
+    Adaptation,
+    ApiToken,
+    Article,
+    GlossaryTerm,
+    LoginSession,
+    QaOverride,
+    User,
+    WebhookEndpoint,
+)
 
 #: The blueprints whose forms are posted by browsers (the API has its own rule: bearer tokens only).
 PAGE_BLUEPRINTS = (
@@ -18,6 +27,7 @@ PAGE_BLUEPRINTS = (
     "review",
     "actions",
     "admin",
+    "webhooks",
     "people",
     "account",
     "public",
@@ -44,6 +54,9 @@ FORM_POSTS = {
     "account.revoke_token": ("/account/tokens/{missing}/revoke", REPORTER),
     "account.log_out_everywhere": ("/account/sessions/end", REPORTER),
     "admin.retry_drafts": ("/admin/models/retry", ADMIN),
+    "webhooks.create": ("/admin/webhooks", ADMIN),
+    "webhooks.delete": ("/admin/webhooks/{missing}/delete", ADMIN),
+    "webhooks.redeliver": ("/admin/webhooks/{missing}/deliveries/{missing}/redeliver", ADMIN),
 }
 #: What each form would do with a token: the request must do none of it without one.
 FORM_DATA = {
@@ -67,6 +80,7 @@ FORM_DATA = {
         "confirm_password": "forged password",
     },
     "account.create_token": {"name": "forged"},
+    "webhooks.create": {"url": "https://93.184.216.34/forged", "events": "adaptation.published"},
 }
 
 
@@ -127,6 +141,7 @@ def _snapshot(session, world: World) -> tuple:
         session.get(User, world.people[REPORTER].id).password_hash,
         session.scalar(select(func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))),
         session.scalar(select(func.count(LoginSession.id)).where(LoginSession.closed_at.is_(None))),
+        session.scalar(select(func.count(WebhookEndpoint.id))),
     )
 
 
@@ -203,6 +218,12 @@ API_CHANGES = {
     ),
     ("api.update_glossary_term", "PUT"): ("/api/v1/glossary/{glossary_term}", {"target": "Forged"}),
     ("api.delete_glossary_term", "DELETE"): ("/api/v1/glossary/{glossary_term}", None),
+    ("api.create_webhook", "POST"): (
+        "/api/v1/webhooks",
+        {"url": "https://93.184.216.34/forged", "events": ["adaptation.published"]},
+    ),
+    ("api.delete_webhook", "DELETE"): ("/api/v1/webhooks/{missing}", None),
+    ("api.redeliver", "POST"): ("/api/v1/webhooks/{missing}/deliveries/{missing}/redeliver", {}),
 }
 #: Changing API routes that need no login at all.
 API_PUBLIC_CHANGES = {("api.create_token", "POST")}

@@ -13,13 +13,23 @@ class HeldDraftJobs:
 
     def __init__(self) -> None:
         self.held: list[int] = []
+        self.held_deliveries: list[int] = []
 
     def send(self, draft_ids: list[int], request_id: str = "") -> list[int]:
         """Keep the ids; none was sent."""
         self.held.extend(draft_ids)
         return []
 
+    def send_deliveries(self, delivery_ids: list[int], request_id: str = "") -> list[int]:
+        """Keep the webhook delivery ids; none was sent."""
+        self.held_deliveries.extend(delivery_ids)
+        return []
+
     def relay(self) -> list[int]:
+        """Nothing is relayed."""
+        return []
+
+    def relay_deliveries(self) -> list[int]:
         """Nothing is relayed."""
         return []
 

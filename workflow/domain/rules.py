@@ -236,6 +236,11 @@ def can_read_reports(actor: Actor) -> bool:
     return actor.has(Role.EDITOR)
 
 
+def can_manage_webhooks(actor: Actor) -> bool:
+    """Whether the actor may register, remove and redeliver webhooks (they see every event's data)."""
+    return actor.has(Role.ADMIN)
+
+
 def can_retry_drafts(actor: Actor) -> bool:
     """Whether the actor may queue failed machine-translation drafts again (e.g. after installing a model)."""
     return actor.has(Role.ADMIN)

@@ -16,6 +16,7 @@ from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
 from .jobs import DutyLock
 from .users import ApiToken, LoginSession, RoleGrant, User
+from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Adaptation",
@@ -44,5 +45,7 @@ __all__ = [
     "SubmissionKey",
     "TranslationUnit",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "utcnow",
 ]

@@ -1,4 +1,5 @@
-"""The admin audit log: who changed which account, or installed which model, and when. Append-only."""
+"""The admin audit log: who changed which account, installed which model or registered which webhook, and
+when. Append-only."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ class AuditAction(StrEnum):
     TOKEN_REVOKED = "token_revoked"  #: details: token_id, name
     SESSIONS_ENDED = "sessions_ended"  #: "log out everywhere" (details: sessions)
     MODEL_IMPORTED = "model_imported"  #: a translation model installed from an upload (details: package)
+    WEBHOOK_ADDED = "webhook_added"  #: a webhook receiver registered (details: webhook_id, url, events)
+    WEBHOOK_REMOVED = "webhook_removed"  #: a webhook receiver removed (details: webhook_id, url)
 
 
 class AuditEntry(Base):

@@ -15,7 +15,9 @@ from ..domain.actions import Action, Change, Story
 from ..domain.rules import can_edit, can_view_adaptation, refusal_for
 from ..domain.states import EDITABLE_STATES, Role, State
 from ..domain.text import normalize_body, slugify
+from ..domain.webhooks import WebhookEvent
 from ..models import Adaptation, Draft, DraftState, ReviewRound, User, utcnow
+from . import webhooks
 from .effort import measure_round
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError, StaleVersion
 from .history import add_credit, transition
@@ -200,8 +202,24 @@ def _acknowledge_source(step: Step) -> None:
     adaptation.based_on_revision = newest
 
 
-def _note_version(step: Step) -> None:
+def _take_down(step: Step) -> None:
     step.details["version"] = len(step.adaptation.versions)
+    webhooks.announce(
+        step.session,
+        WebhookEvent.ADAPTATION_UNPUBLISHED,
+        webhooks.adaptation_data(step.adaptation, reason=step.comment),
+        step.now,
+    )
+
+
+def _put_back(step: Step) -> None:
+    step.details["version"] = len(step.adaptation.versions)
+    webhooks.announce(
+        step.session,
+        WebhookEvent.ADAPTATION_PUBLISHED,
+        webhooks.adaptation_data(step.adaptation, republished=True),
+        step.now,
+    )
 
 
 #: How each declared change is applied (tests/unit/test_action_table.py checks both sides match).
@@ -218,8 +236,8 @@ CHANGES: dict[Change, Callable[[Step], None]] = {
     Change.HOLD_FOR_CORRECTION: _hold_for_correction,
     Change.KEEP_PUBLISHED_TEXT: _keep_published_text,
     Change.ACKNOWLEDGE_SOURCE: _acknowledge_source,
-    Change.TAKE_DOWN: _note_version,
-    Change.PUT_BACK: _note_version,
+    Change.TAKE_DOWN: _take_down,
+    Change.PUT_BACK: _put_back,
 }
 
 

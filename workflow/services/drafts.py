@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from ..domain.rules import can_retry_drafts
 from ..domain.states import DRAFT_STATES, FINAL_STATES, SYSTEM_EVENTS, State
+from ..domain.webhooks import WebhookEvent
 from ..models import Adaptation, Article, Draft, DraftError, DraftSegment, DraftState, User, utcnow
+from . import webhooks
 from .errors import NotAllowed
 from .history import transition
 
@@ -228,6 +230,7 @@ def finish_draft(
     draft.state = DraftState.READY.value if is_newest else DraftState.SUPERSEDED.value
     if is_newest:
         _system_transition(session, adaptation, "draft-ready", revision=draft.revision_number, model=model)
+        webhooks.announce(session, WebhookEvent.DRAFT_READY, webhooks.draft_data(adaptation, draft), now)
     session.flush()
     return True
 
@@ -258,6 +261,7 @@ def fail_draft(
     draft.error_code = code.value
     if newest_draft_for(session, draft).id == draft.id:
         _system_transition(session, adaptation, "draft-failed", revision=draft.revision_number, error=error)
+        webhooks.announce(session, WebhookEvent.DRAFT_FAILED, webhooks.draft_data(adaptation, draft), now)
     session.flush()
 
 

@@ -66,8 +66,10 @@ def requeue_served_drafts(session: Session, settings: Settings) -> list[int]:
 
 
 def relay_jobs(app: Flask) -> int:
-    """Send draft jobs never sent, lost by the broker, or whose worker's heartbeat lapsed."""
-    return len(outbox_of(app).relay())
+    """Send draft jobs never sent, lost by the broker, or whose worker's heartbeat lapsed; and webhook
+    deliveries never sent or long overdue."""
+    outbox = outbox_of(app)
+    return len(outbox.relay()) + len(outbox.relay_deliveries())
 
 
 def requeue_for_new_models(app: Flask) -> int:

@@ -1,9 +1,10 @@
-"""Handing draft jobs to Celery after their transaction commits (a transactional outbox).
+"""Handing draft jobs and webhook deliveries to Celery after their transaction commits (a transactional
+outbox).
 
-Drafts are written in the same transaction as the submission. Once it commits, their ids are sent to the
-broker by task name (`adaptdesk.draft`; workflow/ never imports the tasks) and marked dispatched; if the
-broker is down the send is skipped, and the periodic relay (`adaptdesk.relay`) sends whatever is still
-pending once it is back.
+Drafts are written in the same transaction as the submission, and webhook deliveries in the transaction of
+the change they announce. Once it commits, their ids are sent to the broker by task name (`adaptdesk.draft`,
+`adaptdesk.webhook`; workflow/ never imports the tasks) and marked dispatched; if the broker is down the send
+is skipped, and the periodic relay (`adaptdesk.relay`) sends whatever is still pending once it is back.
 
 Unlike the other services, the outbox commits: it runs after the caller's transaction has committed, in a
 short session of its own, and what it records (a job was handed to the broker) belongs to no caller's work.
@@ -20,16 +21,19 @@ from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..config import Settings
+from ..domain.webhooks import DeliveryState
 from ..extensions import db
-from ..models import Draft, DraftState, utcnow
+from ..models import Draft, DraftState, WebhookDelivery, utcnow
 from .drafts import lease_lapsed
 
 log = logging.getLogger(__name__)
 
 DRAFT_TASK = "adaptdesk.draft"
+WEBHOOK_TASK = "adaptdesk.webhook"
 #: Key of each app's outbox in `app.extensions`.
 OUTBOX = "adaptdesk_outbox"
 _PENDING = "adaptdesk_new_drafts"
+_PENDING_DELIVERIES = "adaptdesk_new_webhook_deliveries"
 
 
 class DraftOutbox:
@@ -41,29 +45,38 @@ class DraftOutbox:
 
     def send(self, draft_ids: list[int], request_id: str = "") -> list[int]:
         """Send one job per draft to the broker and mark them dispatched; returns the ids that were sent."""
-        if not draft_ids:
+        return self._send(DRAFT_TASK, draft_ids, request_id, mark_dispatched, "draft job")
+
+    def send_deliveries(self, delivery_ids: list[int], request_id: str = "") -> list[int]:
+        """Send one job per webhook delivery and mark them dispatched; returns the ids that were sent."""
+        return self._send(
+            WEBHOOK_TASK, delivery_ids, request_id, mark_deliveries_dispatched, "webhook delivery"
+        )
+
+    def _send(self, task: str, ids: list[int], request_id: str, mark, what: str) -> list[int]:
+        if not ids:
             return []
         sent: list[int] = []
         try:
             with self.celery.producer_or_acquire() as producer:
-                for draft_id in draft_ids:
+                for job_id in ids:
                     self.celery.send_task(
-                        DRAFT_TASK,
-                        args=[draft_id],
+                        task,
+                        args=[job_id],
                         kwargs={"request_id": request_id},
                         producer=producer,
                         retry=True,
                         retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
                     )
-                    sent.append(draft_id)
+                    sent.append(job_id)
         except Exception as exc:  # noqa: BLE001 - any broker failure: the relay will send the rest later
             log.warning(
-                "broker unavailable, %d draft job(s) left for the relay: %s", len(draft_ids) - len(sent), exc
+                "broker unavailable, %d %s(s) left for the relay: %s", len(ids) - len(sent), what, exc
             )
         if sent:
             session = db.session_factory()
             try:
-                mark_dispatched(session, sent)
+                mark(session, sent)
                 session.commit()
             finally:
                 session.close()
@@ -81,6 +94,15 @@ class DraftOutbox:
         finally:
             session.close()
         return self.send(ids, request_id="relay")
+
+    def relay_deliveries(self) -> list[int]:
+        """Send every webhook delivery that was never sent, or whose next attempt is long overdue (lost)."""
+        session = db.session_factory()
+        try:
+            ids = deliveries_to_dispatch(session, resend_after_seconds=self.settings.draft_resend_seconds)
+        finally:
+            session.close()
+        return self.send_deliveries(ids, request_id="relay")
 
 
 def init_outbox(app: Flask, celery: Celery, settings: Settings) -> DraftOutbox:
@@ -110,18 +132,34 @@ def _collect_new_drafts(session: Session, _context) -> None:
     ]
     if ids:
         session.info.setdefault(_PENDING, []).extend(ids)
+    # New deliveries, and redeliveries: pending and not yet sent (a retry the task scheduled is marked sent).
+    deliveries = [
+        obj.id
+        for obj in (*session.new, *session.dirty)
+        if isinstance(obj, WebhookDelivery)
+        and obj.state == DeliveryState.PENDING.value
+        and obj.dispatched_at is None
+    ]
+    if deliveries:
+        session.info.setdefault(_PENDING_DELIVERIES, []).extend(deliveries)
 
 
 def _send_after_commit(session: Session) -> None:
     ids = sorted(set(session.info.pop(_PENDING, None) or []))
-    if not ids or not has_app_context():
+    deliveries = sorted(set(session.info.pop(_PENDING_DELIVERIES, None) or []))
+    if not (ids or deliveries) or not has_app_context():
         return
     request_id = g.get("request_id", "") if has_request_context() else ""
-    outbox_of(current_app).send(ids, request_id)
+    outbox = outbox_of(current_app)
+    if ids:
+        outbox.send(ids, request_id)
+    if deliveries:
+        outbox.send_deliveries(deliveries, request_id)
 
 
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_PENDING_DELIVERIES, None)
 
 
 #: A new draft is sent right after its commit; the relay leaves it alone this long so it is not sent twice.
@@ -162,4 +200,39 @@ def mark_dispatched(session: Session, draft_ids: list[int], now: datetime | None
     """Record that these drafts were handed to the broker."""
     if draft_ids:
         session.execute(update(Draft).where(Draft.id.in_(draft_ids)).values(dispatched_at=now or utcnow()))
+        session.flush()
+
+
+def deliveries_to_dispatch(
+    session: Session, *, resend_after_seconds: int, now: datetime | None = None, limit: int = 500
+) -> list[int]:
+    """Pending webhook deliveries the relay should hand to Celery: never sent (past the grace), or whose next
+    attempt is overdue by more than `resend_after_seconds` (the broker lost the job or its retry)."""
+    now = now or utcnow()
+    stmt = (
+        select(WebhookDelivery.id)
+        .where(
+            WebhookDelivery.state == DeliveryState.PENDING.value,
+            or_(
+                WebhookDelivery.dispatched_at.is_(None)
+                & (WebhookDelivery.next_attempt_at < now - DISPATCH_GRACE),
+                WebhookDelivery.next_attempt_at < now - timedelta(seconds=resend_after_seconds),
+            ),
+        )
+        .order_by(WebhookDelivery.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def mark_deliveries_dispatched(
+    session: Session, delivery_ids: list[int], now: datetime | None = None
+) -> None:
+    """Record that these deliveries were handed to the broker."""
+    if delivery_ids:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(delivery_ids))
+            .values(dispatched_at=now or utcnow())
+        )
         session.flush()

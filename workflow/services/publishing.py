@@ -9,7 +9,9 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
 
 from ..domain.states import OFF_SITE_STATES, Role
+from ..domain.webhooks import WebhookEvent
 from ..models import Adaptation, Article, PublishedVersion, User
+from . import webhooks
 from .errors import InvalidInput
 
 
@@ -101,7 +103,8 @@ def source_current() -> ColumnElement[bool]:
 
 
 def record_version(session: Session, adaptation: Adaptation, at: datetime) -> PublishedVersion:
-    """Keep the text going out now as the adaptation's next published version (with the round's note)."""
+    """Keep the text going out now as the adaptation's next published version (with the round's note), and
+    announce it to webhooks: `adaptation.published` for the first version, `adaptation.corrected` after."""
     last_round = adaptation.rounds[-1] if adaptation.rounds else None
     version = PublishedVersion(
         number=len(adaptation.versions) + 1,
@@ -115,6 +118,8 @@ def record_version(session: Session, adaptation: Adaptation, at: datetime) -> Pu
     adaptation.versions.append(version)
     if adaptation.published_at is None:
         adaptation.published_at = at
+    event = WebhookEvent.ADAPTATION_PUBLISHED if version.number == 1 else WebhookEvent.ADAPTATION_CORRECTED
+    webhooks.announce(session, event, webhooks.adaptation_data(adaptation, version))
     return version
 
 

@@ -14,6 +14,7 @@ from . import (
     adaptation,
     admin,
     admin_people,
+    admin_webhooks,
     api,
     auth,
     glossary,
@@ -73,6 +74,7 @@ PAGE_BLUEPRINTS = (
     reports.bp,  # editors' effort dashboard and credits report
     admin.bp,  # people and translation models
     admin_people.bp,  # one person's account (password reset, tokens, sessions) and the audit log
+    admin_webhooks.bp,  # webhook receivers and their delivery log
     account.bp,  # each person's own password, tokens and login sessions
     public.bp,  # the public site
     ops.bp,  # readiness and metrics

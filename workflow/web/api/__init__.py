@@ -28,6 +28,7 @@ from . import (
     reports,
     tokens,
     versions,
+    webhooks,
 )
 from .openapi import PUBLIC, Route, document, ok, op
 
@@ -45,6 +46,7 @@ RESOURCES = (
     memory,
     reports,
     audit,
+    webhooks,
     health,
 )
 
