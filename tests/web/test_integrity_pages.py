@@ -344,3 +344,26 @@ def test_once_published_the_review_page_is_for_editors_even_when_not_credited(ap
     review = get(editor_client, f"/desk/review/{story.id}")
     assert review.status == 200 and review.find("section", id="qa") is not None
     assert get(editor_client, f"/desk/adaptations/{story.id}").status == 200
+
+
+def test_a_ready_draft_of_an_older_revision_is_flagged_in_the_queue_and_on_its_workbench(app, session):
+    client, _adaptor = person_client(app, Role.ADAPTOR)
+    article = make_article(body="زار الوزير الميناء يوم الاثنين.")
+    adaptation = drive(article.adaptations[0], State.DRAFT_READY)
+
+    def queue_row() -> str:
+        return (
+            get(client, "/desk/queue").find("a", href=f"/desk/adaptations/{adaptation.id}").parent.parent.text
+        )
+
+    assert "original revised" not in queue_row()
+    revise_article(
+        db.session, article.reporter, article, {"body": "زار الوزير المطار يوم الثلاثاء."}, Limits()
+    )
+    db.session.commit()
+    assert "original revised" in queue_row()
+    notice = get(client, f"/desk/adaptations/{adaptation.id}").find("section", class_="source-changed")
+    assert "Its machine draft was made from revision 1; the original is now at revision 2" in " ".join(
+        notice.text.split()
+    )
+    assert "المطار" in " ".join(n.text for n in notice.find_all("ins"))
