@@ -7,11 +7,13 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select, update
 
 from tests.api.helpers import adaptation_row, assert_error, assert_matches
 from tests.support.factories import drive, make_article, make_user
 from workflow.domain.states import Role, State
-from workflow.models import utcnow
+from workflow.extensions import db
+from workflow.models import Article, SubmissionKey, utcnow
 
 ARTICLE = {"title": "عنوان", "body": "نص التقرير.", "language": "ar", "targets": ["en"]}
 CORRECTED = "Pyongyang welcomed Putin.\n\nA comprehensive partnership was signed."
@@ -52,8 +54,57 @@ def test_a_changed_source_is_shown_and_refuses_submit_and_approve(api, reporter,
     assert (
         api.put(f"/api/v1/articles/{article.id}", reporter, json={"title": "عنوان ثالث"}).status_code == 200
     )
-    assert_error(api.act(adaptation.id, "approve", editor), 409, "source_changed")
+    error = assert_error(api.act(adaptation.id, "approve", editor), 409, "source_changed")
+    assert error["message"] == (
+        "The original was revised after this adaptation was written. Read what changed (shown with the "
+        "adaptation), bring the adaptation in line, and acknowledge the change before you approve it."
+    )
     assert api.get("/api/v1/queue?source_changed=1", editor).json["count"] == 1
+
+
+def test_a_ready_draft_and_a_story_sent_back_are_flagged_and_claimed_or_resubmitted(
+    api, reporter, adaptor, editor
+):
+    article = make_article(reporter, targets=["en", "fr"])
+    ready = drive(article.adaptations[0], State.DRAFT_READY)
+    sent_back = drive(article.adaptations[1], State.CHANGES_REQUESTED, adaptor=adaptor, editor=editor)
+    assert api.put(f"/api/v1/articles/{article.id}", reporter, json={"body": "نص مصحح."}).status_code == 200
+    for adaptation, state in ((ready, "draft_ready"), (sent_back, "changes_requested")):
+        shown = api.adaptation(adaptation.id, adaptor)
+        assert (
+            shown["state"],
+            shown["source_changed"],
+            shown["source_revision"],
+            shown["original_revision"],
+        ) == (
+            state,
+            True,
+            1,
+            2,
+        )
+    flagged = api.get("/api/v1/queue?state=draft_ready,changes_requested&source_changed=1", adaptor).json
+    assert sorted(i["id"] for i in flagged["items"]) == sorted([ready.id, sent_back.id])
+    assert_error(api.act(sent_back.id, "submit", adaptor), 409, "source_changed")
+    assert api.act(sent_back.id, "acknowledge-source", adaptor, revision=2).status_code == 200
+    assert api.act(sent_back.id, "submit", adaptor).json["state"] == "in_review"
+    claimed = api.act(ready.id, "claim", make_user(Role.ADAPTOR))
+    assert (claimed.json["state"], claimed.json["source_changed"]) == ("in_adaptation", True)
+
+
+def test_editors_list_published_stories_whose_original_was_revised(api, published, reporter, adaptor, editor):
+    url = "/api/v1/queue?state=published&source_changed=1"
+    assert api.get(url, editor).json == {"items": [], "count": 0}
+    other = drive(make_article(reporter).adaptations[0], State.PUBLISHED, adaptor=adaptor, editor=editor)
+    article_id = published.article_id
+    assert api.put(f"/api/v1/articles/{article_id}", reporter, json={"body": "نص مصحح."}).status_code == 200
+    listed = api.get(url, editor)
+    assert listed.status_code == 200
+    assert_matches(listed.json, "Queue")
+    [item] = listed.json["items"]
+    assert (item["id"], item["state"], item["source_changed"]) == (published.id, "published", True)
+    assert (item["source_revision"], item["original_revision"]) == (1, 2)
+    assert other.id in [i["id"] for i in api.get("/api/v1/queue?state=published", editor).json["items"]]
+    assert_error(api.get(url, reporter), 403)
 
 
 def test_a_correction_is_published_as_a_new_version_with_its_note(api, published, adaptor, editor):
@@ -103,6 +154,23 @@ def test_four_eyes_an_editor_who_adapted_it_may_not_approve_it(app, api, monkeyp
     assert api.act(adaptation.id, "approve", both).json["state"] == "published"
 
 
+def test_four_eyes_an_editor_who_adapted_it_may_not_override_its_qa(api, reporter, editor):
+    both = make_user(Role.ADAPTOR, Role.EDITOR)
+    article = make_article(reporter, body="قتل ٢٤ شخصاً في انفجار قرب الميناء.")
+    adaptation = drive(article.adaptations[0], State.IN_ADAPTATION, adaptor=both)
+    read = api.adaptation(adaptation.id, both)
+    text = {"title": "Blast", "body": "Several people died in a blast.", "version": read["version"]}
+    assert api.put(f"/api/v1/adaptations/{adaptation.id}", both, json=text).status_code == 200
+    url = f"/api/v1/adaptations/{adaptation.id}/qa/overrides"
+    override = {"check": "numbers", "key": "24", "reason": "I know better."}
+    response = api.post(url, both, json=override)
+    error = assert_error(response, 403, "self_approval")
+    assert response.json["error"] == "self_approval" and "another editor" in error["message"]
+    assert api.get(f"/api/v1/adaptations/{adaptation.id}/qa", both).json["blocking"] == 1
+    response = api.post(url, editor, json={**override, "reason": "The toll is disputed."})
+    assert response.status_code == 201 and response.json["blocking"] == 0
+
+
 @pytest.mark.parametrize(
     "publish_at",
     [
@@ -146,9 +214,34 @@ def test_an_idempotency_key_gives_back_the_same_original(api, reporter):
     assert api.post("/api/v1/articles", reporter, json=ARTICLE).status_code == 201  # no key: a new one
 
 
+def test_an_idempotency_key_is_per_person_and_lasts_a_day(api, reporter):
+    headers = {"Idempotency-Key": "same-key-1"}
+    first = api.post("/api/v1/articles", reporter, json=ARTICLE, headers=headers)
+    assert first.status_code == 201
+    colleague = make_user(Role.REPORTER)
+    theirs = api.post("/api/v1/articles", colleague, json=ARTICLE, headers=headers)
+    assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs.headers
+    assert theirs.json["id"] != first.json["id"]
+    # A day and a bit later the key no longer stands for the first original.
+    db.session.execute(
+        update(SubmissionKey)
+        .where(SubmissionKey.user_id == reporter.id)
+        .values(created_at=utcnow() - timedelta(hours=24, minutes=1))
+    )
+    db.session.commit()
+    later = api.post("/api/v1/articles", reporter, json=ARTICLE, headers=headers)
+    assert later.status_code == 201 and "Idempotent-Replayed" not in later.headers
+    assert later.json["id"] not in (first.json["id"], theirs.json["id"])
+    again = api.post("/api/v1/articles", reporter, json=ARTICLE, headers=headers)
+    assert again.status_code == 200 and again.json["id"] == later.json["id"]
+    assert db.session.scalar(select(func.count(Article.id))) == 3
+
+
 def test_once_published_the_review_thread_is_for_the_people_on_it(api, published, reporter, adaptor, editor):
     outsider, other_adaptor = make_user(Role.REPORTER), make_user(Role.ADAPTOR)
-    for insider in (reporter, adaptor, editor):
+    uncredited_editor = make_user(Role.EDITOR)
+    assert {c.user_id for c in published.credits} == {reporter.id, adaptor.id, editor.id}
+    for insider in (reporter, adaptor, editor, uncredited_editor):
         shown = api.adaptation(published.id, insider)
         assert "history" in shown and "qa" in shown and "draft" in shown, insider.username
         assert_matches(shown, "Adaptation")
@@ -158,6 +251,7 @@ def test_once_published_the_review_thread_is_for_the_people_on_it(api, published
         assert not {"history", "qa", "draft", "rounds", "effort", "source"} & set(shown)
         assert shown["title"] == published.title and shown["published"]["version"] == 1
         assert_error(api.get(f"/api/v1/adaptations/{published.id}/qa", reader), 403)
+    assert api.get(f"/api/v1/adaptations/{published.id}/qa", uncredited_editor).status_code == 200
     # During a correction round an outsider still reads the published text, never the correction.
     api.act(published.id, "correct", editor)
     read = api.adaptation(published.id, adaptor)

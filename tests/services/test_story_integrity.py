@@ -91,6 +91,46 @@ def test_acknowledging_records_the_revision_and_who(session, people):
     assert not adaptation.source_changed
 
 
+def test_a_ready_draft_of_an_older_revision_is_flagged_and_claimed_as_it_is(session, people):
+    article = make_article(people["reporter"])
+    adaptation = drive(article.adaptations[0], State.DRAFT_READY)
+    revise(session, article)
+    assert adaptation.state == "draft_ready" and adaptation.source_changed
+    assert (adaptation.based_on_revision, article.current_revision) == (1, 2)
+    assert adaptation in queries.work_queue(session, states=["draft_ready"], source_changed=True)
+    perform_action(session, people["adaptor"], adaptation, "claim")
+    assert adaptation.state == "in_adaptation" and adaptation.title == "Putin's historic visit"  # revision 1
+    assert adaptation.source_changed and adaptation.based_on_revision == 1
+    refused("source_changed", 409, perform_action, session, people["adaptor"], adaptation, "submit")
+    perform_action(session, people["adaptor"], adaptation, "acknowledge-source", revision=2)
+    perform_action(session, people["adaptor"], adaptation, "submit")
+    assert adaptation.state == "in_review"
+
+
+def test_a_draft_of_the_newest_revision_clears_the_flag_of_an_unclaimed_adaptation(session, people):
+    article = make_article(people["reporter"])
+    adaptation = drive(article.adaptations[0], State.DRAFT_READY)
+    revise(session, article)
+    finish_draft(adaptation, title="Revised visit")  # the draft of revision 2, queued by the revision
+    assert adaptation.state == "draft_ready" and not adaptation.source_changed
+    perform_action(session, people["adaptor"], adaptation, "claim")
+    assert (adaptation.title, adaptation.based_on_revision) == ("Revised visit", 2)
+
+
+def test_changes_requested_is_flagged_and_resubmitted_after_acknowledging(session, people):
+    article = make_article(people["reporter"])
+    adaptation = drive(
+        article.adaptations[0], State.CHANGES_REQUESTED, adaptor=people["adaptor"], editor=people["editor"]
+    )
+    revise(session, article)
+    assert adaptation.state == "changes_requested" and adaptation.source_changed
+    assert queries.history_for(session, adaptation)[-1].action == "source-revised"
+    refused("source_changed", 409, perform_action, session, people["adaptor"], adaptation, "submit")
+    perform_action(session, people["adaptor"], adaptation, "acknowledge-source", comment="Read it.")
+    perform_action(session, people["adaptor"], adaptation, "submit")
+    assert adaptation.state == "in_review" and adaptation.rounds[-1].source_revision == 2
+
+
 def test_a_scheduled_story_whose_original_changed_stays_scheduled_and_is_listed_first(session, people):
     article = make_article(people["reporter"], targets=["en", "fr"])
     held, due = (

@@ -165,19 +165,33 @@ def test_scheduled_adaptations_publish_when_due(session):
     assert actions(session, adaptation)[-1] == ("publish", "scheduled", "published")
 
 
-def test_revision_redrafts_waiting_adaptations_and_flags_claimed_ones(session):
+def test_revision_redrafts_adaptations_without_a_draft_and_flags_those_with_one(session):
     reporter = make_user(Role.REPORTER)
-    article = make_article(reporter, targets=["en", "fr"])
-    waiting, claimed = article.adaptations
+    article = make_article(reporter, targets=["fr", "de", "es"])
+    waiting, ready, claimed = article.adaptations
     drive(claimed, State.IN_ADAPTATION)
-    finish_draft(waiting)
+    finish_draft(ready)
     revise_article(session, reporter, article, {"body": article.latest.body + "\n\nفقرة جديدة."}, limits())
     assert article.current_revision == 2
-    assert waiting.state == "queued" and [d.revision_number for d in waiting.drafts] == [1, 2]
+    assert waiting.state == "queued" and not waiting.source_changed
+    assert [d.revision_number for d in waiting.drafts] == [1, 2]
+    # A draft was made from revision 1: still claimable, flagged, with the newest revision drafted beside it.
+    assert ready.state == "draft_ready" and ready.source_changed and ready.based_on_revision == 1
+    assert [(d.revision_number, d.state) for d in ready.drafts] == [(1, "ready"), (2, "queued")]
+    assert actions(session, ready)[-1] == ("source-revised", "draft_ready", "draft_ready")
     assert claimed.state == "in_adaptation" and claimed.source_changed
     assert actions(session, claimed)[-1] == ("source-revised", "in_adaptation", "in_adaptation")
     acknowledge_source_change(session, claimed.holder, claimed)
     assert not claimed.source_changed
+
+
+def test_a_failed_draft_is_redrafted_from_the_newest_revision(session):
+    reporter = make_user(Role.REPORTER)
+    article = make_article(reporter)
+    failed = drive(article.adaptations[0], State.MT_FAILED)
+    revise_article(session, reporter, article, {"body": "نص جديد."}, limits())
+    assert failed.state == "queued" and not failed.source_changed
+    assert actions(session, failed)[-1] == ("redraft", "mt_failed", "queued")
 
 
 def test_a_revision_after_publication_flags_the_published_adaptation_and_drafts_nothing(session):

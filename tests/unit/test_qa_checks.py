@@ -512,3 +512,33 @@ def test_duals_count_as_two_of_their_scale():
 def test_a_percentage_in_words_stays_a_percentage():
     assert [q.key for q in extract_quantities("ارتفع بنسبة خمسة عشر بالمئة", "ar")] == ["15%"]
     assert check_numbers("ارتفع بنسبة خمسة عشر بالمئة", "ar", "It rose 15%.", "en") == []
+
+
+@pytest.mark.parametrize(
+    "adaptation,lang",
+    [
+        ("إنها أول زيارة من نوعها منذ ٢٤ عاماً.", "ar"),
+        ("إنها أول زيارة من نوعها منذ 24 عاماً.", "ar"),
+        ("إنها أول زيارة من نوعها منذ أربعة وعشرين عاماً.", "ar"),
+        ("It is the first such visit in 24 years.", "en"),
+        ("It is the first such visit in twenty-four years.", "en"),
+    ],
+)
+def test_a_figure_in_english_words_changed_in_the_adaptation_is_an_error(adaptation, lang):
+    source = "It is the first such visit in twenty-five years."
+    [finding] = check_numbers(source, "en", adaptation, lang)
+    assert (finding.check, finding.severity, finding.key) == ("numbers", ERROR, "25")
+    assert "twenty-five (25)" in finding.message and "24" in finding.message and "changed" in finding.message
+
+
+@pytest.mark.parametrize(
+    "adaptation,lang",
+    [
+        ("إنها أول زيارة من نوعها منذ ٢٥ عاماً.", "ar"),
+        ("إنها أول زيارة من نوعها منذ خمسة وعشرين عاماً.", "ar"),
+        ("It is the first such visit in 25 years.", "en"),
+        ("It is the first such visit in a quarter of a century, twenty-five years.", "en"),
+    ],
+)
+def test_a_figure_in_english_words_kept_in_any_form_passes(adaptation, lang):
+    assert check_numbers("It is the first such visit in twenty-five years.", "en", adaptation, lang) == []

@@ -15,6 +15,7 @@ from tests.web.test_desk_support import get, location, person_client, post
 from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import Article
+from workflow.services import queries
 from workflow.services.adaptations import perform_action, save_adaptation
 from workflow.services.articles import revise_article
 from workflow.services.inputs import Limits
@@ -255,3 +256,114 @@ def test_once_published_the_workbench_is_for_the_people_on_it(app, session):
     page = get(outsider_client, f"/desk/adaptations/{story.id}")
     assert page.status == 403 and "credited" in page.text
     assert datetime.now(UTC) > story.published_at
+
+
+def test_held_scheduled_stories_come_before_everything_else_in_the_review_queue(app, session):
+    client, _editor = person_client(app, Role.EDITOR)
+    article = make_article(targets=["en", "fr", "de"])
+    waiting = drive(article.adaptations[0], State.IN_REVIEW)
+    published = drive(article.adaptations[1], State.PUBLISHED, editor=make_user(Role.EDITOR))
+    scheduled = drive(article.adaptations[2], State.SCHEDULED, editor=make_user(Role.EDITOR))
+    revise_article(db.session, article.reporter, article, {"body": "نص مصحح."}, Limits())
+    db.session.commit()
+    html = get(client, "/desk/review").html
+    positions = [
+        html.index(marker)
+        for marker in (
+            'class="notice notice-warning held-for-source"',
+            f'href="/desk/review/{scheduled.id}"',
+            'class="notice notice-warning revised-after-publication"',
+            f'href="/desk/review/{published.id}"',
+            '<table class="table">',
+            f'href="/desk/review/{waiting.id}"',
+        )
+    ]
+    assert positions == sorted(positions)
+
+
+def _correct_through_services(story, adaptor, editor, body: str, note: str, at: datetime) -> None:
+    """One correction round, approved with `note`; the version it publishes is dated `at`."""
+    perform_action(db.session, editor, story, "correct")
+    save_adaptation(
+        db.session, adaptor, story, title=story.title, body=body, version=story.version, limits=Limits()
+    )
+    perform_action(db.session, adaptor, story, "submit")
+    perform_action(db.session, editor, story, "approve", correction_note=note)
+    story.versions[-1].published_at = at  # a fixed time, so the page's date and time can be read exactly
+    db.session.commit()
+
+
+def test_the_public_page_dates_its_update_and_lists_every_correction(app, session, client):
+    adaptor, editor = make_user(Role.ADAPTOR), make_user(Role.EDITOR)
+    story = drive(make_article().adaptations[0], State.PUBLISHED, adaptor=adaptor, editor=editor)
+    first = datetime(2026, 3, 1, 8, 5, tzinfo=UTC)
+    second = datetime(2026, 3, 2, 17, 45, tzinfo=UTC)
+    _correct_through_services(story, adaptor, editor, CORRECTED, "The agreement was misnamed.", first)
+    _correct_through_services(
+        story, adaptor, editor, CORRECTED + "\n\nMore.", "A paragraph was added.", second
+    )
+    page = get(client, story_url(story))
+    updated = page.find("span", class_="updated")
+    assert " ".join(updated.text.split()) == "Updated 2026-03-02 | 17:45 UTC"
+    assert updated.find("time").get("datetime") == second.isoformat()
+    notes = page.find("section", class_="story-corrections").find_all("li")
+    assert [" ".join(li.text.split()) for li in notes] == [
+        "2026-03-01 08:05 UTC: The agreement was misnamed.",
+        "2026-03-02 17:45 UTC: A paragraph was added.",
+    ]
+    assert [li.find("time").get("datetime") for li in notes] == [first.isoformat(), second.isoformat()]
+
+
+def test_an_editor_who_adapted_it_may_not_override_its_qa_on_the_review_page(app, session):
+    client, both = person_client(app, Role.ADAPTOR, Role.EDITOR)
+    article = make_article(body="قتل ٢٤ شخصاً في انفجار قرب الميناء.")
+    adaptation = drive(article.adaptations[0], State.IN_ADAPTATION, adaptor=both)
+    save_adaptation(
+        db.session,
+        both,
+        adaptation,
+        title="Blast near the port",
+        body="Several people died in a blast near the port.",
+        version=adaptation.version,
+        limits=Limits(),
+    )
+    db.session.commit()
+    url = f"/desk/adaptations/{adaptation.id}/qa/override"
+    page = post(client, url, {"check": "numbers", "key": "24", "reason": "I know better."})
+    assert page.status == 403 and "another editor" in page.alert()
+    db.session.expire_all()
+    assert "qa-override" not in [e.action for e in queries.history_for(db.session, adaptation)]
+    other_client, _other = person_client(app, Role.EDITOR)
+    done = post(other_client, url, {"check": "numbers", "key": "24", "reason": "The toll is disputed."})
+    assert location(done) == f"/desk/review/{adaptation.id}#qa"
+
+
+def test_once_published_the_review_page_is_for_editors_even_when_not_credited(app, session):
+    story = drive(make_article().adaptations[0], State.PUBLISHED)
+    editor_client, _editor = person_client(app, Role.EDITOR)
+    review = get(editor_client, f"/desk/review/{story.id}")
+    assert review.status == 200 and review.find("section", id="qa") is not None
+    assert get(editor_client, f"/desk/adaptations/{story.id}").status == 200
+
+
+def test_a_ready_draft_of_an_older_revision_is_flagged_in_the_queue_and_on_its_workbench(app, session):
+    client, _adaptor = person_client(app, Role.ADAPTOR)
+    article = make_article(body="زار الوزير الميناء يوم الاثنين.")
+    adaptation = drive(article.adaptations[0], State.DRAFT_READY)
+
+    def queue_row() -> str:
+        return (
+            get(client, "/desk/queue").find("a", href=f"/desk/adaptations/{adaptation.id}").parent.parent.text
+        )
+
+    assert "original revised" not in queue_row()
+    revise_article(
+        db.session, article.reporter, article, {"body": "زار الوزير المطار يوم الثلاثاء."}, Limits()
+    )
+    db.session.commit()
+    assert "original revised" in queue_row()
+    notice = get(client, f"/desk/adaptations/{adaptation.id}").find("section", class_="source-changed")
+    assert "Its machine draft was made from revision 1; the original is now at revision 2" in " ".join(
+        notice.text.split()
+    )
+    assert "المطار" in " ".join(n.text for n in notice.find_all("ins"))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ..domain.rules import can_revise_article, can_submit_article, can_view_article
 from ..domain.states import DRAFT_STATES, FINAL_STATES, Role, State
 from ..models import Adaptation, Article, ArticleRevision, Draft, DraftState, SubmissionKey, User, utcnow
+from .adaptations import latest_ready_draft
 from .errors import InvalidInput, NotAllowed, NotFound, ServiceError
 from .history import add_credit, record, transition
 from .inputs import ArticleInput, Limits, parse_body, parse_title
@@ -56,10 +57,15 @@ def get_article(session: Session, actor: User | None, article_id: int) -> Articl
     return article
 
 
+#: No draft was made yet (or it failed): a revised original is drafted again, the newest revision.
+WAITING_FOR_A_DRAFT = DRAFT_STATES - {State.DRAFT_READY}
+
+
 def revise_article(
     session: Session, actor: User, article: Article, data: dict, limits: Limits, note: str = ""
 ) -> ArticleRevision:
-    """The reporter adds a revision; drafts are redone, and adaptations under way or published are flagged."""
+    """The reporter adds a revision: adaptations still waiting for a draft wait for one of it; those with a draft
+    (from `draft_ready` on, published too) are flagged until someone acknowledges it."""
     if not can_revise_article(actor.actor, article.reporter_id):
         raise NotAllowed("Only the reporter who submitted this original may revise it.")
     title = parse_title(data, limits) if data.get("title") is not None else article.latest.title
@@ -79,9 +85,14 @@ def revise_article(
                 if old.state in (DraftState.QUEUED.value, DraftState.TRANSLATING.value):
                     old.state = DraftState.SUPERSEDED.value
             adaptation.drafts.append(Draft(revision_number=number, state=DraftState.QUEUED.value))
-        if state in DRAFT_STATES:
+        if state in WAITING_FOR_A_DRAFT:
             transition(session, adaptation, "redraft", State.QUEUED.value, actor=actor, revision=number)
         else:
+            if adaptation.based_on_revision is None:
+                # Unclaimed: its ready draft was made from an older revision; it stays claimable, flagged, and
+                # a claim takes the newest draft ready by then (the one just queued, once done).
+                ready = latest_ready_draft(adaptation)
+                adaptation.based_on_revision = ready.revision_number if ready else number - 1
             record(
                 session,
                 adaptation,

@@ -230,9 +230,22 @@ def finish_draft(
     draft.state = DraftState.READY.value if is_newest else DraftState.SUPERSEDED.value
     if is_newest:
         _system_transition(session, adaptation, "draft-ready", revision=draft.revision_number, model=model)
+        if _unclaimed_draft_only(adaptation) and adaptation.based_on_revision is not None:
+            # Flagged while waiting with an older draft: a claim now takes this one, of the newest revision.
+            adaptation.based_on_revision = draft.revision_number
         webhooks.announce(session, WebhookEvent.DRAFT_READY, webhooks.draft_data(adaptation, draft), now)
     session.flush()
     return True
+
+
+def _unclaimed_draft_only(adaptation: Adaptation) -> bool:
+    """Whether the adaptation is nothing but its machine draft yet: ready, held by nobody, no text of its own."""
+    return (
+        adaptation.state == State.DRAFT_READY.value
+        and adaptation.holder_id is None
+        and not adaptation.title
+        and not adaptation.body
+    )
 
 
 def fail_draft(

@@ -165,14 +165,25 @@ def _accepted(quantities: Iterable[Quantity]) -> set[str]:
     return accepted
 
 
+def _as_written(quantity: Quantity) -> str:
+    """A quantity as written, with its value when written in words or in other digits: "twenty-five (25)"."""
+    written = quantity.shown
+    if normalize_digits(written) == written and any(c.isdigit() for c in written):
+        return written
+    return f"{written} ({quantity.key})"
+
+
 def check_numbers(source: str, source_lang: str, adaptation: str, lang: str) -> list[Finding]:
     """Every number of the original (digits, percentages, times) is in the adaptation, in whatever form."""
     wanted = extract_quantities(source, source_lang)
     have = extract_quantities(adaptation, lang, adaptation=True)
     accepted = _accepted(have)
     source_values = set().union(*(q.values for q in wanted)) if wanted else set()
-    # Numbers only the adaptation has: shown as the likely replacement of a missing one.
-    extra = [q.shown for q in have if not q.values & source_values and any(c.isdigit() for c in q.shown)]
+    # Numbers only the adaptation has, in digits or as cardinal words (not "first"): the likely replacement
+    # of a missing one.
+    in_digits = [q for q in have if any(c.isdigit() for c in q.shown)]
+    in_words = [q for q in extract_quantities(adaptation, lang) if not any(c.isdigit() for c in q.shown)]
+    extra = [_as_written(q) for q in in_digits + in_words if not q.values & source_values]
     findings: list[Finding] = []
     seen: set[str] = set()
     # A year only ever written as part of a date may go (readers know the year); written alone it may not.
@@ -182,11 +193,7 @@ def check_numbers(source: str, source_lang: str, adaptation: str, lang: str) -> 
         if key in seen or quantity.values & accepted:
             continue
         seen.add(key)
-        shown = (
-            quantity.shown
-            if normalize_digits(quantity.shown) == quantity.shown
-            else f"{quantity.shown} ({key})"
-        )
+        shown = _as_written(quantity)
         if key in date_years:
             findings.append(
                 Finding(
