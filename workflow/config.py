@@ -85,6 +85,15 @@ def check_secret_key(secret_key: str) -> None:
         )
 
 
+def _publisher_logo(env: Mapping[str, str]) -> str:
+    raw = (env.get("ADAPTDESK_PUBLISHER_LOGO") or "").strip()
+    if raw and not (raw.startswith("/") or urlsplit(raw).scheme in ("http", "https")):
+        raise ConfigError(
+            f"ADAPTDESK_PUBLISHER_LOGO must be an http(s) address or a path such as /static/logo.png, not {raw!r}"
+        )
+    return raw
+
+
 def _public_url(env: Mapping[str, str], production: bool) -> str:
     raw = (env.get("ADAPTDESK_PUBLIC_URL") or "").strip().rstrip("/")
     if not raw and production:
@@ -170,6 +179,8 @@ class Settings:
     session_cookie_secure: bool = False
     ratelimit_storage_url: str = "memory://"
     publisher: str = "Adaptdesk newsroom"
+    #: the publisher's logo (an http(s) address, or a path under the public address); "" for the shipped one
+    publisher_logo: str = ""
     max_model_bytes: int = 1024**3  #: largest model upload on the admin page (real packages are ~100 MB)
     metrics_token: str = ""  #: when set, /metrics answers only `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None  #: shared by gunicorn's workers so a scrape adds them up
@@ -245,6 +256,7 @@ class Settings:
             ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI")
             or (redis_url or cls.ratelimit_storage_url),
             publisher=env.get("ADAPTDESK_PUBLISHER") or cls.publisher,
+            publisher_logo=_publisher_logo(env),
             max_model_bytes=_int(env, "ADAPTDESK_MAX_MODEL_BYTES", cls.max_model_bytes),
             metrics_token=(env.get("ADAPTDESK_METRICS_TOKEN") or "").strip(),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,

@@ -6,6 +6,7 @@ import re
 import secrets
 
 from flask import Flask, g, request
+from flask.sessions import SecureCookieSessionInterface
 
 from ..extensions import login_manager
 from . import (
@@ -37,6 +38,20 @@ CSP = (
 )
 
 
+#: Blueprints whose pages crawlers may index (everything else answers with `X-Robots-Tag: noindex`).
+INDEXABLE_BLUEPRINTS = ("public",)
+
+
+class NoCookieOnPublicPages(SecureCookieSessionInterface):
+    """The signed-cookie session, never written by a public page: those pages need no session, and a
+    Set-Cookie (Flask-Login marks a session it looked at) would make them uncacheable for everyone."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.blueprint in INDEXABLE_BLUEPRINTS:
+            return
+        super().save_session(app, session, response)
+
+
 def register_security_headers(app: Flask) -> None:
     """Headers every response carries, and a request id that follows work into the logs and jobs."""
 
@@ -53,6 +68,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.blueprint not in INDEXABLE_BLUEPRINTS and request.endpoint != "static":
+            # The desk, admin, login and API pages: nothing there belongs in a search engine.
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         if "Cache-Control" not in response.headers and (
             request.authorization or g.get("person") or request.cookies.get(app.config["SESSION_COOKIE_NAME"])
         ):
@@ -85,6 +103,7 @@ def register_web(app: Flask) -> None:
     login_manager.login_message = "Log in to continue."
 
     login_manager.user_loader(load_login)
+    app.session_interface = NoCookieOnPublicPages()
     trust_proxies(app)
 
     register_error_handlers(app)
