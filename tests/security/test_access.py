@@ -229,6 +229,14 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     # --- the public site ----------------------------------------------------------------------------
     ("public.index", "GET"): [page("/news", *ALL_200)],
     ("public.feed", "GET"): [page("/news/feed.xml", *ALL_200)],
+    ("public.robots", "GET"): [page("/robots.txt", *ALL_200)],
+    ("public.sitemap", "GET"): [page("/sitemap.xml", *ALL_200)],
+    ("public.news_sitemap", "GET"): [page("/news-sitemap.xml", *ALL_200)],
+    ("public.person", "GET"): [
+        page("/people/not-the-slug-{owner_user}", 301, 301, 301, 301, 301),  # the published story's reporter
+        page("/people/admin-{admin_user}", 404, 404, 404, 404, 404),  # no byline on the site
+        page("/people/nobody-{missing}", 404, 404, 404, 404, 404),
+    ],
     ("public.short", "GET"): [
         page("/news/{published}", 301, 301, 301, 301, 301),
         *[
