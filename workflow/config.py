@@ -181,6 +181,7 @@ class Settings:
     publisher: str = "Adaptdesk newsroom"
     #: the publisher's logo (an http(s) address, or a path under the public address); "" for the shipped one
     publisher_logo: str = ""
+    redis_url: str = ""  #: REDIS_URL (or a Redis broker): where story views are counted; "" → the database
     max_model_bytes: int = 1024**3  #: largest model upload on the admin page (real packages are ~100 MB)
     metrics_token: str = ""  #: when set, /metrics answers only `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None  #: shared by gunicorn's workers so a scrape adds them up
@@ -257,6 +258,7 @@ class Settings:
             or (redis_url or cls.ratelimit_storage_url),
             publisher=env.get("ADAPTDESK_PUBLISHER") or cls.publisher,
             publisher_logo=_publisher_logo(env),
+            redis_url=redis_url,
             max_model_bytes=_int(env, "ADAPTDESK_MAX_MODEL_BYTES", cls.max_model_bytes),
             metrics_token=(env.get("ADAPTDESK_METRICS_TOKEN") or "").strip(),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,

@@ -16,6 +16,7 @@ from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
 from .jobs import DutyLock
 from .users import ApiToken, LoginSession, RoleGrant, User
+from .views import StoryViewDay, StoryViewVisitor, ViewSalt
 
 __all__ = [
     "Adaptation",
@@ -41,8 +42,11 @@ __all__ = [
     "QaOverride",
     "ReviewRound",
     "RoleGrant",
+    "StoryViewDay",
+    "StoryViewVisitor",
     "SubmissionKey",
     "TranslationUnit",
     "User",
+    "ViewSalt",
     "utcnow",
 ]

@@ -32,13 +32,17 @@ from markupsafe import Markup, escape
 from ..domain.languages import language_name
 from ..domain.states import Role, State
 from ..domain.text import paragraphs, reading_minutes, slugify, word_count
+from ..domain.views import high_views
 from ..extensions import db
 from ..models import Adaptation, User, utcnow
 from ..services import queries
 from ..services.publishing import PublicStory, public_stories, public_story
+from .story_views import count_view, story_views_last_week
 from .templating import absolute_url
 
 bp = Blueprint("public", __name__)
+
+MOST_READ = 5
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
@@ -203,6 +207,20 @@ def _published_or_404(adaptation_id: int) -> PublicStory:
     return story
 
 
+def _most_read(views: dict[int, int], limit: int = MOST_READ) -> list[PublicStory]:
+    """The most read stories on the site over the last seven days."""
+    ranked = sorted(views, key=lambda story_id: (-views[story_id], -story_id))
+    found = []
+    for story_id in ranked:
+        adaptation = db.session.get(Adaptation, story_id)
+        story = public_story(adaptation) if adaptation is not None else None
+        if story is not None:
+            found.append(story)
+        if len(found) == limit:
+            break
+    return found
+
+
 def _index_page_url(filters: dict[str, str], page: int) -> str:
     """The index address for one page (page 1 has no `page` argument)."""
     return url_for("public.index", **filters, **({"page": page} if page > 1 else {}))
@@ -235,6 +253,8 @@ def index():
         newer_url=_index_page_url(filters, page - 1) if page > 1 else None,
         older_url=_index_page_url(filters, page + 1) if len(found) > PAGE_SIZE else None,
         feed_url=url_for("public.feed", **filters),
+        most_read=_most_read(story_views_last_week()),
+        url_for_story=article_url,
     )
 
 
@@ -250,6 +270,8 @@ def article(adaptation_id: int, slug: str):
     adaptation = _published_or_404(adaptation_id)
     if slug != canonical_slug(adaptation):
         return redirect(article_url(adaptation), 301)
+    if request.method == "GET":
+        count_view(adaptation.id)
     credits = queries.credits_for(db.session, adaptation.adaptation)
     found = queries.neighbours(db.session, adaptation.adaptation)
     previous, following = (public_story(a) if a else None for a in found)
@@ -273,6 +295,7 @@ def article(adaptation_id: int, slug: str):
         person_url=person_url,
         share_links=share_links(canonical_url, adaptation.title),
         social=social_card(adaptation, credits),
+        high_views=adaptation.id in high_views(story_views_last_week()),
     )
 
 
