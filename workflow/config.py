@@ -159,6 +159,7 @@ class Settings:
     max_title_chars: int = 300
     max_tags: int = 20
     max_request_bytes: int = 2 * 1024 * 1024
+    max_image_bytes: int = 10 * 1024 * 1024  #: largest lead picture upload
     draft_timeout_seconds: int = 900
     draft_resend_seconds: int = 300
     visibility_timeout_seconds: int = 1920
@@ -235,6 +236,7 @@ class Settings:
             max_title_chars=_int(env, "ADAPTDESK_MAX_TITLE_CHARS", cls.max_title_chars),
             max_tags=_int(env, "ADAPTDESK_MAX_TAGS", cls.max_tags),
             max_request_bytes=_int(env, "ADAPTDESK_MAX_REQUEST_BYTES", cls.max_request_bytes),
+            max_image_bytes=_positive_int(env, "ADAPTDESK_MAX_IMAGE_BYTES", cls.max_image_bytes),
             draft_timeout_seconds=draft_timeout,
             draft_resend_seconds=_int(env, "ADAPTDESK_DRAFT_RESEND", cls.draft_resend_seconds),
             # Unacknowledged jobs come back after this long: by default well past the hard time limit.

@@ -14,6 +14,7 @@ from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
 from .audit import AuditAction, AuditEntry
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
+from .images import LeadImage
 from .jobs import DutyLock
 from .users import ApiToken, LoginSession, RoleGrant, User
 from .views import StoryViewDay, StoryViewVisitor, ViewSalt
@@ -37,6 +38,7 @@ __all__ = [
     "EditingTime",
     "GlossaryTerm",
     "HistoryEntry",
+    "LeadImage",
     "LoginSession",
     "PublishedVersion",
     "QaOverride",

@@ -18,6 +18,7 @@ from . import (
     api,
     auth,
     glossary,
+    images,
     memory,
     ops,
     public,
@@ -87,6 +88,7 @@ PAGE_BLUEPRINTS = (
     review.bp,  # editors' review
     actions.bp,  # workflow actions from any of those pages
     glossary.bp,  # the glossary pages
+    images.bp,  # lead pictures of originals and adaptations
     memory.bp,  # the translation-memory page
     reports.bp,  # editors' effort dashboard and credits report
     admin.bp,  # people and translation models
@@ -110,6 +112,7 @@ def register_web(app: Flask) -> None:
     register_security_headers(app)
     register_template_helpers(app)
     app.before_request(identify_caller)
+    images.allow_picture_uploads(app)
     for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint())

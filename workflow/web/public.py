@@ -26,7 +26,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from markupsafe import Markup, escape
 
 from ..domain.languages import language_name
@@ -34,8 +44,9 @@ from ..domain.states import Role, State
 from ..domain.text import paragraphs, reading_minutes, slugify, word_count
 from ..domain.views import high_views
 from ..extensions import db
-from ..models import Adaptation, User, utcnow
+from ..models import Adaptation, LeadImage, User, utcnow
 from ..services import queries
+from ..services.images import image_path, lead_image_for
 from ..services.publishing import PublicStory, public_stories, public_story
 from .story_views import count_view, story_views_last_week
 from .templating import absolute_url
@@ -63,6 +74,12 @@ HEADLINE_MAX_CHARS = 110
 NEWS_SITEMAP_WINDOW = timedelta(days=2)
 SITEMAP_MAX_URLS = 50_000
 #: A people page address: a slug of the name, then the person's id (names are not unique and may change).
+#: A picture rendition's name: its random token and width.
+IMAGE_TOKEN = re.compile(r"[0-9a-f]{32}")
+#: Picture files never change (a new picture gets a new token): caches may keep them for a year.
+IMAGE_MAX_AGE = 365 * 86400
+#: The `sizes` of a story's lead picture: the text column's width, or the screen's on a phone.
+IMAGE_SIZES = "(max-width: 42rem) 100vw, 42rem"
 PERSON_SLUG = re.compile(r"(?:[a-z0-9-]*-)?(\d{1,10})")
 
 #: Characters that could end a <script> element or start markup, written as JSON escapes instead.
@@ -78,6 +95,8 @@ def has_login() -> bool:
 def cache_for_visitors(response):
     """Let browsers and shared caches keep public pages for visitors without a login, and answer 304 when
     the page has not changed; a logged-in person's copy stays private (the app default, no-store)."""
+    if request.endpoint == "public.image":
+        return response  # its own long cache header
     if request.method in ("GET", "HEAD") and response.status_code == 200 and not has_login():
         max_age = CRAWLER_MAX_AGE if request.endpoint in CRAWLER_ENDPOINTS else PAGE_MAX_AGE
         response.headers["Cache-Control"] = f"public, max-age={max_age}"
@@ -277,6 +296,7 @@ def article(adaptation_id: int, slug: str):
     previous, following = (public_story(a) if a else None for a in found)
     related = public_stories(queries.related(db.session, adaptation.adaptation))
     canonical_url = article_url(adaptation, external=True)
+    picture = picture_of(adaptation.adaptation)
     return render_template(
         "public/article.html",
         adaptation=adaptation,
@@ -290,11 +310,12 @@ def article(adaptation_id: int, slug: str):
         url_for_story=article_url,
         canonical_url=canonical_url,
         description=excerpt(adaptation.body, 160),
-        json_ld=script_json(news_article_json_ld(adaptation, credits)),
+        json_ld=script_json(news_article_json_ld(adaptation, credits, picture)),
         sections=queries.published_sections(db.session),
         person_url=person_url,
+        picture=picture,
         share_links=share_links(canonical_url, adaptation.title),
-        social=social_card(adaptation, credits),
+        social=social_card(adaptation, credits, picture),
         high_views=adaptation.id in high_views(story_views_last_week()),
     )
 
@@ -316,6 +337,7 @@ def feed():
         publisher=publisher_name(),
         modified=_modified,
         content_html=_content_html,
+        pictures={t.adaptation.id: picture_of(t.adaptation.adaptation) for t in teasers},
         tags_of=_distinct_tags,
         section_scheme=absolute_url("public.index") + "?section=",
         tag_scheme=absolute_url("public.index") + "?tag=",
@@ -323,6 +345,60 @@ def feed():
         site_url=absolute_url("public.index", **filters),
     )
     return current_app.response_class(body, mimetype="application/atom+xml")
+
+
+@bp.get("/images/<token>-<int:width>.jpg")
+def image(token: str, width: int):
+    """One rendition of a lead picture, cached for a year (its address changes when the picture does)."""
+    path = image_path(current_app.config["ADAPTDESK"].data_dir / "images", token, width)
+    if not IMAGE_TOKEN.fullmatch(token) or not path.is_file():
+        abort(404, description="There is no picture at this address.")
+    response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True)
+    response.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}, immutable"
+    return response
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A lead picture as pages, metadata and the feed show it."""
+
+    image: LeadImage
+    src: str  #: the largest rendition (absolute)
+    srcset: str
+    sizes: str
+    length: int  #: bytes of the largest rendition (the feed's enclosure)
+
+    def ld(self) -> dict[str, Any]:
+        """schema.org `ImageObject` with the photographer's credit."""
+        data: dict[str, Any] = {
+            "@type": "ImageObject",
+            "url": self.src,
+            "contentUrl": self.src,
+            "width": self.image.width,
+            "height": self.image.height,
+            "caption": self.image.caption or None,
+            "description": self.image.alt,
+            "creditText": self.image.credit or None,
+            "creator": {"@type": "Person", "name": self.image.credit} if self.image.credit else None,
+        }
+        return {k: v for k, v in data.items() if v is not None}
+
+
+def picture_of(adaptation: Adaptation) -> Picture | None:
+    """The story's lead picture (its own, else its original's), with its addresses."""
+    found = lead_image_for(db.session, adaptation)
+    if found is None:
+        return None
+    urls = {w: absolute_url("public.image", token=found.token, width=w) for w in found.rendition_widths}
+    largest = max(urls)
+    path = image_path(current_app.config["ADAPTDESK"].data_dir / "images", found.token, largest)
+    return Picture(
+        image=found,
+        src=urls[largest],
+        srcset=", ".join(f"{url} {w}w" for w, url in urls.items()),
+        sizes=IMAGE_SIZES,
+        length=path.stat().st_size if path.is_file() else 0,
+    )
 
 
 @bp.get("/people/<slug>")
@@ -465,13 +541,15 @@ def _distinct_tags(tags: list[str]) -> list[str]:
     return [t for t in tags if not (t.casefold() in seen or seen.add(t.casefold()))]
 
 
-def social_card(adaptation: PublicStory, credits: queries.Credits) -> dict[str, Any]:
+def social_card(adaptation: PublicStory, credits: queries.Credits, picture: Picture | None) -> dict[str, Any]:
     """The Open Graph and Twitter card fields of a story page."""
     return {
         "title": adaptation.title,
         "url": article_url(adaptation, external=True),
         "description": excerpt(adaptation.body, 200),
-        "image": publisher_logo_url(),
+        "image": picture.src if picture else publisher_logo_url(),
+        "image_alt": picture.image.alt if picture else publisher_name(),
+        "image_size": (picture.image.width, picture.image.height) if picture else None,
         "site_name": publisher_name(),
         "published": adaptation.published_at.isoformat(),
         "modified": _modified(adaptation).isoformat(),
@@ -497,7 +575,9 @@ def _one_or_many(people: list[dict[str, str]]) -> dict[str, str] | list[dict[str
     return people[0] if len(people) == 1 else people
 
 
-def news_article_json_ld(adaptation: PublicStory, credits: queries.Credits) -> dict[str, Any]:
+def news_article_json_ld(
+    adaptation: PublicStory, credits: queries.Credits, picture: Picture | None = None
+) -> dict[str, Any]:
     """schema.org `NewsArticle` for the story, naming the original it was adapted from."""
     original = adaptation.article
     revision_number = adaptation.based_on_revision or original.current_revision
@@ -512,7 +592,8 @@ def news_article_json_ld(adaptation: PublicStory, credits: queries.Credits) -> d
         "headline": short_headline(adaptation.title),
         "name": adaptation.title,
         "description": excerpt(adaptation.body, 160),
-        "image": [publisher_logo_url()],
+        # Without a lead picture, the publisher's logo stands in (search engines want an image).
+        "image": [picture.ld()] if picture else [publisher_logo_url()],
         "inLanguage": adaptation.language,
         "datePublished": adaptation.published_at.isoformat(),
         "dateModified": _modified(adaptation).isoformat(),
