@@ -87,6 +87,15 @@ def check_secret_key(secret_key: str) -> None:
         )
 
 
+def _publisher_logo(env: Mapping[str, str]) -> str:
+    raw = (env.get("ADAPTDESK_PUBLISHER_LOGO") or "").strip()
+    if raw and not (raw.startswith("/") or urlsplit(raw).scheme in ("http", "https")):
+        raise ConfigError(
+            f"ADAPTDESK_PUBLISHER_LOGO must be an http(s) address or a path such as /static/logo.png, not {raw!r}"
+        )
+    return raw
+
+
 def _public_url(env: Mapping[str, str], production: bool) -> str:
     raw = (env.get("ADAPTDESK_PUBLIC_URL") or "").strip().rstrip("/")
     if not raw and production:
@@ -152,6 +161,7 @@ class Settings:
     max_title_chars: int = 300
     max_tags: int = 20
     max_request_bytes: int = 2 * 1024 * 1024
+    max_image_bytes: int = 10 * 1024 * 1024  #: largest lead picture upload
     draft_timeout_seconds: int = 900
     draft_resend_seconds: int = 300
     visibility_timeout_seconds: int = 1920
@@ -175,6 +185,9 @@ class Settings:
     session_cookie_secure: bool = False
     ratelimit_storage_url: str = "memory://"
     publisher: str = "Adaptdesk newsroom"
+    #: the publisher's logo (an http(s) address, or a path under the public address); "" for the shipped one
+    publisher_logo: str = ""
+    redis_url: str = ""  #: REDIS_URL (or a Redis broker): where story views are counted; "" → the database
     max_model_bytes: int = 1024**3  #: largest model upload on the admin page (real packages are ~100 MB)
     metrics_token: str = ""  #: when set, /metrics answers only `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None  #: shared by gunicorn's workers so a scrape adds them up
@@ -234,6 +247,7 @@ class Settings:
             max_title_chars=_int(env, "ADAPTDESK_MAX_TITLE_CHARS", cls.max_title_chars),
             max_tags=_int(env, "ADAPTDESK_MAX_TAGS", cls.max_tags),
             max_request_bytes=_int(env, "ADAPTDESK_MAX_REQUEST_BYTES", cls.max_request_bytes),
+            max_image_bytes=_positive_int(env, "ADAPTDESK_MAX_IMAGE_BYTES", cls.max_image_bytes),
             draft_timeout_seconds=draft_timeout,
             draft_resend_seconds=_int(env, "ADAPTDESK_DRAFT_RESEND", cls.draft_resend_seconds),
             # Unacknowledged jobs come back after this long: by default well past the hard time limit.
@@ -259,6 +273,8 @@ class Settings:
             ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URI")
             or (redis_url or cls.ratelimit_storage_url),
             publisher=env.get("ADAPTDESK_PUBLISHER") or cls.publisher,
+            publisher_logo=_publisher_logo(env),
+            redis_url=redis_url,
             max_model_bytes=_int(env, "ADAPTDESK_MAX_MODEL_BYTES", cls.max_model_bytes),
             metrics_token=(env.get("ADAPTDESK_METRICS_TOKEN") or "").strip(),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,

@@ -132,6 +132,16 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         role_page("/desk/reports/{other_article}/revise", REPORTER, 404, form={"title": "Mine now"}),
         role_page("/desk/reports/{hidden_article}/revise", REPORTER, 404, form={"title": "Mine now"}),
     ],
+    ("images.set_original_image", "POST"): [
+        role_page("/desk/reports/{own_article}/image", REPORTER, 400, form={"alt": "A port"}),  # no picture
+        role_page("/desk/reports/{other_article}/image", REPORTER, 404, form={"alt": "A port"}),
+        role_page("/desk/reports/{hidden_article}/image", REPORTER, 404, form={"alt": "A port"}),
+    ],
+    ("images.set_adaptation_image", "POST"): [
+        # Held by another adaptor: the walk's adaptor may not set its picture; an editor may (no picture: 400).
+        page("/desk/adaptations/{in_adaptation}/image", LOGIN, 403, 403, 400, 403, form={"alt": "A port"}),
+        role_page("/desk/adaptations/{missing}/image", (ADAPTOR, EDITOR), 404, form={"alt": "A port"}),
+    ],
     ("adaptation.queue", "GET"): [role_page("/desk/queue", ADAPTOR)],
     ("adaptation.mine", "GET"): [role_page("/desk/mine", ADAPTOR)],
     ("adaptation.workbench", "GET"): [
@@ -231,6 +241,15 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     # --- the public site ----------------------------------------------------------------------------
     ("public.index", "GET"): [page("/news", *ALL_200)],
     ("public.feed", "GET"): [page("/news/feed.xml", *ALL_200)],
+    ("public.robots", "GET"): [page("/robots.txt", *ALL_200)],
+    ("public.image", "GET"): [page("/images/" + "0" * 32 + "-480.jpg", 404, 404, 404, 404, 404)],
+    ("public.sitemap", "GET"): [page("/sitemap.xml", *ALL_200)],
+    ("public.news_sitemap", "GET"): [page("/news-sitemap.xml", *ALL_200)],
+    ("public.person", "GET"): [
+        page("/people/not-the-slug-{owner_user}", 301, 301, 301, 301, 301),  # the published story's reporter
+        page("/people/admin-{admin_user}", 404, 404, 404, 404, 404),  # no byline on the site
+        page("/people/nobody-{missing}", 404, 404, 404, 404, 404),
+    ],
     ("public.short", "GET"): [
         page("/news/{published}", 301, 301, 301, 301, 301),
         *[

@@ -63,6 +63,8 @@ SEED_CREDIT = "A report by Ahmad Abdallah, English adaptation by Nadine Sassine"
 XSS_SCRIPT = "</script><script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"
 
+#: The only script elements public pages carry: data, and the site's own share script (script-src 'self').
+ALLOWED_SCRIPTS = {'<script type="application/ld+json">', '<script src="/static/js/share.js" defer>'}
 LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
@@ -264,8 +266,10 @@ def test_index_filters_by_section_and_tag(client):
     both = html_of(client.get("/news?section=Sport&tag=Beirut"))
     assert "Derby tonight" in both and "Port reopens" not in both
 
-    nothing = html_of(client.get("/news?section=Weather"))
+    nothing = html_of(client.get("/news?section=Economy&tag=Beirut"))  # both exist, never together
     assert "No published stories match this filter yet" in nothing
+    for unknown in ("/news?section=Weather", "/news?tag=Nowhere", "/news?section=Sport&tag=Nowhere"):
+        assert client.get(unknown).status_code == 404
 
 
 def test_index_paginates(client):
@@ -303,7 +307,8 @@ def test_article_page_reads_like_the_seed_page(client):
     assert "2024-06-19" in html and "13:25" in html
     assert reading_minutes(SEED_BODY) == 3 and "3 min read" in html
     assert f'<h1 class="headline">{unescape_safe(SEED_TITLE)}</h1>' in html
-    assert f'<p class="credit">{SEED_CREDIT}</p>' in html
+    credit = re.search(r'<p class="credit">(.*?)</p>', html).group(1)
+    assert re.sub(r"<[^>]+>", "", credit) == SEED_CREDIT  # names link to their people pages
     for paragraph in SEED_PARAGRAPHS:
         assert f"<p>{unescape_safe(paragraph)}</p>" in html
     for tag, query in (("Putin", "Putin"), ("Russia", "Russia"), ("North Korea", "North+Korea")):
@@ -342,11 +347,12 @@ def test_credit_line_names_every_adaptor_across_review_rounds(client):
 
     html = html_of(client.get(page_url(adaptation)))
 
-    assert "A report by Ahmad Abdallah, English adaptation by Nadine Sassine and Omar Khalil" in html
+    line = "A report by Ahmad Abdallah, English adaptation by Nadine Sassine and Omar Khalil"
+    assert line in re.sub(r"<[^>]+>", "", html)
     data = json_ld(html)
-    assert data["translator"] == [
-        {"@type": "Person", "name": "Nadine Sassine"},
-        {"@type": "Person", "name": "Omar Khalil"},
+    assert [(p["@type"], p["name"]) for p in data["translator"]] == [
+        ("Person", "Nadine Sassine"),
+        ("Person", "Omar Khalil"),
     ]
 
 
@@ -364,13 +370,32 @@ def test_article_carries_news_article_json_ld(client):
     assert data["keywords"] == SEED_TAGS
     assert data["wordCount"] == 598
     assert data["url"] == f"http://localhost{page_url(story)}"
-    assert data["author"] == {"@type": "Person", "name": "Ahmad Abdallah"}
-    assert data["translator"] == [{"@type": "Person", "name": "Nadine Sassine"}]
+    reporter, adaptor = (
+        next(c.user for c in story.credits if c.role == role) for role in ("reporter", "adaptor")
+    )
+    assert data["author"] == {
+        "@type": "Person",
+        "name": "Ahmad Abdallah",
+        "url": f"http://localhost/people/ahmad-abdallah-{reporter.id}",
+    }
+    assert data["translator"] == [
+        {
+            "@type": "Person",
+            "name": "Nadine Sassine",
+            "url": f"http://localhost/people/nadine-sassine-{adaptor.id}",
+        }
+    ]
     assert data["editor"] == {"@type": "Person", "name": "Rima Haddad"}
-    assert data["publisher"] == {"@type": "Organization", "name": "Adaptdesk newsroom"}
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "Adaptdesk newsroom",
+        "url": "http://localhost/news",
+        "logo": {"@type": "ImageObject", "url": "http://localhost/static/img/publisher-logo.png"},
+    }
     assert data["translationOfWork"] == {
         "@type": "NewsArticle",
-        "@id": f"urn:adaptdesk:article:{story.article_id}:revision:1",
+        "@id": f"urn:adaptdesk:article:{story.article_id}",
+        "version": 1,
         "inLanguage": "ar",
         "headline": SEED_ORIGINAL_TITLE,
     }
@@ -443,9 +468,9 @@ def test_markup_in_stories_is_escaped_and_cannot_leave_the_json_ld_block(client)
         assert "alert(1)" in html  # the text is there …
         assert "<script>alert" not in html and "<img src=x" not in html  # … but never as markup
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
-        assert re.findall(r"<script\b[^>]*>", html) in ([], ['<script type="application/ld+json">'])
+        assert set(re.findall(r"<script\b[^>]*>", html)) <= ALLOWED_SCRIPTS
     page = html_of(client.get(page_url(story)))
-    assert page.count("</script>") == 1
+    assert page.count("</script>") == 2  # the JSON-LD block and the share script, nothing from the story
     data = json_ld(page)
     assert data["headline"] == title
     assert data["keywords"] == [XSS_IMG, "</script>"]
@@ -462,7 +487,7 @@ def test_public_pages_follow_the_content_security_policy(client):
         html = html_of(response)
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
         assert " style=" not in html and "<style" not in html
-        assert re.findall(r"<script\b[^>]*>", html) in ([], ['<script type="application/ld+json">'])
+        assert set(re.findall(r"<script\b[^>]*>", html)) <= ALLOWED_SCRIPTS
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
         assert "/static/css/public.css" in html
     with client.get("/static/css/public.css") as css:

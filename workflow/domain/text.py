@@ -36,11 +36,11 @@ def reading_minutes(text: str) -> int:
     return max(1, round(word_count(text) / WORDS_PER_MINUTE))
 
 
-def slugify(text: str, max_length: int = 80) -> str:
-    """A URL-safe slug from a headline (ASCII letters and digits, joined by hyphens)."""
+def slugify(text: str, max_length: int = 80, fallback: str = "article") -> str:
+    """A URL-safe slug from a headline (ASCII letters and digits, joined by hyphens); `fallback` when none."""
     ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-zA-Z0-9]+", "-", ascii_text).strip("-").lower()
-    return slug[:max_length].rstrip("-") or "article"
+    return slug[:max_length].rstrip("-") or fallback
 
 
 def strip_bidi_embeddings(text: str) -> str:

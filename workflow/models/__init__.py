@@ -14,8 +14,10 @@ from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
 from .audit import AuditAction, AuditEntry
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
+from .images import LeadImage
 from .jobs import DutyLock
 from .users import ApiToken, LoginSession, RoleGrant, User
+from .views import StoryViewDay, StoryViewVisitor, ViewSalt
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -37,14 +39,18 @@ __all__ = [
     "EditingTime",
     "GlossaryTerm",
     "HistoryEntry",
+    "LeadImage",
     "LoginSession",
     "PublishedVersion",
     "QaOverride",
     "ReviewRound",
     "RoleGrant",
+    "StoryViewDay",
+    "StoryViewVisitor",
     "SubmissionKey",
     "TranslationUnit",
     "User",
+    "ViewSalt",
     "WebhookDelivery",
     "WebhookEndpoint",
     "utcnow",

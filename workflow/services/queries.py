@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.credits import credit_line
+from ..domain.credits import credit_line, credit_segments
 from ..domain.states import Role, State
 from ..models import Adaptation, Article, ArticleTag, Credit, HistoryEntry, User
 from .publishing import on_site
@@ -28,6 +29,11 @@ class Credits:
         return credit_line(
             [u.display_name for u in self.reporters], [u.display_name for u in self.adaptors], self.language
         )
+
+    @property
+    def segments(self) -> list[tuple[str, User | None]]:
+        """The byline in pieces: each credited name with its person, the words between with None."""
+        return credit_segments(self.reporters, self.adaptors, self.language, name=lambda u: u.display_name)
 
     def as_list(self) -> list[dict]:
         """Credits as `[{role, username, name}]`, reporters first, then adaptors, then editors."""
@@ -129,6 +135,48 @@ def published(
         stmt = stmt.where(Adaptation.language == language)
     stmt = stmt.order_by(Adaptation.published_at.desc(), Adaptation.id.desc()).limit(limit).offset(offset)
     return list(session.scalars(stmt).unique())
+
+
+def tag_on_site(session: Session, tag: str) -> bool:
+    """Whether any story on the public site carries `tag`."""
+    stmt = (
+        select(Adaptation.id)
+        .join(Adaptation.article)
+        .where(on_site(), Article.id.in_(select(ArticleTag.article_id).where(ArticleTag.tag == tag)))
+        .limit(1)
+    )
+    return session.scalar(stmt) is not None
+
+
+def published_since(session: Session, since: datetime, limit: int = 1000) -> list[Adaptation]:
+    """Stories on the public site first published at or after `since`, newest first."""
+    stmt = (
+        select(Adaptation)
+        .join(Adaptation.article)
+        .where(on_site(), Adaptation.published_at >= since)
+        .order_by(Adaptation.published_at.desc(), Adaptation.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt).unique())
+
+
+#: The roles a people page lists stories for: the people who wrote them.
+BYLINE_ROLES = (Role.REPORTER.value, Role.ADAPTOR.value)
+
+
+def credited_stories(session: Session, user_id: int, limit: int = 200) -> list[tuple[Adaptation, list[str]]]:
+    """Stories on the public site a person reported or adapted, newest first, each with those roles."""
+    rows = session.execute(
+        select(Adaptation, Credit.role)
+        .join(Credit, Credit.adaptation_id == Adaptation.id)
+        .join(Adaptation.article)
+        .where(on_site(), Credit.user_id == user_id, Credit.role.in_(BYLINE_ROLES))
+        .order_by(Adaptation.published_at.desc(), Adaptation.id.desc(), Credit.role.desc())
+    )
+    stories: dict[int, tuple[Adaptation, list[str]]] = {}
+    for adaptation, role in rows:
+        stories.setdefault(adaptation.id, (adaptation, []))[1].append(role)
+    return list(stories.values())[:limit]
 
 
 def published_sections(session: Session) -> list[str]:

@@ -6,6 +6,7 @@ import re
 import secrets
 
 from flask import Flask, g, request
+from flask.sessions import SecureCookieSessionInterface
 
 from ..extensions import login_manager
 from . import (
@@ -18,6 +19,7 @@ from . import (
     api,
     auth,
     glossary,
+    images,
     memory,
     ops,
     public,
@@ -38,6 +40,20 @@ CSP = (
 )
 
 
+#: Blueprints whose pages crawlers may index (everything else answers with `X-Robots-Tag: noindex`).
+INDEXABLE_BLUEPRINTS = ("public",)
+
+
+class NoCookieOnPublicPages(SecureCookieSessionInterface):
+    """The signed-cookie session, never written by a public page: those pages need no session, and a
+    Set-Cookie (Flask-Login marks a session it looked at) would make them uncacheable for everyone."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.blueprint in INDEXABLE_BLUEPRINTS:
+            return
+        super().save_session(app, session, response)
+
+
 def register_security_headers(app: Flask) -> None:
     """Headers every response carries, and a request id that follows work into the logs and jobs."""
 
@@ -54,6 +70,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.blueprint not in INDEXABLE_BLUEPRINTS and request.endpoint != "static":
+            # The desk, admin, login and API pages: nothing there belongs in a search engine.
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         if "Cache-Control" not in response.headers and (
             request.authorization or g.get("person") or request.cookies.get(app.config["SESSION_COOKIE_NAME"])
         ):
@@ -70,6 +89,7 @@ PAGE_BLUEPRINTS = (
     review.bp,  # editors' review
     actions.bp,  # workflow actions from any of those pages
     glossary.bp,  # the glossary pages
+    images.bp,  # lead pictures of originals and adaptations
     memory.bp,  # the translation-memory page
     reports.bp,  # editors' effort dashboard and credits report
     admin.bp,  # people and translation models
@@ -87,12 +107,14 @@ def register_web(app: Flask) -> None:
     login_manager.login_message = "Log in to continue."
 
     login_manager.user_loader(load_login)
+    app.session_interface = NoCookieOnPublicPages()
     trust_proxies(app)
 
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
     app.before_request(identify_caller)
+    images.allow_picture_uploads(app)
     for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint())

@@ -17,11 +17,13 @@ from werkzeug.wrappers import Response
 
 from ..domain.states import Role
 from ..extensions import db
-from ..models import utcnow
+from ..models import Adaptation, utcnow
 from ..services import reports
 from ..services.errors import InvalidInput, ServiceError
+from ..services.views import most_viewed
 from .access import roles_required
 from .forms import refusal, render_page
+from .story_views import story_views_last_week
 
 bp = Blueprint("reports", __name__, url_prefix="/desk")
 
@@ -105,6 +107,15 @@ def _period(default_days: int | None = None) -> reports.Period:
     )
 
 
+#: How many stories the dashboard lists with their views.
+VIEWED_STORIES = 50
+
+
+def most_viewed_stories(limit: int = VIEWED_STORIES) -> list[tuple[Adaptation, int]]:
+    """Stories with their views over the last seven days, most viewed first."""
+    return most_viewed(db.session, story_views_last_week(), limit)
+
+
 @bp.get("/dashboard")
 @roles_required(Role.EDITOR)
 def dashboard():
@@ -153,6 +164,7 @@ def dashboard():
         "reports/dashboard.html",
         board=board,
         charts=charts,
+        story_views=most_viewed_stories(),
         refused=None,
         typed={"from": period.start.isoformat(), "to": period.end.isoformat()},
     )
