@@ -15,6 +15,7 @@ from .audit import AuditAction, AuditEntry
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
 from .jobs import DutyLock
+from .search import SearchDocument, SearchKind
 from .users import ApiToken, LoginSession, RoleGrant, User
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
     "QaOverride",
     "ReviewRound",
     "RoleGrant",
+    "SearchDocument",
+    "SearchKind",
     "SubmissionKey",
     "TranslationUnit",
     "User",
