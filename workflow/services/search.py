@@ -73,11 +73,17 @@ class Hit:
     kind: str
     article_id: int
     adaptation_id: int | None
+    reporter_id: int
     language: str
     state: str
     title: str
     snippet: str
     dated_at: datetime
+
+    @property
+    def parts(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, matched) runs, for a page to mark up."""
+        return rules.snippet_parts(self.snippet)
 
     def as_json(self) -> dict[str, Any]:
         """The hit as the API gives it (`snippet_html`: escaped text, matches in <mark>)."""
@@ -408,6 +414,7 @@ def _run(session: Session, query: str, filters: SearchFilters, kinds, visible, p
             kind=doc.kind,
             article_id=doc.article_id,
             adaptation_id=doc.adaptation_id,
+            reporter_id=doc.reporter_id,
             language=doc.language,
             state=doc.state,
             title=doc.title,

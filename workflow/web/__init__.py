@@ -23,6 +23,7 @@ from . import (
     reporter,
     reports,
     review,
+    search,
 )
 from .access import identify_caller, load_login, trust_proxies
 from .errors import register_error_handlers
@@ -70,6 +71,7 @@ PAGE_BLUEPRINTS = (
     actions.bp,  # workflow actions from any of those pages
     glossary.bp,  # the glossary pages
     memory.bp,  # the translation-memory page
+    search.bp,  # the archive search
     reports.bp,  # editors' effort dashboard and credits report
     admin.bp,  # people and translation models
     admin_people.bp,  # one person's account (password reset, tokens, sessions) and the audit log

@@ -26,6 +26,7 @@ from . import (
     memory,
     qa,
     reports,
+    search,
     tokens,
     versions,
 )
@@ -43,6 +44,7 @@ RESOURCES = (
     lists,
     glossary,
     memory,
+    search,
     reports,
     audit,
     health,
