@@ -13,6 +13,7 @@ from .extensions import csrf, db, limiter, login_manager
 from .jobs import celery_init_app
 from .logging_setup import configure_logging
 from .services.outbox import init_outbox
+from .services.search import track_changes
 from .web import register_web
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,4 +58,5 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
     register_web(app)
     celery = celery_init_app(app, settings)
     init_outbox(app, celery, settings)
+    track_changes(db.session_factory)
     return app

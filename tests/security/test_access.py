@@ -393,6 +393,12 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ],
     ("api.delete_glossary_term", "DELETE"): [api("/api/v1/glossary/{missing}", 401, 403, 403, 404, 403)],
     ("api.search_memory", "GET"): [api("/api/v1/memory?q=walk", 401, 200, 200, 200, 200)],
+    # --- archive search: everyone signed in (each finds what they may open) ----------------------------
+    ("search.archive", "GET"): [page("/desk/search?q=walk", LOGIN, 200, 200, 200, 200)],
+    ("api.search_archive", "GET"): [
+        api("/api/v1/search?q=walk", 401, 200, 200, 200, 200),
+        api("/api/v1/search?q=walk&from=never", 401, 400, 400, 400, 400),
+    ],
     # --- operations: classified, not walked --------------------------------------------------------
     ("ops.metrics", "GET"): "public unless ADAPTDESK_METRICS_TOKEN is set (read from the environment); "
     "tests/ops checks both",

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from .text import fold_arabic
+
 #: Weakest similarity (0–100) between a sentence's MT and a published sentence that still counts as its rendering.
 MIN_ALIGNMENT = 55
 #: Weakest alignment a unit needs before an exact match of it may prefill a new draft.
@@ -21,14 +23,10 @@ PREFILL_ALIGNMENT = 80
 #: Weakest fuzzy score (0–100) shown beside a segment.
 MIN_MATCH = 70
 
-# Tashkeel, Quranic marks, superscript alef and tatweel go; alef, yaa and hamza-carrier variants fold.
-_FOLD = dict.fromkeys((*range(1611, 1632), 1648, 1600, *range(1750, 1774), 8204, 8205, 8206, 8207, 1564))
-_FOLD.update({ord(a): "ا" for a in "أإآٱ"} | {ord("ى"): "ي", ord("ی"): "ي", ord("ؤ"): "و", ord("ئ"): "ي"})
-
 
 def segment_key(text: str) -> str:
     """A segment as memory compares it: Arabic marks and letter variants folded, case folded, spaces collapsed."""
-    return " ".join((text or "").translate(_FOLD).casefold().split())
+    return " ".join(fold_arabic(text).casefold().split())
 
 
 def source_hash(text: str) -> str:

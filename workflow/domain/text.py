@@ -15,6 +15,19 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 BIDI_EMBEDDINGS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _NO_EMBEDDINGS = {ord(ch): None for ch in BIDI_EMBEDDINGS}
 
+# Tashkeel, Quranic marks, superscript alef and tatweel go; alef, yaa and hamza-carrier variants fold.
+_ARABIC_FOLD = dict.fromkeys(
+    (*range(1611, 1632), 1648, 1600, *range(1750, 1774), 8204, 8205, 8206, 8207, 1564)
+)
+_ARABIC_FOLD.update(
+    {ord(a): "ا" for a in "أإآٱ"} | {ord("ى"): "ي", ord("ی"): "ي", ord("ؤ"): "و", ord("ئ"): "ي"}
+)
+
+
+def fold_arabic(text: str) -> str:
+    """The text with Arabic diacritics, tatweel and joiners dropped and letter variants folded (other scripts kept)."""
+    return (text or "").translate(_ARABIC_FOLD)
+
 
 def paragraphs(text: str) -> list[str]:
     """Non-empty paragraphs of a body, one per line (blank lines collapse)."""

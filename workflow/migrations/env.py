@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from workflow.models import Base
+from workflow.models.search import is_model_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -35,7 +36,11 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(
-        connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=is_model_object,
     )
     with context.begin_transaction():
         context.run_migrations()

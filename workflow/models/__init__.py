@@ -16,6 +16,7 @@ from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
 from .images import LeadImage
 from .jobs import DutyLock
+from .search import SearchDocument, SearchKind
 from .users import ApiToken, LoginSession, RoleGrant, User
 from .views import StoryViewDay, StoryViewVisitor, ViewSalt
 from .webhooks import WebhookDelivery, WebhookEndpoint
@@ -45,6 +46,8 @@ __all__ = [
     "QaOverride",
     "ReviewRound",
     "RoleGrant",
+    "SearchDocument",
+    "SearchKind",
     "StoryViewDay",
     "StoryViewVisitor",
     "SubmissionKey",

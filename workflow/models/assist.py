@@ -7,8 +7,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.memory import segment_key
 from .base import Base, UTCDateTime, utcnow
 from .users import User
+
+
+def _key_of(column: str):
+    """A column default: the segment key (what matching compares) of the row's `column`."""
+    return lambda context: segment_key(context.get_current_parameters()[column])
 
 
 class TranslationUnit(Base):
@@ -25,6 +31,9 @@ class TranslationUnit(Base):
     target_lang: Mapped[str] = mapped_column(String(8))
     source: Mapped[str] = mapped_column(Text)
     target: Mapped[str] = mapped_column(Text)
+    #: The source and target as matching compares them (`segment_key`): trigram indexes find fuzzy candidates.
+    source_key: Mapped[str] = mapped_column(Text, default=_key_of("source"))
+    target_key: Mapped[str] = mapped_column(Text, default=_key_of("target"))
     #: sha256 of the normalized source: exact matches are one index lookup.
     source_hash: Mapped[str] = mapped_column(String(64))
     #: How sure the alignment is (0–100): 100 when the adaptor kept the sentence's place and shape.

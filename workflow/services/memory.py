@@ -5,15 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, delete, func, select
+from sqlalchemy import Row, bindparam, column, delete, func, literal, or_, select, table, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.types import Integer, Text
 
 from ..domain import memory
 from ..domain.segment import segment_text
 from ..models import Adaptation, Draft, DraftState, TranslationUnit
 
-#: Most units read as fuzzy candidates for one draft or search (the newest first), so a page stays fast.
+#: Most units read as fuzzy candidates when the trigram index cannot help (a key under 3 characters).
 MAX_CANDIDATES = 5000
+#: Most candidates the trigram index hands over per segment (the most similar first) for rapidfuzz to re-rank.
+CANDIDATES_PER_SEGMENT = 200
+#: Most candidates the trigram index hands over for a memory search.
+CANDIDATES_PER_SEARCH = 500
+#: Lowest pg_trgm word similarity a memory-search candidate needs.
+SEARCH_WORD_SIMILARITY = "0.3"
+#: Shortest key the trigram indexes can look up.
+MIN_TRIGRAM_KEY = 3
+#: SQLite's FTS5 trigram table over tm_units (migration 0011; not a model).
+_FTS = table("tm_units_fts", column("rowid"), column("rank"))
 #: Matches shown per segment.
 MATCHES_PER_SEGMENT = 3
 
@@ -132,7 +144,41 @@ def prefill(session: Session, source_lang: str, target_lang: str, sources: Seque
     return {i: found[h].target for i, s in enumerate(sources) if (h := memory.source_hash(s)) in found}
 
 
-def _candidates(
+_UNIT_COLUMNS = (
+    TranslationUnit.id,
+    TranslationUnit.source,
+    TranslationUnit.target,
+    TranslationUnit.source_hash,
+    TranslationUnit.source_key,
+    TranslationUnit.target_key,
+    TranslationUnit.article_id,
+    TranslationUnit.adaptation_id,
+    TranslationUnit.source_lang,
+    TranslationUnit.target_lang,
+)
+
+
+def _filtered(stmt, source_lang: str | None, target_lang: str | None, exclude_article_id: int | None):
+    if source_lang:
+        stmt = stmt.where(TranslationUnit.source_lang == source_lang)
+    if target_lang:
+        stmt = stmt.where(TranslationUnit.target_lang == target_lang)
+    if exclude_article_id is not None:
+        stmt = stmt.where(func.coalesce(TranslationUnit.article_id, 0) != exclude_article_id)
+    return stmt
+
+
+def _distinct_newest_first(rows) -> list[Row]:
+    """Rows newest first, the same rendering of the same sentence from several articles once (the newest)."""
+    units, seen = [], set()
+    for unit in sorted(rows, key=lambda u: -u.id):
+        if (unit.source_hash, unit.target) not in seen:
+            seen.add((unit.source_hash, unit.target))
+            units.append(unit)
+    return units
+
+
+def _newest(
     session: Session,
     source_lang: str | None,
     target_lang: str | None,
@@ -140,37 +186,83 @@ def _candidates(
     lengths: tuple[int, int] | None = None,
     exclude_article_id: int | None = None,
 ) -> list[Row]:
-    """The newest units of a pair (or of all), as plain rows: pages read thousands of them."""
-    unit = TranslationUnit
-    stmt = (
-        select(
-            unit.id,
-            unit.source,
-            unit.target,
-            unit.source_hash,
-            unit.article_id,
-            unit.adaptation_id,
-            unit.source_lang,
-            unit.target_lang,
-        )
-        .order_by(unit.id.desc())
-        .limit(MAX_CANDIDATES)
-    )
-    if source_lang:
-        stmt = stmt.where(TranslationUnit.source_lang == source_lang)
-    if target_lang:
-        stmt = stmt.where(TranslationUnit.target_lang == target_lang)
+    """The newest units of a pair (or of all): the candidates for keys too short for the trigram indexes."""
+    stmt = select(*_UNIT_COLUMNS).order_by(TranslationUnit.id.desc()).limit(MAX_CANDIDATES)
     if lengths is not None:
         stmt = stmt.where(func.length(TranslationUnit.source).between(*lengths))
-    if exclude_article_id is not None:
-        stmt = stmt.where(func.coalesce(TranslationUnit.article_id, 0) != exclude_article_id)
-    units, seen = [], set()
-    for unit in session.execute(stmt):
-        # The same rendering of the same sentence from several articles is shown once (the newest).
-        if (unit.source_hash, unit.target) not in seen:
-            seen.add((unit.source_hash, unit.target))
-            units.append(unit)
-    return units
+    return _distinct_newest_first(
+        session.execute(_filtered(stmt, source_lang, target_lang, exclude_article_id))
+    )
+
+
+def _fts5_trigrams(key: str) -> str:
+    """An FTS5 trigram query finding texts that share any trigram with `key` (each quoted, quotes doubled)."""
+    grams = dict.fromkeys(key[i : i + 3] for i in range(len(key) - 2))
+    return " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
+
+
+def _similar_by_segment(
+    session: Session, source_lang: str, target_lang: str, keys: list[str], exclude_article_id: int | None
+) -> list[list[Row]]:
+    """For each key (3 characters or more), the units whose source key shares the most trigrams with it."""
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement for every segment: a lateral top-N per key, pre-filtered by the pg_trgm GIN index
+        # (`%`: trigram similarity above pg_trgm.similarity_threshold) and by the length a 70 % ratio needs.
+        windows = [memory.length_window(len(k)) for k in keys]
+        stmt = text(
+            """
+            SELECT q.i AS segment, u.*
+            FROM unnest(:keys, :lows, :highs) WITH ORDINALITY AS q(key, low, high, i)
+            CROSS JOIN LATERAL (
+                SELECT t.id, t.source, t.target, t.source_hash, t.source_key, t.target_key, t.article_id,
+                       t.adaptation_id, t.source_lang, t.target_lang
+                FROM tm_units t
+                WHERE t.source_lang = :source_lang AND t.target_lang = :target_lang
+                  AND t.source_key % q.key
+                  AND length(t.source_key) BETWEEN q.low AND q.high
+                  AND coalesce(t.article_id, 0) != :exclude
+                ORDER BY similarity(t.source_key, q.key) DESC, t.id DESC
+                LIMIT :per_segment
+            ) u
+            """
+        ).bindparams(
+            bindparam("keys", type_=ARRAY(Text)),
+            bindparam("lows", type_=ARRAY(Integer)),
+            bindparam("highs", type_=ARRAY(Integer)),
+        )
+        found: list[list[Row]] = [[] for _ in keys]
+        for row in session.execute(
+            stmt,
+            {
+                "keys": keys,
+                "lows": [w[0] for w in windows],
+                "highs": [w[1] for w in windows],
+                "source_lang": source_lang,
+                "target_lang": target_lang,
+                "exclude": exclude_article_id if exclude_article_id is not None else -1,
+                "per_segment": CANDIDATES_PER_SEGMENT,
+            },
+        ):
+            found[row.segment - 1].append(row)
+        return found
+    # SQLite: the FTS5 trigram table, best BM25 first (a statement per segment: the embedded, smaller case).
+    results = []
+    for key in keys:
+        low, high = memory.length_window(len(key))
+        stmt = (
+            select(*_UNIT_COLUMNS)
+            .join(_FTS, _FTS.c.rowid == TranslationUnit.id)
+            .where(
+                text("tm_units_fts MATCH :match").bindparams(
+                    match="source_key : (" + _fts5_trigrams(key) + ")"
+                ),
+                func.length(TranslationUnit.source_key).between(low, high),
+            )
+            .order_by(_FTS.c.rank)
+            .limit(CANDIDATES_PER_SEGMENT)
+        )
+        results.append(list(session.execute(_filtered(stmt, source_lang, target_lang, exclude_article_id))))
+    return results
 
 
 def matches_for(
@@ -184,25 +276,63 @@ def matches_for(
 ) -> list[list[Match]]:
     """For each source segment, the closest memory units (exact ones score 100), best first.
 
+    Every unit can match: the trigram index picks the candidates, rapidfuzz ranks them as it always has.
     Units from the article itself (`exclude_article_id`) are left out: they would only echo it.
     """
     keys = [memory.segment_key(s) for s in sources]
     if not any(keys):
         return [[] for _ in sources]
-    windows = [memory.length_window(len(s)) for s in sources if s]
-    units = _candidates(
-        session,
-        source_lang,
-        target_lang,
-        exclude_article_id=exclude_article_id,
-        lengths=(min(w[0] for w in windows), max(w[1] for w in windows)),
-    )
-    choices = [memory.segment_key(u.source) for u in units]
+    indexed = [k for k in keys if len(k) >= MIN_TRIGRAM_KEY]
+    found = _similar_by_segment(session, source_lang, target_lang, indexed, exclude_article_id)
+    similar = dict(zip(indexed, found, strict=True))
+    short = [s for s, k in zip(sources, keys, strict=True) if k and len(k) < MIN_TRIGRAM_KEY]
+    newest: list[Row] = []
+    if short:
+        windows = [memory.length_window(len(s)) for s in short]
+        newest = _newest(
+            session,
+            source_lang,
+            target_lang,
+            exclude_article_id=exclude_article_id,
+            lengths=(min(w[0] for w in windows), max(w[1] for w in windows)),
+        )
     results = []
     for key in keys:
-        ranked = memory.rank(key, choices, limit=limit) if key else []
+        units = _distinct_newest_first(similar[key]) if key in similar else newest
+        ranked = memory.rank(key, [u.source_key for u in units], limit=limit) if key else []
         results.append([_match(units[i], score) for i, score in ranked])
     return results
+
+
+def _search_candidates(
+    session: Session, key: str, source_lang: str | None, target_lang: str | None
+) -> list[Row]:
+    """Units whose source or target holds something like `key`, from the trigram indexes."""
+    if len(key) < MIN_TRIGRAM_KEY:
+        return _newest(session, source_lang, target_lang)
+    if session.get_bind().dialect.name == "postgresql":
+        # `<%`: the query's trigrams are found within the text (word_similarity above the threshold, lowered for
+        # this transaction from 0.6 so that loose partial matches, which rapidfuzz scores 70 and up, get through).
+        session.execute(
+            select(func.set_config("pg_trgm.word_similarity_threshold", SEARCH_WORD_SIMILARITY, True))
+        )
+        closeness = func.greatest(
+            func.word_similarity(key, TranslationUnit.source_key),
+            func.word_similarity(key, TranslationUnit.target_key),
+        )
+        probe = literal(key, Text)
+        found = or_(probe.op("<%")(TranslationUnit.source_key), probe.op("<%")(TranslationUnit.target_key))
+        stmt = select(*_UNIT_COLUMNS).where(found).order_by(closeness.desc(), TranslationUnit.id.desc())
+        stmt = _filtered(stmt, source_lang, target_lang, None).limit(CANDIDATES_PER_SEARCH)
+        return _distinct_newest_first(session.execute(stmt))
+    stmt = (
+        select(*_UNIT_COLUMNS)
+        .join(_FTS, _FTS.c.rowid == TranslationUnit.id)
+        .where(text("tm_units_fts MATCH :match").bindparams(match=_fts5_trigrams(key)))
+        .order_by(_FTS.c.rank)
+        .limit(CANDIDATES_PER_SEARCH)
+    )
+    return _distinct_newest_first(session.execute(_filtered(stmt, source_lang, target_lang, None)))
 
 
 def search(
@@ -214,13 +344,11 @@ def search(
     limit: int = 20,
 ) -> list[Match]:
     """Memory units whose source or target holds something close to `query` (a word, a phrase, a sentence)."""
-    units = _candidates(session, source_lang, target_lang)
+    units = _search_candidates(session, memory.segment_key(query), source_lang, target_lang)
     if not units:
         return []
-    sources = [memory.segment_key(u.source) for u in units]
-    targets = [memory.segment_key(u.target) for u in units]
     scores: dict[int, int] = {}
-    for choices in (sources, targets):
+    for choices in ([u.source_key for u in units], [u.target_key for u in units]):
         for index, score in memory.rank(query, choices, limit=limit, partial=True):
             scores[index] = max(score, scores.get(index, 0))
     ranked = sorted(scores.items(), key=lambda item: (-item[1], -units[item[0]].id))[:limit]

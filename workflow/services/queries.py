@@ -179,6 +179,15 @@ def credited_stories(session: Session, user_id: int, limit: int = 200) -> list[t
     return list(stories.values())[:limit]
 
 
+def published_by_ids(session: Session, adaptation_ids: list[int]) -> list[Adaptation]:
+    """The stories with these ids that are on the public site now (in no particular order)."""
+    if not adaptation_ids:
+        return []
+    return list(
+        session.scalars(select(Adaptation).where(Adaptation.id.in_(adaptation_ids), on_site())).unique()
+    )
+
+
 def published_sections(session: Session) -> list[str]:
     """Sections that have at least one published adaptation."""
     stmt = (

@@ -26,6 +26,7 @@ from . import (
     reporter,
     reports,
     review,
+    search,
 )
 from .access import identify_caller, load_login, trust_proxies
 from .errors import register_error_handlers
@@ -91,6 +92,7 @@ PAGE_BLUEPRINTS = (
     glossary.bp,  # the glossary pages
     images.bp,  # lead pictures of originals and adaptations
     memory.bp,  # the translation-memory page
+    search.bp,  # the archive search
     reports.bp,  # editors' effort dashboard and credits report
     admin.bp,  # people and translation models
     admin_people.bp,  # one person's account (password reset, tokens, sessions) and the audit log

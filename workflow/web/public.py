@@ -1,7 +1,8 @@
 """The public, reader-facing site: published adaptations only, no login.
 
 URL map:
-    /news                          public.index    newest first; ?section=…&tag=…&page=…
+    /news                          public.index    newest first; ?section=…&tag=…&page=…, or ?q=… (search, best
+                                                   first, in published text only)
     /news/<id>                     public.short    301 to the canonical article address
     /news/<id>/<slug>              public.article  one published adaptation (301 when the slug is wrong; 410
                                                    once unpublished)
@@ -21,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -45,7 +46,8 @@ from ..domain.text import paragraphs, reading_minutes, slugify, word_count
 from ..domain.views import high_views
 from ..extensions import db
 from ..models import Adaptation, LeadImage, User, utcnow
-from ..services import queries
+from ..services import queries, search
+from ..services.errors import InvalidInput
 from ..services.images import image_path, lead_image_for
 from ..services.publishing import PublicStory, public_stories, public_story
 from .story_views import count_view, story_views_last_week
@@ -115,6 +117,8 @@ class Teaser:
     excerpt: str
     reporters: list[str]
     adaptors: list[str]
+    #: For a search result: where the words were found, as (text, matched) runs.
+    snippet: list[tuple[str, bool]] = field(default_factory=list)
 
 
 def canonical_slug(adaptation: Adaptation) -> str:
@@ -245,9 +249,51 @@ def _index_page_url(filters: dict[str, str], page: int) -> str:
     return url_for("public.index", **filters, **({"page": page} if page > 1 else {}))
 
 
+def _search_page(query: str, page: int):
+    """Published stories matching the words of `query`, best first, a page at a time."""
+    try:
+        found = search.search_published(db.session, search.parse_query(query), page=page, per_page=PAGE_SIZE)
+    except InvalidInput:
+        found = None
+    if found is not None and page > 1 and not found.hits:
+        abort(404, description="There are no more results.")
+    hits = found.hits if found else []
+    stories = {a.id: a for a in queries.published_by_ids(db.session, [h.adaptation_id for h in hits])}
+    teasers = {
+        t.adaptation.id: t
+        for t in _teasers([stories[h.adaptation_id] for h in hits if h.adaptation_id in stories])
+    }
+    results = [
+        Teaser(**{**t.__dict__, "snippet": h.parts})
+        for h in hits
+        if (t := teasers.get(h.adaptation_id)) is not None
+    ]
+    filters = {"q": query}
+    more = found is not None and page * PAGE_SIZE < found.total
+    return render_template(
+        "public/index.html",
+        teasers=results,
+        query=query,
+        total=found.total if found else 0,
+        section=None,
+        tag=None,
+        page=page,
+        filters=filters,
+        sections=queries.published_sections(db.session),
+        newer_url=_index_page_url(filters, page - 1) if page > 1 else None,
+        older_url=_index_page_url(filters, page + 1) if more else None,
+        feed_url=None,
+        most_read=None,
+        url_for_story=article_url,
+    )
+
+
 @bp.get("/news")
 def index():
-    """Published adaptations, newest first, by section or tag, a page at a time."""
+    """Published adaptations, newest first, by section or tag, a page at a time; or those matching `q`."""
+    query = _filter_arg("q")
+    if query:
+        return _search_page(query, _page_arg())
     section, tag, page = _filter_arg("section"), _filter_arg("tag"), _page_arg()
     sections = queries.published_sections(db.session)
     if section and section not in sections:

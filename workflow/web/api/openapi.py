@@ -220,6 +220,7 @@ DOCUMENT_TAGS = (
     "lists",
     "glossary",
     "memory",
+    "search",
     "reports",
     "admin",
     "meta",

@@ -1,0 +1,162 @@
+"""Archive search: GET /api/v1/search over originals and adaptations, the desk page, and the public /news?q=."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.api.helpers import assert_error, schema_problems
+from tests.support.factories import drive, login, make_article, make_user
+from workflow.domain.states import Role, State
+from workflow.extensions import db
+from workflow.models import utcnow
+from workflow.services import adaptations as adaptation_services
+from workflow.web.api import openapi_document
+
+ARABIC_TITLE = "الحكومة تُعلن خطّة لإعادة بناء المـيناء"
+ARABIC_BODY = (
+    "أعلنت الحكومة اليوم عن خطّة جديدة لإعادة إعمار ميناء المدينة بعد الفيضانات.\n\n"
+    "وتبلغ كلفة الخطة مليار دولار."
+)
+ENGLISH_BODY = "Rescue teams were running between the flooded villages.\n\nThe committee approved the budget."
+
+
+@pytest.fixture()
+def archive(session, reporter, adaptor, editor):
+    """An Arabic original with its English adaptation published, and an English original still queued."""
+    arabic = make_article(reporter, title=ARABIC_TITLE, body=ARABIC_BODY, tags=["Floods", "Ports"])
+    published = drive(arabic.adaptations[0], State.PUBLISHED, adaptor=adaptor, editor=editor)
+    other_reporter = make_user(Role.REPORTER, name="Omar Khalil")
+    english = make_article(
+        other_reporter,
+        title="Villages flooded",
+        body=ENGLISH_BODY,
+        language="en",
+        tags=["Weather"],
+        targets=["ar"],
+    )
+    return {"arabic": arabic, "published": published, "english": english}
+
+
+def ids(response) -> list[tuple[str, int]]:
+    return [(h["kind"], h["adaptation_id"] or h["article_id"]) for h in response.json["items"]]
+
+
+def test_arabic_words_match_without_marks_tatweel_or_letter_variants(api, archive, editor):
+    response = api.get("/api/v1/search?q=خطة بناء الميناء", editor)
+    assert response.status_code == 200, response.json
+    assert ("original", archive["arabic"].id) in ids(response)
+    hit = next(h for h in response.json["items"] if h["kind"] == "original")
+    assert hit["title"] == ARABIC_TITLE and hit["language"] == "ar" and hit["state"] is None
+    # The query written with marks and hamza finds the same; the snippet marks the matched words.
+    marked = api.get("/api/v1/search?q=أعلنت", editor).json
+    assert marked["total"] >= 1 and "<mark>" in marked["items"][0]["snippet_html"]
+
+
+def test_english_words_match_other_forms_and_rank_title_matches_first(api, archive, editor):
+    response = api.get("/api/v1/search?q=flood&language=en", editor)
+    assert response.status_code == 200
+    assert ids(response)[0] == ("original", archive["english"].id)
+    assert api.get("/api/v1/search?q=run", editor).json["total"] >= 1  # "running" in the body, stemmed
+
+
+def test_tags_people_state_and_dates_narrow_the_search(api, archive, editor):
+    assert ("original", archive["arabic"].id) in ids(api.get("/api/v1/search?q=Ports", editor))
+    by_people = set(ids(api.get("/api/v1/search?q=Omar Khalil", editor)))
+    assert by_people == {
+        ("original", archive["english"].id),
+        ("adaptation", archive["english"].adaptations[0].id),
+    }
+    published = api.get("/api/v1/search?q=Floods&state=published", editor).json
+    assert [(h["kind"], h["state"]) for h in published["items"]] == [("adaptation", "published")]
+    today = utcnow().date()
+    assert api.get(f"/api/v1/search?q=Floods&from={today}&to={today}", editor).json["total"] >= 1
+    later = today + timedelta(days=2)
+    assert api.get(f"/api/v1/search?q=Floods&from={later}", editor).json["total"] == 0
+
+
+def test_edits_are_found_at_once(api, archive, editor):
+    adaptation = archive["published"]
+    assert api.get("/api/v1/search?q=zanzibar", editor).json["total"] == 0
+    adaptation.title = "Zanzibar port plan"
+    db.session.flush()
+    found = api.get("/api/v1/search?q=zanzibar", editor).json
+    assert [(h["kind"], h["adaptation_id"]) for h in found["items"]] == [("adaptation", adaptation.id)]
+
+
+def test_reporters_find_only_their_own_work(api, archive, reporter):
+    found = {h["article_id"] for h in api.get("/api/v1/search?q=Villages", reporter).json["items"]}
+    assert archive["english"].id not in found
+    mine = api.get("/api/v1/search?q=Ports", reporter).json
+    assert {h["article_id"] for h in mine["items"]} == {archive["arabic"].id}
+
+
+def test_pages_carry_the_total_and_links(api, session, editor):
+    reporter = make_user(Role.REPORTER)
+    for n in range(5):
+        make_article(
+            reporter, title=f"Harbour story {n}", body=f"The harbour report number {n}.", language="en"
+        )
+    first = api.get("/api/v1/search?q=harbour&kind=original&per_page=2", editor)
+    assert first.json["total"] == 5 and len(first.json["items"]) == 2
+    assert 'rel="next"' in first.headers["Link"] and "page=2" in first.headers["Link"]
+    last = api.get("/api/v1/search?q=harbour&kind=original&per_page=2&page=3", editor)
+    assert len(last.json["items"]) == 1 and 'rel="prev"' in last.headers["Link"]
+    doc = openapi_document()
+    schema = doc["paths"]["/api/v1/search"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
+    assert schema_problems(first.json, schema, doc) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("", "q"),
+        ("q=%21%21%21", "q"),
+        ("q=x&state=nowhere", "state"),
+        ("q=x&language=zz", "language"),
+        ("q=x&from=2026-13-01", "from"),
+        ("q=x&from=2026-12-05&to=2026-12-01", "from"),
+        ("q=x&page=0", "page"),
+        ("q=x&per_page=1000", "per_page"),
+        ("q=x&kind=published", "kind"),
+        ("q=" + "x" * 201, "q"),
+    ],
+)
+def test_bad_arguments_are_400_naming_them(api, editor, query, field):
+    assert_error(api.get(f"/api/v1/search?{query}", editor), 400, field=field)
+
+
+def test_search_needs_a_signed_in_person(api, session):
+    assert_error(api.get("/api/v1/search?q=x"), 401)
+
+
+def test_the_desk_page_highlights_matches_and_explains_bad_filters(client, archive, adaptor):
+    login(client, adaptor)
+    page = client.get("/desk/search?q=partnership")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "<mark>" in text and f"/desk/adaptations/{archive['published'].id}" in text
+    bad = client.get("/desk/search?q=port&from=yesterday")
+    assert bad.status_code == 200 and "YYYY-MM-DD" in bad.get_data(as_text=True)
+    hostile = client.get("/desk/search?q=<script>alert(1)</script>")
+    assert "<script>alert(1)" not in hostile.get_data(as_text=True)
+
+
+def test_public_search_finds_published_text_only(client, archive):
+    published = archive["published"]
+    page = client.get("/news?q=partnership")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f"/news/{published.id}/" in text and "<mark>" in text
+    # The original's Arabic text and the queued English original are not on the public site.
+    assert "Villages flooded" not in client.get("/news?q=villages").get_data(as_text=True)
+    # Work in progress on a correction is not searchable until it goes out.
+    editor = make_user(Role.EDITOR)
+    adaptation_services.perform_action(db.session, editor, published, "correct")
+    published.body = "A secret draft about zanzibar."
+    db.session.commit()
+    assert f"/news/{published.id}/" not in client.get("/news?q=zanzibar").get_data(as_text=True)
+    assert f"/news/{published.id}/" in client.get("/news?q=partnership").get_data(as_text=True)

@@ -1,0 +1,125 @@
+"""The memory at scale: trigram indexes find every unit (not only the newest 5,000) and rank as the old scan did."""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import insert
+
+from workflow.domain import memory as rules
+from workflow.extensions import db
+from workflow.models import TranslationUnit
+from workflow.services import memory
+
+SUBJECTS = ["The minister", "The two leaders", "Police", "The central bank", "Rescue teams", "The committee"]
+VERBS = ["announced", "signed", "rejected", "discussed", "postponed", "welcomed"]
+OBJECTS = [
+    "a new agreement on trade",
+    "the plan to rebuild the port",
+    "an increase in fuel prices",
+    "the report on the floods",
+    "a strategic partnership deal",
+    "the budget for next year",
+]
+PLACES = ["in Cairo", "in Amman on Monday", "after a long meeting", "late on Wednesday", "in a statement", ""]
+ARABIC = ["وقّع الرئيسان اتفاقية شراكة استراتيجية شاملة", "أعلنت الحكومة عن خطة جديدة لإعادة بناء الميناء"]
+
+
+def sentence(rng: random.Random) -> str:
+    parts = [rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(PLACES)]
+    return " ".join(p for p in parts if p) + "."
+
+
+def add_units(sources: list[str], *, article_id=None, source_lang="en", target_lang="ar") -> None:
+    """Units straight into the table (as bulk imports or years of publishing would leave them)."""
+    db.session.execute(
+        insert(TranslationUnit),
+        [
+            {
+                "source_lang": source_lang,
+                "target_lang": target_lang,
+                "source": s,
+                "target": f"«{s}» rendered #{i}",
+                "source_hash": rules.source_hash(s),
+                "alignment_score": 100,
+                "article_id": article_id,
+            }
+            for i, s in enumerate(sources)
+        ],
+    )
+    db.session.flush()
+
+
+def old_scan(source_lang: str, target_lang: str, sources: list[str], limit: int = 3) -> list[list[tuple]]:
+    """What matching gave before the trigram indexes: every unit (the memory is small) in Python, newest first."""
+    units = sorted(db.session.query(TranslationUnit).all(), key=lambda u: -u.id)
+    units = [u for u in units if (u.source_lang, u.target_lang) == (source_lang, target_lang)]
+    windows = [rules.length_window(len(s)) for s in sources]
+    low, high = min(w[0] for w in windows), max(w[1] for w in windows)
+    kept, seen = [], set()
+    for u in units:
+        if low <= len(u.source) <= high and (u.source_hash, u.target) not in seen:
+            seen.add((u.source_hash, u.target))
+            kept.append(u)
+    choices = [rules.segment_key(u.source) for u in kept]
+    return [
+        [(score, kept[i].source, kept[i].target) for i, score in rules.rank(s, choices, limit=limit)]
+        for s in sources
+    ]
+
+
+def as_tuples(found: list[list[memory.Match]]) -> list[list[tuple]]:
+    return [[(m.score, m.source, m.target) for m in matches] for matches in found]
+
+
+def test_matches_are_the_ones_the_old_scan_gave_on_a_small_memory(session):
+    rng = random.Random(15)
+    stored = list(dict.fromkeys(sentence(rng) for _ in range(300)))
+    add_units(stored)
+    add_units(stored[:20])  # the same sentences again from another article: shown once, the newest
+    queries = [sentence(rng) for _ in range(40)] + [s.replace(".", "!") for s in stored[:10]]
+    queries += [s.upper() for s in stored[10:15]] + ["Nothing like anything stored here at all, none."]
+    found = as_tuples(memory.matches_for(db.session, "en", "ar", queries))
+    assert found == old_scan("en", "ar", queries)
+    assert sum(1 for f in found if f) > 40  # most queries match something: the comparison means something
+    assert any(score < 100 for f in found for score, *_ in f)  # fuzzy ones too, not only exact
+
+
+def test_arabic_matches_fold_marks_and_letter_variants_as_before(session):
+    add_units(ARABIC, source_lang="ar", target_lang="en")
+    queries = [
+        "وقع الرئيسان اتفاقيه شراكة استراتيجية شاملة",
+        "اعلنت الحكومة عن خطة جديدة لاعادة بناء المـيناء",
+    ]
+    found = as_tuples(memory.matches_for(db.session, "ar", "en", queries))
+    assert found == old_scan("ar", "en", queries)
+    assert [len(f) for f in found] == [1, 1] and found[1][0][0] == 100
+
+
+def test_a_unit_older_than_the_newest_5000_still_matches(session):
+    old = "The central bank kept its main interest rate at 27.25 percent for a third meeting."
+    add_units([old], article_id=None)
+    rng = random.Random(7)
+    add_units([f"{sentence(rng)} ({n})" for n in range(memory.MAX_CANDIDATES + 50)])
+    query = "The central bank kept its main interest rate at 27.25 per cent for the third meeting."
+    (matches,) = memory.matches_for(db.session, "en", "ar", [query])
+    assert matches and matches[0].source == old and matches[0].score >= rules.MIN_MATCH
+    found = memory.search(db.session, "27.25 percent", source_lang="en")
+    assert [m.source for m in found][:1] == [old]
+
+
+def test_search_finds_what_the_old_scan_found_on_a_small_memory(session):
+    rng = random.Random(3)
+    stored = list(dict.fromkeys(sentence(rng) for _ in range(200)))
+    add_units(stored)
+    for query in ["strategic partnership", "rebuild the port", "fuel prices in Cairo", "Rescue teams"]:
+        found = memory.search(db.session, query, source_lang="en", limit=20)
+        units = sorted(db.session.query(TranslationUnit).all(), key=lambda u: -u.id)
+        scores: dict[int, int] = {}
+        for side in ("source", "target"):
+            choices = [rules.segment_key(getattr(u, side)) for u in units]
+            for index, score in rules.rank(query, choices, limit=20, partial=True):
+                scores[index] = max(score, scores.get(index, 0))
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], -units[item[0]].id))[:20]
+        assert [(m.score, m.source) for m in found] == [(s, units[i].source) for i, s in ranked], query
+        assert found
