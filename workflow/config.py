@@ -171,6 +171,7 @@ class Settings:
     ratelimit_storage_url: str = "memory://"
     publisher: str = "Adaptdesk newsroom"
     max_model_bytes: int = 1024**3  #: largest model upload on the admin page (real packages are ~100 MB)
+    max_import_bytes: int = 200 * 1024**2  #: largest TMX, TBX or CSV file an editor may import
     metrics_token: str = ""  #: when set, /metrics answers only `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None  #: shared by gunicorn's workers so a scrape adds them up
     allow_self_approval: bool = False  #: a one-person newsroom may approve its own adaptations (no four eyes)
@@ -246,6 +247,7 @@ class Settings:
             or (redis_url or cls.ratelimit_storage_url),
             publisher=env.get("ADAPTDESK_PUBLISHER") or cls.publisher,
             max_model_bytes=_int(env, "ADAPTDESK_MAX_MODEL_BYTES", cls.max_model_bytes),
+            max_import_bytes=_int(env, "ADAPTDESK_MAX_IMPORT_BYTES", cls.max_import_bytes),
             metrics_token=(env.get("ADAPTDESK_METRICS_TOKEN") or "").strip(),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
             allow_self_approval=_bool(env.get("ADAPTDESK_ALLOW_SELF_APPROVAL"), False),

@@ -25,6 +25,10 @@ class AuditAction(StrEnum):
     TOKEN_REVOKED = "token_revoked"  #: details: token_id, name
     SESSIONS_ENDED = "sessions_ended"  #: "log out everywhere" (details: sessions)
     MODEL_IMPORTED = "model_imported"  #: a translation model installed from an upload (details: package)
+    MEMORY_IMPORTED = (
+        "memory_imported"  #: a TMX file read into the memory (details: file, pair, added, skipped)
+    )
+    GLOSSARY_IMPORTED = "glossary_imported"  #: a TBX or CSV file read into the glossary (details: the counts)
 
 
 class AuditEntry(Base):

@@ -27,6 +27,7 @@ from . import (
 from .access import identify_caller, load_login, trust_proxies
 from .errors import register_error_handlers
 from .templating import register_template_helpers
+from .uploads import allow_import_uploads
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
@@ -90,6 +91,7 @@ def register_web(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    app.url_value_preprocessor(allow_import_uploads)
     app.before_request(identify_caller)
     for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
