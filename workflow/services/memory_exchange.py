@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import memory
@@ -188,7 +188,12 @@ def _insert_new(session: Session, result: ImportResult, batch: dict[tuple[str, s
         select(TranslationUnit.source_hash, TranslationUnit.target).where(
             TranslationUnit.source_lang == result.source_lang,
             TranslationUnit.target_lang == result.target_lang,
-            TranslationUnit.source_hash.in_(hashes),
+            # Hex digests, sent inline: PostgreSQL then probes a hash of the list instead of comparing every
+            # row of the pair with each of thousands of parameters (the batch's own rows are not yet in the
+            # planner's statistics, so it may scan the whole pair).
+            TranslationUnit.source_hash.in_(
+                bindparam("hashes", sorted(hashes), expanding=True, literal_execute=True)
+            ),
         )
     )
     known = {(row.source_hash, row.target) for row in existing}
