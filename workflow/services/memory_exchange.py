@@ -214,5 +214,19 @@ def _insert_new(session: Session, result: ImportResult, batch: dict[tuple[str, s
     ]
     result.skipped["duplicate"] += len(batch) - len(rows)
     if rows:
-        session.execute(insert(TranslationUnit), rows)
+        _bulk_insert(session, rows)
     result.added += len(rows)
+
+
+def _bulk_insert(session: Session, rows: list[dict]) -> None:
+    """Insert memory units in one go: COPY on PostgreSQL (several times faster than a multi-row INSERT for
+    a large file), a multi-row INSERT elsewhere."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(TranslationUnit), rows)
+        return
+    columns = list(rows[0])
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY tm_units ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])

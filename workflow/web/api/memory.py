@@ -17,10 +17,9 @@ from flask import Response, jsonify, request, stream_with_context
 
 from ...extensions import db
 from ...services import memory, memory_exchange
-from ...services.errors import InvalidInput
 from ...services.inputs import parse_language
 from ..uploads import uploaded_file
-from .glossary import PAIR
+from .glossary import PAIR, language_pair
 from .inputs import api_person, query_int, query_language, query_text
 from .openapi import INT, LANGUAGE, Route, errors, nullable, obj, ok, op, ref, text
 
@@ -55,21 +54,6 @@ def search_memory():
             "count": len(found),
         }
     )
-
-
-def language_pair(values) -> tuple[str, str]:
-    """`source_lang` and `target_lang` from the query or form, both required (400 naming the missing one)."""
-    pair = []
-    for name in ("source_lang", "target_lang"):
-        raw = (values.get(name) or "").strip()
-        if not raw:
-            raise InvalidInput(
-                name, f"Name the pair: '{name}' is required (e.g. source_lang=ar&target_lang=en)."
-            )
-        pair.append(parse_language(raw, name))
-    if pair[0] == pair[1]:
-        raise InvalidInput("target_lang", "Source and target are the same language; name two.")
-    return pair[0], pair[1]
 
 
 def tool_version() -> str:
