@@ -106,15 +106,16 @@ def _text(element: Element) -> str:
 def read_tbx(stream: IO[bytes], source_lang: str, target_lang: str) -> Iterator[TermEntry]:
     """The entries of a TBX file (v2 `martif`/`termEntry` or v3 `tbx`/`conceptEntry`) for the pair, one at a
     time; TermbaseError for a file that is not (safe) TBX."""
+    seen = {"root": False}
     try:
-        yield from _read_tbx(stream, source_lang, target_lang)
+        yield from _read_tbx(stream, source_lang, target_lang, seen)
     except DefusedXmlException:
         raise TermbaseError(
             "The file declares XML entities or refers to external ones; they are refused for safety "
             "(entity expansion and external entities)."
         ) from None
     except ParseError as error:
-        if error.code == NO_ELEMENTS:
+        if error.code == NO_ELEMENTS and not seen["root"]:
             raise TermbaseError("The file is empty: choose a TBX or CSV file.") from None
         line, column = error.position
         raise TermbaseError(
@@ -123,13 +124,12 @@ def read_tbx(stream: IO[bytes], source_lang: str, target_lang: str) -> Iterator[
         ) from None
 
 
-def _read_tbx(stream: IO[bytes], source_lang: str, target_lang: str) -> Iterator[TermEntry]:
-    root_seen = False
+def _read_tbx(stream: IO[bytes], source_lang: str, target_lang: str, seen: dict) -> Iterator[TermEntry]:
     for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=False):
         name = _local(element.tag)
         if event == "start":
-            if not root_seen:
-                root_seen = True
+            if not seen["root"]:
+                seen["root"] = True
                 if name not in ("tbx", "martif"):
                     raise TermbaseError(
                         f"This is XML, but not TBX: its root is <{name}>, not <tbx> or <martif>."
