@@ -29,6 +29,7 @@ class Match:
     adaptation_id: int | None
     source_lang: str
     target_lang: str
+    origin: str = "published"  #: a `UnitOrigin` value: published here, or imported from a TMX file
 
     def as_json(self) -> dict:
         """The match as the API shows it beside a segment."""
@@ -49,6 +50,7 @@ def _match(unit: Row | TranslationUnit, score: int) -> Match:
         unit.adaptation_id,
         unit.source_lang,
         unit.target_lang,
+        unit.origin,
     )
 
 
@@ -152,6 +154,7 @@ def _candidates(
             unit.adaptation_id,
             unit.source_lang,
             unit.target_lang,
+            unit.origin,
         )
         .order_by(unit.id.desc())
         .limit(MAX_CANDIDATES)
