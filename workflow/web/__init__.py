@@ -15,6 +15,7 @@ from . import (
     admin,
     admin_people,
     api,
+    api_docs,
     auth,
     glossary,
     memory,
@@ -76,6 +77,7 @@ PAGE_BLUEPRINTS = (
     admin_people.bp,  # one person's account (password reset, tokens, sessions) and the audit log
     account.bp,  # each person's own password, tokens and login sessions
     public.bp,  # the public site
+    api_docs.bp,  # the interactive API description (Swagger UI)
     ops.bp,  # readiness and metrics
 )
 
