@@ -189,6 +189,7 @@ class Settings:
     publisher_logo: str = ""
     redis_url: str = ""  #: REDIS_URL (or a Redis broker): where story views are counted; "" → the database
     max_model_bytes: int = 1024**3  #: largest model upload on the admin page (real packages are ~100 MB)
+    max_import_bytes: int = 200 * 1024**2  #: largest TMX, TBX or CSV file an editor may import
     metrics_token: str = ""  #: when set, /metrics answers only `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None  #: shared by gunicorn's workers so a scrape adds them up
     allow_self_approval: bool = False  #: a one-person newsroom may approve its own adaptations (no four eyes)
@@ -276,6 +277,7 @@ class Settings:
             publisher_logo=_publisher_logo(env),
             redis_url=redis_url,
             max_model_bytes=_int(env, "ADAPTDESK_MAX_MODEL_BYTES", cls.max_model_bytes),
+            max_import_bytes=_int(env, "ADAPTDESK_MAX_IMPORT_BYTES", cls.max_import_bytes),
             metrics_token=(env.get("ADAPTDESK_METRICS_TOKEN") or "").strip(),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
             allow_self_approval=_bool(env.get("ADAPTDESK_ALLOW_SELF_APPROVAL"), False),

@@ -115,7 +115,14 @@ def test_operations_are_complete(doc):
         for m, o in item.items()
         if m in METHODS and o["security"] == []
     }
-    assert public == {"createToken", "listPublished", "openapi", "healthz"}
+    assert public == {
+        "createToken",
+        "listPublished",
+        "showPublished",
+        "showPublishedNinjs",
+        "openapi",
+        "healthz",
+    }
 
 
 def test_error_responses_use_the_error_schema(doc):

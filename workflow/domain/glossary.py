@@ -46,6 +46,7 @@ class TermHit:
     source: str
     target: str
     note: str
+    alternatives: tuple[str, ...] = ()  #: other renderings the house style accepts
 
 
 def _fold_char(char: str) -> str:
@@ -130,6 +131,8 @@ def find_terms(text: str, lang: str, terms: Iterable[Term]) -> list[TermHit]:
                 source=term.source,
                 target=term.target,
                 note=term.note or "",
+                # Terms read from the database list them; renderings posing as terms have none.
+                alternatives=tuple(getattr(term, "alternatives", None) or ()),
             )
         )
     return hits

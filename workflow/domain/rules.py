@@ -226,6 +226,11 @@ def can_edit_glossary(actor: Actor) -> bool:
     return actor.has(Role.EDITOR)
 
 
+def can_import_language_data(actor: Actor) -> bool:
+    """Whether the actor may import memories (TMX) and term bases (TBX, CSV) from other tools."""
+    return actor.has(Role.EDITOR) or actor.has(Role.ADMIN)
+
+
 def can_override_qa(actor: Actor) -> bool:
     """Whether the actor may let a blocking QA finding through, with a reason."""
     return actor.has(Role.EDITOR)

@@ -10,7 +10,7 @@ from .adaptations import (
     ReviewRound,
 )
 from .articles import Article, ArticleRevision, ArticleTag, SubmissionKey
-from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit
+from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit, UnitOrigin
 from .audit import AuditAction, AuditEntry
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
@@ -52,6 +52,7 @@ __all__ = [
     "StoryViewVisitor",
     "SubmissionKey",
     "TranslationUnit",
+    "UnitOrigin",
     "User",
     "ViewSalt",
     "WebhookDelivery",

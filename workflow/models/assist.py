@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.memory import segment_key
 from .base import Base, UTCDateTime, utcnow
 from .users import User
+
+
+class UnitOrigin(StrEnum):
+    """Where a memory unit came from."""
+
+    PUBLISHED = "published"  #: aligned from a published adaptation of this newsroom
+    IMPORTED = "imported"  #: read from a TMX file an editor imported
 
 
 def _key_of(column: str):
@@ -18,7 +26,7 @@ def _key_of(column: str):
 
 
 class TranslationUnit(Base):
-    """One aligned source → target segment from a published adaptation (the translation memory)."""
+    """One aligned source → target segment from a published adaptation or an imported TMX file (the memory)."""
 
     __tablename__ = "tm_units"
     __table_args__ = (
@@ -42,11 +50,16 @@ class TranslationUnit(Base):
     adaptation_id: Mapped[int | None] = mapped_column(
         ForeignKey("adaptations.id", ondelete="SET NULL"), index=True
     )
+    #: A `UnitOrigin` value.
+    origin: Mapped[str] = mapped_column(
+        String(16), default=UnitOrigin.PUBLISHED.value, server_default="published"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class GlossaryTerm(Base):
-    """An approved rendering of a name, place, title or house-style term for one language pair."""
+    """An approved rendering of a name, place, title or house-style term for one language pair, with the other
+    renderings the house style accepts and those it forbids."""
 
     __tablename__ = "glossary_terms"
     __table_args__ = (UniqueConstraint("source_lang", "target_lang", "source_key"),)
@@ -57,7 +70,12 @@ class GlossaryTerm(Base):
     source: Mapped[str] = mapped_column(String(200))
     #: The source term normalized for matching (diacritics, letter variants, case): unique per pair.
     source_key: Mapped[str] = mapped_column(String(200))
+    #: The preferred rendering.
     target: Mapped[str] = mapped_column(String(200))
+    #: Other renderings the house style accepts (QA takes any of them), in the editor's order.
+    alternatives: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    #: Renderings the house style avoids: QA flags each as an error wherever the adaptation uses it.
+    forbidden: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -28,6 +28,10 @@ class AuditAction(StrEnum):
     MODEL_IMPORTED = "model_imported"  #: a translation model installed from an upload (details: package)
     WEBHOOK_ADDED = "webhook_added"  #: a webhook receiver registered (details: webhook_id, url, events)
     WEBHOOK_REMOVED = "webhook_removed"  #: a webhook receiver removed (details: webhook_id, url)
+    MEMORY_IMPORTED = (
+        "memory_imported"  #: a TMX file read into the memory (details: file, pair, added, skipped)
+    )
+    GLOSSARY_IMPORTED = "glossary_imported"  #: a TBX or CSV file read into the glossary (details: the counts)
 
 
 class AuditEntry(Base):

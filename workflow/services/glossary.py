@@ -20,6 +20,8 @@ from .inputs import parse_language, parse_text
 
 MAX_TERM_CHARS = 200
 MAX_NOTE_CHARS = 500
+#: Most other accepted (or forbidden) renderings one term may list.
+MAX_RENDERINGS = 20
 #: Ids above this cannot exist (PostgreSQL `integer`).
 MAX_ID = 2**31 - 1
 
@@ -35,15 +37,46 @@ def _one_line(data: Mapping[str, Any], field: str, limit: int, *, required: bool
     return value
 
 
+def _renderings(data: Mapping[str, Any], field: str, lang: str) -> tuple[str, ...]:
+    """A list of renderings: a JSON array of strings, or text with one per line or separated by `;` (forms)."""
+    raw = data.get(field)
+    if raw is None or raw == "":
+        return ()
+    if isinstance(raw, str):
+        raw = [part for line in raw.splitlines() for part in line.split(";")]
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise InvalidInput(field, f"'{field}' must be a list of renderings (or, in a form, one per line).")
+    found: dict[str, str] = {}
+    for item in raw:
+        value = " ".join(item.split())
+        if not value:
+            continue
+        if len(value) > MAX_TERM_CHARS:
+            raise InvalidInput(
+                field, f"A rendering in '{field}' is {len(value)} characters; the limit is {MAX_TERM_CHARS}."
+            )
+        if has_bidi_controls(value) or any(ch < " " for ch in value):
+            raise InvalidInput(
+                field, f"A rendering in '{field}' holds control characters; type it as plain text."
+            )
+        found.setdefault(normalize_term(value, lang), value)
+    if len(found) > MAX_RENDERINGS:
+        raise InvalidInput(field, f"'{field}' lists {len(found)} renderings; the limit is {MAX_RENDERINGS}.")
+    return tuple(v for k, v in found.items() if k)
+
+
 @dataclass(frozen=True)
 class TermInput:
-    """A checked glossary entry as an editor sends it."""
+    """A checked glossary entry as an editor sends it: the preferred rendering (`target`), the other
+    renderings the house style accepts, and those it forbids."""
 
     source_lang: str
     target_lang: str
     source: str
     target: str
     note: str
+    alternatives: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> TermInput:
@@ -67,7 +100,18 @@ class TermInput:
             )
         target = _one_line(data, "target", MAX_TERM_CHARS)
         note = _one_line(data, "note", MAX_NOTE_CHARS, required=False)
-        return cls(source_lang, target_lang, source, target, note)
+        target_key = normalize_term(target, target_lang)
+        alternatives = tuple(
+            a
+            for a in _renderings(data, "alternatives", target_lang)
+            if normalize_term(a, target_lang) != target_key
+        )
+        forbidden = _renderings(data, "forbidden", target_lang)
+        accepted = {target_key} | {normalize_term(a, target_lang) for a in alternatives}
+        clash = next((f for f in forbidden if normalize_term(f, target_lang) in accepted), None)
+        if clash is not None:
+            raise InvalidInput("forbidden", f"“{clash}” is both accepted and forbidden; keep it in one list.")
+        return cls(source_lang, target_lang, source, target, note, alternatives, forbidden)
 
 
 def terms_for(session: Session, source_lang: str, target_lang: str) -> list[GlossaryTerm]:
@@ -168,6 +212,8 @@ def create_term(session: Session, actor: User, data: TermInput) -> GlossaryTerm:
         source=data.source,
         source_key=key,
         target=data.target,
+        alternatives=list(data.alternatives),
+        forbidden=list(data.forbidden),
         note=data.note,
         created_by=actor,
         updated_by=actor,
@@ -184,6 +230,7 @@ def update_term(session: Session, actor: User, term: GlossaryTerm, data: TermInp
     _duplicate(session, data, key, except_id=term.id)
     term.source_lang, term.target_lang = data.source_lang, data.target_lang
     term.source, term.source_key, term.target, term.note = data.source, key, data.target, data.note
+    term.alternatives, term.forbidden = list(data.alternatives), list(data.forbidden)
     term.updated_by = actor
     _flush_unique(session, data)
     return term

@@ -41,6 +41,7 @@ class Match:
     adaptation_id: int | None
     source_lang: str
     target_lang: str
+    origin: str = "published"  #: a `UnitOrigin` value: published here, or imported from a TMX file
 
     def as_json(self) -> dict:
         """The match as the API shows it beside a segment."""
@@ -61,6 +62,7 @@ def _match(unit: Row | TranslationUnit, score: int) -> Match:
         unit.adaptation_id,
         unit.source_lang,
         unit.target_lang,
+        unit.origin,
     )
 
 
@@ -155,6 +157,7 @@ _UNIT_COLUMNS = (
     TranslationUnit.adaptation_id,
     TranslationUnit.source_lang,
     TranslationUnit.target_lang,
+    TranslationUnit.origin,
 )
 
 
@@ -215,7 +218,7 @@ def _similar_by_segment(
             FROM unnest(:keys, :lows, :highs) WITH ORDINALITY AS q(key, low, high, i)
             CROSS JOIN LATERAL (
                 SELECT t.id, t.source, t.target, t.source_hash, t.source_key, t.target_key, t.article_id,
-                       t.adaptation_id, t.source_lang, t.target_lang
+                       t.adaptation_id, t.source_lang, t.target_lang, t.origin
                 FROM tm_units t
                 WHERE t.source_lang = :source_lang AND t.target_lang = :target_lang
                   AND t.source_key % q.key

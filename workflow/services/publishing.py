@@ -12,7 +12,10 @@ from ..domain.states import OFF_SITE_STATES, Role
 from ..domain.webhooks import WebhookEvent
 from ..models import Adaptation, Article, PublishedVersion, User
 from . import webhooks
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
+
+#: Ids above this cannot exist (PostgreSQL `integer`).
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,17 @@ def public_story(adaptation: Adaptation) -> PublicStory | None:
         updated_at=live.published_at,
         corrections=[Correction(v.correction_note, v.published_at) for v in adaptation.versions[1:]],
     )
+
+
+def published_story(session: Session, adaptation_id: int) -> PublicStory:
+    """The story with that id as the public site shows it now (NotFound when it is not on the site)."""
+    adaptation = session.get(Adaptation, adaptation_id) if 0 < adaptation_id <= MAX_ID else None
+    story = public_story(adaptation) if adaptation is not None else None
+    if story is None:
+        raise NotFound(
+            f"No published story {adaptation_id}: it was never published, or it was unpublished or withdrawn."
+        )
+    return story
 
 
 def public_stories(adaptations: list[Adaptation]) -> list[PublicStory]:

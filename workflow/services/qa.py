@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain import glossary
-from ..domain.qa import CHECKS, ERROR, Finding, QaInput, run_checks
+from ..domain.qa import CHECKS, ERROR, Finding, ForbiddenRendering, QaInput, run_checks
 from ..domain.rules import can_override_qa, self_approval_refusal
 from ..domain.states import FINAL_STATES
 from ..domain.text import strip_bidi_embeddings
@@ -72,7 +72,8 @@ def _mt_text(adaptation: Adaptation) -> str:
 
 
 def qa_input(session: Session, adaptation: Adaptation) -> QaInput:
-    """What the checks compare: the newest original, the adaptation, glossary terms and the machine draft."""
+    """What the checks compare: the newest original, the adaptation, glossary terms (and the renderings they
+    forbid) and the machine draft."""
     article = adaptation.article
     source = article.latest
     terms = glossary_service.terms_for(session, article.language, adaptation.language)
@@ -86,6 +87,7 @@ def qa_input(session: Session, adaptation: Adaptation) -> QaInput:
         lang=adaptation.language,
         terms=hits,
         mt_text=_mt_text(adaptation),
+        forbidden=[ForbiddenRendering(f, t.source, t.target) for t in terms for f in t.forbidden],
     )
 
 

@@ -17,6 +17,7 @@ from . import (
     admin_people,
     admin_webhooks,
     api,
+    api_docs,
     auth,
     glossary,
     images,
@@ -31,6 +32,7 @@ from . import (
 from .access import identify_caller, load_login, trust_proxies
 from .errors import register_error_handlers
 from .templating import register_template_helpers
+from .uploads import allow_import_uploads
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
@@ -99,6 +101,7 @@ PAGE_BLUEPRINTS = (
     admin_webhooks.bp,  # webhook receivers and their delivery log
     account.bp,  # each person's own password, tokens and login sessions
     public.bp,  # the public site
+    api_docs.bp,  # the interactive API description (Swagger UI)
     ops.bp,  # readiness and metrics
 )
 
@@ -115,6 +118,7 @@ def register_web(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    app.url_value_preprocessor(allow_import_uploads)
     app.before_request(identify_caller)
     images.allow_picture_uploads(app)
     for blueprint in PAGE_BLUEPRINTS:

@@ -5,6 +5,8 @@ URL map:
     POST /desk/glossary                      glossary.add_term     editors
     POST /desk/glossary/<id>                 glossary.update_term  editors
     POST /desk/glossary/<id>/delete          glossary.delete_term  editors
+    GET  /desk/glossary/export?from=&to=&format=tbx|csv   glossary.export_terms  every signed-in person
+    POST /desk/glossary/import (file, from, to)           glossary.import_terms  editors and admins
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
-from werkzeug.wrappers import Response
+from flask import Blueprint, Response, flash, redirect, request, url_for
 
-from ..domain.rules import can_edit_glossary
+from ..domain.rules import can_edit_glossary, can_import_language_data
 from ..domain.states import Role
 from ..extensions import db
-from ..services import glossary
-from ..services.errors import ServiceError
+from ..services import glossary, glossary_exchange
+from ..services.errors import InvalidInput, ServiceError
+from ..services.inputs import parse_language
 from .access import roles_required, signed_in
 from .forms import Refused, language_arg, language_choices, refusal, render_page
 
@@ -41,6 +43,7 @@ def _render_terms(
         source_lang=source_lang,
         target_lang=target_lang,
         editable=can_edit_glossary(signed_in().actor),
+        importer=can_import_language_data(signed_in().actor),
         typed=typed or {},
         editing=editing,
         languages=language_choices(),
@@ -98,3 +101,59 @@ def delete_term(term_id: int):
     db.session.commit()
     flash(f"Deleted “{source}” → “{target}”.", "success")
     return _back_to_terms(*pair)
+
+
+def _form_pair(values) -> tuple[str, str]:
+    """The language pair chosen in the page's `from` and `to` fields (400 naming the missing one)."""
+    pair = []
+    for name, field in (("from", "source_lang"), ("to", "target_lang")):
+        raw = (values.get(name) or "").strip()
+        if not raw:
+            raise InvalidInput(field, "Choose both languages of the pair first.")
+        pair.append(parse_language(raw, field))
+    return pair[0], pair[1]
+
+
+@bp.get("/glossary/export")
+@roles_required(*EVERYONE)
+def export_terms():
+    """The glossary of the chosen pair as a TBX-Basic or CSV file."""
+    try:
+        source_lang, target_lang = _form_pair(request.args)
+        fmt = (request.args.get("format") or "tbx").lower()
+        if fmt not in glossary_exchange.FORMATS:
+            raise InvalidInput("format", "Choose TBX or CSV.")
+    except ServiceError as error:
+        return _render_terms(refused=refusal(error))
+    document = glossary_exchange.export_terms(db.session, source_lang, target_lang, fmt)
+    response = Response(document, mimetype="application/x-tbx+xml" if fmt == "tbx" else "text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="adaptdesk-glossary-{source_lang}-{target_lang}.{fmt}"'
+    )
+    return response
+
+
+@bp.post("/glossary/import")
+@roles_required(Role.EDITOR, Role.ADMIN)
+def import_terms():
+    """An editor imports a TBX or CSV term base into the chosen pair's glossary."""
+    upload = request.files.get("file")
+    try:
+        source_lang, target_lang = _form_pair(request.form)
+        if upload is None or not upload.filename:
+            raise InvalidInput("file", "Choose a .tbx or .csv file to import.")
+        result = glossary_exchange.import_terms(
+            db.session,
+            signed_in(),
+            upload.stream,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            filename=upload.filename,
+        )
+    except ServiceError as error:
+        return _render_terms(refused=refusal(error))
+    db.session.commit()
+    flash(f"Imported {upload.filename}: {result.summary}", "success")
+    for problem in result.problems:
+        flash(f"Skipped {problem}", "warning")
+    return _back_to_terms(source_lang, target_lang)

@@ -31,7 +31,7 @@ from .names import NOT_NAMES, candidate_names, check_names
 from .normalize import normalize_digits
 from .numbers import Quantity, check_numbers, extract_quantities
 from .scripts import LATIN, SCRIPTS, foreign_runs, script_of
-from .terms import GlossaryHit, check_glossary, rendering_in
+from .terms import ForbiddenRendering, GlossaryHit, check_forbidden, check_glossary, rendering_in
 from .untranslated import GLOSS_MAX_WORDS, LATIN_PHRASE_WORDS, UNTRANSLATED_ERROR_LETTERS, check_untranslated
 
 __all__ = [
@@ -53,11 +53,13 @@ __all__ = [
     "UNTRANSLATED_ERROR_LETTERS",
     "WARNING",
     "Finding",
+    "ForbiddenRendering",
     "GlossaryHit",
     "QaInput",
     "Quantity",
     "candidate_names",
     "check_dates",
+    "check_forbidden",
     "check_glossary",
     "check_length",
     "check_names",
@@ -88,6 +90,7 @@ class QaInput:
     lang: str
     terms: Sequence[GlossaryHit] = ()  #: glossary terms found in the original, with approved renderings
     mt_text: str = ""  #: the machine draft's title and body, if there is one (names are read from it)
+    forbidden: Sequence[ForbiddenRendering] = ()  #: renderings the pair's glossary forbids
 
 
 def run_checks(data: QaInput) -> list[Finding]:
@@ -99,6 +102,7 @@ def run_checks(data: QaInput) -> list[Finding]:
     findings += check_numbers(source, data.source_lang, adaptation, data.lang)
     findings += check_dates(source, data.source_lang, adaptation, data.lang)
     findings += check_glossary(data.terms, adaptation, data.lang)
+    findings += check_forbidden(data.forbidden, adaptation, data.lang)
     findings += check_untranslated(adaptation, data.source_lang, data.lang)
     findings += check_names(source, data.source_lang, data.mt_text, adaptation, data.lang)
     findings += check_punctuation(data.title, data.body)

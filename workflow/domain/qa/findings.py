@@ -12,6 +12,7 @@ CHECKS: dict[str, str] = {
     "numbers": "Numbers",
     "dates": "Dates",
     "glossary": "Glossary terms",
+    "forbidden": "Forbidden terms",
     "untranslated": "Untranslated text",
     "names": "Names",
     "punctuation": "Quotes and brackets",

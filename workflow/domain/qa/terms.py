@@ -1,4 +1,5 @@
-"""Glossary terms: the original's terms appear in the adaptation as their approved renderings."""
+"""Glossary terms: the original's terms appear in the adaptation as an accepted rendering, and no rendering
+the house style forbids appears at all."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ from .findings import ERROR, MAX_PER_CHECK, Finding
 class GlossaryHit(Protocol):
     """What the glossary check reads from a term found in the original (a glossary `TermHit` fits)."""
 
+    source: str
+    target: str
+    alternatives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ForbiddenRendering:
+    """A rendering the house style avoids, with the term it renders and the preferred rendering."""
+
+    rendering: str
     source: str
     target: str
 
@@ -42,18 +53,37 @@ def check_glossary(hits: Sequence[GlossaryHit], adaptation: str, lang: str) -> l
         if (hit.source, hit.target) in seen:
             continue
         seen.add((hit.source, hit.target))
-        if rendering_in(adaptation, hit.target, lang):
+        accepted = (hit.target, *getattr(hit, "alternatives", ()))
+        if any(rendering_in(adaptation, rendering, lang) for rendering in accepted):
             continue
+        also = f" (or {', '.join(accepted[1:])})" if len(accepted) > 1 else ""
         findings.append(
             Finding(
                 "glossary",
                 ERROR,
                 hit.source[:200],
                 (
-                    f"The original has the glossary term {hit.source}; its approved rendering is {hit.target}, "
+                    f"The original has the glossary term {hit.source}; its approved rendering is {hit.target}{also}, "
                     "which the adaptation does not use. Use it, or ask an editor to override (for instance when "
                     "the passage was cut)."
                 ),
             )
         )
     return findings[:MAX_PER_CHECK]
+
+
+def check_forbidden(forbidden: Sequence[ForbiddenRendering], adaptation: str, lang: str) -> list[Finding]:
+    """No rendering the glossary forbids (house-style "avoid" words) appears in the adaptation."""
+    findings: dict[str, Finding] = {}
+    for item in forbidden:
+        key = normalize_term(item.rendering, lang)[:200]
+        if key in findings or not rendering_in(adaptation, item.rendering, lang):
+            continue
+        findings[key] = Finding(
+            "forbidden",
+            ERROR,
+            key,
+            f"The adaptation uses “{item.rendering}”, which the house style avoids (glossary: {item.source} → "
+            f"{item.target}). Write {item.target} instead, or ask an editor to override (for instance in a quote).",
+        )
+    return list(findings.values())[:MAX_PER_CHECK]

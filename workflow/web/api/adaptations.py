@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, request
 
 from ...domain.actions import ACTIONS
 from ...domain.effort import MAX_SECONDS_PER_SAVE
@@ -21,6 +21,7 @@ from ...extensions import db
 from ...models import Adaptation, User
 from ...services import adaptations, effort
 from ...services.adaptation_view import adaptation_view
+from ...services.errors import ServiceError
 from ...services.inputs import ActionRequest, parse_body, parse_title, parse_version
 from ..access import self_approval_allowed
 from ..forms import input_limits
@@ -30,6 +31,7 @@ from .openapi import (
     DIRECTION,
     DRAFT_STATES,
     ERROR_CODE,
+    ETAG_HEADER,
     INT,
     LANGUAGE,
     TAGS,
@@ -49,10 +51,32 @@ from .openapi import (
 from .presenters import adaptation_json, progress_json
 
 
+def entity_tag(adaptation: Adaptation) -> str:
+    """The adaptation's version as an entity tag (unquoted): what `ETag` carries and `If-Match` names."""
+    return f"v{adaptation.version}"
+
+
 def adaptation_response(adaptation: Adaptation, person: User | None, status: int = 200):
-    """The adaptation as JSON, as the caller may act on it."""
+    """The adaptation as JSON, as the caller may act on it, with its version as `ETag`."""
     view = adaptation_view(db.session, person, adaptation, allow_self_approval=self_approval_allowed())
-    return jsonify(adaptation_json(view)), status
+    response = jsonify(adaptation_json(view))
+    response.set_etag(entity_tag(adaptation))
+    return response, status
+
+
+def check_if_match(adaptation: Adaptation) -> int | None:
+    """The version `If-Match` names when it matches the stored one (None without the header); 412 if not."""
+    if not request.headers.get("If-Match"):
+        return None
+    if request.if_match.contains(entity_tag(adaptation)):
+        return adaptation.version
+    raise ServiceError(
+        f"The adaptation changed since you read it: it is at version {adaptation.version} "
+        f'(ETag "{entity_tag(adaptation)}"). Read it again, merge your changes and save with the new ETag.',
+        code="precondition_failed",
+        status=412,
+        details={"version": adaptation.version},
+    )
 
 
 def show_adaptation(adaptation_id: int):
@@ -68,7 +92,8 @@ def show_progress(adaptation_id: int):
 
 
 def save_adaptation(adaptation_id: int):
-    """Save the adaptation's title and body, based on the `version` last read (409 with both texts if not)."""
+    """Save the adaptation's title and body, based on the `version` last read (409 with both texts if not) or
+    on the `If-Match` entity tag (412 if it is not the stored one)."""
     person = api_person()
     data = json_object()
     limits = input_limits()
@@ -77,9 +102,11 @@ def save_adaptation(adaptation_id: int):
     if title.strip():
         title = parse_title(data, limits)
     body = parse_body(data, limits, required=False)
-    version = parse_version(data)
+    sent_version = parse_version(data) if "version" in data or not request.headers.get("If-Match") else None
     active_seconds = effort.parse_active_seconds(data.get("active_seconds"), allow_text=False)
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
+    matched_version = check_if_match(adaptation)
+    version = sent_version if sent_version is not None else matched_version
     adaptations.save_adaptation(
         db.session, person, adaptation, title=title.strip(), body=body, version=version, limits=limits
     )
@@ -114,6 +141,7 @@ ROUTES = (
                     {"anyOf": [ref("Adaptation"), ref("PublicAdaptation")]},
                     "The adaptation; once published, its public fields only for a reader who neither worked "
                     "on it nor edits.",
+                    headers=ETAG_HEADER,
                 ),
                 **errors(401, 404),
             },
@@ -130,12 +158,22 @@ ROUTES = (
             "saveAdaptation",
             "Save the adaptation's title and body",
             {
-                "200": ok(ref("Adaptation"), "Saved; `version` is the new version."),
-                **errors(400, 401, 403, 404, 409, 413, 415),
+                "200": ok(ref("Adaptation"), "Saved; `version` is the new version.", headers=ETAG_HEADER),
+                **errors(400, 401, 403, 404, 409, 412, 413, 415),
             },
             tags=["adaptations"],
             requestBody=json_body(ref("AdaptationSave")),
-            description="409 `stale_version` carries `current` (stored) and `yours` (sent) texts.",
+            parameters=[
+                {
+                    "name": "If-Match",
+                    "in": "header",
+                    "schema": {"type": "string"},
+                    "description": 'The ETag last read (e.g. "v3"): 412 `precondition_failed` when the stored '
+                    "version is another. Stands for `version` when the body leaves it out.",
+                }
+            ],
+            description="409 `stale_version` carries `current` (stored) and `yours` (sent) texts; 412 when "
+            "`If-Match` does not name the stored version.",
         ),
         ADAPTATION_ID,
     ),
@@ -324,7 +362,11 @@ SCHEMAS: dict[str, Any] = {
         {
             "title": TEXT,
             "body": TEXT,
-            "version": {"type": "integer", "minimum": 1, "description": "The version you read."},
+            "version": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The version you read (required unless If-Match is sent).",
+            },
             "active_seconds": {
                 "type": "integer",
                 "minimum": 0,
@@ -334,7 +376,7 @@ SCHEMAS: dict[str, Any] = {
                 "was taken).",
             },
         },
-        required=["title", "body", "version"],
+        required=["title", "body"],
     ),
     "Effort": obj(
         {

@@ -6,17 +6,24 @@ URL map:
     GET    /api/v1/glossary/<id>                          api.show_glossary_term     everyone signed in
     PUT    /api/v1/glossary/<id>                          api.update_glossary_term   editors
     DELETE /api/v1/glossary/<id>                          api.delete_glossary_term   editors
+    GET    /api/v1/glossary/export?source_lang=&target_lang=[&format=tbx|csv]
+                                                          api.export_glossary        everyone signed in
+    POST   /api/v1/glossary/import (multipart: file, source_lang, target_lang[, format])
+                                                          api.import_glossary        editors and admins
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import Response, jsonify, request, url_for
 
 from ...extensions import db
 from ...models import GlossaryTerm
-from ...services import glossary
+from ...services import glossary, glossary_exchange
+from ...services.errors import InvalidInput
+from ...services.inputs import parse_language
+from ..uploads import uploaded_file
 from .inputs import api_person, json_object, query_language
 from .openapi import (
     INT,
@@ -45,6 +52,8 @@ def term_json(term: GlossaryTerm) -> dict[str, Any]:
         "target_lang": term.target_lang,
         "source": term.source,
         "target": term.target,
+        "alternatives": list(term.alternatives or []),
+        "forbidden": list(term.forbidden or []),
         "note": term.note,
         "created_by": person_json(term.created_by),
         "updated_by": person_json(term.updated_by),
@@ -98,6 +107,66 @@ def delete_glossary_term(term_id: int):
     glossary.delete_term(db.session, person, glossary.get_term(db.session, term_id))
     db.session.commit()
     return "", 204
+
+
+#: Media types of the exchange formats.
+MEDIA_TYPES = {"tbx": "application/x-tbx+xml", "csv": "text/csv"}
+
+
+def language_pair(values) -> tuple[str, str]:
+    """`source_lang` and `target_lang` from the query or form, both required (400 naming the missing one)."""
+    pair = []
+    for name in ("source_lang", "target_lang"):
+        raw = (values.get(name) or "").strip()
+        if not raw:
+            raise InvalidInput(
+                name, f"Name the pair: '{name}' is required (e.g. source_lang=ar&target_lang=en)."
+            )
+        pair.append(parse_language(raw, name))
+    if pair[0] == pair[1]:
+        raise InvalidInput("target_lang", "Source and target are the same language; name two.")
+    return pair[0], pair[1]
+
+
+def export_format(values) -> str:
+    """`format` (tbx, the default, or csv): 400 for anything else."""
+    fmt = (values.get("format") or "tbx").strip().lower()
+    if fmt not in MEDIA_TYPES:
+        raise InvalidInput("format", f"Unknown format {fmt!r}; choose tbx or csv.")
+    return fmt
+
+
+def export_glossary():
+    """The glossary of one language pair as a TBX-Basic or CSV file."""
+    api_person()
+    source_lang, target_lang = language_pair(request.args)
+    fmt = export_format(request.args)
+    document = glossary_exchange.export_terms(db.session, source_lang, target_lang, fmt)
+    response = Response(document, mimetype=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="adaptdesk-glossary-{source_lang}-{target_lang}.{fmt}"'
+    )
+    return response
+
+
+def import_glossary():
+    """An editor imports a TBX or CSV term base into a pair's glossary: new terms are added, the rest counted."""
+    person = api_person()
+    glossary_exchange.require_importer(person, "a glossary")
+    upload = uploaded_file(kinds="a .tbx or .csv file")
+    source_lang, target_lang = language_pair(request.form)
+    fmt = (request.form.get("format") or "").strip().lower() or None
+    result = glossary_exchange.import_terms(
+        db.session,
+        person,
+        upload.stream,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        fmt=fmt,
+        filename=upload.filename or "",
+    )
+    db.session.commit()
+    return jsonify(result.as_json())
 
 
 TERM_ID = ({"name": "term_id", "in": "path", "required": True, "schema": INT},)
@@ -184,13 +253,100 @@ ROUTES = (
     ),
 )
 
+ROUTES += (
+    Route(
+        "/api/v1/glossary/export",
+        "GET",
+        export_glossary,
+        op(
+            "exportGlossary",
+            "A language pair's glossary as TBX-Basic or CSV",
+            {
+                "200": {
+                    "description": "TBX-Basic (TBX v3: preferred, admitted and deprecated renderings as "
+                    "administrativeStatus) or CSV (columns source_lang, target_lang, source, target, "
+                    "alternatives, forbidden, note; lists joined with ' | ').",
+                    "content": {
+                        MEDIA_TYPES["tbx"]: {"schema": {"type": "string"}},
+                        MEDIA_TYPES["csv"]: {"schema": {"type": "string"}},
+                    },
+                },
+                **errors(400, 401),
+            },
+            tags=["glossary"],
+            parameters=[
+                *({**p, "required": True} for p in PAIR),
+                {
+                    "name": "format",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["tbx", "csv"], "default": "tbx"},
+                },
+            ],
+        ),
+    ),
+    Route(
+        "/api/v1/glossary/import",
+        "POST",
+        import_glossary,
+        op(
+            "importGlossary",
+            "Import a TBX or CSV term base into a pair's glossary (editors and admins)",
+            {
+                "200": ok(ref("GlossaryImport"), "What was added and what was skipped, and why."),
+                **errors(400, 401, 403, 413, 415),
+            },
+            tags=["glossary"],
+            requestBody={
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "file": {
+                                    "type": "string",
+                                    "format": "binary",
+                                    "description": "A .tbx or .csv file.",
+                                },
+                                "source_lang": LANGUAGE,
+                                "target_lang": LANGUAGE,
+                                "format": {
+                                    "type": "string",
+                                    "enum": ["tbx", "csv"],
+                                    "description": "Default: from the file name, else from its first character.",
+                                },
+                            },
+                            "required": ["file", "source_lang", "target_lang"],
+                        }
+                    }
+                },
+            },
+            description="Terms whose source the pair already has are skipped (`exists`), never overwritten. "
+            "XML that declares entities or refers to external ones is refused (400).",
+        ),
+    ),
+)
+
 SCHEMAS: dict[str, Any] = {
     "GlossaryTermInput": obj(
         {
             "source_lang": LANGUAGE,
             "target_lang": LANGUAGE,
             "source": {**_ONE_LINE, "description": "The term as written in the source language, e.g. بوتين."},
-            "target": {**_ONE_LINE, "description": "The approved rendering, e.g. Putin."},
+            "target": {**_ONE_LINE, "description": "The preferred rendering, e.g. Putin."},
+            "alternatives": {
+                "type": "array",
+                "items": _ONE_LINE,
+                "maxItems": glossary.MAX_RENDERINGS,
+                "description": "Other renderings the house style accepts: QA takes any of them.",
+            },
+            "forbidden": {
+                "type": "array",
+                "items": _ONE_LINE,
+                "maxItems": glossary.MAX_RENDERINGS,
+                "description": "Renderings the house style avoids: QA flags each as an error (check `forbidden`) "
+                "wherever an adaptation of the pair uses it.",
+            },
             "note": {
                 "type": "string",
                 "maxLength": glossary.MAX_NOTE_CHARS,
@@ -206,11 +362,28 @@ SCHEMAS: dict[str, Any] = {
             "target_lang": LANGUAGE,
             "source": TEXT,
             "target": TEXT,
+            "alternatives": {"type": "array", "items": TEXT},
+            "forbidden": {"type": "array", "items": TEXT},
             "note": TEXT,
             "created_by": nullable(ref("Person")),
             "updated_by": nullable(ref("Person")),
             "created_at": TIME,
             "updated_at": TIME,
+        }
+    ),
+    "GlossaryImport": obj(
+        {
+            "source_lang": LANGUAGE,
+            "target_lang": LANGUAGE,
+            "added": INT,
+            "skipped": INT,
+            "skipped_by_reason": obj(
+                {"exists": INT, "incomplete": INT, "invalid": INT, "other_pair": INT},
+                description="exists: the pair has the source term already (or the file had it before); "
+                "incomplete: no source or no target; invalid: a field the glossary refuses (see problems); "
+                "other_pair: a CSV row naming another language pair.",
+            ),
+            "problems": {"type": "array", "items": TEXT, "description": "The first invalid entries and why."},
         }
     ),
     "GlossaryList": obj({"items": {"type": "array", "items": ref("GlossaryTerm")}, "count": INT}),

@@ -78,6 +78,7 @@ def errors(*statuses: int) -> dict[str, Any]:
         403: "Forbidden",
         404: "NotFound",
         409: "Conflict",
+        412: "PreconditionFailed",
         413: "TooLarge",
         415: "UnsupportedMediaType",
         429: "TooManyRequests",
@@ -95,6 +96,13 @@ def text(description: str) -> dict[str, str]:
 
 
 INT = {"type": "integer"}
+#: The `ETag` header of an adaptation: its version as an entity tag.
+ETAG_HEADER = {
+    "ETag": {
+        "description": 'The version as an entity tag, e.g. "v3"; send it back in If-Match.',
+        "schema": {"type": "string"},
+    }
+}
 TIME = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC (ends in Z)."}
 URL = {"type": "string", "format": "uri"}
 DIRECTION = {"type": "string", "enum": ["rtl", "ltr"], "description": "Writing direction of the language."}
@@ -144,6 +152,7 @@ RESPONSES: dict[str, Any] = {
         ),
         ("Forbidden", "The caller's role may not do this."),
         ("NotFound", "No such thing, or not one the caller may see."),
+        ("PreconditionFailed", "`If-Match` names another version than the stored one; read it again."),
         ("TooLarge", "The request body is larger than the server accepts."),
         ("UnsupportedMediaType", "The body is not sent as application/json."),
         ("TooManyRequests", "Too many failed logins to this account; wait a minute (see Retry-After)."),

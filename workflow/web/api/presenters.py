@@ -15,7 +15,7 @@ from werkzeug.routing import BuildError
 
 from ...domain.languages import text_direction
 from ...domain.states import State
-from ...domain.text import paragraphs, slugify
+from ...domain.text import paragraphs, slugify, word_count
 from ...models import (
     Adaptation,
     Article,
@@ -34,6 +34,14 @@ from ...services.queries import Credits, credits_for_many
 from ..templating import absolute_url
 
 EXCERPT_CHARS = 240
+#: The media type of an IPTC ninjs document (what `Accept` asks for and the answer is sent as).
+NINJS = "application/ninjs+json"
+#: The ninjs version the documents follow (its schema is vendored in tests/schemas/ninjs).
+NINJS_STANDARD = {
+    "name": "ninjs",
+    "version": "2.2",
+    "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json",
+}
 
 
 def iso(value: datetime | None) -> str | None:
@@ -389,3 +397,60 @@ def published_json(session: Session, adaptations: list[Adaptation]) -> list[dict
     """The public list; credits are read in one query."""
     credits = credits_for_many(session, adaptations)
     return [published_item_json(story, credits[story.id]) for story in public_stories(adaptations)]
+
+
+def ninjs_json(story: PublicStory, credits: Credits) -> dict[str, Any]:
+    """A published story as an IPTC ninjs 2.2 news item: its published text (never a correction in progress),
+    the credit line as `by`, the people credited with their roles, tags as subjects, and the original it
+    was adapted from as an alternative id and an association."""
+    article = story.article
+    body = story.body
+    item: dict[str, Any] = {
+        "uri": absolute_url("api.show_published", adaptation_id=story.id),
+        "standard": NINJS_STANDARD,
+        "type": "text",
+        "profile": "adaptdesk-adaptation",
+        "version": str(story.version),
+        "firstcreated": iso(story.published_at),
+        "versioncreated": iso(story.updated_at),
+        "pubstatus": "usable",
+        "language": story.language,
+        "headlines": [{"role": "main", "contenttype": "text/plain", "value": story.title}],
+        "bodies": [
+            {
+                "role": "main",
+                "contenttype": "text/plain",
+                "charcount": len(body),
+                "wordcount": word_count(body),
+                "value": body,
+            }
+        ],
+        "by": credits.line,
+        "people": [
+            {"name": credit["name"], "rel": credit["role"], "literal": credit["username"]}
+            for credit in credits.as_list()
+        ],
+        "subjects": [{"name": tag, "rel": "tag", "literal": tag} for tag in article.tags],
+        "altids": [
+            {"role": "adaptdesk-adaptation", "value": str(story.id)},
+            {"role": "original", "value": f"adaptdesk-article:{article.id}"},
+        ],
+        "associations": [
+            {
+                "name": "original",
+                "uri": absolute_url("api.show_article", article_id=article.id),
+                "type": "text",
+                "language": article.language,
+            }
+        ],
+    }
+    page = public_url(story.adaptation)
+    if page:
+        item["altids"].append({"role": "url", "value": page})
+    if story.corrections:
+        item["descriptions"] = [
+            {"role": "correction", "contenttype": "text/plain", "value": c.text}
+            for c in story.corrections
+            if c.text
+        ]
+    return item
