@@ -140,9 +140,36 @@ def test_a_model_upload_is_recorded(app, session, admin, tmp_path):
     finally:
         app.config["ADAPTDESK"] = saved
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    entry = audit.entries(session, admin_user, limit=1)[0]
-    assert entry.action == "model_imported" and entry.actor_id == admin_user.id
+    imports = audit.entries(session, admin_user, action=AuditAction.MODEL_IMPORTED)
+    assert len(imports) == 1, "the upload was recorded twice (by the page and by the import command it runs)"
+    entry = imports[0]
+    assert entry.actor_id == admin_user.id and entry.origin is None
     assert entry.details["package"] == "translate-ar_en-1_0"
+
+
+def test_command_line_entries_show_where_they_were_done_from(client, session, admin):
+    admin_client, admin_user = admin
+    person = make_user(Role.REPORTER)
+    on_the_page = audit.record(session, admin_user, AuditAction.USER_DISABLED, person)
+    audit.act_from(session, "command line (root@newsroom-1)")
+    named = audit.record(session, admin_user, AuditAction.USER_ENABLED, person)
+    unnamed = audit.record(session, None, AuditAction.PASSWORD_RESET, person, must_change=False)
+    session.commit()
+
+    listed = client.get("/api/v1/audit?limit=3", headers=token_for(admin_user)).json["entries"]
+    assert [(e["id"], e["actor"], e["origin"]) for e in listed] == [
+        (unnamed.id, None, "command line (root@newsroom-1)"),
+        (named.id, admin_user.username, "command line (root@newsroom-1)"),
+        (on_the_page.id, admin_user.username, None),
+    ]
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+    row = page[page.index(f'id="audit-{unnamed.id}"') :]
+    assert "command line (root@newsroom-1)" in row[: row.index("</tr>")]
+    row = page[page.index(f'id="audit-{named.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert admin_user.username in row and "at the command line (root@newsroom-1)" in row
+    row = page[page.index(f'id="audit-{on_the_page.id}"') :]
+    assert "command line" not in row[: row.index("</tr>")]
 
 
 # --- no 500s when two admins create the same username at once ---------------------------------------------
