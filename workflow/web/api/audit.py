@@ -75,7 +75,9 @@ SCHEMAS: dict[str, Any] = {
             "id": INT,
             "at": TIME,
             "action": {"type": "string", "enum": [a.value for a in AuditAction]},
-            "actor": nullable(text("The admin's username; null for the command line.")),
+            "actor": nullable(
+                text("The admin's username; null for the command line when no admin was named.")
+            ),
             "subject": nullable(text("The person acted on (null for model imports).")),
             "details": {"type": "object", "description": "Roles before and after, token id and name, …"},
             "origin": nullable(
