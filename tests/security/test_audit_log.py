@@ -225,3 +225,22 @@ def test_concurrent_creation_of_one_username_gives_one_success_and_a_clear_refus
         )  # past the ORM's guard
         check.execute(User.__table__.delete().where(User.id == created))
         check.commit()
+
+
+def test_own_password_changes_and_ended_sessions_are_recorded(client, session, admin):
+    admin_client, admin_user = admin
+    person = make_user(Role.EDITOR)
+    changed = client.post(
+        "/api/v1/me/password",
+        headers=token_for(person),
+        json={"current_password": PASSWORD, "new_password": "a new password 1"},
+    )
+    assert changed.status_code == 200, changed.json
+    assert post_form(admin_client, f"/admin/users/{person.id}/sessions/end").status_code == 302
+
+    mine = audit.entries(session, admin_user, subject=person)
+    assert [(e.action, e.actor_id, e.origin) for e in mine] == [
+        ("sessions_ended", admin_user.id, None),
+        ("password_changed", person.id, None),
+    ]
+    assert mine[1].details == {"sessions": 0, "tokens": 0}
