@@ -51,7 +51,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
     configure_logging(app, settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
-    db.init_app(app, settings.database_url)
+    db.init_app(
+        app, settings.database_url, idle_in_transaction_seconds=settings.db_idle_in_transaction_seconds
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -18,6 +18,7 @@ from dotenv import load_dotenv
 from gunicorn.app.base import BaseApplication
 from sqlalchemy import select
 
+from .cli_audit import acting_admin, as_admin_option
 from .cli_models import (
     app_or_exit,
     install_demo_models,
@@ -33,7 +34,7 @@ from .jobs import RUN_DUTIES
 from .models import User
 from .services.adaptations import publish_due
 from .services.articles import submit_article
-from .services.credentials import issue_token
+from .services.credentials import issue_token_for
 from .services.errors import ServiceError
 from .services.inputs import ArticleInput
 from .services.outbox import outbox_of
@@ -107,13 +108,19 @@ def users_group() -> None:
     help="Repeat for several roles.",
 )
 @click.option("--password", help="Prompted for when not given.")
-def users_create(username: str, display_name: str, roles: tuple[str, ...], password: str | None) -> None:
+@as_admin_option
+def users_create(
+    username: str, display_name: str, roles: tuple[str, ...], password: str | None, as_admin: str | None
+) -> None:
     """Create a person with one or more roles."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with app_or_exit().app_context():
+        admin = acting_admin(db.session, as_admin)
         try:
-            user = create_user(db.session, username, display_name, parse_roles(list(roles)), password)
+            user = create_user(
+                db.session, username, display_name, parse_roles(list(roles)), password, actor=admin
+            )
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None
         db.session.commit()
@@ -123,14 +130,18 @@ def users_create(username: str, display_name: str, roles: tuple[str, ...], passw
 @users_group.command("token")
 @click.argument("username")
 @click.option("--name", "--label", "label", default="cli", help="What the token is for.")
-def users_token(username: str, label: str) -> None:
+@as_admin_option
+def users_token(username: str, label: str, as_admin: str | None) -> None:
     """Print a new API token for USERNAME (shown once; only its hash is stored; expires per
     ADAPTDESK_TOKEN_LIFETIME)."""
     app = app_or_exit()
     with app.app_context():
+        admin = acting_admin(db.session, as_admin)
         lifetime = timedelta(seconds=app.config["ADAPTDESK"].token_lifetime_seconds)
         try:
-            token = issue_token(db.session, find_user(db.session, username), label, lifetime=lifetime)
+            token = issue_token_for(
+                db.session, admin, find_user(db.session, username), label, lifetime=lifetime
+            )
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None
         db.session.commit()
@@ -179,6 +190,7 @@ def demo() -> None:
     app = app_or_exit()
     install_demo_models(app.config["ADAPTDESK"])
     with app.app_context():
+        acting_admin(db.session, None)
         for username, name, roles in DEMO_USERS:
             if db.session.scalar(select(User).where(User.username == username)) is None:
                 create_user(db.session, username, name, parse_roles(roles), DEMO_PASSWORD)

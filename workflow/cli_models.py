@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import click
@@ -20,9 +20,11 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import create_app
+from .cli_audit import acting_admin, as_admin_option
 from .config import ConfigError, Settings
 from .db_migrations import current
 from .extensions import db
+from .models import AuditAction
 from .mt.index import install_from_index, package_index_url
 from .mt.packages import (
     BROKEN,
@@ -35,10 +37,10 @@ from .mt.packages import (
     list_installed,
 )
 from .mt.probe import check_new_packages
+from .services import audit
 from .services.drafts import retry_failed_drafts
 from .services.duties import requeue_served_drafts
 from .services.errors import ServiceError
-from .services.users import find_user
 
 #: Language codes as Argos names them: `ar`, `en`, `zh`, `pt_BR`-style variants included.
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")
@@ -157,9 +159,13 @@ def list_models(as_json: bool) -> None:
     help="Seconds to wait for the index and for each read of the download.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the installed model as JSON.")
-def install_model(from_code: str, to_code: str, index_url: str | None, timeout: float, as_json: bool) -> None:
+@as_admin_option
+def install_model(
+    from_code: str, to_code: str, index_url: str | None, timeout: float, as_json: bool, as_admin: str | None
+) -> None:
     """Download the newest FROM → TO model from the Argos package index and install it: `install ar en`."""
     settings = settings_or_exit()
+    check_admin_before_installing(settings, as_admin)
     index = package_index_url(index_url or settings.argos_package_index)
     if not as_json:
         click.echo(f"Looking for the {from_code} → {to_code} model in {index} …", err=True)
@@ -169,15 +175,19 @@ def install_model(from_code: str, to_code: str, index_url: str | None, timeout: 
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"Could not write to {settings.argos_packages_dir}: {exc}") from None
-    _report_installed(pair, as_json, settings)
+    entry = InstallEntry(AuditAction.MODEL_INSTALLED, as_admin, {"index": index})
+    _report_installed(pair, as_json, settings, entry)
 
 
 @models_group.command("import", short_help="Install a model from a .argosmodel file (no internet needed).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the installed model as JSON.")
-def import_model(file: Path, as_json: bool) -> None:
+@as_admin_option
+@click.option("--no-audit", is_flag=True, hidden=True, help="The caller (the web app's upload) records it.")
+def import_model(file: Path, as_json: bool, as_admin: str | None, no_audit: bool) -> None:
     """Install a model from a downloaded FILE.argosmodel, without internet."""
     settings = settings_or_exit()
+    check_admin_before_installing(settings, as_admin)
     try:
         pair = import_package(
             file, settings.argos_packages_dir, limits=ArchiveLimits.from_app_settings(settings)
@@ -188,28 +198,55 @@ def import_model(file: Path, as_json: bool) -> None:
         raise click.ClickException(
             f"Could not install {file.name} into {settings.argos_packages_dir}: {exc}"
         ) from None
-    _report_installed(pair, as_json, settings)
+    entry = None if no_audit else InstallEntry(AuditAction.MODEL_IMPORTED, as_admin, {"file": file.name})
+    _report_installed(pair, as_json, settings, entry)
 
 
 @models_group.command("retry-failed", short_help="Queue failed drafts again, e.g. after installing a model.")
 @click.argument("from_code", required=False)
 @click.argument("to_code", required=False)
-@click.option("--as", "username", required=True, help="The admin doing it (recorded in the history).")
+@click.option(
+    "--as", "username", required=True, help="The admin doing it (recorded in the history and the audit log)."
+)
 def retry_failed(from_code: str | None, to_code: str | None, username: str) -> None:
     """Queue the failed drafts of FROM → TO (or of every pair) again; workers pick them up."""
     with app_or_exit().app_context():
+        admin = acting_admin(db.session, username)
         try:
-            retried = retry_failed_drafts(
-                db.session, find_user(db.session, username), source=from_code, target=to_code
-            )
+            retried = retry_failed_drafts(db.session, admin, source=from_code, target=to_code)
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None
         db.session.commit()
     click.echo(f"Queued {len(retried)} failed draft(s) again.")
 
 
-def _report_installed(pair: Pair, as_json: bool, settings: Settings) -> None:
-    requeued, note = requeue_after_install(settings)
+@dataclass(frozen=True)
+class InstallEntry:
+    """The audit entry an installed model gets: which action, by which admin (None: no one named), and
+    details beside the package and version."""
+
+    action: AuditAction
+    as_admin: str | None
+    details: dict
+
+
+def check_admin_before_installing(settings: Settings, as_admin: str | None) -> None:
+    """End the command before anything is installed when `--as` names no active admin (or no database)."""
+    if as_admin is None:
+        return
+    try:
+        if current(settings.database_url) is None:
+            raise click.ClickException(
+                "--as: the database has no tables yet; run adaptdesk db upgrade first, or leave out --as."
+            )
+        with create_app(settings=settings).app_context():
+            acting_admin(db.session, as_admin)
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"--as: the database cannot be read ({type(exc).__name__}).") from None
+
+
+def _report_installed(pair: Pair, as_json: bool, settings: Settings, entry: InstallEntry | None) -> None:
+    requeued, note = requeue_after_install(settings, pair, entry)
     if as_json:
         click.echo(json.dumps({**pair_record(pair), "requeued": requeued}, ensure_ascii=False, indent=2))
         return
@@ -217,19 +254,28 @@ def _report_installed(pair: Pair, as_json: bool, settings: Settings) -> None:
     click.echo(note)
 
 
-def requeue_after_install(settings: Settings) -> tuple[int, str]:
-    """Queue again the failed drafts an installed model now serves: (how many, a line saying so)."""
+def requeue_after_install(
+    settings: Settings, pair: Pair | None = None, entry: InstallEntry | None = None
+) -> tuple[int, str]:
+    """Record the installed model in the audit log (when `entry` is given) and queue again the failed drafts
+    it now serves: (how many, a line saying so)."""
     try:
         if current(settings.database_url) is None:  # no database yet: no draft can be waiting
-            return 0, "Queued 0 failed draft(s) again."
+            unrecorded = " (Not in the audit log: the database has no tables yet.)" if entry else ""
+            return 0, f"Queued 0 failed draft(s) again.{unrecorded}"
         app = create_app(settings=settings)
         with app.app_context():
+            if entry is not None and pair is not None:
+                admin = acting_admin(db.session, entry.as_admin)
+                audit.record(
+                    db.session, admin, entry.action, package=pair.name, version=pair.version, **entry.details
+                )
             requeued = requeue_served_drafts(db.session, settings)
             db.session.commit()
     except (SQLAlchemyError, ConfigError) as exc:
         return 0, (
-            f"Failed drafts were not queued again now ({type(exc).__name__}); "
-            "the workers queue them within a minute."
+            f"Failed drafts were not queued again now, nor the model recorded in the audit log "
+            f"({type(exc).__name__}); the workers queue the drafts within a minute."
         )
     return len(requeued), f"Queued {len(requeued)} failed draft(s) again."
 

@@ -1,13 +1,14 @@
 """`adaptdesk users …` commands for running accounts: passwords, disabling, tokens.
 
-The command line acts as the operator who holds the server: what it does is recorded in the audit log
-with no admin's name ("command line").
+The command line acts as the operator who holds the server: what it does is recorded in the audit log as
+done from "command line (user@host)", by the admin named with `--as` (or by no admin).
 """
 
 from __future__ import annotations
 
 import click
 
+from .cli_audit import acting_admin, as_admin_option
 from .cli_models import app_or_exit
 from .extensions import db
 from .models import utcnow
@@ -24,14 +25,16 @@ def _fail(exc: ServiceError) -> click.ClickException:
 @click.argument("username")
 @click.option("--password", help="Prompted for when not given.")
 @click.option("--must-change", is_flag=True, help="Make them choose a new password at their next login.")
-def set_password(username: str, password: str | None, must_change: bool) -> None:
+@as_admin_option
+def set_password(username: str, password: str | None, must_change: bool, as_admin: str | None) -> None:
     """Set USERNAME's password; their login sessions end and their API tokens are revoked."""
     with app_or_exit().app_context():
+        admin = acting_admin(db.session, as_admin)
         try:
             person = find_user(db.session, username)
             if password is None:
                 password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-            sessions, tokens = reset_password(db.session, None, person, password, must_change=must_change)
+            sessions, tokens = reset_password(db.session, admin, person, password, must_change=must_change)
         except ServiceError as exc:
             raise _fail(exc) from None
         db.session.commit()
@@ -41,10 +44,11 @@ def set_password(username: str, password: str | None, must_change: bool) -> None
     )
 
 
-def _set_active(username: str, active: bool) -> None:
+def _set_active(username: str, active: bool, as_admin: str | None) -> None:
     with app_or_exit().app_context():
+        admin = acting_admin(db.session, as_admin)
         try:
-            person = set_active(db.session, None, find_user(db.session, username), active)
+            person = set_active(db.session, admin, find_user(db.session, username), active)
         except ServiceError as exc:
             raise _fail(exc) from None
         db.session.commit()
@@ -56,16 +60,18 @@ def _set_active(username: str, active: bool) -> None:
 
 @click.command("disable")
 @click.argument("username")
-def disable(username: str) -> None:
+@as_admin_option
+def disable(username: str, as_admin: str | None) -> None:
     """Disable USERNAME: no login; every session and token ends for good."""
-    _set_active(username, False)
+    _set_active(username, False, as_admin)
 
 
 @click.command("enable")
 @click.argument("username")
-def enable(username: str) -> None:
+@as_admin_option
+def enable(username: str, as_admin: str | None) -> None:
     """Let USERNAME log in again (nothing that ended comes back)."""
-    _set_active(username, True)
+    _set_active(username, True, as_admin)
 
 
 @click.command("tokens")
@@ -89,11 +95,13 @@ def list_tokens(username: str) -> None:
 
 @click.command("revoke-token")
 @click.argument("token_id", type=int)
-def revoke_token(token_id: int) -> None:
+@as_admin_option
+def revoke_token(token_id: int, as_admin: str | None) -> None:
     """Revoke the API token with id TOKEN_ID (see `adaptdesk users tokens USERNAME`)."""
     with app_or_exit().app_context():
+        admin = acting_admin(db.session, as_admin)
         try:
-            row = credentials.revoke_token(db.session, None, token_id)
+            row = credentials.revoke_token(db.session, admin, token_id)
         except ServiceError as exc:
             raise _fail(exc) from None
         db.session.commit()

@@ -73,6 +73,11 @@ def _duration(env: Mapping[str, str], name: str, default: int) -> int:
     return int(number) * _DURATION_UNITS[unit]
 
 
+def _duration_or_off(env: Mapping[str, str], name: str, default: int) -> int:
+    """Like `_duration`, with 0 meaning "off"."""
+    return 0 if (env.get(name) or "").strip() == "0" else _duration(env, name, default)
+
+
 def check_secret_key(secret_key: str) -> None:
     """Refuse a production SECRET_KEY that is missing, a known placeholder, short or of low entropy."""
     if (
@@ -197,6 +202,8 @@ class Settings:
     session_lifetime_seconds: int = 14 * 86400  #: a login session ends this long after the login, used or not
     token_lifetime_seconds: int = 90 * 86400  #: API tokens expire this long after they were made
     trusted_proxies: int = 0  #: reverse proxies in front whose X-Forwarded-For/-Proto are believed
+    #: PostgreSQL ends a session left idle inside a transaction this long, releasing its locks (0: never)
+    db_idle_in_transaction_seconds: int = 300
     public_url: str = DEFAULT_PUBLIC_URL  #: where readers reach the site: absolute links start here
     #: Networks webhook deliveries may reach although they are not public (loopback, private, link-local …)
     webhook_allowed_networks: tuple[IPNetwork, ...] = ()
@@ -287,6 +294,9 @@ class Settings:
             ),
             token_lifetime_seconds=_duration(env, "ADAPTDESK_TOKEN_LIFETIME", cls.token_lifetime_seconds),
             trusted_proxies=trusted_proxies,
+            db_idle_in_transaction_seconds=_duration_or_off(
+                env, "ADAPTDESK_DB_IDLE_IN_TRANSACTION_TIMEOUT", cls.db_idle_in_transaction_seconds
+            ),
             public_url=_public_url(env, production),
             webhook_allowed_networks=webhook_networks,
             log=LogSettings.from_env(env),

@@ -19,9 +19,9 @@ class Database:
         self.session_factory = sessionmaker(expire_on_commit=False)
         self.session: scoped_session[Session] = scoped_session(self.session_factory)
 
-    def init_app(self, app: Flask, url: str) -> None:
+    def init_app(self, app: Flask, url: str, *, idle_in_transaction_seconds: int = 0) -> None:
         """Create the engine for `url` and remove the session when each app context ends."""
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, idle_in_transaction_seconds=idle_in_transaction_seconds)
         self.session_factory.configure(bind=self.engine)
         app.teardown_appcontext(self._remove_session)
 
@@ -29,8 +29,9 @@ class Database:
         self.session.remove()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with settings fit for the database kind: WAL and foreign keys on SQLite."""
+def make_engine(url: str, *, idle_in_transaction_seconds: int = 0) -> Engine:
+    """An engine with settings fit for the database kind: WAL and foreign keys on SQLite; on PostgreSQL,
+    sessions idle inside a transaction for `idle_in_transaction_seconds` (0: no limit) are ended."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -50,7 +51,11 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # A process frozen mid-transaction (stopped, swapped out, stuck in a call) would otherwise hold its row
+    # locks for ever; the server ends its session instead, and the pool's pre-ping drops the dead connection.
+    options = f"-c idle_in_transaction_session_timeout={idle_in_transaction_seconds * 1000}"
+    connect_args = {"options": options} if idle_in_transaction_seconds else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
 
 
 db = Database()

@@ -113,7 +113,7 @@ def test_disable_ends_everything_and_enable_revives_nothing(accounts):
         "from workflow.models import AuditEntry\n"
         "print([e.action for e in db.session.query(AuditEntry).order_by(AuditEntry.id)])",
     )
-    assert audit == "['user_created', 'user_disabled', 'user_enabled']"
+    assert audit == "['user_created', 'token_issued', 'token_issued', 'user_disabled', 'user_enabled']"
 
 
 def run_cli_input(env, text: str, *args: str):

@@ -19,6 +19,7 @@ from workflow.extensions import db
 from workflow.models import Adaptation, HistoryEntry
 from workflow.services.errors import InvalidInput
 from workflow.services.inputs import Limits, parse_body, parse_comment, parse_datetime, parse_title
+from workflow.services.users import create_user
 
 CONTROLS = sorted(BIDI_EMBEDDINGS)
 
@@ -36,6 +37,13 @@ def test_each_control_is_stripped_from_bodies_and_comments_and_refused_in_titles
     with pytest.raises(InvalidInput) as refused:
         parse_title({"title": f"Headline {control}x"}, limits)
     assert refused.value.field == "title"
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2066"], ids=["U+202E", "U+2066"])
+def test_a_display_name_with_a_control_is_refused(session, control):
+    with pytest.raises(InvalidInput) as refused:
+        create_user(session, "bidi-name", f"Nadia {control}Haddad", {Role.REPORTER}, "a password here")
+    assert refused.value.field == "name"
 
 
 def test_plain_direction_marks_stay_in_bodies():

@@ -183,3 +183,16 @@ def test_findings_of_a_finished_adaptation_cannot_be_overridden(session, people)
     with pytest.raises(Conflict) as refused:
         override_finding(session, people["editor"], adaptation, "numbers", "24", "Too late.")
     assert refused.value.code == "invalid_state"
+
+
+def test_an_override_reason_is_stored_without_text_direction_controls(session, people, adaptation):
+    write(session, adaptation, people["adaptor"], FLAWED)
+    result = override_finding(
+        session,
+        people["editor"],
+        adaptation,
+        "numbers",
+        "24",
+        "Age \u202eis\u202c in the \u2067headline\u2069.",
+    )
+    assert result.override.reason == "Age is in the headline."

@@ -25,7 +25,10 @@ class AuditAction(StrEnum):
     PASSWORD_CHANGED = "password_changed"  #: by the person themselves
     TOKEN_REVOKED = "token_revoked"  #: details: token_id, name
     SESSIONS_ENDED = "sessions_ended"  #: "log out everywhere" (details: sessions)
-    MODEL_IMPORTED = "model_imported"  #: a translation model installed from an upload (details: package)
+    TOKEN_ISSUED = "token_issued"  #: a token made for someone at the command line (details: token_id, name)
+    MODEL_IMPORTED = "model_imported"  #: a model installed from a file (details: package, version[, file])
+    MODEL_INSTALLED = "model_installed"  #: one from the package index (details: package, version, index)
+    DRAFTS_RETRIED = "drafts_retried"  #: failed drafts queued again (details: source, target, drafts)
     WEBHOOK_ADDED = "webhook_added"  #: a webhook receiver registered (details: webhook_id, url, events)
     WEBHOOK_REMOVED = "webhook_removed"  #: a webhook receiver removed (details: webhook_id, url)
     MEMORY_IMPORTED = (
@@ -35,7 +38,9 @@ class AuditAction(StrEnum):
 
 
 class AuditEntry(Base):
-    """One administrative act. `actor` is None for the command line (someone holding the server)."""
+    """One administrative act. `actor` is the admin, None for the command line when no admin was named;
+    `origin` says where it was done from: "command line (user@host)" for `adaptdesk` commands, None for the
+    pages and the API."""
 
     __tablename__ = "audit_log"
 
@@ -45,6 +50,7 @@ class AuditEntry(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    origin: Mapped[str | None] = mapped_column(String(200))
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_id], lazy="joined")

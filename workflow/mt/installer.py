@@ -42,7 +42,9 @@ def import_in_child_process(
         "ARGOS_PACKAGES_DIR": str(settings.argos_packages_dir),
     }
     try:
-        command = [sys.executable, "-m", "workflow.cli", "models", "import", "--json", str(path)]
+        # --no-audit: the web app records the upload itself, under the admin who sent it.
+        command = [sys.executable, "-m", "workflow.cli", "models", "import", "--json", "--no-audit"]
+        command.append(str(path))
         result = subprocess.run(
             command, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )

@@ -12,17 +12,28 @@ from ..models import AuditAction, AuditEntry, User
 from .errors import InvalidInput, NotAllowed
 
 MAX_PAGE = 500
+#: Where the session's `info` keeps the origin its entries carry (see `act_from`).
+_ORIGIN = "audit_origin"
+MAX_ORIGIN = 200
+
+
+def act_from(session: Session, origin: str) -> None:
+    """Mark every entry this session records from now on as done from `origin`, e.g. "command line
+    (alice@newsroom-1)": an `adaptdesk` command says so once, and the services it calls need not know."""
+    session.info[_ORIGIN] = origin[:MAX_ORIGIN]
 
 
 def record(
     session: Session, actor: User | None, action: AuditAction, subject: User | None = None, **details: Any
 ) -> AuditEntry:
-    """Append one entry: `actor` did `action` to `subject` (None: at the command line)."""
+    """Append one entry: `actor` did `action` to `subject` (None: at the command line), from the session's
+    origin (None: the pages or the API)."""
     entry = AuditEntry(
         action=action.value,
         actor_id=actor.id if actor is not None else None,
         subject_id=subject.id if subject is not None else None,
         details=details,
+        origin=session.info.get(_ORIGIN),
     )
     session.add(entry)
     session.flush()

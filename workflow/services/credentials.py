@@ -17,7 +17,7 @@ from ..domain.rules import can_manage_users
 from ..domain.text import has_bidi_controls
 from ..models import ApiToken, AuditAction, LoginSession, User, utcnow
 from . import audit
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotAllowed, NotFound
 
 DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
 #: Last-use times are written at most this often, so reading pages does not write on every request.
@@ -73,6 +73,23 @@ def issue_token(
         )
     )
     session.flush()
+    return token
+
+
+def issue_token_for(
+    session: Session,
+    actor: User | None,
+    user: User,
+    name: str = "",
+    *,
+    lifetime: timedelta = DEFAULT_TOKEN_LIFETIME,
+) -> str:
+    """An admin (None: the command line) makes an API token for someone; recorded in the audit log."""
+    if actor is not None and not can_manage_users(actor.actor):
+        raise NotAllowed("Only admins may make API tokens for other people.")
+    token = issue_token(session, user, name, lifetime=lifetime)
+    row = token_row(session, token)
+    audit.record(session, actor, AuditAction.TOKEN_ISSUED, user, token_id=row.id, name=row.label)
     return token
 
 

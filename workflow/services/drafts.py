@@ -23,8 +23,18 @@ from sqlalchemy.orm import Session
 from ..domain.rules import can_retry_drafts
 from ..domain.states import DRAFT_STATES, FINAL_STATES, SYSTEM_EVENTS, State
 from ..domain.webhooks import WebhookEvent
-from ..models import Adaptation, Article, Draft, DraftError, DraftSegment, DraftState, User, utcnow
-from . import webhooks
+from ..models import (
+    Adaptation,
+    Article,
+    AuditAction,
+    Draft,
+    DraftError,
+    DraftSegment,
+    DraftState,
+    User,
+    utcnow,
+)
+from . import audit, webhooks
 from .errors import NotAllowed
 from .history import transition
 
@@ -317,6 +327,10 @@ def retry_failed_drafts(
             continue
         _queue_again(session, adaptation, draft, actor)
         retried.append(draft.id)
+    if retried:
+        audit.record(
+            session, actor, AuditAction.DRAFTS_RETRIED, source=source, target=target, drafts=len(retried)
+        )
     session.flush()
     return retried
 

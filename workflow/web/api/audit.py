@@ -19,7 +19,7 @@ from .presenters import iso
 
 
 def audit_json(entry: AuditEntry) -> dict[str, Any]:
-    """One entry: when, who (null: the command line), what, to whom, and the details."""
+    """One entry: when, who (null: the command line), what, to whom, the details, and where from."""
     return {
         "id": entry.id,
         "at": iso(entry.at),
@@ -27,6 +27,7 @@ def audit_json(entry: AuditEntry) -> dict[str, Any]:
         "actor": entry.actor.username if entry.actor else None,
         "subject": entry.subject.username if entry.subject else None,
         "details": entry.details or {},
+        "origin": entry.origin,
     }
 
 
@@ -74,9 +75,17 @@ SCHEMAS: dict[str, Any] = {
             "id": INT,
             "at": TIME,
             "action": {"type": "string", "enum": [a.value for a in AuditAction]},
-            "actor": nullable(text("The admin's username; null for the command line.")),
+            "actor": nullable(
+                text("The admin's username; null for the command line when no admin was named.")
+            ),
             "subject": nullable(text("The person acted on (null for model imports).")),
             "details": {"type": "object", "description": "Roles before and after, token id and name, …"},
+            "origin": nullable(
+                text(
+                    'Where it was done from: "command line (user@host)" for adaptdesk commands; null: the pages '
+                    "or the API."
+                )
+            ),
         }
     ),
     "AuditLog": obj({"entries": {"type": "array", "items": ref("AuditEntry")}}),
