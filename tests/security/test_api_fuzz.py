@@ -3,8 +3,6 @@ invalid requests for every operation, as an editor and as a reporter, must never
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import schemathesis  # the test extras pin it: pip install -e '.[test]'
 from hypothesis import HealthCheck, Phase, given, settings
@@ -90,11 +88,9 @@ def test_the_api_never_answers_5xx_to_generated_requests(app, world: World, hypo
     """Every operation of /api/v1/openapi.json, with valid and invalid data, ids of real work mixed in."""
     operations, real_ids = _setup(app, world)
     assert len(operations) >= 12, [op.label for op in operations]
-    started = time.monotonic()
+    # Its cost grows with the number of operations; how long it takes is the machine's business, not a test's.
     sent = sum(fuzz(operation, world, real_ids, EXAMPLES) for operation in operations)
-    elapsed = time.monotonic() - started
     assert sent >= len(operations) * EXAMPLES, sent  # generation was not starved
-    assert elapsed < 120, f"the fuzz run took {elapsed:.0f} s; lower EXAMPLES"
 
 
 def test_the_fuzzer_does_report_a_server_error(app, world: World, hypothesis_home, monkeypatch):
