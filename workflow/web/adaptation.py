@@ -31,6 +31,7 @@ from ..services.glossary import source_terms
 from ..services.inputs import parse_body, parse_title, parse_version
 from .access import actions_by_id, roles_required, self_approval_allowed, signed_in
 from .forms import Refused, input_limits, language_arg, language_choices, refusal, render_page, state_filter
+from .paging import page_args_for_page, page_links
 
 bp = Blueprint("adaptation", __name__, url_prefix="/desk")
 
@@ -49,13 +50,18 @@ def render_queue(refused: Refused | None = None):
     """The adaptors' queue, with a refusal when there is one."""
     states, state = state_filter(QUEUE_STATES)
     language = language_arg()
-    rows = queries.work_queue(db.session, states=states, language=language or None)
-    order = {s.value: i for i, s in enumerate(QUEUE_STATES)}
-    rows.sort(key=lambda a: order.get(a.state, len(order)))
+    number, size, bad_page = page_args_for_page()
+    stmt = queries.work_queue_select(
+        states=states, language=language or None, state_order=[s.value for s in QUEUE_STATES]
+    )
+    page = queries.page_of(db.session, stmt, number, size)
+    rows = page.items
     return render_page(
         "adaptation/queue.html",
-        refused=refused,
+        refused=refused or bad_page,
         rows=rows,
+        page=page,
+        links=page_links(page),
         state=state,
         language=language,
         actions=actions_by_id(rows),
