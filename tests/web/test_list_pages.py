@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from tests.support.factories import make_article, make_user
+from tests.support.factories import drive, make_article, make_user
 from tests.web.test_desk_support import get, person_client
-from workflow.domain.states import Role
+from workflow.domain.states import Role, State
 from workflow.extensions import db
 
 #: A target language no other page test uses, so the queue holds this test's rows only when filtered by it.
@@ -85,6 +85,21 @@ def test_the_review_queue_and_a_reporters_list_are_paged(app, session):
     review = get(editor_client, f"/desk/review?state=all&language={LANGUAGE}&per_page=2")
     assert review.status == 200 and "Page 1 of 2 · 3 in all" in review.text
     assert get(reporter_client, "/desk/reports?page=nope").status == 400
+
+
+def test_an_adaptors_own_list_is_paged_with_work_in_progress_first(app, session):
+    client, adaptor = person_client(app, Role.ADAPTOR)
+    editor = make_user(Role.EDITOR)
+    reporter = make_user(Role.REPORTER)
+    held = [make_article(reporter, language="en", targets=[LANGUAGE]).adaptations[0] for _ in range(3)]
+    drive(held[0], State.PUBLISHED, adaptor=adaptor, editor=editor)
+    for adaptation in held[1:]:
+        drive(adaptation, State.IN_ADAPTATION, adaptor=adaptor)
+    first = get(client, "/desk/mine?per_page=2")
+    assert first.status == 200 and "Page 1 of 2 · 3 in all" in first.text
+    assert "In progress" in first.text and "Finished" not in first.text
+    second = get(client, first.find("a", rel="next").get("href"))
+    assert "Finished" in second.text and "You hold nothing" not in second.text
 
 
 @pytest.mark.parametrize(

@@ -79,10 +79,16 @@ def queue():
 
 def render_mine(refused: Refused | None = None):
     """The adaptor's own adaptations, with a refusal when there is one."""
-    rows = queries.work_queue(db.session, holder_id=signed_in().id)
+    number, size, bad_page = page_args_for_page()
+    in_progress_first = [s.value for s in State if s not in FINAL_STATES]
+    stmt = queries.work_queue_select(holder_id=signed_in().id, state_order=in_progress_first)
+    page = queries.page_of(db.session, stmt, number, size)
+    rows = page.items
     return render_page(
         "adaptation/mine.html",
-        refused=refused,
+        refused=refused or bad_page,
+        page=page,
+        links=page_links(page),
         active=[a for a in rows if State(a.state) not in FINAL_STATES],
         done=[a for a in rows if State(a.state) in FINAL_STATES],
         actions=actions_by_id(rows),
