@@ -206,6 +206,16 @@ def can_view_work_queue(actor: Actor) -> bool:
     return actor.has(Role.ADAPTOR) or actor.has(Role.EDITOR)
 
 
+def can_list_all_articles(actor: Actor) -> bool:
+    """Whether the actor may list every reporter's originals (editors); reporters list their own."""
+    return actor.has(Role.EDITOR)
+
+
+def can_list_own_articles(actor: Actor) -> bool:
+    """Whether the actor may list the originals they submitted (reporters)."""
+    return actor.has(Role.REPORTER)
+
+
 def can_revise_article(actor: Actor, reporter_id: int) -> bool:
     """Whether the actor may add a revision to the original (after publication too: adaptations are flagged)."""
     return actor.id == reporter_id and actor.has(Role.REPORTER)

@@ -1,8 +1,17 @@
-"""QA checks of an adaptation, computed live from its text, with editors' overrides applied."""
+"""QA checks of an adaptation, computed from its text once per version, with editors' overrides applied.
+
+The checks' findings are kept by a digest of everything they read (the original's newest text, the
+adaptation's text, the machine draft's text, the language pair and every glossary term of the pair, all its
+columns), so a new version, a corrected original or a glossary change gives a new key and a fresh run:
+nothing has to be invalidated, and a key can never name stale findings.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,13 +23,18 @@ from ..domain.qa import CHECKS, ERROR, Finding, ForbiddenRendering, QaInput, run
 from ..domain.rules import can_override_qa, self_approval_refusal
 from ..domain.states import FINAL_STATES
 from ..domain.text import strip_bidi_embeddings
-from ..models import Adaptation, DraftState, QaOverride, User
+from ..models import Adaptation, DraftState, GlossaryTerm, QaOverride, User
 from . import glossary as glossary_service
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 from .history import record
 
 MAX_REASON_CHARS = 2000
 MAX_KEY_CHARS = 200
+#: Findings kept per process (one list per adaptation version read recently; a few kilobytes each).
+FINDINGS_KEPT = 2048
+
+_findings: OrderedDict[str, tuple[Finding, ...]] = OrderedDict()
+_findings_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -74,9 +88,14 @@ def _mt_text(adaptation: Adaptation) -> str:
 def qa_input(session: Session, adaptation: Adaptation) -> QaInput:
     """What the checks compare: the newest original, the adaptation, glossary terms (and the renderings they
     forbid) and the machine draft."""
+    return _qa_input(
+        adaptation, glossary_service.terms_for(session, adaptation.article.language, adaptation.language)
+    )
+
+
+def _qa_input(adaptation: Adaptation, terms: list) -> QaInput:
     article = adaptation.article
     source = article.latest
-    terms = glossary_service.terms_for(session, article.language, adaptation.language)
     hits = glossary.find_terms(f"{source.title}\n\n{source.body}", article.language, terms) if terms else []
     return QaInput(
         source_title=source.title,
@@ -91,6 +110,42 @@ def qa_input(session: Session, adaptation: Adaptation) -> QaInput:
     )
 
 
+def _findings_key(adaptation: Adaptation, terms: list) -> str:
+    """A digest of everything the checks read for this adaptation."""
+    source = adaptation.article.latest
+    parts = [
+        adaptation.article.language,
+        adaptation.language,
+        source.title,
+        source.body,
+        adaptation.title or "",
+        adaptation.body or "",
+        _mt_text(adaptation),
+        *(repr([getattr(t, c.key) for c in GlossaryTerm.__table__.columns]) for t in terms),
+    ]
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def checked_findings(session: Session, adaptation: Adaptation) -> tuple[Finding, ...]:
+    """The checks' findings on the adaptation's current text: run once per version of what they read."""
+    terms = glossary_service.terms_for(session, adaptation.article.language, adaptation.language)
+    key = _findings_key(adaptation, terms)
+    with _findings_lock:
+        if key in _findings:
+            _findings.move_to_end(key)
+            return _findings[key]
+    found = tuple(run_checks(_qa_input(adaptation, terms)))
+    with _findings_lock:
+        _findings[key] = found
+        while len(_findings) > FINDINGS_KEPT:
+            _findings.popitem(last=False)
+    return found
+
+
 def overrides_for(session: Session, adaptation: Adaptation) -> dict[tuple[str, str], QaOverride]:
     """The adaptation's overrides by (check, key)."""
     rows = session.scalars(select(QaOverride).where(QaOverride.adaptation_id == adaptation.id))
@@ -100,9 +155,7 @@ def overrides_for(session: Session, adaptation: Adaptation) -> dict[tuple[str, s
 def findings_for(session: Session, adaptation: Adaptation) -> list[QaResult]:
     """Every finding on the adaptation's current text, errors first; overridden ones stay listed."""
     overrides = overrides_for(session, adaptation)
-    results = [
-        QaResult(f, overrides.get((f.check, f.key))) for f in run_checks(qa_input(session, adaptation))
-    ]
+    results = [QaResult(f, overrides.get((f.check, f.key))) for f in checked_findings(session, adaptation)]
     return sorted(results, key=lambda r: (r.severity != ERROR, r.override is not None))
 
 

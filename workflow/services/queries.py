@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, defaultload, selectinload
 
 from ..domain.credits import credit_line, credit_segments
 from ..domain.states import Role, State
@@ -76,8 +77,59 @@ def history_for(session: Session, adaptation: Adaptation) -> list[HistoryEntry]:
     )
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its items, the page number (from 1), the page size, and how many there are in all."""
+
+    items: list[Any]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def last(self) -> int:
+        """The number of the last page (1 for an empty list)."""
+        return max(1, -(-self.total // self.size))
+
+
+def page_of(session: Session, stmt: Select, number: int, size: int) -> Page:
+    """Page `number` of `size` rows of an ordered select, with the total count (two statements)."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    items = list(session.scalars(stmt.limit(size).offset((number - 1) * size)).unique())
+    return Page(items, number, size, total)
+
+
 def _with_article(stmt: Select) -> Select:
     return stmt.join(Adaptation.article).options(selectinload(Adaptation.drafts))
+
+
+def work_queue_select(
+    *,
+    states: list[str] | None = None,
+    language: str | None = None,
+    holder_id: int | None = None,
+    source_changed: bool = False,
+    state_order: list[str] | None = None,
+) -> Select:
+    """Adaptations in the given states (and language, and holder; flagged ones only), in `state_order` (states
+    not in it last) then oldest first, with their originals, drafts and review rounds loaded alongside."""
+    stmt = _with_article(select(Adaptation)).options(
+        defaultload(Adaptation.article).selectinload(Article.revisions), selectinload(Adaptation.rounds)
+    )
+    if source_changed:
+        stmt = stmt.where(Adaptation.based_on_revision < Article.current_revision)
+    if states:
+        stmt = stmt.where(Adaptation.state.in_(states))
+    if language:
+        stmt = stmt.where(Adaptation.language == language)
+    if holder_id is not None:
+        stmt = stmt.where(Adaptation.holder_id == holder_id)
+    order = []
+    if state_order:
+        order.append(
+            case({s: i for i, s in enumerate(state_order)}, value=Adaptation.state, else_=len(state_order))
+        )
+    return stmt.order_by(*order, Adaptation.created_at, Adaptation.id)
 
 
 def work_queue(
@@ -90,30 +142,37 @@ def work_queue(
     limit: int = 200,
 ) -> list[Adaptation]:
     """Adaptations in the given states (and language, and holder; flagged ones only), oldest first."""
-    stmt = _with_article(select(Adaptation))
-    if source_changed:
-        stmt = stmt.where(Adaptation.based_on_revision < Article.current_revision)
-    if states:
-        stmt = stmt.where(Adaptation.state.in_(states))
-    if language:
-        stmt = stmt.where(Adaptation.language == language)
-    if holder_id is not None:
-        stmt = stmt.where(Adaptation.holder_id == holder_id)
-    return list(session.scalars(stmt.order_by(Adaptation.created_at, Adaptation.id).limit(limit)).unique())
+    stmt = work_queue_select(
+        states=states, language=language, holder_id=holder_id, source_changed=source_changed
+    )
+    return list(session.scalars(stmt.limit(limit)).unique())
+
+
+def articles_select(reporter_id: int | None = None) -> Select:
+    """Originals (one reporter's, or everyone's), newest first, with what their lists show loaded alongside."""
+    stmt = select(Article).options(
+        selectinload(Article.adaptations).selectinload(Adaptation.drafts),
+        selectinload(Article.revisions),
+    )
+    if reporter_id is not None:
+        stmt = stmt.where(Article.reporter_id == reporter_id)
+    return stmt.order_by(Article.created_at.desc(), Article.id.desc())
 
 
 def articles_by_reporter(session: Session, reporter_id: int, limit: int = 200) -> list[Article]:
     """A reporter's originals, newest first."""
-    stmt = (
-        select(Article)
-        .where(Article.reporter_id == reporter_id)
-        .options(
-            selectinload(Article.adaptations).selectinload(Adaptation.drafts), selectinload(Article.revisions)
-        )
-        .order_by(Article.created_at.desc(), Article.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(stmt).unique())
+    return list(session.scalars(articles_select(reporter_id).limit(limit)).unique())
+
+
+def _published_select(section: str | None, tag: str | None, language: str | None) -> Select:
+    stmt = select(Adaptation).join(Adaptation.article).where(on_site())
+    if section:
+        stmt = stmt.where(Article.section == section)
+    if tag:
+        stmt = stmt.where(Article.id.in_(select(ArticleTag.article_id).where(ArticleTag.tag == tag)))
+    if language:
+        stmt = stmt.where(Adaptation.language == language)
+    return stmt
 
 
 def published(
@@ -126,13 +185,7 @@ def published(
     offset: int = 0,
 ) -> list[Adaptation]:
     """Stories on the public site (published, or being corrected), newest first, by section, tag and language."""
-    stmt = select(Adaptation).join(Adaptation.article).where(on_site())
-    if section:
-        stmt = stmt.where(Article.section == section)
-    if tag:
-        stmt = stmt.where(Article.id.in_(select(ArticleTag.article_id).where(ArticleTag.tag == tag)))
-    if language:
-        stmt = stmt.where(Adaptation.language == language)
+    stmt = _published_select(section, tag, language)
     stmt = stmt.order_by(Adaptation.published_at.desc(), Adaptation.id.desc()).limit(limit).offset(offset)
     return list(session.scalars(stmt).unique())
 
@@ -186,6 +239,14 @@ def published_by_ids(session: Session, adaptation_ids: list[int]) -> list[Adapta
     return list(
         session.scalars(select(Adaptation).where(Adaptation.id.in_(adaptation_ids), on_site())).unique()
     )
+
+
+def published_count(
+    session: Session, *, section: str | None = None, tag: str | None = None, language: str | None = None
+) -> int:
+    """How many stories `published` would list with these filters, on all pages."""
+    stmt = _published_select(section, tag, language).with_only_columns(func.count(Adaptation.id))
+    return session.scalar(stmt) or 0
 
 
 def published_sections(session: Session) -> list[str]:

@@ -31,6 +31,7 @@ from ..services.glossary import source_terms
 from ..services.inputs import parse_body, parse_title, parse_version
 from .access import actions_by_id, roles_required, self_approval_allowed, signed_in
 from .forms import Refused, input_limits, language_arg, language_choices, refusal, render_page, state_filter
+from .paging import page_args_for_page, page_links
 
 bp = Blueprint("adaptation", __name__, url_prefix="/desk")
 
@@ -49,13 +50,18 @@ def render_queue(refused: Refused | None = None):
     """The adaptors' queue, with a refusal when there is one."""
     states, state = state_filter(QUEUE_STATES)
     language = language_arg()
-    rows = queries.work_queue(db.session, states=states, language=language or None)
-    order = {s.value: i for i, s in enumerate(QUEUE_STATES)}
-    rows.sort(key=lambda a: order.get(a.state, len(order)))
+    number, size, bad_page = page_args_for_page()
+    stmt = queries.work_queue_select(
+        states=states, language=language or None, state_order=[s.value for s in QUEUE_STATES]
+    )
+    page = queries.page_of(db.session, stmt, number, size)
+    rows = page.items
     return render_page(
         "adaptation/queue.html",
-        refused=refused,
+        refused=refused or bad_page,
         rows=rows,
+        page=page,
+        links=page_links(page),
         state=state,
         language=language,
         actions=actions_by_id(rows),
@@ -73,10 +79,16 @@ def queue():
 
 def render_mine(refused: Refused | None = None):
     """The adaptor's own adaptations, with a refusal when there is one."""
-    rows = queries.work_queue(db.session, holder_id=signed_in().id)
+    number, size, bad_page = page_args_for_page()
+    in_progress_first = [s.value for s in State if s not in FINAL_STATES]
+    stmt = queries.work_queue_select(holder_id=signed_in().id, state_order=in_progress_first)
+    page = queries.page_of(db.session, stmt, number, size)
+    rows = page.items
     return render_page(
         "adaptation/mine.html",
-        refused=refused,
+        refused=refused or bad_page,
+        page=page,
+        links=page_links(page),
         active=[a for a in rows if State(a.state) not in FINAL_STATES],
         done=[a for a in rows if State(a.state) in FINAL_STATES],
         actions=actions_by_id(rows),

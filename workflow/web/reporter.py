@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from ..domain.languages import LANGUAGE_NAMES, RTL_LANGUAGES
 from ..domain.rules import can_revise_article
@@ -33,6 +33,7 @@ from ..services.errors import ServiceError
 from ..services.inputs import ArticleInput
 from .access import actions_by_id, roles_required, signed_in
 from .forms import Refused, input_limits, language_choices, refusal, render_page
+from .paging import page_args_for_page, page_links
 
 bp = Blueprint("reporter", __name__, url_prefix="/desk")
 
@@ -57,10 +58,13 @@ COMMON_TARGETS = ["en", "fr", "es", "de", "tr", "fa", "ru", "zh", "ar"]
 
 @bp.get("/reports")
 @roles_required(Role.REPORTER)
-def reports() -> str:
+def reports():
     """A reporter's originals, newest first, with where each adaptation stands."""
-    articles = queries.articles_by_reporter(db.session, signed_in().id)
-    return render_template("reporter/reports.html", articles=articles)
+    number, size, bad_page = page_args_for_page()
+    page = queries.page_of(db.session, queries.articles_select(signed_in().id), number, size)
+    return render_page(
+        "reporter/reports.html", refused=bad_page, articles=page.items, page=page, links=page_links(page)
+    )
 
 
 def _render_new_report(form: Mapping[str, Any] | None = None, refused: Refused | None = None):

@@ -24,6 +24,7 @@ from ..services.errors import ServiceError
 from ..services.qa import override_finding
 from .access import roles_required, self_approval_allowed, signed_in
 from .forms import Refused, language_arg, language_choices, refusal, render_page, state_filter
+from .paging import page_args_for_page, page_links
 
 bp = Blueprint("review", __name__, url_prefix="/desk")
 
@@ -36,12 +37,16 @@ def render_queue(refused: Refused | None = None):
     """The review queue, with a refusal when there is one."""
     states, state = state_filter([State.IN_REVIEW])
     language = language_arg()
-    rows = queries.work_queue(db.session, states=states, language=language or None)
-    rows.sort(key=lambda a: (a.state != State.IN_REVIEW.value, a.state))
+    number, size, bad_page = page_args_for_page()
+    in_review_first = [State.IN_REVIEW.value, *sorted(s.value for s in State if s != State.IN_REVIEW)]
+    stmt = queries.work_queue_select(states=states, language=language or None, state_order=in_review_first)
+    page = queries.page_of(db.session, stmt, number, size)
     return render_page(
         "review/queue.html",
-        refused=refused,
-        rows=rows,
+        refused=refused or bad_page,
+        rows=page.items,
+        page=page,
+        links=page_links(page),
         flagged=queries.source_changed_stories(db.session),
         state=state,
         language=language,

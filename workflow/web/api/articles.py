@@ -1,6 +1,7 @@
 """Originals through the API: submitting, reading and revising them.
 
 URL map:
+    GET  /api/v1/articles[?page=&per_page=]  api.list_articles  reporters (their own), editors (all)
     POST /api/v1/articles           api.create_article   reporters
     GET  /api/v1/articles/<id>      api.show_article     whoever may see the original
     PUT  /api/v1/articles/<id>      api.revise_article   its reporter, until an adaptation is published
@@ -12,10 +13,13 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 
+from ...domain.rules import can_list_all_articles, can_list_own_articles
 from ...extensions import db
-from ...services import articles
+from ...services import articles, queries
+from ...services.errors import NotAllowed
 from ...services.inputs import ArticleInput
 from ..forms import input_limits
+from ..paging import page_args, page_json, with_link_header
 from .inputs import api_person, json_object, load_article, text_field
 from .openapi import (
     ARTICLE_ID,
@@ -23,6 +27,8 @@ from .openapi import (
     INT,
     JSON,
     LANGUAGE,
+    PAGE_HEADERS,
+    PAGE_PARAMETERS,
     TAGS,
     TEXT,
     TIME,
@@ -34,12 +40,29 @@ from .openapi import (
     obj,
     ok,
     op,
+    page_schema,
     ref,
     text,
 )
 from .presenters import article_json
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
+
+
+def list_articles():
+    """Originals, newest first, a page at a time: a reporter's own, or everyone's for an editor."""
+    person = api_person()
+    number, size = page_args()
+    if can_list_all_articles(person.actor):
+        stmt = queries.articles_select()
+    elif can_list_own_articles(person.actor):
+        stmt = queries.articles_select(person.id)
+    else:
+        raise NotAllowed(
+            "Originals are listed for their reporters and for editors; adaptors find work under GET /api/v1/queue."
+        )
+    found = queries.page_of(db.session, stmt, number, size)
+    return with_link_header(jsonify(page_json(found, [article_json(a) for a in found.items])), found)
 
 
 def create_article():
@@ -82,6 +105,21 @@ def revise_article(article_id: int):
 
 
 ROUTES = (
+    Route(
+        "/api/v1/articles",
+        "GET",
+        list_articles,
+        op(
+            "listArticles",
+            "Originals, newest first: a reporter's own, every original for an editor",
+            {
+                "200": ok(ref("Articles"), "A page of originals.", headers=PAGE_HEADERS),
+                **errors(400, 401, 403),
+            },
+            tags=["originals"],
+            parameters=PAGE_PARAMETERS,
+        ),
+    ),
     Route(
         "/api/v1/articles",
         "POST",
@@ -195,4 +233,5 @@ SCHEMAS: dict[str, Any] = {
             "updated_at": TIME,
         }
     ),
+    "Articles": page_schema("Article"),
 }

@@ -1,7 +1,7 @@
 """Work lists through the API: the queue for adaptors and editors, and the public list of published work.
 
 URL map:
-    GET /api/v1/queue[?state=&language=&mine=&source_changed=&limit=] api.work_queue  adaptors and editors
+    GET /api/v1/queue[?state=&language=&mine=&source_changed=&page=&per_page=] api.work_queue  adaptors, editors
     GET /api/v1/published[?section=&tag=&language=&limit=&offset=]   api.published    everyone (no token)
 """
 
@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, request, url_for
 
 from ...domain.rules import can_view_work_queue
 from ...domain.states import FINAL_STATES, State
 from ...extensions import db
 from ...services import queries
 from ...services.errors import NotAllowed
+from ..paging import page_args, page_json, with_link_header
 from .inputs import api_person, query_flag, query_int, query_language, query_states, query_text
 from .openapi import (
     DIRECTION,
     DRAFT_STATES,
     INT,
     LANGUAGE,
+    PAGE_HEADERS,
+    PAGE_PARAMETERS,
     PUBLIC,
     TAGS,
     TEXT,
@@ -33,11 +36,11 @@ from .openapi import (
     obj,
     ok,
     op,
+    page_schema,
     ref,
 )
 from .presenters import published_json, queue_json
 
-MAX_QUEUE = 200
 DEFAULT_PAGE, MAX_PAGE, MAX_OFFSET = 20, 100, 100_000
 
 
@@ -48,21 +51,19 @@ def work_queue():
     language = query_language()
     mine = query_flag("mine")
     flagged = query_flag("source_changed")
-    limit = query_int("limit", MAX_QUEUE, 1, MAX_QUEUE)
+    number, size = page_args()
+    if "limit" in request.args and "per_page" not in request.args:  # the older name of per_page
+        size = query_int("limit", size, 1, 200)
     if not can_view_work_queue(person.actor):
         raise NotAllowed(
             "The work queue is for adaptors and editors; reporters find their originals "
             "under GET /api/v1/articles/{id}."
         )
-    found = queries.work_queue(
-        db.session,
-        states=states,
-        language=language,
-        holder_id=person.id if mine else None,
-        source_changed=flagged,
-        limit=limit,
+    stmt = queries.work_queue_select(
+        states=states, language=language, holder_id=person.id if mine else None, source_changed=flagged
     )
-    return jsonify({"items": queue_json(db.session, found), "count": len(found)})
+    found = queries.page_of(db.session, stmt, number, size)
+    return with_link_header(jsonify(page_json(found, queue_json(db.session, found.items))), found)
 
 
 def published():
@@ -74,7 +75,30 @@ def published():
     found = queries.published(
         db.session, section=section, tag=tag, language=language, limit=limit, offset=offset
     )
-    return jsonify({"items": published_json(db.session, found), "limit": limit, "offset": offset})
+    total = queries.published_count(db.session, section=section, tag=tag, language=language)
+    response = jsonify(
+        {"items": published_json(db.session, found), "limit": limit, "offset": offset, "total": total}
+    )
+    return _with_offset_links(response, limit, offset, total)
+
+
+def _with_offset_links(response, limit: int, offset: int, total: int):
+    """RFC 8288 `Link` header (next, prev, first, last) for a list paged by limit and offset."""
+    args = {k: v for k, v in request.args.items() if k not in ("offset", "limit")}
+
+    def address(at: int) -> str:
+        return url_for(request.endpoint or "", **args, limit=limit, offset=at, _external=True)
+
+    last = max(0, (total - 1) // limit * limit)
+    links = []
+    if offset + limit < total:
+        links.append((address(offset + limit), "next"))
+    if offset > 0:
+        links.append((address(max(0, min(offset - limit, last))), "prev"))
+    links += [(address(0), "first"), (address(last), "last")]
+    response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links)
+    response.headers["X-Total-Count"] = str(total)
+    return response
 
 
 ROUTES = (
@@ -85,7 +109,10 @@ ROUTES = (
         op(
             "workQueue",
             "Work list for adaptors and editors",
-            {"200": ok(ref("Queue"), "Adaptations, oldest first."), **errors(400, 401, 403)},
+            {
+                "200": ok(ref("Queue"), "Adaptations, oldest first.", headers=PAGE_HEADERS),
+                **errors(400, 401, 403),
+            },
             tags=["lists"],
             parameters=[
                 {
@@ -108,7 +135,13 @@ ROUTES = (
                     "description": "1: only adaptations whose original was revised since they were written "
                     "(with state=scheduled,published: stories held, or revised after publication).",
                 },
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                *PAGE_PARAMETERS,
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                    "description": "The older name of per_page (used when per_page is not given).",
+                },
             ],
         ),
     ),
@@ -119,7 +152,10 @@ ROUTES = (
         op(
             "listPublished",
             "Published adaptations, newest first",
-            {"200": ok(ref("Published"), "A page of published adaptations."), **errors(400)},
+            {
+                "200": ok(ref("Published"), "A page of published adaptations.", headers=PAGE_HEADERS),
+                **errors(400),
+            },
             tags=["lists"],
             security=PUBLIC,
             parameters=[
@@ -166,7 +202,7 @@ SCHEMAS: dict[str, Any] = {
             "updated_at": TIME,
         }
     ),
-    "Queue": obj({"items": {"type": "array", "items": ref("QueueItem")}, "count": INT}),
+    "Queue": page_schema("QueueItem"),
     "PublishedItem": obj(
         {
             "id": INT,
@@ -187,6 +223,11 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Published": obj(
-        {"items": {"type": "array", "items": ref("PublishedItem")}, "limit": INT, "offset": INT}
+        {
+            "items": {"type": "array", "items": ref("PublishedItem")},
+            "limit": INT,
+            "offset": INT,
+            "total": {**INT, "description": "Published adaptations matching the filters."},
+        }
     ),
 }

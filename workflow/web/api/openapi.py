@@ -173,7 +173,44 @@ PARAMETERS: dict[str, Any] = {
     "AdaptationId": {"name": "adaptation_id", "in": "path", "required": True, "schema": INT},
     "Action": {"name": "action", "in": "path", "required": True, "schema": ref("Action")},
     "LanguageFilter": {"name": "language", "in": "query", "schema": LANGUAGE},
+    "Page": {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
+        "description": "Which page, from 1.",
+    },
+    "PerPage": {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+        "description": "Items per page.",
+    },
 }
+#: The query arguments of a paginated list.
+PAGE_PARAMETERS = [{"$ref": "#/components/parameters/Page"}, {"$ref": "#/components/parameters/PerPage"}]
+#: The headers of a paginated list's answer.
+PAGE_HEADERS = {
+    "Link": {
+        "description": 'RFC 8288 links to the other pages: rel="next", "prev" (when they exist), "first", "last".',
+        "schema": TEXT,
+    },
+    "X-Total-Count": {"description": "How many items the whole list has.", "schema": INT},
+}
+
+
+def page_schema(item: str) -> dict[str, Any]:
+    """A page of a list of `item`s, with where it sits in the whole list."""
+    return obj(
+        {
+            "items": {"type": "array", "items": ref(item)},
+            "count": {**INT, "description": "Items on this page."},
+            "total": {**INT, "description": "Items in the whole list."},
+            "page": INT,
+            "per_page": INT,
+            "pages": {**INT, "description": "Number of the last page (1 for an empty list)."},
+        }
+    )
+
 
 BEARER = [{"bearerAuth": []}]
 PUBLIC: list = []
