@@ -119,7 +119,7 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
     config = celery_config(settings)
     check_time_limits(config)
     celery.config_from_object(config)
-    celery.steps["worker"].add(WorkerDuties)
+    celery.steps["worker"].add(HandBackDraftsOnStop)
     if settings.embedded_broker:
         celery.steps["consumer"].add(PollEmbeddedBrokerOften)
     celery.flask_app = app
@@ -128,7 +128,7 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
     return celery
 
 
-class WorkerDuties(bootsteps.StartStopStep):
+class HandBackDraftsOnStop(bootsteps.StartStopStep):
     """In a worker's main process: pass a SIGTERM on to the pool processes."""
 
     requires: ClassVar = {"celery.worker.components:Pool"}
