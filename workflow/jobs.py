@@ -21,6 +21,7 @@ translation models (never the main process: a CTranslate2 model loaded before a 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -52,6 +53,8 @@ JOBS_QUEUE = "adaptdesk"
 DUTIES_QUEUE = "adaptdesk-duties"
 #: The scheduler of every beat, embedded in a worker or not.
 SCHEDULER = "workflow.jobs:LockedScheduler"
+#: What `ps -o comm` and `top` show for a worker's embedded beat process (at most 15 characters).
+BEAT_PROCESS_NAME = "adaptdesk-beat"
 
 
 def celery_config(settings: Settings) -> dict:
@@ -202,9 +205,14 @@ class LockedScheduler(Scheduler):
 
 @beat_embedded_init.connect
 def prepare_embedded_beat(**_kwargs) -> None:
-    """In a worker's beat process, once forked: fresh database connections (the parent's stay the parent's)."""
+    """In a worker's beat process, once forked: fresh database connections (the parent's stay the parent's),
+    and a name of its own, to tell it from the pool processes."""
     if db.engine is not None:
         db.engine.dispose(close=False)
+    with contextlib.suppress(
+        OSError, AttributeError
+    ):  # Linux's prctl(PR_SET_NAME); elsewhere it keeps its name
+        ctypes.CDLL(None).prctl(15, BEAT_PROCESS_NAME.encode(), 0, 0, 0)
 
 
 class PollEmbeddedBrokerOften(bootsteps.StartStopStep):
