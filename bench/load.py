@@ -5,8 +5,8 @@ Run:  .venv/bin/python -m bench.load [--seconds 120] [--clients 16] [--web-worke
 It starts, and at the end stops and removes, everything it uses:
   - a fresh PostgreSQL database (tests.support.live.new_database), migrated with `adaptdesk db upgrade`;
   - gunicorn as docker-compose.yml runs it: `gunicorn 'workflow:create_app()' -k gthread -w 2 --threads 4`;
-  - two Celery worker processes (`adaptdesk worker -c 1`, the first with the relay's beat) on Redis db 10
-    (redis://127.0.0.1:6379/10, flushed before and after);
+  - two Celery worker processes (`adaptdesk worker -c 1`, each with an embedded beat: one sends each periodic
+    duty per round) on Redis db 10 (redis://127.0.0.1:6379/10, flushed before and after);
   - the tiny offline ar→en test model (tests.support.live.install_test_model).
 People are created with the CLI. Then each client is a thread with one role, for --seconds:
   reporters  submit an Arabic original, then poll its adaptation's draft progress as the page does;

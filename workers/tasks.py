@@ -13,6 +13,7 @@ from workflow.extensions import db
 from workflow.models import DraftError
 from workflow.mt.engine import MissingModelError, engine_for
 from workflow.services import drafts as draft_service
+from workflow.services import duties
 from workflow.services import webhooks as webhook_service
 from workflow.services.draft_lease import Heartbeat, WorkerStopping, listen_for_stop, stop_requested
 from workflow.services.drafting import produce_draft
@@ -146,3 +147,30 @@ def deliver_webhook(self, delivery_id: int, request_id: str = "") -> str:
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
+
+
+# --- periodic duties: sent by the workers' beat (workflow.jobs.LockedScheduler), one beat per round ----------
+
+
+@shared_task(name="adaptdesk.relay")
+def relay_draft_jobs() -> int:
+    """Send draft jobs never sent, lost by the broker, or whose worker's heartbeat lapsed."""
+    sent = duties.relay_jobs(current_app)
+    if sent:
+        log.info("relay: sent %d draft job(s)", sent)
+    return sent
+
+
+@shared_task(name="adaptdesk.requeue_for_models")
+def requeue_drafts_for_new_models() -> int:
+    """Test newly placed models, then queue again the drafts that failed for want of one they serve."""
+    return duties.requeue_for_new_models(current_app)
+
+
+@shared_task(name="adaptdesk.publish_due")
+def publish_due_adaptations() -> int:
+    """Publish the scheduled adaptations whose time has come."""
+    published = duties.publish_scheduled(current_app)
+    if published:
+        log.info("published %d scheduled adaptation(s)", published)
+    return published

@@ -30,7 +30,7 @@ from .cli_users import COMMANDS as USER_COMMANDS
 from .config import Settings
 from .db_migrations import current, downgrade, upgrade
 from .extensions import db
-from .jobs import RUN_DUTIES
+from .jobs import DUTIES_QUEUE, JOBS_QUEUE, SCHEDULER
 from .models import User
 from .services.adaptations import publish_due
 from .services.articles import submit_article
@@ -217,10 +217,17 @@ def demo() -> None:
 
 
 def worker_argv(
-    settings: Settings, concurrency: int | None, loglevel: str, hostname: str | None = None
+    settings: Settings,
+    concurrency: int | None,
+    loglevel: str,
+    hostname: str | None = None,
+    duties: bool = True,
 ) -> list[str]:
-    """Arguments for `celery worker` with Adaptdesk's defaults."""
-    argv = ["worker", "--loglevel", loglevel, "-Q", "adaptdesk", "--pool", "prefork"]
+    """Arguments for `celery worker` with Adaptdesk's defaults: both queues, and an embedded beat (whose
+    scheduler sends a duty only when this worker wins its round) unless `duties` is False."""
+    argv = ["worker", "--loglevel", loglevel, "-Q", f"{JOBS_QUEUE},{DUTIES_QUEUE}", "--pool", "prefork"]
+    if duties:
+        argv += ["--beat", "--scheduler", SCHEDULER]
     if hostname:
         argv += ["--hostname", hostname]
     concurrency = concurrency or settings.worker_concurrency
@@ -240,18 +247,19 @@ def worker_argv(
 @click.option(
     "--no-duties",
     is_flag=True,
-    help="Leave the periodic duties (relaying draft jobs, re-queueing drafts for new models, publishing) to "
-    "other workers. By default every worker offers to run them and a lock in the database picks one.",
+    help="Run no beat: leave sending the periodic duties (relaying draft jobs, re-queueing drafts for new "
+    "models, publishing) to other workers. By default every worker embeds Celery's beat and a lock in the "
+    "database picks one to send each duty each round.",
 )
 @click.option("--loglevel", default="info", show_default=True)
 @click.option("--hostname", "-n", default=None, help="Worker name, e.g. worker1@%h (unique per machine).")
 def worker(concurrency: int | None, no_duties: bool, loglevel: str, hostname: str | None) -> None:
-    """Run a Celery worker that produces machine-translation drafts (and the periodic duties)."""
+    """Run a Celery worker that produces machine-translation drafts, with an embedded beat for the periodic
+    duties."""
     # The app's own Celery app runs the worker; it imports the tasks module by name (its `include`).
     app = app_or_exit()
-    app.config[RUN_DUTIES] = not no_duties
     app.extensions["celery"].worker_main(
-        worker_argv(app.config["ADAPTDESK"], concurrency, loglevel, hostname)
+        worker_argv(app.config["ADAPTDESK"], concurrency, loglevel, hostname, duties=not no_duties)
     )
 
 
@@ -302,7 +310,7 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
 
 @main.command("publish-due")
 def publish_due_command() -> None:
-    """Publish scheduled adaptations whose time has come (the workers do this every minute)."""
+    """Publish scheduled adaptations whose time has come (a worker's beat has it done every minute)."""
     with app_or_exit().app_context():
         ids = publish_due(db.session)
         db.session.commit()

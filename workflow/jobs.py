@@ -5,15 +5,23 @@ The tasks live in `workers.tasks`, which only a worker imports (Celery's `includ
 web app, the CLI and the services send jobs by task name (workflow.services.outbox), so nothing in
 workflow/ imports workers/.
 
-A worker's main process runs the periodic duties (workflow.services.duties) unless `--no-duties`, and on
-SIGTERM tells its pool processes, whose draft in progress then goes back to the queue at once. Each pool
-process, once forked, drops the database connections it inherited and loads its translation models (never
-the main process: a CTranslate2 model loaded before a fork hangs).
+Periodic duties (workflow.services.duties: relay draft jobs, re-queue drafts once a model serves them, publish
+scheduled adaptations) are Celery tasks sent by Celery's own beat. Every `adaptdesk worker` embeds one (a
+child process of its main process) unless `--no-duties`; its scheduler, `LockedScheduler`, keeps the schedule
+in memory and sends a due duty only when this worker wins the duty's lock row for the round, so N workers
+send each duty once per period, and when the winner dies another wins the next round. The duties run on a
+queue of their own with an expiry, so one sent behind a queue of drafts neither waits for all of them nor
+piles up.
+
+On SIGTERM a worker's main process tells its pool processes, whose draft in progress then goes back to the
+queue at once. Each pool process, once forked, drops the database connections it inherited and loads its
+translation models (never the main process: a CTranslate2 model loaded before a fork hangs).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -23,13 +31,14 @@ from typing import ClassVar
 
 from celery import Celery, Task, bootsteps
 from celery import current_app as current_celery
-from celery.signals import worker_process_init
+from celery.beat import ScheduleEntry, Scheduler
+from celery.signals import beat_embedded_init, worker_process_init
 from flask import Flask
 
 from .config import ConfigError, Settings
 from .extensions import db
 from .mt.engine import engine_for
-from .services.duties import DutyRunner
+from .services.duties import DUTY_TASKS, duty_periods, win_round
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +46,15 @@ log = logging.getLogger(__name__)
 TASKS_MODULE = "workers.tasks"
 #: Seconds between polls of the embedded (SQLite) broker when it is empty: a job waits at most this long.
 EMBEDDED_POLL_SECONDS = 0.05
-#: Flask config key: False when `adaptdesk worker --no-duties` leaves the periodic duties to other workers.
-RUN_DUTIES = "ADAPTDESK_RUN_DUTIES"
+#: The queue of draft jobs (and of anything sent without a route).
+JOBS_QUEUE = "adaptdesk"
+#: The queue of the periodic duties, which every worker consumes too: a duty waits for the next free pool
+#: process, not behind every draft queued before it.
+DUTIES_QUEUE = "adaptdesk-duties"
+#: The scheduler of every beat, embedded in a worker or not.
+SCHEDULER = "workflow.jobs:LockedScheduler"
+#: What `ps -o comm` and `top` show for a worker's embedded beat process (at most 15 characters).
+BEAT_PROCESS_NAME = "adaptdesk-beat"
 
 
 def celery_config(settings: Settings) -> dict:
@@ -50,7 +66,10 @@ def celery_config(settings: Settings) -> dict:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
-        "task_default_queue": "adaptdesk",
+        "task_default_queue": JOBS_QUEUE,
+        "task_routes": {task: {"queue": DUTIES_QUEUE} for task in DUTY_TASKS.values()},
+        "beat_schedule": beat_schedule(settings),
+        "beat_scheduler": SCHEDULER,
         "broker_connection_retry_on_startup": True,
         "task_soft_time_limit": settings.draft_timeout_seconds,
         "task_time_limit": settings.draft_timeout_seconds + 60,
@@ -67,6 +86,15 @@ def celery_config(settings: Settings) -> dict:
         }
         config["broker_connection_timeout"] = 3
     return config
+
+
+def beat_schedule(settings: Settings) -> dict:
+    """Celery beat's schedule: each duty by its lock's name, every period; a send that waits in the queue
+    longer than a period expires (the next round's send replaces it, so sends never pile up)."""
+    return {
+        name: {"task": DUTY_TASKS[name], "schedule": period, "options": {"expires": period}}
+        for name, period in duty_periods(settings).items()
+    }
 
 
 def check_time_limits(config: dict) -> None:
@@ -94,7 +122,7 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
     config = celery_config(settings)
     check_time_limits(config)
     celery.config_from_object(config)
-    celery.steps["worker"].add(WorkerDuties)
+    celery.steps["worker"].add(HandBackDraftsOnStop)
     if settings.embedded_broker:
         celery.steps["consumer"].add(PollEmbeddedBrokerOften)
     celery.flask_app = app
@@ -103,28 +131,88 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
     return celery
 
 
-class WorkerDuties(bootsteps.StartStopStep):
-    """In a worker's main process: run the periodic duties, and pass a SIGTERM on to the pool processes."""
+class HandBackDraftsOnStop(bootsteps.StartStopStep):
+    """In a worker's main process: pass a SIGTERM on to the pool processes."""
 
     requires: ClassVar = {"celery.worker.components:Pool"}
-
-    def __init__(self, worker, **kwargs) -> None:
-        super().__init__(worker, **kwargs)
-        self.runner: DutyRunner | None = None
-
-    def start(self, worker) -> None:
-        app: Flask = worker.app.flask_app
-        if app.config.get(RUN_DUTIES, True):
-            self.runner = DutyRunner(app, f"{worker.hostname} pid {os.getpid()}")
-            self.runner.start()
 
     def stop(self, worker) -> None:
         # Docker (through its init) signals the main process only; the drafts in progress are handed back.
         for pid in pool_processes(worker):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-        if self.runner is not None:
-            self.runner.stop()
+
+
+class LockedScheduler(Scheduler):
+    """Celery beat's scheduler with the schedule in memory (no file), every duty due at start, and a due
+    duty sent only by the beat that wins the duty's lock row for the round (workflow.services.duties)."""
+
+    def __init__(self, app: Celery, *args, **kwargs) -> None:
+        kwargs.pop("schedule_filename", None)  # nothing is kept between runs: the lock rows are the memory
+        super().__init__(app, *args, **kwargs)
+        # An embedded beat is a child of the worker's main process: name the worker, whose pid `ps` shows.
+        self.holder = f"{socket.gethostname()} pid {os.getppid()} (beat pid {os.getpid()})"
+        self.winning: dict[str, bool] = {}  # by duty: whether this beat sent its last round
+
+    def install_default_entries(self, data) -> None:
+        """None: results are not kept, so there is nothing for Celery's own cleanup entry to clean."""
+
+    def setup_schedule(self) -> None:
+        """The schedule from the configuration, each entry due at once (a worker starting runs the duties)."""
+        super().setup_schedule()
+        for entry in self.schedule.values():
+            entry.last_run_at = entry.default_now() - entry.schedule.run_every
+        if self.schedule:
+            log.info(
+                "Periodic duties (%s) sent by this worker's beat when it wins their lock",
+                ", ".join(
+                    f"{name} every {entry.schedule.seconds:g} s" for name, entry in self.schedule.items()
+                ),
+            )
+
+    def apply_entry(self, entry: ScheduleEntry, producer=None) -> None:
+        """Send the entry's task if this beat wins its round; otherwise another beat sends it."""
+        try:
+            won = self.wins_round(entry)
+        except Exception:  # the database blinked: this beat skips the round and offers the next one
+            log.exception(
+                "Periodic duty %s: its lock could not be taken; next round in %g s",
+                entry.name,
+                entry.schedule.seconds,
+            )
+            return
+        if self.winning.get(entry.name) != won:  # say who sends it when that changes, not every round
+            log.info(
+                "Periodic duty %s: %s",
+                entry.name,
+                "this worker sends it now" if won else "another worker sends it",
+            )
+            self.winning[entry.name] = won
+        if won:
+            super().apply_entry(entry, producer=producer)
+
+    def wins_round(self, entry: ScheduleEntry) -> bool:
+        """Whether this beat holds the entry's duty for the round that starts now (commits)."""
+        with self.app.flask_app.app_context():
+            try:
+                won = win_round(db.session, entry.name, self.holder, entry.schedule.seconds)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+            return won
+
+
+@beat_embedded_init.connect
+def prepare_embedded_beat(**_kwargs) -> None:
+    """In a worker's beat process, once forked: fresh database connections (the parent's stay the parent's),
+    and a name of its own, to tell it from the pool processes."""
+    if db.engine is not None:
+        db.engine.dispose(close=False)
+    with contextlib.suppress(
+        OSError, AttributeError
+    ):  # Linux's prctl(PR_SET_NAME); elsewhere it keeps its name
+        ctypes.CDLL(None).prctl(15, BEAT_PROCESS_NAME.encode(), 0, 0, 0)
 
 
 class PollEmbeddedBrokerOften(bootsteps.StartStopStep):

@@ -2,8 +2,8 @@
 
     migrate  adaptdesk db upgrade                                 once, before the others
     web      gunicorn workflow:create_app() --workers 2 …         bound to a free local port
-    worker   adaptdesk worker --loglevel info                     twice, each with its own node name (each offers
-                                                                  to run the periodic duties; one wins each round)
+    worker   adaptdesk worker --loglevel info                     twice, each with its own node name (each embeds
+                                                                  a beat; one sends each periodic duty each round)
 
 The commands come from docker-compose.yml itself (interpolated with .env.example plus this test's values),
 so the test runs exactly what the containers run. Around them: a fresh PostgreSQL database, Redis database

@@ -1,6 +1,6 @@
 """The whole newsroom journey on the production shape: gunicorn with two workers, two Celery worker
-processes (which run the periodic duties) on Redis, PostgreSQL migrated by the migrate command — the commands
-of docker-compose.yml.
+processes (each with an embedded beat for the periodic duties) on Redis, PostgreSQL migrated by the migrate
+command — the commands of docker-compose.yml.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from tests.ops.compose_file import (
     read_env_file,
 )
 from workflow.cli import main as adaptdesk
+from workflow.cli import worker_argv
 from workflow.config import ConfigError, Settings
 
 APP_SERVICES = ("web", "worker", "migrate")
@@ -115,11 +116,17 @@ def test_models_volume_is_mounted_at_models(compose, env):
 
 
 def test_workers_run_the_periodic_duties_and_a_web_port_on_localhost_by_default(compose, env, services):
-    """No beat to keep at exactly one: every worker offers to run the duties (a lock picks one each round)."""
+    """No beat service to keep at exactly one: every worker embeds a beat (a lock picks the sender each round)."""
     assert command(compose["services"]["worker"], env)[:2] == ["adaptdesk", "worker"]
     assert "--no-duties" not in command(compose["services"]["worker"], env)
     commands = [command(service, env) for service in compose["services"].values() if "command" in service]
     assert commands and not any("beat" in argv for argv in commands)
+    with_beat = worker_argv(Settings.from_env({}), 1, "info")  # what `adaptdesk worker` runs
+    assert (
+        "--beat" in with_beat
+        and with_beat[with_beat.index("--scheduler") + 1] == "workflow.jobs:LockedScheduler"
+    )
+    assert "--beat" not in worker_argv(Settings.from_env({}), 1, "info", duties=False)
     assert interpolate(compose["services"]["web"]["ports"], {}) == ["127.0.0.1:8000:8000"]
     assert services["web"]["environment"]["PROMETHEUS_MULTIPROC_DIR"] in services["web"]["tmpfs"]
 

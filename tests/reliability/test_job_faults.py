@@ -9,6 +9,7 @@ import time
 import pytest
 
 from tests.support.argos_model import sample_arabic_article
+from workflow.jobs import BEAT_PROCESS_NAME
 
 pytestmark = pytest.mark.worker
 
@@ -56,17 +57,17 @@ def test_jobs_lost_by_a_flushed_broker_are_sent_again_by_the_relay(fault_stack, 
 
 
 def pool_children(master_pid: int) -> list[int]:
-    """Pids of the prefork pool processes of a Celery worker (its children)."""
+    """Pids of the prefork pool processes of a Celery worker (its children but its embedded beat)."""
     children = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
             with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
+                name, fields = stat.read().split(" (", 1)[1].rsplit(")", 1)
         except OSError:
             continue
-        if int(fields[1]) == master_pid:
+        if int(fields.split()[1]) == master_pid and name != BEAT_PROCESS_NAME:
             children.append(int(pid))
     return children
 

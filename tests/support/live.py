@@ -144,22 +144,28 @@ class LiveStack:
             raise AssertionError(f"adaptdesk {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout.strip()
 
-    def start_web(self, *extra: str, with_worker: bool = False) -> None:
-        """Start `adaptdesk serve` (the web app alone unless `with_worker`) and wait until it answers /healthz."""
+    def start_web(self, *extra: str, with_worker: bool = False, env: dict[str, str] | None = None) -> None:
+        """Start `adaptdesk serve` (the web app alone unless `with_worker`; `env` on top of the stack's) and wait
+        until it answers /healthz."""
         argv = [sys.executable, "-m", "workflow.cli", "serve", "--port", str(self.port), *extra]
         if not with_worker:
             argv.append("--no-worker")
         with open(self.data_dir / "web.log", "ab") as log:
             self.processes["web"] = subprocess.Popen(
-                argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                argv,
+                env={**self.env, **(env or {})},
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self._wait(lambda: Http(self.base_url).get("/healthz").status == 200, "web", 60)
 
     def start_worker(
         self, name: str = "worker", concurrency: int = 1, duties: bool = True
     ) -> subprocess.Popen:
-        """Start a Celery worker process (with the periodic duties unless `duties` is False) and wait until
-        it reports ready."""
+        """Start a Celery worker process (with an embedded beat for the periodic duties unless `duties` is
+        False) and wait until it reports ready."""
         log_path = self.data_dir / f"{name}.log"
         argv = [
             sys.executable,

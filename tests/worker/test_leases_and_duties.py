@@ -12,12 +12,13 @@ from sqlalchemy import select
 from tests.support.factories import make_article, make_user
 from workflow.domain.states import Role
 from workflow.extensions import db
+from workflow.jobs import DUTIES_QUEUE, LockedScheduler, beat_schedule
 from workflow.models import Draft, DraftError, DutyLock, HistoryEntry, utcnow
 from workflow.services import drafts
 from workflow.services.adaptations import perform_action
 from workflow.services.draft_lease import Heartbeat, WorkerStopping, request_stop, stop_requested
 from workflow.services.drafts import LeaseLost
-from workflow.services.duties import DutyRunner, take_duty
+from workflow.services.duties import DUTY_TASKS, take_duty, win_round
 from workflow.services.outbox import drafts_to_dispatch
 
 LEASE = 45
@@ -154,10 +155,41 @@ def test_one_holder_at_a_time_takes_a_duty_until_its_hold_runs_out(session):
     assert session.get(DutyLock, "relay").holder == "worker-b"
 
 
-def test_of_two_workers_offering_the_duties_in_one_round_one_runs_each(app, session):
-    first, second = DutyRunner(app, "worker-a"), DutyRunner(app, "worker-b")
-    assert set(first.run_due()) == {"relay", "models", "publish"}
-    assert second.run_due() == {}
+def test_the_winner_of_a_round_wins_the_next_and_another_takes_over_a_round_after_it_is_gone(session):
+    now = utcnow()
+    assert win_round(session, "relay", "worker-a", 30, now=now)
+    assert not win_round(session, "relay", "worker-b", 30, now=now + timedelta(seconds=10))
+    assert win_round(session, "relay", "worker-a", 30, now=now + timedelta(seconds=30))  # its next round
+    # worker-a is gone: worker-b, whose rounds fall 10 s after its, wins its next one but one
+    assert not win_round(session, "relay", "worker-b", 30, now=now + timedelta(seconds=40))
+    assert win_round(session, "relay", "worker-b", 30, now=now + timedelta(seconds=70))
+
+
+def test_the_beat_schedule_sends_each_duty_to_its_queue_every_period_with_an_expiry(app):
+    settings = app.config["ADAPTDESK"]
+    schedule = beat_schedule(settings)
+    every = settings.relay_interval_seconds
+    assert {name: entry["schedule"] for name, entry in schedule.items()} == {
+        "relay": every,
+        "models": every,
+        "publish": max(60, every),
+    }
+    assert all(entry["options"]["expires"] == entry["schedule"] for entry in schedule.values())
+    celery = app.extensions["celery"]
+    assert celery.conf.beat_scheduler == "workflow.jobs:LockedScheduler"
+    assert {
+        task: celery.amqp.router.route({}, task)["queue"].name for task in DUTY_TASKS.values()
+    } == dict.fromkeys(DUTY_TASKS.values(), DUTIES_QUEUE)
+
+
+def test_of_two_beats_offering_the_duties_in_one_round_one_sends_each(app, session):
+    first, second = LockedScheduler(app.extensions["celery"]), LockedScheduler(app.extensions["celery"])
+    second.holder = "another worker"
+    entries = list(first.schedule.values())
+    assert sorted(entry.name for entry in entries) == ["models", "publish", "relay"]
+    assert all(first.is_due(entry)[0] for entry in entries)  # due at start: a new worker offers them at once
+    assert [first.wins_round(entry) for entry in entries] == [True, True, True]
+    assert [second.wins_round(entry) for entry in second.schedule.values()] == [False, False, False]
 
 
 # --- re-queueing drafts once a model serves their pair ------------------------------------------------------

@@ -1,19 +1,17 @@
 """Periodic duties: relay draft jobs, test newly placed models and re-queue the drafts they now serve,
 publish scheduled adaptations.
 
-Every `adaptdesk worker` (and so `adaptdesk serve`, which starts one) runs them on a thread of its main
-process, unless started with `--no-duties`. Each duty has a lock row in the database, which every worker
-shares whatever the broker: each round one worker wins it, so several workers never relay twice, and when
-the winner dies another wins the next round. Like the outbox, duties commit, each in short transactions of
-its own.
+Each is a thin Celery task (by name, DUTY_TASKS) that Celery's beat sends every period (duty_periods). Every
+`adaptdesk worker` (and so `adaptdesk serve`, which starts one) embeds a beat unless started with
+`--no-duties`; before sending a duty, a beat must win the duty's lock row in the database for the round
+(win_round), which every worker shares whatever the broker: each round one beat sends it, so several workers
+never relay twice, and when the winner dies another wins the next round. Like the outbox, duties commit, each
+in short transactions of its own.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask
@@ -32,8 +30,14 @@ from .outbox import outbox_of
 
 log = logging.getLogger(__name__)
 
-#: Seconds between scheduled publications checks (as the former beat schedule).
+#: Seconds between scheduled publications checks, at least.
 PUBLISH_PERIOD = 60.0
+#: Each duty's lock name and the name of the task that does it (workflow/ never imports workers/).
+DUTY_TASKS = {
+    "relay": "adaptdesk.relay",
+    "models": "adaptdesk.requeue_for_models",
+    "publish": "adaptdesk.publish_due",
+}
 
 
 def take_duty(session: Session, name: str, holder: str, seconds: float, now: datetime | None = None) -> bool:
@@ -91,66 +95,14 @@ def publish_scheduled(_app: Flask) -> int:
     return len(published)
 
 
-@dataclass(frozen=True)
-class Duty:
-    """A periodic duty: run at most once per `period` seconds across all workers."""
-
-    name: str
-    period: float
-    run: Callable[[Flask], int]
-
-
-def duties_for(settings: Settings) -> list[Duty]:
-    """The duties, with their periods: the relay's interval, and a minute for publishing."""
+def duty_periods(settings: Settings) -> dict[str, float]:
+    """Seconds between rounds of each duty: the relay's interval, and at least a minute for publishing."""
     every = settings.relay_interval_seconds
-    return [
-        Duty("relay", every, relay_jobs),
-        Duty("models", every, requeue_for_new_models),
-        Duty("publish", max(PUBLISH_PERIOD, every), publish_scheduled),
-    ]
+    return {"relay": every, "models": every, "publish": max(PUBLISH_PERIOD, every)}
 
 
-class DutyRunner:
-    """Offers to run each duty every tick (the relay's interval), on a thread of its own."""
-
-    def __init__(self, app: Flask, holder: str) -> None:
-        self.app, self.holder = app, holder
-        settings: Settings = app.config["ADAPTDESK"]
-        self.tick = settings.relay_interval_seconds
-        self.duties = duties_for(settings)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="adaptdesk-duties", daemon=True)
-
-    def run_due(self) -> dict[str, int]:
-        """Run each duty this worker wins this round; returns what each did (a count), by name."""
-        done: dict[str, int] = {}
-        with self.app.app_context():
-            for duty in self.duties:
-                try:
-                    # Held a little less than a period, so the winner of this round may win the next.
-                    won = take_duty(db.session, duty.name, self.holder, max(duty.period - self.tick / 2, 0.5))
-                    db.session.commit()
-                    if won:
-                        done[duty.name] = duty.run(self.app)
-                except Exception:  # a duty that failed is tried again next round
-                    db.session.rollback()
-                    log.exception("Periodic duty %s failed; it runs again in %g s", duty.name, self.tick)
-                finally:
-                    db.session.remove()
-        return done
-
-    def start(self) -> None:
-        """Run the duties now and then every tick, until stopped."""
-        log.info("Periodic duties (relay, models, publishing) every %g s, one worker at a time", self.tick)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop after the round in progress."""
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def _loop(self) -> None:
-        while True:
-            self.run_due()
-            if self._stop.wait(self.tick):
-                return
+def win_round(session: Session, name: str, holder: str, period: float, now: datetime | None = None) -> bool:
+    """Take the duty `name` for the round of `period` seconds that starts now, unless another holder has it;
+    flushes, the caller commits."""
+    # Held a little less than a period, so the winner of this round, due again one period later, wins the next.
+    return take_duty(session, name, holder, period - min(max(period / 10, 0.5), period / 2), now=now)
