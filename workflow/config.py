@@ -260,7 +260,10 @@ class Settings:
             draft_resend_seconds=_int(env, "ADAPTDESK_DRAFT_RESEND", cls.draft_resend_seconds),
             # Unacknowledged jobs come back after this long: by default well past the hard time limit.
             visibility_timeout_seconds=_int(env, "ADAPTDESK_VISIBILITY_TIMEOUT", draft_timeout * 2 + 120),
-            relay_interval_seconds=float(env.get("ADAPTDESK_RELAY_INTERVAL") or cls.relay_interval_seconds),
+            # a positive duration: 0 would have the workers' beat send duties in a busy loop
+            relay_interval_seconds=float(
+                _duration(env, "ADAPTDESK_RELAY_INTERVAL", int(cls.relay_interval_seconds))
+            ),
             argos_package_index=env.get("ARGOS_PACKAGE_INDEX") or cls.argos_package_index,
             draft_heartbeat_seconds=heartbeat,
             draft_lease_seconds=lease,

@@ -191,3 +191,13 @@ def test_the_default_data_folder_is_instance_in_the_working_directory(tmp_path, 
     settings = Settings.from_env({})
     assert settings.data_dir == tmp_path.resolve() / "instance"
     assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'instance' / 'adaptdesk.db'}"
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "soon"])
+def test_the_relay_interval_must_be_a_positive_duration(tmp_path, raw):
+    """0 would have every worker's beat send the periodic duties in a busy loop."""
+    with pytest.raises(ConfigError, match="ADAPTDESK_RELAY_INTERVAL"):
+        Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_RELAY_INTERVAL": raw})
+    two_minutes = Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path), "ADAPTDESK_RELAY_INTERVAL": "2m"})
+    assert two_minutes.relay_interval_seconds == 120
+    assert Settings.from_env({"ADAPTDESK_DATA_DIR": str(tmp_path)}).relay_interval_seconds == 15
