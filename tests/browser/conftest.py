@@ -1,9 +1,10 @@
 """Real-browser journeys: Debian's Chromium, driven by Playwright, against a live Adaptdesk.
 
 One live stack per module (a web process and a real Celery worker on Redis db 12 and a fresh PostgreSQL
-database, with a tiny offline Argos model) and one browser. Every page a journey visits goes through
-`Pages.check()`: no console errors, every form field named, landmarks, lang/dir on people's text, text
-colour contrast (WCAG 2.x AA), and a screenshot in tests/artifacts/screenshots/NN-name.png.
+database, or SQLite with ADAPTDESK_TEST_DB=sqlite, with a tiny offline Argos model) and one browser. Every
+page a journey visits goes through `Pages.check()`: no console errors, every form field named, landmarks,
+lang/dir on people's text, text colour contrast (WCAG 2.x AA), and a screenshot in
+tests/artifacts/screenshots/NN-name.png.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import redis
 from celery import Celery
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Locator, Page, sync_playwright
 
+from tests.conftest import database_kind
 from tests.support.live import LiveStack, free_port, install_test_model, new_database, stack_env
 
 #: Redis database the browser tests use; flushed before and after the stack, never the shared default 0.
@@ -69,12 +71,13 @@ PEOPLE = {
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, argos_dir) -> Iterator[LiveStack]:
-    """Web + one worker on Redis and PostgreSQL; the people of PEOPLE, each with password PASSWORD."""
+    """Web + one worker on Redis and PostgreSQL (SQLite with ADAPTDESK_TEST_DB=sqlite); the people of PEOPLE,
+    each with password PASSWORD."""
     broker = f"{REDIS_BASE}/{BROWSER_REDIS_DB}"
     client = redis.Redis.from_url(broker)
     client.flushdb()
     data_dir = tmp_path_factory.mktemp("browser-live")
-    database_url, drop = new_database("postgresql", data_dir)
+    database_url, drop = new_database(database_kind(), data_dir)
     live = LiveStack(stack_env(data_dir, database_url, broker, argos_dir), data_dir, free_port())
     try:
         live.start_web()  # migrates the database
@@ -150,10 +153,15 @@ class Pages:
     contrast_skipped: dict[str, int] = field(default_factory=dict)
     shot: int = 0
 
-    def new_page(self, viewport: dict | None = None) -> Page:
-        """A page in a fresh context (its own cookies): one person at one desk."""
+    def new_page(self, viewport: dict | None = None, **options) -> Page:
+        """A page in a fresh context (its own cookies): one person at one desk. `options` go to the context
+        (a phone's scale and touch, permissions)."""
         context = self.browser.new_context(
-            base_url=self.base_url, viewport=viewport or DESK_VIEWPORT, locale="en-GB", timezone_id="UTC"
+            base_url=self.base_url,
+            viewport=viewport or DESK_VIEWPORT,
+            locale="en-GB",
+            timezone_id="UTC",
+            **options,
         )
         context.set_default_timeout(15_000)
         self.contexts.append(context)
