@@ -399,6 +399,27 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         api("/api/v1/search?q=walk", 401, 200, 200, 200, 200),
         api("/api/v1/search?q=walk&from=never", 401, 400, 400, 400, 400),
     ],
+    # --- exchange formats: export for readers of the memory and glossary, import for editors and admins ---
+    ("api.export_glossary", "GET"): [
+        api("/api/v1/glossary/export?source_lang=ar&target_lang=en&format=csv", 401, 200, 200, 200, 200)
+    ],
+    ("api.export_memory", "GET"): [
+        api("/api/v1/memory/export?source_lang=ar&target_lang=en", 401, 200, 200, 200, 200)
+    ],
+    # Importers only (403 before the upload is read); an importer's JSON body is not a file upload.
+    ("api.import_glossary", "POST"): [api("/api/v1/glossary/import", 401, 403, 403, 415, 415, json={})],
+    ("api.import_memory", "POST"): [api("/api/v1/memory/import", 401, 403, 403, 415, 415, json={})],
+    ("glossary.export_terms", "GET"): [
+        page("/desk/glossary/export?from=ar&to=en&format=csv", LOGIN, 200, 200, 200, 200)
+    ],
+    ("glossary.import_terms", "POST"): [page("/desk/glossary/import", LOGIN, 403, 403, 400, 400, form={})],
+    ("memory.export_memory", "GET"): [role_page("/desk/memory/export?from=ar&to=en", (ADAPTOR, EDITOR))],
+    ("memory.import_memory", "POST"): [role_page("/desk/memory/import", EDITOR, 400, form={})],
+    # --- originals, published stories (public), the API's own page ----------------------------------
+    ("api.list_articles", "GET"): [api("/api/v1/articles", 401, 200, 403, 200, 403)],
+    ("api.show_published", "GET"): [api("/api/v1/published/{published}", *ALL_200)],
+    ("api.show_published_ninjs", "GET"): [api("/api/v1/published/{published}/ninjs", *ALL_200)],
+    ("api_docs.page", "GET"): [page("/api/docs", *ALL_200)],
     # --- operations: classified, not walked --------------------------------------------------------
     ("ops.metrics", "GET"): "public unless ADAPTDESK_METRICS_TOKEN is set (read from the environment); "
     "tests/ops checks both",
