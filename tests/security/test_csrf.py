@@ -218,6 +218,8 @@ API_CHANGES = {
     ),
     ("api.update_glossary_term", "PUT"): ("/api/v1/glossary/{glossary_term}", {"target": "Forged"}),
     ("api.delete_glossary_term", "DELETE"): ("/api/v1/glossary/{glossary_term}", None),
+    ("api.import_glossary", "POST"): ("/api/v1/glossary/import", {}),
+    ("api.import_memory", "POST"): ("/api/v1/memory/import", {}),
     ("api.create_webhook", "POST"): (
         "/api/v1/webhooks",
         {"url": "https://93.184.216.34/forged", "events": ["adaptation.published"]},
