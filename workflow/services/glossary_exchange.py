@@ -7,17 +7,17 @@ glossary compares terms) is skipped, never overwritten: editors change existing 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, ClassVar
 
 from sqlalchemy.orm import Session
 
 from ..domain.glossary import normalize_term
-from ..domain.languages import language_name
 from ..domain.termbase import TermbaseError, TermEntry, read_csv, read_tbx, write_csv, write_tbx
 from ..models import AuditAction, GlossaryTerm, User
 from . import audit
 from .errors import InvalidInput, ServiceError
 from .glossary import TermInput, terms_for
+from .import_counts import ImportCounts
 from .memory_exchange import require_importer
 
 FORMATS = ("tbx", "csv")
@@ -42,42 +42,19 @@ def file_format(named: str | None, filename: str, head: bytes) -> str:
 
 
 @dataclass
-class GlossaryImportResult:
+class GlossaryImportResult(ImportCounts):
     """What an import did: terms added, and entries skipped with why."""
 
-    source_lang: str
-    target_lang: str
-    added: int = 0
     skipped: dict[str, int] = field(
         default_factory=lambda: {"exists": 0, "incomplete": 0, "invalid": 0, "other_pair": 0}
     )
     #: The first problems found in skipped entries, for people (at most `MAX_PROBLEMS`).
     problems: list[str] = field(default_factory=list)
-
-    @property
-    def skipped_total(self) -> int:
-        """Entries not added, for every reason."""
-        return sum(self.skipped.values())
+    noun: ClassVar[str] = "term"
 
     def as_json(self) -> dict:
-        """The counts as the API reports them."""
-        return {
-            "source_lang": self.source_lang,
-            "target_lang": self.target_lang,
-            "added": self.added,
-            "skipped": self.skipped_total,
-            "skipped_by_reason": dict(self.skipped),
-            "problems": list(self.problems),
-        }
-
-    @property
-    def summary(self) -> str:
-        """One sentence for people."""
-        reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in self.skipped.items() if n)
-        pair = f"{language_name(self.source_lang)} → {language_name(self.target_lang)}"
-        return f"{pair}: {self.added} term(s) added, {self.skipped_total} skipped" + (
-            f" ({reasons})." if reasons else "."
-        )
+        """The counts as the API reports them, with the first problems found."""
+        return {**super().as_json(), "problems": list(self.problems)}
 
 
 MAX_PROBLEMS = 10

@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO
+from typing import IO, ClassVar
 
 from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import memory
-from ..domain.languages import language_name
 from ..domain.rules import can_import_language_data
 from ..domain.tmx import TmxError, TmxReader, write_tmx
 from ..models import AuditAction, TranslationUnit, UnitOrigin, User, utcnow
 from . import audit
 from .errors import InvalidInput, NotAllowed
+from .import_counts import ImportCounts
 
 #: Units inserted (and checked for duplicates) per statement.
 BATCH = 5000
@@ -75,39 +75,13 @@ def _units_of_pair(session: Session, source_lang: str, target_lang: str) -> Iter
 
 
 @dataclass
-class ImportResult:
+class ImportResult(ImportCounts):
     """What an import did: units added, and units skipped with why."""
 
-    source_lang: str = ""
-    target_lang: str = ""
-    added: int = 0
     skipped: dict[str, int] = field(
         default_factory=lambda: {"duplicate": 0, "missing_language": 0, "empty": 0, "too_long": 0}
     )
-
-    @property
-    def skipped_total(self) -> int:
-        """Units not added, for every reason."""
-        return sum(self.skipped.values())
-
-    def as_json(self) -> dict:
-        """The counts as the API reports them."""
-        return {
-            "source_lang": self.source_lang,
-            "target_lang": self.target_lang,
-            "added": self.added,
-            "skipped": self.skipped_total,
-            "skipped_by_reason": dict(self.skipped),
-        }
-
-    @property
-    def summary(self) -> str:
-        """One sentence for people."""
-        reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in self.skipped.items() if n)
-        pair = f"{language_name(self.source_lang)} → {language_name(self.target_lang)}"
-        return f"{pair}: {self.added} unit(s) added, {self.skipped_total} skipped" + (
-            f" ({reasons})." if reasons else "."
-        )
+    noun: ClassVar[str] = "unit"
 
 
 def require_importer(actor: User, what: str) -> None:
