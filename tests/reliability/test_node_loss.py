@@ -179,6 +179,8 @@ def test_the_heartbeat_keeps_a_long_draft_with_its_worker(tmp_path, private_redi
         "ADAPTDESK_RELAY_INTERVAL": "1",
         "ADAPTDESK_MT_MAX_BATCH": "4000",  # the whole article in one batch: no checkpoint until it is done
         "ADAPTDESK_MT_BEAM_SIZE": "8",
+        # one thread, so the batch outlasts the lease on any machine (on all cores it may end in ~3 s)
+        "ADAPTDESK_MT_PARALLEL": "1",
     }
     with live_stack(tmp_path, private_redis, argos_dir, **settings) as stack:
         stack.start_worker("worker")
@@ -208,6 +210,7 @@ def test_a_frozen_worker_that_comes_back_late_cannot_overwrite_the_newer_attempt
         "ADAPTDESK_RELAY_INTERVAL": "1",
         "ADAPTDESK_MT_MAX_BATCH": "4000",
         "ADAPTDESK_MT_BEAM_SIZE": "8",
+        "ADAPTDESK_MT_PARALLEL": "1",
     }
     with live_stack(tmp_path, private_redis, argos_dir, **settings) as stack:
         first = stack.start_worker("worker")
