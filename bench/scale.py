@@ -457,11 +457,10 @@ def run(args, sizes: list[int], url: str, rng: random.Random, arabic: Words, eng
                 review_id = long_article(people, args.review_words, arabic, english, rng)
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
-        print(f"seeded {size:,} articles in {time.perf_counter() - t0:.0f} s")
+        print(f"seeded {size:,} articles ({size - count:,} added) in {time.perf_counter() - t0:.0f} s")
         # Requests run outside any app context of ours: each pushes its own, as under a server.
         results[size] = measure(app, engine, people, review_id, sample, arabic, args, rng)
-    report(results, sizes)
-    return 0
+    return 0 if report(results, sizes) else 1
 
 
 def measure(
@@ -524,8 +523,8 @@ def measure(
     return found
 
 
-def report(results: dict[int, dict[str, tuple]], sizes: list[int]) -> None:
-    """The table: p50/p95 and statements per size, growth from the first size to the last, p95 over baseline."""
+def report(results: dict[int, dict[str, tuple]], sizes: list[int]) -> bool:
+    """The table (p50/p95 and statements per size, growth, p95 over baseline), then TARGETS; True when all met."""
     first, last = sizes[0], sizes[-1]
     labels = list(results[first])
     baseline = {size: results[size][labels[0]][1] for size in sizes}
@@ -543,6 +542,42 @@ def report(results: dict[int, dict[str, tuple]], sizes: list[int]) -> None:
         print(f"| {label} | {cells} | {growth:.2f}× | {over:.1f}× |")
     spread = statistics.median(baseline.values())
     print(f"\nbaseline /healthz p95 (median over sizes): {spread:.2f} ms")
+    return targets(results, sizes)
+
+
+#: The issue's targets: p95 growth from the first size to the last, and p95 over the baseline's p95.
+MAX_GROWTH, MAX_OVER_BASELINE = 1.5, 5.0
+
+
+def targets(results: dict[int, dict[str, tuple]], sizes: list[int]) -> bool:
+    """The TARGETS table: per row, growth ≤ 1.5×, statements constant, p95 ≤ 5× baseline; True when all met."""
+    first, last = sizes[0], sizes[-1]
+    labels = list(results[first])
+    baseline = results[last][labels[0]][1]
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    print(f"\nTARGETS ({first:,} → {last:,} articles)")
+    print(
+        f"| row | growth p95 ≤ {MAX_GROWTH}× | statements do not grow | p95 ≤ {MAX_OVER_BASELINE:g}× baseline |"
+    )
+    print("|---|---|---|---|")
+    all_met = True
+    for label in labels:
+        before, after = results[first][label], results[last][label]
+        growth = after[1] / before[1] if before[1] else float("inf")
+        ok_growth = growth <= MAX_GROWTH
+        ok_statements = after[2] <= before[2]
+        over = after[1] / baseline if baseline else float("inf")
+        ok_over = label == labels[0] or over <= MAX_OVER_BASELINE
+        all_met = all_met and ok_growth and ok_statements and ok_over
+        print(
+            f"| {label} | {growth:.2f}× {mark(ok_growth)} | {before[2]} → {after[2]} {mark(ok_statements)} "
+            f"| {over:.1f}× {mark(ok_over)} |"
+        )
+    print(f"\nall targets {'met' if all_met else 'NOT met'}")
+    return all_met
 
 
 if __name__ == "__main__":

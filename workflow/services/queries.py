@@ -333,4 +333,9 @@ def source_changed_stories(session: Session, limit: int = 200) -> list[Adaptatio
 
 def users(session: Session) -> list[User]:
     """Everyone, by username."""
-    return list(session.scalars(select(User).order_by(User.username)))
+    return list(session.scalars(users_select()))
+
+
+def users_select() -> Select:
+    """Everyone, by username (for `page_of`)."""
+    return select(User).order_by(User.username, User.id)
