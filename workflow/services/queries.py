@@ -217,19 +217,33 @@ def published_since(session: Session, since: datetime, limit: int = 1000) -> lis
 BYLINE_ROLES = (Role.REPORTER.value, Role.ADAPTOR.value)
 
 
-def credited_stories(session: Session, user_id: int, limit: int = 200) -> list[tuple[Adaptation, list[str]]]:
-    """Stories on the public site a person reported or adapted, newest first, each with those roles."""
-    rows = session.execute(
-        select(Adaptation, Credit.role)
-        .join(Credit, Credit.adaptation_id == Adaptation.id)
+def credited_stories(
+    session: Session, user_id: int, number: int = 1, size: int = 200
+) -> tuple[Page, list[tuple[Adaptation, list[str]]]]:
+    """Page `number` of the stories on the public site a person reported or adapted, newest first, each with
+    those roles (three statements, whatever the page size)."""
+    credited = select(Credit.adaptation_id).where(Credit.user_id == user_id, Credit.role.in_(BYLINE_ROLES))
+    stmt = (
+        select(Adaptation)
         .join(Adaptation.article)
-        .where(on_site(), Credit.user_id == user_id, Credit.role.in_(BYLINE_ROLES))
-        .order_by(Adaptation.published_at.desc(), Adaptation.id.desc(), Credit.role.desc())
+        .where(on_site(), Adaptation.id.in_(credited))
+        .order_by(Adaptation.published_at.desc(), Adaptation.id.desc())
     )
-    stories: dict[int, tuple[Adaptation, list[str]]] = {}
-    for adaptation, role in rows:
-        stories.setdefault(adaptation.id, (adaptation, []))[1].append(role)
-    return list(stories.values())[:limit]
+    page = page_of(session, stmt, number, size)
+    roles: dict[int, list[str]] = {a.id: [] for a in page.items}
+    if roles:
+        for adaptation_id, role in session.execute(
+            select(Credit.adaptation_id, Credit.role)
+            .where(
+                Credit.user_id == user_id,
+                Credit.role.in_(BYLINE_ROLES),
+                Credit.adaptation_id.in_(list(roles)),
+            )
+            .order_by(Credit.role.desc())
+        ):
+            if role not in roles[adaptation_id]:
+                roles[adaptation_id].append(role)
+    return page, [(a, roles[a.id]) for a in page.items]
 
 
 def published_by_ids(session: Session, adaptation_ids: list[int]) -> list[Adaptation]:
