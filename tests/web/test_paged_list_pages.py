@@ -17,7 +17,7 @@ from tests.web.test_public_site import publish
 from workflow.domain.states import Role
 from workflow.extensions import db
 from workflow.models import User, WebhookDelivery
-from workflow.services import glossary, webhooks
+from workflow.services import credentials, glossary, webhooks
 from workflow.services import users as user_service
 
 
@@ -134,3 +134,18 @@ def test_a_persons_public_page_lists_twenty_stories_a_page(client):
     assert "Story number 00" in second and "Story number 01" not in second
     assert client.get(f"{address}?page=3").status_code == 404
     assert client.get(f"{address}?page=0").status_code == 404
+
+
+def test_tokens_on_the_account_page_and_a_persons_admin_page_come_a_page_at_a_time(app, session):
+    client, person = person_client(app, Role.ADMIN)
+    for n in range(5):
+        credentials.issue_token(db.session, person, f"script {n}")
+    db.session.commit()
+    for address in ("/account", f"/admin/users/{person.id}"):
+        first = get(client, f"{address}?per_page=2")
+        assert first.status == 200
+        assert len(first.find("table", class_="tokens").find("tbody").find_all("tr")) == 2
+        assert "Page 1 of 3 · 5 in all" in first.text
+        last = get(client, first.find("a", rel="last").get("href"))
+        assert "script 0" in last.text and "script 4" not in last.text
+        assert get(client, f"{address}?page=0").status == 400

@@ -44,11 +44,16 @@ def _person_or_404(user_id: int) -> User:
 
 
 def _render_person(person: User, *, refused: Refused | None = None):
+    number, size, bad_page = page_args_for_page()
+    refused = refused or bad_page
+    page = queries.page_of(db.session, credentials.live_tokens_select(person), number, size)
     return render_template(
         "admin/person.html",
         person=person,
         me=signed_in(),
-        tokens=credentials.live_tokens(db.session, person),
+        tokens=page.items,
+        page=page,
+        links=page_links(page),
         sessions=credentials.open_login_sessions(db.session, person, session_policy()),
         history=audit.entries(db.session, signed_in(), subject=person, limit=20),
         refused=refused,
