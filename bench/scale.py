@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.scale                  # 10,000 then 100,000 articles, 1,000,000 memory units
     .venv/bin/python -m bench.scale --quick          # 500 then 5,000 articles, 20,000 units, a 1,000-word review
-    .venv/bin/python -m bench.scale --articles 1000,10000 --units 100000   # a check in a few minutes
+    .venv/bin/python -m bench.scale --articles 1000,10000 --units 100000 --in-flight 0.2   # a check: queues
+                                                     # as long as at 10k and 100k with the default 2 %
     .venv/bin/python -m bench.scale --articles 10000,100000 --units 1000000 --requests 40 --keep
 
 A fresh PostgreSQL database (127.0.0.1:5432, user postgres) is migrated, then seeded by bulk COPY with rows
