@@ -85,7 +85,13 @@ ROUTES = (
                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                     "description": "Only entries with a smaller id (the next page: the last id you got).",
                 },
-                *PAGE_PARAMETERS,
+                PAGE_PARAMETERS[0],
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": DEFAULT_PAGE},
+                    "description": "Entries per page.",
+                },
                 {
                     "name": "limit",
                     "in": "query",
