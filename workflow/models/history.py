@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -37,7 +37,11 @@ class Credit(Base):
     """A person credited for an adaptation, recorded when the work happened."""
 
     __tablename__ = "credits"
-    __table_args__ = (UniqueConstraint("adaptation_id", "role", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("adaptation_id", "role", "user_id"),
+        #: A person's credits (their public page lists the stories they wrote).
+        Index("ix_credits_user_id_role", "user_id", "role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     adaptation_id: Mapped[int] = mapped_column(ForeignKey("adaptations.id", ondelete="CASCADE"), index=True)

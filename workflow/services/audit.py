@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ..domain.rules import can_manage_users
@@ -61,13 +61,25 @@ def entries(
     subject: User | None = None,
 ) -> list[AuditEntry]:
     """Entries newest first (admins only): at most `limit`, with ids below `before`, of one action or person."""
+    query = entries_select(actor, before=before, action=action, subject=subject)
+    return list(session.scalars(query.limit(min(max(limit, 1), MAX_PAGE))))
+
+
+def entries_select(
+    actor: User,
+    *,
+    before: int | None = None,
+    action: AuditAction | None = None,
+    subject: User | None = None,
+) -> Select:
+    """Entries newest first (admins only), with ids below `before`, of one action or person (for `page_of`)."""
     if not can_manage_users(actor.actor):
         raise NotAllowed("The audit log is for admins.")
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(max(limit, 1), MAX_PAGE))
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if before is not None:
         query = query.where(AuditEntry.id < before)
     if action is not None:
         query = query.where(AuditEntry.action == action.value)
     if subject is not None:
         query = query.where(AuditEntry.subject_id == subject.id)
-    return list(session.scalars(query))
+    return query

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.rules import can_manage_users
@@ -113,16 +113,19 @@ def user_for_token(session: Session, token: str | None, now: datetime | None = N
 
 def live_tokens(session: Session, user: User, now: datetime | None = None) -> list[ApiToken]:
     """The person's tokens that still work, newest first."""
-    return list(
-        session.scalars(
-            select(ApiToken)
-            .where(
-                ApiToken.user_id == user.id,
-                ApiToken.revoked_at.is_(None),
-                ApiToken.expires_at > (now or utcnow()),
-            )
-            .order_by(ApiToken.id.desc())
+    return list(session.scalars(live_tokens_select(user, now)))
+
+
+def live_tokens_select(user: User, now: datetime | None = None) -> Select:
+    """The person's tokens that still work, newest first (for `queries.page_of`)."""
+    return (
+        select(ApiToken)
+        .where(
+            ApiToken.user_id == user.id,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > (now or utcnow()),
         )
+        .order_by(ApiToken.id.desc())
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -133,6 +133,11 @@ def list_terms(
     limit: int | None = None,
 ) -> list[GlossaryTerm]:
     """Terms of every pair (or of one side or pair), by pair and then source."""
+    return list(session.scalars(terms_select(source_lang, target_lang).limit(limit)))
+
+
+def terms_select(source_lang: str | None = None, target_lang: str | None = None) -> Select:
+    """Terms of every pair (or of one side or pair), by pair and then source (for `queries.page_of`)."""
     stmt = select(GlossaryTerm).order_by(
         GlossaryTerm.source_lang, GlossaryTerm.target_lang, GlossaryTerm.source_key, GlossaryTerm.id
     )
@@ -140,7 +145,7 @@ def list_terms(
         stmt = stmt.where(GlossaryTerm.source_lang == source_lang)
     if target_lang:
         stmt = stmt.where(GlossaryTerm.target_lang == target_lang)
-    return list(session.scalars(stmt.limit(limit)))
+    return stmt
 
 
 def language_pairs(session: Session) -> list[tuple[str, str]]:

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session, defaultload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ..domain.credits import credit_line, credit_segments
 from ..domain.states import Role, State
-from ..models import Adaptation, Article, ArticleTag, Credit, HistoryEntry, User
+from ..models import Adaptation, Article, ArticleTag, Credit, HistoryEntry, RoleGrant, User
 from .publishing import on_site
 
 
@@ -112,12 +112,18 @@ def work_queue_select(
     state_order: list[str] | None = None,
 ) -> Select:
     """Adaptations in the given states (and language, and holder; flagged ones only), in `state_order` (states
-    not in it last) then oldest first, with their originals, drafts and review rounds loaded alongside."""
-    stmt = _with_article(select(Adaptation)).options(
-        defaultload(Adaptation.article).selectinload(Article.revisions), selectinload(Adaptation.rounds)
+    not in it last) then oldest first, with their originals, drafts and review rounds loaded alongside.
+
+    The originals are joined only to filter on them, and loaded for the page's rows alone (not joined into the
+    page's query, where PostgreSQL would hash every original in the archive before sorting): counting and
+    sorting the list read the adaptations alone."""
+    stmt = select(Adaptation).options(
+        selectinload(Adaptation.drafts),
+        selectinload(Adaptation.article).selectinload(Article.revisions),
+        selectinload(Adaptation.rounds),
     )
     if source_changed:
-        stmt = stmt.where(Adaptation.based_on_revision < Article.current_revision)
+        stmt = stmt.join(Adaptation.article).where(Adaptation.based_on_revision < Article.current_revision)
     if states:
         stmt = stmt.where(Adaptation.state.in_(states))
     if language:
@@ -217,19 +223,33 @@ def published_since(session: Session, since: datetime, limit: int = 1000) -> lis
 BYLINE_ROLES = (Role.REPORTER.value, Role.ADAPTOR.value)
 
 
-def credited_stories(session: Session, user_id: int, limit: int = 200) -> list[tuple[Adaptation, list[str]]]:
-    """Stories on the public site a person reported or adapted, newest first, each with those roles."""
-    rows = session.execute(
-        select(Adaptation, Credit.role)
-        .join(Credit, Credit.adaptation_id == Adaptation.id)
+def credited_stories(
+    session: Session, user_id: int, number: int = 1, size: int = 200
+) -> tuple[Page, list[tuple[Adaptation, list[str]]]]:
+    """Page `number` of the stories on the public site a person reported or adapted, newest first, each with
+    those roles (three statements, whatever the page size)."""
+    credited = select(Credit.adaptation_id).where(Credit.user_id == user_id, Credit.role.in_(BYLINE_ROLES))
+    stmt = (
+        select(Adaptation)
         .join(Adaptation.article)
-        .where(on_site(), Credit.user_id == user_id, Credit.role.in_(BYLINE_ROLES))
-        .order_by(Adaptation.published_at.desc(), Adaptation.id.desc(), Credit.role.desc())
+        .where(on_site(), Adaptation.id.in_(credited))
+        .order_by(Adaptation.published_at.desc(), Adaptation.id.desc())
     )
-    stories: dict[int, tuple[Adaptation, list[str]]] = {}
-    for adaptation, role in rows:
-        stories.setdefault(adaptation.id, (adaptation, []))[1].append(role)
-    return list(stories.values())[:limit]
+    page = page_of(session, stmt, number, size)
+    roles: dict[int, list[str]] = {a.id: [] for a in page.items}
+    if roles:
+        for adaptation_id, role in session.execute(
+            select(Credit.adaptation_id, Credit.role)
+            .where(
+                Credit.user_id == user_id,
+                Credit.role.in_(BYLINE_ROLES),
+                Credit.adaptation_id.in_(list(roles)),
+            )
+            .order_by(Credit.role.desc())
+        ):
+            if role not in roles[adaptation_id]:
+                roles[adaptation_id].append(role)
+    return page, [(a, roles[a.id]) for a in page.items]
 
 
 def published_by_ids(session: Session, adaptation_ids: list[int]) -> list[Adaptation]:
@@ -250,13 +270,25 @@ def published_count(
 
 
 def published_sections(session: Session) -> list[str]:
-    """Sections that have at least one published adaptation."""
+    """Sections that have at least one published adaptation, in one statement whose cost follows the number of
+    sections, not of articles: the distinct sections are walked through the `articles.section` index (a
+    recursive "skip scan"), and each is kept when one story of it is on the site."""
+    walk = select(func.min(Article.section).label("section")).cte("sections", recursive=True)
+    following = select(func.min(Article.section)).where(Article.section > walk.c.section).scalar_subquery()
+    walk = walk.union_all(select(following).where(walk.c.section.is_not(None)))
+    # A scalar subquery with LIMIT 1 (not EXISTS, which PostgreSQL may turn into a join over every published
+    # story) stops at the section's first story on the site.
+    one_on_site = (
+        select(Adaptation.id)
+        .join(Adaptation.article)
+        .where(Article.section == walk.c.section, on_site())
+        .limit(1)
+        .scalar_subquery()
+    )
     stmt = (
-        select(Article.section)
-        .join(Adaptation, Adaptation.article_id == Article.id)
-        .where(on_site())
-        .group_by(Article.section)
-        .order_by(Article.section)
+        select(walk.c.section)
+        .where(walk.c.section.is_not(None), one_on_site.is_not(None))
+        .order_by(walk.c.section)
     )
     return list(session.scalars(stmt))
 
@@ -333,4 +365,15 @@ def source_changed_stories(session: Session, limit: int = 200) -> list[Adaptatio
 
 def users(session: Session) -> list[User]:
     """Everyone, by username."""
-    return list(session.scalars(select(User).order_by(User.username)))
+    return list(session.scalars(users_select()))
+
+
+def active_adaptors(session: Session) -> list[User]:
+    """People who may log in and hold the adaptor role, by username (the database picks them, not Python)."""
+    held = select(RoleGrant.user_id).where(RoleGrant.role == Role.ADAPTOR.value)
+    return list(session.scalars(users_select().where(User.active.is_(True), User.id.in_(held))))
+
+
+def users_select() -> Select:
+    """Everyone, by username (for `page_of`)."""
+    return select(User).order_by(User.username, User.id)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.rules import can_manage_webhooks
@@ -58,6 +58,7 @@ from ..models import (
 )
 from . import audit
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
+from .queries import Page, page_of
 
 #: Seconds an attempt may take to connect and to answer.
 ATTEMPT_TIMEOUT_SECONDS = 10
@@ -170,6 +171,12 @@ def list_endpoints(session: Session, actor: User) -> list[WebhookEndpoint]:
     return list(session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
 
 
+def page_of_endpoints(session: Session, actor: User, number: int, size: int) -> Page:
+    """Page `number` of the endpoints, oldest first (admins)."""
+    _require_admin(actor)
+    return page_of(session, select(WebhookEndpoint).order_by(WebhookEndpoint.id), number, size)
+
+
 def get_endpoint(session: Session, actor: User, endpoint_id: int) -> WebhookEndpoint:
     """One endpoint (admins); 404 when there is none."""
     _require_admin(actor)
@@ -200,6 +207,42 @@ def recent_deliveries(
             .limit(limit)
         )
     )
+
+
+def recent_deliveries_of(
+    session: Session, actor: User, endpoint_ids: list[int], limit: int
+) -> dict[int, list[WebhookDelivery]]:
+    """The newest `limit` deliveries of each of these endpoints, newest first, in one statement (admins)."""
+    _require_admin(actor)
+    if not endpoint_ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(partition_by=WebhookDelivery.endpoint_id, order_by=WebhookDelivery.id.desc())
+        .label("rank")
+    )
+    ranked = select(WebhookDelivery.id, rank).where(WebhookDelivery.endpoint_id.in_(endpoint_ids)).subquery()
+    stmt = (
+        select(WebhookDelivery)
+        .join(ranked, ranked.c.id == WebhookDelivery.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(WebhookDelivery.id.desc())
+    )
+    found: dict[int, list[WebhookDelivery]] = {endpoint_id: [] for endpoint_id in endpoint_ids}
+    for delivery in session.scalars(stmt):
+        found[delivery.endpoint_id].append(delivery)
+    return found
+
+
+def page_of_deliveries(session: Session, actor: User, endpoint_id: int, number: int, size: int) -> Page:
+    """Page `number` of the endpoint's deliveries, newest first (admins); 404 when there is no such endpoint."""
+    get_endpoint(session, actor, endpoint_id)
+    stmt = (
+        select(WebhookDelivery)
+        .where(WebhookDelivery.endpoint_id == endpoint_id)
+        .order_by(WebhookDelivery.id.desc())
+    )
+    return page_of(session, stmt, number, size)
 
 
 def redeliver(session: Session, actor: User, endpoint_id: int, delivery_id: int) -> WebhookDelivery:

@@ -17,11 +17,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import logout_user
 
 from ..extensions import db
-from ..services import credentials
+from ..services import credentials, queries
 from ..services import users as user_service
 from ..services.errors import InvalidInput, ServiceError
 from .access import LOGIN_SESSION_KEY, roles_required, session_policy, signed_in
 from .forms import Refused, refusal
+from .paging import page_args_for_page, page_links
 
 bp = Blueprint("account", __name__)
 
@@ -36,10 +37,15 @@ def no_store(response):
 def _render(status: int = 200, *, refused: Refused | None = None, new_token: str | None = None, **typed: Any):
     me = signed_in()
     current = credentials.hash_secret(session.get(LOGIN_SESSION_KEY) or "")
+    number, size, bad_page = page_args_for_page()
+    refused = refused or bad_page
+    page = queries.page_of(db.session, credentials.live_tokens_select(me), number, size)
     return render_template(
         "account/page.html",
         me=me,
-        tokens=credentials.live_tokens(db.session, me),
+        tokens=page.items,
+        page=page,
+        links=page_links(page),
         sessions=credentials.open_login_sessions(db.session, me, session_policy()),
         current_session_hash=current,
         refused=refused,

@@ -51,6 +51,7 @@ from ..services import users as user_service
 from ..services.errors import Conflict, InvalidInput
 from .access import current_person, roles_required
 from .errors import HTTP_MESSAGES, error_response
+from .paging import page_args_for_page, page_links
 
 bp = Blueprint("admin", __name__)
 
@@ -81,17 +82,22 @@ def _render_users(
     row_roles: dict[int, list[str]] | None = None,
     row_errors: dict[int, str] | None = None,
 ):
-    """The people page; after a refused form, with its error and the values that were sent."""
+    """The people page (a page at a time); after a refused form, with its error and the values that were sent."""
+    number, size, bad_page = page_args_for_page()
+    page = queries.page_of(db.session, queries.users_select(), number, size)
     return render_template(
         "admin/users.html",
-        people=queries.users(db.session),
+        people=page.items,
+        page=page,
+        links=page_links(page),
+        refused=bad_page,
         role_choices=ROLE_CHOICES,
         me=current_person(),
         new=new or {"username": "", "display_name": "", "roles": [], "password": ""},
         new_error=new_error,
         row_roles=row_roles or {},
         row_errors=row_errors or {},
-    ), status
+    ), (bad_page.status if bad_page and status == 200 else status)
 
 
 def _checked_roles() -> list[str]:

@@ -15,11 +15,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from ..domain.states import Role
 from ..extensions import db
 from ..models import AuditAction, User
-from ..services import audit, credentials
+from ..services import audit, credentials, queries
 from ..services import users as user_service
 from ..services.errors import ServiceError
 from .access import LOGIN_SESSION_KEY, roles_required, session_policy, signed_in
 from .forms import Refused, refusal
+from .paging import page_args_for_page, page_links
 
 bp = Blueprint("people", __name__)
 
@@ -43,11 +44,16 @@ def _person_or_404(user_id: int) -> User:
 
 
 def _render_person(person: User, *, refused: Refused | None = None):
+    number, size, bad_page = page_args_for_page()
+    refused = refused or bad_page
+    page = queries.page_of(db.session, credentials.live_tokens_select(person), number, size)
     return render_template(
         "admin/person.html",
         person=person,
         me=signed_in(),
-        tokens=credentials.live_tokens(db.session, person),
+        tokens=page.items,
+        page=page,
+        links=page_links(page),
         sessions=credentials.open_login_sessions(db.session, person, session_policy()),
         history=audit.entries(db.session, signed_in(), subject=person, limit=20),
         refused=refused,
@@ -117,7 +123,7 @@ def end_sessions(user_id: int):
 @bp.get("/admin/audit")
 @roles_required(Role.ADMIN)
 def audit_log():
-    """The admin audit log, newest first, a hundred at a time."""
+    """The admin audit log, newest first, a page (a hundred) at a time."""
     try:
         action = audit.parse_action(request.args.get("action"))
     except ServiceError as exc:
@@ -127,12 +133,16 @@ def audit_log():
     before = request.args.get("before", type=int)
     if before is not None and not 0 < before <= MAX_ID:
         before = None
-    found = audit.entries(db.session, signed_in(), limit=AUDIT_PAGE, before=before, action=action)
+    number, size, bad_page = page_args_for_page(AUDIT_PAGE)
+    refused = refused or bad_page
+    stmt = audit.entries_select(signed_in(), before=before, action=action)
+    page = queries.page_of(db.session, stmt, number, size)
     return render_template(
         "admin/audit.html",
-        entries=found,
+        entries=page.items,
+        page=page,
+        links=page_links(page),
         actions=list(AuditAction),
         chosen=action.value if action else "",
-        older=found[-1].id if len(found) == AUDIT_PAGE else None,
         refused=refused,
     ), (refused.status if refused else 200)

@@ -22,12 +22,15 @@ from ..extensions import db
 from ..services import webhooks
 from ..services.errors import Conflict, InvalidInput, NotFound
 from .access import current_person, roles_required
+from .paging import page_args_for_page, page_links
 
 bp = Blueprint("webhooks", __name__)
 
 MAX_ID = 2**31 - 1
 #: Deliveries shown per receiver on the page (the API pages through more).
 SHOWN_DELIVERIES = 20
+#: Receivers per page (each shows its newest deliveries).
+ENDPOINTS_PER_PAGE = 20
 
 
 @bp.after_request
@@ -41,13 +44,21 @@ def _render(
     status: int = 200, *, new: dict[str, Any] | None = None, error: InvalidInput | None = None, **extra
 ):
     person = current_person()
-    endpoints = webhooks.list_endpoints(db.session, person)
+    number, size, bad_page = page_args_for_page(ENDPOINTS_PER_PAGE)
+    page = webhooks.page_of_endpoints(db.session, person, number, size)
+    endpoints = page.items
+    if bad_page and status == 200:
+        status = bad_page.status
     return render_template(
         "admin/webhooks.html",
         endpoints=endpoints,
-        deliveries={
-            e.id: webhooks.recent_deliveries(db.session, person, e.id, SHOWN_DELIVERIES) for e in endpoints
-        },
+        page=page,
+        links=page_links(page),
+        refused=bad_page,
+        deliveries=webhooks.recent_deliveries_of(
+            db.session, person, [e.id for e in endpoints], SHOWN_DELIVERIES
+        ),
+        shown_deliveries=SHOWN_DELIVERIES,
         events=[e.value for e in WebhookEvent],
         new=new or {"url": "", "events": [], "secret": ""},
         error=error,

@@ -19,11 +19,12 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from ..domain.rules import can_edit_glossary, can_import_language_data
 from ..domain.states import Role
 from ..extensions import db
-from ..services import glossary, glossary_exchange
+from ..services import glossary, glossary_exchange, queries
 from ..services.errors import InvalidInput, ServiceError
 from ..services.inputs import parse_language
 from .access import roles_required, signed_in
 from .forms import Refused, language_arg, language_choices, refusal, render_page
+from .paging import page_args_for_page, page_links
 
 bp = Blueprint("glossary", __name__, url_prefix="/desk")
 
@@ -34,11 +35,15 @@ def _render_terms(
     *, refused: Refused | None = None, typed: Mapping[str, Any] | None = None, editing: int | None = None
 ):
     source_lang, target_lang = language_arg("from"), language_arg("to")
-    terms = glossary.list_terms(db.session, source_lang=source_lang or None, target_lang=target_lang or None)
+    number, size, bad_page = page_args_for_page()
+    stmt = glossary.terms_select(source_lang or None, target_lang or None)
+    page = queries.page_of(db.session, stmt, number, size)
     return render_page(
         "glossary/terms.html",
-        refused=refused,
-        terms=terms,
+        refused=refused or bad_page,
+        terms=page.items,
+        page=page,
+        links=page_links(page),
         pairs=glossary.language_pairs(db.session),
         source_lang=source_lang,
         target_lang=target_lang,

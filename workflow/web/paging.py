@@ -71,10 +71,10 @@ def with_link_header(response: Response, page: Page) -> Response:
     return response
 
 
-def page_json(page: Page, items: list[Any]) -> dict[str, Any]:
-    """The body of a paginated API answer: the items and where they sit in the whole list."""
+def page_json(page: Page, items: list[Any], key: str = "items") -> dict[str, Any]:
+    """The body of a paginated API answer: the items (under `key`) and where they sit in the whole list."""
     return {
-        "items": items,
+        key: items,
         "count": len(items),
         "total": page.total,
         "page": page.number,

@@ -50,6 +50,7 @@ from ..services import queries, search
 from ..services.errors import InvalidInput
 from ..services.images import image_path, lead_image_for
 from ..services.publishing import PublicStory, public_stories, public_story
+from .paging import page_links
 from .story_views import count_view, story_views_last_week
 from .templating import absolute_url
 
@@ -452,11 +453,14 @@ def person(slug: str):
     """The stories a person reported or adapted, newest first, with their role in each."""
     match = PERSON_SLUG.fullmatch(slug)
     found = db.session.get(User, int(match.group(1))) if match and int(match.group(1)) <= MAX_ID else None
-    stories = queries.credited_stories(db.session, found.id) if found else []
-    if not stories:
+    number = _page_arg()
+    page, stories = queries.credited_stories(db.session, found.id, number, PAGE_SIZE) if found else (None, [])
+    if page is None or not page.total:
         abort(404, description="There is no one with published stories at this address.")
+    if not stories:
+        abort(404, description="There are no older stories.")
     if slug != person_slug(found):
-        return redirect(person_url(found), 301)
+        return redirect(url_for("public.person", slug=person_slug(found), **request.args), 301)
     credits_by_id = queries.credits_for_many(db.session, [a for a, _ in stories])
     listed = [
         (story, roles, credits_by_id[story.id])
@@ -467,9 +471,13 @@ def person(slug: str):
         "public/person.html",
         person=found,
         stories=listed,
+        page=page,
+        links=page_links(page),
         role_label=role_label,
         url_for_story=article_url,
-        canonical_url=person_url(found, external=True),
+        canonical_url=absolute_url(
+            "public.person", slug=person_slug(found), **({"page": number} if number > 1 else {})
+        ),
         sections=queries.published_sections(db.session),
         json_ld=script_json(
             {

@@ -73,7 +73,7 @@ def render_review(
     view = adaptation_view(db.session, signed_in(), adaptation, allow_self_approval=self_approval_allowed())
     ready, rounds = view.ready, adaptation.rounds
     previous = rounds[-2] if len(rounds) >= 2 else None
-    adaptors = [u for u in queries.users(db.session) if u.active and Role.ADAPTOR in u.roles]
+    adaptors = queries.active_adaptors(db.session)
     return render_page(
         "review/adaptation.html",
         refused=refused,

@@ -1,7 +1,7 @@
 """The admin audit log through the API.
 
 URL map:
-    GET /api/v1/audit?action=&before=&limit=    api.list_audit    admins
+    GET /api/v1/audit?action=&before=&page=&per_page=    api.list_audit    admins
 """
 
 from __future__ import annotations
@@ -12,10 +12,28 @@ from flask import jsonify, request
 
 from ...extensions import db
 from ...models import AuditAction, AuditEntry
-from ...services import audit
+from ...services import audit, queries
+from ..paging import page_args, page_json, with_link_header
 from .inputs import MAX_ID, api_person, query_int
-from .openapi import INT, TIME, Route, errors, nullable, obj, ok, op, ref, text
+from .openapi import (
+    INT,
+    PAGE_HEADERS,
+    PAGE_PARAMETERS,
+    TIME,
+    Route,
+    errors,
+    nullable,
+    obj,
+    ok,
+    op,
+    page_schema,
+    ref,
+    text,
+)
 from .presenters import iso
+
+#: Entries per page unless `per_page` (or its older name `limit`) says otherwise.
+DEFAULT_PAGE = 100
 
 
 def audit_json(entry: AuditEntry) -> dict[str, Any]:
@@ -32,13 +50,17 @@ def audit_json(entry: AuditEntry) -> dict[str, Any]:
 
 
 def list_audit():
-    """Administrative acts, newest first (admins only)."""
+    """Administrative acts, newest first, a page at a time (admins only)."""
     person = api_person()
     action = audit.parse_action(request.args.get("action"))
-    limit = query_int("limit", 100, 1, audit.MAX_PAGE)
+    number, size = page_args(DEFAULT_PAGE)
+    if "limit" in request.args and "per_page" not in request.args:  # the older name of per_page
+        size = query_int("limit", size, 1, audit.MAX_PAGE)
     before = query_int("before", 0, 1, MAX_ID) or None
-    found = audit.entries(db.session, person, limit=limit, before=before, action=action)
-    return jsonify({"entries": [audit_json(entry) for entry in found]})
+    stmt = audit.entries_select(person, before=before, action=action)
+    found = queries.page_of(db.session, stmt, number, size)
+    items = [audit_json(entry) for entry in found.items]
+    return with_link_header(jsonify(page_json(found, items, key="entries")), found)
 
 
 ROUTES = (
@@ -49,7 +71,7 @@ ROUTES = (
         op(
             "listAudit",
             "The admin audit log, newest first (admins)",
-            {"200": ok(ref("AuditLog"), "At most `limit` entries."), **errors(400, 401, 403)},
+            {"200": ok(ref("AuditLog"), "A page of entries.", headers=PAGE_HEADERS), **errors(400, 401, 403)},
             tags=["admin"],
             parameters=[
                 {
@@ -63,7 +85,19 @@ ROUTES = (
                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                     "description": "Only entries with a smaller id (the next page: the last id you got).",
                 },
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                PAGE_PARAMETERS[0],
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": DEFAULT_PAGE},
+                    "description": "Entries per page.",
+                },
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                    "description": "The older name of per_page (used when per_page is not given).",
+                },
             ],
         ),
     ),
@@ -88,5 +122,5 @@ SCHEMAS: dict[str, Any] = {
             ),
         }
     ),
-    "AuditLog": obj({"entries": {"type": "array", "items": ref("AuditEntry")}}),
+    "AuditLog": page_schema("AuditEntry", key="entries"),
 }

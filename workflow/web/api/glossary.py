@@ -20,14 +20,17 @@ from flask import Response, jsonify, request, url_for
 
 from ...extensions import db
 from ...models import GlossaryTerm
-from ...services import glossary, glossary_exchange
+from ...services import glossary, glossary_exchange, queries
 from ...services.errors import InvalidInput
 from ...services.inputs import parse_language
+from ..paging import page_args, page_json, with_link_header
 from ..uploads import uploaded_file
 from .inputs import api_person, json_object, query_language
 from .openapi import (
     INT,
     LANGUAGE,
+    PAGE_HEADERS,
+    PAGE_PARAMETERS,
     TEXT,
     TIME,
     Route,
@@ -37,11 +40,10 @@ from .openapi import (
     obj,
     ok,
     op,
+    page_schema,
     ref,
 )
 from .presenters import iso, person_json
-
-MAX_GLOSSARY_LIST = 5000
 
 
 def term_json(term: GlossaryTerm) -> dict[str, Any]:
@@ -66,10 +68,9 @@ def list_glossary():
     """Glossary terms, of one language pair or side when asked (`source_lang`, `target_lang`)."""
     api_person()
     source_lang, target_lang = query_language("source_lang"), query_language("target_lang")
-    terms = glossary.list_terms(
-        db.session, source_lang=source_lang, target_lang=target_lang, limit=MAX_GLOSSARY_LIST
-    )
-    return jsonify({"items": [term_json(t) for t in terms], "count": len(terms)})
+    number, size = page_args()
+    found = queries.page_of(db.session, glossary.terms_select(source_lang, target_lang), number, size)
+    return with_link_header(jsonify(page_json(found, [term_json(t) for t in found.items])), found)
 
 
 def create_glossary_term():
@@ -185,9 +186,12 @@ ROUTES = (
         op(
             "listGlossary",
             "Glossary terms (everyone signed in)",
-            {"200": ok(ref("GlossaryList"), "Terms by pair, then source."), **errors(400, 401)},
+            {
+                "200": ok(ref("GlossaryList"), "Terms by pair, then source.", headers=PAGE_HEADERS),
+                **errors(400, 401),
+            },
             tags=["glossary"],
-            parameters=PAIR,
+            parameters=[*PAIR, *PAGE_PARAMETERS],
         ),
     ),
     Route(
@@ -386,5 +390,5 @@ SCHEMAS: dict[str, Any] = {
             "problems": {"type": "array", "items": TEXT, "description": "The first invalid entries and why."},
         }
     ),
-    "GlossaryList": obj({"items": {"type": "array", "items": ref("GlossaryTerm")}, "count": INT}),
+    "GlossaryList": page_schema("GlossaryTerm"),
 }

@@ -198,11 +198,11 @@ PAGE_HEADERS = {
 }
 
 
-def page_schema(item: str) -> dict[str, Any]:
-    """A page of a list of `item`s, with where it sits in the whole list."""
+def page_schema(item: str, key: str = "items") -> dict[str, Any]:
+    """A page of a list of `item`s (under `key`), with where it sits in the whole list."""
     return obj(
         {
-            "items": {"type": "array", "items": ref(item)},
+            key: {"type": "array", "items": ref(item)},
             "count": {**INT, "description": "Items on this page."},
             "total": {**INT, "description": "Items in the whole list."},
             "page": INT,

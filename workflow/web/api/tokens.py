@@ -2,7 +2,7 @@
 
 URL map:
     POST   /api/v1/tokens              api.create_token         anyone with a username and password
-    GET    /api/v1/tokens              api.list_tokens          one's own tokens that still work
+    GET    /api/v1/tokens[?page=&per_page=]  api.list_tokens    one's own tokens that still work
     DELETE /api/v1/tokens/current      api.revoke_current_token the token this request is made with
     DELETE /api/v1/tokens/<id>         api.revoke_token         one of one's own tokens (admins: anyone's)
 """
@@ -16,12 +16,29 @@ from flask import current_app, jsonify
 
 from ...extensions import db
 from ...models import ApiToken
-from ...services import credentials, users
+from ...services import credentials, queries, users
 from ...services.errors import ServiceError
 from ..access import bearer_token
+from ..paging import page_args, page_json, with_link_header
 from ..throttle import login_throttled
 from .inputs import api_person, json_object, text_field
-from .openapi import INT, PUBLIC, TEXT, TIME, Route, errors, json_body, nullable, obj, ok, op, ref
+from .openapi import (
+    INT,
+    PAGE_HEADERS,
+    PAGE_PARAMETERS,
+    PUBLIC,
+    TEXT,
+    TIME,
+    Route,
+    errors,
+    json_body,
+    nullable,
+    obj,
+    ok,
+    op,
+    page_schema,
+    ref,
+)
 from .presenters import iso
 
 
@@ -61,11 +78,11 @@ def token_json(row: ApiToken, *, current: bool) -> dict[str, Any]:
 def list_tokens():
     """The caller's tokens that still work, newest first; `current` marks the one making this request."""
     person = api_person()
+    number, size = page_args()
     in_use = credentials.token_row(db.session, bearer_token())
-    rows = credentials.live_tokens(db.session, person)
-    return jsonify(
-        {"tokens": [token_json(row, current=in_use is not None and row.id == in_use.id) for row in rows]}
-    )
+    found = queries.page_of(db.session, credentials.live_tokens_select(person), number, size)
+    items = [token_json(row, current=in_use is not None and row.id == in_use.id) for row in found.items]
+    return with_link_header(jsonify(page_json(found, items, key="tokens")), found)
 
 
 def revoke_current_token():
@@ -110,8 +127,9 @@ ROUTES = (
         op(
             "listTokens",
             "The caller's tokens that still work",
-            {"200": ok(ref("TokenList"), "Newest first."), **errors(401, 403)},
+            {"200": ok(ref("TokenList"), "Newest first.", headers=PAGE_HEADERS), **errors(400, 401, 403)},
             tags=["auth"],
+            parameters=PAGE_PARAMETERS,
         ),
     ),
     Route(
@@ -167,5 +185,5 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "ApiToken": obj(TOKEN_FIELDS),
-    "TokenList": obj({"tokens": {"type": "array", "items": ref("ApiToken")}}),
+    "TokenList": page_schema("ApiToken", key="tokens"),
 }

@@ -2,7 +2,7 @@
 story sees of it.
 
 URL map:
-    GET  /api/v1/adaptations/<id>/versions    api.list_versions    whoever may see the adaptation
+    GET  /api/v1/adaptations/<id>/versions[?page=&per_page=]    api.list_versions    whoever may see the adaptation
 """
 
 from __future__ import annotations
@@ -10,13 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from sqlalchemy import select
 
+from ...extensions import db
+from ...models import PublishedVersion
+from ...services import queries
+from ..paging import page_args, page_json, with_link_header
 from .inputs import api_person, load_adaptation
 from .openapi import (
     ADAPTATION_ID,
     DIRECTION,
     INT,
     LANGUAGE,
+    PAGE_HEADERS,
+    PAGE_PARAMETERS,
     TAGS,
     TEXT,
     TIME,
@@ -27,17 +34,25 @@ from .openapi import (
     obj,
     ok,
     op,
+    page_schema,
     ref,
 )
 from .presenters import version_json
 
 
 def list_versions(adaptation_id: int):
-    """Every version of the story that went out, oldest first: number, time, who approved it, its note."""
+    """The versions of the story that went out, oldest first, a page at a time: number, time, approver, note."""
     person = api_person()
+    number, size = page_args()
     adaptation = load_adaptation(person, adaptation_id)
-    items = [version_json(v) for v in adaptation.versions]
-    return jsonify({"adaptation_id": adaptation.id, "items": items, "count": len(items)})
+    stmt = (
+        select(PublishedVersion)
+        .where(PublishedVersion.adaptation_id == adaptation.id)
+        .order_by(PublishedVersion.number)
+    )
+    found = queries.page_of(db.session, stmt, number, size)
+    body = {"adaptation_id": adaptation.id, **page_json(found, [version_json(v) for v in found.items])}
+    return with_link_header(jsonify(body), found)
 
 
 ROUTES = (
@@ -49,10 +64,13 @@ ROUTES = (
             "listVersions",
             "Every published version of the story",
             {
-                "200": ok(ref("Versions"), "Oldest first; empty before the first publication."),
-                **errors(401, 404),
+                "200": ok(
+                    ref("Versions"), "Oldest first; empty before the first publication.", headers=PAGE_HEADERS
+                ),
+                **errors(400, 401, 404),
             },
             tags=["adaptations"],
+            parameters=PAGE_PARAMETERS,
             description="The first publication is version 1; each approved correction adds one, with its "
             "public `correction_note`. Reads also accept the newsroom login cookie.",
         ),
@@ -104,6 +122,6 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Versions": obj(
-        {"adaptation_id": INT, "items": {"type": "array", "items": ref("PublishedVersion")}, "count": INT}
+        {"adaptation_id": INT, **page_schema("PublishedVersion")["properties"]},
     ),
 }

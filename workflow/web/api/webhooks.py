@@ -2,10 +2,10 @@
 
 URL map:
     POST   /api/v1/webhooks                                      api.create_webhook   register (secret shown once)
-    GET    /api/v1/webhooks                                      api.list_webhooks    every endpoint (no secrets)
+    GET    /api/v1/webhooks[?page=&per_page=]                    api.list_webhooks    every endpoint (no secrets)
     GET    /api/v1/webhooks/<id>                                 api.show_webhook     one endpoint
     DELETE /api/v1/webhooks/<id>                                 api.delete_webhook   remove it and its log
-    GET    /api/v1/webhooks/<id>/deliveries                      api.list_deliveries  newest first
+    GET    /api/v1/webhooks/<id>/deliveries[?page=&per_page=]    api.list_deliveries  newest first
     POST   /api/v1/webhooks/<id>/deliveries/<delivery_id>/redeliver  api.redeliver   send it again, same id
 """
 
@@ -13,15 +13,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 
 from ...domain.webhooks import MAX_ATTEMPTS, DeliveryState, WebhookEvent
 from ...extensions import db
 from ...models import WebhookDelivery, WebhookEndpoint
 from ...services import webhooks
 from ...services.errors import NotFound
+from ..paging import page_args, page_json, with_link_header
 from .inputs import MAX_ID, api_person, json_object, query_int
-from .openapi import INT, TEXT, TIME, URL, Route, errors, json_body, nullable, obj, ok, op, ref, text
+from .openapi import (
+    INT,
+    PAGE_HEADERS,
+    PAGE_PARAMETERS,
+    TEXT,
+    TIME,
+    URL,
+    Route,
+    errors,
+    json_body,
+    nullable,
+    obj,
+    ok,
+    op,
+    page_schema,
+    ref,
+    text,
+)
 from .presenters import iso
 
 EVENTS = [e.value for e in WebhookEvent]
@@ -81,9 +99,12 @@ def create_webhook():
 
 
 def list_webhooks():
-    """Every registered endpoint, oldest first (admins)."""
+    """Registered endpoints, oldest first, a page at a time (admins)."""
     person = api_person()
-    return jsonify({"webhooks": [webhook_json(e) for e in webhooks.list_endpoints(db.session, person)]})
+    number, size = page_args()
+    found = webhooks.page_of_endpoints(db.session, person, number, size)
+    items = [webhook_json(e) for e in found.items]
+    return with_link_header(jsonify(page_json(found, items, key="webhooks")), found)
 
 
 def show_webhook(webhook_id: int):
@@ -103,9 +124,12 @@ def delete_webhook(webhook_id: int):
 def list_deliveries(webhook_id: int):
     """The endpoint's deliveries, newest first (admins)."""
     person = api_person()
-    limit = query_int("limit", 50, 1, 500)
-    found = webhooks.recent_deliveries(db.session, person, _id(webhook_id, "webhook"), limit)
-    return jsonify({"deliveries": [delivery_json(d) for d in found]})
+    number, size = page_args()
+    if "limit" in request.args and "per_page" not in request.args:  # the older name of per_page
+        size = query_int("limit", size, 1, 500)
+    found = webhooks.page_of_deliveries(db.session, person, _id(webhook_id, "webhook"), number, size)
+    items = [delivery_json(d) for d in found.items]
+    return with_link_header(jsonify(page_json(found, items, key="deliveries")), found)
 
 
 def redeliver(webhook_id: int, delivery_id: int):
@@ -151,8 +175,12 @@ ROUTES = (
         op(
             "listWebhooks",
             "Registered webhook receivers (admins)",
-            {"200": ok(ref("WebhookList"), "Oldest first; secrets are never shown."), **errors(401, 403)},
+            {
+                "200": ok(ref("WebhookList"), "Oldest first; secrets are never shown.", headers=PAGE_HEADERS),
+                **errors(400, 401, 403),
+            },
             tags=["admin"],
+            parameters=PAGE_PARAMETERS,
         ),
     ),
     Route(
@@ -187,12 +215,18 @@ ROUTES = (
             "listWebhookDeliveries",
             "A receiver's delivery log, newest first (admins)",
             {
-                "200": ok(ref("WebhookDeliveryList"), "At most `limit` deliveries."),
+                "200": ok(ref("WebhookDeliveryList"), "A page of deliveries.", headers=PAGE_HEADERS),
                 **errors(400, 401, 403, 404),
             },
             tags=["admin"],
             parameters=[
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
+                *PAGE_PARAMETERS,
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                    "description": "The older name of per_page (used when per_page is not given).",
+                },
             ],
         ),
         parameters=WEBHOOK_ID,
@@ -239,7 +273,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Webhook": obj(WEBHOOK_FIELDS),
     "NewWebhook": obj({**WEBHOOK_FIELDS, "secret": text("The signing secret; shown this once only.")}),
-    "WebhookList": obj({"webhooks": {"type": "array", "items": ref("Webhook")}}),
+    "WebhookList": page_schema("Webhook", key="webhooks"),
     "WebhookDelivery": obj(
         {
             "id": INT,
@@ -257,5 +291,5 @@ SCHEMAS: dict[str, Any] = {
             "redeliveries": INT,
         }
     ),
-    "WebhookDeliveryList": obj({"deliveries": {"type": "array", "items": ref("WebhookDelivery")}}),
+    "WebhookDeliveryList": page_schema("WebhookDelivery", key="deliveries"),
 }
