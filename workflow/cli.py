@@ -30,7 +30,7 @@ from .cli_users import COMMANDS as USER_COMMANDS
 from .config import Settings
 from .db_migrations import current, downgrade, upgrade
 from .extensions import db
-from .jobs import DUTIES_QUEUE, JOBS_QUEUE, SCHEDULER
+from .jobs import SCHEDULER, WORKER_QUEUES
 from .models import User
 from .services.adaptations import publish_due
 from .services.articles import submit_article
@@ -223,9 +223,10 @@ def worker_argv(
     hostname: str | None = None,
     duties: bool = True,
 ) -> list[str]:
-    """Arguments for `celery worker` with Adaptdesk's defaults: both queues, and an embedded beat (whose
+    """Arguments for `celery worker` with Adaptdesk's defaults: every queue, duties and urgent drafts first
+    (WORKER_QUEUES), and an embedded beat (whose
     scheduler sends a duty only when this worker wins its round) unless `duties` is False."""
-    argv = ["worker", "--loglevel", loglevel, "-Q", f"{JOBS_QUEUE},{DUTIES_QUEUE}", "--pool", "prefork"]
+    argv = ["worker", "--loglevel", loglevel, "-Q", ",".join(WORKER_QUEUES), "--pool", "prefork"]
     if duties:
         argv += ["--beat", "--scheduler", SCHEDULER]
     if hostname:

@@ -3,8 +3,10 @@ outbox).
 
 Drafts are written in the same transaction as the submission, and webhook deliveries in the transaction of
 the change they announce. Once it commits, their ids are sent to the broker by task name (`adaptdesk.draft`,
-`adaptdesk.webhook`; workflow/ never imports the tasks) and marked dispatched; if the broker is down the send
-is skipped, and the periodic relay (`adaptdesk.relay`) sends whatever is still pending once it is back.
+`adaptdesk.webhook`; workflow/ never imports the tasks) and marked dispatched. An urgent adaptation's draft
+jobs go to a queue of their own (`URGENT_QUEUE`), which workers take from before the queue of other jobs. If
+the broker is down the send is skipped, and the periodic relay (`adaptdesk.relay`) sends whatever is still
+pending once it is back.
 
 Unlike the other services, the outbox commits: it runs after the caller's transaction has committed, in a
 short session of its own, and what it records (a job was handed to the broker) belongs to no caller's work.
@@ -21,13 +23,16 @@ from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..config import Settings
+from ..domain.priority import Priority
 from ..domain.webhooks import DeliveryState
 from ..extensions import db
-from ..models import Draft, DraftState, WebhookDelivery, utcnow
+from ..models import Adaptation, Draft, DraftState, WebhookDelivery, utcnow
 from .drafts import lease_lapsed
 
 log = logging.getLogger(__name__)
 
+#: The queue of urgent adaptations' draft jobs: workers list it before the queue of other jobs (workflow.jobs).
+URGENT_QUEUE = "adaptdesk-urgent"
 DRAFT_TASK = "adaptdesk.draft"
 WEBHOOK_TASK = "adaptdesk.webhook"
 #: Key of each app's outbox in `app.extensions`.
@@ -44,8 +49,24 @@ class DraftOutbox:
         self.settings = settings
 
     def send(self, draft_ids: list[int], request_id: str = "") -> list[int]:
-        """Send one job per draft to the broker and mark them dispatched; returns the ids that were sent."""
-        return self._send(DRAFT_TASK, draft_ids, request_id, mark_dispatched, "draft job")
+        """Send one job per draft to the broker (an urgent adaptation's to the urgent queue, first) and mark
+        them dispatched; returns the ids that were sent."""
+        if not draft_ids:
+            return []
+        session = db.session_factory()
+        try:
+            urgent = urgent_drafts(session, draft_ids)
+        finally:
+            session.close()
+        ordered = sorted(draft_ids, key=lambda draft_id: draft_id not in urgent)
+        return self._send(
+            DRAFT_TASK,
+            ordered,
+            request_id,
+            mark_dispatched,
+            "draft job",
+            queue_for=lambda draft_id: URGENT_QUEUE if draft_id in urgent else None,
+        )
 
     def send_deliveries(self, delivery_ids: list[int], request_id: str = "") -> list[int]:
         """Send one job per webhook delivery and mark them dispatched; returns the ids that were sent."""
@@ -53,7 +74,9 @@ class DraftOutbox:
             WEBHOOK_TASK, delivery_ids, request_id, mark_deliveries_dispatched, "webhook delivery"
         )
 
-    def _send(self, task: str, ids: list[int], request_id: str, mark, what: str) -> list[int]:
+    def _send(
+        self, task: str, ids: list[int], request_id: str, mark, what: str, queue_for=lambda _job_id: None
+    ) -> list[int]:
         if not ids:
             return []
         sent: list[int] = []
@@ -65,6 +88,7 @@ class DraftOutbox:
                         args=[job_id],
                         kwargs={"request_id": request_id},
                         producer=producer,
+                        queue=queue_for(job_id),
                         retry=True,
                         retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
                     )
@@ -194,6 +218,16 @@ def drafts_to_dispatch(
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def urgent_drafts(session: Session, draft_ids: list[int]) -> set[int]:
+    """Which of these drafts are for urgent adaptations."""
+    stmt = (
+        select(Draft.id)
+        .join(Adaptation, Adaptation.id == Draft.adaptation_id)
+        .where(Draft.id.in_(draft_ids), Adaptation.priority == Priority.URGENT.value)
+    )
+    return set(session.scalars(stmt))
 
 
 def mark_dispatched(session: Session, draft_ids: list[int], now: datetime | None = None) -> None:
