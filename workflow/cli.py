@@ -108,9 +108,15 @@ def users_group() -> None:
     help="Repeat for several roles.",
 )
 @click.option("--password", help="Prompted for when not given.")
+@click.option("--email", default=None, help="Where notifications are mailed (when the newsroom sends mail).")
 @as_admin_option
 def users_create(
-    username: str, display_name: str, roles: tuple[str, ...], password: str | None, as_admin: str | None
+    username: str,
+    display_name: str,
+    roles: tuple[str, ...],
+    password: str | None,
+    email: str | None,
+    as_admin: str | None,
 ) -> None:
     """Create a person with one or more roles."""
     if password is None:
@@ -119,7 +125,13 @@ def users_create(
         admin = acting_admin(db.session, as_admin)
         try:
             user = create_user(
-                db.session, username, display_name, parse_roles(list(roles)), password, actor=admin
+                db.session,
+                username,
+                display_name,
+                parse_roles(list(roles)),
+                password,
+                actor=admin,
+                email=email,
             )
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None

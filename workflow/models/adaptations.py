@@ -58,6 +58,8 @@ class Adaptation(Base):
     )
     #: When the adaptation is due (approved or out); None when nobody set one.
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: When the people working on it were told the deadline is within the hour (None: not yet, for this one).
+    deadline_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -262,6 +262,8 @@ def _set_priority(step: Step) -> None:
         draft = adaptation.draft
         if draft is not None and draft.state == DraftState.QUEUED.value:
             draft.dispatched_at = None
+    if deadline != adaptation.deadline:
+        adaptation.deadline_warned_at = None  # a new deadline is warned about afresh
     adaptation.priority, adaptation.deadline = priority.value, deadline
 
 

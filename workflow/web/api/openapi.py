@@ -275,6 +275,7 @@ DOCUMENT_TAGS = (
     "originals",
     "adaptations",
     "lists",
+    "notifications",
     "glossary",
     "memory",
     "search",

@@ -66,6 +66,8 @@ def me_json(user: User) -> dict[str, Any]:
         "name": user.display_name,
         "roles": sorted(r.value for r in user.roles),
         "must_change_password": user.must_change_password,
+        "email": user.email,
+        "language_pairs": user.language_pairs.split(),
     }
 
 
