@@ -3,6 +3,7 @@
 URL map (anyone logged in, for themselves only):
     GET  /account                              account.page               password form, tokens, sessions
     POST /account/password                     account.change_password    change the password (proving the current one)
+    POST /account/settings                     account.save_settings      e-mail address and language pairs
     POST /account/tokens                       account.create_token       a new named API token, shown once
     POST /account/tokens/<id>/revoke           account.revoke_token       revoke one token
     POST /account/sessions/end                 account.log_out_everywhere end every login session, this one too
@@ -80,6 +81,28 @@ def change_password():
         "success",
     )
     return redirect(url_for("account.page"))
+
+
+@bp.post("/account/settings")
+@roles_required()
+def save_settings():
+    """Set one's own e-mail address and language pairs (which drafts one hears about)."""
+    form = request.form
+    try:
+        user_service.update_settings(
+            db.session,
+            signed_in(),
+            signed_in(),
+            email=form.get("email", ""),
+            language_pairs=form.get("language_pairs", ""),
+        )
+    except ServiceError as exc:
+        return _render(
+            refused=refusal(exc), email=form.get("email", ""), language_pairs=form.get("language_pairs", "")
+        )
+    db.session.commit()
+    flash("Your settings are saved.", "success")
+    return redirect(url_for("account.page", _anchor="settings"))
 
 
 @bp.post("/account/tokens")

@@ -12,8 +12,9 @@ from typing import Any
 from flask import jsonify, url_for
 
 from ...domain.notifications import Event
+from ...domain.states import Role
 from ...extensions import db
-from ...models import Notification
+from ...models import Notification, User
 from ...services import notifications, queries
 from ..paging import page_args, page_json, with_link_header
 from .inputs import api_person, json_object, query_flag
@@ -36,8 +37,18 @@ from .openapi import (
 from .presenters import iso, person_json
 
 
-def notification_json(notification: Notification) -> dict[str, Any]:
-    """One notification as the API shows it."""
+def _desk_url(notification: Notification, person: User) -> str | None:
+    """Where the person works on what the notification is about: the workbench, or a reporter's report page."""
+    adaptation = notification.adaptation
+    if adaptation is None:
+        return None
+    if person.roles & {Role.ADAPTOR, Role.EDITOR}:
+        return url_for("adaptation.workbench", adaptation_id=adaptation.id, _external=True)
+    return url_for("reporter.report", article_id=adaptation.article_id, _external=True)
+
+
+def notification_json(notification: Notification, person: User) -> dict[str, Any]:
+    """One notification as the API shows it to its owner."""
     adaptation = notification.adaptation
     return {
         "id": notification.id,
@@ -45,9 +56,7 @@ def notification_json(notification: Notification) -> dict[str, Any]:
         "message": notifications.message(notification),
         "adaptation_id": notification.adaptation_id,
         "title": (adaptation.title or adaptation.article.latest.title) if adaptation else None,
-        "url": url_for("adaptation.workbench", adaptation_id=adaptation.id, _external=True)
-        if adaptation
-        else None,
+        "url": _desk_url(notification, person),
         "actor": person_json(notification.actor),
         "created_at": iso(notification.created_at),
         "read": notification.read_at is not None,
@@ -61,7 +70,7 @@ def list_notifications():
     stmt = notifications.notifications_select(person, unread_only=query_flag("unread"))
     found = queries.page_of(db.session, stmt, number, size)
     body = {
-        **page_json(found, [notification_json(n) for n in found.items]),
+        **page_json(found, [notification_json(n, person) for n in found.items]),
         "unread": notifications.unread_count(db.session, person),
     }
     return with_link_header(jsonify(body), found)
