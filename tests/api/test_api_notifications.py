@@ -87,3 +87,15 @@ def test_people_set_their_email_and_language_pairs(api, adaptor):
 )
 def test_bad_settings_are_400_naming_the_field(api, adaptor, body, field):
     assert_error(api.put("/api/v1/me", adaptor, json=body), 400, field=field)
+
+
+def test_people_choose_which_events_mail_them(api, adaptor):
+    assert (
+        "draft_ready" in api.get("/api/v1/me", adaptor).json["mail_events"]
+    )  # every event, until they choose
+    chosen = api.put("/api/v1/me", adaptor, json={"mail_events": ["reassigned", "deadline_soon"]})
+    assert chosen.status_code == 200 and chosen.json["mail_events"] == ["reassigned", "deadline_soon"]
+    assert_error(
+        api.put("/api/v1/me", adaptor, json={"mail_events": ["everything"]}), 400, field="mail_events"
+    )
+    assert_error(api.put("/api/v1/me", adaptor, json={"mail_events": "reassigned"}), 400, field="mail_events")

@@ -159,3 +159,34 @@ def test_people_mark_their_own_notifications_read(desk):
     waiting = unread_count(db.session, adaptor)
     assert waiting > 0 and mark_read(db.session, adaptor, None) == waiting
     assert unread_count(db.session, adaptor) == 0
+
+
+def test_a_notification_is_to_be_mailed_only_to_people_with_an_address_who_did_not_mute_the_event(desk):
+    reporter, adaptor, _editor, _other, adaptation = desk
+    update_settings(
+        db.session,
+        reporter,
+        reporter,
+        email="ahmad@example.org",
+        mail_events=["published"],
+        changing=frozenset({"email", "mail_events"}),
+    )
+    finish_draft(adaptation)
+    perform_action(db.session, adaptor, adaptation, "claim")  # the reporter muted "claimed"
+    db.session.flush()
+    drafted = db.session.query(Notification).filter_by(user_id=adaptor.id).one()  # the adaptor has no address
+    claimed = db.session.query(Notification).filter_by(user_id=reporter.id).one()
+    assert (drafted.mail_state, claimed.mail_state) == ("", "")
+    update_settings(
+        db.session, reporter, reporter, mail_events=["claimed"], changing=frozenset({"mail_events"})
+    )
+    perform_action(db.session, adaptor, adaptation, "release")
+    perform_action(db.session, adaptor, adaptation, "claim")
+    assert (
+        db.session.query(Notification)
+        .filter_by(user_id=reporter.id)
+        .order_by(Notification.id.desc())
+        .first()
+        .mail_state
+        == "pending"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .adaptations import Adaptation
 from .base import Base, UTCDateTime, utcnow
 from .users import User
+
+
+class MailState(StrEnum):
+    """Where the e-mail copy of a notification stands."""
+
+    NONE = ""  #: not mailed (no address, the event muted, or no mail server)
+    PENDING = "pending"  #: to be mailed once the change commits
+    SENT = "sent"  #: the mail server took it
+    FAILED = "failed"  #: every attempt failed (see the worker's log)
 
 
 class Notification(Base):
@@ -30,6 +40,11 @@ class Notification(Base):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: A `MailState` value: "" when it is not mailed.
+    mail_state: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    mail_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     adaptation: Mapped[Adaptation | None] = relationship(lazy="joined")
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -34,6 +34,8 @@ class User(UserMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     #: Language pairs an adaptor works in ("ar-en fr-en"): draft notifications for these only ("": every pair).
     language_pairs: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: Notification events NOT mailed to them ("claimed submitted"); "": every event is mailed (with an e-mail).
+    mail_muted: Mapped[str] = mapped_column(String(400), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     role_grants: Mapped[list[RoleGrant]] = relationship(

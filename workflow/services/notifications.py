@@ -14,7 +14,7 @@ from ..domain.languages import language_name
 from ..domain.notifications import AUDIENCE, Audience, Event, event_for, message_for
 from ..domain.priority import DUE_SOON, MET_STATES
 from ..domain.states import Role
-from ..models import Adaptation, Credit, Notification, RoleGrant, User, utcnow
+from ..models import Adaptation, Credit, MailState, Notification, RoleGrant, User, utcnow
 from .errors import InvalidInput
 
 
@@ -85,9 +85,11 @@ def notify(
     for person in recipients(session, AUDIENCE[event], adaptation):
         if actor is not None and person.id == actor.id:
             continue
+        mailed = bool(person.email) and event.value not in person.mail_muted.split()
         notification = Notification(
             user_id=person.id,
             event=event.value,
+            mail_state=MailState.PENDING.value if mailed else MailState.NONE.value,
             adaptation_id=adaptation.id,
             actor_id=actor.id if actor else None,
             details={"pair": pair, **(details or {})},

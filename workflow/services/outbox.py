@@ -26,7 +26,7 @@ from ..config import Settings
 from ..domain.priority import Priority
 from ..domain.webhooks import DeliveryState
 from ..extensions import db
-from ..models import Adaptation, Draft, DraftState, WebhookDelivery, utcnow
+from ..models import Adaptation, Draft, DraftState, MailState, Notification, WebhookDelivery, utcnow
 from .drafts import lease_lapsed
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,12 @@ log = logging.getLogger(__name__)
 URGENT_QUEUE = "adaptdesk-urgent"
 DRAFT_TASK = "adaptdesk.draft"
 WEBHOOK_TASK = "adaptdesk.webhook"
+MAIL_TASK = "adaptdesk.mail"
 #: Key of each app's outbox in `app.extensions`.
 OUTBOX = "adaptdesk_outbox"
 _PENDING = "adaptdesk_new_drafts"
 _PENDING_DELIVERIES = "adaptdesk_new_webhook_deliveries"
+_PENDING_MAILS = "adaptdesk_new_mails"
 
 
 class DraftOutbox:
@@ -106,6 +108,13 @@ class DraftOutbox:
                 session.close()
         return sent
 
+    def send_mails(self, notification_ids: list[int], request_id: str = "") -> list[int]:
+        """Send one mail job per notification to be mailed, when a mail server is configured (none is
+        marked: a mail job lost with the broker is not sent again)."""
+        if self.settings.smtp is None:
+            return []
+        return self._send(MAIL_TASK, notification_ids, request_id, lambda _session, _ids: None, "mail")
+
     def relay(self) -> list[int]:
         """Send every draft job that was never sent, was lost by the broker, or whose worker's heartbeat lapsed."""
         session = db.session_factory()
@@ -166,12 +175,20 @@ def _collect_new_drafts(session: Session, _context) -> None:
     ]
     if deliveries:
         session.info.setdefault(_PENDING_DELIVERIES, []).extend(deliveries)
+    mails = [
+        obj.id
+        for obj in session.new
+        if isinstance(obj, Notification) and obj.mail_state == MailState.PENDING.value
+    ]
+    if mails:
+        session.info.setdefault(_PENDING_MAILS, []).extend(mails)
 
 
 def _send_after_commit(session: Session) -> None:
     ids = sorted(set(session.info.pop(_PENDING, None) or []))
     deliveries = sorted(set(session.info.pop(_PENDING_DELIVERIES, None) or []))
-    if not (ids or deliveries) or not has_app_context():
+    mails = sorted(set(session.info.pop(_PENDING_MAILS, None) or []))
+    if not (ids or deliveries or mails) or not has_app_context():
         return
     request_id = g.get("request_id", "") if has_request_context() else ""
     outbox = outbox_of(current_app)
@@ -179,11 +196,14 @@ def _send_after_commit(session: Session) -> None:
         outbox.send(ids, request_id)
     if deliveries:
         outbox.send_deliveries(deliveries, request_id)
+    if mails:
+        outbox.send_mails(mails, request_id)
 
 
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_PENDING_DELIVERIES, None)
+    session.info.pop(_PENDING_MAILS, None)
 
 
 #: A new draft is sent right after its commit; the relay leaves it alone this long so it is not sent twice.

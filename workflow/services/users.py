@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain.notifications import parse_language_pairs
+from ..domain.notifications import Event, parse_language_pairs
 from ..domain.rules import can_manage_users
 from ..domain.states import Role
 from ..domain.text import has_bidi_controls
@@ -79,6 +79,21 @@ def parse_pairs(value: str | None, field: str = "language_pairs") -> str:
     return text
 
 
+def muted_events(mailed: list[str], field: str = "mail_events") -> list[str]:
+    """The events not mailed, given those that are; 400 naming the field for an unknown event."""
+    known = [e.value for e in Event]
+    unknown = [e for e in mailed if e not in known]
+    if unknown:
+        raise InvalidInput(field, f"Unknown event {unknown[0]!r}; events are: {', '.join(known)}.")
+    return [e for e in known if e not in mailed]
+
+
+def mailed_events(person: User) -> list[str]:
+    """The events that mail the person (when they have an address and the newsroom a mail server)."""
+    muted = person.mail_muted.split()
+    return [e.value for e in Event if e.value not in muted]
+
+
 def update_settings(
     session: Session,
     actor: User,
@@ -86,18 +101,21 @@ def update_settings(
     *,
     email: str | None = None,
     language_pairs: str | None = None,
+    mail_events: list[str] | None = None,
     changing: frozenset[str] = frozenset({"email", "language_pairs"}),
 ) -> User:
-    """Set a person's e-mail address and language pairs (what `changing` names): their own, or anyone's for an
-    admin (audited)."""
+    """Set a person's e-mail address, language pairs and which events mail them (what `changing` names):
+    their own, or anyone's for an admin (audited)."""
     if actor.id != person.id:
         _require_admin(actor, "change other people's settings")
-    before = {"email": person.email, "language_pairs": person.language_pairs}
+    before = {"email": person.email, "language_pairs": person.language_pairs, "mail_muted": person.mail_muted}
     if "email" in changing:
         person.email = parse_email(email)
     if "language_pairs" in changing:
         person.language_pairs = parse_pairs(language_pairs)
-    after = {"email": person.email, "language_pairs": person.language_pairs}
+    if "mail_events" in changing:
+        person.mail_muted = " ".join(muted_events(mail_events or []))
+    after = {"email": person.email, "language_pairs": person.language_pairs, "mail_muted": person.mail_muted}
     session.flush()
     if actor.id != person.id and before != after:
         audit.record(session, actor, AuditAction.SETTINGS_CHANGED, person, before=before, after=after)

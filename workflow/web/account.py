@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import logout_user
 
+from ..domain.notifications import MESSAGES, Event
 from ..extensions import db
 from ..services import credentials
 from ..services import users as user_service
@@ -47,6 +48,9 @@ def _render(status: int = 200, *, refused: Refused | None = None, new_token: str
         new_token=new_token,
         typed=typed,
         token_days=current_app.config["ADAPTDESK"].token_lifetime_seconds // 86400,
+        mail_events=[(e.value, MESSAGES[e].split(" (")[0]) for e in Event],
+        mailed=user_service.mailed_events(me),
+        mail_server=current_app.config["ADAPTDESK"].smtp is not None,
     ), (refused.status if refused else status)
 
 
@@ -95,6 +99,8 @@ def save_settings():
             signed_in(),
             email=form.get("email", ""),
             language_pairs=form.get("language_pairs", ""),
+            mail_events=form.getlist("mail_events"),
+            changing=frozenset({"email", "language_pairs", "mail_events"}),
         )
     except ServiceError as exc:
         return _render(

@@ -26,6 +26,7 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('language_pairs', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('mail_muted', sa.String(length=400), nullable=False, server_default=''))
     op.create_table(
         'notifications',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -36,6 +37,9 @@ def upgrade() -> None:
         sa.Column('details', sa.JSON(), nullable=False),
         sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column('read_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('mail_state', sa.String(length=12), nullable=False, server_default=''),
+        sa.Column('mail_attempts', sa.Integer(), nullable=False, server_default='0'),
+        sa.Column('mailed_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['actor_id'], ['users.id'], ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['adaptation_id'], ['adaptations.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
@@ -52,6 +56,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_notifications_user_read')
     op.drop_table('notifications')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('mail_muted')
         batch_op.drop_column('language_pairs')
         batch_op.drop_column('email')
     with op.batch_alter_table('adaptations', schema=None) as batch_op:

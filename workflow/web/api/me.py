@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import jsonify
 
+from ...domain.notifications import Event
 from ...extensions import db
 from ...services import users
 from ...services.errors import InvalidInput
@@ -30,9 +31,14 @@ def update_me():
     """Set the caller's e-mail address and language pairs (what is left out stays as it is)."""
     person = api_person()
     data = json_object()
-    changing = frozenset(k for k in ("email", "language_pairs") if k in data)
+    changing = frozenset(k for k in ("email", "language_pairs", "mail_events") if k in data)
     if not changing:
-        raise InvalidInput("email", "Send 'email', 'language_pairs' or both.")
+        raise InvalidInput("email", "Send 'email', 'language_pairs', 'mail_events' or several.")
+    mail_events = data.get("mail_events")
+    if "mail_events" in data and not (
+        isinstance(mail_events, list) and all(isinstance(e, str) for e in mail_events)
+    ):
+        raise InvalidInput("mail_events", "'mail_events' must be a list of event names (or [] for no mail).")
     email = data.get("email")
     if email is not None and not isinstance(email, str):
         raise InvalidInput("email", "'email' must be text (or null for none).")
@@ -41,7 +47,15 @@ def update_me():
         pairs = " ".join(pairs)
     if pairs is not None and not isinstance(pairs, str):
         raise InvalidInput("language_pairs", "'language_pairs' must be a list like [\"ar-en\"] or text.")
-    users.update_settings(db.session, person, person, email=email, language_pairs=pairs, changing=changing)
+    users.update_settings(
+        db.session,
+        person,
+        person,
+        email=email,
+        language_pairs=pairs,
+        mail_events=mail_events,
+        changing=changing,
+    )
     db.session.commit()
     return jsonify(me_json(person))
 
@@ -101,6 +115,13 @@ ROUTES = (
     ),
 )
 
+#: Which notification events are mailed (with an address, when the newsroom has a mail server).
+MAIL_EVENTS = {
+    "type": "array",
+    "items": {"type": "string", "enum": [e.value for e in Event]},
+    "description": "The notification events mailed to the person (all of them unless they chose).",
+}
+
 SCHEMAS: dict[str, Any] = {
     "Me": obj(
         {
@@ -117,6 +138,7 @@ SCHEMAS: dict[str, Any] = {
                 "items": TEXT,
                 "description": "Pairs the person adapts (e.g. ar-en); empty: every pair.",
             },
+            "mail_events": MAIL_EVENTS,
         }
     ),
     "MeUpdate": obj(
@@ -129,6 +151,7 @@ SCHEMAS: dict[str, Any] = {
                 "anyOf": [{"type": "array", "items": TEXT}, TEXT],
                 "description": 'e.g. ["ar-en", "fr-en"] or "ar-en, fr-en"; empty for every pair.',
             },
+            "mail_events": MAIL_EVENTS,
         },
         required=[],
     ),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from ...domain.languages import text_direction
+from ...domain.notifications import Event
 from ...domain.priority import DeadlineMark
 from ...domain.states import State
 from ...domain.text import paragraphs, slugify, word_count
@@ -68,6 +69,7 @@ def me_json(user: User) -> dict[str, Any]:
         "must_change_password": user.must_change_password,
         "email": user.email,
         "language_pairs": user.language_pairs.split(),
+        "mail_events": [e.value for e in Event if e.value not in user.mail_muted.split()],
     }
 
 
