@@ -158,7 +158,7 @@ def mail_notification(self, notification_id: int, request_id: str = "") -> str:
     if settings.smtp is None:
         return "skipped"
     job = mail.take_mail(
-        db.session, notification_id, public_url=settings.public_url, sender=mail.sender_address(settings.smtp)
+        db.session, notification_id, public_url=settings.public_url, sender=settings.smtp.sender
     )
     db.session.commit()  # no transaction stays open while the mail server answers
     if job is None:

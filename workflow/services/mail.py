@@ -103,8 +103,3 @@ def record_mail(session: Session, notification_id: int, state: MailState) -> Non
         notification.mail_state = state.value
         notification.mailed_at = utcnow() if state is MailState.SENT else None
         session.flush()
-
-
-def sender_address(smtp: SmtpSettings) -> str:
-    """The From address (ADAPTDESK_MAIL_FROM)."""
-    return smtp.sender or formataddr(("Adaptdesk", "adaptdesk@localhost"))

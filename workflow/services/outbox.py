@@ -1,12 +1,13 @@
-"""Handing draft jobs and webhook deliveries to Celery after their transaction commits (a transactional
-outbox).
+"""Handing draft jobs, webhook deliveries and notification mail to Celery after their transaction commits (a
+transactional outbox).
 
 Drafts are written in the same transaction as the submission, and webhook deliveries in the transaction of
 the change they announce. Once it commits, their ids are sent to the broker by task name (`adaptdesk.draft`,
 `adaptdesk.webhook`; workflow/ never imports the tasks) and marked dispatched. An urgent adaptation's draft
 jobs go to a queue of their own (`URGENT_QUEUE`), which workers take from before the queue of other jobs. If
 the broker is down the send is skipped, and the periodic relay (`adaptdesk.relay`) sends whatever is still
-pending once it is back.
+pending once it is back. Notifications to be mailed are sent as `adaptdesk.mail` jobs when a mail server is
+configured; the relay does not send those again.
 
 Unlike the other services, the outbox commits: it runs after the caller's transaction has committed, in a
 short session of its own, and what it records (a job was handed to the broker) belongs to no caller's work.
