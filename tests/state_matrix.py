@@ -33,6 +33,7 @@ ACTIONS = [
     "correct",
     "unpublish",
     "republish",
+    "prioritize",
     "withdraw",
 ]
 #: own_reporter wrote the original; holder holds the adaptation (when anyone does); other_adaptor does not.
@@ -113,6 +114,10 @@ def expected(action: str, state: str, actor: str, *, source_changed: bool = Fals
         if state != allowed.get(action, "in_review"):
             return conflict
         return conflict if action == "approve" and source_changed else ok
+    if action == "prioritize":
+        if actor != "editor":
+            return forbidden  # reporters set it when they submit; editors change it later
+        return conflict if state in FINAL else ok
     if action == "withdraw":
         if actor not in ("own_reporter", "other_reporter", "editor"):
             return forbidden

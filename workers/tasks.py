@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -10,10 +11,10 @@ from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from workflow.extensions import db
-from workflow.models import DraftError
+from workflow.models import DraftError, MailState
 from workflow.mt.engine import MissingModelError, engine_for
 from workflow.services import drafts as draft_service
-from workflow.services import duties
+from workflow.services import duties, mail
 from workflow.services import webhooks as webhook_service
 from workflow.services.draft_lease import Heartbeat, WorkerStopping, listen_for_stop, stop_requested
 from workflow.services.drafting import produce_draft
@@ -147,6 +148,39 @@ def deliver_webhook(self, delivery_id: int, request_id: str = "") -> str:
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
+
+
+@shared_task(name="adaptdesk.mail", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def mail_notification(self, notification_id: int, request_id: str = "") -> str:
+    """Mail one notification through ADAPTDESK_SMTP_URL: a server that is down or answers 4xx is tried again
+    (after 1, 2, 4, 8, 16 s); a 5xx refusal, or the last failure, marks it failed."""
+    settings = current_app.config["ADAPTDESK"]
+    if settings.smtp is None:
+        return "skipped"
+    job = mail.take_mail(
+        db.session, notification_id, public_url=settings.public_url, sender=settings.smtp.sender
+    )
+    db.session.commit()  # no transaction stays open while the mail server answers
+    if job is None:
+        return "skipped"
+    try:
+        mail.send_mail(settings.smtp, job.message)
+    except (smtplib.SMTPException, OSError) as exc:
+        if mail.is_permanent(exc) or self.request.retries >= self.max_retries:
+            log.warning(
+                "mail of notification %s failed for good: %s [request %s]", notification_id, exc, request_id
+            )
+            mail.record_mail(db.session, notification_id, MailState.FAILED)
+            db.session.commit()
+            return "failed"
+        log.info(
+            "mail of notification %s: attempt %s failed (%s); trying again", notification_id, job.attempt, exc
+        )
+        raise self.retry(countdown=2**self.request.retries, exc=exc) from None
+    mail.record_mail(db.session, notification_id, MailState.SENT)
+    db.session.commit()
+    log.info("mailed notification %s (attempt %s) [request %s]", notification_id, job.attempt, request_id)
+    return "sent"
 
 
 # --- periodic duties: sent by the workers' beat (workflow.jobs.LockedScheduler), one beat per round ----------

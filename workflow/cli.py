@@ -30,7 +30,7 @@ from .cli_users import COMMANDS as USER_COMMANDS
 from .config import Settings
 from .db_migrations import current, downgrade, upgrade
 from .extensions import db
-from .jobs import DUTIES_QUEUE, JOBS_QUEUE, SCHEDULER
+from .jobs import SCHEDULER, WORKER_QUEUES
 from .models import User
 from .services.adaptations import publish_due
 from .services.articles import submit_article
@@ -108,9 +108,15 @@ def users_group() -> None:
     help="Repeat for several roles.",
 )
 @click.option("--password", help="Prompted for when not given.")
+@click.option("--email", default=None, help="Where notifications are mailed (when the newsroom sends mail).")
 @as_admin_option
 def users_create(
-    username: str, display_name: str, roles: tuple[str, ...], password: str | None, as_admin: str | None
+    username: str,
+    display_name: str,
+    roles: tuple[str, ...],
+    password: str | None,
+    email: str | None,
+    as_admin: str | None,
 ) -> None:
     """Create a person with one or more roles."""
     if password is None:
@@ -119,7 +125,13 @@ def users_create(
         admin = acting_admin(db.session, as_admin)
         try:
             user = create_user(
-                db.session, username, display_name, parse_roles(list(roles)), password, actor=admin
+                db.session,
+                username,
+                display_name,
+                parse_roles(list(roles)),
+                password,
+                actor=admin,
+                email=email,
             )
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None
@@ -223,9 +235,10 @@ def worker_argv(
     hostname: str | None = None,
     duties: bool = True,
 ) -> list[str]:
-    """Arguments for `celery worker` with Adaptdesk's defaults: both queues, and an embedded beat (whose
+    """Arguments for `celery worker` with Adaptdesk's defaults: every queue, duties and urgent drafts first
+    (WORKER_QUEUES), and an embedded beat (whose
     scheduler sends a duty only when this worker wins its round) unless `duties` is False."""
-    argv = ["worker", "--loglevel", loglevel, "-Q", f"{JOBS_QUEUE},{DUTIES_QUEUE}", "--pool", "prefork"]
+    argv = ["worker", "--loglevel", loglevel, "-Q", ",".join(WORKER_QUEUES), "--pool", "prefork"]
     if duties:
         argv += ["--beat", "--scheduler", SCHEDULER]
     if hostname:

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .domain.webhooks import IPNetwork, parse_networks
 
@@ -151,6 +151,48 @@ class LogSettings:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """Where notification mail is sent: ADAPTDESK_SMTP_URL, e.g. smtp://user:pass@host:587?starttls=1."""
+
+    host: str
+    port: int
+    username: str = ""
+    password: str = field(default="", repr=False)
+    starttls: bool = False  #: upgrade a plain connection (smtp://…?starttls=1)
+    ssl: bool = False  #: TLS from the start (smtps://)
+    sender: str = "Adaptdesk <adaptdesk@localhost>"  #: ADAPTDESK_MAIL_FROM
+    timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings | None:
+        """The SMTP server, or None when ADAPTDESK_SMTP_URL is not set (no mail is sent)."""
+        raw = (env.get("ADAPTDESK_SMTP_URL") or "").strip()
+        if not raw:
+            return None
+        parts = urlsplit(raw)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ConfigError(
+                "ADAPTDESK_SMTP_URL must look like smtp://user:pass@host:587?starttls=1 or smtps://host:465."
+            )
+        query = dict(parse_qsl(parts.query))
+        ssl = parts.scheme == "smtps"
+        starttls = _bool(query.get("starttls"), False)
+        try:
+            port = parts.port or (465 if ssl else 587 if starttls else 25)
+        except ValueError:
+            raise ConfigError("ADAPTDESK_SMTP_URL: the port must be a number from 1 to 65535.") from None
+        return cls(
+            host=parts.hostname,
+            port=port,
+            username=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            starttls=starttls,
+            ssl=ssl,
+            sender=(env.get("ADAPTDESK_MAIL_FROM") or cls.sender).strip(),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the app, the CLI and the workers need to know about their surroundings."""
 
@@ -198,6 +240,7 @@ class Settings:
     metrics_token: str = ""  #: when set, /metrics answers only `Authorization: Bearer <token>`
     prometheus_multiproc_dir: str | None = None  #: shared by gunicorn's workers so a scrape adds them up
     allow_self_approval: bool = False  #: a one-person newsroom may approve its own adaptations (no four eyes)
+    smtp: SmtpSettings | None = None  #: ADAPTDESK_SMTP_URL: where notifications are mailed (None: no mail)
     session_idle_seconds: int = 12 * 3600  #: a login session unused this long ends
     session_lifetime_seconds: int = 14 * 86400  #: a login session ends this long after the login, used or not
     token_lifetime_seconds: int = 90 * 86400  #: API tokens expire this long after they were made
@@ -302,6 +345,7 @@ class Settings:
             ),
             public_url=_public_url(env, production),
             webhook_allowed_networks=webhook_networks,
+            smtp=SmtpSettings.from_env(env),
             log=LogSettings.from_env(env),
         )
 

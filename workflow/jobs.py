@@ -39,6 +39,7 @@ from .config import ConfigError, Settings
 from .extensions import db
 from .mt.engine import engine_for
 from .services.duties import DUTY_TASKS, duty_periods, win_round
+from .services.outbox import URGENT_QUEUE
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,11 @@ JOBS_QUEUE = "adaptdesk"
 #: The queue of the periodic duties, which every worker consumes too: a duty waits for the next free pool
 #: process, not behind every draft queued before it.
 DUTIES_QUEUE = "adaptdesk-duties"
+#: The queues every worker consumes, in the order it takes jobs from them: the short periodic duties, then
+#: urgent adaptations' drafts, then everything else. On Redis the order is strict (kombu's "priority"
+#: queue order); the embedded SQLite broker takes from each queue in turn, so an urgent draft waits for at
+#: most one other job per pool process there.
+WORKER_QUEUES = (DUTIES_QUEUE, URGENT_QUEUE, JOBS_QUEUE)
 #: The scheduler of every beat, embedded in a worker or not.
 SCHEDULER = "workflow.jobs:LockedScheduler"
 #: What `ps -o comm` and `top` show for a worker's embedded beat process (at most 15 characters).
@@ -81,6 +87,8 @@ def celery_config(settings: Settings) -> dict:
         # Short socket timeouts keep a submission fast when the broker is down (the relay catches up).
         config["broker_transport_options"] = {
             "visibility_timeout": settings.visibility_timeout_seconds,
+            # Take from the queues in the order the worker lists them (WORKER_QUEUES), not in turn.
+            "queue_order_strategy": "priority",
             "socket_connect_timeout": 3,
             "socket_timeout": 10,
         }

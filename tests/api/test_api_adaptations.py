@@ -94,7 +94,7 @@ def test_actions_offered_depend_on_the_caller(api, reporter, adaptor, editor, ad
     finish_draft(adaptation_row(adaptation_id))
     db.session.commit()
     assert api.adaptation(adaptation_id, adaptor)["actions"] == ["claim"]
-    assert api.adaptation(adaptation_id, editor)["actions"] == ["reassign", "withdraw"]
+    assert api.adaptation(adaptation_id, editor)["actions"] == ["reassign", "prioritize", "withdraw"]
     assert api.adaptation(adaptation_id, reporter)["actions"] == ["withdraw"]
 
 
@@ -204,7 +204,7 @@ def test_an_action_the_state_does_not_allow_is_409_naming_state_and_allowed_acti
     error = assert_error(
         api.act(adaptation_id, "reassign", editor, assignee=adaptor.username), 409, "invalid_state"
     )
-    assert "Allowed now: request-changes, approve, reject, withdraw." in error["message"]
+    assert "Allowed now: request-changes, approve, reject, prioritize, withdraw." in error["message"]
 
 
 def test_claimed_adaptations_are_held(api, adaptor, adaptation_id):

@@ -6,6 +6,7 @@ import pytest
 
 from tests.api.helpers import assert_error, assert_matches
 from tests.support.factories import PASSWORD, make_article, make_user
+from workflow.domain.notifications import Event
 from workflow.domain.states import Role
 from workflow.extensions import db
 from workflow.services.credentials import open_login_session
@@ -34,6 +35,9 @@ def test_token_is_issued_for_the_right_password_and_works(api, reporter):
         "name": "Ahmad Abdallah",
         "roles": ["reporter"],
         "must_change_password": False,
+        "email": None,
+        "language_pairs": [],
+        "mail_events": [e.value for e in Event],
     }
     assert_matches(me.json, "Me")
 

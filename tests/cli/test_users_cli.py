@@ -128,3 +128,38 @@ def run_cli_input(env, text: str, *args: str):
         timeout=60,
         check=False,
     )
+
+
+def test_create_takes_an_email_address_and_refuses_a_bad_one(accounts):
+    env, _tokens = accounts
+    made = run_cli(
+        env,
+        "users",
+        "create",
+        "rima",
+        "--name",
+        "Rima",
+        "--role",
+        "editor",
+        "--password",
+        PASSWORD,
+        "--email",
+        "rima@example.org",
+    )
+    assert made.returncode == 0, made.stderr
+    assert check(env, "print(users.find_user(db.session, 'rima').email)") == "rima@example.org"
+    refused = run_cli(
+        env,
+        "users",
+        "create",
+        "omar",
+        "--name",
+        "Omar",
+        "--role",
+        "editor",
+        "--password",
+        PASSWORD,
+        "--email",
+        "omar at example",
+    )
+    assert refused.returncode != 0 and "is not an e-mail address" in refused.stderr

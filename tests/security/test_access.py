@@ -106,6 +106,11 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ("account.change_password", "POST"): [
         page("/account/password", LOGIN, 400, 400, 400, 400, form=WRONG_PASSWORD_CHANGE)
     ],
+    ("account.save_settings", "POST"): [
+        page("/account/settings", LOGIN, 400, 400, 400, 400, form={"email": "not an address"})
+    ],
+    ("notifications.page", "GET"): [page("/notifications", LOGIN, 200, 200, 200, 200)],
+    ("notifications.read", "POST"): [page("/notifications/read", LOGIN, 400, 400, 400, 400, form={})],
     ("account.create_token", "POST"): [
         page("/account/tokens", LOGIN, 400, 400, 400, 400, form={"name": "x" * 121})
     ],
@@ -219,6 +224,10 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         role_page("/admin/users/{owner_user}", ADMIN),
         role_page("/admin/users/{missing}", ADMIN, 404),
     ],
+    ("people.save_settings", "POST"): [
+        role_page("/admin/users/{owner_user}/settings", ADMIN, 400, form={"email": "not an address"}),
+        role_page("/admin/users/{missing}/settings", ADMIN, 404, form={"email": "a@example.org"}),
+    ],
     ("people.reset_password", "POST"): [
         role_page("/admin/users/{owner_user}/password", ADMIN, 400, form={"password": "short"}),
         role_page("/admin/users/{missing}/password", ADMIN, 404, form={"password": "long enough"}),
@@ -278,6 +287,11 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ("api.show_me", "GET"): [api("/api/v1/me", 401, 200, 200, 200, 200)],
     ("api.list_tokens", "GET"): [api("/api/v1/tokens", 401, 200, 200, 200, 200)],
     ("api.revoke_token", "DELETE"): [api("/api/v1/tokens/{missing}", 401, 404, 404, 404, 404)],
+    ("api.update_me", "PUT"): [api("/api/v1/me", 401, 400, 400, 400, 400, json={"email": "not an address"})],
+    ("api.list_notifications", "GET"): [api("/api/v1/notifications", 401, 200, 200, 200, 200)],
+    ("api.read_notifications", "POST"): [
+        api("/api/v1/notifications/read", 401, 400, 400, 400, 400, json={"ids": []})
+    ],
     ("api.change_my_password", "POST"): [
         api("/api/v1/me/password", 401, 400, 400, 400, 400, json=WRONG_PASSWORD_CHANGE)
     ],

@@ -53,6 +53,9 @@ FORM_POSTS = {
     "account.create_token": ("/account/tokens", REPORTER),
     "account.revoke_token": ("/account/tokens/{missing}/revoke", REPORTER),
     "account.log_out_everywhere": ("/account/sessions/end", REPORTER),
+    "account.save_settings": ("/account/settings", REPORTER),
+    "people.save_settings": ("/admin/users/{owner_user}/settings", ADMIN),
+    "notifications.read": ("/notifications/read", REPORTER),
     "admin.retry_drafts": ("/admin/models/retry", ADMIN),
     "webhooks.create": ("/admin/webhooks", ADMIN),
     "webhooks.delete": ("/admin/webhooks/{missing}/delete", ADMIN),
@@ -80,6 +83,9 @@ FORM_DATA = {
         "confirm_password": "forged password",
     },
     "account.create_token": {"name": "forged"},
+    "account.save_settings": {"email": "forged@example.org", "language_pairs": "ar-en"},
+    "people.save_settings": {"email": "forged@example.org", "language_pairs": "ar-en"},
+    "notifications.read": {"all": "1"},
     "webhooks.create": {"url": "https://93.184.216.34/forged", "events": "adaptation.published"},
 }
 
@@ -142,6 +148,8 @@ def _snapshot(session, world: World) -> tuple:
         session.scalar(select(func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))),
         session.scalar(select(func.count(LoginSession.id)).where(LoginSession.closed_at.is_(None))),
         session.scalar(select(func.count(WebhookEndpoint.id))),
+        owner.email,
+        session.get(User, world.people[REPORTER].id).email,
     )
 
 
@@ -197,6 +205,8 @@ API_CHANGES = {
         "/api/v1/me/password",
         {"current_password": "correct horse battery", "new_password": "forged password"},
     ),
+    ("api.update_me", "PUT"): ("/api/v1/me", {"email": "forged@example.org"}),
+    ("api.read_notifications", "POST"): ("/api/v1/notifications/read", {"all": True}),
     ("api.create_article", "POST"): (
         "/api/v1/articles",
         {"title": "Forged", "body": "نص.", "language": "ar", "targets": ["en"]},

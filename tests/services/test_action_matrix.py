@@ -6,6 +6,7 @@ import pytest
 
 from tests.state_matrix import ACTIONS, ACTORS, ALL_STATES, expected
 from tests.support.factories import drive, make_article, make_user
+from workflow.domain.priority import Priority
 from workflow.domain.states import Role, State
 from workflow.models import HistoryEntry
 from workflow.services.adaptations import perform_action
@@ -40,6 +41,7 @@ def test_actions_in_state(session, people, state, kind):
                 action,
                 comment="A reason.",
                 assignee=people["other_adaptor"].username,
+                priority=Priority.URGENT,
             )
             got = 200
         except ServiceError as exc:

@@ -14,6 +14,7 @@ class HeldDraftJobs:
     def __init__(self) -> None:
         self.held: list[int] = []
         self.held_deliveries: list[int] = []
+        self.held_mails: list[int] = []
 
     def send(self, draft_ids: list[int], request_id: str = "") -> list[int]:
         """Keep the ids; none was sent."""
@@ -23,6 +24,11 @@ class HeldDraftJobs:
     def send_deliveries(self, delivery_ids: list[int], request_id: str = "") -> list[int]:
         """Keep the webhook delivery ids; none was sent."""
         self.held_deliveries.extend(delivery_ids)
+        return []
+
+    def send_mails(self, notification_ids: list[int], request_id: str = "") -> list[int]:
+        """Keep the ids of notifications to mail; none was sent."""
+        self.held_mails.extend(notification_ids)
         return []
 
     def relay(self) -> list[int]:

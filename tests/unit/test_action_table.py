@@ -8,7 +8,7 @@ as the table (with the system's events) says.
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -138,15 +138,16 @@ def test_done_messages_fill_in_the_outcome():
 def test_a_request_names_the_version_read_where_the_action_says_so(name):
     """The same rule for a page's form and an API body: parsed once, in `ActionRequest.parse`."""
     action = ACTIONS[name]
+    needed = {"priority": "high"}  # what prioritize must be sent with; the other actions ignore it
     for sent in ({}, {"version": ""}):
         if action.names_version:
             with pytest.raises(InvalidInput) as refused:
-                ActionRequest.parse(action, sent, Limits())
+                ActionRequest.parse(action, {**needed, **sent}, Limits())
             assert refused.value.field == "version"
         else:
-            assert ActionRequest.parse(action, sent, Limits()).version is None
+            assert ActionRequest.parse(action, {**needed, **sent}, Limits()).version is None
     for sent in ({"version": 7}, {"version": "7"}):
-        assert ActionRequest.parse(action, sent, Limits()).version == 7
+        assert ActionRequest.parse(action, {**needed, **sent}, Limits()).version == 7
 
 
 def test_an_unknown_action_is_not_found():
@@ -174,3 +175,21 @@ def test_an_approval_carries_its_correction_note_and_an_acknowledgement_its_revi
     with pytest.raises(InvalidInput) as refused:
         ActionRequest.parse(ACTIONS["acknowledge-source"], {"revision": "four"}, Limits())
     assert refused.value.field == "revision"
+
+
+def test_prioritize_needs_a_priority_or_a_deadline_and_tells_keeping_from_clearing_the_deadline():
+    """A deadline left out stays; one sent empty is removed; sending neither is refused naming priority."""
+    prioritize = ACTIONS["prioritize"]
+    with pytest.raises(InvalidInput) as refused:
+        ActionRequest.parse(prioritize, {}, Limits())
+    assert refused.value.field == "priority"
+    kept = ActionRequest.parse(prioritize, {"priority": " URGENT "}, Limits())
+    assert (kept.priority, kept.deadline_sent) == ("urgent", False)
+    cleared = ActionRequest.parse(prioritize, {"deadline": ""}, Limits())
+    assert (cleared.priority, cleared.deadline, cleared.deadline_sent) == (None, None, True)
+    due = ActionRequest.parse(prioritize, {"deadline": "2026-12-05T10:00"}, Limits())
+    assert due.deadline == datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    for field, sent in (("priority", {"priority": "asap"}), ("deadline", {"deadline": "tomorrow"})):
+        with pytest.raises(InvalidInput) as refused:
+            ActionRequest.parse(prioritize, sent, Limits())
+        assert refused.value.field == field

@@ -84,6 +84,7 @@ class Change(StrEnum):
     ACKNOWLEDGE_SOURCE = "acknowledge_source"  #: the adaptation follows the newest revision of the original
     TAKE_DOWN = "take_down"  #: off the public site: its address answers 410 Gone (history: which version)
     PUT_BACK = "put_back"  #: the newest published version is on the public site again
+    SET_PRIORITY = "set_priority"  #: the priority and deadline sent replace the old (history: from and to)
 
 
 class GoesOn(StrEnum):
@@ -167,6 +168,8 @@ ACKNOWLEDGEABLE = _states(
     State.PUBLISHED,
     State.CORRECTING,
 )
+#: Where the work is still to be done, so how urgent it is and when it is due may change.
+PRIORITIZABLE = frozenset(State) - FINAL_STATES
 
 # Done-messages carry no names or titles: people's text needs its own lang and dir markup.
 #: Every action people take, in the order pages and the API list them.
@@ -300,6 +303,15 @@ ACTIONS: dict[str, Action] = {
             to(State.PUBLISHED),
             (Change.PUT_BACK,),
             "Republished; it is back on the site as last published.",
+        ),
+        # An editor changes how urgent it is and when it is due (the reporter sets both when submitting).
+        Action(
+            "prioritize",
+            PRIORITIZABLE,
+            _states(Role.EDITOR),
+            Target(PRIORITIZABLE, lambda story: story.state),  # it stays where it is
+            (Change.SET_PRIORITY,),
+            "Priority and deadline saved; the queues are sorted by them.",
         ),
         # The reporter of the original, or an editor, pulls it before it is published.
         Action(

@@ -16,6 +16,7 @@ from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
 from .images import LeadImage
 from .jobs import DutyLock
+from .notifications import MailState, Notification
 from .search import SearchDocument, SearchKind
 from .users import ApiToken, LoginSession, RoleGrant, User
 from .views import StoryViewDay, StoryViewVisitor, ViewSalt
@@ -42,6 +43,8 @@ __all__ = [
     "HistoryEntry",
     "LeadImage",
     "LoginSession",
+    "MailState",
+    "Notification",
     "PublishedVersion",
     "QaOverride",
     "ReviewRound",

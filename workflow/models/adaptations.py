@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.priority import DEFAULT_PRIORITY, DeadlineMark, Priority, deadline_mark
 from ..domain.rules import Subject
 from ..domain.states import OFF_SITE_STATES, State
 from .articles import Article
@@ -51,6 +52,14 @@ class Adaptation(Base):
     version: Mapped[int] = mapped_column(default=1)
     slug: Mapped[str] = mapped_column(String(100), default="")
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: A `Priority` value: how urgent it is (work lists sort by it, then by deadline, then by age).
+    priority: Mapped[str] = mapped_column(
+        String(8), default=DEFAULT_PRIORITY.value, server_default=DEFAULT_PRIORITY.value
+    )
+    #: When the adaptation is due (approved or out); None when nobody set one.
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: When the people working on it were told the deadline is within the hour (None: not yet, for this one).
+    deadline_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -91,6 +100,15 @@ class Adaptation(Base):
             adaptor_ids=frozenset(c.user_id for c in self.credits if c.role == "adaptor"),
             credited_ids=frozenset(c.user_id for c in self.credits),
         )
+
+    @property
+    def urgency(self) -> Priority:
+        """The priority as an enum member."""
+        return Priority(self.priority)
+
+    def deadline_mark(self, now: datetime | None = None) -> DeadlineMark | None:
+        """Overdue or due within the hour (None otherwise, or once the work is done)."""
+        return deadline_mark(self.deadline, self.status, now or utcnow())
 
     @property
     def on_site(self) -> bool:

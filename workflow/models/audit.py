@@ -35,6 +35,9 @@ class AuditAction(StrEnum):
         "memory_imported"  #: a TMX file read into the memory (details: file, pair, added, skipped)
     )
     GLOSSARY_IMPORTED = "glossary_imported"  #: a TBX or CSV file read into the glossary (details: the counts)
+    SETTINGS_CHANGED = (
+        "settings_changed"  #: someone's e-mail or language pairs set by an admin (before, after)
+    )
 
 
 class AuditEntry(Base):

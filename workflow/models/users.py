@@ -30,6 +30,12 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     #: Set by an admin's reset: until they choose a new password, the person can do nothing else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Where notifications are mailed (when the newsroom sends mail); None when not given.
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: Language pairs an adaptor works in ("ar-en fr-en"): draft notifications for these only ("": every pair).
+    language_pairs: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: Notification events NOT mailed to them ("claimed submitted"); "": every event is mailed (with an e-mail).
+    mail_muted: Mapped[str] = mapped_column(String(400), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     role_grants: Mapped[list[RoleGrant]] = relationship(

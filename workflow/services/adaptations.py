@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.actions import Action, Change, Story
+from ..domain.priority import Priority
 from ..domain.rules import can_edit, can_view_adaptation, refusal_for
 from ..domain.states import EDITABLE_STATES, Role, State
 from ..domain.text import normalize_body, slugify
@@ -85,6 +86,9 @@ class Step:
     publish_at: datetime | None = None
     correction_note: str = ""
     revision: int | None = None  #: the revision of the original an acknowledgement names
+    priority: Priority | None = None  #: prioritize: the new priority (None: unchanged)
+    deadline: datetime | None = None  #: prioritize: the new deadline (with `deadline_sent`; None clears it)
+    deadline_sent: bool = False
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -222,6 +226,47 @@ def _put_back(step: Step) -> None:
     )
 
 
+def check_deadline(deadline: datetime | None, now: datetime, field: str = "deadline") -> None:
+    """A deadline lies ahead (a minute's grace), within the coming year."""
+    if deadline is None:
+        return
+    if deadline < now - PUBLISH_AT_GRACE:
+        raise InvalidInput(
+            field,
+            f"The {field} ({deadline:%Y-%m-%d %H:%M} UTC) is in the past: give a time to come, or none.",
+        )
+    if deadline > now + PUBLISH_AT_HORIZON:
+        raise InvalidInput(
+            field, f"The {field} is more than a year ahead: give a time within the coming year."
+        )
+
+
+def _set_priority(step: Step) -> None:
+    adaptation = step.adaptation
+    priority = step.priority or adaptation.urgency
+    deadline = step.deadline if step.deadline_sent else adaptation.deadline
+    if step.deadline_sent and deadline != adaptation.deadline:
+        check_deadline(deadline, step.now)
+    if priority == adaptation.urgency and deadline == adaptation.deadline:
+        raise InvalidInput(
+            "priority", "Nothing changed: the priority and the deadline are already what you sent."
+        )
+    step.details["priority"] = {"from": adaptation.priority, "to": priority.value}
+    step.details["deadline"] = {
+        "from": adaptation.deadline.isoformat() if adaptation.deadline else None,
+        "to": deadline.isoformat() if deadline else None,
+    }
+    if priority is Priority.URGENT and adaptation.urgency is not Priority.URGENT:
+        # A draft job already waiting in the normal line is sent again, to the urgent one (whichever copy a
+        # worker takes first makes the draft; the other finds it taken and does nothing).
+        draft = adaptation.draft
+        if draft is not None and draft.state == DraftState.QUEUED.value:
+            draft.dispatched_at = None
+    if deadline != adaptation.deadline:
+        adaptation.deadline_warned_at = None  # a new deadline is warned about afresh
+    adaptation.priority, adaptation.deadline = priority.value, deadline
+
+
 #: How each declared change is applied (tests/unit/test_action_table.py checks both sides match).
 CHANGES: dict[Change, Callable[[Step], None]] = {
     Change.HOLD_BY_ACTOR: _hold_by_actor,
@@ -238,6 +283,7 @@ CHANGES: dict[Change, Callable[[Step], None]] = {
     Change.ACKNOWLEDGE_SOURCE: _acknowledge_source,
     Change.TAKE_DOWN: _take_down,
     Change.PUT_BACK: _put_back,
+    Change.SET_PRIORITY: _set_priority,
 }
 
 
@@ -271,6 +317,9 @@ def perform_action(
     version: int | None = None,
     correction_note: str = "",
     revision: int | None = None,
+    priority: Priority | None = None,
+    deadline: datetime | None = None,
+    deadline_sent: bool = False,
     allow_self_approval: bool = False,
     now: datetime | None = None,
 ) -> Adaptation:
@@ -321,6 +370,9 @@ def perform_action(
         publish_at=publish_at,
         correction_note=correction_note if action.needs_correction_note and published else "",
         revision=revision,
+        priority=priority,
+        deadline=deadline,
+        deadline_sent=deadline_sent,
     )
     for change in action.changes:
         CHANGES[change](step)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..domain.rules import can_revise_article, can_submit_article, can_view_article
 from ..domain.states import DRAFT_STATES, FINAL_STATES, Role, State
 from ..models import Adaptation, Article, ArticleRevision, Draft, DraftState, SubmissionKey, User, utcnow
-from .adaptations import latest_ready_draft
+from .adaptations import check_deadline, latest_ready_draft
 from .errors import InvalidInput, NotAllowed, NotFound, ServiceError
 from .history import add_credit, record, transition
 from .inputs import ArticleInput, Limits, parse_body, parse_title
@@ -25,13 +25,23 @@ def submit_article(session: Session, actor: User, data: ArticleInput) -> Article
     """A reporter submits an original; adaptations, draft jobs and the reporter's credit are written with it."""
     if not can_submit_article(actor.actor):
         raise NotAllowed("Only reporters may submit originals.")
+    now = utcnow()
+    for code in data.targets:
+        check_deadline(data.timing(code).deadline, now)
     article = Article(reporter_id=actor.id, language=data.language, section=data.section, current_revision=1)
     article.set_tags(data.tags)
     article.revisions.append(ArticleRevision(number=1, title=data.title, body=data.body, author_id=actor.id))
     session.add(article)
     session.flush()
     for code in data.targets:
-        adaptation = Adaptation(article=article, language=code, state=State.QUEUED.value)
+        timing = data.timing(code)
+        adaptation = Adaptation(
+            article=article,
+            language=code,
+            state=State.QUEUED.value,
+            priority=timing.priority.value,
+            deadline=timing.deadline,
+        )
         session.add(adaptation)
         session.flush()
         adaptation.drafts.append(Draft(revision_number=1, state=DraftState.QUEUED.value))
@@ -44,6 +54,8 @@ def submit_article(session: Session, actor: User, data: ArticleInput) -> Article
             to_state=State.QUEUED.value,
             actor=actor,
             revision=1,
+            priority=timing.priority.value,
+            deadline=timing.deadline.isoformat() if timing.deadline else None,
         )
     session.flush()
     return article
@@ -141,6 +153,9 @@ def submit_article_once(
     it first made (and True: replayed); the same key with other content is refused (422)."""
     if not can_submit_article(actor.actor):
         raise NotAllowed("Only reporters may submit originals.")
+    now = utcnow()
+    for code in data.targets:
+        check_deadline(data.timing(code).deadline, now)
     now = now or utcnow()
     session.execute(
         delete(SubmissionKey).where(

@@ -26,6 +26,7 @@ from ..mt.engine import EngineSettings, TranslationEngine
 from ..mt.probe import check_new_packages
 from .adaptations import publish_due
 from .drafts import requeue_drafts_with_models
+from .notifications import warn_due_soon
 from .outbox import outbox_of
 
 log = logging.getLogger(__name__)
@@ -89,9 +90,14 @@ def requeue_for_new_models(app: Flask) -> int:
 
 
 def publish_scheduled(_app: Flask) -> int:
-    """Publish scheduled adaptations whose time has come."""
+    """Publish scheduled adaptations whose time has come; then tell the people working on adaptations due
+    within the hour (the same minutely round)."""
     published = publish_due(db.session)
     db.session.commit()
+    warned = warn_due_soon(db.session)
+    db.session.commit()
+    if warned:
+        log.info("Deadline within the hour: told the people working on %d adaptation(s)", len(warned))
     return len(published)
 
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.states import State
 from ..models import Adaptation, Credit, HistoryEntry, User
-from . import memory
+from . import memory, notifications
 
 
 def record(
@@ -20,7 +20,7 @@ def record(
     comment: str = "",
     **details,
 ) -> HistoryEntry:
-    """Append one entry to the adaptation's history."""
+    """Append one entry to the adaptation's history, and tell the people it concerns (notifications)."""
     entry = HistoryEntry(
         adaptation_id=adaptation.id,
         action=action,
@@ -31,6 +31,7 @@ def record(
         details=details,
     )
     session.add(entry)
+    notifications.notify_for_history(session, adaptation, action, to_state, actor, details)
     return entry
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ..domain.actions import ACTIONS, Action
+from ..domain.actions import ACTIONS, Action, Change
 from ..domain.languages import is_known_language, language_name
+from ..domain.priority import DEFAULT_PRIORITY, Priority
 from ..domain.text import has_bidi_controls, normalize_body, strip_bidi_embeddings
 from .errors import InvalidInput, NotFound
 
@@ -115,6 +116,35 @@ def parse_tags(data: Mapping[str, Any], limits: Limits) -> list[str]:
     return tags
 
 
+def parse_priority(value: Any, field: str = "priority") -> Priority | None:
+    """A priority (urgent, high, normal, low), None when not sent; 400 naming the field otherwise."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.strip().lower() in {p.value for p in Priority}:
+        return Priority(value.strip().lower())
+    raise InvalidInput(field, f"'{field}' must be one of {', '.join(Priority)} (not {value!r}).")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How urgent one adaptation is and when it is due, as sent with a submission."""
+
+    priority: Priority = DEFAULT_PRIORITY
+    deadline: datetime | None = None
+
+
+def _parse_target(value: Any, default: Timing) -> tuple[str, Timing]:
+    """A target language as a code, or as {language, priority, deadline} (what is not sent comes from `default`)."""
+    if not isinstance(value, Mapping):
+        return parse_language(value, "targets"), default
+    code = parse_language(value.get("language"), "targets")
+    priority = parse_priority(value.get("priority"), "targets.priority") or default.priority
+    deadline = (
+        parse_datetime(value["deadline"], "targets.deadline") if "deadline" in value else default.deadline
+    )
+    return code, Timing(priority, deadline)
+
+
 @dataclass(frozen=True)
 class ArticleInput:
     """A checked original as a reporter submits it."""
@@ -125,6 +155,12 @@ class ArticleInput:
     section: str
     tags: list[str]
     targets: list[str]
+    #: By target language: its priority and deadline (every target has one).
+    timings: Mapping[str, Timing] = field(default_factory=dict)
+
+    def timing(self, code: str) -> Timing:
+        """The priority and deadline asked for the adaptation into `code`."""
+        return self.timings.get(code, Timing())
 
     @classmethod
     def parse(cls, data: Mapping[str, Any], limits: Limits) -> ArticleInput:
@@ -150,9 +186,15 @@ class ArticleInput:
             raw_targets = [t for t in raw_targets.replace(" ", ",").split(",") if t]
         if not isinstance(raw_targets, list):
             raise InvalidInput("targets", 'Targets must be a list of language codes, e.g. ["en"].')
+        for_all = Timing(
+            parse_priority(data.get("priority")) or DEFAULT_PRIORITY,
+            parse_datetime(data.get("deadline"), "deadline"),
+        )
         targets: list[str] = []
+        timings: dict[str, Timing] = {}
         for value in raw_targets:
-            code = parse_language(value, "targets")
+            code, timing = _parse_target(value, for_all)
+            timings.setdefault(code, timing)
             if code == language:
                 raise InvalidInput(
                     "targets", f"The original is already in {language_name(code)}; pick another target."
@@ -161,7 +203,7 @@ class ArticleInput:
                 targets.append(code)
         if len(targets) > limits.max_targets:
             raise InvalidInput("targets", f"At most {limits.max_targets} target languages.")
-        return cls(title, body, language, section, tags, targets)
+        return cls(title, body, language, section, tags, targets, timings)
 
 
 def parse_comment(data: Mapping[str, Any], limits: Limits) -> str:
@@ -230,6 +272,12 @@ class ActionRequest:
     correction_note: str = ""
     #: acknowledge-source: the revision of the original that was read (None when not named).
     revision: int | None = None
+    #: prioritize: the new priority (None: unchanged).
+    priority: Priority | None = None
+    #: prioritize: the new deadline (None with `deadline_sent`: no deadline any more).
+    deadline: datetime | None = None
+    #: prioritize: whether a deadline (or its removal) was sent; without it the deadline stays as it is.
+    deadline_sent: bool = False
 
     @classmethod
     def parse(cls, action: Action, data: Mapping[str, Any], limits: Limits) -> ActionRequest:
@@ -244,7 +292,27 @@ class ActionRequest:
         version = parse_version(data) if action.names_version or named else None
         correction_note = _parse_note(data, "correction_note", limits) if action.needs_correction_note else ""
         revision = _parse_revision(data.get("revision")) if action.needs_changed_source else None
-        return cls(action, comment, assignee, publish_at, version, correction_note, revision)
+        priority, deadline, deadline_sent = None, None, False
+        if Change.SET_PRIORITY in action.changes:
+            priority = parse_priority(data.get("priority"))
+            deadline_sent = "deadline" in data
+            deadline = parse_datetime(data.get("deadline"), "deadline")
+            if priority is None and not deadline_sent:
+                raise InvalidInput(
+                    "priority", f"Send a 'priority' ({', '.join(Priority)}), a 'deadline', or both."
+                )
+        return cls(
+            action,
+            comment,
+            assignee,
+            publish_at,
+            version,
+            correction_note,
+            revision,
+            priority,
+            deadline,
+            deadline_sent,
+        )
 
 
 def _parse_revision(value: Any) -> int | None:

@@ -1,10 +1,13 @@
-"""Handing draft jobs and webhook deliveries to Celery after their transaction commits (a transactional
-outbox).
+"""Handing draft jobs, webhook deliveries and notification mail to Celery after their transaction commits (a
+transactional outbox).
 
 Drafts are written in the same transaction as the submission, and webhook deliveries in the transaction of
 the change they announce. Once it commits, their ids are sent to the broker by task name (`adaptdesk.draft`,
-`adaptdesk.webhook`; workflow/ never imports the tasks) and marked dispatched; if the broker is down the send
-is skipped, and the periodic relay (`adaptdesk.relay`) sends whatever is still pending once it is back.
+`adaptdesk.webhook`; workflow/ never imports the tasks) and marked dispatched. An urgent adaptation's draft
+jobs go to a queue of their own (`URGENT_QUEUE`), which workers take from before the queue of other jobs. If
+the broker is down the send is skipped, and the periodic relay (`adaptdesk.relay`) sends whatever is still
+pending once it is back. Notifications to be mailed are sent as `adaptdesk.mail` jobs when a mail server is
+configured; the relay does not send those again.
 
 Unlike the other services, the outbox commits: it runs after the caller's transaction has committed, in a
 short session of its own, and what it records (a job was handed to the broker) belongs to no caller's work.
@@ -21,19 +24,24 @@ from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..config import Settings
+from ..domain.priority import Priority
 from ..domain.webhooks import DeliveryState
 from ..extensions import db
-from ..models import Draft, DraftState, WebhookDelivery, utcnow
+from ..models import Adaptation, Draft, DraftState, MailState, Notification, WebhookDelivery, utcnow
 from .drafts import lease_lapsed
 
 log = logging.getLogger(__name__)
 
+#: The queue of urgent adaptations' draft jobs: workers list it before the queue of other jobs (workflow.jobs).
+URGENT_QUEUE = "adaptdesk-urgent"
 DRAFT_TASK = "adaptdesk.draft"
 WEBHOOK_TASK = "adaptdesk.webhook"
+MAIL_TASK = "adaptdesk.mail"
 #: Key of each app's outbox in `app.extensions`.
 OUTBOX = "adaptdesk_outbox"
 _PENDING = "adaptdesk_new_drafts"
 _PENDING_DELIVERIES = "adaptdesk_new_webhook_deliveries"
+_PENDING_MAILS = "adaptdesk_new_mails"
 
 
 class DraftOutbox:
@@ -44,8 +52,24 @@ class DraftOutbox:
         self.settings = settings
 
     def send(self, draft_ids: list[int], request_id: str = "") -> list[int]:
-        """Send one job per draft to the broker and mark them dispatched; returns the ids that were sent."""
-        return self._send(DRAFT_TASK, draft_ids, request_id, mark_dispatched, "draft job")
+        """Send one job per draft to the broker (an urgent adaptation's to the urgent queue, first) and mark
+        them dispatched; returns the ids that were sent."""
+        if not draft_ids:
+            return []
+        session = db.session_factory()
+        try:
+            urgent = urgent_drafts(session, draft_ids)
+        finally:
+            session.close()
+        ordered = sorted(draft_ids, key=lambda draft_id: draft_id not in urgent)
+        return self._send(
+            DRAFT_TASK,
+            ordered,
+            request_id,
+            mark_dispatched,
+            "draft job",
+            queue_for=lambda draft_id: URGENT_QUEUE if draft_id in urgent else None,
+        )
 
     def send_deliveries(self, delivery_ids: list[int], request_id: str = "") -> list[int]:
         """Send one job per webhook delivery and mark them dispatched; returns the ids that were sent."""
@@ -53,7 +77,9 @@ class DraftOutbox:
             WEBHOOK_TASK, delivery_ids, request_id, mark_deliveries_dispatched, "webhook delivery"
         )
 
-    def _send(self, task: str, ids: list[int], request_id: str, mark, what: str) -> list[int]:
+    def _send(
+        self, task: str, ids: list[int], request_id: str, mark, what: str, queue_for=lambda _job_id: None
+    ) -> list[int]:
         if not ids:
             return []
         sent: list[int] = []
@@ -65,6 +91,7 @@ class DraftOutbox:
                         args=[job_id],
                         kwargs={"request_id": request_id},
                         producer=producer,
+                        queue=queue_for(job_id),
                         retry=True,
                         retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
                     )
@@ -81,6 +108,13 @@ class DraftOutbox:
             finally:
                 session.close()
         return sent
+
+    def send_mails(self, notification_ids: list[int], request_id: str = "") -> list[int]:
+        """Send one mail job per notification to be mailed, when a mail server is configured (none is
+        marked: a mail job lost with the broker is not sent again)."""
+        if self.settings.smtp is None:
+            return []
+        return self._send(MAIL_TASK, notification_ids, request_id, lambda _session, _ids: None, "mail")
 
     def relay(self) -> list[int]:
         """Send every draft job that was never sent, was lost by the broker, or whose worker's heartbeat lapsed."""
@@ -142,12 +176,20 @@ def _collect_new_drafts(session: Session, _context) -> None:
     ]
     if deliveries:
         session.info.setdefault(_PENDING_DELIVERIES, []).extend(deliveries)
+    mails = [
+        obj.id
+        for obj in session.new
+        if isinstance(obj, Notification) and obj.mail_state == MailState.PENDING.value
+    ]
+    if mails:
+        session.info.setdefault(_PENDING_MAILS, []).extend(mails)
 
 
 def _send_after_commit(session: Session) -> None:
     ids = sorted(set(session.info.pop(_PENDING, None) or []))
     deliveries = sorted(set(session.info.pop(_PENDING_DELIVERIES, None) or []))
-    if not (ids or deliveries) or not has_app_context():
+    mails = sorted(set(session.info.pop(_PENDING_MAILS, None) or []))
+    if not (ids or deliveries or mails) or not has_app_context():
         return
     request_id = g.get("request_id", "") if has_request_context() else ""
     outbox = outbox_of(current_app)
@@ -155,11 +197,14 @@ def _send_after_commit(session: Session) -> None:
         outbox.send(ids, request_id)
     if deliveries:
         outbox.send_deliveries(deliveries, request_id)
+    if mails:
+        outbox.send_mails(mails, request_id)
 
 
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_PENDING_DELIVERIES, None)
+    session.info.pop(_PENDING_MAILS, None)
 
 
 #: A new draft is sent right after its commit; the relay leaves it alone this long so it is not sent twice.
@@ -194,6 +239,16 @@ def drafts_to_dispatch(
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def urgent_drafts(session: Session, draft_ids: list[int]) -> set[int]:
+    """Which of these drafts are for urgent adaptations."""
+    stmt = (
+        select(Draft.id)
+        .join(Adaptation, Adaptation.id == Draft.adaptation_id)
+        .where(Draft.id.in_(draft_ids), Adaptation.priority == Priority.URGENT.value)
+    )
+    return set(session.scalars(stmt))
 
 
 def mark_dispatched(session: Session, draft_ids: list[int], now: datetime | None = None) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.credits import credit_line, credit_segments
+from ..domain.priority import Priority
 from ..domain.states import Role, State
 from ..models import Adaptation, Article, ArticleTag, Credit, HistoryEntry, RoleGrant, User
 from .publishing import on_site
@@ -112,7 +113,8 @@ def work_queue_select(
     state_order: list[str] | None = None,
 ) -> Select:
     """Adaptations in the given states (and language, and holder; flagged ones only), in `state_order` (states
-    not in it last) then oldest first, with their originals, drafts and review rounds loaded alongside.
+    not in it last), then by priority, then deadline (soonest first, none last), then oldest first, with their
+    originals, drafts and review rounds loaded alongside.
 
     The originals are joined only to filter on them, and loaded for the page's rows alone (not joined into the
     page's query, where PostgreSQL would hash every original in the archive before sorting): counting and
@@ -135,7 +137,13 @@ def work_queue_select(
         order.append(
             case({s: i for i, s in enumerate(state_order)}, value=Adaptation.state, else_=len(state_order))
         )
-    return stmt.order_by(*order, Adaptation.created_at, Adaptation.id)
+    return stmt.order_by(*order, *urgency_order(), Adaptation.created_at, Adaptation.id)
+
+
+def urgency_order() -> tuple:
+    """Sort keys putting the more urgent first: by priority, then by deadline, soonest first and none last."""
+    rank = case({p.value: p.rank for p in Priority}, value=Adaptation.priority, else_=len(Priority))
+    return rank, Adaptation.deadline.is_(None), Adaptation.deadline
 
 
 def work_queue(
@@ -147,7 +155,7 @@ def work_queue(
     source_changed: bool = False,
     limit: int = 200,
 ) -> list[Adaptation]:
-    """Adaptations in the given states (and language, and holder; flagged ones only), oldest first."""
+    """Adaptations in the given states (and language, and holder; flagged ones only), the most urgent first."""
     stmt = work_queue_select(
         states=states, language=language, holder_id=holder_id, source_changed=source_changed
     )

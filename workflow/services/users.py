@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain.notifications import Event, parse_language_pairs
 from ..domain.rules import can_manage_users
 from ..domain.states import Role
 from ..domain.text import has_bidi_controls
@@ -53,6 +54,74 @@ def check_new_password(password: str | None, field: str = "password") -> str:
     return password
 
 
+#: An e-mail address as people type it: one @, no spaces, a dot in the domain (delivery proves the rest).
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def parse_email(value: str | None, field: str = "email") -> str | None:
+    """An e-mail address, trimmed (None for none); 400 naming the field when it cannot be one."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > 254 or not EMAIL.match(value) or any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise InvalidInput(field, f"{value[:60]!r} is not an e-mail address (name@example.org).")
+    return value
+
+
+def parse_pairs(value: str | None, field: str = "language_pairs") -> str:
+    """Language pairs as stored ("ar-en fr-en"); 400 naming the field when one is not two language codes."""
+    pairs = parse_language_pairs(value or "")
+    if pairs is None:
+        raise InvalidInput(field, "Write language pairs as ISO codes, e.g. ar-en, fr-en (or leave it empty).")
+    text = " ".join(f"{a}-{b}" for a, b in pairs)
+    if len(text) > 200:
+        raise InvalidInput(field, "At most 200 characters of language pairs.")
+    return text
+
+
+def muted_events(mailed: list[str], field: str = "mail_events") -> list[str]:
+    """The events not mailed, given those that are; 400 naming the field for an unknown event."""
+    known = [e.value for e in Event]
+    unknown = [e for e in mailed if e not in known]
+    if unknown:
+        raise InvalidInput(field, f"Unknown event {unknown[0]!r}; events are: {', '.join(known)}.")
+    return [e for e in known if e not in mailed]
+
+
+def mailed_events(person: User) -> list[str]:
+    """The events that mail the person (when they have an address and the newsroom a mail server)."""
+    muted = person.mail_muted.split()
+    return [e.value for e in Event if e.value not in muted]
+
+
+def update_settings(
+    session: Session,
+    actor: User,
+    person: User,
+    *,
+    email: str | None = None,
+    language_pairs: str | None = None,
+    mail_events: list[str] | None = None,
+    changing: frozenset[str] = frozenset({"email", "language_pairs"}),
+) -> User:
+    """Set a person's e-mail address, language pairs and which events mail them (what `changing` names):
+    their own, or anyone's for an admin (audited)."""
+    if actor.id != person.id:
+        _require_admin(actor, "change other people's settings")
+    before = {"email": person.email, "language_pairs": person.language_pairs, "mail_muted": person.mail_muted}
+    if "email" in changing:
+        person.email = parse_email(email)
+    if "language_pairs" in changing:
+        person.language_pairs = parse_pairs(language_pairs)
+    if "mail_events" in changing:
+        person.mail_muted = " ".join(muted_events(mail_events or []))
+    after = {"email": person.email, "language_pairs": person.language_pairs, "mail_muted": person.mail_muted}
+    session.flush()
+    if actor.id != person.id and before != after:
+        audit.record(session, actor, AuditAction.SETTINGS_CHANGED, person, before=before, after=after)
+    return person
+
+
 def create_user(
     session: Session,
     username: str,
@@ -61,6 +130,7 @@ def create_user(
     password: str,
     *,
     actor: User | None = None,
+    email: str | None = None,
 ) -> User:
     """Add a person with a hashed password; usernames are lower-case and unique (409 when two admins
     create the same one at the same moment)."""
@@ -80,9 +150,10 @@ def create_user(
     if not display_name or len(display_name) > 120:
         raise InvalidInput("name", "A display name (as printed in credits) of 1–120 characters is required.")
     check_new_password(password)
+    email = parse_email(email)
     if session.scalar(select(User.id).where(User.username == username)):
         raise InvalidInput("username", f"The username {username!r} is taken.")
-    user = User(username=username, display_name=display_name)
+    user = User(username=username, display_name=display_name, email=email)
     user.set_password(password)
     user.set_roles(roles)
     try:

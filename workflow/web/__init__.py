@@ -22,6 +22,7 @@ from . import (
     glossary,
     images,
     memory,
+    notifications,
     ops,
     public,
     reporter,
@@ -100,6 +101,7 @@ PAGE_BLUEPRINTS = (
     admin_people.bp,  # one person's account (password reset, tokens, sessions) and the audit log
     admin_webhooks.bp,  # webhook receivers and their delivery log
     account.bp,  # each person's own password, tokens and login sessions
+    notifications.bp,  # each person's notifications
     public.bp,  # the public site
     api_docs.bp,  # the interactive API description (Swagger UI)
     ops.bp,  # readiness and metrics

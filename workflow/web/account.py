@@ -3,6 +3,7 @@
 URL map (anyone logged in, for themselves only):
     GET  /account                              account.page               password form, tokens, sessions
     POST /account/password                     account.change_password    change the password (proving the current one)
+    POST /account/settings                     account.save_settings      e-mail address and language pairs
     POST /account/tokens                       account.create_token       a new named API token, shown once
     POST /account/tokens/<id>/revoke           account.revoke_token       revoke one token
     POST /account/sessions/end                 account.log_out_everywhere end every login session, this one too
@@ -16,6 +17,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import logout_user
 
+from ..domain.notifications import MESSAGES, Event
 from ..extensions import db
 from ..services import credentials, queries
 from ..services import users as user_service
@@ -52,6 +54,9 @@ def _render(status: int = 200, *, refused: Refused | None = None, new_token: str
         new_token=new_token,
         typed=typed,
         token_days=current_app.config["ADAPTDESK"].token_lifetime_seconds // 86400,
+        mail_events=[(e.value, MESSAGES[e].split(" (")[0]) for e in Event],
+        mailed=user_service.mailed_events(me),
+        mail_server=current_app.config["ADAPTDESK"].smtp is not None,
     ), (refused.status if refused else status)
 
 
@@ -86,6 +91,30 @@ def change_password():
         "success",
     )
     return redirect(url_for("account.page"))
+
+
+@bp.post("/account/settings")
+@roles_required()
+def save_settings():
+    """Set one's own e-mail address and language pairs (which drafts one hears about)."""
+    form = request.form
+    try:
+        user_service.update_settings(
+            db.session,
+            signed_in(),
+            signed_in(),
+            email=form.get("email", ""),
+            language_pairs=form.get("language_pairs", ""),
+            mail_events=form.getlist("mail_events"),
+            changing=frozenset({"email", "language_pairs", "mail_events"}),
+        )
+    except ServiceError as exc:
+        return _render(
+            refused=refusal(exc), email=form.get("email", ""), language_pairs=form.get("language_pairs", "")
+        )
+    db.session.commit()
+    flash("Your settings are saved.", "success")
+    return redirect(url_for("account.page", _anchor="settings"))
 
 
 @bp.post("/account/tokens")

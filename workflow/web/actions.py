@@ -120,6 +120,9 @@ def take(adaptation_id: int, name: str) -> Response | tuple[str, int]:
             version=asked.version,
             correction_note=asked.correction_note,
             revision=asked.revision,
+            priority=asked.priority,
+            deadline=asked.deadline,
+            deadline_sent=asked.deadline_sent,
             allow_self_approval=self_approval_allowed(),
         )
     except ServiceError as error:

@@ -127,6 +127,7 @@ def create_user():
         "display_name": request.form.get("display_name", ""),
         "roles": _checked_roles(),
         "password": request.form.get("password", ""),
+        "email": request.form.get("email", ""),
     }
     try:
         roles = user_service.parse_roles(new["roles"])
@@ -135,7 +136,13 @@ def create_user():
                 "name", "The display name holds a control character; type it again without it."
             )
         person = user_service.create_user(
-            db.session, new["username"], new["display_name"], roles, new["password"], actor=current_person()
+            db.session,
+            new["username"],
+            new["display_name"],
+            roles,
+            new["password"],
+            actor=current_person(),
+            email=new["email"],
         )
     except InvalidInput as exc:
         db.session.rollback()

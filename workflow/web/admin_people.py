@@ -3,6 +3,7 @@
 URL map (all for admins only):
     GET  /admin/users/<id>                             people.person          their tokens, sessions, password, history
     POST /admin/users/<id>/password                    people.reset_password  set a password, maybe forcing a change
+    POST /admin/users/<id>/settings                    people.save_settings   their e-mail address and language pairs
     POST /admin/users/<id>/tokens/<token_id>/revoke    people.revoke_token    revoke one of their tokens
     POST /admin/users/<id>/sessions/end                people.end_sessions    log them out everywhere
     GET  /admin/audit[?action=&before=]                people.audit           the admin audit log, newest first
@@ -91,6 +92,26 @@ def reset_password(user_id: int):
         f"ended and {tokens} API token(s) were revoked.{then}",
         "success",
     )
+    return redirect(url_for("people.person", user_id=target.id))
+
+
+@bp.post("/admin/users/<int:user_id>/settings")
+@roles_required(Role.ADMIN)
+def save_settings(user_id: int):
+    """Set someone's e-mail address and language pairs (written to the audit log)."""
+    target = _person_or_404(user_id)
+    try:
+        user_service.update_settings(
+            db.session,
+            signed_in(),
+            target,
+            email=request.form.get("email", ""),
+            language_pairs=request.form.get("language_pairs", ""),
+        )
+    except ServiceError as exc:
+        return _render_person(target, refused=refusal(exc))
+    db.session.commit()
+    flash(f"The settings of {target.display_name} ({target.username}) are saved.", "success")
     return redirect(url_for("people.person", user_id=target.id))
 
 

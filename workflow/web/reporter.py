@@ -102,6 +102,8 @@ def new_report():
         "section": form.get("section", ""),
         "tags": form.get("tags", ""),
         "targets": targets,
+        "priority": form.get("priority", ""),
+        "deadline": form.get("deadline", ""),
     }
     replayed = False
     try:

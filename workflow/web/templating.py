@@ -9,7 +9,9 @@ from flask import Flask, current_app, has_request_context, request, url_for
 from ..domain.languages import language_name, text_direction
 from ..domain.states import State
 from ..domain.text import paragraphs, reading_minutes, word_count
+from ..extensions import db
 from ..models import DraftState, utcnow
+from ..services.notifications import unread_count
 from .access import current_person
 
 #: Draft states in which a machine translation is still coming.
@@ -50,6 +52,12 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["ADAPTDESK"].public_url + path
 
 
+def unread_notifications() -> int:
+    """The signed-in person's unread notifications, for the navigation (0 when nobody is signed in)."""
+    person = current_person()
+    return unread_count(db.session, person) if person else 0
+
+
 def register_template_helpers(app: Flask) -> None:
     """Make the filters and globals available to every template."""
     app.jinja_env.globals.update(
@@ -58,6 +66,7 @@ def register_template_helpers(app: Flask) -> None:
         State=State,
         DRAFT_ACTIVE=DRAFT_ACTIVE,
         current_person=current_person,
+        unread_notifications=unread_notifications,
         absolute_url=absolute_url,
     )
     app.jinja_env.filters.update(

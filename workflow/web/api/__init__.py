@@ -24,6 +24,7 @@ from . import (
     lists,
     me,
     memory,
+    notifications,
     published,
     qa,
     reports,
@@ -38,6 +39,7 @@ from .openapi import PUBLIC, Route, document, ok, op
 RESOURCES = (
     tokens,
     me,
+    notifications,
     articles,
     adaptations,
     versions,

@@ -38,6 +38,9 @@ def take_action(adaptation_id: int, action: str):
         version=asked.version,
         correction_note=asked.correction_note,
         revision=asked.revision,
+        priority=asked.priority,
+        deadline=asked.deadline,
+        deadline_sent=asked.deadline_sent,
         allow_self_approval=self_approval_allowed(),
     )
     db.session.commit()
@@ -86,7 +89,8 @@ ROUTES = (
             "submit, request-changes (comment), approve (publish_at to schedule, within a minute past and "
             "a year ahead; correction_note when the story is already published), reject (comment; a "
             "rejected correction leaves the story as published), correct (optional assignee), unpublish "
-            "(reason), republish, withdraw. An unknown action is 404. Submit runs the QA checks first: "
+            "(reason), republish, withdraw, prioritize (priority and/or deadline; editors). "
+            "An unknown action is 404. Submit runs the QA checks first: "
             "errors that no editor overrode refuse it with 409 `qa_failed`.",
         ),
         (*ADAPTATION_ID, {"$ref": "#/components/parameters/Action"}),
@@ -115,6 +119,16 @@ SCHEMAS: dict[str, Any] = {
                 "minimum": 1,
                 "description": "acknowledge-source: the revision of the original you read; refused (409 "
                 "`stale_revision`) if it is no longer the newest.",
+            },
+            "priority": {
+                "type": "string",
+                "enum": ["urgent", "high", "normal", "low"],
+                "description": "prioritize: the new priority (editors).",
+            },
+            "deadline": {
+                "anyOf": [TIME, {"type": "string", "maxLength": 0}, {"type": "null"}],
+                "description": 'prioritize: when the adaptation is due (ahead, within a year); null or "" '
+                "removes the deadline, leaving it out keeps it. Send priority, deadline or both.",
             },
             "correction_note": {
                 "type": "string",

@@ -37,6 +37,7 @@ from .openapi import (
     TAGS,
     TEXT,
     TIME,
+    URGENCY,
     URL,
     Route,
     errors,
@@ -296,6 +297,7 @@ SCHEMAS: dict[str, Any] = {
             "title": TEXT,
             "body": TEXT,
             "holder": nullable(ref("Person")),
+            **URGENCY,
             "source_changed": {
                 "type": "boolean",
                 "description": "The original has a revision newer than `source_revision`: submit and approve "

@@ -32,6 +32,7 @@ from .openapi import (
     TAGS,
     TEXT,
     TIME,
+    URGENCY,
     URL,
     Route,
     errors,
@@ -202,9 +203,34 @@ SCHEMAS: dict[str, Any] = {
             "section": {"type": "string", "default": "News"},
             "tags": {"anyOf": [TAGS, {"type": "string", "description": "Comma-separated."}]},
             "targets": {
-                "anyOf": [{"type": "array", "items": LANGUAGE}, {"type": "string"}],
+                "anyOf": [
+                    {
+                        "type": "array",
+                        "items": {
+                            "anyOf": [
+                                LANGUAGE,
+                                obj(
+                                    {"language": LANGUAGE, "priority": URGENCY["priority"], "deadline": TIME},
+                                    required=["language"],
+                                ),
+                            ]
+                        },
+                    },
+                    {"type": "string"},
+                ],
                 "default": ["en"],
-                "description": "Languages to adapt into; one adaptation is opened per target.",
+                "description": "Languages to adapt into; one adaptation is opened per target. A target given as "
+                "an object sets its own priority and deadline.",
+            },
+            "priority": {
+                **URGENCY["priority"],
+                "default": "normal",
+                "description": "Priority of every adaptation (unless a target sets its own). Urgent draft jobs "
+                "jump the line.",
+            },
+            "deadline": {
+                **TIME,
+                "description": "When every adaptation is due (unless a target sets its own): ahead, within a year.",
             },
         },
         required=["title", "body", "language"],

@@ -29,6 +29,7 @@ from .openapi import (
     TAGS,
     TEXT,
     TIME,
+    URGENCY,
     URL,
     Route,
     errors,
@@ -45,7 +46,8 @@ DEFAULT_PAGE, MAX_PAGE, MAX_OFFSET = 20, 100, 100_000
 
 
 def work_queue():
-    """Work lists for adaptors and editors: adaptations by state, language and holder, oldest first."""
+    """Work lists for adaptors and editors: adaptations by state, language and holder, the most urgent first
+    (priority, then deadline, then age)."""
     person = api_person()
     states = query_states() or [s.value for s in State if s not in FINAL_STATES]
     language = query_language()
@@ -110,7 +112,11 @@ ROUTES = (
             "workQueue",
             "Work list for adaptors and editors",
             {
-                "200": ok(ref("Queue"), "Adaptations, oldest first.", headers=PAGE_HEADERS),
+                "200": ok(
+                    ref("Queue"),
+                    "Adaptations by priority (urgent first), then deadline (soonest first, none last), then age.",
+                    headers=PAGE_HEADERS,
+                ),
                 **errors(400, 401, 403),
             },
             tags=["lists"],
@@ -187,6 +193,7 @@ SCHEMAS: dict[str, Any] = {
             "section": TEXT,
             "reporter": ref("Person"),
             "holder": nullable(ref("Person")),
+            **URGENCY,
             "source_changed": {"type": "boolean"},
             "source_revision": nullable(INT),
             "original_revision": INT,

@@ -2,6 +2,7 @@
 
 URL map:
     GET  /api/v1/me             api.show_me             anyone signed in
+    PUT  /api/v1/me             api.update_me           anyone signed in (their own e-mail and language pairs)
     POST /api/v1/me/password    api.change_my_password  the caller, with a bearer token
 """
 
@@ -11,8 +12,10 @@ from typing import Any
 
 from flask import jsonify
 
+from ...domain.notifications import Event
 from ...extensions import db
 from ...services import users
+from ...services.errors import InvalidInput
 from ..access import bearer_token
 from .inputs import api_person, json_object, text_field
 from .openapi import INT, ROLES, TEXT, Route, errors, json_body, obj, ok, op, ref
@@ -22,6 +25,39 @@ from .presenters import me_json
 def show_me():
     """Who the caller is and which roles they hold."""
     return jsonify(me_json(api_person()))
+
+
+def update_me():
+    """Set the caller's e-mail address and language pairs (what is left out stays as it is)."""
+    person = api_person()
+    data = json_object()
+    changing = frozenset(k for k in ("email", "language_pairs", "mail_events") if k in data)
+    if not changing:
+        raise InvalidInput("email", "Send 'email', 'language_pairs', 'mail_events' or several.")
+    mail_events = data.get("mail_events")
+    if "mail_events" in data and not (
+        isinstance(mail_events, list) and all(isinstance(e, str) for e in mail_events)
+    ):
+        raise InvalidInput("mail_events", "'mail_events' must be a list of event names (or [] for no mail).")
+    email = data.get("email")
+    if email is not None and not isinstance(email, str):
+        raise InvalidInput("email", "'email' must be text (or null for none).")
+    pairs = data.get("language_pairs")
+    if isinstance(pairs, list) and all(isinstance(p, str) for p in pairs):
+        pairs = " ".join(pairs)
+    if pairs is not None and not isinstance(pairs, str):
+        raise InvalidInput("language_pairs", "'language_pairs' must be a list like [\"ar-en\"] or text.")
+    users.update_settings(
+        db.session,
+        person,
+        person,
+        email=email,
+        language_pairs=pairs,
+        mail_events=mail_events,
+        changing=changing,
+    )
+    db.session.commit()
+    return jsonify(me_json(person))
 
 
 def change_my_password():
@@ -45,6 +81,21 @@ ROUTES = (
         ),
     ),
     Route(
+        "/api/v1/me",
+        "PUT",
+        update_me,
+        op(
+            "updateMe",
+            "Set the caller's e-mail address and language pairs",
+            {"200": ok(ref("Me"), "The caller, as now."), **errors(400, 401, 413, 415)},
+            tags=["auth"],
+            requestBody=json_body(ref("MeUpdate")),
+            description="400 naming `email` when it is not an address, `language_pairs` when a pair is not two "
+            "ISO 639-1 codes. Adaptors hear of drafts ready or failed in their pairs only (in every pair when "
+            "they name none).",
+        ),
+    ),
+    Route(
         "/api/v1/me/password",
         "POST",
         change_my_password,
@@ -64,6 +115,13 @@ ROUTES = (
     ),
 )
 
+#: Which notification events are mailed (with an address, when the newsroom has a mail server).
+MAIL_EVENTS = {
+    "type": "array",
+    "items": {"type": "string", "enum": [e.value for e in Event]},
+    "description": "The notification events mailed to the person (all of them unless they chose).",
+}
+
 SCHEMAS: dict[str, Any] = {
     "Me": obj(
         {
@@ -74,7 +132,28 @@ SCHEMAS: dict[str, Any] = {
                 "type": "boolean",
                 "description": "An admin reset the password: change it before anything else (403 until then).",
             },
+            "email": {"anyOf": [TEXT, {"type": "null"}], "description": "Where notifications are mailed."},
+            "language_pairs": {
+                "type": "array",
+                "items": TEXT,
+                "description": "Pairs the person adapts (e.g. ar-en); empty: every pair.",
+            },
+            "mail_events": MAIL_EVENTS,
         }
+    ),
+    "MeUpdate": obj(
+        {
+            "email": {
+                "anyOf": [TEXT, {"type": "null"}],
+                "description": "Where notifications are mailed; null: none.",
+            },
+            "language_pairs": {
+                "anyOf": [{"type": "array", "items": TEXT}, TEXT],
+                "description": 'e.g. ["ar-en", "fr-en"] or "ar-en, fr-en"; empty for every pair.',
+            },
+            "mail_events": MAIL_EVENTS,
+        },
+        required=[],
     ),
     "PasswordChange": obj({"current_password": TEXT, "new_password": TEXT}),
     "PasswordChanged": obj(

@@ -105,6 +105,17 @@ ETAG_HEADER = {
 }
 TIME = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC (ends in Z)."}
 URL = {"type": "string", "format": "uri"}
+#: How urgent an adaptation is and when it is due (adaptations and work-list items).
+URGENCY: dict[str, Any] = {
+    "priority": {
+        "type": "string",
+        "enum": ["urgent", "high", "normal", "low"],
+        "description": "Work lists sort by priority, then deadline, then age.",
+    },
+    "deadline": {"anyOf": [TIME, {"type": "null"}], "description": "When it is due; null when none was set."},
+    "overdue": {"type": "boolean", "description": "The deadline has passed and it is not yet approved."},
+    "due_soon": {"type": "boolean", "description": "The deadline is within the hour."},
+}
 DIRECTION = {"type": "string", "enum": ["rtl", "ltr"], "description": "Writing direction of the language."}
 LANGUAGE = {"type": "string", "pattern": "^[a-z]{2}$", "description": "ISO 639-1 code, e.g. ar, en."}
 TAGS = {"type": "array", "items": TEXT}
@@ -264,6 +275,7 @@ DOCUMENT_TAGS = (
     "originals",
     "adaptations",
     "lists",
+    "notifications",
     "glossary",
     "memory",
     "search",

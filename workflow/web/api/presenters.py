@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from ...domain.languages import text_direction
+from ...domain.notifications import Event
+from ...domain.priority import DeadlineMark
 from ...domain.states import State
 from ...domain.text import paragraphs, slugify, word_count
 from ...models import (
@@ -65,6 +67,9 @@ def me_json(user: User) -> dict[str, Any]:
         "name": user.display_name,
         "roles": sorted(r.value for r in user.roles),
         "must_change_password": user.must_change_password,
+        "email": user.email,
+        "language_pairs": user.language_pairs.split(),
+        "mail_events": [e.value for e in Event if e.value not in user.mail_muted.split()],
     }
 
 
@@ -273,6 +278,17 @@ def public_adaptation_json(view: AdaptationView) -> dict[str, Any]:
     }
 
 
+def urgency_json(adaptation: Adaptation, now: datetime | None = None) -> dict[str, Any]:
+    """How urgent the adaptation is, when it is due, and whether that is past or within the hour."""
+    mark = adaptation.deadline_mark(now)
+    return {
+        "priority": adaptation.priority,
+        "deadline": iso(adaptation.deadline),
+        "overdue": mark is DeadlineMark.OVERDUE,
+        "due_soon": mark is DeadlineMark.DUE_SOON,
+    }
+
+
 def adaptation_json(view: AdaptationView) -> dict[str, Any]:
     """Everything about one adaptation that an API client needs, as the reader may act on it (once it is
     published, the public fields only for a reader who neither worked on it nor edits)."""
@@ -291,6 +307,7 @@ def adaptation_json(view: AdaptationView) -> dict[str, Any]:
         "title": adaptation.title,
         "body": adaptation.body,
         "holder": person_json(adaptation.holder),
+        **urgency_json(adaptation),
         "source_changed": adaptation.source_changed,
         "source_revision": adaptation.based_on_revision,
         "original_revision": article.current_revision,
@@ -353,6 +370,7 @@ def queue_item_json(adaptation: Adaptation, source_title: str) -> dict[str, Any]
         "section": article.section,
         "reporter": person_json(article.reporter),
         "holder": person_json(adaptation.holder),
+        **urgency_json(adaptation),
         "source_changed": adaptation.source_changed,
         "source_revision": adaptation.based_on_revision,
         "original_revision": article.current_revision,

@@ -1,0 +1,44 @@
+"""ADAPTDESK_SMTP_URL: where notification mail goes, read once in workflow/config.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflow.config import ConfigError, Settings, SmtpSettings
+
+
+def test_no_url_no_mail():
+    assert SmtpSettings.from_env({}) is None
+    assert Settings.from_env({}).smtp is None
+
+
+def test_a_url_names_host_port_login_and_tls_and_the_password_stays_out_of_reprs():
+    smtp = SmtpSettings.from_env(
+        {
+            "ADAPTDESK_SMTP_URL": "smtp://desk%40paper:s3cr%3At@mail.example:2525?starttls=1",
+            "ADAPTDESK_MAIL_FROM": "Desk <d@x.org>",
+        }
+    )
+    assert (smtp.host, smtp.port, smtp.username, smtp.password) == (
+        "mail.example",
+        2525,
+        "desk@paper",
+        "s3cr:t",
+    )
+    assert (smtp.starttls, smtp.ssl, smtp.sender) == (True, False, "Desk <d@x.org>")
+    assert "s3cr" not in repr(smtp) and "s3cr" not in repr(
+        Settings.from_env({"ADAPTDESK_SMTP_URL": "smtp://a:s3cr@h"})
+    )
+
+
+@pytest.mark.parametrize(
+    "url,port", [("smtp://h", 25), ("smtp://h?starttls=1", 587), ("smtps://h", 465), ("smtps://h:2465", 2465)]
+)
+def test_the_port_follows_the_scheme_unless_given(url, port):
+    assert SmtpSettings.from_env({"ADAPTDESK_SMTP_URL": url}).port == port
+
+
+@pytest.mark.parametrize("url", ["mail.example:25", "http://mail.example", "smtp://", "smtp://h:99999"])
+def test_a_url_that_names_no_smtp_server_stops_the_start(url):
+    with pytest.raises(ConfigError, match="ADAPTDESK_SMTP_URL"):
+        SmtpSettings.from_env({"ADAPTDESK_SMTP_URL": url})
