@@ -31,6 +31,8 @@ class User(UserMixin, Base):
     #: Set by an admin's reset: until they choose a new password, the person can do nothing else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The language of the desk's pages for this person ("en", "ar"); None: their browser's Accept-Language.
+    interface_language: Mapped[str | None] = mapped_column(String(8), default=None)
 
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

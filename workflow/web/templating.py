@@ -30,11 +30,6 @@ def age(value: datetime | None, now: datetime | None = None) -> str:
     return f"{seconds // 86400} d"
 
 
-def when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A time as the pages print it (UTC), or nothing."""
-    return value.strftime(fmt) if value else ""
-
-
 def state_label(value: str) -> str:
     """A state as words: `in_review` → "in review"."""
     return (value or "").replace("_", " ")
@@ -65,7 +60,6 @@ def register_template_helpers(app: Flask) -> None:
         reading_minutes=reading_minutes,
         dir=text_direction,
         language_name=language_name,
-        when=when,
         state_label=state_label,
         age=age,
         words=word_count,
