@@ -160,7 +160,8 @@ def set_interface_language(session: Session, user: User, language: str | None) -
     language = (language or "").strip() or None
     if language is not None and language not in INTERFACE_LANGUAGES:
         raise InvalidInput(
-            "interface_language", f"Choose one of {', '.join(INTERFACE_LANGUAGES)}, or none for the browser's."
+            "interface_language",
+            f"Choose one of {', '.join(INTERFACE_LANGUAGES)}, or none for the browser's.",
         )
     user.interface_language = language
     session.flush()

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_skeleton
-from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import Babel, get_locale, gettext, to_user_timezone
 
 from ..domain.languages import INTERFACE_LANGUAGES, text_direction
@@ -28,6 +28,8 @@ from .access import current_person
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "adaptdesk_lang"
+#: Blueprints whose pages speak their content's language, not the reader's.
+PAGE_LANGUAGE_BLUEPRINTS = ("public",)
 ONE_YEAR = 365 * 86400
 
 #: How the pages write a date and a time of day: skeletons Babel fits to the reader's language.
@@ -38,7 +40,13 @@ babel = Babel()
 
 
 def select_language() -> str:
-    """The interface language of this request: the person's choice, the cookie, Accept-Language, English."""
+    """The interface language of this request: the person's choice, the cookie, Accept-Language, English.
+
+    Public pages are written in their story's language (the view sets `g.page_language`), English elsewhere:
+    they are the same for every reader, so caches may keep them."""
+    if request.blueprint in PAGE_LANGUAGE_BLUEPRINTS:
+        page_language = g.get("page_language")
+        return page_language if page_language in INTERFACE_LANGUAGES else DEFAULT_LANGUAGE
     person = current_person()
     chosen = person.interface_language if person is not None else None
     if chosen in INTERFACE_LANGUAGES:
@@ -124,7 +132,10 @@ def choose_language():
     language = request.form.get("language", "")
     back = redirect(_safe_next(request.form.get("next")), code=303)
     if language not in INTERFACE_LANGUAGES:
-        return gettext("Choose one of: %(languages)s.", languages=", ".join(INTERFACE_LANGUAGES)), 400
+        abort(
+            400,
+            description=gettext("Choose one of: %(languages)s.", languages=", ".join(INTERFACE_LANGUAGES)),
+        )
     person = current_person()
     if person is not None:
         user_service.set_interface_language(db.session, person, language)
