@@ -18,9 +18,26 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "workflow" / "translations"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
-#: Pages whose every visible word goes through the catalog (the rest of the desk moves there next).
+#: Pages whose every visible word goes through the catalog (the rest of the desk moves there next): the public
+#: site, and the desk's pages and pieces listed here.
 TRANSLATED_TEMPLATES = sorted(
-    p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates" / "public").glob("*.html")
+    [
+        "auth/login.html",
+        "error.html",
+        "memory/search.html",
+        "_qa.html",
+        "_filters.html",
+        "_lead_image.html",
+        "admin/models.html",
+        "reporter/reports.html",
+        "adaptation/_assist.html",
+        "api_docs.html",
+        *(
+            p.relative_to(ROOT / "templates").as_posix()
+            for folder in ("public", "search", "reports")
+            for p in (ROOT / "templates" / folder).glob("*.html")
+        ),
+    ]
 )
 #: Words that are the same in every language: the product's name.
 UNTRANSLATED_WORDS = {"Adaptdesk"}
@@ -31,7 +48,9 @@ def extracted() -> dict[str, str | tuple[str, ...]]:
     method_map = [("workflow/**.py", "python"), ("templates/**.html", "jinja2")]
     found = {}
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+        str(ROOT),
+        method_map,
+        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "N_": None},
     ):
         found[message if isinstance(message, str) else message[0]] = message
     return found
