@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.support.factories import csrf_token, drive, login, make_article, make_user, pass_qa
-from tests.web.test_desk_support import get, person_client
+from tests.web.test_desk_support import Page, get, person_client
 from tests.web.test_public_site import html_of, page_url, publish
 from workflow.config import ConfigError, Settings
 from workflow.domain.states import Role, State
@@ -176,3 +176,129 @@ def test_an_english_story_page_speaks_english_to_an_arabic_reader(client):
 
     assert html_lang(html) == 'lang="en" dir="ltr"'
     assert "1 min read" in html and "A report by" in html
+
+
+# The desk's pages moved to the catalog: each reads in Arabic for an Arabic browser, and as before in English.
+
+ARABIC = {"Accept-Language": "ar"}
+ENGLISH = {"Accept-Language": "en"}
+
+
+def _page_in(client, url: str, headers: dict) -> Page:
+    page = Page(client.get(url, headers=headers))
+    assert page.status in (200, 404), page.html[:500]
+    return page
+
+
+def _heading(page: Page) -> str:
+    return " ".join(page.find("h1").text.split())
+
+
+DESK_PAGES = {
+    # area: (roles of the person, or None for a visitor; url; Arabic heading; English heading)
+    "login": (None, "/login", "تسجيل الدخول", "Log in"),
+    "search": ((Role.REPORTER,), "/desk/search", "البحث في الأرشيف", "Search the archive"),
+    "memory": ((Role.ADAPTOR,), "/desk/memory", "ذاكرة الترجمة", "Translation memory"),
+    "dashboard": ((Role.EDITOR,), "/desk/dashboard", "جهد التحرير", "Editing effort"),
+    "credits": ((Role.EDITOR,), "/desk/reports/credits", "تقرير الإسهامات", "Credits report"),
+    "models": ((Role.ADMIN,), "/admin/models", "نماذج الترجمة", "Translation models"),
+    "my reports": ((Role.REPORTER,), "/desk/reports", "تقاريري", "My reports"),
+}
+
+
+@pytest.mark.parametrize("area", DESK_PAGES)
+def test_a_desk_page_reads_in_arabic_for_an_arabic_browser_and_in_english_otherwise(app, session, area):
+    roles, url, arabic_heading, english_heading = DESK_PAGES[area]
+    client = app.test_client() if roles is None else person_client(app, *roles)[0]
+
+    arabic, english = _page_in(client, url, ARABIC), _page_in(client, url, ENGLISH)
+
+    assert html_lang(arabic.html) == 'lang="ar" dir="rtl"'
+    assert _heading(arabic) == arabic_heading
+    assert html_lang(english.html) == 'lang="en" dir="ltr"'
+    assert _heading(english) == english_heading
+
+
+def test_the_error_page_speaks_the_readers_language(client):
+    arabic = Page(client.get("/desk/no-such-page", headers=ARABIC))
+    english = Page(client.get("/desk/no-such-page", headers=ENGLISH))
+
+    assert arabic.status == english.status == 404
+    assert html_lang(arabic.html) == 'lang="ar" dir="rtl"'
+    assert "لا يوجد شيء هنا." in arabic.alert() and "اقرأ أحدث القصص المنشورة أو سجّل الدخول." in arabic.text
+    assert "There is nothing here." in english.alert()
+    assert "Read the latest published stories or log in." in english.text
+
+
+def test_archive_results_are_counted_in_arabic_plural_forms(app, session):
+    """Two results are "نتيجتان" (the dual), not a number and a noun; English stays "2 results for"."""
+    client, reporter = person_client(app, Role.REPORTER)
+    make_article(reporter, title="Harbour blast", body="A blast at the harbour.")
+    make_article(reporter, title="Harbour reopens", body="The harbour reopened.")
+
+    arabic = _page_in(client, "/desk/search?q=harbour", ARABIC)
+    english = _page_in(client, "/desk/search?q=harbour", ENGLISH)
+
+    assert " ".join(arabic.find("p", class_="result-count").text.split()) == "نتيجتان لـ«harbour»"
+    assert " ".join(english.find("p", class_="result-count").text.split()) == "2 results for “harbour”"
+
+
+def test_the_dashboard_charts_and_tables_speak_arabic(app, session):
+    client, _editor = person_client(app, Role.EDITOR)
+
+    page = _page_in(client, "/desk/dashboard", ARABIC)
+
+    assert "المشاهدات لكل قصة، آخر 7 أيام" in page.text
+    assert "لا تكييفات." in page.text and "0 adaptations" not in page.text
+
+
+def test_the_workbench_pieces_speak_arabic(app, session):
+    """The QA panel, the glossary list, the memory box and the picture form of the workbench."""
+    client, adaptor = person_client(app, Role.ADAPTOR)
+    article = make_article(
+        title="انفجار قرب الميناء", body="قتل ٢٤ شخصاً في انفجار وقع في ١٥ حزيران قرب الميناء."
+    )
+    adaptation = drive(article.adaptations[0], State.IN_ADAPTATION, adaptor=adaptor)
+    url = f"/desk/adaptations/{adaptation.id}"
+    saved = client.post(
+        f"{url}/save",
+        data={
+            "title": "Blast near the port",
+            "body": "Several people died in a blast near the port on June 15.",
+            "version": Page(client.get(url)).field("version"),
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert saved.status_code == 302
+
+    arabic, english = _page_in(client, url, ARABIC), _page_in(client, url, ENGLISH)
+
+    qa = arabic.find("section", id="qa")
+    assert qa.find("h3", id="qa-h").text == "فحوص الجودة"
+    assert "خطأ واحد يمنع الإرسال" in " ".join(qa.text.split())
+    assert arabic.find("h3", id="glossary-found-h").text == "مصطلحات المسرد في هذا الأصل"
+    assert "احفظ الصورة" in arabic.text
+    assert arabic.find("label", **{"for": "memory-q"}).text == "ابحث في ذاكرة الترجمة"
+    assert english.find("section", id="qa").find("h3", id="qa-h").text == "QA checks"
+    assert "1 error blocks submission (numbers)" in " ".join(english.find("section", id="qa").text.split())
+    assert english.find("h3", id="glossary-found-h").text == "Glossary terms in this original"
+
+
+def test_the_work_list_filter_speaks_arabic(app, session):
+    client, _adaptor = person_client(app, Role.ADAPTOR)
+
+    arabic, english = _page_in(client, "/desk/queue", ARABIC), _page_in(client, "/desk/queue", ENGLISH)
+
+    assert arabic.find("form", class_="filters").get("aria-label") == "تصفية"
+    assert arabic.find("label", **{"for": "filter-language"}).text == "اللغة الهدف"
+    assert english.find("form", class_="filters").get("aria-label") == "Filter"
+
+
+def test_the_api_docs_page_speaks_the_readers_language(client):
+    arabic = client.get("/api/docs", headers=ARABIC).get_data(as_text=True)
+    english = client.get("/api/docs", headers=ENGLISH).get_data(as_text=True)
+
+    assert html_lang(arabic) == 'lang="ar" dir="rtl"' and "<title>واجهة البرمجة · Adaptdesk</title>" in arabic
+    assert "تحتاج هذه الصفحة إلى JavaScript." in arabic
+    assert html_lang(english) == 'lang="en" dir="ltr"' and "<title>API · Adaptdesk</title>" in english
+    assert "This page needs JavaScript. The API's description is also at" in english
