@@ -302,3 +302,15 @@ def test_the_api_docs_page_speaks_the_readers_language(client):
     assert "تحتاج هذه الصفحة إلى JavaScript." in arabic
     assert html_lang(english) == 'lang="en" dir="ltr"' and "<title>API · Adaptdesk</title>" in english
     assert "This page needs JavaScript. The API's description is also at" in english
+
+
+def test_a_refused_login_is_explained_in_the_readers_language(client):
+    client.get("/login")
+    form = {"username": "nobody", "password": "wrong", "csrf_token": csrf_token(client)}
+
+    arabic = Page(client.post("/login", data=form, headers=ARABIC))
+    english = Page(client.post("/login", data=form, headers=ENGLISH))
+
+    assert arabic.status == english.status == 401
+    assert arabic.alert() == "اسم المستخدم أو كلمة المرور غير صحيحة."
+    assert english.alert() == "Wrong username or password."

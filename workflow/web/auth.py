@@ -71,7 +71,7 @@ def login():
 @bp.errorhandler(RateLimitExceeded)
 def too_many_logins(exc: RateLimitExceeded):
     """Past the login budget: the form again, saying why and how long to wait."""
-    return render_template("auth/login.html", error=exc.description), 429
+    return render_template("auth/login.html", error=gettext(exc.description)), 429
 
 
 @bp.route("/logout", methods=["POST"])
