@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .domain.webhooks import IPNetwork, parse_networks
 
@@ -114,6 +115,18 @@ def _public_url(env: Mapping[str, str], production: bool) -> str:
             f"ADAPTDESK_PUBLIC_URL must be an http(s) address such as https://news.example.org, not {raw!r}"
         )
     return raw or DEFAULT_PUBLIC_URL
+
+
+def _timezone(env: Mapping[str, str]) -> str:
+    """ADAPTDESK_TIMEZONE: the newsroom's IANA time zone ("Asia/Beirut"), in which pages show and take times."""
+    name = (env.get("ADAPTDESK_TIMEZONE") or "UTC").strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"ADAPTDESK_TIMEZONE must be an IANA time zone such as Asia/Beirut or UTC, not {name!r}"
+        ) from None
+    return name
 
 
 def _is_production(env: Mapping[str, str]) -> bool:
@@ -248,6 +261,7 @@ class Settings:
     #: PostgreSQL ends a session left idle inside a transaction this long, releasing its locks (0: never)
     db_idle_in_transaction_seconds: int = 300
     public_url: str = DEFAULT_PUBLIC_URL  #: where readers reach the site: absolute links start here
+    timezone: str = "UTC"  #: the newsroom's time zone: pages show times in it and scheduling takes it
     #: Networks webhook deliveries may reach although they are not public (loopback, private, link-local …)
     webhook_allowed_networks: tuple[IPNetwork, ...] = ()
     log: LogSettings = field(default_factory=LogSettings)
@@ -344,6 +358,7 @@ class Settings:
                 env, "ADAPTDESK_DB_IDLE_IN_TRANSACTION_TIMEOUT", cls.db_idle_in_transaction_seconds
             ),
             public_url=_public_url(env, production),
+            timezone=_timezone(env),
             webhook_allowed_networks=webhook_networks,
             smtp=SmtpSettings.from_env(env),
             log=LogSettings.from_env(env),

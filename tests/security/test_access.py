@@ -121,6 +121,11 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
         page("/account/sessions/end", LOGIN, 302, 302, 302, 302, form={}, last=True)
     ],
     ("auth.logout", "POST"): [page("/logout", 302, 302, 302, 302, 302, form={}, last=True)],
+    # --- the interface language: anyone may choose it (a bad choice is a 400 on the page) -------------
+    ("i18n.choose_language", "POST"): [
+        page("/language", 303, 303, 303, 303, 303, form={"language": "en", "next": "/"}),
+        page("/language", 400, 400, 400, 400, 400, form={"language": "xx"}),
+    ],
     # --- the desk ---------------------------------------------------------------------------------
     ("auth.desk", "GET"): [page("/desk/", LOGIN, 302, 302, 302, 302)],
     ("reporter.reports", "GET"): [role_page("/desk/reports", REPORTER)],

@@ -31,11 +31,13 @@ PAGE_BLUEPRINTS = (
     "people",
     "account",
     "public",
+    "i18n",
 )
 #: Where each page POST lives, and who may post it (so only the missing token can be what refuses).
 FORM_POSTS = {
     "auth.login": ("/login", ANON),
     "auth.logout": ("/logout", REPORTER),
+    "i18n.choose_language": ("/language", REPORTER),
     "reporter.new_report": ("/desk/reports/new", REPORTER),
     "reporter.revise": ("/desk/reports/{own_article}/revise", REPORTER),
     "adaptation.save": ("/desk/adaptations/{in_review}/save", EDITOR),
@@ -64,6 +66,7 @@ FORM_POSTS = {
 #: What each form would do with a token: the request must do none of it without one.
 FORM_DATA = {
     "auth.login": {"username": "{reporter_name}", "password": "correct horse battery"},
+    "i18n.choose_language": {"language": "ar", "next": "/"},
     "reporter.new_report": {"title": "Forged report", "body": "نص.", "language": "ar", "targets": "en"},
     "reporter.revise": {"title": "Forged revision", "body": "نص جديد."},
     "adaptation.save": {"title": "Forged", "body": "Forged.", "version": "{in_review_version}"},
@@ -150,6 +153,7 @@ def _snapshot(session, world: World) -> tuple:
         session.scalar(select(func.count(WebhookEndpoint.id))),
         owner.email,
         session.get(User, world.people[REPORTER].id).email,
+        session.get(User, world.people[REPORTER].id).interface_language,
     )
 
 

@@ -82,6 +82,17 @@ def test_credit_line_reads_like_the_published_example():
     assert join_names(["A", "B"]) == "A and B"
 
 
+def test_an_arabic_adaptation_has_an_arabic_byline():
+    """«تقرير: …، ترجمة وتحرير: …», names joined with "، " and "و" written onto the last name."""
+    assert (
+        credit_line(["أحمد عبد الله"], ["نادين ساسين"], "ar")
+        == "تقرير: أحمد عبد الله، ترجمة وتحرير: نادين ساسين"
+    )
+    assert credit_line(["أ"], ["ب", "ج", "د"], "ar") == "تقرير: أ، ترجمة وتحرير: ب، ج ود"
+    assert credit_line([], ["ب"], "ar") == "ترجمة وتحرير: ب"
+    assert join_names(["أ", "ب"], "ar") == "أ وب"
+
+
 def test_text_helpers():
     assert reading_minutes("word " * 610) == 3
     assert reading_minutes("") == 1

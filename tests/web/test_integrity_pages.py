@@ -304,12 +304,12 @@ def test_the_public_page_dates_its_update_and_lists_every_correction(app, sessio
     )
     page = get(client, story_url(story))
     updated = page.find("span", class_="updated")
-    assert " ".join(updated.text.split()) == "Updated 2026-03-02 | 17:45 UTC"
+    assert " ".join(updated.text.split()) == "Updated Mar 2, 2026 | 17:45 UTC"
     assert updated.find("time").get("datetime") == second.isoformat()
     notes = page.find("section", class_="story-corrections").find_all("li")
     assert [" ".join(li.text.split()) for li in notes] == [
-        "2026-03-01 08:05 UTC: The agreement was misnamed.",
-        "2026-03-02 17:45 UTC: A paragraph was added.",
+        "Mar 1, 2026, 08:05 UTC: The agreement was misnamed.",
+        "Mar 2, 2026, 17:45 UTC: A paragraph was added.",
     ]
     assert [li.find("time").get("datetime") for li in notes] == [first.isoformat(), second.isoformat()]
 

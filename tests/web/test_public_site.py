@@ -239,7 +239,7 @@ def test_index_items_show_section_date_headline_credit_and_excerpt(client):
     item = next(chunk for chunk in html.split('<article class="teaser"') if page_url(story) in chunk)
     item = item.split("</article>")[0]
     assert 'href="/news?section=News"' in item
-    assert '<time datetime="2024-06-19T13:25:00+00:00">2024-06-19</time>' in item
+    assert '<time datetime="2024-06-19T13:25:00+00:00" lang="en" dir="ltr">Jun 19, 2024</time>' in item
     assert f">{unescape_safe(SEED_TITLE)}</a>" in item
     assert SEED_CREDIT in item
     assert "With Russian flags and welcoming banners" in item
@@ -409,7 +409,9 @@ def test_right_to_left_adaptation_sets_lang_and_dir(client):
     html = html_of(client.get(page_url(story)))
 
     assert '<html lang="ar" dir="rtl">' in html
-    assert "A report by" in html and "Arabic adaptation by" in html
+    # The byline and the page's labels are in the story's language.
+    assert "تقرير: " in html and "، ترجمة وتحرير: " in html
+    assert "A report by" not in html and "min read" not in html
     assert json_ld(html)["inLanguage"] == "ar"
 
 

@@ -29,6 +29,9 @@ LANGUAGE_NAMES: dict[str, str] = dict(
     entry.strip().split(" ", 1) for entry in _CODES.replace("\n", "").split("|") if entry.strip()
 )
 
+#: The languages the desk's own pages are written in (complete catalogs ship for each).
+INTERFACE_LANGUAGES = ("en", "ar")
+
 #: Languages whose script runs right to left.
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ku", "ks"})
 

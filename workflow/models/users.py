@@ -37,6 +37,8 @@ class User(UserMixin, Base):
     #: Notification events NOT mailed to them ("claimed submitted"); "": every event is mailed (with an e-mail).
     mail_muted: Mapped[str] = mapped_column(String(400), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The language of the desk's pages for this person ("en", "ar"); None: their browser's Accept-Language.
+    interface_language: Mapped[str | None] = mapped_column(String(8), default=None)
 
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from ..domain.actions import ACTIONS, Action, Change
@@ -163,8 +163,9 @@ class ArticleInput:
         return self.timings.get(code, Timing())
 
     @classmethod
-    def parse(cls, data: Mapping[str, Any], limits: Limits) -> ArticleInput:
-        """Check every field of a submission; the first problem found is raised."""
+    def parse(cls, data: Mapping[str, Any], limits: Limits, naive_zone: tzinfo = UTC) -> ArticleInput:
+        """Check every field of a submission (a deadline without an offset is in `naive_zone`); the first
+        problem found is raised."""
         if not isinstance(data, Mapping):
             raise InvalidInput(
                 "body", "Send a JSON object with title, body, language, section, tags, targets."
@@ -188,7 +189,7 @@ class ArticleInput:
             raise InvalidInput("targets", 'Targets must be a list of language codes, e.g. ["en"].')
         for_all = Timing(
             parse_priority(data.get("priority")) or DEFAULT_PRIORITY,
-            parse_datetime(data.get("deadline"), "deadline"),
+            parse_datetime(data.get("deadline"), "deadline", naive_zone),
         )
         targets: list[str] = []
         timings: dict[str, Timing] = {}
@@ -232,9 +233,10 @@ FIRST_DATETIME = datetime(1900, 1, 1, tzinfo=UTC)
 END_DATETIME = datetime(2101, 1, 1, tzinfo=UTC)
 
 
-def parse_datetime(value: Any, field: str) -> datetime | None:
-    """An ISO 8601 time from 1900 to 2100, in UTC; naive times are taken as UTC. 400 naming the field for
-    anything else (including times whose offset would carry them past year 1 or 9999)."""
+def parse_datetime(value: Any, field: str, naive_zone: tzinfo = UTC) -> datetime | None:
+    """An ISO 8601 time from 1900 to 2100, in UTC; naive times are taken in `naive_zone` (UTC for the API, the
+    newsroom's zone for the pages' date-time fields). 400 naming the field for anything else (including times
+    whose offset would carry them past year 1 or 9999)."""
     if value in (None, ""):
         return None
     example = f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z"
@@ -242,7 +244,7 @@ def parse_datetime(value: Any, field: str) -> datetime | None:
         raise InvalidInput(field, example + ".")
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        parsed = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=naive_zone)).astimezone(UTC)
     except (ValueError, OverflowError):
         raise InvalidInput(field, example + ".") from None
     if not FIRST_DATETIME <= parsed < END_DATETIME:
@@ -280,14 +282,17 @@ class ActionRequest:
     deadline_sent: bool = False
 
     @classmethod
-    def parse(cls, action: Action, data: Mapping[str, Any], limits: Limits) -> ActionRequest:
-        """Check what came with the action; the first problem found is raised."""
+    def parse(
+        cls, action: Action, data: Mapping[str, Any], limits: Limits, naive_zone: tzinfo = UTC
+    ) -> ActionRequest:
+        """Check what came with the action (a time without an offset is in `naive_zone`); the first problem
+        found is raised."""
         if action.comment_field == "comment":
             comment = parse_comment(data, limits)
         else:  # the same rules for a reason or a note sent under its own name
             comment = _parse_note(data, action.comment_field, limits)
         assignee = parse_text(data, "assignee", required=False, default=None)
-        publish_at = parse_datetime(data.get("publish_at"), "publish_at")
+        publish_at = parse_datetime(data.get("publish_at"), "publish_at", naive_zone)
         named = data.get("version") not in (None, "")
         version = parse_version(data) if action.names_version or named else None
         correction_note = _parse_note(data, "correction_note", limits) if action.needs_correction_note else ""
@@ -296,7 +301,7 @@ class ActionRequest:
         if Change.SET_PRIORITY in action.changes:
             priority = parse_priority(data.get("priority"))
             deadline_sent = "deadline" in data
-            deadline = parse_datetime(data.get("deadline"), "deadline")
+            deadline = parse_datetime(data.get("deadline"), "deadline", naive_zone)
             if priority is None and not deadline_sent:
                 raise InvalidInput(
                     "priority", f"Send a 'priority' ({', '.join(Priority)}), a 'deadline', or both."

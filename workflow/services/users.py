@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain.languages import INTERFACE_LANGUAGES
 from ..domain.notifications import Event, parse_language_pairs
 from ..domain.rules import can_manage_users
 from ..domain.states import Role
@@ -223,6 +224,19 @@ def change_own_password(
     ended = end_access(session, user, keep_session=keep_session, keep_token=keep_token)
     audit.record(session, user, AuditAction.PASSWORD_CHANGED, user, sessions=ended[0], tokens=ended[1])
     return ended
+
+
+def set_interface_language(session: Session, user: User, language: str | None) -> User:
+    """A person chooses the language of the desk's pages; None or "" goes back to their browser's."""
+    language = (language or "").strip() or None
+    if language is not None and language not in INTERFACE_LANGUAGES:
+        raise InvalidInput(
+            "interface_language",
+            f"Choose one of {', '.join(INTERFACE_LANGUAGES)}, or none for the browser's.",
+        )
+    user.interface_language = language
+    session.flush()
+    return user
 
 
 def reset_password(

@@ -28,6 +28,7 @@ from . import reporter as reporter_pages
 from . import review as review_pages
 from .access import roles_required, self_approval_allowed, signed_in
 from .forms import Refused, input_limits, refusal
+from .i18n import newsroom_zone
 
 bp = Blueprint("actions", __name__, url_prefix="/desk")
 
@@ -91,7 +92,8 @@ def take(adaptation_id: int, name: str) -> Response | tuple[str, int]:
     action = parse_action(name)
     person = signed_in()
     try:
-        asked = ActionRequest.parse(action, form, input_limits())
+        # A date-time field on the page is the newsroom's local time; it is stored in UTC.
+        asked = ActionRequest.parse(action, form, input_limits(), newsroom_zone())
         # The workbench posts its text form with these: the time since the last save counts too.
         active_seconds = parse_active_seconds(form.get("active_seconds")) if action.ends_editing else 0
         adaptation = get_adaptation(db.session, person, adaptation_id, for_update=True)

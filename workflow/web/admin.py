@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -269,10 +270,12 @@ def too_large(_exc: RequestEntityTooLarge):
         size = f" ({_byte_size(request.content_length)})" if request.content_length else ""
         return _render_models(
             413,
-            error=(
-                f"The file is too large{size}: uploads here are limited to {_byte_size(_max_model_bytes())} "
+            error=gettext(
+                "The file is too large%(size)s: uploads here are limited to %(limit)s "
                 "(ADAPTDESK_MAX_MODEL_BYTES). Install it on the server instead: "
-                "adaptdesk models import FILE.argosmodel"
+                "adaptdesk models import FILE.argosmodel",
+                size=size,
+                limit=_byte_size(_max_model_bytes()),
             ),
         )
     return error_response(413, "too_large", HTTP_MESSAGES[413])
@@ -343,7 +346,9 @@ def retry_drafts():
         target=request.form.get("target") or None,
     )
     db.session.commit()
-    flash(f"{len(retried)} draft(s) queued again.", "success")
+    flash(
+        ngettext("%(num)d draft(s) queued again.", "%(num)d draft(s) queued again.", len(retried)), "success"
+    )
     return redirect(url_for("admin.models"))
 
 
@@ -354,7 +359,7 @@ def import_model():
     upload = request.files.get("package")
     spooled = upload.stream if upload is not None and upload.filename else None  # from stream_into_folder
     if not isinstance(getattr(spooled, "name", None), str):
-        return _render_models(400, error="Choose a .argosmodel file to upload, then press Install.")
+        return _render_models(400, error=gettext("Choose a .argosmodel file to upload, then press Install."))
     spooled.flush()
     path = Path(spooled.name)
     try:
@@ -362,15 +367,24 @@ def import_model():
             path, current_app.config["ADAPTDESK"], display_name=upload.filename
         )
     except MTError as exc:
-        return _render_models(400, error=f"Nothing was installed: {exc}")
+        return _render_models(400, error=gettext("Nothing was installed: %(problem)s", problem=exc))
     audit.record(
         db.session, current_person(), AuditAction.MODEL_IMPORTED, package=pair.name, version=pair.version
     )
     db.session.commit()
     flash(
-        f"Installed {pair.from_name} → {pair.to_name} ({pair.name}, version {pair.version}, "
-        f"{format_size(pair.size_bytes)}). Workers use it for their next drafts; "
-        f"{requeued} failed draft(s) queued again.",
+        ngettext(
+            "Installed %(source)s → %(target)s (%(package)s, version %(version)s, %(size)s). Workers use it "
+            "for their next drafts; %(num)d failed draft(s) queued again.",
+            "Installed %(source)s → %(target)s (%(package)s, version %(version)s, %(size)s). Workers use it "
+            "for their next drafts; %(num)d failed draft(s) queued again.",
+            requeued,
+            source=pair.from_name,
+            target=pair.to_name,
+            package=pair.name,
+            version=pair.version,
+            size=format_size(pair.size_bytes),
+        ),
         "success",
     )
     return redirect(url_for("admin.models", _anchor=f"model-{pair.name}"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from flask_login import login_user, logout_user
 
@@ -63,14 +64,14 @@ def login():
                 flash("An admin reset your password: choose a new one before you go on.", "info")
                 return redirect(url_for("account.page", _anchor="password"))
             return redirect(_safe_next(request.args.get("next")) or home_for(person))
-        error = "Wrong username or password."
+        error = gettext("Wrong username or password.")
     return render_template("auth/login.html", error=error), (401 if error else 200)
 
 
 @bp.errorhandler(RateLimitExceeded)
 def too_many_logins(exc: RateLimitExceeded):
     """Past the login budget: the form again, saying why and how long to wait."""
-    return render_template("auth/login.html", error=exc.description), 429
+    return render_template("auth/login.html", error=gettext(exc.description)), 429
 
 
 @bp.route("/logout", methods=["POST"])

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..services.errors import ServiceError
+
+
+def N_(message: str) -> str:  # the name pybabel extracts by default
+    """Mark a message for the catalog; it is translated where it is shown (on the error page)."""
+    return message
 
 
 def wants_json() -> bool:
@@ -31,17 +37,21 @@ def error_response(status: int, code: str, message: str, **details):
         return response
     if status == 401:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return render_template("error.html", status=status, code=code, message=message), status
+    # API clients keep the English message; a person reads it in the interface language when the catalog
+    # has it (a message from a service that is not in the catalog stays as it is).
+    return render_template(
+        "error.html", status=status, code=code, message=gettext(message) if message else message
+    ), status
 
 
 HTTP_MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Log in first: send 'Authorization: Bearer TOKEN' (POST /api/v1/tokens gives one).",
-    403: "You do not have access to this.",
-    404: "There is nothing here.",
-    405: "This address does not accept that method.",
-    413: "What you sent is too large.",
-    429: "Too many attempts; wait a minute and try again.",
+    400: N_("The request could not be understood."),
+    401: N_("Log in first: send 'Authorization: Bearer TOKEN' (POST /api/v1/tokens gives one)."),
+    403: N_("You do not have access to this."),
+    404: N_("There is nothing here."),
+    405: N_("This address does not accept that method."),
+    413: N_("What you sent is too large."),
+    429: N_("Too many attempts; wait a minute and try again."),
 }
 
 
@@ -57,7 +67,7 @@ def register_error_handlers(app: Flask) -> None:
     def stale_data(_exc: StaleDataError):
         db.session.rollback()
         return error_response(
-            409, "stale_version", "Someone else changed this at the same moment. Reload and try again."
+            409, "stale_version", N_("Someone else changed this at the same moment. Reload and try again.")
         )
 
     @app.errorhandler(CSRFError)
@@ -90,5 +100,5 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.exception("unhandled error: %s", exc)
         db.session.rollback()
         return error_response(
-            500, "internal", "Something went wrong on our side; nothing you saved was lost."
+            500, "internal", N_("Something went wrong on our side; nothing you saved was lost.")
         )

@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext
 
 from ..domain.languages import is_known_language
 from ..domain.rules import can_import_language_data
@@ -68,7 +69,9 @@ def export_memory():
     """The memory of the chosen language pair as a TMX 1.4b file (streamed)."""
     source_lang, target_lang = language_arg("from"), language_arg("to")
     if not source_lang or not target_lang or source_lang == target_lang:
-        return _render_search(Refused("Choose two languages (From and To) to download their memory.", 400))
+        return _render_search(
+            Refused(gettext("Choose two languages (From and To) to download their memory."), 400)
+        )
     try:
         version = package_version("adaptdesk")
     except PackageNotFoundError:
@@ -94,7 +97,7 @@ def import_memory():
     upload = request.files.get("file")
     try:
         if upload is None or not upload.filename:
-            raise InvalidInput("file", "Choose a .tmx file to import.")
+            raise InvalidInput("file", gettext("Choose a .tmx file to import."))
         result = memory_exchange.import_tmx(
             db.session,
             signed_in(),
@@ -106,5 +109,5 @@ def import_memory():
     except ServiceError as error:
         return _render_search(refusal(error))
     db.session.commit()
-    flash(f"Imported {upload.filename}: {result.summary}", "success")
+    flash(gettext("Imported %(file)s: %(summary)s", file=upload.filename, summary=result.summary), "success")
     return redirect(url_for("memory.search", **{"from": result.source_lang, "to": result.target_lang}))

@@ -31,6 +31,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -38,9 +39,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from ..domain.languages import language_name
 from ..domain.states import Role, State
 from ..domain.text import paragraphs, reading_minutes, slugify, word_count
 from ..domain.views import high_views
@@ -50,6 +51,7 @@ from ..services import queries, search
 from ..services.errors import InvalidInput
 from ..services.images import image_path, lead_image_for
 from ..services.publishing import PublicStory, public_stories, public_story
+from .i18n import localized_language_name
 from .paging import page_links
 from .story_views import count_view, story_views_last_week
 from .templating import absolute_url
@@ -157,7 +159,7 @@ def share_links(url: str, title: str) -> list[tuple[str, str, str]]:
             "linkedin",
             "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
         ),
-        ("E-mail", "email", f"mailto:?subject={text}&body={quote(url, safe='')}"),
+        (gettext("E-mail"), "email", f"mailto:?subject={text}&body={quote(url, safe='')}"),
     ]
 
 
@@ -336,6 +338,7 @@ def article(adaptation_id: int, slug: str):
     adaptation = _published_or_404(adaptation_id)
     if slug != canonical_slug(adaptation):
         return redirect(article_url(adaptation), 301)
+    g.page_language = adaptation.language  # its labels ("min read", "Next", the byline) in its language
     if request.method == "GET":
         count_view(adaptation.id)
     credits = queries.credits_for(db.session, adaptation.adaptation)
@@ -492,7 +495,9 @@ def person(slug: str):
 
 def role_label(role: str, language: str) -> str:
     """A role as a people page prints it: "Reporter", "English adaptation"."""
-    return "Reporter" if role == Role.REPORTER.value else f"{language_name(language)} adaptation"
+    if role == Role.REPORTER.value:
+        return gettext("Reporter")
+    return gettext("%(language)s adaptation", language=localized_language_name(language))
 
 
 #: Endpoints crawlers read (cached longer, never noindex).

@@ -33,6 +33,7 @@ from ..services.errors import ServiceError
 from ..services.inputs import ArticleInput
 from .access import actions_by_id, roles_required, signed_in
 from .forms import Refused, input_limits, language_choices, refusal, render_page
+from .i18n import newsroom_zone
 from .paging import page_args_for_page, page_links
 
 bp = Blueprint("reporter", __name__, url_prefix="/desk")
@@ -107,7 +108,8 @@ def new_report():
     }
     replayed = False
     try:
-        parsed = ArticleInput.parse(data, input_limits())
+        # The form's deadline is the newsroom's local time; it is stored in UTC.
+        parsed = ArticleInput.parse(data, input_limits(), newsroom_zone())
         token = parse_submission_key(form.get("submission_token"), "submission_token")
         if token is None:
             article = submit_article(db.session, signed_in(), parsed)

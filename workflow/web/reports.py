@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from ..domain.states import Role
@@ -42,6 +44,16 @@ CSV_COLUMNS = [
 # Bar charts are drawn on a fixed grid (SVG user units); the page's CSS scales the whole drawing.
 CHART_WIDTH, LABEL_WIDTH, BAR_SPACE, ROW_HEIGHT, BAR_HEIGHT, TOP = 640, 210, 360, 30, 18, 8
 MAX_LABEL_CHARS = 30
+
+
+def plain(value: str) -> str:
+    """A bar's value as it is (an effort score)."""
+    return value
+
+
+def minutes(value: str) -> str:
+    """A bar's value in minutes, in the interface language ("12 min")."""
+    return gettext("%(value)s min", value=value)
 
 
 @dataclass(frozen=True)
@@ -78,20 +90,22 @@ def bar_chart(
     title: str,
     rows: list[reports.EffortRow],
     value: str,
-    unit: str,
+    unit: Callable[[str], str],
     scale: float | None = None,
 ) -> Chart:
-    """A chart of one measure of the rows (`mean_score`, `mean_minutes` …); rows without it get no bar."""
+    """A chart of one measure of the rows (`mean_score`, `mean_minutes` …); rows without it get no bar.
+    `unit` writes a value with its unit in the interface language (`plain`, `minutes`)."""
     values = [getattr(r, value) for r in rows]
     top = scale or max([v for v in values if v is not None] or [0]) or 1
     bars = []
     for i, (row, v) in enumerate(zip(rows, values, strict=False)):
-        text = "not measured" if v is None else f"{v:g}{unit}"
+        text = gettext("not measured") if v is None else unit(f"{v:g}")
         width = 0.0 if v is None else round(BAR_SPACE * min(v, top) / top, 1)
         bars.append(Bar(label=_short(row.label), text=text, y=TOP + i * ROW_HEIGHT, width=width))
-    described = (
-        "; ".join(f"{row.label}: {bar.text}" for row, bar in zip(rows, bars, strict=False)) or "No data."
-    )
+    described = "; ".join(
+        gettext("%(label)s: %(value)s", label=row.label, value=bar.text)
+        for row, bar in zip(rows, bars, strict=False)
+    ) or gettext("No data.")
     return Chart(
         id=chart_id,
         title=title,
@@ -130,33 +144,33 @@ def dashboard():
     charts = {
         "adaptor": bar_chart(
             "chart-adaptor",
-            "Mean post-editing effort per adaptor (0–100)",
+            gettext("Mean post-editing effort per adaptor (0–100)"),
             board.by_adaptor,
             "mean_score",
-            "",
+            plain,
             scale=100,
         ),
         "adaptor_minutes": bar_chart(
             "chart-adaptor-minutes",
-            "Mean active editing minutes per adaptor",
+            gettext("Mean active editing minutes per adaptor"),
             board.by_adaptor,
             "mean_minutes",
-            " min",
+            minutes,
         ),
         "pair": bar_chart(
             "chart-pair",
-            "Mean post-editing effort per language pair (0–100)",
+            gettext("Mean post-editing effort per language pair (0–100)"),
             board.by_pair,
             "mean_score",
-            "",
+            plain,
             scale=100,
         ),
         "model": bar_chart(
             "chart-model",
-            "Mean post-editing effort per model (0–100)",
+            gettext("Mean post-editing effort per model (0–100)"),
             board.by_model,
             "mean_score",
-            "",
+            plain,
             scale=100,
         ),
     }
@@ -220,7 +234,7 @@ def credits():
     export = request.args.get("format", "").strip().lower()
     try:
         if export not in ("", "html", "csv", "json"):
-            raise InvalidInput("format", "'format' must be csv or json (or left out for this page).")
+            raise InvalidInput("format", gettext("'format' must be csv or json (or left out for this page)."))
         period = _period()
     except ServiceError as error:
         return render_page("reports/credits.html", refused=refusal(error), report=None, typed=request.args)

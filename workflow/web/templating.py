@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, has_request_context, request, url_for
+from flask_babel import lazy_gettext
 
 from ..domain.languages import language_name, text_direction
 from ..domain.states import State
@@ -32,14 +33,28 @@ def age(value: datetime | None, now: datetime | None = None) -> str:
     return f"{seconds // 86400} d"
 
 
-def when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A time as the pages print it (UTC), or nothing."""
-    return value.strftime(fmt) if value else ""
+#: Each state as words, in the interface language.
+STATE_LABELS = {
+    State.QUEUED.value: lazy_gettext("queued"),
+    State.TRANSLATING.value: lazy_gettext("translating"),
+    State.DRAFT_READY.value: lazy_gettext("draft ready"),
+    State.MT_FAILED.value: lazy_gettext("mt failed"),
+    State.IN_ADAPTATION.value: lazy_gettext("in adaptation"),
+    State.IN_REVIEW.value: lazy_gettext("in review"),
+    State.CHANGES_REQUESTED.value: lazy_gettext("changes requested"),
+    State.SCHEDULED.value: lazy_gettext("scheduled"),
+    State.PUBLISHED.value: lazy_gettext("published"),
+    State.REJECTED.value: lazy_gettext("rejected"),
+    State.WITHDRAWN.value: lazy_gettext("withdrawn"),
+    State.CORRECTING.value: lazy_gettext("correcting"),
+    State.UNPUBLISHED.value: lazy_gettext("unpublished"),
+}
 
 
 def state_label(value: str) -> str:
-    """A state as words: `in_review` → "in review"."""
-    return (value or "").replace("_", " ")
+    """A state as words in the interface language: `in_review` → "in review"."""
+    label = STATE_LABELS.get(value or "")
+    return str(label) if label is not None else (value or "").replace("_", " ")
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -74,7 +89,6 @@ def register_template_helpers(app: Flask) -> None:
         reading_minutes=reading_minutes,
         dir=text_direction,
         language_name=language_name,
-        when=when,
         state_label=state_label,
         age=age,
         words=word_count,

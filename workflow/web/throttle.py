@@ -21,10 +21,12 @@ from flask import Response, request
 from flask_limiter.util import get_remote_address
 
 from ..extensions import limiter
+from .errors import N_
 
 PER_ACCOUNT_AND_ADDRESS = "10 per minute"
 PER_ACCOUNT = "100 per hour"
-WAIT_MESSAGE = "Too many failed logins to this account; wait a minute and try again."
+#: The refusals, in English for API clients; the login page shows them in the interface language.
+WAIT_MESSAGE = N_("Too many failed logins to this account; wait a minute and try again.")
 
 
 def attempted_account() -> str:
@@ -59,8 +61,10 @@ _to_account = limiter.shared_limit(
     key_func=attempted_account,
     methods=["POST"],
     deduct_when=failed_login,
-    error_message="Too many failed logins to this account from many places; wait and try again later, "
-    "or ask an admin to reset the password.",
+    error_message=N_(
+        "Too many failed logins to this account from many places; wait and try again later, "
+        "or ask an admin to reset the password."
+    ),
 )
 
 

@@ -1,0 +1,316 @@
+"""The desk's interface language and the newsroom's time zone: who chooses the language, how times are written,
+how a scheduling time typed on the page is stored, and public pages in their story's language."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.support.factories import csrf_token, drive, login, make_article, make_user, pass_qa
+from tests.web.test_desk_support import Page, get, person_client
+from tests.web.test_public_site import html_of, page_url, publish
+from workflow.config import ConfigError, Settings
+from workflow.domain.states import Role, State
+from workflow.extensions import db
+from workflow.models import User
+
+
+@pytest.fixture()
+def beirut(app, monkeypatch):
+    """The newsroom's time zone is Asia/Beirut for this test."""
+    monkeypatch.setitem(app.config, "ADAPTDESK", replace(app.config["ADAPTDESK"], timezone="Asia/Beirut"))
+
+
+def html_lang(html: str) -> str:
+    return html.split("<html", 1)[1].split(">", 1)[0].strip()
+
+
+def test_the_browser_language_chooses_the_desk_language(client):
+    """Accept-Language picks Arabic (right to left) when nothing else was chosen; English otherwise."""
+    arabic = client.get("/login", headers={"Accept-Language": "ar-LB,ar;q=0.9,en;q=0.5"}).get_data(
+        as_text=True
+    )
+    english = client.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+
+    assert html_lang(arabic) == 'lang="ar" dir="rtl"'
+    assert html_lang(english) == 'lang="en" dir="ltr"'
+
+
+def test_the_switcher_sets_a_cookie_for_a_visitor_and_goes_back(client):
+    """Before logging in, the choice is kept in a cookie and beats Accept-Language."""
+    client.get("/login")
+    response = client.post(
+        "/language", data={"language": "ar", "next": "/login?next=/desk/", "csrf_token": csrf_token(client)}
+    )
+
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/login?next=/desk/")
+    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert html_lang(page) == 'lang="ar" dir="rtl"'
+
+
+def test_a_persons_choice_is_stored_and_beats_the_browser(app, session):
+    """Logged in, the choice is kept on the person: another browser of theirs opens the desk in it."""
+    client, person = person_client(app, Role.REPORTER)
+    response = client.post(
+        "/language", data={"language": "ar", "next": "/", "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 303
+
+    session.expire_all()
+    assert db.session.get(User, person.id).interface_language == "ar"
+    other = app.test_client()
+    login(other, person)
+    page = other.get("/desk/reports", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert html_lang(page) == 'lang="ar" dir="rtl"'
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_the_switcher_never_sends_anyone_off_site(client, target):
+    client.get("/login")
+    response = client.post(
+        "/language", data={"language": "en", "next": target, "csrf_token": csrf_token(client)}
+    )
+
+    assert response.status_code == 303
+    assert response.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_an_unknown_language_is_a_400_on_the_page(client):
+    client.get("/login")
+    response = client.post("/language", data={"language": "xx", "csrf_token": csrf_token(client)})
+
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert "Choose one of: en, ar." in response.get_data(as_text=True)
+
+
+def test_times_are_shown_in_the_newsroom_zone_with_the_zone_named(app, session, client, beirut):
+    """A story published at 17:45 UTC in March reads 19:45 EET in Beirut (UTC+2), in August 20:45 EEST."""
+    winter = publish("Winter story", at=datetime(2026, 3, 2, 17, 45, tzinfo=UTC))
+    summer = publish("Summer story", at=datetime(2026, 8, 2, 17, 45, tzinfo=UTC))
+
+    winter_page = get(client, page_url(winter))
+    summer_page = get(client, page_url(summer))
+
+    assert " ".join(winter_page.find("time", class_="published").text.split()) == "Mar 2, 2026 | 19:45 EET"
+    assert " ".join(summer_page.find("time", class_="published").text.split()) == "Aug 2, 2026 | 20:45 EEST"
+    # The machine-readable time stays UTC.
+    assert winter_page.find("time", class_="published").get("datetime") == "2026-03-02T17:45:00+00:00"
+
+
+def test_times_are_written_in_the_readers_language(app, session):
+    """The same time on the desk in Arabic: Arabic month name, the zone named."""
+    client, _reporter = person_client(app, Role.REPORTER)
+    article = make_article(_reporter)
+    article.created_at = datetime(2026, 3, 2, 17, 45)
+    db.session.flush()
+
+    page = client.get("/desk/reports", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+
+    assert "مارس" in page and "UTC" in page
+
+
+def test_a_scheduled_time_typed_on_the_page_is_newsroom_time_stored_as_utc(app, session, beirut):
+    """An editor types 09:30 in Beirut (UTC+2 in winter) into the approve form: 07:30 UTC is stored, and the
+    review page names the zone the field takes."""
+    client, editor = person_client(app, Role.EDITOR)
+    adaptation = drive(make_article().adaptations[0], State.IN_REVIEW, editor=editor)
+    pass_qa(adaptation, editor)
+    local = f"{datetime.now(UTC).year + 1}-01-15T09:30"  # winter, within the year a schedule may reach
+
+    review = get(client, f"/desk/review/{adaptation.id}")
+    assert "Publish at, Asia/Beirut time (optional)" in review.text
+    response = client.post(
+        f"/desk/adaptations/{adaptation.id}/actions/approve",
+        data={
+            "publish_at": local,
+            "version": adaptation.version,
+            "origin": "review",
+            "csrf_token": csrf_token(client),
+        },
+    )
+
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    session.expire_all()
+    assert adaptation.state == State.SCHEDULED.value
+    assert adaptation.publish_at.replace(tzinfo=UTC) == datetime.fromisoformat(local).replace(
+        hour=7, tzinfo=UTC
+    )
+
+
+def test_an_unknown_time_zone_is_refused_at_start():
+    with pytest.raises(ConfigError, match="ADAPTDESK_TIMEZONE must be an IANA time zone"):
+        Settings.from_env({"ADAPTDESK_TIMEZONE": "Mars/Olympus"})
+    assert Settings.from_env({"ADAPTDESK_TIMEZONE": "Asia/Beirut"}).timezone == "Asia/Beirut"
+
+
+def test_an_arabic_story_page_speaks_arabic_whatever_the_reader_asks(client):
+    """Labels and the byline follow the adaptation's language, not Accept-Language (pages cache alike)."""
+    reporter = make_user(Role.REPORTER, name="Ahmad Abdallah")
+    adaptor = make_user(Role.ADAPTOR, name="Nadine Sassine")
+    story = publish(
+        "زيارة تاريخية",
+        "فقرة أولى.\n\nفقرة ثانية.",
+        source_language="en",
+        language="ar",
+        reporter=reporter,
+        adaptor=adaptor,
+        original_title="A historic visit",
+    )
+
+    html = html_of(client.get(page_url(story), headers={"Accept-Language": "en"}))
+
+    assert html_lang(html) == 'lang="ar" dir="rtl"'
+    assert "تقرير: " in html and "، ترجمة وتحرير: " in html
+    assert "دقيقة قراءة واحدة" in html and "min read" not in html
+    assert "شارك هذه القصة" in html
+
+
+def test_an_english_story_page_speaks_english_to_an_arabic_reader(client):
+    story = publish("A historic visit")
+
+    html = html_of(client.get(page_url(story), headers={"Accept-Language": "ar"}))
+
+    assert html_lang(html) == 'lang="en" dir="ltr"'
+    assert "1 min read" in html and "A report by" in html
+
+
+# The desk's pages moved to the catalog: each reads in Arabic for an Arabic browser, and as before in English.
+
+ARABIC = {"Accept-Language": "ar"}
+ENGLISH = {"Accept-Language": "en"}
+
+
+def _page_in(client, url: str, headers: dict) -> Page:
+    page = Page(client.get(url, headers=headers))
+    assert page.status in (200, 404), page.html[:500]
+    return page
+
+
+def _heading(page: Page) -> str:
+    return " ".join(page.find("h1").text.split())
+
+
+DESK_PAGES = {
+    # area: (roles of the person, or None for a visitor; url; Arabic heading; English heading)
+    "login": (None, "/login", "تسجيل الدخول", "Log in"),
+    "search": ((Role.REPORTER,), "/desk/search", "البحث في الأرشيف", "Search the archive"),
+    "memory": ((Role.ADAPTOR,), "/desk/memory", "ذاكرة الترجمة", "Translation memory"),
+    "dashboard": ((Role.EDITOR,), "/desk/dashboard", "جهد التحرير", "Editing effort"),
+    "credits": ((Role.EDITOR,), "/desk/reports/credits", "تقرير الإسهامات", "Credits report"),
+    "models": ((Role.ADMIN,), "/admin/models", "نماذج الترجمة", "Translation models"),
+    "my reports": ((Role.REPORTER,), "/desk/reports", "تقاريري", "My reports"),
+}
+
+
+@pytest.mark.parametrize("area", DESK_PAGES)
+def test_a_desk_page_reads_in_arabic_for_an_arabic_browser_and_in_english_otherwise(app, session, area):
+    roles, url, arabic_heading, english_heading = DESK_PAGES[area]
+    client = app.test_client() if roles is None else person_client(app, *roles)[0]
+
+    arabic, english = _page_in(client, url, ARABIC), _page_in(client, url, ENGLISH)
+
+    assert html_lang(arabic.html) == 'lang="ar" dir="rtl"'
+    assert _heading(arabic) == arabic_heading
+    assert html_lang(english.html) == 'lang="en" dir="ltr"'
+    assert _heading(english) == english_heading
+
+
+def test_the_error_page_speaks_the_readers_language(client):
+    arabic = Page(client.get("/desk/no-such-page", headers=ARABIC))
+    english = Page(client.get("/desk/no-such-page", headers=ENGLISH))
+
+    assert arabic.status == english.status == 404
+    assert html_lang(arabic.html) == 'lang="ar" dir="rtl"'
+    assert "لا يوجد شيء هنا." in arabic.alert() and "اقرأ أحدث القصص المنشورة أو سجّل الدخول." in arabic.text
+    assert "There is nothing here." in english.alert()
+    assert "Read the latest published stories or log in." in english.text
+
+
+def test_archive_results_are_counted_in_arabic_plural_forms(app, session):
+    """Two results are "نتيجتان" (the dual), not a number and a noun; English stays "2 results for"."""
+    client, reporter = person_client(app, Role.REPORTER)
+    make_article(reporter, title="Harbour blast", body="A blast at the harbour.")
+    make_article(reporter, title="Harbour reopens", body="The harbour reopened.")
+
+    arabic = _page_in(client, "/desk/search?q=harbour", ARABIC)
+    english = _page_in(client, "/desk/search?q=harbour", ENGLISH)
+
+    assert " ".join(arabic.find("p", class_="result-count").text.split()) == "نتيجتان لـ«harbour»"
+    assert " ".join(english.find("p", class_="result-count").text.split()) == "2 results for “harbour”"
+
+
+def test_the_dashboard_charts_and_tables_speak_arabic(app, session):
+    client, _editor = person_client(app, Role.EDITOR)
+
+    page = _page_in(client, "/desk/dashboard", ARABIC)
+
+    assert "المشاهدات لكل قصة، آخر 7 أيام" in page.text
+    assert "لا تكييفات." in page.text and "0 adaptations" not in page.text
+
+
+def test_the_workbench_pieces_speak_arabic(app, session):
+    """The QA panel, the glossary list, the memory box and the picture form of the workbench."""
+    client, adaptor = person_client(app, Role.ADAPTOR)
+    article = make_article(
+        title="انفجار قرب الميناء", body="قتل ٢٤ شخصاً في انفجار وقع في ١٥ حزيران قرب الميناء."
+    )
+    adaptation = drive(article.adaptations[0], State.IN_ADAPTATION, adaptor=adaptor)
+    url = f"/desk/adaptations/{adaptation.id}"
+    saved = client.post(
+        f"{url}/save",
+        data={
+            "title": "Blast near the port",
+            "body": "Several people died in a blast near the port on June 15.",
+            "version": Page(client.get(url)).field("version"),
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert saved.status_code == 302
+
+    arabic, english = _page_in(client, url, ARABIC), _page_in(client, url, ENGLISH)
+
+    qa = arabic.find("section", id="qa")
+    assert qa.find("h3", id="qa-h").text == "فحوص الجودة"
+    assert "خطأ واحد يمنع الإرسال" in " ".join(qa.text.split())
+    assert arabic.find("h3", id="glossary-found-h").text == "مصطلحات المسرد في هذا الأصل"
+    assert "احفظ الصورة" in arabic.text
+    assert arabic.find("label", **{"for": "memory-q"}).text == "ابحث في ذاكرة الترجمة"
+    assert english.find("section", id="qa").find("h3", id="qa-h").text == "QA checks"
+    assert "1 error blocks submission (numbers)" in " ".join(english.find("section", id="qa").text.split())
+    assert english.find("h3", id="glossary-found-h").text == "Glossary terms in this original"
+
+
+def test_the_work_list_filter_speaks_arabic(app, session):
+    client, _adaptor = person_client(app, Role.ADAPTOR)
+
+    arabic, english = _page_in(client, "/desk/queue", ARABIC), _page_in(client, "/desk/queue", ENGLISH)
+
+    assert arabic.find("form", class_="filters").get("aria-label") == "تصفية"
+    assert arabic.find("label", **{"for": "filter-language"}).text == "اللغة الهدف"
+    assert english.find("form", class_="filters").get("aria-label") == "Filter"
+
+
+def test_the_api_docs_page_speaks_the_readers_language(client):
+    arabic = client.get("/api/docs", headers=ARABIC).get_data(as_text=True)
+    english = client.get("/api/docs", headers=ENGLISH).get_data(as_text=True)
+
+    assert html_lang(arabic) == 'lang="ar" dir="rtl"' and "<title>واجهة البرمجة · Adaptdesk</title>" in arabic
+    assert "تحتاج هذه الصفحة إلى JavaScript." in arabic
+    assert html_lang(english) == 'lang="en" dir="ltr"' and "<title>API · Adaptdesk</title>" in english
+    assert "This page needs JavaScript. The API's description is also at" in english
+
+
+def test_a_refused_login_is_explained_in_the_readers_language(client):
+    client.get("/login")
+    form = {"username": "nobody", "password": "wrong", "csrf_token": csrf_token(client)}
+
+    arabic = Page(client.post("/login", data=form, headers=ARABIC))
+    english = Page(client.post("/login", data=form, headers=ENGLISH))
+
+    assert arabic.status == english.status == 401
+    assert arabic.alert() == "اسم المستخدم أو كلمة المرور غير صحيحة."
+    assert english.alert() == "Wrong username or password."
