@@ -16,7 +16,6 @@ from typing import Any
 from flask import jsonify, request
 
 from ...domain.actions import ACTIONS
-from ...domain.effort import MAX_SECONDS_PER_SAVE
 from ...extensions import db
 from ...models import Adaptation, User
 from ...services import adaptations, effort
@@ -25,6 +24,7 @@ from ...services.errors import ServiceError
 from ...services.inputs import ActionRequest, parse_body, parse_title, parse_version
 from ..access import self_approval_allowed
 from ..forms import input_limits
+from .bodies import action_request, adaptation_save
 from .inputs import api_person, json_object, load_adaptation, text_field
 from .openapi import (
     ADAPTATION_ID,
@@ -38,6 +38,7 @@ from .openapi import (
     TEXT,
     TIME,
     URL,
+    WORKFLOW_LINKS,
     Route,
     errors,
     json_body,
@@ -95,8 +96,9 @@ def save_adaptation(adaptation_id: int):
     """Save the adaptation's title and body, based on the `version` last read (409 with both texts if not) or
     on the `If-Match` entity tag (412 if it is not the stored one)."""
     person = api_person()
-    data = json_object()
     limits = input_limits()
+    data = json_object()
+    adaptation_save(limits).parse(data)
     title = text_field(data, "title")
     text_field(data, "body")
     if title.strip():
@@ -119,7 +121,9 @@ def save_adaptation(adaptation_id: int):
 def acknowledge_source(adaptation_id: int):
     """The action `acknowledge-source` at its first address (same body: optional `note` and `revision`)."""
     person = api_person()
-    asked = ActionRequest.parse(ACTIONS["acknowledge-source"], json_object(optional=True), input_limits())
+    limits = input_limits()
+    sent = action_request(limits).parse(json_object(optional=True)).given()
+    asked = ActionRequest.parse(ACTIONS["acknowledge-source"], sent, limits)
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
     adaptations.acknowledge_source_change(
         db.session, person, adaptation, note=asked.comment, revision=asked.revision
@@ -158,7 +162,12 @@ ROUTES = (
             "saveAdaptation",
             "Save the adaptation's title and body",
             {
-                "200": ok(ref("Adaptation"), "Saved; `version` is the new version.", headers=ETAG_HEADER),
+                "200": ok(
+                    ref("Adaptation"),
+                    "Saved; `version` is the new version.",
+                    headers=ETAG_HEADER,
+                    links={"SubmitIt": WORKFLOW_LINKS["SubmitIt"], "SaveIt": WORKFLOW_LINKS["SaveIt"]},
+                ),
                 **errors(400, 401, 403, 404, 409, 412, 413, 415),
             },
             tags=["adaptations"],
@@ -357,26 +366,6 @@ SCHEMAS: dict[str, Any] = {
             ),
         },
         description="The adaptation's state and its newest draft's progress, without text.",
-    ),
-    "AdaptationSave": obj(
-        {
-            "title": TEXT,
-            "body": TEXT,
-            "version": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "The version you read (required unless If-Match is sent).",
-            },
-            "active_seconds": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": MAX_SECONDS_PER_SAVE,
-                "description": "Seconds of active editing since your previous save. Refused (400) "
-                "beyond the time that passed since then (or since the adaptation "
-                "was taken).",
-            },
-        },
-        required=["title", "body"],
     ),
     "Effort": obj(
         {

@@ -28,6 +28,7 @@ from .inputs import api_person, json_object, query_language
 from .openapi import (
     INT,
     LANGUAGE,
+    LANGUAGE_CODE,
     TEXT,
     TIME,
     Route,
@@ -172,8 +173,18 @@ def import_glossary():
 TERM_ID = ({"name": "term_id", "in": "path", "required": True, "schema": INT},)
 #: Query filters by language pair (the memory search takes them too).
 PAIR = [
-    {"name": "source_lang", "in": "query", "schema": LANGUAGE, "description": "Only this source language."},
-    {"name": "target_lang", "in": "query", "schema": LANGUAGE, "description": "Only this target language."},
+    {
+        "name": "source_lang",
+        "in": "query",
+        "schema": LANGUAGE_CODE,
+        "description": "Only this source language.",
+    },
+    {
+        "name": "target_lang",
+        "in": "query",
+        "schema": LANGUAGE_CODE,
+        "description": "Only this target language.",
+    },
 ]
 _ONE_LINE = {"type": "string", "minLength": 1, "maxLength": glossary.MAX_TERM_CHARS}
 
