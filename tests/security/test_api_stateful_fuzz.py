@@ -32,9 +32,12 @@ from workflow.extensions import db
 from workflow.models import Adaptation, ApiToken
 
 #: Fixed seed, derandomized generation: the same requests on every run.
-SEED = 17
+SEED = int(__import__("os").environ.get("FUZZ_SEED", "17"))
 #: Examples per operation in the fuzzing phase (the coverage phase sends its own fixed set).
 EXAMPLES = 8
+#: Scenarios of the stateful phase, and steps in each (the walk takes five).
+STATEFUL_EXAMPLES = 60
+MAX_STEPS = 40
 #: The walk the stateful phase must complete, by operation and (for actions) action.
 WALK = ("createArticle", "claim", "saveAdaptation", "submit", "approve")
 #: Who does what, by operationId; actions go by the roles their declaration allows.
@@ -104,6 +107,7 @@ class Run:
     failures: list[str] = field(default_factory=list)
     #: A few refused requests per operation, to say why in a failure message.
     refused: dict[str, list[str]] = field(default_factory=dict)
+    calls: list = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def completed_walks(self) -> int:
@@ -129,20 +133,30 @@ def step_name(case) -> str:
     return operation_id
 
 
-def run_schemathesis(app, world: World, phases: list[str], *, examples: int = EXAMPLES) -> Run:
-    """Run the engine over /api/v1/openapi.json with these phases; what it saw."""
+def run_schemathesis(
+    app, world: World, phases: list[str], *, examples: int = EXAMPLES, operation_ids: tuple[str, ...] = ()
+) -> Run:
+    """Run the engine over /api/v1/openapi.json (only these operations, when named) with these phases."""
     config = SchemathesisConfig.from_dict(
         {
             "seed": SEED,
-            "generation": {"max-examples": examples, "deterministic": True, "database": "none"},
+            "generation": {"max-examples": examples, "database": "none"},
             "phases": {
-                name: {"enabled": name in phases} for name in ("examples", "coverage", "fuzzing", "stateful")
+                **{name: {"enabled": name in phases} for name in ("examples", "coverage", "fuzzing")},
+                # Invalid data is the other phases' work: each step of a walk sends data its schema allows.
+                "stateful": {
+                    "enabled": "stateful" in phases,
+                    "generation": {"mode": "positive"},
+                    "max-steps": MAX_STEPS,
+                },
             },
             # 5xx is what this test judges; the warnings below judge the schema against the checks.
             "checks": {"enabled": False, "not_a_server_error": {"enabled": True}},
         }
     )
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
+    if operation_ids:
+        schema = schema.include(operation_id=list(operation_ids))
     tokens = RoleTokens(world)
 
     @schema.auth(refresh_interval=None)
@@ -184,13 +198,15 @@ def run_schemathesis(app, world: World, phases: list[str], *, examples: int = EX
             run.statuses.setdefault((label, event.phase.value), Counter())[status] += 1
             if status in (400, 422) and len(run.refused.setdefault(label, [])) < 4:
                 run.refused[label].append(
-                    f"{event.phase.value} {node.value.meta.generation.mode.value if node.value.meta else ''} "
+                    f"{event.phase.value} {node.value.meta.generation.mode.value if node.value.meta else None} "
                     f"{interaction.request.body!r:.200} -> {interaction.response.content!r:.200}"
                 )
             if status >= 500:
                 run.server_errors.append(
                     f"{event.phase.value} {label}: {status} {interaction.request.body!r}"
                 )
+            if event.phase == PhaseName.STATEFUL_TESTING:
+                run.calls.append((step_name(node.value), case_id, node.parent_id, status, str(interaction.request.body)[:150], interaction.response.content[:150]))
             if event.phase == PhaseName.STATEFUL_TESTING and status < 300:
                 run.steps.append((step_name(node.value), case_id, node.parent_id))
     run.warnings = {kind: labels for kind, labels in context.warnings.as_labels().items() if labels}
@@ -208,22 +224,51 @@ def hypothesis_home(tmp_path):
     set_hypothesis_home_dir(None)
 
 
-def test_schemathesis_finds_no_5xx_no_schema_mismatch_and_walks_to_approve(
-    app, world: World, hypothesis_home
-):
-    """Coverage, fuzzing and stateful phases: no 5xx, no validation mismatch, and approve reached by links."""
-    run = run_schemathesis(app, world, ["coverage", "fuzzing", "stateful"])
-    import json, os  # DEBUG
-    if os.environ.get("FUZZ_DEBUG"):
-        with open(os.environ["FUZZ_DEBUG"], "w") as out:
-            json.dump({"warnings": run.warnings, "refused": run.refused, "failures": run.failures, "errors": run.errors[:20],
-                       "statuses": {f"{k[0]} {k[1]}": dict(v) for k, v in sorted(run.statuses.items())},
-                       "steps": sorted(Counter(n for n, _, _ in run.steps).items()), "walks": run.completed_walks()}, out, indent=1, default=str)
+#: The operations the stateful phase walks through (and reads between steps).
+WALK_OPERATIONS = ("createArticle", "takeAction", "saveAdaptation")
+
+
+def test_coverage_and_fuzzing_find_no_5xx_and_no_schema_mismatch(app, world: World, hypothesis_home):
+    """Every operation, valid and invalid data: no 5xx, and none mostly refuses data its schema allows."""
+    run = run_schemathesis(app, world, ["coverage", "fuzzing"])
+    _debug(run, "/tmp/api-fuzz-a.json")
+    assert not run.errors, run.errors[:5]
     assert not run.server_errors, run.server_errors[:5]
     assert not run.failures, run.failures
     mismatched = run.warnings.get("validation_mismatch", [])
     assert not mismatched, {label: run.refused.get(label) for label in mismatched}
+    assert {phase for _, phase in run.statuses} == {"coverage", "fuzzing"}
+
+
+def test_the_stateful_phase_walks_the_links_from_an_original_to_approve(app, world: World, hypothesis_home):
+    """Following the document's links, schemathesis submits an original, claims, saves, submits and approves."""
+    run = run_schemathesis(app, world, ["stateful"], examples=STATEFUL_EXAMPLES, operation_ids=WALK_OPERATIONS)
+    _debug(run, "/tmp/api-fuzz-b.json")
+    assert not run.errors, run.errors[:5]
+    assert not run.server_errors, run.server_errors[:5]
+    assert not run.failures, run.failures
     assert run.completed_walks() >= 1, sorted(Counter(name for name, _, _ in run.steps).items())
-    # Every phase ran: the coverage and fuzzing phases reached the operations the walk uses too.
-    phases = {phase for _, phase in run.statuses}
-    assert phases >= {"coverage", "fuzzing", "stateful"}, phases
+    approved = run.statuses[("POST /api/v1/adaptations/{adaptation_id}/actions/{action}", "stateful")]
+    assert approved[200] >= 1, approved
+
+
+def _debug(run, path):
+    import json
+    import os  # DEBUG
+
+    if os.environ.get("FUZZ_DEBUG"):
+        with open(path, "w") as out:
+            json.dump(
+                {
+                    "warnings": run.warnings,
+                    "refused": run.refused,
+                    "failures": run.failures,
+                    "errors": run.errors[:20],
+                    "statuses": {f"{k[0]} {k[1]}": dict(v) for k, v in sorted(run.statuses.items())},
+                    "steps": sorted(Counter(n for n, _, _ in run.steps).items()),
+                    "walks": run.completed_walks(), "calls": run.calls,
+                },
+                out,
+                indent=1,
+                default=str,
+            )

@@ -59,7 +59,11 @@ ROUTES = (
             "takeAction",
             "Take a workflow action",
             {
-                "200": ok(ref("Adaptation"), "The adaptation after the action.", links=WORKFLOW_LINKS),
+                "200": ok(
+                    ref("Adaptation"),
+                    "The adaptation after the action.",
+                    links={name: WORKFLOW_LINKS[name] for name in ("SaveIt", "ApproveIt")},
+                ),
                 **errors(400, 401, 404, 413, 415),
                 "403": {
                     "description": "The role or the relation to the adaptation does not allow it; "

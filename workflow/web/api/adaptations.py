@@ -21,11 +21,11 @@ from ...models import Adaptation, User
 from ...services import adaptations, effort
 from ...services.adaptation_view import adaptation_view
 from ...services.errors import ServiceError
-from ...services.inputs import ActionRequest, parse_body, parse_title, parse_version
+from ...services.inputs import ActionRequest, parse_body, parse_title
 from ..access import self_approval_allowed
 from ..forms import input_limits
 from .bodies import action_request, adaptation_save
-from .inputs import api_person, json_object, load_adaptation, text_field
+from .inputs import api_person, json_object, load_adaptation
 from .openapi import (
     ADAPTATION_ID,
     DIRECTION,
@@ -97,15 +97,15 @@ def save_adaptation(adaptation_id: int):
     on the `If-Match` entity tag (412 if it is not the stored one)."""
     person = api_person()
     limits = input_limits()
-    data = json_object()
-    adaptation_save(limits).parse(data)
-    title = text_field(data, "title")
-    text_field(data, "body")
+    data = (
+        adaptation_save(limits).parse(json_object(), if_match=bool(request.headers.get("If-Match"))).given()
+    )
+    title = data["title"]
     if title.strip():
         title = parse_title(data, limits)
     body = parse_body(data, limits, required=False)
-    sent_version = parse_version(data) if "version" in data or not request.headers.get("If-Match") else None
-    active_seconds = effort.parse_active_seconds(data.get("active_seconds"), allow_text=False)
+    sent_version = data.get("version")
+    active_seconds = data.get("active_seconds")
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
     matched_version = check_if_match(adaptation)
     version = sent_version if sent_version is not None else matched_version
@@ -166,7 +166,7 @@ ROUTES = (
                     ref("Adaptation"),
                     "Saved; `version` is the new version.",
                     headers=ETAG_HEADER,
-                    links={"SubmitIt": WORKFLOW_LINKS["SubmitIt"], "SaveIt": WORKFLOW_LINKS["SaveIt"]},
+                    links={"SubmitIt": WORKFLOW_LINKS["SubmitIt"]},
                 ),
                 **errors(400, 401, 403, 404, 409, 412, 413, 415),
             },

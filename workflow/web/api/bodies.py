@@ -24,7 +24,9 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     create_model,
+    field_validator,
     model_validator,
 )
 from pydantic.json_schema import GenerateJsonSchema
@@ -34,7 +36,9 @@ from ...domain.effort import MAX_SECONDS_PER_SAVE
 from ...domain.languages import LANGUAGE_NAMES
 from ...domain.text import BIDI_CONTROLS, BIDI_EMBEDDINGS
 from ...services.errors import InvalidInput
+from ...services.glossary import MAX_NOTE_CHARS, MAX_RENDERINGS, MAX_TERM_CHARS
 from ...services.inputs import Limits
+from ...services.users import MAX_PASSWORD, MIN_PASSWORD
 
 
 def _chars(chars: frozenset[str] | str) -> str:
@@ -82,6 +86,13 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def _integer(value: Any) -> Any:
+    """A JSON Schema integer: 3.0 is one too (JSON has one number type)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _whole_number(value: Any) -> Any:
     """A whole number, also sent as digits in a string (forms send text); blank is not given."""
     if isinstance(value, str):
@@ -89,7 +100,7 @@ def _whole_number(value: Any) -> Any:
             return None
         if value.strip().isdigit():
             return int(value.strip())
-    return value
+    return _integer(value)
 
 
 Language = Annotated[
@@ -159,10 +170,11 @@ class Body(BaseModel):
     field_messages: ClassVar[dict[str, str]] = {}
 
     @classmethod
-    def parse(cls, data: Any) -> Self:
-        """The checked body; 400 naming the first field at fault, with what to send instead."""
+    def parse(cls, data: Any, **context: Any) -> Self:
+        """The checked body (`context`: facts of the request beside it); 400 naming the first field at fault,
+        with what to send instead."""
         try:
-            return cls.model_validate(data)
+            return cls.model_validate(data, context=context)
         except ValidationError as exc:
             error = exc.errors(include_url=False)[0]
             location = [part for part in error["loc"] if isinstance(part, str)]
@@ -180,10 +192,12 @@ class Body(BaseModel):
             return f"The field '{field}' must be text, not {_type_name(value)}."
         if kind == "string_too_long":
             return f"The field '{field}' is {len(value)} characters; the limit is {ctx['max_length']}."
+        if kind == "string_too_short":
+            return f"The field '{field}' needs at least {ctx['min_length']} characters."
         if kind == "string_pattern_mismatch":
             return _describe_text(field, value, ctx["pattern"])
-        if kind in ("too_long", "too_short"):
-            return f"'{field}' takes at most {ctx.get('max_length')} items."
+        if kind == "too_long":
+            return f"'{field}' takes at most {ctx['max_length']} items."
         if kind.startswith("int") or kind in ("greater_than_equal", "less_than_equal"):
             return f"'{field}' must be a whole number{_range(error)}."
         if kind == "value_error" or kind.startswith("custom"):
@@ -286,22 +300,43 @@ def _at_least_one_of(model: type[Body], names: tuple[str, ...]) -> dict[str, Any
     return schema
 
 
+def _version_required(schema: dict[str, Any]) -> None:
+    """The published form of `_Save`'s rule: `version` is required (If-Match may stand for it, see there)."""
+    schema["required"] = [*schema.get("required", []), "version"]
+    schema["properties"]["version"] = {
+        "type": "integer",
+        "minimum": 1,
+        "description": "The version you read. A request with If-Match may leave it out: the entity tag "
+        "stands for it.",
+    }
+
+
+class _Save(Body):
+    """A save names the version it started from, in the body or as If-Match (context `if_match`)."""
+
+    model_config = ConfigDict(json_schema_extra=_version_required)
+
+    @field_validator("version", mode="after", check_fields=False)
+    @classmethod
+    def _version_named(cls, version: int | None, info: ValidationInfo) -> int | None:
+        if version is None and not (info.context or {}).get("if_match"):
+            raise ValueError(VERSION_MESSAGE)
+        return version
+
+
 @lru_cache
 def adaptation_save(limits: Limits) -> type[Body]:
     """PUT /api/v1/adaptations/{id}: the adaptation's text."""
     model = create_model(
         "AdaptationSave",
-        __base__=Body,
+        __base__=_Save,
         __doc__="The adaptation's text. Beyond this schema: active_seconds may not exceed the time since the "
         "previous save.",
         title=(line(limits.max_title_chars, visible=False, description="One line."), ...),
         body=(text(limits.max_body_chars, visible=False, description="Paragraphs."), ...),
-        version=(
-            Number | None,
-            Field(None, description="The version you read (required unless If-Match is sent)."),
-        ),
+        version=(Number | None, Field(None, validate_default=True)),
         active_seconds=(
-            Annotated[int, Field(ge=0, le=MAX_SECONDS_PER_SAVE)] | None,
+            Annotated[int, Field(ge=0, le=MAX_SECONDS_PER_SAVE), BeforeValidator(_integer)] | None,
             Field(None, description="Seconds of active editing since your previous save."),
         ),
     )
@@ -364,6 +399,8 @@ def schemas(limits: Limits) -> dict[str, dict[str, Any]]:
         "ArticleRevisionInput": _at_least_one_of(article_revision_input(limits), _Revision.CHANGES),
         "AdaptationSave": adaptation_save(limits).schema(),
         "ActionRequest": action_request(limits).schema(),
+        "PasswordChange": PasswordChange.schema(),
+        "GlossaryTermInput": GlossaryTermInput.schema(),
     }
 
 
@@ -372,3 +409,56 @@ def language_schema() -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     return TypeAdapter(Language).json_schema(schema_generator=_Schema)
+
+
+class PasswordChange(Body):
+    """POST /api/v1/me/password. Beyond this schema: `current_password` must be the caller's password, and the
+    new one another than it."""
+
+    current_password: str = Field(max_length=MAX_PASSWORD, description="The password you have now.")
+    new_password: str = Field(
+        min_length=MIN_PASSWORD, max_length=MAX_PASSWORD, description="The password you choose."
+    )
+
+
+def _term(description: str) -> Any:
+    return line(MAX_TERM_CHARS, visible=True, description=description)
+
+
+_RENDERING = f"[^;\\r\\n{CONTROLS}{_BIDI}]{{0,{MAX_TERM_CHARS}}}"
+#: Renderings as text (forms): one per line or separated by `;`.
+RENDERINGS_TEXT = f"^{_RENDERING}(?:[;\\r\\n]{_RENDERING}){{0,{MAX_RENDERINGS - 1}}}$"
+Renderings = (
+    Annotated[list[_term(None)], Field(max_length=MAX_RENDERINGS)]  # type: ignore[misc]
+    | Annotated[str, Field(pattern=RENDERINGS_TEXT, description="One per line or separated by ';'.")]
+    | None
+)
+
+
+class GlossaryTermInput(Body):
+    """POST /api/v1/glossary and PUT /api/v1/glossary/{id}. Beyond this schema: the two languages differ, the
+    source term is more than marks and punctuation, and no rendering is both accepted and forbidden."""
+
+    source_lang: Language
+    target_lang: Language
+    source: _term("The term as written in the source language, e.g. بوتين.")  # type: ignore[valid-type]
+    target: _term("The preferred rendering, e.g. Putin.")  # type: ignore[valid-type]
+    alternatives: Renderings = Field(  # type: ignore[valid-type]
+        None, description="Other renderings the house style accepts: QA takes any of them."
+    )
+    forbidden: Renderings = Field(  # type: ignore[valid-type]
+        None,
+        description="Renderings the house style avoids: QA flags each as an error (check `forbidden`) wherever "
+        "an adaptation of the pair uses it.",
+    )
+    note: line(MAX_NOTE_CHARS, visible=False) | None = Field(None, description="House-style note.")  # type: ignore[valid-type]
+
+    field_messages: ClassVar[dict[str, str]] = {
+        "source_lang": LANGUAGE_MESSAGE.replace("'language'", "'source_lang'"),
+        "target_lang": LANGUAGE_MESSAGE.replace("'language'", "'target_lang'"),
+        **{
+            name: f"'{name}' must be a list of at most {MAX_RENDERINGS} renderings of at most {MAX_TERM_CHARS} "
+            "characters (or text, one per line or separated by ';'), without control characters."
+            for name in ("alternatives", "forbidden")
+        },
+    }

@@ -24,6 +24,7 @@ from ...services import glossary, glossary_exchange
 from ...services.errors import InvalidInput
 from ...services.inputs import parse_language
 from ..uploads import uploaded_file
+from .bodies import GlossaryTermInput
 from .inputs import api_person, json_object, query_language
 from .openapi import (
     INT,
@@ -77,7 +78,7 @@ def create_glossary_term():
     """An editor adds a term: source and approved target for a language pair."""
     person = api_person()
     glossary.require_editor(person, "add")
-    data = glossary.TermInput.parse(json_object())
+    data = glossary.TermInput.parse(GlossaryTermInput.parse(json_object()).given())
     term = glossary.create_term(db.session, person, data)
     db.session.commit()
     response = jsonify(term_json(term))
@@ -95,7 +96,7 @@ def update_glossary_term(term_id: int):
     """An editor changes a term (every field is sent again)."""
     person = api_person()
     glossary.require_editor(person, "change")
-    data = glossary.TermInput.parse(json_object())
+    data = glossary.TermInput.parse(GlossaryTermInput.parse(json_object()).given())
     term = glossary.update_term(db.session, person, glossary.get_term(db.session, term_id), data)
     db.session.commit()
     return jsonify(term_json(term))
@@ -339,33 +340,6 @@ ROUTES += (
 )
 
 SCHEMAS: dict[str, Any] = {
-    "GlossaryTermInput": obj(
-        {
-            "source_lang": LANGUAGE,
-            "target_lang": LANGUAGE,
-            "source": {**_ONE_LINE, "description": "The term as written in the source language, e.g. بوتين."},
-            "target": {**_ONE_LINE, "description": "The preferred rendering, e.g. Putin."},
-            "alternatives": {
-                "type": "array",
-                "items": _ONE_LINE,
-                "maxItems": glossary.MAX_RENDERINGS,
-                "description": "Other renderings the house style accepts: QA takes any of them.",
-            },
-            "forbidden": {
-                "type": "array",
-                "items": _ONE_LINE,
-                "maxItems": glossary.MAX_RENDERINGS,
-                "description": "Renderings the house style avoids: QA flags each as an error (check `forbidden`) "
-                "wherever an adaptation of the pair uses it.",
-            },
-            "note": {
-                "type": "string",
-                "maxLength": glossary.MAX_NOTE_CHARS,
-                "description": "House-style note.",
-            },
-        },
-        required=["source_lang", "target_lang", "source", "target"],
-    ),
     "GlossaryTerm": obj(
         {
             "id": INT,

@@ -94,13 +94,15 @@ def link(operation_id: str, description: str, body: dict[str, Any] | None = None
 #: The adaptation a response describes, and its version, for the next step of the workflow.
 THIS_ADAPTATION = "$response.body#/id"
 THIS_VERSION = "$response.body#/version"
-#: Links from a response that describes an adaptation (saved, or after an action) to the workflow's next steps.
+#: Links from a response that describes an adaptation to the workflow's next steps: after an action (a claim),
+#: save the text or (after a submission) approve it; after a save, submit it.
 WORKFLOW_LINKS = {
     "SaveIt": link(
         "saveAdaptation",
         "Save the adaptation's text (its holder), based on the version just read.",
         {"version": THIS_VERSION},
         adaptation_id=THIS_ADAPTATION,
+        **{"header.If-Match": "$response.header.ETag"},
     ),
     "SubmitIt": link(
         "takeAction",
