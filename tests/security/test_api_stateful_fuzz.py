@@ -15,7 +15,9 @@ exact schemathesis version in the test extras.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from ipaddress import ip_network
+from types import SimpleNamespace
 
 import pytest
 import schemathesis  # the test extras pin it: pip install -e '.[test]'
@@ -25,9 +27,10 @@ from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName
 
 from tests.security.conftest import ADAPTOR, ADMIN, EDITOR, REPORTER, World
-from tests.support.factories import finish_draft, token_for
+from tests.support.factories import PASSWORD, finish_draft, token_for
 from workflow.domain.actions import ACTIONS
 from workflow.domain.states import Role
+from workflow.domain.termbase import write_tbx
 from workflow.extensions import db
 from workflow.models import Adaptation, ApiToken
 
@@ -51,8 +54,8 @@ ROLE_OF_OPERATION = {
     "createWebhook": ADMIN,
     "showWebhook": ADMIN,
     "deleteWebhook": ADMIN,
-    "listDeliveries": ADMIN,
-    "redeliver": ADMIN,
+    "listWebhookDeliveries": ADMIN,
+    "redeliverWebhook": ADMIN,
     "listAudit": ADMIN,
 }
 ROLE_PREFERENCE = (
@@ -93,6 +96,66 @@ class RoleTokens:
 
         row: ApiToken | None = token_row(db.session, header.removeprefix("Bearer "))
         return row is None or row.revoked_at is not None
+
+
+#: A receiver address the test app allows (webhook targets must resolve to allowed addresses).
+WEBHOOK_URL = "http://127.0.0.1:9/adaptdesk-hook"
+
+
+def tmx_file(source_lang: str, target_lang: str) -> bytes:
+    """A one-unit TMX 1.4 file of the pair."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="fuzz" '
+        f'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="{source_lang}" '
+        f'datatype="plaintext"/><body><tu><tuv xml:lang="{source_lang}"><seg>Source text.</seg></tuv>'
+        f'<tuv xml:lang="{target_lang}"><seg>Target text.</seg></tuv></tu></body></tmx>'
+    ).encode()
+
+
+def glossary_file(kind: str, source_lang: str, target_lang: str) -> bytes:
+    """A one-term TBX or CSV term base of the pair."""
+    if kind == "csv":
+        return "source,target\nبوتين,Putin\n".encode()
+    term = SimpleNamespace(
+        id=1,
+        source="بوتين",
+        target="Putin",
+        alternatives=[],
+        forbidden=[],
+        note="",
+        source_lang="",
+        target_lang="",
+    )
+    return write_tbx([term], source_lang, target_lang).encode()
+
+
+@dataclass
+class Secrets:
+    """What a valid request carries that its schema cannot describe, and a client knows: a person's current
+    password, a webhook receiver the server may reach, a file in the format named. Positive cases get it (the
+    data schemathesis generated for everything else stays); negative cases keep the generated values."""
+
+    world: World
+    passwords: dict[str, str] = field(default_factory=dict)
+
+    def fill(self, case, who: str) -> None:
+        body = case.body if isinstance(case.body, dict) else None
+        if body is None or case.meta is None or case.meta.generation.mode.value != "positive":
+            return
+        operation_id = case.operation.definition.raw.get("operationId", "")
+        if operation_id == "changeMyPassword":
+            body["current_password"] = self.passwords.get(who, PASSWORD)
+        elif operation_id == "createWebhook":
+            body["url"] = WEBHOOK_URL
+        elif operation_id == "importMemory":
+            body["file"] = tmx_file(body.get("source_lang") or "ar", body.get("target_lang") or "en")
+        elif operation_id == "importGlossary":
+            pair = body.get("source_lang") or "ar", body.get("target_lang") or "en"
+            body["file"] = glossary_file(body.get("format") or "tbx", *pair)
+
+    def changed(self, case, who: str, status: int) -> None:
+        if case.operation.definition.raw.get("operationId") == "changeMyPassword" and status == 200:
+            self.passwords[who] = case.body["new_password"]
 
 
 @dataclass
@@ -158,6 +221,7 @@ def run_schemathesis(
     if operation_ids:
         schema = schema.include(operation_id=list(operation_ids))
     tokens = RoleTokens(world)
+    secrets = Secrets(world)
 
     @schema.auth(refresh_interval=None)
     class ByRole:
@@ -168,10 +232,13 @@ def run_schemathesis(
 
         def set(self, case, data, context):
             case.headers = {**(case.headers or {}), "Authorization": data}
+            # Beside the token, what else only the client knows (schemathesis has no per-schema before_call).
+            secrets.fill(case, role_for(case))
 
     @schema.hook
     def after_call(context, case, response):
         """The worker's part: a submitted original's machine drafts come back ready (held in tests)."""
+        secrets.changed(case, role_for(case), response.status_code)
         if step_name(case) == "createArticle" and response.status_code == 201:
             with app.app_context():
                 for item in response.json()["adaptations"]:
@@ -206,7 +273,16 @@ def run_schemathesis(
                     f"{event.phase.value} {label}: {status} {interaction.request.body!r}"
                 )
             if event.phase == PhaseName.STATEFUL_TESTING:
-                run.calls.append((step_name(node.value), case_id, node.parent_id, status, str(interaction.request.body)[:150], interaction.response.content[:150]))
+                run.calls.append(
+                    (
+                        step_name(node.value),
+                        case_id,
+                        node.parent_id,
+                        status,
+                        str(interaction.request.body)[:150],
+                        interaction.response.content[:150],
+                    )
+                )
             if event.phase == PhaseName.STATEFUL_TESTING and status < 300:
                 run.steps.append((step_name(node.value), case_id, node.parent_id))
     run.warnings = {kind: labels for kind, labels in context.warnings.as_labels().items() if labels}
@@ -228,8 +304,13 @@ def hypothesis_home(tmp_path):
 WALK_OPERATIONS = ("createArticle", "takeAction", "saveAdaptation")
 
 
-def test_coverage_and_fuzzing_find_no_5xx_and_no_schema_mismatch(app, world: World, hypothesis_home):
+def test_coverage_and_fuzzing_find_no_5xx_and_no_schema_mismatch(
+    app, world: World, hypothesis_home, monkeypatch
+):
     """Every operation, valid and invalid data: no 5xx, and none mostly refuses data its schema allows."""
+    settings = app.config["ADAPTDESK"]
+    allowed = (*settings.webhook_allowed_networks, ip_network("127.0.0.1/32"))
+    monkeypatch.setitem(app.config, "ADAPTDESK", replace(settings, webhook_allowed_networks=allowed))
     run = run_schemathesis(app, world, ["coverage", "fuzzing"])
     _debug(run, "/tmp/api-fuzz-a.json")
     assert not run.errors, run.errors[:5]
@@ -242,7 +323,9 @@ def test_coverage_and_fuzzing_find_no_5xx_and_no_schema_mismatch(app, world: Wor
 
 def test_the_stateful_phase_walks_the_links_from_an_original_to_approve(app, world: World, hypothesis_home):
     """Following the document's links, schemathesis submits an original, claims, saves, submits and approves."""
-    run = run_schemathesis(app, world, ["stateful"], examples=STATEFUL_EXAMPLES, operation_ids=WALK_OPERATIONS)
+    run = run_schemathesis(
+        app, world, ["stateful"], examples=STATEFUL_EXAMPLES, operation_ids=WALK_OPERATIONS
+    )
     _debug(run, "/tmp/api-fuzz-b.json")
     assert not run.errors, run.errors[:5]
     assert not run.server_errors, run.server_errors[:5]
@@ -266,7 +349,8 @@ def _debug(run, path):
                     "errors": run.errors[:20],
                     "statuses": {f"{k[0]} {k[1]}": dict(v) for k, v in sorted(run.statuses.items())},
                     "steps": sorted(Counter(n for n, _, _ in run.steps).items()),
-                    "walks": run.completed_walks(), "calls": run.calls,
+                    "walks": run.completed_walks(),
+                    "calls": run.calls,
                 },
                 out,
                 indent=1,

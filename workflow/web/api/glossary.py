@@ -320,8 +320,8 @@ ROUTES += (
                                     "format": "binary",
                                     "description": "A .tbx or .csv file.",
                                 },
-                                "source_lang": LANGUAGE,
-                                "target_lang": LANGUAGE,
+                                "source_lang": LANGUAGE_CODE,
+                                "target_lang": LANGUAGE_CODE,
                                 "format": {
                                     "type": "string",
                                     "enum": ["tbx", "csv"],
