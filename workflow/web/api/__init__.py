@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, has_app_context, jsonify
 
 from ...extensions import csrf
+from ...services.inputs import Limits
+from ..forms import input_limits
 from . import (
     actions,
     adaptations,
     articles,
     audit,
+    bodies,
     glossary,
     health,
     lists,
@@ -62,10 +65,13 @@ def routes() -> list[Route]:
     return [*ROUTES, *(route for resource in RESOURCES for route in resource.ROUTES)]
 
 
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of every route of the API (a fresh copy each call)."""
+def openapi_document(limits: Limits | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every route of the API (a fresh copy each call), with the request bodies'
+    schemas drawn from the models that check them, at these limits (the serving app's; defaults outside one)."""
+    if limits is None:
+        limits = input_limits() if has_app_context() else Limits()
     schemas = {name: schema for resource in RESOURCES for name, schema in resource.SCHEMAS.items()}
-    return document(routes(), schemas)
+    return document(routes(), {**schemas, **bodies.schemas(limits)})
 
 
 def openapi():

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...domain.actions import ACTIONS
 from ...extensions import db
 from ...services import adaptations
 from ...services.inputs import ActionRequest, parse_action
 from ..access import self_approval_allowed
 from ..forms import input_limits
 from .adaptations import adaptation_response
+from .bodies import action_request
 from .inputs import api_person, json_object, load_adaptation
-from .openapi import ADAPTATION_ID, JSON, TIME, Route, errors, json_body, obj, ok, op, ref
+from .openapi import ADAPTATION_ID, JSON, WORKFLOW_LINKS, Route, errors, json_body, ok, op, ref
 
 
 def take_action(adaptation_id: int, action: str):
     """Take one workflow action (claim, release, reassign, submit, request-changes, approve, …)."""
     person = api_person()
     declared = parse_action(action)
-    asked = ActionRequest.parse(declared, json_object(optional=True), input_limits())
+    limits = input_limits()
+    sent = action_request(limits).parse(json_object(optional=True)).given()
+    asked = ActionRequest.parse(declared, sent, limits)
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
     adaptations.perform_action(
         db.session,
@@ -60,7 +62,11 @@ ROUTES = (
             "takeAction",
             "Take a workflow action",
             {
-                "200": ok(ref("Adaptation"), "The adaptation after the action."),
+                "200": ok(
+                    ref("Adaptation"),
+                    "The adaptation after the action.",
+                    links={name: WORKFLOW_LINKS[name] for name in ("SaveIt", "ApproveIt")},
+                ),
                 **errors(400, 401, 404, 413, 415),
                 "403": {
                     "description": "The role or the relation to the adaptation does not allow it; "
@@ -97,52 +103,4 @@ ROUTES = (
     ),
 )
 
-SCHEMAS: dict[str, Any] = {
-    "ActionRequest": obj(
-        {
-            "comment": {
-                "type": "string",
-                "description": "Required for "
-                + _listed([a.name for a in ACTIONS.values() if a.needs_comment])
-                + ".",
-            },
-            "assignee": {"type": "string", "description": "Username of an adaptor (reassign)."},
-            "publish_at": {
-                **TIME,
-                "description": "approve: a future time (at most a year ahead) schedules publication; more "
-                "than a minute in the past is refused (400).",
-            },
-            "reason": {"type": "string", "description": "unpublish: why it comes down (required)."},
-            "note": {"type": "string", "description": "acknowledge-source: an optional note for the editor."},
-            "revision": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "acknowledge-source: the revision of the original you read; refused (409 "
-                "`stale_revision`) if it is no longer the newest.",
-            },
-            "priority": {
-                "type": "string",
-                "enum": ["urgent", "high", "normal", "low"],
-                "description": "prioritize: the new priority (editors).",
-            },
-            "deadline": {
-                "anyOf": [TIME, {"type": "string", "maxLength": 0}, {"type": "null"}],
-                "description": 'prioritize: when the adaptation is due (ahead, within a year); null or "" '
-                "removes the deadline, leaving it out keeps it. Send priority, deadline or both.",
-            },
-            "correction_note": {
-                "type": "string",
-                "description": "approve, on a published story: the public note saying what was corrected "
-                "(required).",
-            },
-            "version": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "The version you read; required for "
-                + _listed([a.name for a in ACTIONS.values() if a.names_version])
-                + ". Refused (409) if the adaptation changed since.",
-            },
-        },
-        required=[],
-    ),
-}
+SCHEMAS: dict[str, Any] = {}  # ActionRequest: `bodies.action_request`

@@ -16,16 +16,16 @@ from typing import Any
 from flask import jsonify, request
 
 from ...domain.actions import ACTIONS
-from ...domain.effort import MAX_SECONDS_PER_SAVE
 from ...extensions import db
 from ...models import Adaptation, User
 from ...services import adaptations, effort
 from ...services.adaptation_view import adaptation_view
 from ...services.errors import ServiceError
-from ...services.inputs import ActionRequest, parse_body, parse_title, parse_version
+from ...services.inputs import ActionRequest, parse_body, parse_title
 from ..access import self_approval_allowed
 from ..forms import input_limits
-from .inputs import api_person, json_object, load_adaptation, text_field
+from .bodies import action_request, adaptation_save
+from .inputs import api_person, json_object, load_adaptation
 from .openapi import (
     ADAPTATION_ID,
     DIRECTION,
@@ -39,6 +39,7 @@ from .openapi import (
     TIME,
     URGENCY,
     URL,
+    WORKFLOW_LINKS,
     Route,
     errors,
     json_body,
@@ -96,15 +97,16 @@ def save_adaptation(adaptation_id: int):
     """Save the adaptation's title and body, based on the `version` last read (409 with both texts if not) or
     on the `If-Match` entity tag (412 if it is not the stored one)."""
     person = api_person()
-    data = json_object()
     limits = input_limits()
-    title = text_field(data, "title")
-    text_field(data, "body")
+    data = (
+        adaptation_save(limits).parse(json_object(), if_match=bool(request.headers.get("If-Match"))).given()
+    )
+    title = data["title"]
     if title.strip():
         title = parse_title(data, limits)
     body = parse_body(data, limits, required=False)
-    sent_version = parse_version(data) if "version" in data or not request.headers.get("If-Match") else None
-    active_seconds = effort.parse_active_seconds(data.get("active_seconds"), allow_text=False)
+    sent_version = data.get("version")
+    active_seconds = data.get("active_seconds")
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
     matched_version = check_if_match(adaptation)
     version = sent_version if sent_version is not None else matched_version
@@ -120,7 +122,9 @@ def save_adaptation(adaptation_id: int):
 def acknowledge_source(adaptation_id: int):
     """The action `acknowledge-source` at its first address (same body: optional `note` and `revision`)."""
     person = api_person()
-    asked = ActionRequest.parse(ACTIONS["acknowledge-source"], json_object(optional=True), input_limits())
+    limits = input_limits()
+    sent = action_request(limits).parse(json_object(optional=True)).given()
+    asked = ActionRequest.parse(ACTIONS["acknowledge-source"], sent, limits)
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
     adaptations.acknowledge_source_change(
         db.session, person, adaptation, note=asked.comment, revision=asked.revision
@@ -159,7 +163,12 @@ ROUTES = (
             "saveAdaptation",
             "Save the adaptation's title and body",
             {
-                "200": ok(ref("Adaptation"), "Saved; `version` is the new version.", headers=ETAG_HEADER),
+                "200": ok(
+                    ref("Adaptation"),
+                    "Saved; `version` is the new version.",
+                    headers=ETAG_HEADER,
+                    links={"SubmitIt": WORKFLOW_LINKS["SubmitIt"]},
+                ),
                 **errors(400, 401, 403, 404, 409, 412, 413, 415),
             },
             tags=["adaptations"],
@@ -359,26 +368,6 @@ SCHEMAS: dict[str, Any] = {
             ),
         },
         description="The adaptation's state and its newest draft's progress, without text.",
-    ),
-    "AdaptationSave": obj(
-        {
-            "title": TEXT,
-            "body": TEXT,
-            "version": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "The version you read (required unless If-Match is sent).",
-            },
-            "active_seconds": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": MAX_SECONDS_PER_SAVE,
-                "description": "Seconds of active editing since your previous save. Refused (400) "
-                "beyond the time that passed since then (or since the adaptation "
-                "was taken).",
-            },
-        },
-        required=["title", "body"],
     ),
     "Effort": obj(
         {

@@ -20,7 +20,8 @@ from ...services.errors import NotAllowed
 from ...services.inputs import ArticleInput
 from ..forms import input_limits
 from ..paging import page_args, page_json, with_link_header
-from .inputs import api_person, json_object, load_article, text_field
+from .bodies import article_input, article_revision_input
+from .inputs import api_person, json_object, load_article
 from .openapi import (
     ARTICLE_ID,
     DIRECTION,
@@ -32,18 +33,17 @@ from .openapi import (
     TAGS,
     TEXT,
     TIME,
-    URGENCY,
     URL,
     Route,
     errors,
     json_body,
+    link,
     nullable,
     obj,
     ok,
     op,
     page_schema,
     ref,
-    text,
 )
 from .presenters import article_json
 
@@ -71,7 +71,8 @@ def create_article():
     `Idempotency-Key`, sending the same again within a day gives back the same original."""
     person = api_person()
     sent = json_object()
-    data = ArticleInput.parse(sent, input_limits())
+    limits = input_limits()
+    data = ArticleInput.parse(article_input(limits).parse(sent).given(), limits)
     key = articles.parse_submission_key(request.headers.get(IDEMPOTENCY_KEY), IDEMPOTENCY_KEY)
     replayed = False
     if key is None:
@@ -97,10 +98,11 @@ def show_article(article_id: int):
 def revise_article(article_id: int):
     """The reporter adds a revision (new title and/or body); drafts are redone."""
     person = api_person()
-    data = json_object()
-    note = text_field(data, "note", required=False) or ""
+    limits = input_limits()
+    data = article_revision_input(limits).parse(json_object()).given()
+    note = data.pop("note", None) or ""
     article = load_article(person, article_id, for_update=True)
-    articles.revise_article(db.session, person, article, data, input_limits(), note=note)
+    articles.revise_article(db.session, person, article, data, limits, note=note)
     db.session.commit()
     return jsonify(article_json(article))
 
@@ -133,6 +135,20 @@ ROUTES = (
                     ref("Article"),
                     "The original with one adaptation per target language.",
                     headers={"Location": {"description": "The original's address.", "schema": TEXT}},
+                    links={
+                        "ClaimFirstAdaptation": link(
+                            "takeAction",
+                            "An adaptor claims the first adaptation opened (once its machine draft is ready).",
+                            adaptation_id="$response.body#/adaptations/0/id",
+                            action="claim",
+                        ),
+                        "ShowFirstAdaptation": link(
+                            "showAdaptation",
+                            "The first adaptation opened.",
+                            adaptation_id="$response.body#/adaptations/0/id",
+                        ),
+                        "ShowArticle": link("showArticle", "The original.", article_id="$response.body#/id"),
+                    },
                 ),
                 "200": ok(
                     ref("Article"),
@@ -195,51 +211,6 @@ ROUTES = (
 )
 
 SCHEMAS: dict[str, Any] = {
-    "ArticleInput": obj(
-        {
-            "title": {"type": "string", "description": "One line, no direction-control characters."},
-            "body": {"type": "string", "description": "Paragraphs separated by line breaks."},
-            "language": LANGUAGE,
-            "section": {"type": "string", "default": "News"},
-            "tags": {"anyOf": [TAGS, {"type": "string", "description": "Comma-separated."}]},
-            "targets": {
-                "anyOf": [
-                    {
-                        "type": "array",
-                        "items": {
-                            "anyOf": [
-                                LANGUAGE,
-                                obj(
-                                    {"language": LANGUAGE, "priority": URGENCY["priority"], "deadline": TIME},
-                                    required=["language"],
-                                ),
-                            ]
-                        },
-                    },
-                    {"type": "string"},
-                ],
-                "default": ["en"],
-                "description": "Languages to adapt into; one adaptation is opened per target. A target given as "
-                "an object sets its own priority and deadline.",
-            },
-            "priority": {
-                **URGENCY["priority"],
-                "default": "normal",
-                "description": "Priority of every adaptation (unless a target sets its own). Urgent draft jobs "
-                "jump the line.",
-            },
-            "deadline": {
-                **TIME,
-                "description": "When every adaptation is due (unless a target sets its own): ahead, within a year.",
-            },
-        },
-        required=["title", "body", "language"],
-    ),
-    "ArticleRevisionInput": obj(
-        {"title": TEXT, "body": TEXT, "note": text("What changed, for the adaptors.")},
-        required=[],
-        description="At least one of title and body must change.",
-    ),
     "Revision": obj({"number": INT, "title": TEXT, "note": TEXT, "at": TIME, "author": ref("Person")}),
     "ArticleAdaptation": obj({"id": INT, "language": LANGUAGE, "state": ref("State"), "url": nullable(URL)}),
     "Article": obj(

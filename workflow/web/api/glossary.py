@@ -25,10 +25,12 @@ from ...services.errors import InvalidInput
 from ...services.inputs import parse_language
 from ..paging import page_args, page_json, with_link_header
 from ..uploads import uploaded_file
+from .bodies import GlossaryTermInput
 from .inputs import api_person, json_object, query_language
 from .openapi import (
     INT,
     LANGUAGE,
+    LANGUAGE_CODE,
     PAGE_HEADERS,
     PAGE_PARAMETERS,
     TEXT,
@@ -77,7 +79,7 @@ def create_glossary_term():
     """An editor adds a term: source and approved target for a language pair."""
     person = api_person()
     glossary.require_editor(person, "add")
-    data = glossary.TermInput.parse(json_object())
+    data = glossary.TermInput.parse(GlossaryTermInput.parse(json_object()).given())
     term = glossary.create_term(db.session, person, data)
     db.session.commit()
     response = jsonify(term_json(term))
@@ -95,7 +97,7 @@ def update_glossary_term(term_id: int):
     """An editor changes a term (every field is sent again)."""
     person = api_person()
     glossary.require_editor(person, "change")
-    data = glossary.TermInput.parse(json_object())
+    data = glossary.TermInput.parse(GlossaryTermInput.parse(json_object()).given())
     term = glossary.update_term(db.session, person, glossary.get_term(db.session, term_id), data)
     db.session.commit()
     return jsonify(term_json(term))
@@ -173,8 +175,18 @@ def import_glossary():
 TERM_ID = ({"name": "term_id", "in": "path", "required": True, "schema": INT},)
 #: Query filters by language pair (the memory search takes them too).
 PAIR = [
-    {"name": "source_lang", "in": "query", "schema": LANGUAGE, "description": "Only this source language."},
-    {"name": "target_lang", "in": "query", "schema": LANGUAGE, "description": "Only this target language."},
+    {
+        "name": "source_lang",
+        "in": "query",
+        "schema": LANGUAGE_CODE,
+        "description": "Only this source language.",
+    },
+    {
+        "name": "target_lang",
+        "in": "query",
+        "schema": LANGUAGE_CODE,
+        "description": "Only this target language.",
+    },
 ]
 _ONE_LINE = {"type": "string", "minLength": 1, "maxLength": glossary.MAX_TERM_CHARS}
 
@@ -312,8 +324,8 @@ ROUTES += (
                                     "format": "binary",
                                     "description": "A .tbx or .csv file.",
                                 },
-                                "source_lang": LANGUAGE,
-                                "target_lang": LANGUAGE,
+                                "source_lang": LANGUAGE_CODE,
+                                "target_lang": LANGUAGE_CODE,
                                 "format": {
                                     "type": "string",
                                     "enum": ["tbx", "csv"],
@@ -332,33 +344,6 @@ ROUTES += (
 )
 
 SCHEMAS: dict[str, Any] = {
-    "GlossaryTermInput": obj(
-        {
-            "source_lang": LANGUAGE,
-            "target_lang": LANGUAGE,
-            "source": {**_ONE_LINE, "description": "The term as written in the source language, e.g. بوتين."},
-            "target": {**_ONE_LINE, "description": "The preferred rendering, e.g. Putin."},
-            "alternatives": {
-                "type": "array",
-                "items": _ONE_LINE,
-                "maxItems": glossary.MAX_RENDERINGS,
-                "description": "Other renderings the house style accepts: QA takes any of them.",
-            },
-            "forbidden": {
-                "type": "array",
-                "items": _ONE_LINE,
-                "maxItems": glossary.MAX_RENDERINGS,
-                "description": "Renderings the house style avoids: QA flags each as an error (check `forbidden`) "
-                "wherever an adaptation of the pair uses it.",
-            },
-            "note": {
-                "type": "string",
-                "maxLength": glossary.MAX_NOTE_CHARS,
-                "description": "House-style note.",
-            },
-        },
-        required=["source_lang", "target_lang", "source", "target"],
-    ),
     "GlossaryTerm": obj(
         {
             "id": INT,

@@ -17,7 +17,8 @@ from ...extensions import db
 from ...services import users
 from ...services.errors import InvalidInput
 from ..access import bearer_token
-from .inputs import api_person, json_object, text_field
+from .bodies import PasswordChange
+from .inputs import api_person, json_object
 from .openapi import INT, ROLES, TEXT, Route, errors, json_body, obj, ok, op, ref
 from .presenters import me_json
 
@@ -63,9 +64,8 @@ def update_me():
 def change_my_password():
     """Change the caller's password; every login session ends and every other token is revoked."""
     person = api_person()
-    data = json_object()
-    current = text_field(data, "current_password")
-    new = text_field(data, "new_password")
+    sent = PasswordChange.parse(json_object())
+    current, new = sent.current_password, sent.new_password
     sessions, tokens = users.change_own_password(db.session, person, current, new, keep_token=bearer_token())
     db.session.commit()
     return jsonify({"changed": True, "sessions_ended": sessions, "tokens_revoked": tokens})
@@ -155,7 +155,6 @@ SCHEMAS: dict[str, Any] = {
         },
         required=[],
     ),
-    "PasswordChange": obj({"current_password": TEXT, "new_password": TEXT}),
     "PasswordChanged": obj(
         {"changed": {"type": "boolean", "const": True}, "sessions_ended": INT, "tokens_revoked": INT}
     ),

@@ -21,7 +21,7 @@ from ...services.inputs import parse_language
 from ..uploads import uploaded_file
 from .glossary import PAIR, language_pair
 from .inputs import api_person, query_int, query_language, query_text
-from .openapi import INT, LANGUAGE, Route, errors, nullable, obj, ok, op, ref, text
+from .openapi import INT, LANGUAGE, LANGUAGE_CODE, Route, errors, nullable, obj, ok, op, ref, text
 
 #: The media type TMX files are sent as.
 TMX = "application/x-tmx+xml"
@@ -171,11 +171,11 @@ ROUTES = (
                                     "description": "A TMX 1.4 file.",
                                 },
                                 "source_lang": {
-                                    **LANGUAGE,
+                                    **LANGUAGE_CODE,
                                     "description": "Default: the header's srclang.",
                                 },
                                 "target_lang": {
-                                    **LANGUAGE,
+                                    **LANGUAGE_CODE,
                                     "description": "Default: the other language of the units.",
                                 },
                             },

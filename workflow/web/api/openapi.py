@@ -16,6 +16,7 @@ from typing import Any
 from ...domain.actions import ACTIONS
 from ...domain.states import Role, State
 from ...models import DraftError, DraftState
+from .bodies import language_schema
 
 JSON = "application/json"
 STATES = [s.value for s in State]
@@ -62,12 +63,62 @@ def json_body(schema: dict[str, Any], description: str = "", required: bool = Tr
     return body
 
 
-def ok(schema: dict[str, Any], description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A JSON success response."""
+def ok(
+    schema: dict[str, Any],
+    description: str,
+    headers: dict[str, Any] | None = None,
+    links: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A JSON success response (with OpenAPI links to the operations its values lead to)."""
     response: dict[str, Any] = {"description": description, "content": {JSON: {"schema": schema}}}
     if headers:
         response["headers"] = headers
+    if links:
+        response["links"] = links
     return response
+
+
+def link(operation_id: str, description: str, body: dict[str, Any] | None = None, **parameters: str) -> dict:
+    """An OpenAPI link: which operation a response leads to, with which of its values (runtime expressions
+    such as `$response.body#/id`, or constants such as an action's name)."""
+    target: dict[str, Any] = {
+        "operationId": operation_id,
+        "description": description,
+        "parameters": parameters,
+    }
+    if body:
+        target["requestBody"] = body
+    return target
+
+
+#: The adaptation a response describes, and its version, for the next step of the workflow.
+THIS_ADAPTATION = "$response.body#/id"
+THIS_VERSION = "$response.body#/version"
+#: Links from a response that describes an adaptation to the workflow's next steps: after an action (a claim),
+#: save the text or (after a submission) approve it; after a save, submit it.
+WORKFLOW_LINKS = {
+    "SaveIt": link(
+        "saveAdaptation",
+        "Save the adaptation's text (its holder), based on the version just read.",
+        {"version": THIS_VERSION},
+        adaptation_id=THIS_ADAPTATION,
+        **{"header.If-Match": "$response.header.ETag"},
+    ),
+    "SubmitIt": link(
+        "takeAction",
+        "Submit it for review (its holder), based on the version just read.",
+        {"version": THIS_VERSION},
+        adaptation_id=THIS_ADAPTATION,
+        action="submit",
+    ),
+    "ApproveIt": link(
+        "takeAction",
+        "Approve it (an editor who did not adapt it), based on the version just read.",
+        {"version": THIS_VERSION},
+        adaptation_id=THIS_ADAPTATION,
+        action="approve",
+    ),
+}
 
 
 def errors(*statuses: int) -> dict[str, Any]:
@@ -118,6 +169,8 @@ URGENCY: dict[str, Any] = {
 }
 DIRECTION = {"type": "string", "enum": ["rtl", "ltr"], "description": "Writing direction of the language."}
 LANGUAGE = {"type": "string", "pattern": "^[a-z]{2}$", "description": "ISO 639-1 code, e.g. ar, en."}
+#: A language code a client sends: one of the codes the service knows (what the API checks it against).
+LANGUAGE_CODE = {"$ref": "#/components/schemas/Language"}
 TAGS = {"type": "array", "items": TEXT}
 
 #: Schemas more than one resource refers to.
@@ -151,6 +204,7 @@ SCHEMAS: dict[str, Any] = {
     "State": {"type": "string", "enum": STATES},
     "Action": {"type": "string", "enum": ACTION_NAMES},
     "Credit": obj({"role": {"type": "string", "enum": CREDIT_ROLES}, "username": TEXT, "name": TEXT}),
+    "Language": language_schema(),
 }
 
 RESPONSES: dict[str, Any] = {
@@ -183,7 +237,7 @@ PARAMETERS: dict[str, Any] = {
     "ArticleId": {"name": "article_id", "in": "path", "required": True, "schema": INT},
     "AdaptationId": {"name": "adaptation_id", "in": "path", "required": True, "schema": INT},
     "Action": {"name": "action", "in": "path", "required": True, "schema": ref("Action")},
-    "LanguageFilter": {"name": "language", "in": "query", "schema": LANGUAGE},
+    "LanguageFilter": {"name": "language", "in": "query", "schema": LANGUAGE_CODE},
     "Page": {
         "name": "page",
         "in": "query",
