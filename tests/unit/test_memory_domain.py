@@ -5,9 +5,12 @@ from __future__ import annotations
 from workflow.domain.memory import (
     MIN_ALIGNMENT,
     MIN_MATCH,
+    MIN_SHARED_WORDS,
     align,
     align_by_shape,
+    key_words,
     length_window,
+    probe_words,
     rank,
     segment_key,
     source_hash,
@@ -98,3 +101,28 @@ def test_a_text_that_kept_its_shape_pairs_by_position_surely():
     assert align_by_shape(segments, [("One.", 0), ("Two.", 1), ("Three.", 1)]) == []
     assert align_by_shape(segments, kept[:2]) == []
     assert align_by_shape([], []) == []
+
+
+def test_key_words_split_on_spaces_and_punctuation_once_each():
+    key = segment_key("The minister said: «talks», the minister's e-mail… قال، الوزير؟")
+    assert key_words(key) == ["the", "minister", "said", "talks", "s", "e", "mail", "قال", "الوزير"]
+    assert key_words(segment_key("— … !")) == []
+
+
+def test_probe_words_are_the_rarest_enough_for_the_pigeonhole():
+    words = ["the", "minister", "said", "talks", "would", "resume", "in", "cairo", "on", "monday"]
+    frequency = {
+        "the": 0.5,
+        "said": 0.2,
+        "in": 0.3,
+        "on": 0.3,
+        "would": 0.1,
+        "minister": 0.01,
+        "monday": 0.02,
+    }
+    probe = probe_words(words, frequency)
+    shared = int(len(words) * MIN_SHARED_WORDS)
+    assert len(probe) == len(words) - shared + 1
+    # words never seen as common come first (longest first), then the common ones, rarest first
+    assert probe == ["resume", "cairo", "talks", "minister", "monday", "would", "said"]
+    assert probe_words(["one"], {}) == ["one"]

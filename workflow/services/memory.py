@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,8 +17,13 @@ from ..models import Adaptation, Draft, DraftState, TranslationUnit
 
 #: Most units read as fuzzy candidates when the trigram index cannot help (a key under 3 characters).
 MAX_CANDIDATES = 5000
-#: Most candidates the trigram index hands over per segment (the most similar first) for rapidfuzz to re-rank.
-CANDIDATES_PER_SEGMENT = 200
+#: Most candidates (the newest) one segment's probe words hand over for rapidfuzz to rank: only a segment made of
+#: common words alone comes near it.
+CANDIDATES_PER_SEGMENT = 2000
+#: How long a process trusts the word statistics it read from PostgreSQL (seconds).
+WORD_STATISTICS_TTL = 300.0
+#: The statistics read, by database address: when, and each common word's share of units.
+_word_statistics: dict[str, tuple[float, dict[str, float]]] = {}
 #: Most candidates the trigram index hands over for a memory search.
 CANDIDATES_PER_SEARCH = 500
 #: Lowest pg_trgm word similarity a memory-search candidate needs.
@@ -26,6 +32,8 @@ SEARCH_WORD_SIMILARITY = "0.3"
 MIN_TRIGRAM_KEY = 3
 #: SQLite's FTS5 trigram table over tm_units (migration 0011; not a model).
 _FTS = table("tm_units_fts", column("rowid"), column("rank"))
+#: SQLite's FTS5 word table over tm_units' source keys (migration 0016; not a model).
+_WORDS_FTS = table("tm_words_fts", column("rowid"), column("rank"))
 #: Matches shown per segment.
 MATCHES_PER_SEGMENT = 3
 
@@ -204,32 +212,77 @@ def _fts5_trigrams(key: str) -> str:
     return " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
+def _word_frequencies(session: Session, words: set[str]) -> dict[str, float]:
+    """How common each word is among unit sources (units holding it; words not known to be common are left out).
+
+    PostgreSQL: the most common elements ANALYZE keeps for the word index (shares of units, read at most every
+    `WORD_STATISTICS_TTL` seconds per database); SQLite: the FTS5 vocabulary (counts of units, exact).
+    """
+    if not words:
+        return {}
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        address = (bind.engine if hasattr(bind, "engine") else bind).url.render_as_string(hide_password=True)
+        read_at, common = _word_statistics.get(address, (float("-inf"), {}))
+        if time.monotonic() - read_at > WORD_STATISTICS_TTL:
+            row = session.execute(
+                text(
+                    "SELECT most_common_elems::text::text[] AS words, most_common_elem_freqs AS shares "
+                    "FROM pg_stats WHERE tablename = 'ix_tm_units_source_words'"
+                )
+            ).first()
+            common = dict(zip(row.words, row.shares, strict=False)) if row and row.words else {}
+            _word_statistics[address] = (time.monotonic(), common)
+        return {w: common[w] for w in words if w in common}
+    stmt = text("SELECT term, doc FROM tm_words_vocab WHERE term IN :words").bindparams(
+        bindparam("words", expanding=True)
+    )
+    return {term: float(doc) for term, doc in session.execute(stmt, {"words": sorted(words)})}
+
+
+def _fts5_any(words: Sequence[str]) -> str:
+    """An FTS5 query finding texts holding any of `words` (each quoted, quotes doubled)."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
 def _similar_by_segment(
     session: Session, source_lang: str, target_lang: str, keys: list[str], exclude_article_id: int | None
 ) -> list[list[Row]]:
-    """For each key (3 characters or more), the units whose source key shares the most trigrams with it."""
+    """For each key with words, the units in its length window that share one of its probe words.
+
+    The probe words are the key's rarest (`memory.probe_words`): any unit sharing the share of words a match
+    has holds one of them, and rare words keep the candidates few at any size of memory. Past
+    `CANDIDATES_PER_SEGMENT` (a segment of common words only), those sharing the most words come first.
+    """
+    words = [memory.key_words(k) for k in keys]
+    frequency = _word_frequencies(session, set().union(*words))
+    probes = [memory.probe_words(w, frequency) for w in words]
+    windows = [memory.length_window(len(k)) for k in keys]
     if session.get_bind().dialect.name == "postgresql":
-        # One statement for every segment: a lateral top-N per key, pre-filtered by the pg_trgm GIN index
-        # (`%`: trigram similarity above pg_trgm.similarity_threshold) and by the length a 70 % ratio needs.
-        windows = [memory.length_window(len(k)) for k in keys]
+        # One statement for every segment: a lateral look-up per key through the GIN index on the key's words.
         stmt = text(
-            """
+            f"""
             SELECT q.i AS segment, u.*
-            FROM unnest(:keys, :lows, :highs) WITH ORDINALITY AS q(key, low, high, i)
+            FROM unnest(:probes, :words, :lows, :highs) WITH ORDINALITY AS q(probe, words, low, high, i)
             CROSS JOIN LATERAL (
                 SELECT t.id, t.source, t.target, t.source_hash, t.source_key, t.target_key, t.article_id,
                        t.adaptation_id, t.source_lang, t.target_lang, t.origin
                 FROM tm_units t
-                WHERE t.source_lang = :source_lang AND t.target_lang = :target_lang
-                  AND t.source_key % q.key
+                WHERE regexp_split_to_array(t.source_key, '{memory.WORD_SEPARATORS}')
+                      && string_to_array(q.probe, ' ')
+                  AND t.source_lang = :source_lang AND t.target_lang = :target_lang
                   AND length(t.source_key) BETWEEN q.low AND q.high
                   AND coalesce(t.article_id, 0) != :exclude
-                ORDER BY similarity(t.source_key, q.key) DESC, t.id DESC
+                ORDER BY cardinality(ARRAY(
+                    SELECT unnest(regexp_split_to_array(t.source_key, '{memory.WORD_SEPARATORS}'))
+                    INTERSECT SELECT unnest(string_to_array(q.words, ' '))
+                )) DESC, t.id DESC
                 LIMIT :per_segment
             ) u
             """
         ).bindparams(
-            bindparam("keys", type_=ARRAY(Text)),
+            bindparam("probes", type_=ARRAY(Text)),
+            bindparam("words", type_=ARRAY(Text)),
             bindparam("lows", type_=ARRAY(Integer)),
             bindparam("highs", type_=ARRAY(Integer)),
         )
@@ -237,7 +290,8 @@ def _similar_by_segment(
         for row in session.execute(
             stmt,
             {
-                "keys": keys,
+                "probes": [" ".join(p) for p in probes],
+                "words": [" ".join(w) for w in words],
                 "lows": [w[0] for w in windows],
                 "highs": [w[1] for w in windows],
                 "source_lang": source_lang,
@@ -248,20 +302,17 @@ def _similar_by_segment(
         ):
             found[row.segment - 1].append(row)
         return found
-    # SQLite: the FTS5 trigram table, best BM25 first (a statement per segment: the embedded, smaller case).
+    # SQLite: the FTS5 word table (a statement per segment: the embedded, smaller case).
     results = []
-    for key in keys:
-        low, high = memory.length_window(len(key))
+    for probe, (low, high) in zip(probes, windows, strict=True):
         stmt = (
             select(*_UNIT_COLUMNS)
-            .join(_FTS, _FTS.c.rowid == TranslationUnit.id)
+            .join(_WORDS_FTS, _WORDS_FTS.c.rowid == TranslationUnit.id)
             .where(
-                text("tm_units_fts MATCH :match").bindparams(
-                    match="source_key : (" + _fts5_trigrams(key) + ")"
-                ),
+                text("tm_words_fts MATCH :match").bindparams(match=_fts5_any(probe)),
                 func.length(TranslationUnit.source_key).between(low, high),
             )
-            .order_by(_FTS.c.rank)
+            .order_by(_WORDS_FTS.c.rank, TranslationUnit.id.desc())
             .limit(CANDIDATES_PER_SEGMENT)
         )
         results.append(list(session.execute(_filtered(stmt, source_lang, target_lang, exclude_article_id))))
@@ -279,16 +330,19 @@ def matches_for(
 ) -> list[list[Match]]:
     """For each source segment, the closest memory units (exact ones score 100), best first.
 
-    Every unit can match: the trigram index picks the candidates, rapidfuzz ranks them as it always has.
-    Units from the article itself (`exclude_article_id`) are left out: they would only echo it.
+    Every unit can match: the word index picks the candidates sharing a segment's rarest words, rapidfuzz ranks
+    them as it always has. Units from the article itself (`exclude_article_id`) are left out: they would only
+    echo it. A segment without a word (punctuation alone) is compared with the newest units.
     """
     keys = [memory.segment_key(s) for s in sources]
     if not any(keys):
         return [[] for _ in sources]
-    indexed = [k for k in keys if len(k) >= MIN_TRIGRAM_KEY]
-    found = _similar_by_segment(session, source_lang, target_lang, indexed, exclude_article_id)
+    indexed = list(dict.fromkeys(k for k in keys if memory.key_words(k)))
+    found = (
+        _similar_by_segment(session, source_lang, target_lang, indexed, exclude_article_id) if indexed else []
+    )
     similar = dict(zip(indexed, found, strict=True))
-    short = [s for s, k in zip(sources, keys, strict=True) if k and len(k) < MIN_TRIGRAM_KEY]
+    short = [s for s, k in zip(sources, keys, strict=True) if k and k not in similar]
     newest: list[Row] = []
     if short:
         windows = [memory.length_window(len(s)) for s in short]

@@ -1,0 +1,55 @@
+"""Memory at a million units and reads that don't recompute: a word index over tm_units' source keys (a GIN
+index on the key's words on PostgreSQL, with a fine statistics target so the planner and the lookups know which
+words are rare; an FTS5 word table with its vocabulary on SQLite).
+
+Revision ID: 0016_memcache
+Revises: 0015
+Create Date: 2026-12-05 07:40:00
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0016_memcache'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+#: workflow.domain.memory.WORD_SEPARATORS when this migration was written (the index expression must not move).
+WORD_SEPARATORS = "[ !-/:-@[-`{-~،؛؟«»“”‘’…–—]+"
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(
+            "CREATE INDEX ix_tm_units_source_words ON tm_units "
+            f"USING gin (regexp_split_to_array(source_key, '{WORD_SEPARATORS}'))"
+        )
+        # Most-common-element statistics of the index expression tell lookups which words are common.
+        op.execute('ALTER INDEX ix_tm_units_source_words ALTER COLUMN 1 SET STATISTICS 1000')
+        op.execute('ANALYZE tm_units')
+    else:
+        op.execute("CREATE VIRTUAL TABLE tm_words_fts USING fts5(source_key, content='tm_units', "
+                   "content_rowid='id', tokenize='unicode61 remove_diacritics 0')")
+        op.execute("CREATE TRIGGER tm_words_fts_ai AFTER INSERT ON tm_units BEGIN "
+                   "INSERT INTO tm_words_fts(rowid, source_key) VALUES (new.id, new.source_key); END")
+        op.execute("CREATE TRIGGER tm_words_fts_ad AFTER DELETE ON tm_units BEGIN "
+                   "INSERT INTO tm_words_fts(tm_words_fts, rowid, source_key) "
+                   "VALUES ('delete', old.id, old.source_key); END")
+        op.execute("CREATE TRIGGER tm_words_fts_au AFTER UPDATE ON tm_units BEGIN "
+                   "INSERT INTO tm_words_fts(tm_words_fts, rowid, source_key) "
+                   "VALUES ('delete', old.id, old.source_key); "
+                   "INSERT INTO tm_words_fts(rowid, source_key) VALUES (new.id, new.source_key); END")
+        op.execute("INSERT INTO tm_words_fts(tm_words_fts) VALUES ('rebuild')")
+        op.execute("CREATE VIRTUAL TABLE tm_words_vocab USING fts5vocab(tm_words_fts, 'row')")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('DROP INDEX IF EXISTS ix_tm_units_source_words')
+    else:
+        op.execute('DROP TABLE IF EXISTS tm_words_vocab')
+        for suffix in ('ai', 'ad', 'au'):
+            op.execute(f'DROP TRIGGER IF EXISTS tm_words_fts_{suffix}')
+        op.execute('DROP TABLE IF EXISTS tm_words_fts')
