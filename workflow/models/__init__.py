@@ -10,7 +10,15 @@ from .adaptations import (
     ReviewRound,
 )
 from .articles import Article, ArticleRevision, ArticleTag, SubmissionKey
-from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit, UnitOrigin
+from .assist import (
+    EditingTime,
+    GlossaryTerm,
+    MemoryGeneration,
+    QaOverride,
+    StoredMatches,
+    TranslationUnit,
+    UnitOrigin,
+)
 from .audit import AuditAction, AuditEntry
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
@@ -42,12 +50,14 @@ __all__ = [
     "HistoryEntry",
     "LeadImage",
     "LoginSession",
+    "MemoryGeneration",
     "PublishedVersion",
     "QaOverride",
     "ReviewRound",
     "RoleGrant",
     "SearchDocument",
     "SearchKind",
+    "StoredMatches",
     "StoryViewDay",
     "StoryViewVisitor",
     "SubmissionKey",

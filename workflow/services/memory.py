@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import Row, bindparam, column, delete, func, literal, or_, select, table, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Integer, Text
 
 from ..domain import memory
 from ..domain.segment import segment_text
-from ..models import Adaptation, Draft, DraftState, TranslationUnit
+from ..models import Adaptation, Draft, DraftState, MemoryGeneration, StoredMatches, TranslationUnit, utcnow
 
 #: Most units read as fuzzy candidates when the trigram index cannot help (a key under 3 characters).
 MAX_CANDIDATES = 5000
@@ -60,6 +61,10 @@ class Match:
             "article_id": self.article_id,
         }
 
+    def as_stored(self) -> dict:
+        """Every field, as `StoredMatches` keeps it."""
+        return asdict(self)
+
 
 def _match(unit: Row | TranslationUnit, score: int) -> Match:
     return Match(
@@ -80,8 +85,36 @@ def _published_draft(adaptation: Adaptation) -> Draft | None:
     )
 
 
+def _upsert(session: Session, model):
+    """An INSERT of `model` that can take ON CONFLICT (PostgreSQL's or SQLite's)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
+
+
+def changed(session: Session, source_lang: str, target_lang: str) -> None:
+    """Note that a pair's memory changed (units added or removed): matches stored before it are stale."""
+    stmt = _upsert(session, MemoryGeneration).values(
+        source_lang=source_lang, target_lang=target_lang, generation=1
+    )
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["source_lang", "target_lang"],
+            set_={"generation": MemoryGeneration.__table__.c.generation + 1},
+        )
+    )
+
+
+def generation(session: Session, source_lang: str, target_lang: str) -> int:
+    """How many times the pair's memory changed."""
+    stmt = select(MemoryGeneration.generation).where(
+        MemoryGeneration.source_lang == source_lang, MemoryGeneration.target_lang == target_lang
+    )
+    return session.scalar(stmt) or 0
+
+
 def feed(session: Session, adaptation: Adaptation) -> int:
     """Store the aligned segments of a published adaptation (replacing any it stored before); returns how many."""
+    changed(session, adaptation.article.language, adaptation.language)
     session.execute(delete(TranslationUnit).where(TranslationUnit.adaptation_id == adaptation.id))
     draft = _published_draft(adaptation)
     if draft is None:
@@ -424,3 +457,26 @@ def draft_matches(session: Session, adaptation: Adaptation, draft: Draft | None)
         exclude_article_id=adaptation.article_id,
     )
     return {s.index: m for s, m in zip(draft.segments, found, strict=False)}
+
+
+def stored_draft_matches(
+    session: Session, adaptation: Adaptation, draft: Draft | None
+) -> dict[int, list[Match]]:
+    """`draft_matches`, computed once per draft and generation of the pair's memory and stored (flushed; the
+    caller's commit keeps them): later reads take the stored ones until the memory changes."""
+    if draft is None or not draft.segments:
+        return {}
+    current = generation(session, adaptation.article.language, adaptation.language)
+    row = session.get(StoredMatches, draft.id, populate_existing=True)
+    if row is not None and row.generation == current and row.segments == len(draft.segments):
+        return {int(i): [Match(**m) for m in found] for i, found in row.matches.items()}
+    found = draft_matches(session, adaptation, draft)
+    values = {
+        "generation": current,
+        "segments": len(draft.segments),
+        "matches": {str(i): [m.as_stored() for m in ms] for i, ms in found.items()},
+        "computed_at": utcnow(),
+    }
+    stmt = _upsert(session, StoredMatches).values(draft_id=draft.id, **values)
+    session.execute(stmt.on_conflict_do_update(index_elements=["draft_id"], set_=values))
+    return found

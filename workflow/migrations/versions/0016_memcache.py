@@ -1,6 +1,7 @@
 """Memory at a million units and reads that don't recompute: a word index over tm_units' source keys (a GIN
 index on the key's words on PostgreSQL, with a fine statistics target so the planner and the lookups know which
-words are rare; an FTS5 word table with its vocabulary on SQLite).
+words are rare; an FTS5 word table with its vocabulary on SQLite), the memory's generation per language pair and
+each draft's stored memory matches.
 
 Revision ID: 0016_memcache
 Revises: 0015
@@ -9,6 +10,7 @@ Create Date: 2026-12-05 07:40:00
 
 from alembic import op
 import sqlalchemy as sa
+import workflow.models.base
 
 
 revision = '0016_memcache'
@@ -21,6 +23,21 @@ WORD_SEPARATORS = "[ !-/:-@[-`{-~،؛؟«»“”‘’…–—]+"
 
 
 def upgrade() -> None:
+    op.create_table('memory_generations',
+    sa.Column('source_lang', sa.String(length=8), nullable=False),
+    sa.Column('target_lang', sa.String(length=8), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('source_lang', 'target_lang', name=op.f('pk_memory_generations'))
+    )
+    op.create_table('draft_memory_matches',
+    sa.Column('draft_id', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('segments', sa.Integer(), nullable=False),
+    sa.Column('matches', sa.JSON(), nullable=False),
+    sa.Column('computed_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['draft_id'], ['drafts.id'], name=op.f('fk_draft_memory_matches_draft_id_drafts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('draft_id', name=op.f('pk_draft_memory_matches'))
+    )
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(
             "CREATE INDEX ix_tm_units_source_words ON tm_units "
@@ -46,6 +63,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('draft_memory_matches')
+    op.drop_table('memory_generations')
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP INDEX IF EXISTS ix_tm_units_source_words')
     else:
