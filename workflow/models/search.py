@@ -76,6 +76,8 @@ def is_model_object(name: str | None, type_: str, _parents: dict) -> bool:
     """Alembic `include_name`: False for the database-specific search objects (and FTS5's shadow tables)."""
     if name is None:
         return True
-    if type_ == "table" and any(name.startswith(f"{fts}_") for fts in ("search_fts", "tm_units_fts", "tm_words_fts")):
+    if type_ == "table" and any(
+        name.startswith(f"{fts}_") for fts in ("search_fts", "tm_units_fts", "tm_words_fts")
+    ):
         return False
     return name not in DATABASE_SPECIFIC
