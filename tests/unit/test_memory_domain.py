@@ -5,7 +5,7 @@ from __future__ import annotations
 from workflow.domain.memory import (
     MIN_ALIGNMENT,
     MIN_MATCH,
-    MIN_SHARED_WORDS,
+    Probe,
     align,
     align_by_shape,
     key_words,
@@ -109,7 +109,7 @@ def test_key_words_split_on_spaces_and_punctuation_once_each():
     assert key_words(segment_key("— … !")) == []
 
 
-def test_probe_words_are_the_rarest_enough_for_the_pigeonhole():
+def test_probe_words_leave_out_common_words_carrying_less_than_a_match_keeps():
     words = ["the", "minister", "said", "talks", "would", "resume", "in", "cairo", "on", "monday"]
     frequency = {
         "the": 0.5,
@@ -121,8 +121,19 @@ def test_probe_words_are_the_rarest_enough_for_the_pigeonhole():
         "monday": 0.02,
     }
     probe = probe_words(words, frequency)
-    shared = int(len(words) * MIN_SHARED_WORDS)
-    assert len(probe) == len(words) - shared + 1
-    # words never seen as common come first (longest first), then the common ones, rarest first
-    assert probe == ["resume", "cairo", "talks", "minister", "monday", "would", "said"]
-    assert probe_words(["one"], {}) == ["one"]
+    # 56 characters with separators: a match keeps 0.3 of them (16.8); for two probe words, the common words
+    # left out and the longest word (9) stay under it: "the" and "in" (7); adding "on" (3) would not
+    assert (sorted(probe.words), probe.need) == (
+        sorted(["minister", "said", "talks", "would", "resume", "cairo", "on", "monday"]),
+        2,
+    )
+    assert ("minister", "monday") in probe.pairs and len(probe.pairs) == 28
+    # without statistics nothing is known to be common: every word is probed, two of them needed
+    assert sorted(probe_words(words, {}).words) == sorted(words)
+    # one word: it is the probe
+    assert probe_words(["one"], {"one": 0.9}) == Probe(["one"], 1)
+
+
+def test_probe_words_ask_for_one_when_two_cannot_be_promised():
+    words = ["a", "b", "extraordinarily"]  # the longest word alone carries more than a match must keep
+    assert probe_words(words, {"a": 0.5, "b": 0.4}) == Probe(["extraordinarily", "b"], 1)  # "a" left out

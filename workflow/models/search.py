@@ -66,6 +66,7 @@ DATABASE_SPECIFIC = frozenset(
         "ix_tm_units_source_key_trgm",
         "ix_tm_units_target_key_trgm",
         "ix_tm_units_source_words",
+        "source_words",
         "tm_words_fts",
         "tm_words_vocab",
     }

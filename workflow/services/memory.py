@@ -10,7 +10,7 @@ from sqlalchemy import Row, bindparam, column, delete, func, literal, or_, selec
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.types import Integer, Text
+from sqlalchemy.types import Text
 
 from ..domain import memory
 from ..domain.segment import segment_text
@@ -261,7 +261,7 @@ def _word_frequencies(session: Session, words: set[str]) -> dict[str, float]:
             row = session.execute(
                 text(
                     "SELECT most_common_elems::text::text[] AS words, most_common_elem_freqs AS shares "
-                    "FROM pg_stats WHERE tablename = 'ix_tm_units_source_words'"
+                    "FROM pg_stats WHERE tablename = 'tm_units' AND attname = 'source_words'"
                 )
             ).first()
             common = dict(zip(row.words, row.shares, strict=False)) if row and row.words else {}
@@ -284,68 +284,63 @@ def _similar_by_segment(
     """For each key with words, the units in its length window that share one of its probe words.
 
     The probe words are the key's rarest (`memory.probe_words`): any unit sharing the share of words a match
-    has holds one of them, and rare words keep the candidates few at any size of memory. Past
-    `CANDIDATES_PER_SEGMENT` (a segment of common words only), those sharing the most words come first.
+    has holds one (or two) of them, and rare words keep the candidates few at any size of memory. Past
+    `CANDIDATES_PER_SEGMENT` (a segment of common words only), the newest come first.
     """
     words = [memory.key_words(k) for k in keys]
     frequency = _word_frequencies(session, set().union(*words))
     probes = [memory.probe_words(w, frequency) for w in words]
     windows = [memory.length_window(len(k)) for k in keys]
     if session.get_bind().dialect.name == "postgresql":
-        # One statement for every segment: a lateral look-up per key through the GIN index on the key's words.
-        stmt = text(
-            f"""
-            SELECT q.i AS segment, u.*
-            FROM unnest(:probes, :words, :lows, :highs) WITH ORDINALITY AS q(probe, words, low, high, i)
-            CROSS JOIN LATERAL (
-                SELECT t.id, t.source, t.target, t.source_hash, t.source_key, t.target_key, t.article_id,
-                       t.adaptation_id, t.source_lang, t.target_lang, t.origin
+        # One statement for every segment: a part per key, through the GIN index on the key's words (a bitmap
+        # OR of one index scan per pair of probe words, each the intersection of two posting lists).
+        parts, params = [], {}
+        split = "t.source_words"
+        for i, (probe, (low, high)) in enumerate(zip(probes, windows, strict=True)):
+            if probe.need == 1:
+                found = f"{split} && :p{i}"
+                params[f"p{i}"] = probe.words
+            else:
+                found = " OR ".join(f"{split} @> :p{i}_{j}" for j in range(len(probe.pairs)))
+                params.update({f"p{i}_{j}": list(pair) for j, pair in enumerate(probe.pairs)})
+            params[f"low{i}"], params[f"high{i}"] = low, high
+            parts.append(
+                f"""(SELECT {i} AS segment, t.id, t.source, t.target, t.source_hash, t.source_key, t.target_key,
+                       t.article_id, t.adaptation_id, t.source_lang, t.target_lang, t.origin
                 FROM tm_units t
-                WHERE regexp_split_to_array(t.source_key, '{memory.WORD_SEPARATORS}')
-                      && string_to_array(q.probe, ' ')
+                WHERE ({found})
                   AND t.source_lang = :source_lang AND t.target_lang = :target_lang
-                  AND length(t.source_key) BETWEEN q.low AND q.high
+                  AND length(t.source_key) BETWEEN :low{i} AND :high{i}
                   AND coalesce(t.article_id, 0) != :exclude
-                ORDER BY cardinality(ARRAY(
-                    SELECT unnest(regexp_split_to_array(t.source_key, '{memory.WORD_SEPARATORS}'))
-                    INTERSECT SELECT unnest(string_to_array(q.words, ' '))
-                )) DESC, t.id DESC
-                LIMIT :per_segment
-            ) u
-            """
-        ).bindparams(
-            bindparam("probes", type_=ARRAY(Text)),
-            bindparam("words", type_=ARRAY(Text)),
-            bindparam("lows", type_=ARRAY(Integer)),
-            bindparam("highs", type_=ARRAY(Integer)),
+                ORDER BY t.id DESC
+                LIMIT :per_segment)"""
+            )
+        stmt = text("\nUNION ALL\n".join(parts)).bindparams(
+            *(bindparam(name, type_=ARRAY(Text)) for name in params if name.startswith("p"))
         )
-        found: list[list[Row]] = [[] for _ in keys]
-        for row in session.execute(
-            stmt,
-            {
-                "probes": [" ".join(p) for p in probes],
-                "words": [" ".join(w) for w in words],
-                "lows": [w[0] for w in windows],
-                "highs": [w[1] for w in windows],
-                "source_lang": source_lang,
-                "target_lang": target_lang,
-                "exclude": exclude_article_id if exclude_article_id is not None else -1,
-                "per_segment": CANDIDATES_PER_SEGMENT,
-            },
-        ):
-            found[row.segment - 1].append(row)
-        return found
+        params.update(
+            source_lang=source_lang,
+            target_lang=target_lang,
+            exclude=exclude_article_id if exclude_article_id is not None else -1,
+            per_segment=CANDIDATES_PER_SEGMENT,
+        )
+        found_by_key: list[list[Row]] = [[] for _ in keys]
+        for row in session.execute(stmt, params):
+            found_by_key[row.segment].append(row)
+        return found_by_key
     # SQLite: the FTS5 word table (a statement per segment: the embedded, smaller case).
     results = []
     for probe, (low, high) in zip(probes, windows, strict=True):
+        match = (
+            _fts5_any(probe.words)
+            if probe.need == 1
+            else " OR ".join(f"({_fts5_any([a])} AND {_fts5_any([b])})" for a, b in probe.pairs)
+        )
+        hits = select(_WORDS_FTS.c.rowid).where(text("tm_words_fts MATCH :match").bindparams(match=match))
         stmt = (
             select(*_UNIT_COLUMNS)
-            .join(_WORDS_FTS, _WORDS_FTS.c.rowid == TranslationUnit.id)
-            .where(
-                text("tm_words_fts MATCH :match").bindparams(match=_fts5_any(probe)),
-                func.length(TranslationUnit.source_key).between(low, high),
-            )
-            .order_by(_WORDS_FTS.c.rank, TranslationUnit.id.desc())
+            .where(TranslationUnit.id.in_(hits), func.length(TranslationUnit.source_key).between(low, high))
+            .order_by(TranslationUnit.id.desc())
             .limit(CANDIDATES_PER_SEGMENT)
         )
         results.append(list(session.execute(_filtered(stmt, source_lang, target_lang, exclude_article_id))))
