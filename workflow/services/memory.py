@@ -292,41 +292,35 @@ def _similar_by_segment(
     probes = [memory.probe_words(w, frequency) for w in words]
     windows = [memory.length_window(len(k)) for k in keys]
     if session.get_bind().dialect.name == "postgresql":
-        # One statement for every segment: a part per key, through the GIN index on the key's words (a bitmap
-        # OR of one index scan per pair of probe words, each the intersection of two posting lists).
-        parts, params = [], {}
-        split = "t.source_words"
-        for i, (probe, (low, high)) in enumerate(zip(probes, windows, strict=True)):
+        # A statement per segment (planned for its own words), through the GIN index on the key's words: a
+        # bitmap OR of one index scan per pair of probe words, each the intersection of two posting lists.
+        found_by_key: list[list[Row]] = []
+        for probe, (low, high) in zip(probes, windows, strict=True):
             if probe.need == 1:
-                found = f"{split} && :p{i}"
-                params[f"p{i}"] = probe.words
+                found, params = "t.source_words && :p", {"p": probe.words}
             else:
-                found = " OR ".join(f"{split} @> :p{i}_{j}" for j in range(len(probe.pairs)))
-                params.update({f"p{i}_{j}": list(pair) for j, pair in enumerate(probe.pairs)})
-            params[f"low{i}"], params[f"high{i}"] = low, high
-            parts.append(
-                f"""(SELECT {i} AS segment, t.id, t.source, t.target, t.source_hash, t.source_key, t.target_key,
-                       t.article_id, t.adaptation_id, t.source_lang, t.target_lang, t.origin
+                found = " OR ".join(f"t.source_words @> :p{j}" for j in range(len(probe.pairs)))
+                params = {f"p{j}": list(pair) for j, pair in enumerate(probe.pairs)}
+            stmt = text(
+                f"""SELECT t.id, t.source, t.target, t.source_hash, t.source_key, t.target_key, t.article_id,
+                       t.adaptation_id, t.source_lang, t.target_lang, t.origin
                 FROM tm_units t
                 WHERE ({found})
                   AND t.source_lang = :source_lang AND t.target_lang = :target_lang
-                  AND length(t.source_key) BETWEEN :low{i} AND :high{i}
+                  AND length(t.source_key) BETWEEN :low AND :high
                   AND coalesce(t.article_id, 0) != :exclude
                 ORDER BY t.id DESC
-                LIMIT :per_segment)"""
+                LIMIT :per_segment"""
+            ).bindparams(*(bindparam(name, type_=ARRAY(Text)) for name in params))
+            params.update(
+                low=low,
+                high=high,
+                source_lang=source_lang,
+                target_lang=target_lang,
+                exclude=exclude_article_id if exclude_article_id is not None else -1,
+                per_segment=CANDIDATES_PER_SEGMENT,
             )
-        stmt = text("\nUNION ALL\n".join(parts)).bindparams(
-            *(bindparam(name, type_=ARRAY(Text)) for name in params if name.startswith("p"))
-        )
-        params.update(
-            source_lang=source_lang,
-            target_lang=target_lang,
-            exclude=exclude_article_id if exclude_article_id is not None else -1,
-            per_segment=CANDIDATES_PER_SEGMENT,
-        )
-        found_by_key: list[list[Row]] = [[] for _ in keys]
-        for row in session.execute(stmt, params):
-            found_by_key[row.segment].append(row)
+            found_by_key.append(list(session.execute(stmt, params)))
         return found_by_key
     # SQLite: the FTS5 word table (a statement per segment: the embedded, smaller case).
     results = []
