@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.api.helpers import assert_error, assert_matches
 from tests.support.assist import SECOND_BODY, make_draft, publish_first_story
 from tests.support.factories import make_article
+from tests.web.test_stored_reads import Statements
 
 
 def test_each_segment_carries_its_memory_matches_and_origin(api, adaptor):
@@ -38,3 +39,16 @@ def test_memory_search(api, reporter, adaptor):
     assert_error(api.get("/api/v1/memory?q=x&limit=0", adaptor), 400, field="limit")
     assert_error(api.get("/api/v1/memory?q=x&target_lang=english", adaptor), 400, field="target_lang")
     assert_error(api.get("/api/v1/memory?q=x"), 401)
+
+
+def test_the_api_reads_the_stored_matches_too(api, adaptor):
+    """The API's adaptation answers with the same matches, the second time without a memory query."""
+    publish_first_story()
+    second = make_article(title="زيارة ثانية", body=SECOND_BODY).adaptations[0]
+    make_draft(second, "A second visit", {})
+    with Statements() as first_read:
+        first = api.adaptation(second.id, adaptor)
+    with Statements() as second_read:
+        assert api.adaptation(second.id, adaptor) == first
+    assert first_read.on("tm_units") and second_read.on("tm_units") == []
+    assert first["draft"]["segments"][0]["tm"][0]["score"] == 100

@@ -7,8 +7,8 @@ from defusedxml.ElementTree import fromstring
 from sqlalchemy import func, select
 
 from tests.api.helpers import assert_error, assert_matches
-from tests.support.assist import publish_first_story
-from tests.support.factories import make_user
+from tests.support.assist import SECOND_BODY, make_draft, publish_first_story
+from tests.support.factories import make_article, make_user
 from workflow.domain.states import Role
 from workflow.extensions import db
 from workflow.models import AuditEntry, TranslationUnit
@@ -236,3 +236,14 @@ def test_importers_may_send_files_past_the_request_limit(api, editor, adaptor, a
     assert upload(api, adaptor, content).status_code == 403  # refused before its body is read
     response = upload(api, editor, content)
     assert response.status_code == 200 and response.json["added"] == 30_000
+
+
+def test_an_import_makes_the_next_read_of_stored_matches_fresh(api, editor, adaptor):
+    """Matches stored before an import are read again only until it adds units: then the new ones show."""
+    second = make_article(title="زيارة ثانية", body=SECOND_BODY).adaptations[0]
+    make_draft(second, "A second visit", {})
+    assert api.adaptation(second.id, adaptor)["draft"]["segments"][0]["tm"] == []
+    source = second.draft.segments[0].source
+    assert upload(api, editor, tmx(tu(source, "Imported rendering."))).json["added"] == 1
+    shown = api.adaptation(second.id, adaptor)["draft"]["segments"][0]["tm"]
+    assert [(m["score"], m["target"]) for m in shown] == [(100, "Imported rendering.")]

@@ -5,9 +5,12 @@ from __future__ import annotations
 from workflow.domain.memory import (
     MIN_ALIGNMENT,
     MIN_MATCH,
+    Probe,
     align,
     align_by_shape,
+    key_words,
     length_window,
+    probe_words,
     rank,
     segment_key,
     source_hash,
@@ -98,3 +101,39 @@ def test_a_text_that_kept_its_shape_pairs_by_position_surely():
     assert align_by_shape(segments, [("One.", 0), ("Two.", 1), ("Three.", 1)]) == []
     assert align_by_shape(segments, kept[:2]) == []
     assert align_by_shape([], []) == []
+
+
+def test_key_words_split_on_spaces_and_punctuation_once_each():
+    key = segment_key("The minister said: «talks», the minister's e-mail… قال، الوزير؟")
+    assert key_words(key) == ["the", "minister", "said", "talks", "s", "e", "mail", "قال", "الوزير"]
+    assert key_words(segment_key("— … !")) == []
+
+
+def test_probe_words_leave_out_common_words_carrying_less_than_a_match_keeps():
+    words = ["the", "minister", "said", "talks", "would", "resume", "in", "cairo", "on", "monday"]
+    frequency = {
+        "the": 0.5,
+        "said": 0.2,
+        "in": 0.3,
+        "on": 0.3,
+        "would": 0.1,
+        "minister": 0.01,
+        "monday": 0.02,
+    }
+    probe = probe_words(words, frequency)
+    # 56 characters with separators: a match keeps 0.3 of them (16.8); for two probe words, the common words
+    # left out and the longest word (9) stay under it: "the" and "in" (7); adding "on" (3) would not
+    assert (sorted(probe.words), probe.need) == (
+        sorted(["minister", "said", "talks", "would", "resume", "cairo", "on", "monday"]),
+        2,
+    )
+    assert ("minister", "monday") in probe.pairs and len(probe.pairs) == 28
+    # without statistics nothing is known to be common: every word is probed, two of them needed
+    assert sorted(probe_words(words, {}).words) == sorted(words)
+    # one word: it is the probe
+    assert probe_words(["one"], {"one": 0.9}) == Probe(["one"], 1)
+
+
+def test_probe_words_ask_for_one_when_two_cannot_be_promised():
+    words = ["a", "b", "extraordinarily"]  # the longest word alone carries more than a match must keep
+    assert probe_words(words, {"a": 0.5, "b": 0.4}) == Probe(["extraordinarily", "b"], 1)  # "a" left out

@@ -10,7 +10,15 @@ from .adaptations import (
     ReviewRound,
 )
 from .articles import Article, ArticleRevision, ArticleTag, SubmissionKey
-from .assist import EditingTime, GlossaryTerm, QaOverride, TranslationUnit, UnitOrigin
+from .assist import (
+    EditingTime,
+    GlossaryTerm,
+    MemoryGeneration,
+    QaOverride,
+    StoredMatches,
+    TranslationUnit,
+    UnitOrigin,
+)
 from .audit import AuditAction, AuditEntry
 from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
@@ -44,6 +52,7 @@ __all__ = [
     "LeadImage",
     "LoginSession",
     "MailState",
+    "MemoryGeneration",
     "Notification",
     "PublishedVersion",
     "QaOverride",
@@ -51,6 +60,7 @@ __all__ = [
     "RoleGrant",
     "SearchDocument",
     "SearchKind",
+    "StoredMatches",
     "StoryViewDay",
     "StoryViewVisitor",
     "SubmissionKey",

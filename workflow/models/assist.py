@@ -57,6 +57,32 @@ class TranslationUnit(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class MemoryGeneration(Base):
+    """How many times a language pair's memory changed: stored matches computed at an older generation are stale."""
+
+    __tablename__ = "memory_generations"
+
+    source_lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    target_lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    generation: Mapped[int] = mapped_column(default=0)
+
+
+class StoredMatches(Base):
+    """The memory matches of one draft's segments, computed once at a generation of the pair's memory and read
+    until the memory changes (a newer draft has its own row)."""
+
+    __tablename__ = "draft_memory_matches"
+
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True)
+    #: The pair's `MemoryGeneration.generation` when they were computed.
+    generation: Mapped[int]
+    #: How many segments the draft had then (a draft being made gains them).
+    segments: Mapped[int]
+    #: Matches by segment index (as text): lists of `Match` fields.
+    matches: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class GlossaryTerm(Base):
     """An approved rendering of a name, place, title or house-style term for one language pair, with the other
     renderings the house style accepts and those it forbids."""

@@ -56,7 +56,7 @@ class SearchDocument(Base):
     dated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-#: Tables, columns and indexes made by migration 0011 for one database only (not models).
+#: Tables, columns and indexes made by migrations 0011 and 0016 for one database only (not models).
 DATABASE_SPECIFIC = frozenset(
     {
         "search_fts",
@@ -65,6 +65,10 @@ DATABASE_SPECIFIC = frozenset(
         "ix_search_documents_document",
         "ix_tm_units_source_key_trgm",
         "ix_tm_units_target_key_trgm",
+        "ix_tm_units_source_words",
+        "source_words",
+        "tm_words_fts",
+        "tm_words_vocab",
     }
 )
 
@@ -73,6 +77,8 @@ def is_model_object(name: str | None, type_: str, _parents: dict) -> bool:
     """Alembic `include_name`: False for the database-specific search objects (and FTS5's shadow tables)."""
     if name is None:
         return True
-    if type_ == "table" and any(name.startswith(f"{fts}_") for fts in ("search_fts", "tm_units_fts")):
+    if type_ == "table" and any(
+        name.startswith(f"{fts}_") for fts in ("search_fts", "tm_units_fts", "tm_words_fts")
+    ):
         return False
     return name not in DATABASE_SPECIFIC

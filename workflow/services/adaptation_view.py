@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +14,7 @@ from ..domain.rules import available_actions, can_edit, can_see_workings
 from ..models import Adaptation, ArticleRevision, Draft, HistoryEntry, User
 from .adaptations import latest_ready_draft
 from .effort import Effort, effort_for
-from .memory import Match, draft_matches
+from .memory import Match, stored_draft_matches
 from .publishing import PublicStory, public_story
 from .qa import QaResult, findings_for
 from .queries import Credits, credits_for, history_for
@@ -41,7 +43,6 @@ class AdaptationView:
     history: list[HistoryEntry]  #: oldest first
     draft: Draft | None  #: the newest machine draft, finished or not
     ready: Draft | None  #: the newest finished machine draft
-    memory: dict[int, dict[int, list[Match]]]  #: memory matches by draft id, then segment index
     credits: Credits
     effort: Effort
     qa: list[QaResult]
@@ -51,6 +52,9 @@ class AdaptationView:
     #: Whether the reader sees the workings (thread, QA, machine draft); if not, only `story` is theirs.
     workings: bool = True
     story: PublicStory | None = None  #: what the public site shows, when it shows it
+    #: A draft's memory matches by segment index: read when a page asks (stored once per draft and memory
+    #: generation, so the review page, which shows none, never looks them up).
+    load_matches: Callable[[Draft], dict[int, list[Match]]] = field(default=lambda _draft: {}, repr=False)
 
     @property
     def round_source_changes(self) -> list[SourceChange]:
@@ -94,7 +98,7 @@ class AdaptationView:
 
     def matches(self, draft: Draft | None) -> dict[int, list[Match]]:
         """Memory matches for each segment of one of the two drafts, by segment index."""
-        return self.memory.get(draft.id, {}) if draft is not None else {}
+        return self.load_matches(draft) if draft is not None else {}
 
 
 def source_change(adaptation: Adaptation) -> SourceChange | None:
@@ -125,13 +129,11 @@ def adaptation_view(
     subject = adaptation.subject
     workings = can_see_workings(reader.actor if reader is not None else None, subject)
     draft, ready = (adaptation.draft, latest_ready_draft(adaptation)) if workings else (None, None)
-    memory = {d.id: draft_matches(session, adaptation, d) for d in {draft, ready} if d is not None}
     return AdaptationView(
         adaptation=adaptation,
         history=history_for(session, adaptation) if workings else [],
         draft=draft,
         ready=ready,
-        memory=memory,
         credits=credits_for(session, adaptation),
         effort=effort_for(session, adaptation),
         qa=findings_for(session, adaptation) if workings else [],
@@ -142,4 +144,5 @@ def adaptation_view(
         source_change=source_change(adaptation) if workings else None,
         workings=workings,
         story=public_story(adaptation),
+        load_matches=partial(stored_draft_matches, session, adaptation),
     )

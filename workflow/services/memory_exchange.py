@@ -22,6 +22,7 @@ from ..models import AuditAction, TranslationUnit, UnitOrigin, User, utcnow
 from . import audit
 from .errors import InvalidInput, NotAllowed
 from .import_counts import ImportCounts
+from .memory import changed as memory_changed
 
 #: Units inserted (and checked for duplicates) per statement.
 BATCH = 5000
@@ -192,6 +193,7 @@ def _insert_new(session: Session, result: ImportResult, batch: dict[tuple[str, s
     result.skipped["duplicate"] += len(batch) - len(rows)
     if rows:
         _bulk_insert(session, rows)
+        memory_changed(session, result.source_lang, result.target_lang)
     result.added += len(rows)
 
 

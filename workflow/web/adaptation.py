@@ -164,7 +164,9 @@ def render_workbench(
 @roles_required(Role.ADAPTOR, Role.EDITOR)
 def workbench(adaptation_id: int):
     """The workbench: the original, the machine draft by sentence, and the adaptation form."""
-    return render_workbench(get_adaptation(db.session, signed_in(), adaptation_id))
+    page = render_workbench(get_adaptation(db.session, signed_in(), adaptation_id))
+    db.session.commit()  # keeps memory matches computed for this read: the next one reads them
+    return page
 
 
 @bp.post("/adaptations/<int:adaptation_id>/save")

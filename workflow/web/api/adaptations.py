@@ -84,7 +84,9 @@ def check_if_match(adaptation: Adaptation) -> int | None:
 def show_adaptation(adaptation_id: int):
     """One adaptation: text, draft progress, credits, history and what the caller may do now."""
     person = api_person()
-    return adaptation_response(load_adaptation(person, adaptation_id), person)
+    response = adaptation_response(load_adaptation(person, adaptation_id), person)
+    db.session.commit()  # keeps memory matches computed for this read: the next one reads them
+    return response
 
 
 def show_progress(adaptation_id: int):
