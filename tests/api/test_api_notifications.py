@@ -77,7 +77,7 @@ def test_people_set_their_email_and_language_pairs(api, adaptor):
 @pytest.mark.parametrize(
     "body,field",
     [
-        ({}, "email"),
+        ({}, "body"),
         ({"email": "not an address"}, "email"),
         ({"email": 5}, "email"),
         ({"language_pairs": "arabic-english"}, "language_pairs"),

@@ -362,3 +362,14 @@ def test_bad_query_strings_and_impossible_ids(client, desk):
     cases = {url: (400, field, url) for url, field in QUERY_CASES}
     cases.update({url: (404, None, url) for url in IMPOSSIBLE_IDS})
     check_cases(desk, cases, lambda url: client.get(url, headers=desk.editor))
+
+
+@pytest.mark.parametrize("username", ["nul\x00name", "x" * 300, "with space", "\ud7ff\x00"])
+def test_a_login_with_a_name_no_account_could_have_is_a_plain_401(client, username):
+    """A NUL byte (which PostgreSQL refuses in text) or an impossible name never reaches the database query:
+    the API and the login page answer as for any unknown name."""
+    api = client.post("/api/v1/tokens", json={"username": username, "password": "whatever password"})
+    page = client.post("/login", data={"username": username, "password": "whatever password"})
+
+    assert api.status_code == 401 and api.get_json()["error"] == "invalid_credentials"
+    assert page.status_code in (400, 401)

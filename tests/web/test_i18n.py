@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.support.factories import csrf_token, drive, login, make_article, make_user, pass_qa
+from tests.support.factories import csrf_token, drive, login, make_article, make_user, pass_qa, token_for
 from tests.web.test_desk_support import Page, get, person_client
 from tests.web.test_public_site import html_of, page_url, publish
 from workflow.config import ConfigError, Settings
@@ -314,3 +314,20 @@ def test_a_refused_login_is_explained_in_the_readers_language(client):
     assert arabic.status == english.status == 401
     assert arabic.alert() == "اسم المستخدم أو كلمة المرور غير صحيحة."
     assert english.alert() == "Wrong username or password."
+
+
+def test_the_api_sets_the_interface_language_and_refuses_an_unknown_one(app, session):
+    """PUT /api/v1/me {"interface_language": "ar"} is the same choice as the switcher's; "" goes back to the
+    browser's; anything else is a 400 naming the field."""
+    client, person = person_client(app, Role.EDITOR)
+    headers = token_for(person)
+
+    chosen = client.put("/api/v1/me", json={"interface_language": "ar"}, headers=headers)
+    assert chosen.status_code == 200 and chosen.get_json()["interface_language"] == "ar"
+    page = client.get("/desk/review", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert html_lang(page) == 'lang="ar" dir="rtl"'
+
+    refused = client.put("/api/v1/me", json={"interface_language": "fr"}, headers=headers)
+    assert refused.status_code == 400 and refused.get_json()["field"] == "interface_language"
+    cleared = client.put("/api/v1/me", json={"interface_language": ""}, headers=headers)
+    assert cleared.get_json()["interface_language"] is None

@@ -153,10 +153,9 @@ def submit_article_once(
     it first made (and True: replayed); the same key with other content is refused (422)."""
     if not can_submit_article(actor.actor):
         raise NotAllowed("Only reporters may submit originals.")
-    now = utcnow()
+    now = now or utcnow()
     for code in data.targets:
         check_deadline(data.timing(code).deadline, now)
-    now = now or utcnow()
     session.execute(
         delete(SubmissionKey).where(
             SubmissionKey.user_id == actor.id,

@@ -271,7 +271,9 @@ def reset_password(
 
 def find_user(session: Session, username: str) -> User:
     """The person with that username, or NotFound."""
-    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    name = (username or "").strip().lower()
+    # A name no account could have (a NUL byte, which PostgreSQL refuses in text) is simply unknown.
+    user = session.scalar(select(User).where(User.username == name)) if USERNAME.match(name) else None
     if user is None:
         raise NotFound(f"No user named {username!r}.")
     return user
@@ -283,7 +285,9 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     Unknown, disabled and wrong-password logins all cost one scrypt check, so the time an answer takes
     does not tell which usernames exist or which accounts are disabled.
     """
-    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    name = (username or "").strip().lower()
+    # A name no account could have (a NUL byte, which PostgreSQL refuses in text) is simply unknown.
+    user = session.scalar(select(User).where(User.username == name)) if USERNAME.match(name) else None
     stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     matches = check_password_hash(stored, password or "")
     if user is None or not matches or not user.active:

@@ -27,12 +27,14 @@ from pydantic import (
     ValidationInfo,
     create_model,
     field_validator,
+    model_validator,
 )
 from pydantic.json_schema import GenerateJsonSchema
 
 from ...domain.actions import ACTIONS
 from ...domain.effort import MAX_SECONDS_PER_SAVE
-from ...domain.languages import LANGUAGE_NAMES
+from ...domain.languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES
+from ...domain.notifications import Event
 from ...domain.priority import Priority
 from ...domain.text import BIDI_CONTROLS, BIDI_EMBEDDINGS
 from ...services.errors import InvalidInput
@@ -183,6 +185,8 @@ class Body(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", regex_engine="python-re", frozen=True)
     #: Messages for any problem with a field, where one sentence says it better than the generic ones.
     field_messages: ClassVar[dict[str, str]] = {}
+    #: Fields of objects inside a field (by that field), named "field.inner" when they are at fault.
+    nested_fields: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     @classmethod
     def parse(cls, data: Any, **context: Any) -> Self:
@@ -191,9 +195,17 @@ class Body(BaseModel):
         try:
             return cls.model_validate(data, context=context)
         except ValidationError as exc:
-            error = exc.errors(include_url=False)[0]
+            errors = exc.errors(include_url=False)
+            error = errors[0]
             location = [part for part in error["loc"] if isinstance(part, str)]
             field = location[0] if location else "body"
+            # A union reports one error per kind it allows; a field of an object inside one (a target's own
+            # priority) is named as such rather than as "not a language code".
+            for other in errors:
+                loc = other["loc"]
+                if loc and loc[-1] in cls.nested_fields.get(str(loc[0]), ()):
+                    error, field = other, f"{loc[0]}.{loc[-1]}"
+                    break
             raise InvalidInput(field, cls._message(field, error)) from None
 
     @classmethod
@@ -221,8 +233,11 @@ class Body(BaseModel):
 
     @classmethod
     def schema(cls) -> dict[str, Any]:
-        """The model's JSON Schema, as the OpenAPI document shows it."""
-        return cls.model_json_schema(mode="validation", schema_generator=_Schema)
+        """The model's JSON Schema, as the OpenAPI document shows it (models it holds are referred to among
+        the document's components; `schemas` lifts them there)."""
+        return cls.model_json_schema(
+            mode="validation", schema_generator=_Schema, ref_template="#/components/schemas/{model}"
+        )
 
     def given(self) -> dict[str, Any]:
         """The fields the client sent (not the defaults), as the services' parsers take them."""
@@ -283,6 +298,7 @@ def article_input(limits: Limits) -> type[Body]:
             Field(None, description="When every adaptation is due (unless a target sets its own)."),
         ),
     )
+    model.nested_fields = {"targets": ("priority", "deadline")}
     model.field_messages = {
         "language": LANGUAGE_MESSAGE,
         "tags": f"Tags must be a list of at most {limits.max_tags} words of at most {limits.max_tag_chars} "
@@ -428,14 +444,18 @@ def action_request(limits: Limits) -> type[Body]:
 def schemas(limits: Limits) -> dict[str, dict[str, Any]]:
     """The JSON Schemas of every request body, by the name the document refers to them with (shared: the
     document deep-copies what it returns)."""
-    return {
+    found = {
         "ArticleInput": article_input(limits).schema(),
         "ArticleRevisionInput": _at_least_one_of(article_revision_input(limits), _Revision.CHANGES),
         "AdaptationSave": adaptation_save(limits).schema(),
         "ActionRequest": action_request(limits).schema(),
         "PasswordChange": PasswordChange.schema(),
+        "MeUpdate": MeUpdate.schema(),
         "GlossaryTermInput": GlossaryTermInput.schema(),
     }
+    for schema in list(found.values()):
+        found.update(schema.pop("$defs", {}))  # a model inside a body (a target with its own priority)
+    return found
 
 
 def language_schema() -> dict[str, Any]:
@@ -453,6 +473,49 @@ class PasswordChange(Body):
     new_password: str = Field(
         min_length=MIN_PASSWORD, max_length=MAX_PASSWORD, description="The password you choose."
     )
+
+
+#: One address: what `users.parse_email` takes (no spaces or control characters, one @, a dot after it;
+#: spaces around it are trimmed).
+EMAIL_ADDRESS = f"^ *[^@\\s{CONTROLS}]{{1,64}}@[^@\\s{CONTROLS}]+\\.[^@\\s{CONTROLS}]+ *$"
+#: One language pair as `parse_language_pairs` reads it: two ISO codes joined by -, > or →.
+PAIR = "[A-Za-z]{2}(?:-|>|\u2192)[A-Za-z]{2}"
+
+
+def _one_of_settings(schema: dict[str, Any]) -> None:
+    """The published form of the rule that at least one setting is sent."""
+    schema["anyOf"] = [{"required": [name]} for name in MeUpdate.SETTINGS]
+
+
+class MeUpdate(Body):
+    """PUT /api/v1/me: the caller's own settings; what is left out stays as it is. Beyond this schema: a pair's
+    two languages differ."""
+
+    model_config = ConfigDict(json_schema_extra=_one_of_settings)
+    SETTINGS: ClassVar[tuple[str, ...]] = ("email", "language_pairs", "mail_events", "interface_language")
+
+    email: Annotated[str, Field(max_length=254, pattern=EMAIL_ADDRESS)] | Literal[""] | None = Field(
+        None, description='Where notifications are mailed; null or "": none.'
+    )
+    language_pairs: (
+        Annotated[list[Annotated[str, Field(pattern=f"^{PAIR}$")]], Field(max_length=20)]
+        | Annotated[str, Field(max_length=200, pattern=f"^(?:{PAIR}(?:[ ,]+{PAIR})*)?$")]
+        | None
+    ) = Field(None, description='e.g. ["ar-en", "fr-en"] or "ar-en, fr-en"; empty for every pair.')
+    mail_events: list[Literal[tuple(e.value for e in Event)]] | None = Field(  # type: ignore[valid-type]
+        None, description="The notification events mailed to you (all of them unless you chose)."
+    )
+    interface_language: Literal[INTERFACE_LANGUAGES] | Literal[""] | None = Field(  # type: ignore[valid-type]
+        None, description='The language of your pages; null or "": your browser\'s.'
+    )
+
+    @model_validator(mode="after")
+    def _something_sent(self) -> Self:
+        if not self.model_fields_set & set(self.SETTINGS):
+            raise ValueError(
+                "Send 'email', 'language_pairs', 'mail_events', 'interface_language' or several."
+            )
+        return self
 
 
 def _term(description: str) -> Any:

@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import jsonify
 
+from ...domain.languages import INTERFACE_LANGUAGES
 from ...domain.notifications import Event
 from ...extensions import db
 from ...services import users
-from ...services.errors import InvalidInput
 from ..access import bearer_token
-from .bodies import PasswordChange
+from .bodies import MeUpdate, PasswordChange
 from .inputs import api_person, json_object
 from .openapi import INT, ROLES, TEXT, Route, errors, json_body, obj, ok, op, ref
 from .presenters import me_json
@@ -29,32 +29,23 @@ def show_me():
 
 
 def update_me():
-    """Set the caller's e-mail address and language pairs (what is left out stays as it is)."""
+    """Set the caller's e-mail address, language pairs, mailed events and interface language (what is left
+    out stays as it is)."""
     person = api_person()
-    data = json_object()
-    changing = frozenset(k for k in ("email", "language_pairs", "mail_events") if k in data)
-    if not changing:
-        raise InvalidInput("email", "Send 'email', 'language_pairs', 'mail_events' or several.")
-    mail_events = data.get("mail_events")
-    if "mail_events" in data and not (
-        isinstance(mail_events, list) and all(isinstance(e, str) for e in mail_events)
-    ):
-        raise InvalidInput("mail_events", "'mail_events' must be a list of event names (or [] for no mail).")
-    email = data.get("email")
-    if email is not None and not isinstance(email, str):
-        raise InvalidInput("email", "'email' must be text (or null for none).")
-    pairs = data.get("language_pairs")
-    if isinstance(pairs, list) and all(isinstance(p, str) for p in pairs):
+    sent = MeUpdate.parse(json_object()).given()
+    changing = frozenset(sent) & {"email", "language_pairs", "mail_events"}
+    pairs = sent.get("language_pairs")
+    if isinstance(pairs, list):
         pairs = " ".join(pairs)
-    if pairs is not None and not isinstance(pairs, str):
-        raise InvalidInput("language_pairs", "'language_pairs' must be a list like [\"ar-en\"] or text.")
+    if "interface_language" in sent:
+        users.set_interface_language(db.session, person, sent["interface_language"])
     users.update_settings(
         db.session,
         person,
         person,
-        email=email,
+        email=sent.get("email"),
         language_pairs=pairs,
-        mail_events=mail_events,
+        mail_events=sent.get("mail_events"),
         changing=changing,
     )
     db.session.commit()
@@ -139,21 +130,11 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Pairs the person adapts (e.g. ar-en); empty: every pair.",
             },
             "mail_events": MAIL_EVENTS,
+            "interface_language": {
+                "anyOf": [{"type": "string", "enum": list(INTERFACE_LANGUAGES)}, {"type": "null"}],
+                "description": "The language of the person's pages; null: their browser's.",
+            },
         }
-    ),
-    "MeUpdate": obj(
-        {
-            "email": {
-                "anyOf": [TEXT, {"type": "null"}],
-                "description": "Where notifications are mailed; null: none.",
-            },
-            "language_pairs": {
-                "anyOf": [{"type": "array", "items": TEXT}, TEXT],
-                "description": 'e.g. ["ar-en", "fr-en"] or "ar-en, fr-en"; empty for every pair.',
-            },
-            "mail_events": MAIL_EVENTS,
-        },
-        required=[],
     ),
     "PasswordChanged": obj(
         {"changed": {"type": "boolean", "const": True}, "sessions_ended": INT, "tokens_revoked": INT}
