@@ -314,3 +314,52 @@ def test_a_refused_login_is_explained_in_the_readers_language(client):
     assert arabic.status == english.status == 401
     assert arabic.alert() == "اسم المستخدم أو كلمة المرور غير صحيحة."
     assert english.alert() == "Wrong username or password."
+
+
+def _report_of(reporter) -> str:
+    return f"/desk/reports/{make_article(reporter).id}"
+
+
+#: The rest of the desk moved to the catalog: area → (roles, the page's address for that person, the heading's
+#: tag and id (None: the first one), Arabic heading, English heading).
+MOVED_PAGES = {
+    "queue": ((Role.ADAPTOR,), lambda _person: "/desk/queue", ("h1", None), "قائمة العمل", "Queue"),
+    "review queue": ((Role.EDITOR,), lambda _person: "/desk/review", ("h1", None), "المراجعة", "Review"),
+    "my adaptations": (
+        (Role.ADAPTOR,),
+        lambda _person: "/desk/mine",
+        ("h1", None),
+        "تكييفاتي",
+        "My adaptations",
+    ),
+    "new report": (
+        (Role.REPORTER,),
+        lambda _p: "/desk/reports/new",
+        ("h1", None),
+        "تقرير جديد",
+        "New report",
+    ),
+    "report": ((Role.REPORTER,), _report_of, ("h2", "adaptations-h"), "التكييفات", "Adaptations"),
+}
+
+
+@pytest.mark.parametrize("area", MOVED_PAGES)
+def test_a_moved_desk_page_reads_in_arabic_with_its_navigation_and_in_english_as_before(app, session, area):
+    """The heading and the navigation (base.html) in Arabic, right to left; in English as they always were."""
+    roles, url_for_person, (tag, heading_id), arabic_heading, english_heading = MOVED_PAGES[area]
+    client, person = person_client(app, *roles)
+    url = url_for_person(person)
+
+    arabic, english = _page_in(client, url, ARABIC), _page_in(client, url, ENGLISH)
+
+    def heading(page: Page) -> str:
+        found = page.find(tag, id=heading_id) if heading_id else page.find(tag)
+        return " ".join(found.text.split())
+
+    assert arabic.status == english.status == 200
+    assert html_lang(arabic.html) == 'lang="ar" dir="rtl"'
+    assert heading(arabic) == arabic_heading
+    assert arabic.find("form", class_="site-logout").find("button").text == "تسجيل الخروج"
+    assert html_lang(english.html) == 'lang="en" dir="ltr"'
+    assert heading(english) == english_heading
+    assert english.find("form", class_="site-logout").find("button").text == "Log out"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, has_request_context, request, url_for
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 
 from ..domain.languages import language_name, text_direction
 from ..domain.states import State
@@ -20,17 +20,18 @@ DRAFT_ACTIVE = (DraftState.QUEUED.value, DraftState.TRANSLATING.value)
 
 
 def age(value: datetime | None, now: datetime | None = None) -> str:
-    """How long ago a time was, as a newsroom says it: "just now", "5 min", "3 h", "2 d"."""
+    """How long ago a time was, as a newsroom says it, in the interface language: "just now", "5 min", "3 h",
+    "2 d"."""
     if value is None:
         return ""
     seconds = max(0, int(((now or utcnow()) - value).total_seconds()))
     if seconds < 60:
-        return "just now"
+        return gettext("just now")
     if seconds < 3600:
-        return f"{seconds // 60} min"
+        return gettext("%(count)s min", count=seconds // 60)
     if seconds < 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} d"
+        return gettext("%(count)s h", count=seconds // 3600)
+    return gettext("%(count)s d", count=seconds // 86400)
 
 
 #: Each state as words, in the interface language.
@@ -49,6 +50,21 @@ STATE_LABELS = {
     State.CORRECTING.value: lazy_gettext("correcting"),
     State.UNPUBLISHED.value: lazy_gettext("unpublished"),
 }
+
+
+#: Each priority as a word, in the interface language.
+PRIORITY_LABELS = {
+    "urgent": lazy_gettext("urgent"),
+    "high": lazy_gettext("high"),
+    "normal": lazy_gettext("normal"),
+    "low": lazy_gettext("low"),
+}
+
+
+def priority_label(value: str) -> str:
+    """A priority as a word in the interface language: `urgent` → "urgent" (« عاجل »)."""
+    label = PRIORITY_LABELS.get(value or "")
+    return str(label) if label is not None else (value or "")
 
 
 def state_label(value: str) -> str:
@@ -90,6 +106,7 @@ def register_template_helpers(app: Flask) -> None:
         dir=text_direction,
         language_name=language_name,
         state_label=state_label,
+        priority_label=priority_label,
         age=age,
         words=word_count,
     )
