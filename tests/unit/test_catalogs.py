@@ -39,6 +39,8 @@ TRANSLATED_TEMPLATES = sorted(
         "adaptation/mine.html",
         "reporter/new_report.html",
         "reporter/report.html",
+        "adaptation/workbench.html",
+        "review/adaptation.html",
         *(
             p.relative_to(ROOT / "templates").as_posix()
             for folder in ("public", "search", "reports")

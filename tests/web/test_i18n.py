@@ -320,6 +320,16 @@ def _report_of(reporter) -> str:
     return f"/desk/reports/{make_article(reporter).id}"
 
 
+def _adaptation_held_by(adaptor) -> str:
+    return (
+        f"/desk/adaptations/{drive(make_article().adaptations[0], State.IN_ADAPTATION, adaptor=adaptor).id}"
+    )
+
+
+def _review_for(editor) -> str:
+    return f"/desk/review/{drive(make_article().adaptations[0], State.IN_REVIEW, editor=editor).id}"
+
+
 #: The rest of the desk moved to the catalog: area → (roles, the page's address for that person, the heading's
 #: tag and id (None: the first one), Arabic heading, English heading).
 MOVED_PAGES = {
@@ -340,6 +350,14 @@ MOVED_PAGES = {
         "New report",
     ),
     "report": ((Role.REPORTER,), _report_of, ("h2", "adaptations-h"), "التكييفات", "Adaptations"),
+    "workbench": (
+        (Role.ADAPTOR,),
+        _adaptation_held_by,
+        ("h2", "thread-h"),
+        "تعليقات المحرر",
+        "Editor comments",
+    ),
+    "review": ((Role.EDITOR,), _review_for, ("h2", "decide-h"), "القرار", "Decision"),
 }
 
 
