@@ -41,6 +41,8 @@ TRANSLATED_TEMPLATES = sorted(
         "reporter/report.html",
         "adaptation/workbench.html",
         "review/adaptation.html",
+        "notifications/list.html",
+        "account/page.html",
         *(
             p.relative_to(ROOT / "templates").as_posix()
             for folder in ("public", "search", "reports")

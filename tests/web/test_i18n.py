@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.support.factories import csrf_token, drive, login, make_article, make_user, pass_qa
+from tests.support.factories import csrf_token, drive, finish_draft, login, make_article, make_user, pass_qa
 from tests.web.test_desk_support import Page, get, person_client
 from tests.web.test_public_site import html_of, page_url, publish
 from workflow.config import ConfigError, Settings
 from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import User
+from workflow.services.adaptations import perform_action
 
 
 @pytest.fixture()
@@ -358,6 +359,14 @@ MOVED_PAGES = {
         "Editor comments",
     ),
     "review": ((Role.EDITOR,), _review_for, ("h2", "decide-h"), "القرار", "Decision"),
+    "notifications": (
+        (Role.REPORTER,),
+        lambda _p: "/notifications",
+        ("h1", None),
+        "الإشعارات",
+        "Notifications",
+    ),
+    "account": ((Role.REPORTER,), lambda _p: "/account", ("h1", None), "حسابك", "Your account"),
 }
 
 
@@ -381,3 +390,24 @@ def test_a_moved_desk_page_reads_in_arabic_with_its_navigation_and_in_english_as
     assert html_lang(english.html) == 'lang="en" dir="ltr"'
     assert heading(english) == english_heading
     assert english.find("form", class_="site-logout").find("button").text == "Log out"
+
+
+def test_notifications_priorities_and_the_pager_speak_arabic(app, session):
+    """A notification's sentence, the navigation's unread count and a priority read in Arabic; English as before."""
+    client, reporter = person_client(app, Role.REPORTER)
+    adaptor = make_user(Role.ADAPTOR)
+    adaptation = make_article(reporter, targets=["en"]).adaptations[0]
+    adaptation.priority = "urgent"
+    finish_draft(adaptation)
+    perform_action(db.session, adaptor, adaptation, "claim")
+    db.session.commit()
+
+    arabic = _page_in(client, "/notifications", ARABIC)
+    english = _page_in(client, "/notifications", ENGLISH)
+    report = _page_in(client, f"/desk/reports/{adaptation.article_id}", ARABIC)
+
+    assert "تسلّم مكيّف التكييف (Arabic → English)." in arabic.find("li", class_="unread").text
+    assert arabic.find("a", class_="nav-notifications").get("aria-label") == "الإشعارات، واحد غير مقروء"
+    assert "An adaptor took the adaptation (Arabic → English)." in english.find("li", class_="unread").text
+    assert english.find("a", class_="nav-notifications").get("aria-label") == "Notifications, 1 unread"
+    assert report.find(data_priority="urgent").text == "عاجلة"

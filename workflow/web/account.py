@@ -17,13 +17,14 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import logout_user
 
-from ..domain.notifications import MESSAGES, Event
+from ..domain.notifications import Event
 from ..extensions import db
 from ..services import credentials, queries
 from ..services import users as user_service
 from ..services.errors import InvalidInput, ServiceError
 from .access import LOGIN_SESSION_KEY, roles_required, session_policy, signed_in
 from .forms import Refused, refusal
+from .notifications import EVENT_LABELS
 from .paging import page_args_for_page, page_links
 
 bp = Blueprint("account", __name__)
@@ -54,7 +55,7 @@ def _render(status: int = 200, *, refused: Refused | None = None, new_token: str
         new_token=new_token,
         typed=typed,
         token_days=current_app.config["ADAPTDESK"].token_lifetime_seconds // 86400,
-        mail_events=[(e.value, MESSAGES[e].split(" (")[0]) for e in Event],
+        mail_events=[(e.value, str(EVENT_LABELS[e])) for e in Event],
         mailed=user_service.mailed_events(me),
         mail_server=current_app.config["ADAPTDESK"].smtp is not None,
     ), (refused.status if refused else status)

@@ -67,6 +67,21 @@ def priority_label(value: str) -> str:
     return str(label) if label is not None else (value or "")
 
 
+#: Each role as a word, in the interface language.
+ROLE_LABELS = {
+    "reporter": lazy_gettext("reporter"),
+    "adaptor": lazy_gettext("adaptor"),
+    "editor": lazy_gettext("editor"),
+    "admin": lazy_gettext("admin"),
+}
+
+
+def role_label(value: str) -> str:
+    """A role as a word in the interface language: `editor` → "editor" (« محرر »)."""
+    label = ROLE_LABELS.get(value or "")
+    return str(label) if label is not None else (value or "")
+
+
 def state_label(value: str) -> str:
     """A state as words in the interface language: `in_review` → "in review"."""
     label = STATE_LABELS.get(value or "")
@@ -107,6 +122,7 @@ def register_template_helpers(app: Flask) -> None:
         language_name=language_name,
         state_label=state_label,
         priority_label=priority_label,
+        role_label=role_label,
         age=age,
         words=word_count,
     )
