@@ -43,6 +43,12 @@ TRANSLATED_TEMPLATES = sorted(
         "review/adaptation.html",
         "notifications/list.html",
         "account/page.html",
+        "glossary/terms.html",
+        "admin/users.html",
+        "admin/person.html",
+        "admin/audit.html",
+        "admin/_audit_rows.html",
+        "admin/webhooks.html",
         *(
             p.relative_to(ROOT / "templates").as_posix()
             for folder in ("public", "search", "reports")

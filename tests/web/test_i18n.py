@@ -367,6 +367,23 @@ MOVED_PAGES = {
         "Notifications",
     ),
     "account": ((Role.REPORTER,), lambda _p: "/account", ("h1", None), "حسابك", "Your account"),
+    "glossary": ((Role.REPORTER,), lambda _p: "/desk/glossary", ("h1", None), "المسرد", "Glossary"),
+    "people": ((Role.ADMIN,), lambda _p: "/admin/users", ("h1", None), "الأشخاص", "People"),
+    "person": (
+        (Role.ADMIN,),
+        lambda _p: f"/admin/users/{make_user(Role.REPORTER).id}",
+        ("h2", "reset"),
+        "أعد تعيين كلمة المرور",
+        "Reset the password",
+    ),
+    "audit log": ((Role.ADMIN,), lambda _p: "/admin/audit", ("h1", None), "سجل التدقيق", "Audit log"),
+    "webhooks": (
+        (Role.ADMIN,),
+        lambda _p: "/admin/webhooks",
+        ("h1", None),
+        "الخطافات (Webhooks)",
+        "Webhooks",
+    ),
 }
 
 

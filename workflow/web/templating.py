@@ -82,6 +82,34 @@ def role_label(value: str) -> str:
     return str(label) if label is not None else (value or "")
 
 
+#: Each audit log action as words, in the interface language.
+AUDIT_LABELS = {
+    "user_created": lazy_gettext("user created"),
+    "user_disabled": lazy_gettext("user disabled"),
+    "user_enabled": lazy_gettext("user enabled"),
+    "roles_changed": lazy_gettext("roles changed"),
+    "password_reset": lazy_gettext("password reset"),
+    "password_changed": lazy_gettext("password changed"),
+    "token_revoked": lazy_gettext("token revoked"),
+    "sessions_ended": lazy_gettext("sessions ended"),
+    "token_issued": lazy_gettext("token issued"),
+    "model_imported": lazy_gettext("model imported"),
+    "model_installed": lazy_gettext("model installed"),
+    "drafts_retried": lazy_gettext("drafts retried"),
+    "webhook_added": lazy_gettext("webhook added"),
+    "webhook_removed": lazy_gettext("webhook removed"),
+    "memory_imported": lazy_gettext("memory imported"),
+    "glossary_imported": lazy_gettext("glossary imported"),
+    "settings_changed": lazy_gettext("settings changed"),
+}
+
+
+def audit_label(value: str) -> str:
+    """An audit log action as words in the interface language: `roles_changed` → "roles changed"."""
+    label = AUDIT_LABELS.get(value or "")
+    return str(label) if label is not None else (value or "").replace("_", " ")
+
+
 def state_label(value: str) -> str:
     """A state as words in the interface language: `in_review` → "in review"."""
     label = STATE_LABELS.get(value or "")
@@ -123,6 +151,7 @@ def register_template_helpers(app: Flask) -> None:
         state_label=state_label,
         priority_label=priority_label,
         role_label=role_label,
+        audit_label=audit_label,
         age=age,
         words=word_count,
     )
