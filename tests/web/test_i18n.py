@@ -428,3 +428,31 @@ def test_notifications_priorities_and_the_pager_speak_arabic(app, session):
     assert "An adaptor took the adaptation (Arabic → English)." in english.find("li", class_="unread").text
     assert english.find("a", class_="nav-notifications").get("aria-label") == "Notifications, 1 unread"
     assert report.find(data_priority="urgent").text == "عاجلة"
+
+
+def test_every_action_sentence_the_domain_says_has_a_catalog_message():
+    """The web layer translates each action's done-sentence; a new or changed one in the domain must be added."""
+    from workflow.domain.actions import ACTIONS
+    from workflow.web.actions import DONE_MESSAGES
+
+    said = {a.done for a in ACTIONS.values()} | {t for a in ACTIONS.values() for t in a.done_when.values()}
+
+    assert said - set(DONE_MESSAGES) == set()
+
+
+def test_a_finished_action_and_a_saved_text_are_announced_in_arabic(app, session):
+    client, adaptor = person_client(app, Role.ADAPTOR)
+    adaptation = drive(make_article().adaptations[0], State.IN_ADAPTATION, adaptor=adaptor)
+    url = f"/desk/adaptations/{adaptation.id}"
+    form = {"title": "A title", "body": "A body.", "csrf_token": csrf_token(client)}
+
+    saved = client.post(
+        f"{url}/save", data={**form, "version": adaptation.version}, headers=ARABIC, follow_redirects=True
+    )
+    released = client.post(
+        f"{url}/actions/release", data={"origin": "edit", "csrf_token": csrf_token(client)}, headers=ARABIC
+    )
+    flashed = Page(client.get(released.headers["Location"], headers=ARABIC))
+
+    assert "حُفظ (الإصدار" in Page(saved).flashes()
+    assert "عاد إلى قائمة العمل" in flashed.flashes()

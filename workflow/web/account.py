@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import logout_user
 
 from ..domain.notifications import Event
@@ -87,8 +88,12 @@ def change_password():
         return _render(refused=refusal(exc))
     db.session.commit()
     flash(
-        f"Your password is changed. {sessions} other login session(s) ended and {tokens} API token(s) "
-        "were revoked.",
+        gettext(
+            "Your password is changed. %(sessions)s other login session(s) ended and %(tokens)s API token(s) "
+            "were revoked.",
+            sessions=sessions,
+            tokens=tokens,
+        ),
         "success",
     )
     return redirect(url_for("account.page"))
@@ -114,7 +119,7 @@ def save_settings():
             refused=refusal(exc), email=form.get("email", ""), language_pairs=form.get("language_pairs", "")
         )
     db.session.commit()
-    flash("Your settings are saved.", "success")
+    flash(gettext("Your settings are saved."), "success")
     return redirect(url_for("account.page", _anchor="settings"))
 
 
@@ -139,7 +144,10 @@ def revoke_token(token_id: int):
     """Revoke one of one's own API tokens."""
     row = credentials.revoke_token(db.session, signed_in(), token_id)
     db.session.commit()
-    flash(f"The token “{row.label}” is revoked; programs using it now get 401.", "success")
+    flash(
+        gettext("The token “%(label)s” is revoked; programs using it now get 401.", label=row.label),
+        "success",
+    )
     return redirect(url_for("account.page", _anchor="tokens"))
 
 
@@ -151,5 +159,5 @@ def log_out_everywhere():
     db.session.commit()
     logout_user()
     session.pop(LOGIN_SESSION_KEY, None)
-    flash(f"You are logged out everywhere ({count} login session(s) ended).", "info")
+    flash(gettext("You are logged out everywhere (%(count)s login session(s) ended).", count=count), "info")
     return redirect(url_for("auth.login"))
