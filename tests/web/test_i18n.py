@@ -456,3 +456,20 @@ def test_a_finished_action_and_a_saved_text_are_announced_in_arabic(app, session
 
     assert "حُفظ (الإصدار" in Page(saved).flashes()
     assert "عاد إلى قائمة العمل" in flashed.flashes()
+
+
+def test_the_live_draft_progress_carries_its_words_in_the_readers_language(app, session):
+    """desk.js rewrites the progress as the draft runs: the page hands it the Arabic words to use."""
+    import json
+
+    client, reporter = person_client(app, Role.REPORTER)
+    article = make_article(reporter, targets=["en"])
+
+    arabic = _page_in(client, f"/desk/reports/{article.id}", ARABIC)
+    english = _page_in(client, f"/desk/reports/{article.id}", ENGLISH)
+
+    words = json.loads(arabic.find(data_poll_adaptation=True).get("data-words"))
+    assert words["translating_n"] == "قيد الترجمة: {done} من {total} من الجمل"
+    assert words["states"]["in_review"] == "قيد المراجعة"
+    english_words = json.loads(english.find(data_poll_adaptation=True).get("data-words"))
+    assert english_words["translating_n"] == "translating {done} of {total} sentences"

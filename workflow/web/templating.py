@@ -116,6 +116,11 @@ def state_label(value: str) -> str:
     return str(label) if label is not None else (value or "").replace("_", " ")
 
 
+def state_labels() -> dict[str, str]:
+    """Every state's words in the interface language, for desk.js to relabel the badges it updates."""
+    return {value: str(label) for value, label in STATE_LABELS.items()}
+
+
 def absolute_url(endpoint: str, **values) -> str:
     """The address readers reach a page at: ADAPTDESK_PUBLIC_URL and the page's path. Never built from the
     request's Host header, which the client chooses (feeds, JSON-LD and canonical links would follow it)."""
@@ -141,6 +146,7 @@ def register_template_helpers(app: Flask) -> None:
         DRAFT_ACTIVE=DRAFT_ACTIVE,
         current_person=current_person,
         unread_notifications=unread_notifications,
+        state_labels=state_labels,
         absolute_url=absolute_url,
     )
     app.jinja_env.filters.update(
