@@ -459,7 +459,8 @@ def test_a_finished_action_and_a_saved_text_are_announced_in_arabic(app, session
 
 
 def test_the_live_draft_progress_carries_its_words_in_the_readers_language(app, session):
-    """desk.js rewrites the progress as the draft runs: the page hands it the Arabic words to use."""
+    """desk.js rewrites the progress as the draft runs: the page hands it the Arabic words to use; language
+    names on the desk are the reader's too."""
     import json
 
     client, reporter = person_client(app, Role.REPORTER)
@@ -473,3 +474,6 @@ def test_the_live_draft_progress_carries_its_words_in_the_readers_language(app, 
     assert words["states"]["in_review"] == "قيد المراجعة"
     english_words = json.loads(english.find(data_poll_adaptation=True).get("data-words"))
     assert english_words["translating_n"] == "translating {done} of {total} sentences"
+    # Language names are the reader's too.
+    assert "الإنجليزية" in arabic.text and "English" not in arabic.find("section", class_="card").text
+    assert "English" in english.find("section", class_="card").text
