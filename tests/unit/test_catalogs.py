@@ -32,6 +32,23 @@ TRANSLATED_TEMPLATES = sorted(
         "reporter/reports.html",
         "adaptation/_assist.html",
         "api_docs.html",
+        "base.html",
+        "macros.html",
+        "adaptation/queue.html",
+        "review/queue.html",
+        "adaptation/mine.html",
+        "reporter/new_report.html",
+        "reporter/report.html",
+        "adaptation/workbench.html",
+        "review/adaptation.html",
+        "notifications/list.html",
+        "account/page.html",
+        "glossary/terms.html",
+        "admin/users.html",
+        "admin/person.html",
+        "admin/audit.html",
+        "admin/_audit_rows.html",
+        "admin/webhooks.html",
         *(
             p.relative_to(ROOT / "templates").as_posix()
             for folder in ("public", "search", "reports")
@@ -43,16 +60,25 @@ TRANSLATED_TEMPLATES = sorted(
 UNTRANSLATED_WORDS = {"Adaptdesk"}
 
 
-def extracted() -> dict[str, str | tuple[str, ...]]:
-    """Every message in the Python code and the templates, as pybabel extracts them (babel.cfg's methods)."""
+def extracted() -> dict[str, tuple[str | tuple[str, ...], str | None]]:
+    """Every message in the Python code and the templates, as pybabel extracts them (babel.cfg's methods),
+    with its context (pgettext) if it has one."""
     method_map = [("workflow/**.py", "python"), ("templates/**.html", "jinja2")]
     found = {}
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT),
         method_map,
-        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "N_": None},
+        keywords={
+            "_": None,
+            "gettext": None,
+            "ngettext": (1, 2),
+            "pgettext": ((1, "c"), 2),
+            "lazy_gettext": None,
+            "N_": None,
+        },
     ):
-        found[message if isinstance(message, str) else message[0]] = message
+        key = message if isinstance(message, str) else message[0]
+        found[f"{context}\x04{key}" if context else key] = (message, context)
     return found
 
 
@@ -66,8 +92,8 @@ def test_every_message_is_translated_into_arabic_with_its_placeholders():
     messages = extracted()
     assert messages, "nothing was extracted: the extraction itself is broken"
     problems = []
-    for key, message in sorted(messages.items()):
-        entry = arabic.get(message)
+    for key, (message, context) in sorted(messages.items()):
+        entry = arabic.get(message, context=context)
         if entry is None:
             problems.append(f"not in the Arabic catalog: {key!r}")
             continue

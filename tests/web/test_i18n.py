@@ -8,13 +8,23 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.support.factories import csrf_token, drive, login, make_article, make_user, pass_qa, token_for
+from tests.support.factories import (
+    csrf_token,
+    drive,
+    finish_draft,
+    login,
+    make_article,
+    make_user,
+    pass_qa,
+    token_for,
+)
 from tests.web.test_desk_support import Page, get, person_client
 from tests.web.test_public_site import html_of, page_url, publish
 from workflow.config import ConfigError, Settings
 from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import User
+from workflow.services.adaptations import perform_action
 
 
 @pytest.fixture()
@@ -331,3 +341,165 @@ def test_the_api_sets_the_interface_language_and_refuses_an_unknown_one(app, ses
     assert refused.status_code == 400 and refused.get_json()["field"] == "interface_language"
     cleared = client.put("/api/v1/me", json={"interface_language": ""}, headers=headers)
     assert cleared.get_json()["interface_language"] is None
+
+
+def _report_of(reporter) -> str:
+    return f"/desk/reports/{make_article(reporter).id}"
+
+
+def _adaptation_held_by(adaptor) -> str:
+    return (
+        f"/desk/adaptations/{drive(make_article().adaptations[0], State.IN_ADAPTATION, adaptor=adaptor).id}"
+    )
+
+
+def _review_for(editor) -> str:
+    return f"/desk/review/{drive(make_article().adaptations[0], State.IN_REVIEW, editor=editor).id}"
+
+
+#: The rest of the desk moved to the catalog: area → (roles, the page's address for that person, the heading's
+#: tag and id (None: the first one), Arabic heading, English heading).
+MOVED_PAGES = {
+    "queue": ((Role.ADAPTOR,), lambda _person: "/desk/queue", ("h1", None), "قائمة العمل", "Queue"),
+    "review queue": ((Role.EDITOR,), lambda _person: "/desk/review", ("h1", None), "المراجعة", "Review"),
+    "my adaptations": (
+        (Role.ADAPTOR,),
+        lambda _person: "/desk/mine",
+        ("h1", None),
+        "تكييفاتي",
+        "My adaptations",
+    ),
+    "new report": (
+        (Role.REPORTER,),
+        lambda _p: "/desk/reports/new",
+        ("h1", None),
+        "تقرير جديد",
+        "New report",
+    ),
+    "report": ((Role.REPORTER,), _report_of, ("h2", "adaptations-h"), "التكييفات", "Adaptations"),
+    "workbench": (
+        (Role.ADAPTOR,),
+        _adaptation_held_by,
+        ("h2", "thread-h"),
+        "تعليقات المحرر",
+        "Editor comments",
+    ),
+    "review": ((Role.EDITOR,), _review_for, ("h2", "decide-h"), "القرار", "Decision"),
+    "notifications": (
+        (Role.REPORTER,),
+        lambda _p: "/notifications",
+        ("h1", None),
+        "الإشعارات",
+        "Notifications",
+    ),
+    "account": ((Role.REPORTER,), lambda _p: "/account", ("h1", None), "حسابك", "Your account"),
+    "glossary": ((Role.REPORTER,), lambda _p: "/desk/glossary", ("h1", None), "المسرد", "Glossary"),
+    "people": ((Role.ADMIN,), lambda _p: "/admin/users", ("h1", None), "الأشخاص", "People"),
+    "person": (
+        (Role.ADMIN,),
+        lambda _p: f"/admin/users/{make_user(Role.REPORTER).id}",
+        ("h2", "reset"),
+        "أعد تعيين كلمة المرور",
+        "Reset the password",
+    ),
+    "audit log": ((Role.ADMIN,), lambda _p: "/admin/audit", ("h1", None), "سجل التدقيق", "Audit log"),
+    "webhooks": (
+        (Role.ADMIN,),
+        lambda _p: "/admin/webhooks",
+        ("h1", None),
+        "الخطافات (Webhooks)",
+        "Webhooks",
+    ),
+}
+
+
+@pytest.mark.parametrize("area", MOVED_PAGES)
+def test_a_moved_desk_page_reads_in_arabic_with_its_navigation_and_in_english_as_before(app, session, area):
+    """The heading and the navigation (base.html) in Arabic, right to left; in English as they always were."""
+    roles, url_for_person, (tag, heading_id), arabic_heading, english_heading = MOVED_PAGES[area]
+    client, person = person_client(app, *roles)
+    url = url_for_person(person)
+
+    arabic, english = _page_in(client, url, ARABIC), _page_in(client, url, ENGLISH)
+
+    def heading(page: Page) -> str:
+        found = page.find(tag, id=heading_id) if heading_id else page.find(tag)
+        return " ".join(found.text.split())
+
+    assert arabic.status == english.status == 200
+    assert html_lang(arabic.html) == 'lang="ar" dir="rtl"'
+    assert heading(arabic) == arabic_heading
+    assert arabic.find("form", class_="site-logout").find("button").text == "تسجيل الخروج"
+    assert html_lang(english.html) == 'lang="en" dir="ltr"'
+    assert heading(english) == english_heading
+    assert english.find("form", class_="site-logout").find("button").text == "Log out"
+
+
+def test_notifications_priorities_and_the_pager_speak_arabic(app, session):
+    """A notification's sentence, the navigation's unread count and a priority read in Arabic; English as before."""
+    client, reporter = person_client(app, Role.REPORTER)
+    adaptor = make_user(Role.ADAPTOR)
+    adaptation = make_article(reporter, targets=["en"]).adaptations[0]
+    adaptation.priority = "urgent"
+    finish_draft(adaptation)
+    perform_action(db.session, adaptor, adaptation, "claim")
+    db.session.commit()
+
+    arabic = _page_in(client, "/notifications", ARABIC)
+    english = _page_in(client, "/notifications", ENGLISH)
+    report = _page_in(client, f"/desk/reports/{adaptation.article_id}", ARABIC)
+
+    assert "تسلّم مكيّف التكييف (Arabic → English)." in arabic.find("li", class_="unread").text
+    assert arabic.find("a", class_="nav-notifications").get("aria-label") == "الإشعارات، واحد غير مقروء"
+    assert "An adaptor took the adaptation (Arabic → English)." in english.find("li", class_="unread").text
+    assert english.find("a", class_="nav-notifications").get("aria-label") == "Notifications, 1 unread"
+    assert report.find(data_priority="urgent").text == "عاجلة"
+
+
+def test_every_action_sentence_the_domain_says_has_a_catalog_message():
+    """The web layer translates each action's done-sentence; a new or changed one in the domain must be added."""
+    from workflow.domain.actions import ACTIONS
+    from workflow.web.actions import DONE_MESSAGES
+
+    said = {a.done for a in ACTIONS.values()} | {t for a in ACTIONS.values() for t in a.done_when.values()}
+
+    assert said - set(DONE_MESSAGES) == set()
+
+
+def test_a_finished_action_and_a_saved_text_are_announced_in_arabic(app, session):
+    client, adaptor = person_client(app, Role.ADAPTOR)
+    adaptation = drive(make_article().adaptations[0], State.IN_ADAPTATION, adaptor=adaptor)
+    url = f"/desk/adaptations/{adaptation.id}"
+    form = {"title": "A title", "body": "A body.", "csrf_token": csrf_token(client)}
+
+    saved = client.post(
+        f"{url}/save", data={**form, "version": adaptation.version}, headers=ARABIC, follow_redirects=True
+    )
+    released = client.post(
+        f"{url}/actions/release", data={"origin": "edit", "csrf_token": csrf_token(client)}, headers=ARABIC
+    )
+    flashed = Page(client.get(released.headers["Location"], headers=ARABIC))
+
+    assert "حُفظ (الإصدار" in Page(saved).flashes()
+    assert "عاد إلى قائمة العمل" in flashed.flashes()
+
+
+def test_the_live_draft_progress_carries_its_words_in_the_readers_language(app, session):
+    """desk.js rewrites the progress as the draft runs: the page hands it the Arabic words to use; language
+    names on the desk are the reader's too."""
+    import json
+
+    client, reporter = person_client(app, Role.REPORTER)
+    article = make_article(reporter, targets=["en"])
+
+    arabic = _page_in(client, f"/desk/reports/{article.id}", ARABIC)
+    english = _page_in(client, f"/desk/reports/{article.id}", ENGLISH)
+
+    words = json.loads(arabic.find(data_poll_adaptation=True).get("data-words"))
+    assert words["translating_n"] == "قيد الترجمة: {done} من {total} من الجمل"
+    assert words["states"]["in_review"] == "قيد المراجعة"
+    english_words = json.loads(english.find(data_poll_adaptation=True).get("data-words"))
+    assert english_words["translating_n"] == "translating {done} of {total} sentences"
+    # Language names are the reader's too.
+    assert "الإنجليزية" in arabic.text and "English" not in arabic.find("section", class_="card").text
+    assert "English" in english.find("section", class_="card").text

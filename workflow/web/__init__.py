@@ -121,7 +121,9 @@ def register_web(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
-    init_i18n(app)  # after the helpers: its `when` and `language_name` speak the reader's language
+    init_i18n(
+        app
+    )  # after the helpers: its `when` and `language_name` (filter and function) speak the reader's language
     app.url_value_preprocessor(allow_import_uploads)
     app.before_request(identify_caller)
     images.allow_picture_uploads(app)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -88,10 +89,13 @@ def identify_caller():
         return None
     if request.endpoint in OPEN_WHILE_PASSWORD_MUST_CHANGE:
         return None
-    message = "An admin reset your password: choose a new one before you go on."
     if request.path.startswith("/api/"):
-        abort(403, description=message + " POST /api/v1/me/password with current_password and new_password.")
-    flash(message, "info")
+        abort(
+            403,
+            description="An admin reset your password: choose a new one before you go on. "
+            "POST /api/v1/me/password with current_password and new_password.",
+        )
+    flash(gettext("An admin reset your password: choose a new one before you go on."), "info")
     return redirect(url_for("account.page", _anchor="password"))
 
 

@@ -15,15 +15,17 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import logout_user
 
-from ..domain.notifications import MESSAGES, Event
+from ..domain.notifications import Event
 from ..extensions import db
 from ..services import credentials, queries
 from ..services import users as user_service
 from ..services.errors import InvalidInput, ServiceError
 from .access import LOGIN_SESSION_KEY, roles_required, session_policy, signed_in
 from .forms import Refused, refusal
+from .notifications import EVENT_LABELS
 from .paging import page_args_for_page, page_links
 
 bp = Blueprint("account", __name__)
@@ -54,7 +56,7 @@ def _render(status: int = 200, *, refused: Refused | None = None, new_token: str
         new_token=new_token,
         typed=typed,
         token_days=current_app.config["ADAPTDESK"].token_lifetime_seconds // 86400,
-        mail_events=[(e.value, MESSAGES[e].split(" (")[0]) for e in Event],
+        mail_events=[(e.value, str(EVENT_LABELS[e])) for e in Event],
         mailed=user_service.mailed_events(me),
         mail_server=current_app.config["ADAPTDESK"].smtp is not None,
     ), (refused.status if refused else status)
@@ -86,8 +88,12 @@ def change_password():
         return _render(refused=refusal(exc))
     db.session.commit()
     flash(
-        f"Your password is changed. {sessions} other login session(s) ended and {tokens} API token(s) "
-        "were revoked.",
+        gettext(
+            "Your password is changed. %(sessions)s other login session(s) ended and %(tokens)s API token(s) "
+            "were revoked.",
+            sessions=sessions,
+            tokens=tokens,
+        ),
         "success",
     )
     return redirect(url_for("account.page"))
@@ -113,7 +119,7 @@ def save_settings():
             refused=refusal(exc), email=form.get("email", ""), language_pairs=form.get("language_pairs", "")
         )
     db.session.commit()
-    flash("Your settings are saved.", "success")
+    flash(gettext("Your settings are saved."), "success")
     return redirect(url_for("account.page", _anchor="settings"))
 
 
@@ -138,7 +144,10 @@ def revoke_token(token_id: int):
     """Revoke one of one's own API tokens."""
     row = credentials.revoke_token(db.session, signed_in(), token_id)
     db.session.commit()
-    flash(f"The token “{row.label}” is revoked; programs using it now get 401.", "success")
+    flash(
+        gettext("The token “%(label)s” is revoked; programs using it now get 401.", label=row.label),
+        "success",
+    )
     return redirect(url_for("account.page", _anchor="tokens"))
 
 
@@ -150,5 +159,5 @@ def log_out_everywhere():
     db.session.commit()
     logout_user()
     session.pop(LOGIN_SESSION_KEY, None)
-    flash(f"You are logged out everywhere ({count} login session(s) ended).", "info")
+    flash(gettext("You are logged out everywhere (%(count)s login session(s) ended).", count=count), "info")
     return redirect(url_for("auth.login"))

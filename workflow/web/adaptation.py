@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext
 
 from ..domain.diff import word_diff
 from ..domain.effort import MAX_SECONDS_PER_SAVE
@@ -194,5 +195,5 @@ def save(adaptation_id: int):
             get_adaptation(db.session, person, adaptation_id), refused=refused, typed=form, stale=stale
         )
     db.session.commit()
-    flash(f"Saved (version {adaptation.version}).", "success")
+    flash(gettext("Saved (version %(version)s).", version=adaptation.version), "success")
     return redirect(url_for("adaptation.workbench", adaptation_id=adaptation_id))

@@ -53,6 +53,7 @@ from ..services.errors import Conflict, InvalidInput
 from .access import current_person, roles_required
 from .errors import HTTP_MESSAGES, error_response
 from .paging import page_args_for_page, page_links
+from .templating import role_label
 
 bp = Blueprint("admin", __name__)
 
@@ -152,8 +153,16 @@ def create_user():
         db.session.rollback()
         return _render_users(409, new=new, new_error=InvalidInput("username", exc.message))
     db.session.commit()
-    held = ", ".join(sorted(r.value for r in person.roles)) or "no roles yet"
-    flash(f"Added {person.display_name} ({person.username}) with {held}.", "success")
+    held = gettext(", ").join(sorted(role_label(r.value) for r in person.roles)) or gettext("no roles yet")
+    flash(
+        gettext(
+            "Added %(name)s (%(username)s) with %(roles)s.",
+            name=person.display_name,
+            username=person.username,
+            roles=held,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.users", _anchor=f"user-{person.id}"))
 
 
@@ -170,8 +179,16 @@ def change_roles(user_id: int):
         db.session.rollback()
         return _render_users(400, row_roles={user_id: checked}, row_errors={user_id: exc.message})
     db.session.commit()
-    held = ", ".join(sorted(r.value for r in roles)) or "no roles"
-    flash(f"{person.display_name} ({person.username}) now has {held}.", "success")
+    held = gettext(", ").join(sorted(role_label(r.value) for r in roles)) or gettext("no roles")
+    flash(
+        gettext(
+            "%(name)s (%(username)s) now has %(roles)s.",
+            name=person.display_name,
+            username=person.username,
+            roles=held,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.users", _anchor=f"user-{person.id}"))
 
 
@@ -191,14 +208,21 @@ def set_active(user_id: int):
     db.session.commit()
     if person.active:
         flash(
-            f"{person.display_name} ({person.username}) can log in again; their old sessions and API "
-            "tokens stay ended.",
+            gettext(
+                "%(name)s (%(username)s) can log in again; their old sessions and API tokens stay ended.",
+                name=person.display_name,
+                username=person.username,
+            ),
             "success",
         )
     else:
         flash(
-            f"{person.display_name} ({person.username}) is disabled: they can no longer log in; every "
-            "login session ended and every API token was revoked, for good.",
+            gettext(
+                "%(name)s (%(username)s) is disabled: they can no longer log in; every login session ended and "
+                "every API token was revoked, for good.",
+                name=person.display_name,
+                username=person.username,
+            ),
             "success",
         )
     return redirect(url_for("admin.users", _anchor=f"user-{person.id}"))

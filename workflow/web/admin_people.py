@@ -12,6 +12,7 @@ URL map (all for admins only):
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from ..domain.states import Role
 from ..extensions import db
@@ -86,12 +87,25 @@ def reset_password(user_id: int):
     except ServiceError as exc:
         return _render_person(target, refused=refusal(exc))
     db.session.commit()
-    then = " They must choose a new one when they next log in." if must_change else ""
-    flash(
-        f"The password of {target.display_name} ({target.username}) is reset; {sessions} login session(s) "
-        f"ended and {tokens} API token(s) were revoked.{then}",
-        "success",
-    )
+    values = {
+        "name": target.display_name,
+        "username": target.username,
+        "sessions": sessions,
+        "tokens": tokens,
+    }
+    if must_change:
+        message = gettext(
+            "The password of %(name)s (%(username)s) is reset; %(sessions)s login session(s) ended and %(tokens)s "
+            "API token(s) were revoked. They must choose a new one when they next log in.",
+            **values,
+        )
+    else:
+        message = gettext(
+            "The password of %(name)s (%(username)s) is reset; %(sessions)s login session(s) ended and %(tokens)s "
+            "API token(s) were revoked.",
+            **values,
+        )
+    flash(message, "success")
     return redirect(url_for("people.person", user_id=target.id))
 
 
@@ -111,7 +125,14 @@ def save_settings(user_id: int):
     except ServiceError as exc:
         return _render_person(target, refused=refusal(exc))
     db.session.commit()
-    flash(f"The settings of {target.display_name} ({target.username}) are saved.", "success")
+    flash(
+        gettext(
+            "The settings of %(name)s (%(username)s) are saved.",
+            name=target.display_name,
+            username=target.username,
+        ),
+        "success",
+    )
     return redirect(url_for("people.person", user_id=target.id))
 
 
@@ -124,7 +145,12 @@ def revoke_token(user_id: int, token_id: int):
         abort(404, description=f"{target.username} has no working token {token_id}.")
     row = credentials.revoke_token(db.session, signed_in(), token_id)
     db.session.commit()
-    flash(f"The token “{row.label}” of {target.username} is revoked.", "success")
+    flash(
+        gettext(
+            "The token “%(label)s” of %(username)s is revoked.", label=row.label, username=target.username
+        ),
+        "success",
+    )
     return redirect(url_for("people.person", user_id=target.id, _anchor="tokens"))
 
 
@@ -137,7 +163,14 @@ def end_sessions(user_id: int):
         abort(400, description="To log yourself out everywhere, use your account page.")
     count = credentials.log_out_everywhere(db.session, signed_in(), target)
     db.session.commit()
-    flash(f"{target.username} is logged out everywhere ({count} login session(s) ended).", "success")
+    flash(
+        gettext(
+            "%(username)s is logged out everywhere (%(count)s login session(s) ended).",
+            username=target.username,
+            count=count,
+        ),
+        "success",
+    )
     return redirect(url_for("people.person", user_id=target.id))
 
 

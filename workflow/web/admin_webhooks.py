@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..domain.states import Role
 from ..domain.webhooks import MAX_ATTEMPTS, WebhookEvent
@@ -114,7 +115,7 @@ def delete(webhook_id: int):
     except NotFound as exc:
         abort(404, description=exc.message)
     db.session.commit()
-    flash(f"Webhook {webhook_id} removed; nothing more is sent to it.", "success")
+    flash(gettext("Webhook %(id)s removed; nothing more is sent to it.", id=webhook_id), "success")
     return redirect(url_for("webhooks.page"))
 
 
@@ -133,5 +134,5 @@ def redeliver(webhook_id: int, delivery_id: int):
         flash(exc.message, "error")
         return redirect(url_for("webhooks.page", _anchor=f"webhook-{webhook_id}"))
     db.session.commit()
-    flash(f"Delivery {delivery.guid} queued again.", "success")
+    flash(gettext("Delivery %(guid)s queued again.", guid=delivery.guid), "success")
     return redirect(url_for("webhooks.page", _anchor=f"webhook-{webhook_id}"))

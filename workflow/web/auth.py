@@ -61,7 +61,7 @@ def login():
             login_user(person)
             db.session.commit()
             if person.must_change_password:
-                flash("An admin reset your password: choose a new one before you go on.", "info")
+                flash(gettext("An admin reset your password: choose a new one before you go on."), "info")
                 return redirect(url_for("account.page", _anchor="password"))
             return redirect(_safe_next(request.args.get("next")) or home_for(person))
         error = gettext("Wrong username or password.")
@@ -81,7 +81,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.pop(LOGIN_SESSION_KEY, None)
-    flash("You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_babel import gettext
 
 from ..domain.rules import can_edit_glossary, can_import_language_data
 from ..domain.states import Role
@@ -75,7 +76,7 @@ def add_term():
     except ServiceError as error:
         return _render_terms(refused=refusal(error), typed=request.form)
     db.session.commit()
-    flash(f"Added “{term.source}” → “{term.target}”.", "success")
+    flash(gettext("Added “%(term)s” → “%(rendering)s”.", term=term.source, rendering=term.target), "success")
     return _back_to_terms(term.source_lang, term.target_lang)
 
 
@@ -89,7 +90,9 @@ def update_term(term_id: int):
     except ServiceError as error:
         return _render_terms(refused=refusal(error), typed=request.form, editing=term_id)
     db.session.commit()
-    flash(f"Changed “{term.source}” → “{term.target}”.", "success")
+    flash(
+        gettext("Changed “%(term)s” → “%(rendering)s”.", term=term.source, rendering=term.target), "success"
+    )
     return _back_to_terms(term.source_lang, term.target_lang)
 
 
@@ -104,7 +107,7 @@ def delete_term(term_id: int):
     except ServiceError as error:
         return _render_terms(refused=refusal(error), typed=request.form)
     db.session.commit()
-    flash(f"Deleted “{source}” → “{target}”.", "success")
+    flash(gettext("Deleted “%(term)s” → “%(rendering)s”.", term=source, rendering=target), "success")
     return _back_to_terms(*pair)
 
 
@@ -158,7 +161,7 @@ def import_terms():
     except ServiceError as error:
         return _render_terms(refused=refusal(error))
     db.session.commit()
-    flash(f"Imported {upload.filename}: {result.summary}", "success")
+    flash(gettext("Imported %(file)s: %(summary)s", file=upload.filename, summary=result.summary), "success")
     for problem in result.problems:
-        flash(f"Skipped {problem}", "warning")
+        flash(gettext("Skipped %(problem)s", problem=problem), "warning")
     return _back_to_terms(source_lang, target_lang)

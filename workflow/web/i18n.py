@@ -157,5 +157,6 @@ def init_i18n(app: Flask) -> None:
         zone_name=zone_name,
         newsroom_zone_name=select_timezone,
         language_label=lambda code: Locale.parse(code).get_display_name(code),
+        language_name=localized_language_name,
     )
     app.jinja_env.filters.update(when=when, language_name=localized_language_name)

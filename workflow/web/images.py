@@ -9,6 +9,7 @@ Readers get the pictures from the public site (`public.image`).
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, flash, redirect, request, url_for
+from flask_babel import gettext
 
 from ..domain.states import Role
 from ..extensions import db
@@ -66,7 +67,7 @@ def set_original_image(article_id: int):
     except ServiceError as error:
         return render_report(get_article(db.session, signed_in(), article_id), refused=refusal(error))
     db.session.commit()
-    flash("Lead picture saved.", "success")
+    flash(gettext("Lead picture saved."), "success")
     return redirect(url_for("reporter.report", article_id=article_id))
 
 
@@ -82,5 +83,5 @@ def set_adaptation_image(adaptation_id: int):
             get_adaptation(db.session, signed_in(), adaptation_id), refused=refusal(error)
         )
     db.session.commit()
-    flash("Lead picture saved.", "success")
+    flash(gettext("Lead picture saved."), "success")
     return redirect(url_for("adaptation.workbench", adaptation_id=adaptation_id))

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext
 
 from ..domain.languages import LANGUAGE_NAMES, RTL_LANGUAGES
 from ..domain.rules import can_revise_article
@@ -121,10 +122,13 @@ def new_report():
         return _render_new_report(form, refusal(error))
     db.session.commit()
     if replayed:
-        flash("This report was already submitted (the form was sent twice); here it is.", "info")
+        flash(gettext("This report was already submitted (the form was sent twice); here it is."), "info")
         return redirect(url_for("reporter.report", article_id=article.id))
     languages = ", ".join(LANGUAGE_NAMES.get(a.language, a.language) for a in article.adaptations)
-    flash(f"Report submitted. Machine drafts are on their way for: {languages}.", "success")
+    flash(
+        gettext("Report submitted. Machine drafts are on their way for: %(languages)s.", languages=languages),
+        "success",
+    )
     return redirect(url_for("reporter.report", article_id=article.id))
 
 
@@ -169,5 +173,10 @@ def revise(article_id: int):
         refused = refusal(error)
         return render_report(get_article(db.session, signed_in(), article_id), refused=refused, form=form)
     db.session.commit()
-    flash(f"Revision {revision.number} saved. Adaptors working on it are told what changed.", "success")
+    flash(
+        gettext(
+            "Revision %(number)s saved. Adaptors working on it are told what changed.", number=revision.number
+        ),
+        "success",
+    )
     return redirect(url_for("reporter.report", article_id=article_id))

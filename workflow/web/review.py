@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext
 
 from ..domain.diff import word_diff
 from ..domain.states import Role, State
@@ -133,6 +134,7 @@ def override_qa(adaptation_id: int):
         )
     db.session.commit()
     flash(
-        "Overridden: the finding no longer blocks submission, and your reason is in the history.", "success"
+        gettext("Overridden: the finding no longer blocks submission, and your reason is in the history."),
+        "success",
     )
     return redirect(url_for("review.adaptation", adaptation_id=adaptation_id, _anchor="qa"))

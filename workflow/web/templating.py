@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, has_request_context, request, url_for
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 
 from ..domain.languages import language_name, text_direction
 from ..domain.states import State
@@ -20,17 +20,18 @@ DRAFT_ACTIVE = (DraftState.QUEUED.value, DraftState.TRANSLATING.value)
 
 
 def age(value: datetime | None, now: datetime | None = None) -> str:
-    """How long ago a time was, as a newsroom says it: "just now", "5 min", "3 h", "2 d"."""
+    """How long ago a time was, as a newsroom says it, in the interface language: "just now", "5 min", "3 h",
+    "2 d"."""
     if value is None:
         return ""
     seconds = max(0, int(((now or utcnow()) - value).total_seconds()))
     if seconds < 60:
-        return "just now"
+        return gettext("just now")
     if seconds < 3600:
-        return f"{seconds // 60} min"
+        return gettext("%(count)s min", count=seconds // 60)
     if seconds < 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} d"
+        return gettext("%(count)s h", count=seconds // 3600)
+    return gettext("%(count)s d", count=seconds // 86400)
 
 
 #: Each state as words, in the interface language.
@@ -51,10 +52,73 @@ STATE_LABELS = {
 }
 
 
+#: Each priority as a word, in the interface language.
+PRIORITY_LABELS = {
+    "urgent": lazy_gettext("urgent"),
+    "high": lazy_gettext("high"),
+    "normal": lazy_gettext("normal"),
+    "low": lazy_gettext("low"),
+}
+
+
+def priority_label(value: str) -> str:
+    """A priority as a word in the interface language: `urgent` → "urgent" (« عاجل »)."""
+    label = PRIORITY_LABELS.get(value or "")
+    return str(label) if label is not None else (value or "")
+
+
+#: Each role as a word, in the interface language.
+ROLE_LABELS = {
+    "reporter": lazy_gettext("reporter"),
+    "adaptor": lazy_gettext("adaptor"),
+    "editor": lazy_gettext("editor"),
+    "admin": lazy_gettext("admin"),
+}
+
+
+def role_label(value: str) -> str:
+    """A role as a word in the interface language: `editor` → "editor" (« محرر »)."""
+    label = ROLE_LABELS.get(value or "")
+    return str(label) if label is not None else (value or "")
+
+
+#: Each audit log action as words, in the interface language.
+AUDIT_LABELS = {
+    "user_created": lazy_gettext("user created"),
+    "user_disabled": lazy_gettext("user disabled"),
+    "user_enabled": lazy_gettext("user enabled"),
+    "roles_changed": lazy_gettext("roles changed"),
+    "password_reset": lazy_gettext("password reset"),
+    "password_changed": lazy_gettext("password changed"),
+    "token_revoked": lazy_gettext("token revoked"),
+    "sessions_ended": lazy_gettext("sessions ended"),
+    "token_issued": lazy_gettext("token issued"),
+    "model_imported": lazy_gettext("model imported"),
+    "model_installed": lazy_gettext("model installed"),
+    "drafts_retried": lazy_gettext("drafts retried"),
+    "webhook_added": lazy_gettext("webhook added"),
+    "webhook_removed": lazy_gettext("webhook removed"),
+    "memory_imported": lazy_gettext("memory imported"),
+    "glossary_imported": lazy_gettext("glossary imported"),
+    "settings_changed": lazy_gettext("settings changed"),
+}
+
+
+def audit_label(value: str) -> str:
+    """An audit log action as words in the interface language: `roles_changed` → "roles changed"."""
+    label = AUDIT_LABELS.get(value or "")
+    return str(label) if label is not None else (value or "").replace("_", " ")
+
+
 def state_label(value: str) -> str:
     """A state as words in the interface language: `in_review` → "in review"."""
     label = STATE_LABELS.get(value or "")
     return str(label) if label is not None else (value or "").replace("_", " ")
+
+
+def state_labels() -> dict[str, str]:
+    """Every state's words in the interface language, for desk.js to relabel the badges it updates."""
+    return {value: str(label) for value, label in STATE_LABELS.items()}
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -82,6 +146,7 @@ def register_template_helpers(app: Flask) -> None:
         DRAFT_ACTIVE=DRAFT_ACTIVE,
         current_person=current_person,
         unread_notifications=unread_notifications,
+        state_labels=state_labels,
         absolute_url=absolute_url,
     )
     app.jinja_env.filters.update(
@@ -90,6 +155,9 @@ def register_template_helpers(app: Flask) -> None:
         dir=text_direction,
         language_name=language_name,
         state_label=state_label,
+        priority_label=priority_label,
+        role_label=role_label,
+        audit_label=audit_label,
         age=age,
         words=word_count,
     )

@@ -9,20 +9,42 @@
   /* Draft states after which nothing will change any more. */
   var FINISHED = { ready: true, failed: true, superseded: true };
 
-  function stateLabel(state) {
-    return String(state || "").replace(/_/g, " ");
+  /* The page's words for what desk.js writes (data-words, in the reader's language); English without them. */
+  function wordsOf(block) {
+    try {
+      return JSON.parse(block.getAttribute("data-words") || "{}") || {};
+    } catch (e) {
+      return {};
+    }
   }
 
-  function draftWords(state, done, total) {
-    if (state === "queued") { return "waiting for a translator"; }
-    if (state === "translating") { return total ? "translating " + done + " of " + total + " sentences" : "translating"; }
-    if (state === "ready") { return "ready"; }
-    if (state === "failed") { return "failed"; }
-    return stateLabel(state);
+  /* A message with {name} placeholders filled in. */
+  function fill(message, values) {
+    return String(message).replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+    });
+  }
+
+  function stateLabel(state, words) {
+    var labels = (words && words.states) || {};
+    return labels[state] || String(state || "").replace(/_/g, " ");
+  }
+
+  function draftWords(state, done, total, words) {
+    words = words || {};
+    if (state === "queued") { return words.queued || "waiting for a translator"; }
+    if (state === "translating") {
+      if (!total) { return words.translating || "translating"; }
+      return fill(words.translating_n || "translating {done} of {total} sentences", { done: done, total: total });
+    }
+    if (state === "ready") { return words.ready || "ready"; }
+    if (state === "failed") { return words.failed || "failed"; }
+    return stateLabel(state, words);
   }
 
   /* Apply one API reading to a progress block; returns true once the draft is finished. */
   function applyReading(block, id, data) {
+    var words = wordsOf(block);
     var draft = (data && data.draft) || {};
     var progress = draft.progress || {};
     var done = Number(progress.done || 0);
@@ -37,16 +59,19 @@
         bar.value = done;
       }
       bar.textContent = done + "/" + total;
-      bar.setAttribute("aria-label", "Machine draft: " + draftWords(draft.state, done, total));
+      bar.setAttribute(
+        "aria-label",
+        fill(words.label || "Machine draft: {state}", { state: draftWords(draft.state, done, total, words) })
+      );
     }
-    var words = block.querySelector("[data-draft-state]");
-    if (words && draft.state) {
-      words.textContent = draftWords(draft.state, done, total);
-      words.className = "draft-state draft-" + draft.state;
+    var shown = block.querySelector("[data-draft-state]");
+    if (shown && draft.state) {
+      shown.textContent = draftWords(draft.state, done, total, words);
+      shown.className = "draft-state draft-" + draft.state;
     }
     if (data && data.state) {
       document.querySelectorAll('[data-state-for="' + id + '"]').forEach(function (badge) {
-        badge.textContent = stateLabel(data.state);
+        badge.textContent = stateLabel(data.state, words);
         badge.className = "state state-" + data.state;
       });
     }
@@ -165,7 +190,9 @@
       var title = form.elements.title;
       var body = form.elements.body;
       var hasText = title.value.trim() !== "" || body.value.trim() !== "";
-      if (hasText && !window.confirm("Replace the text in the form with the machine draft? Nothing is stored until you save.")) {
+      var question = button.getAttribute("data-confirm-replace") ||
+        "Replace the text in the form with the machine draft? Nothing is stored until you save.";
+      if (hasText && !window.confirm(question)) {
         return;
       }
       title.value = button.getAttribute("data-draft-title") || "";
