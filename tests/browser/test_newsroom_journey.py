@@ -391,7 +391,7 @@ def test_3_editor_reviews_requests_changes_and_approves_the_revision(stack, page
     expect(section_titled(editor, "Comments").locator(".comment-text")).to_have_text(COMMENT)
     pages.check(editor, "editor-review-round-2")
     approve = editor.get_by_role("button", name="Approve", exact=True)
-    editor.get_by_label("Publish at (UTC, optional)").focus()
+    editor.get_by_label("Publish at, UTC time (optional)").focus()
     for _ in range(10):
         if approve.evaluate("el => el === document.activeElement"):
             break
@@ -444,7 +444,9 @@ def assert_public_article(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     header = page.locator("article.story header")
     expect(header.locator("a.section")).to_have_text(SECTION)
-    expect(header.locator("time.published")).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \| \d\d:\d\d UTC$"))
+    expect(header.locator("time.published")).to_have_text(
+        re.compile(r"^[A-Z][a-z]{2} \d{1,2}, \d{4} \| \d\d:\d\d UTC\s*$")  # newsroom time, zone named
+    )
     expect(header.locator(".reading-time")).to_have_text(re.compile(r"^\d+ min read$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(ENGLISH_TITLE)
     expect(header.locator(".credit")).to_have_text(CREDIT)
