@@ -52,6 +52,13 @@ STATE_LABELS = {
 }
 
 
+def _word(labels: dict, value: str | None) -> str:
+    """A code's word from `labels` in the interface language; a code it lacks as words (`in_review` → "in
+    review")."""
+    label = labels.get(value or "")
+    return str(label) if label is not None else (value or "").replace("_", " ")
+
+
 #: Each priority as a word, in the interface language.
 PRIORITY_LABELS = {
     "urgent": lazy_gettext("urgent"),
@@ -63,8 +70,7 @@ PRIORITY_LABELS = {
 
 def priority_label(value: str) -> str:
     """A priority as a word in the interface language: `urgent` → "urgent" (« عاجل »)."""
-    label = PRIORITY_LABELS.get(value or "")
-    return str(label) if label is not None else (value or "")
+    return _word(PRIORITY_LABELS, value)
 
 
 #: Each role as a word, in the interface language.
@@ -78,8 +84,7 @@ ROLE_LABELS = {
 
 def role_label(value: str) -> str:
     """A role as a word in the interface language: `editor` → "editor" (« محرر »)."""
-    label = ROLE_LABELS.get(value or "")
-    return str(label) if label is not None else (value or "")
+    return _word(ROLE_LABELS, value)
 
 
 #: Each audit log action as words, in the interface language.
@@ -106,14 +111,12 @@ AUDIT_LABELS = {
 
 def audit_label(value: str) -> str:
     """An audit log action as words in the interface language: `roles_changed` → "roles changed"."""
-    label = AUDIT_LABELS.get(value or "")
-    return str(label) if label is not None else (value or "").replace("_", " ")
+    return _word(AUDIT_LABELS, value)
 
 
 def state_label(value: str) -> str:
     """A state as words in the interface language: `in_review` → "in review"."""
-    label = STATE_LABELS.get(value or "")
-    return str(label) if label is not None else (value or "").replace("_", " ")
+    return _word(STATE_LABELS, value)
 
 
 def state_labels() -> dict[str, str]:
