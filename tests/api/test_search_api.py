@@ -12,6 +12,7 @@ from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import utcnow
 from workflow.services import adaptations as adaptation_services
+from workflow.services import search as search_services
 from workflow.web.api import openapi_document
 
 ARABIC_TITLE = "الحكومة تُعلن خطّة لإعادة بناء المـيناء"
@@ -160,3 +161,27 @@ def test_public_search_finds_published_text_only(client, archive):
     db.session.commit()
     assert f"/news/{published.id}/" not in client.get("/news?q=zanzibar").get_data(as_text=True)
     assert f"/news/{published.id}/" in client.get("/news?q=partnership").get_data(as_text=True)
+
+
+def test_a_submission_is_indexed_once_however_often_it_flushes(api, session, reporter, editor, monkeypatch):
+    """Building an article's documents is costly: the flushes of one transaction are indexed together, at
+    its commit (or before a search in it), not once per flush."""
+    indexed: list[set[int]] = []
+    real = search_services.index_articles
+    monkeypatch.setattr(
+        search_services, "index_articles", lambda conn, ids: indexed.append(set(ids)) or real(conn, ids)
+    )
+    response = api.post(
+        "/api/v1/articles",
+        reporter,
+        json={"title": "Harbour cranes", "body": ENGLISH_BODY, "language": "en", "targets": ["ar", "fr"]},
+    )
+    assert response.status_code == 201, response.json
+    assert indexed == [{response.json["id"]}]
+    assert api.get("/api/v1/search?q=cranes", editor).json["total"] == 1
+
+
+def test_a_search_finds_what_its_own_transaction_wrote_before_the_commit(session, archive, editor):
+    archive["published"].title = "Lighthouse keepers"  # not even flushed yet
+    found = search_services.search_desk(session, editor, "lighthouse", search_services.SearchFilters())
+    assert [(hit.kind, hit.adaptation_id) for hit in found.hits] == [("adaptation", archive["published"].id)]

@@ -288,31 +288,54 @@ _BY_ARTICLE = {
 _BY_ADAPTATION = (Credit, PublishedVersion)
 
 
-def _reindex_flushed(session: Session, _context) -> None:
-    """After a flush: re-index the articles whose originals, tags, adaptations, credits or versions it wrote."""
-    article_ids: set[int] = set()
-    adaptation_ids: set[int] = set()
+#: Where a session keeps the articles and adaptations its flushes wrote since it last indexed them.
+_PENDING = "adaptdesk.search_pending"
+
+
+def _note_flushed(session: Session, _context) -> None:
+    """After a flush: note the articles whose originals, tags, adaptations, credits or versions it wrote."""
+    articles, adaptations = session.info.setdefault(_PENDING, (set(), set()))
     for obj in (*session.new, *session.dirty, *session.deleted):
         attribute = _BY_ARTICLE.get(type(obj))
         if attribute is not None:
-            article_ids.add(getattr(obj, attribute))
+            articles.add(getattr(obj, attribute))
         elif isinstance(obj, _BY_ADAPTATION):
-            adaptation_ids.add(obj.adaptation_id)
+            adaptations.add(obj.adaptation_id)
+
+
+def index_pending(session: Session) -> int:
+    """Re-index the articles the session's flushes wrote since the last call; returns the documents written.
+
+    Once per transaction, not per flush: a submission flushes several times (the original, its adaptations,
+    their drafts, credits), and building an article's documents is its costliest statement."""
+    articles, adaptations = session.info.pop(_PENDING, (set(), set()))
+    adaptations.discard(None)
+    if not articles and not adaptations:
+        return 0
     connection = session.connection()
-    adaptation_ids.discard(None)
-    if adaptation_ids:
-        article_ids.update(
-            connection.scalars(select(Adaptation.article_id).where(Adaptation.id.in_(adaptation_ids)))
+    if adaptations:
+        articles.update(
+            connection.scalars(select(Adaptation.article_id).where(Adaptation.id.in_(adaptations)))
         )
-    article_ids.discard(None)
-    if article_ids:
-        index_articles(connection, article_ids)
+    articles.discard(None)
+    return index_articles(connection, articles) if articles else 0
+
+
+def index_now(session: Session) -> None:
+    """Flush what is left and index what the transaction wrote so far: before a commit (whose own flush comes
+    after this hook) and before a search (which finds what its own transaction wrote)."""
+    session.flush()
+    index_pending(session)
 
 
 def track_changes(session_factory: sessionmaker) -> None:
-    """Keep the search index in step with every flush of sessions from `session_factory` (once per factory)."""
-    if not event.contains(session_factory, "after_flush", _reindex_flushed):
-        event.listen(session_factory, "after_flush", _reindex_flushed)
+    """Keep the search index in step with what sessions from `session_factory` commit (once per factory).
+
+    Notes survive a rollback on purpose: a savepoint's rollback keeps the transaction's earlier writes, and
+    indexing an article again only rebuilds its documents from what the database holds."""
+    for name, listener in (("after_flush", _note_flushed), ("before_commit", index_now)):
+        if not event.contains(session_factory, name, listener):
+            event.listen(session_factory, name, listener)
 
 
 # --- searching -----------------------------------------------------------------------------------------
@@ -434,12 +457,14 @@ def search_desk(
         raise InvalidInput("state", "Unknown state.")
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InvalidInput("from", "'from' must not be after 'to'.")
+    index_now(session)
     hits, total = _run(session, query, filters, DESK_KINDS, _visible_to(actor), page, per_page)
     return SearchPage(hits, total, page, per_page)
 
 
 def search_published(session: Session, query: str, *, page: int = 1, per_page: int = 20) -> SearchPage:
     """Stories on the public site matching every word of `query`, best first (their published text only)."""
+    index_now(session)
     hits, total = _run(
         session,
         query,
