@@ -118,7 +118,10 @@ def save_settings():
         )
     except ServiceError as exc:
         return _render(
-            refused=refusal(exc), email=form.get("email", ""), language_pairs=form.get("language_pairs", "")
+            refused=refusal(exc),
+            email=form.get("email", ""),
+            language_pairs=form.get("language_pairs", ""),
+            mail_digest=form.get("mail_digest", "0"),
         )
     db.session.commit()
     flash(gettext("Your settings are saved."), "success")
