@@ -16,6 +16,7 @@ from workflow.models import MailDigest, MailState, Notification, utcnow
 from workflow.services import mail
 from workflow.services.errors import InvalidInput
 from workflow.services.notifications import notify
+from workflow.services.outbox import OUTBOX
 from workflow.services.users import set_interface_language, update_settings
 
 CONTEXT = mail.MailContext(
@@ -194,3 +195,19 @@ def test_finished_drafts_notify_adaptors_who_chose_a_digest_for_their_digest(ses
     db.session.flush()
     (notification,) = db.session.query(Notification).filter_by(user_id=adaptor.id).all()
     assert (notification.event, notification.mail_state) == ("draft_ready", "digest")
+
+
+def test_a_digest_job_is_sent_once_its_transaction_commits_not_when_its_savepoint_is_released(
+    app, reporter_and_adaptation
+):
+    reporter, adaptation = reporter_and_adaptation
+    held = app.extensions[OUTBOX]
+    update_settings(db.session, reporter, reporter, mail_digest=True, changing=frozenset({"mail_digest"}))
+    at_hour = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
+    told(reporter, adaptation, now=at_hour - timedelta(hours=1))
+    before = len(held.held_digests)
+    with app.app_context():
+        written = mail.write_digests(db.session, zone="Asia/Beirut", hour=18, now=at_hour)  # in a savepoint
+        assert len(written) == 1 and held.held_digests[before:] == []  # a worker would not find it yet
+        db.session.commit()
+    assert held.held_digests[before:] == written
