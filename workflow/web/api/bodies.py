@@ -23,6 +23,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     ValidationInfo,
     create_model,
@@ -492,7 +493,13 @@ class MeUpdate(Body):
     two languages differ."""
 
     model_config = ConfigDict(json_schema_extra=_one_of_settings)
-    SETTINGS: ClassVar[tuple[str, ...]] = ("email", "language_pairs", "mail_events", "interface_language")
+    SETTINGS: ClassVar[tuple[str, ...]] = (
+        "email",
+        "language_pairs",
+        "mail_events",
+        "mail_digest",
+        "interface_language",
+    )
 
     email: Annotated[str, Field(max_length=254, pattern=EMAIL_ADDRESS)] | Literal[""] | None = Field(
         None, description='Where notifications are mailed; null or "": none.'
@@ -505,15 +512,19 @@ class MeUpdate(Body):
     mail_events: list[Literal[tuple(e.value for e in Event)]] | None = Field(  # type: ignore[valid-type]
         None, description="The notification events mailed to you (all of them unless you chose)."
     )
+    mail_digest: StrictBool | None = Field(
+        None,
+        description="true: one mail a day listing your notifications (the mailed events) instead of one per event.",
+    )
     interface_language: Literal[INTERFACE_LANGUAGES] | Literal[""] | None = Field(  # type: ignore[valid-type]
-        None, description='The language of your pages; null or "": your browser\'s.'
+        None, description='The language of your pages and mail; null or "": your browser\'s (mail: English).'
     )
 
     @model_validator(mode="after")
     def _something_sent(self) -> Self:
         if not self.model_fields_set & set(self.SETTINGS):
             raise ValueError(
-                "Send 'email', 'language_pairs', 'mail_events', 'interface_language' or several."
+                "Send 'email', 'language_pairs', 'mail_events', 'mail_digest', 'interface_language' or several."
             )
         return self
 
