@@ -347,3 +347,27 @@ def test_the_run_does_report_a_schema_mismatch_and_a_server_error(
     )
     assert run.warnings.get("validation_mismatch") == ["POST /api/v1/me/password"], run.warnings
     assert any("GET /api/v1/me: 500" in error for error in run.server_errors), run.server_errors[:3]
+
+
+def test_an_action_whose_model_is_stricter_than_its_schema_is_reported(
+    app, world: World, hypothesis_home, monkeypatch
+):
+    """The mismatch check holds for the actions too: if claim's check asked for a field its documented
+    schema does not have, the run reports claim (and only claim) as refusing what its schema allows."""
+    from pydantic import create_model
+
+    from workflow.web.api import actions
+
+    documented = actions.action_input
+
+    def stricter(name, limits):
+        model = documented(name, limits)
+        if name != "claim":
+            return model
+        return create_model("StricterClaim", __base__=model, undocumented=(str, ...))
+
+    monkeypatch.setattr(actions, "action_input", stricter)  # the document still shows claim's own model
+    run = run_schemathesis(
+        app, world, ["coverage", "fuzzing"], examples=3, operation_ids=("claimAction", "releaseAction")
+    )
+    assert run.warnings.get("validation_mismatch") == [f"POST {ACTION_PATH}claim"], run.warnings
