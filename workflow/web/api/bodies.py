@@ -23,6 +23,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     create_model,
@@ -417,8 +418,6 @@ class _ActionBody(Body):
 
 def _published(annotation: Any, description: str) -> dict[str, Any]:
     """The JSON Schema of a field as the document shows it, from its pydantic type."""
-    from pydantic import TypeAdapter
-
     return {**TypeAdapter(annotation).json_schema(schema_generator=_Schema), "description": description}
 
 
@@ -545,8 +544,6 @@ def schemas(limits: Limits) -> dict[str, dict[str, Any]]:
 
 def language_schema() -> dict[str, Any]:
     """The JSON Schema of one language code, as fields and query parameters show it."""
-    from pydantic import TypeAdapter
-
     return TypeAdapter(Language).json_schema(schema_generator=_Schema)
 
 
