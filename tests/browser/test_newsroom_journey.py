@@ -217,7 +217,8 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
     expect(flash(adaptor)).to_contain_text("You hold this adaptation now")
     pages.check(adaptor, "adaptor-editor-claimed")
 
-    # Original (right to left, on the right), machine draft, adaptation form: side by side.
+    # The segment grid across the page; under it the adaptation form and the original (right to left, on
+    # the right) side by side.
     source = adaptor.locator(".panel-source")
     draft = adaptor.locator(".panel-draft")
     adaptation = adaptor.locator(".panel-adaptation")
@@ -225,8 +226,9 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
     expect(original_text).to_have_attribute("lang", "ar")
     assert direction(original_text) == "rtl" and direction(source.locator("h3.text-title")) == "rtl"
     a, d, s = box(adaptation), box(draft), box(source)
-    assert a["x"] + a["width"] <= d["x"] and d["x"] + d["width"] <= s["x"], (a, d, s)
-    assert abs(a["y"] - s["y"]) < 2 and abs(d["y"] - s["y"]) < 2, "the columns do not start side by side"
+    assert a["x"] + a["width"] <= s["x"], (a, s)
+    assert abs(a["y"] - s["y"]) < 2, "the adaptation and the original do not start side by side"
+    assert d["y"] + d["height"] <= a["y"], "the segment grid is not above the adaptation"
     form = adaptation.locator("form#adaptation-form")
     expect(form.get_by_label("Title", exact=True)).to_be_visible()
 
