@@ -145,7 +145,7 @@
         return;
       }
       if ((ctrl && !event.altKey && (key === "/" || event.code === "Slash")) ||
-          (key === "?" && !ctrl && !event.altKey && !isTextField(event.target))) {
+          ((key === "?" || key === "\u061F") && !ctrl && !event.altKey && !isTextField(event.target))) {
         if (!help) { return; }
         event.preventDefault();
         openHelp();
