@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from .text import fold_arabic
 
@@ -39,6 +40,7 @@ _ARTICLES = ("بال", "كال", "لل", "ال")
 _PREPOSITIONS = "بكل"
 
 
+@lru_cache(maxsize=65536)  # a newsroom's vocabulary repeats: each word is stemmed once per process
 def arabic_stem(word: str) -> str:
     """A folded Arabic word without its proclitics (light stemming; other words are returned as they are).
 
