@@ -99,6 +99,8 @@ def test_the_index_keeps_each_word_and_adds_its_stem_after_it():
     # Characters the index reserves never come from the text itself.
     assert index_text(f"a{STEM_START}b{STEM_END}{MARK_START}c{MARK_END}") == "a b  c "
     assert index_text("لإعادة", stems=False) == "لاعادة"
+    # Words are split as a query splits them: one written with digits is not Arabic, nor stemmed.
+    assert index_text("بالميناء2 والميناء") == f"بالميناء2 والميناء{STEM_START}ميناء{STEM_END}"
 
 
 def test_queries_ask_for_each_word_as_written_or_by_its_stem():

@@ -4,8 +4,9 @@ Arabic words are indexed twice: as written (folded) and by their light stem, the
 (`arabic_stem`: لإعادة, وإعادة, بالإعادة → اعادة). The stem follows its word in the index text between
 `STEM_START` and `STEM_END`, characters both PostgreSQL's parser and SQLite's FTS5 tokenizer treat as
 punctuation, so each engine indexes it as a word of its own, right after the word it came from; a snippet
-shows the word and hides its stem (`reveal_snippet`). A query matches a word when it is written the same or
-has the same stem, so an exact word ranks above a clitic variant (it matches both ways).
+shows the word and hides its stem (`reveal_snippet`). A query word matches a word written the same or with
+the same stem; a query word with clitics (الميناء) matches its own form both ways, so that form ranks above the
+others (بالميناء). A bare query word (إعادة) is its own stem: its forms rank alike.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def index_text(text: str, *, stems: bool = True) -> str:
     """Text as the full-text index reads it: Arabic marks, tatweel and letter variants folded, marks removed,
     and each Arabic word that has proclitics followed by its stem between STEM_START and STEM_END."""
     folded = fold_arabic(text).translate(_NOT_INDEXED)
-    return _ARABIC_WORD.sub(_with_stem, folded) if stems else folded
+    return _WORD.sub(_with_stem, folded) if stems else folded  # words as a query splits them
 
 
 def query_text(query: str) -> str:
