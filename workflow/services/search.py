@@ -120,8 +120,9 @@ def _names(rows: Iterable) -> dict[int, list[str]]:
     return found
 
 
-def _documents(connection: Connection, article_ids: list[int]) -> list[dict[str, Any]]:
-    """The search documents of these articles as rows to insert, read through `connection`."""
+def _documents(connection: Connection, article_ids: list[int], stems: bool = True) -> list[dict[str, Any]]:
+    """The search documents of these articles as rows to insert, read through `connection` (`stems`: see
+    `rules.index_text`)."""
     reporter = User.__table__.alias("reporter")
     articles = connection.execute(
         select(
@@ -198,10 +199,10 @@ def _documents(connection: Connection, article_ids: list[int]) -> list[dict[str,
             "ref_id": ref_id,
             "article_id": article.id,
             "reporter_id": article.reporter_id,
-            "title_key": rules.index_text(fields["title"]),
-            "body_key": rules.index_text(fields.pop("body")),
-            "tags": rules.index_text(tag_text),
-            "people": rules.index_text(" ".join(fields.pop("people"))),
+            "title_key": rules.index_text(fields["title"], stems=stems),
+            "body_key": rules.index_text(fields.pop("body"), stems=stems),
+            "tags": rules.index_text(tag_text, stems=stems),
+            "people": rules.index_text(" ".join(fields.pop("people")), stems=stems),
             **fields,
         }
 
@@ -265,14 +266,16 @@ def _documents(connection: Connection, article_ids: list[int]) -> list[dict[str,
     return rows
 
 
-def index_articles(connection: Connection, article_ids: Iterable[int]) -> int:
-    """Rebuild the search documents of these articles (none for one that no longer exists); returns how many."""
+def index_articles(connection: Connection, article_ids: Iterable[int], *, stems: bool = True) -> int:
+    """Rebuild the search documents of these articles (none for one that no longer exists); returns how many.
+
+    `stems=False` writes the index text without Arabic stems, as before migration 0018 (its downgrade)."""
     ids = sorted({i for i in article_ids if i is not None})
     written = 0
     for start in range(0, len(ids), INDEX_BATCH):
         batch = ids[start : start + INDEX_BATCH]
         connection.execute(delete(SearchDocument).where(SearchDocument.article_id.in_(batch)))
-        rows = _documents(connection, batch)
+        rows = _documents(connection, batch, stems)
         if rows:
             connection.execute(insert(SearchDocument), rows)
         written += len(rows)
@@ -385,12 +388,26 @@ def _where(stmt, filters: SearchFilters, kinds: tuple[str, ...]):
     return stmt
 
 
+def _tsquery(query: str):
+    """SQL: the PostgreSQL query — every word in its English forms, or every word as written or by its stem.
+
+    A bind parameter per word (never tsquery syntax built from the query), the alternatives grouped by
+    tsquery_or / tsquery_and (the functions behind || and &&, whose operators would need parentheses)."""
+    english, simple = literal_column("'english'::regconfig"), literal_column("'simple'::regconfig")
+    every_word = None
+    for word, stem in rules.query_terms(query):
+        either = func.plainto_tsquery(simple, word)
+        if stem != word:
+            either = func.tsquery_or(either, func.plainto_tsquery(simple, stem))
+        every_word = either if every_word is None else func.tsquery_and(every_word, either)
+    english_forms = func.plainto_tsquery(english, query)
+    return english_forms if every_word is None else func.tsquery_or(english_forms, every_word)
+
+
 def _run(session: Session, query: str, filters: SearchFilters, kinds, visible, page: int, per_page: int):
     """Count and fetch one page of matches, best first: two statements on either database."""
     if session.get_bind().dialect.name == "postgresql":
-        tsquery = func.plainto_tsquery(literal_column("'english'::regconfig"), query).op("||")(
-            func.plainto_tsquery(literal_column("'simple'::regconfig"), query)
-        )
+        tsquery = _tsquery(query)
         document = literal_column("search_documents.document")
         matches = document.op("@@")(tsquery)
         rank = func.ts_rank_cd(document, tsquery)
@@ -441,7 +458,7 @@ def _run(session: Session, query: str, filters: SearchFilters, kinds, visible, p
             language=doc.language,
             state=doc.state,
             title=doc.title,
-            snippet=snippet_text or "",
+            snippet=rules.reveal_snippet(snippet_text or ""),
             dated_at=doc.dated_at,
         )
         for doc, snippet_text in rows
