@@ -191,71 +191,80 @@ def record_mail(session: Session, notification_id: int, state: MailState) -> Non
 # --- at least once: what the relay sends again ----------------------------------------------------------------
 
 
-def mails_to_dispatch(
-    session: Session, *, resend_after_seconds: int, now: datetime | None = None, limit: int = 500
-) -> list[int]:
-    """Notifications still to be mailed whose job was never sent (past the grace), or was sent or last tried
-    more than `resend_after_seconds` ago (the broker lost it); none older than MAIL_MAX_AGE."""
+def _to_dispatch(
+    session: Session, state, created_at, dispatched_at, *, resend_after_seconds: int, now, limit
+):
+    """Ids of rows still to be mailed (`state` pending, younger than MAIL_MAX_AGE) whose job was never sent (past
+    the grace), or was sent or last tried more than `resend_after_seconds` ago (the broker lost it)."""
     now = now or utcnow()
+    table = state.class_
     stmt = (
-        select(Notification.id)
+        select(table.id)
         .where(
-            Notification.mail_state == MailState.PENDING.value,
-            Notification.created_at > now - MAIL_MAX_AGE,
+            state == MailState.PENDING.value,
+            created_at > now - MAIL_MAX_AGE,
             or_(
-                Notification.mail_dispatched_at.is_(None) & (Notification.created_at < now - DISPATCH_GRACE),
-                Notification.mail_dispatched_at < now - timedelta(seconds=resend_after_seconds),
+                dispatched_at.is_(None) & (created_at < now - DISPATCH_GRACE),
+                dispatched_at < now - timedelta(seconds=resend_after_seconds),
             ),
         )
-        .order_by(Notification.id)
+        .order_by(table.id)
         .limit(limit)
     )
     return list(session.scalars(stmt))
 
 
-def mark_mails_dispatched(session: Session, notification_ids: list[int], now: datetime | None = None) -> None:
-    """Record that these notifications' mail jobs were handed to the broker."""
-    if notification_ids:
+def _mark_dispatched(session: Session, dispatched_at, ids: list[int], now: datetime | None) -> None:
+    """Record that the jobs of these rows were handed to the broker (`dispatched_at` is their column)."""
+    if ids:
+        table = dispatched_at.class_
         session.execute(
-            update(Notification)
-            .where(Notification.id.in_(notification_ids))
-            .values(mail_dispatched_at=now or utcnow())
+            update(table)
+            .where(table.id.in_(ids))
+            .values({dispatched_at.key: now or utcnow()})
             .execution_options(synchronize_session=False)
         )
         session.flush()
+
+
+def mails_to_dispatch(
+    session: Session, *, resend_after_seconds: int, now: datetime | None = None, limit: int = 500
+) -> list[int]:
+    """Notifications whose mail the relay sends (again): see `_to_dispatch`."""
+    return _to_dispatch(
+        session,
+        Notification.mail_state,
+        Notification.created_at,
+        Notification.mail_dispatched_at,
+        resend_after_seconds=resend_after_seconds,
+        now=now,
+        limit=limit,
+    )
+
+
+def mark_mails_dispatched(session: Session, notification_ids: list[int], now: datetime | None = None) -> None:
+    """Record that these notifications' mail jobs were handed to the broker."""
+    _mark_dispatched(session, Notification.mail_dispatched_at, notification_ids, now)
 
 
 def digests_to_dispatch(
     session: Session, *, resend_after_seconds: int, now: datetime | None = None, limit: int = 500
 ) -> list[int]:
-    """Pending digests whose job was never sent (past the grace) or was sent or tried long ago (lost)."""
-    now = now or utcnow()
-    stmt = (
-        select(MailDigest.id)
-        .where(
-            MailDigest.state == MailState.PENDING.value,
-            MailDigest.created_at > now - MAIL_MAX_AGE,
-            or_(
-                MailDigest.dispatched_at.is_(None) & (MailDigest.created_at < now - DISPATCH_GRACE),
-                MailDigest.dispatched_at < now - timedelta(seconds=resend_after_seconds),
-            ),
-        )
-        .order_by(MailDigest.id)
-        .limit(limit)
+    """Digests the relay sends (again): see `_to_dispatch`."""
+    return _to_dispatch(
+        session,
+        MailDigest.state,
+        MailDigest.created_at,
+        MailDigest.dispatched_at,
+        resend_after_seconds=resend_after_seconds,
+        now=now,
+        limit=limit,
     )
-    return list(session.scalars(stmt))
 
 
 def mark_digests_dispatched(session: Session, digest_ids: list[int], now: datetime | None = None) -> None:
     """Record that these digests' jobs were handed to the broker."""
-    if digest_ids:
-        session.execute(
-            update(MailDigest)
-            .where(MailDigest.id.in_(digest_ids))
-            .values(dispatched_at=now or utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        session.flush()
+    _mark_dispatched(session, MailDigest.dispatched_at, digest_ids, now)
 
 
 # --- daily digests --------------------------------------------------------------------------------------------
