@@ -324,3 +324,124 @@ def test_the_grid_reads_right_to_left_in_the_arabic_interface(stack, pages: Page
     )  # translated
     pages.check(page, "segment-grid-arabic")
     pages.assert_clean()
+
+
+#: An original with a figure (43.5): leaving it out of the adaptation is a QA error that blocks submission.
+FIGURES_TITLE = "ارتفاع الصادرات في يونيو"
+FIGURES_BODY = "بلغت قيمة الصادرات ٤٣٫٥ مليار دولار في يونيو.\n\nوقال الوزير إن الأرقام مشجعة."
+FIGURES_EN_TITLE = "Exports climb in June"
+WITH_FIGURE = "Exports reached 43.5 billion dollars in June.\n\nThe minister called the figures encouraging."
+WITHOUT_FIGURE = "Exports rose sharply in June.\n\nThe minister called the figures encouraging."
+
+remember(FIGURES_TITLE, FIGURES_EN_TITLE, WITH_FIGURE.split("\n")[0], WITHOUT_FIGURE.split("\n")[0])
+
+
+@pytest.fixture
+def figures(stack: LiveStack) -> int:
+    """A fresh adaptation of the original with a figure, claimed by the adaptor, its text saved with the figure."""
+    _article, adaptation_id = stack.submit_and_draft(
+        stack.people["reporter"],
+        {"title": FIGURES_TITLE, "body": FIGURES_BODY, "language": "ar", "targets": ["en"]},
+    )
+    adaptor = stack.people["adaptor"]
+    adaptor.act(adaptation_id, "claim")
+    saved = adaptor.save(adaptation_id, FIGURES_EN_TITLE, "Exports reached 43.5 billion dollars.")
+    assert [f for f in saved["qa"] if f["severity"] == "error"] == []
+    return adaptation_id
+
+
+def submit_for_review(page: Page):
+    return page.locator("form[data-autosave]").get_by_role("button", name="Submit for review")
+
+
+def test_submit_right_after_typing_saves_the_text_first(stack, pages: Pages, figures):
+    page = open_editor(pages, figures, DESK)
+    before = stored(stack, figures)["version"]
+    page.locator("#body").fill(WITH_FIGURE)  # the autosave is only scheduled: the text is not stored yet
+    with page.expect_navigation():
+        submit_for_review(page).click()
+    now = stored(stack, figures)
+    assert (now["state"], now["title"], now["body"]) == ("in_review", FIGURES_EN_TITLE, WITH_FIGURE)
+    assert now["version"] > before
+    expect(page.locator("p.flash")).not_to_contain_text("unsaved")
+    pages.assert_clean()
+
+
+def test_submit_while_a_save_is_on_its_way_waits_for_it(stack, pages: Pages, figures):
+    page = open_editor(pages, figures, DESK)
+    body = page.locator("#body")
+    before = stored(stack, figures)["version"]
+    held = []  # the first save request, held until Submit has been clicked; later ones go straight through
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/save", hold_the_first)
+    body.fill("Exports reached 43.5 billion dollars in June.")
+    body.press("Control+s")
+    expect(page.locator("[data-autosave-status]")).to_have_text("Saving…")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1
+    body.press("End")
+    body.press_sequentially(" More.")  # typed on while that save is on its way
+    submit_for_review(page).click()
+    page.wait_for_timeout(500)
+    assert stored(stack, figures)["state"] == "in_adaptation"  # nothing sent before the save answers
+    with page.expect_navigation():
+        held[0].continue_()
+    now = stored(stack, figures)
+    assert (now["state"], now["body"]) == ("in_review", "Exports reached 43.5 billion dollars in June. More.")
+    assert now["version"] >= before + 2  # the held save, then the text typed meanwhile
+    pages.assert_clean()
+
+
+def test_submit_after_someone_else_saved_shows_the_conflict_and_submits_nothing(stack, pages: Pages, figures):
+    page = open_editor(pages, figures, DESK)
+    stack.people["editor"].save(figures, FIGURES_EN_TITLE, OTHER_TEXT)
+    theirs = stored(stack, figures)["version"]
+    pages.expected_statuses.add(409)
+    try:
+        page.locator("#body").fill(WITH_FIGURE)
+        submit_for_review(page).click()
+        notice = page.locator("[data-conflict-notice]")
+        expect(notice).to_be_visible(timeout=10_000)
+        expect(notice).to_contain_text(f"someone else saved version {theirs} while you were editing")
+        page.wait_for_timeout(500)
+    finally:
+        pages.expected_statuses.discard(409)
+    now = stored(stack, figures)
+    assert (now["state"], now["version"], now["body"]) == ("in_adaptation", theirs, OTHER_TEXT)
+    assert page.url.endswith(f"/desk/adaptations/{figures}")  # the page stayed
+    expect(page.locator("#body")).to_have_value(WITH_FIGURE)  # nothing typed lost
+    pages.assert_clean()
+
+
+def test_the_qa_panel_follows_an_autosave(stack, pages: Pages, figures):
+    page = open_editor(pages, figures, DESK)
+    panel = page.locator("section.qa-panel")
+    status = page.locator("[data-autosave-status]")
+    before = stored(stack, figures)["version"]
+    expect(panel.locator(".qa-finding.qa-error")).to_have_count(0)
+    expect(panel).to_contain_text(f"version {before}")
+    page.evaluate("() => { window.stillTheSamePage = true; }")
+
+    page.locator("#body").fill(WITHOUT_FIGURE)  # the original's 43.5 dropped
+    expect(status).to_have_text(re.compile(rf"Saved at .* \(version {before + 1}\)\."), timeout=10_000)
+    expect(panel.locator(".qa-summary")).to_contain_text("1 error blocks submission")
+    expect(panel.locator(".qa-finding.qa-error .qa-message")).to_contain_text("43.5")
+    expect(panel.locator(".hint").first).to_contain_text(f"version {before + 1}")
+    assert page.evaluate("() => window.stillTheSamePage === true")  # no reload
+    pages.check(page, "segment-grid-qa-after-autosave", focus=panel)
+
+    page.locator("#body").fill(WITH_FIGURE)  # put back: the error goes
+    expect(status).to_have_text(re.compile(rf"Saved at .* \(version {before + 2}\)\."), timeout=10_000)
+    expect(panel.locator(".qa-finding.qa-error")).to_have_count(0)
+    expect(panel.locator(".hint").first).to_contain_text(f"version {before + 2}")
+    assert page.evaluate("() => window.stillTheSamePage === true")
+    pages.assert_clean()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from tests.support.factories import csrf_token, drive, make_article
-from tests.web.test_desk_support import get, person_client
+from tests.web.test_desk_support import Node, Page, get, person_client
 from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import Adaptation, EditingTime
@@ -72,3 +73,47 @@ def test_a_refused_autosave_is_json_too_and_the_plain_form_still_redirects(app, 
     assert plain.status_code == 302 and plain.headers["Location"].endswith(
         f"/desk/adaptations/{adaptation.id}"
     )
+
+
+FIGURES_TITLE = "ارتفاع الصادرات في يونيو"
+FIGURES_BODY = "بلغت قيمة الصادرات ٤٣٫٥ مليار دولار في يونيو.\n\nوقال الوزير إن الأرقام مشجعة."
+WITH_FIGURE = "Exports reached 43.5 billion dollars in June.\n\nThe minister called the figures encouraging."
+WITHOUT_FIGURE = "Exports rose sharply in June.\n\nThe minister called the figures encouraging."
+
+
+def _qa_panel(html: str) -> Node:
+    page = Page(Response(f"<main>{html}</main>", content_type="text/html"))
+    panels = page.find_all("section", class_="qa-panel")
+    assert len(panels) == 1, html
+    return panels[0]
+
+
+def _squeeze(node: Node) -> str:
+    return " ".join(node.text.split())
+
+
+def test_an_autosave_answers_the_qa_panel_of_the_saved_version(app, session):
+    client, adaptor = person_client(app, Role.ADAPTOR)
+    article = make_article(title=FIGURES_TITLE, body=FIGURES_BODY, tags=[])
+    adaptation = drive(article.adaptations[0], State.IN_ADAPTATION, adaptor=adaptor)
+    opened = adaptation.version
+    clean = _autosave(client, adaptation.id, opened, WITH_FIGURE, title="Exports climb in June")
+    assert clean.status_code == 200
+    assert [f for f in clean.json["qa"] if f["severity"] == "error"] == []
+    panel = _qa_panel(clean.json["qa_html"])
+    assert f"saved text (version {opened + 1})" in _squeeze(panel)
+    assert panel.find_all(class_="qa-error") == []
+
+    # The figure dropped: the answer's panel says so, for the new version, as the page itself would.
+    dropped = _autosave(client, adaptation.id, opened + 1, WITHOUT_FIGURE, title="Exports climb in June")
+    assert dropped.status_code == 200
+    errors = [(f["check"], f["key"]) for f in dropped.json["qa"] if f["severity"] == "error"]
+    assert errors == [("numbers", "43.5")]
+    panel = _qa_panel(dropped.json["qa_html"])
+    assert "qa-blocked" in panel.get("class")
+    assert f"saved text (version {opened + 2})" in _squeeze(panel)
+    (finding,) = panel.find_all("li", class_="qa-error")
+    assert "43.5" in _squeeze(finding)
+    page = get(client, f"/desk/adaptations/{adaptation.id}")
+    assert _squeeze(page.find("section", class_="qa-panel")) == _squeeze(panel)
+    assert "<script" not in dropped.json["qa_html"]

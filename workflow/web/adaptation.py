@@ -6,7 +6,8 @@ URL map:
     GET  /desk/adaptations/<id>                adaptation.workbench           adaptors and editors
     POST /desk/adaptations/<id>/save           adaptation.save                the holder, or an editor
                                                (HTML form; with `Accept: application/json`, the editor's
-                                               autosave: JSON answers, 409 with both texts when stale)
+                                               autosave: JSON answers, with the QA panel of the saved
+                                               version; 409 with both texts when stale)
 
 Acknowledging a revised original is the workflow action `acknowledge-source` (web/actions.py).
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, flash, get_template_attribute, jsonify, redirect, request, url_for
 from flask_babel import gettext
 
 from ..domain.diff import word_diff
@@ -32,6 +33,7 @@ from ..services.effort import parse_active_seconds, record_editing_time
 from ..services.errors import ServiceError, StaleVersion
 from ..services.glossary import source_terms
 from ..services.inputs import parse_body, parse_title, parse_version
+from ..services.qa import findings_for
 from .access import actions_by_id, roles_required, self_approval_allowed, signed_in
 from .forms import Refused, input_limits, language_arg, language_choices, refusal, render_page, state_filter
 from .paging import page_args_for_page, page_links
@@ -178,6 +180,25 @@ def wants_json() -> bool:
     return accepted.best_match(["text/html", "application/json"]) == "application/json"
 
 
+def saved_answer(adaptation: Adaptation) -> dict[str, Any]:
+    """What the editor's script needs after a save: the new version and text, and the QA panel on them.
+
+    `qa_html` is the workbench's own QA panel (templates/_qa.html) rendered for the saved version: the script
+    puts it in place of the one the page was loaded with. No script in it, so the CSP is unaffected.
+    """
+    results = findings_for(db.session, adaptation)
+    editor = Role.EDITOR in signed_in().roles
+    panel = get_template_attribute("_qa.html", "panel")
+    review_url = url_for("review.adaptation", adaptation_id=adaptation.id) if editor else ""
+    return {
+        "version": adaptation.version,
+        "title": adaptation.title,
+        "body": adaptation.body,
+        "qa": [r.as_dict() for r in results],
+        "qa_html": str(panel(results, adaptation, level=3, review_url=review_url)),
+    }
+
+
 @bp.post("/adaptations/<int:adaptation_id>/save")
 @roles_required(Role.ADAPTOR, Role.EDITOR)
 def save(adaptation_id: int):
@@ -206,6 +227,6 @@ def save(adaptation_id: int):
         )
     db.session.commit()
     if wants_json():
-        return jsonify({"version": adaptation.version, "title": adaptation.title, "body": adaptation.body})
+        return jsonify(saved_answer(adaptation))
     flash(gettext("Saved (version %(version)s).", version=adaptation.version), "success")
     return redirect(url_for("adaptation.workbench", adaptation_id=adaptation_id))

@@ -1,7 +1,9 @@
 /* Adaptdesk: the adaptor's editor. The segment grid (move between segments, insert a segment's machine draft
    or best memory match at the cursor), a help overlay for the keyboard shortcuts, autosave through the
    form's own save address (the version travels with each save: a save someone else made is never
-   overwritten) and a warning before leaving unsaved text.
+   overwritten; the answer brings the QA panel of the saved version, put in place of the page's), a
+   workflow button that needs the saved text (Submit, Release: data-save-first) saving unsaved text first
+   and a warning before leaving unsaved text.
    Loaded with <script src defer>; the Content-Security-Policy forbids inline scripts. Without it the page
    is a plain form that saves with its button. */
 (function () {
@@ -171,6 +173,16 @@
 
   /* ------------------------------------------------------------------ autosave and the unsaved guard */
 
+  /* Put the QA panel of the saved version (HTML from the save's answer) in place of the page's. */
+  function replaceQa(html) {
+    var old = document.querySelector("section.qa-panel");
+    if (!old) { return; }
+    var holder = document.createElement("template");
+    holder.innerHTML = html.trim();
+    var fresh = holder.content.querySelector("section.qa-panel");
+    if (fresh) { old.replaceWith(fresh); }
+  }
+
   function setupAutosave(form, words) {
     var title = form.elements.title;
     var body = form.elements.body;
@@ -188,6 +200,8 @@
     var conflict = false;
     var inFlight = false;
     var again = false;
+    /* A data-save-first button (Submit, Release) clicked with unsaved text: sent once the text is saved. */
+    var waiting = null;
     var leaving = false;
     var timer = null;
 
@@ -239,6 +253,7 @@
       var time = new Date().toLocaleTimeString(document.documentElement.lang || undefined,
         { hour: "2-digit", minute: "2-digit" });
       say(fill(words.saved || "Saved (version {version}).", { time: time, version: data.version }), false);
+      if (typeof data.qa_html === "string") { replaceQa(data.qa_html); }
       /* The active seconds went with this save: the timer of desk.js counts on from what is left. */
       form.dispatchEvent(new CustomEvent("adaptdesk:saved", { detail: { activeSeconds: sent.seconds } }));
     }
@@ -250,6 +265,7 @@
       window.clearTimeout(timer);
       var sent = { title: title.value, body: body.value, seconds: parseInt(seconds && seconds.value, 10) || 0 };
       inFlight = true;
+      var ok = false;
       say(words.saving || "Saving…", false);
       window.fetch(form.action, {
         method: "POST",
@@ -263,6 +279,7 @@
       }).then(function (answer) {
         var data = answer.data;
         if (answer.status === 200 && data.version != null) {
+          ok = true;
           saved_(data, sent);
         } else if (data.error === "stale_version") {
           showConflict(data.current);
@@ -277,13 +294,38 @@
         schedule(RETRY_MS);
       }).then(function () {
         inFlight = false;
-        if (again) {
+        if (waiting) {
+          again = false; /* settle saves again if the text changed meanwhile */
+          settle(ok);
+        } else if (again) {
           again = false;
           save(manual);
         } else if (!conflict && dirty()) {
           schedule(AUTOSAVE_MS);
         }
       });
+    }
+
+    /* A save finished while a button waits for it: send the form through that button when the text is
+       stored; when it is not (someone else saved: the conflict notice is up; refused; offline), send nothing. */
+    function settle(ok) {
+      if (ok && dirty()) { save(true); return; } /* typed on while it was saved */
+      var button = waiting;
+      waiting = null;
+      if (!ok) {
+        if (!conflict && dirty()) { schedule(AUTOSAVE_MS); }
+        return;
+      }
+      sendThrough(button);
+    }
+
+    /* Send the form as its button would (to its formaction), without asking its confirmation again. */
+    function sendThrough(button) {
+      var action = form.getAttribute("action");
+      leaving = true;
+      window.clearTimeout(timer);
+      form.setAttribute("action", button.getAttribute("formaction") || action);
+      try { form.submit(); } finally { form.setAttribute("action", action); }
     }
 
     function changed() {
@@ -317,7 +359,18 @@
     /* A form really being sent (Save, Submit, Compare) is no longer unsaved. desk.js asks its confirmations
        in the capture phase, before this runs, so a refused one has already prevented the submission. */
     form.addEventListener("submit", function (event) {
-      if (!event.defaultPrevented) { leaving = true; window.clearTimeout(timer); }
+      if (event.defaultPrevented) { return; }
+      var button = event.submitter;
+      if (button && button.hasAttribute("data-save-first") && (waiting || inFlight || dirty())) {
+        /* The action needs the text stored: save it first (the same versioned save), then send. */
+        event.preventDefault();
+        if (waiting) { return; } /* already on its way */
+        waiting = button;
+        if (!inFlight) { save(true); }
+        return;
+      }
+      leaving = true;
+      window.clearTimeout(timer);
     });
     window.addEventListener("pageshow", function (event) { if (event.persisted) { leaving = false; } });
     window.addEventListener("beforeunload", function (event) {
