@@ -131,6 +131,20 @@ def test_a_digest_is_written_from_its_hour_once_per_person_and_day(app, reporter
     assert len(next_day) == 1 and next_day != [digest_id]
 
 
+def test_what_waited_for_a_digest_is_mailed_in_one_last_digest_after_going_back_to_a_mail_per_event(
+    reporter_and_adaptation,
+):
+    reporter, adaptation = reporter_and_adaptation
+    update_settings(db.session, reporter, reporter, mail_digest=True, changing=frozenset({"mail_digest"}))
+    waiting = told(reporter, adaptation, now=datetime(2026, 3, 2, 6, 0, tzinfo=UTC))
+    update_settings(db.session, reporter, reporter, mail_digest=False, changing=frozenset({"mail_digest"}))
+    assert waiting.mail_state == MailState.DIGEST.value
+    (digest_id,) = mail.write_digests(
+        db.session, zone="Asia/Beirut", hour=18, now=datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
+    )
+    assert db.session.get(MailDigest, digest_id).user_id == reporter.id
+
+
 def test_two_workers_writing_the_same_digest_write_it_once(reporter_and_adaptation):
     reporter, adaptation = reporter_and_adaptation
     update_settings(db.session, reporter, reporter, mail_digest=True, changing=frozenset({"mail_digest"}))

@@ -279,9 +279,10 @@ def digest_day(now: datetime, zone: str, hour: int) -> date | None:
 def write_digests(
     session: Session, *, zone: str, hour: int, now: datetime | None = None, limit: int = 500
 ) -> list[int]:
-    """Write today's digest of everyone who chose one and has notifications waiting for it, once per person
-    and newsroom day (the unique key decides between two workers); flushes, returns the new digests' ids (the
-    caller commits, then the outbox sends their jobs). Before `hour`, nothing."""
+    """Write today's digest of everyone with notifications waiting for one, once per person and newsroom day
+    (the unique key decides between two workers); flushes, returns the new digests' ids (the caller commits,
+    then the outbox sends their jobs). Before `hour`, nothing. Someone who went back to a mail per event since
+    gets what was waiting in one last digest."""
     now = now or utcnow()
     day = digest_day(now, zone, hour)
     if day is None:
@@ -294,7 +295,6 @@ def write_digests(
         select(User.id)
         .where(
             User.active.is_(True),
-            User.mail_digest.is_(True),
             User.email.is_not(None),
             User.id.in_(waiting),
             User.id.not_in(done_today),
