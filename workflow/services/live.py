@@ -260,6 +260,8 @@ def init_live(app: Flask, settings: Settings):
     else:
         bus = MemoryBus(settings.live_backlog)
     app.extensions[LIVE] = bus
+    # Pages pass their render time as `since`, so what is published before their stream opens is not missed.
+    app.add_template_global(lambda: int(time.time() * 1000), "live_now_ms")
     for name, listener in (
         ("after_flush", _resolve_after_flush),
         ("after_commit", _publish_after_commit),
