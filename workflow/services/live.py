@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -260,8 +260,12 @@ def init_live(app: Flask, settings: Settings):
     else:
         bus = MemoryBus(settings.live_backlog)
     app.extensions[LIVE] = bus
-    # Pages pass their render time as `since`, so what is published before their stream opens is not missed.
-    app.add_template_global(lambda: int(time.time() * 1000), "live_now_ms")
+    # A page passes the time its request began as `since`: its stream replays what was published from then on,
+    # so a change committed while the page was being made, or before its stream opened, is not missed (one
+    # committed just before and published just after may be told twice, which is harmless). Stream ids are
+    # the Redis server's clock: web machines and Redis keep time by NTP.
+    app.before_request(_note_request_start)
+    app.add_template_global(lambda: g.get("live_since_ms") or int(time.time() * 1000), "live_since_ms")
     for name, listener in (
         ("after_flush", _resolve_after_flush),
         ("after_commit", _publish_after_commit),
@@ -270,6 +274,10 @@ def init_live(app: Flask, settings: Settings):
         if not event.contains(db.session_factory, name, listener):
             event.listen(db.session_factory, name, listener)
     return bus
+
+
+def _note_request_start() -> None:
+    g.live_since_ms = int(time.time() * 1000)
 
 
 def bus_of(app: Flask):

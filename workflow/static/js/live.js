@@ -22,11 +22,45 @@
     });
   }
 
-  function listOfNames(names) {
+  /* Write a message into `element`, people's names (the `names` keys) each in <bdi lang="" dir="auto">: a name
+     keeps its own direction inside a sentence of the interface's language. */
+  function writeInto(element, message, values, names) {
+    element.textContent = "";
+    String(message).split(/(\{\w+\})/).forEach(function (part) {
+      var key = /^\{(\w+)\}$/.test(part) ? part.slice(1, -1) : null;
+      if (key === null || !Object.prototype.hasOwnProperty.call(values, key)) {
+        if (part) { element.appendChild(document.createTextNode(part)); }
+        return;
+      }
+      if (names.indexOf(key) >= 0) {
+        listParts([].concat(values[key])).forEach(function (piece) {
+          if (piece.type !== "element") {
+            element.appendChild(document.createTextNode(piece.value));
+            return;
+          }
+          var bdi = document.createElement("bdi");
+          bdi.setAttribute("lang", "");
+          bdi.setAttribute("dir", "auto");
+          bdi.textContent = piece.value;
+          element.appendChild(bdi);
+        });
+      } else {
+        element.appendChild(document.createTextNode(String(values[key])));
+      }
+    });
+  }
+
+  /* A list of names as the page's language writes it ("A, B and C"), in pieces: names and what is between. */
+  function listParts(names) {
     try {
-      return new Intl.ListFormat(document.documentElement.lang || "en", { type: "conjunction" }).format(names);
+      return new Intl.ListFormat(document.documentElement.lang || "en", { type: "conjunction" }).formatToParts(names);
     } catch (e) {
-      return names.join(", ");
+      var parts = [];
+      names.forEach(function (name, index) {
+        if (index) { parts.push({ type: "literal", value: ", " }); }
+        parts.push({ type: "element", value: name });
+      });
+      return parts;
     }
   }
 
@@ -121,7 +155,7 @@
         var data = parse(event);
         if (!data) { return; }
         var names = (data.people || []).map(function (p) { return p.name; });
-        presence.textContent = names.length ? fill(words.present || "Also open now by {names}.", { names: listOfNames(names) }) : "";
+        writeInto(presence, names.length ? words.present || "Also open now by {names}." : "", { names: names }, ["names"]);
         presence.hidden = !names.length;
         watched.setAttribute("data-present", String(names.length));
       });
@@ -135,15 +169,14 @@
         var state = states[data.state] || String(data.state || "").replace(/_/g, " ");
         var message;
         if (data.change === "saved") {
-          message = fill(words.saved, { name: actor ? actor.name : "?", version: data.version });
+          message = words.saved;
         } else if (data.change === "source") {
-          message = fill(words.source, { revision: data.revision || "" });
-        } else if (actor) {
-          message = fill(words.action, { name: actor.name, state: state });
+          message = words.source;
         } else {
-          message = fill(words.changed, { state: state });
+          message = actor ? words.action : words.changed;
         }
-        notice.querySelector("[data-live-message]").textContent = message;
+        var values = { name: actor ? actor.name : "", version: data.version, revision: data.revision || "", state: state };
+        writeInto(notice.querySelector("[data-live-message]"), message, values, ["name"]);
         notice.setAttribute("data-change", data.change);
         wireReload(notice);
         notice.hidden = false;
