@@ -138,6 +138,7 @@ def test_what_the_caller_may_not_see_is_404_and_the_desk_is_for_the_desk(api, co
     other = make_article(make_user(Role.REPORTER), targets=["en"]).adaptations[0]
     commit()
     assert_error(api.get(f"/api/v1/events?adaptation={other.id}", reporter), 404)
+    assert_error(api.get("/api/v1/events?adaptation=571298077845", reporter), 404)  # beyond any id
     assert_error(api.get("/api/v1/events?desk=1", reporter), 403)
 
 

@@ -14,9 +14,13 @@ from ...domain.states import Role
 from ...extensions import db
 from ...services import live
 from ...services.adaptations import get_adaptation
-from ...services.errors import InvalidInput, NotAllowed
+from ...services.errors import InvalidInput, NotAllowed, NotFound
 from .inputs import api_person, query_flag
 from .openapi import INT, Route, errors, op
+
+
+#: Ids are 32-bit integers in the database: a larger one names nothing (and must not reach the query).
+MAX_ID = 2**31 - 1
 
 
 def _positive_int_arg(name: str) -> int | None:
@@ -34,6 +38,8 @@ def stream_events():
     person = api_person()
     adaptation_id = _positive_int_arg("adaptation")
     if adaptation_id is not None:
+        if adaptation_id > MAX_ID:
+            raise NotFound(f"No adaptation {adaptation_id}.")
         get_adaptation(db.session, person, adaptation_id)  # 404 for what the caller may not see
     desk = query_flag("desk")
     if desk and not person.roles & {Role.ADAPTOR, Role.EDITOR}:
