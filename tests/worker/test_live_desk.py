@@ -113,3 +113,46 @@ def test_a_stream_needs_a_person(two_webs):
 
     answer = Http(two_webs.web2).get("/api/v1/events")
     assert answer.status == 401 and answer.json["error"]
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory, argos_dir):
+    """The embedded default: one `adaptdesk serve` process on SQLite, no Redis (the in-process bus)."""
+    stack, drop = _build_stack(tmp_path_factory, argos_dir, broker=None, db_kind="sqlite")
+    stack.env.update({"ADAPTDESK_LIVE_HEARTBEAT": "1"})
+    try:
+        stack.start_web()
+        stack.people = {
+            "reporter": stack.user("reporter", "Ahmad Abdallah", "reporter"),
+            "editor": stack.user("editor", "Rima Haddad", "editor"),
+            "editor2": stack.user("editor2", "Omar Khalil", "editor"),
+        }
+        yield stack
+    finally:
+        stack.stop_all()
+        drop()
+
+
+def test_the_embedded_default_is_live_within_its_process(embedded):
+    reporter, editor, editor2 = (embedded.people[p] for p in ("reporter", "editor", "editor2"))
+    desk = stream(embedded.base_url, editor, "?desk=1")
+    created = reporter.post("/api/v1/articles", ORIGINAL)
+    assert created.status == 201, created.json
+    adaptation_id = created.json["adaptations"][0]["id"]
+    told = desk.next("desk", where=lambda d: d["action"] == "create")
+    assert told.data["adaptation_id"] == adaptation_id and told.data["state"] == "queued"
+    desk.close()
+
+    # Presence and a revised original, on the one process.
+    watch = f"?adaptation={adaptation_id}"
+    first = stream(embedded.base_url, editor, watch)
+    second = stream(embedded.base_url, editor2, watch)
+    first.next("presence", where=lambda d: [p["name"] for p in d["people"]] == ["Omar Khalil"])
+    second.next("presence", where=lambda d: [p["name"] for p in d["people"]] == ["Rima Haddad"])
+    article_id = created.json["id"]
+    revised = reporter.put(f"/api/v1/articles/{article_id}", {"body": "نص منقح للخبر. وجملة أخرى."})
+    assert revised.status in (200, 201), revised.json
+    changed = first.next("adaptation", where=lambda d: d["change"] == "source")
+    assert changed.data["revision"] == 2 and changed.data["actor"]["name"] == "Ahmad Abdallah"
+    first.close()
+    second.close()
