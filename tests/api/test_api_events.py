@@ -148,3 +148,24 @@ def test_the_login_cookie_opens_the_stream(client, reporter):
     login(client, reporter)
     response = client.get("/api/v1/events")
     assert response.status_code == 200 and response.mimetype == "text/event-stream"
+
+
+def test_the_stream_does_not_keep_an_unattended_login_open(client, commit, reporter):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from tests.support.factories import login
+    from workflow.models import LoginSession, utcnow
+
+    login(client, reporter)
+    row = db.session.scalars(select(LoginSession).where(LoginSession.user_id == reporter.id)).one()
+    idle_since = utcnow() - timedelta(hours=1)
+    row.last_seen_at = idle_since
+    commit()
+    assert client.get("/api/v1/events").status_code == 200
+    db.session.refresh(row)
+    assert row.last_seen_at == idle_since, "the page's own reconnects are not the person's use"
+    assert client.get("/api/v1/me").status_code == 200
+    db.session.refresh(row)
+    assert row.last_seen_at > idle_since

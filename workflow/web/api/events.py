@@ -18,7 +18,6 @@ from ...services.errors import InvalidInput, NotAllowed, NotFound
 from .inputs import api_person, query_flag
 from .openapi import INT, Route, errors, op
 
-
 #: Ids are 32-bit integers in the database: a larger one names nothing (and must not reach the query).
 MAX_ID = 2**31 - 1
 
