@@ -9,9 +9,9 @@
 A fresh PostgreSQL database (127.0.0.1:5432, user postgres) is migrated, then seeded by bulk COPY with rows
 that satisfy the schema's constraints and the workflow's shape: adaptations in every state (drafts, holders,
 credits, review rounds and published versions where the state has them), tags, and memory units; the search
-index is built by the same `index_articles` the app runs on every flush. One 5,000-word article is made
-through the real services (submitted, drafted, claimed, edited on 5 % of its words, submitted for review).
-The database grows from one size to the next (10k is measured, 90k are added, 100k is measured).
+index is built by the same `index_articles` the app runs at each commit that wrote an article. One 5,000-word
+article is made through the real services (submitted, drafted, claimed, edited on 5 % of its words, submitted
+for review). The database grows from one size to the next (10k is measured, 90k are added, 100k is measured).
 
 Like a newsroom's archive, most articles are finished work: by default 2 % are still on the desk (each
 non-final state in turn: queued … in review, correcting, scheduled) and the rest are published (two thirds),

@@ -150,16 +150,21 @@ def deliver_webhook(self, delivery_id: int, request_id: str = "") -> str:
     return outcome.state
 
 
+def _mail_context(settings) -> mail.MailContext:
+    return mail.MailContext(
+        public_url=settings.public_url, sender=settings.smtp.sender, timezone=settings.timezone
+    )
+
+
 @shared_task(name="adaptdesk.mail", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
 def mail_notification(self, notification_id: int, request_id: str = "") -> str:
-    """Mail one notification through ADAPTDESK_SMTP_URL: a server that is down or answers 4xx is tried again
-    (after 1, 2, 4, 8, 16 s); a 5xx refusal, or the last failure, marks it failed."""
+    """Mail one notification through ADAPTDESK_SMTP_URL, in its recipient's language: a server that is down
+    or answers 4xx is tried again (after 1, 2, 4, 8, 16 s); a 5xx refusal, or the last failure, marks it
+    failed."""
     settings = current_app.config["ADAPTDESK"]
     if settings.smtp is None:
         return "skipped"
-    job = mail.take_mail(
-        db.session, notification_id, public_url=settings.public_url, sender=settings.smtp.sender
-    )
+    job = mail.take_mail(db.session, notification_id, _mail_context(settings))
     db.session.commit()  # no transaction stays open while the mail server answers
     if job is None:
         return "skipped"
@@ -180,6 +185,42 @@ def mail_notification(self, notification_id: int, request_id: str = "") -> str:
     mail.record_mail(db.session, notification_id, MailState.SENT)
     db.session.commit()
     log.info("mailed notification %s (attempt %s) [request %s]", notification_id, job.attempt, request_id)
+    return "sent"
+
+
+@shared_task(
+    name="adaptdesk.mail_digest", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5
+)
+def mail_digest(self, digest_id: int, request_id: str = "") -> str:
+    """Mail one person's daily digest, in their language; retried like a notification's mail. Once sent, the
+    notifications it listed are recorded mailed."""
+    settings = current_app.config["ADAPTDESK"]
+    if settings.smtp is None:
+        return "skipped"
+    job = mail.take_digest(db.session, digest_id, _mail_context(settings))
+    db.session.commit()
+    if job is None:
+        return "skipped"
+    if job.message is not None:
+        try:
+            mail.send_mail(settings.smtp, job.message)
+        except (smtplib.SMTPException, OSError) as exc:
+            if mail.is_permanent(exc) or self.request.retries >= self.max_retries:
+                log.warning("digest %s failed for good: %s [request %s]", digest_id, exc, request_id)
+                mail.record_digest(db.session, job, MailState.FAILED)
+                db.session.commit()
+                return "failed"
+            log.info("digest %s: attempt %s failed (%s); trying again", digest_id, job.attempt, exc)
+            raise self.retry(countdown=2**self.request.retries, exc=exc) from None
+    mail.record_digest(db.session, job, MailState.SENT)
+    db.session.commit()
+    log.info(
+        "mailed digest %s of %d notification(s) (attempt %s) [request %s]",
+        digest_id,
+        len(job.notification_ids),
+        job.attempt,
+        request_id,
+    )
     return "sent"
 
 
@@ -208,3 +249,9 @@ def publish_due_adaptations() -> int:
     if published:
         log.info("published %d scheduled adaptation(s)", published)
     return published
+
+
+@shared_task(name="adaptdesk.digest")
+def write_daily_digests() -> int:
+    """Write the daily digests that are due; their mail jobs are sent once this commits."""
+    return duties.mail_digests(current_app)

@@ -129,6 +129,16 @@ def _timezone(env: Mapping[str, str]) -> str:
     return name
 
 
+def _hour(env: Mapping[str, str], name: str, default: int) -> int:
+    """An hour of the day, 0 to 23."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) > 23:
+        raise ConfigError(f"{name} must be an hour of the day from 0 to 23, not {raw!r}")
+    return int(raw)
+
+
 def _is_production(env: Mapping[str, str]) -> bool:
     return env.get("ADAPTDESK_ENV", "").lower() == "production"
 
@@ -262,6 +272,8 @@ class Settings:
     db_idle_in_transaction_seconds: int = 300
     public_url: str = DEFAULT_PUBLIC_URL  #: where readers reach the site: absolute links start here
     timezone: str = "UTC"  #: the newsroom's time zone: pages show times in it and scheduling takes it
+    #: The hour of the newsroom's day (0–23, ADAPTDESK_TIMEZONE) from which daily digests are mailed
+    mail_digest_hour: int = 18
     #: Networks webhook deliveries may reach although they are not public (loopback, private, link-local …)
     webhook_allowed_networks: tuple[IPNetwork, ...] = ()
     #: The live desk (GET /api/v1/events): each stream ends after this long (the browser reconnects at once
@@ -367,6 +379,7 @@ class Settings:
             ),
             public_url=_public_url(env, production),
             timezone=_timezone(env),
+            mail_digest_hour=_hour(env, "ADAPTDESK_MAIL_DIGEST_HOUR", cls.mail_digest_hour),
             webhook_allowed_networks=webhook_networks,
             live_stream_seconds=_duration(env, "ADAPTDESK_LIVE_STREAM_SECONDS", cls.live_stream_seconds),
             live_heartbeat_seconds=_duration(env, "ADAPTDESK_LIVE_HEARTBEAT", cls.live_heartbeat_seconds),

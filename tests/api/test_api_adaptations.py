@@ -250,19 +250,21 @@ def test_claim_and_release_with_an_empty_body(api, adaptor, adaptation_id):
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("action", "body", "field"),
     [
-        ({"comment": 5}, "comment"),
-        ({"comment": "x" * 10_001}, "comment"),
-        ({"version": "v1"}, "version"),
-        ({"publish_at": "tomorrow"}, "publish_at"),
-        ({"publish_at": 1700000000}, "publish_at"),
-        ({"assignee": ["someone"]}, "assignee"),
+        ("approve", {"comment": 5}, "comment"),
+        ("approve", {"comment": "x" * 10_001}, "comment"),
+        ("approve", {"version": "v1"}, "version"),
+        ("approve", {"publish_at": "tomorrow"}, "publish_at"),
+        ("approve", {"publish_at": 1700000000}, "publish_at"),
+        # Each action's body is its own (one model per action): an assignee is reassign's and correct's field.
+        ("reassign", {"assignee": ["someone"]}, "assignee"),
+        ("correct", {"assignee": 7}, "assignee"),
     ],
 )
-def test_action_fields_are_checked(api, editor, adaptation_id, body, field):
+def test_action_fields_are_checked(api, editor, adaptation_id, action, body, field):
     drive(adaptation_row(adaptation_id), State.IN_REVIEW, editor=editor)
-    assert_error(api.act(adaptation_id, "approve", editor, **body), 400, "invalid", field)
+    assert_error(api.act(adaptation_id, action, editor, **body), 400, "invalid", field)
     assert adaptation_row(adaptation_id).state == "in_review"
 
 

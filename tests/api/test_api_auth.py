@@ -38,6 +38,7 @@ def test_token_is_issued_for_the_right_password_and_works(api, reporter):
         "email": None,
         "language_pairs": [],
         "mail_events": [e.value for e in Event],
+        "mail_digest": False,
         "interface_language": None,
     }
     assert_matches(me.json, "Me")

@@ -89,6 +89,17 @@ def test_bad_settings_are_400_naming_the_field(api, adaptor, body, field):
     assert_error(api.put("/api/v1/me", adaptor, json=body), 400, field=field)
 
 
+def test_people_choose_one_mail_a_day_instead_of_one_per_event(api, adaptor):
+    assert api.get("/api/v1/me", adaptor).json["mail_digest"] is False
+    chosen = api.put("/api/v1/me", adaptor, json={"mail_digest": True})
+    assert chosen.status_code == 200 and chosen.json["mail_digest"] is True
+    assert api.get("/api/v1/me", adaptor).json["mail_digest"] is True
+    for bad in ("yes", 1, None):
+        assert_error(api.put("/api/v1/me", adaptor, json={"mail_digest": bad}), 400, field="mail_digest")
+    assert api.get("/api/v1/me", adaptor).json["mail_digest"] is True  # nothing changed by a refusal
+    assert api.put("/api/v1/me", adaptor, json={"mail_digest": False}).json["mail_digest"] is False
+
+
 def test_people_choose_which_events_mail_them(api, adaptor):
     assert (
         "draft_ready" in api.get("/api/v1/me", adaptor).json["mail_events"]

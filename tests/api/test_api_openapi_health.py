@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from tests.api.helpers import assert_error, schema_problems
+from tests.support.factories import make_article
+from workflow.domain.actions import ACTIONS
 from workflow.extensions import db
 from workflow.web.api import openapi_document
 
@@ -69,10 +71,60 @@ def test_document_header_and_security(doc):
 
 
 def test_every_route_is_documented_and_nothing_else(app, doc):
+    """Each documented operation is answered by a rule of the api blueprint, and every such rule answers a
+    documented operation: its path as written, or (one rule for every workflow action) filled in by name."""
+    adapter = app.url_map.bind("localhost")
+    served = set()
+    for path, item in doc["paths"].items():
+        for method in (m for m in item if m in METHODS):
+            rule, _ = adapter.match(re.sub(r"{[a-z_]+}", "1", path), method=method.upper(), return_rule=True)
+            assert rule.endpoint.startswith("api."), (path, method, rule)
+            rule_path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+            filled = re.sub(r"{action}$", path.rsplit("/", 1)[-1], rule_path)
+            assert filled == path, (path, method, rule.rule)
+            served.add((rule_path, method))
+    assert served == api_routes(app)
+
+
+def test_each_action_is_its_own_operation_and_no_other_action_is_served(api, session, editor, doc):
+    """One operation per declared action, at …/actions/<name>; a name no action has answers 404 naming them."""
+    prefix = "/api/v1/adaptations/{adaptation_id}/actions/"
     documented = {
-        (path, method) for path, item in doc["paths"].items() for method in item if method in METHODS
+        path.removeprefix(prefix): item["post"] for path, item in doc["paths"].items() if prefix in path
     }
-    assert documented == api_routes(app)
+    assert list(documented) == list(ACTIONS)
+    assert len({operation["operationId"] for operation in documented.values()}) == len(ACTIONS)
+    assert documented["claim"]["operationId"] == "claimAction"
+    article = make_article()
+    adaptation_id = article.adaptations[0].id
+    for name in ACTIONS:  # each documented path reaches its action (refused by state or body, not unknown)
+        response = api.post(f"/api/v1/adaptations/{adaptation_id}/actions/{name}", editor, json={})
+        assert response.status_code != 404, (name, response.json)
+    body = assert_error(
+        api.post(f"/api/v1/adaptations/{adaptation_id}/actions/publish", editor, json={}), 404
+    )
+    assert "Actions are: claim, release" in body["message"]
+    assert_error(api.post(f"/api/v1/adaptations/{adaptation_id}/actions/Claim", editor, json={}), 404)
+
+
+def test_each_action_body_is_made_from_its_declaration(doc):
+    """What each action's body requires follows `domain.actions`: a version for decisions, a comment (or
+    reason) where one is needed, an assignee to reassign, a priority or deadline to prioritize."""
+    prefix = "/api/v1/adaptations/{adaptation_id}/actions/"
+    for name, action in ACTIONS.items():
+        body = doc["paths"][prefix + name]["post"]["requestBody"]
+        schema = resolve(doc, body["content"]["application/json"]["schema"]["$ref"])
+        required = set(schema.get("required", []))
+        assert ("version" in required) is action.names_version, name
+        assert (action.comment_field in required) is action.needs_comment, name
+        assert action.comment_field in schema["properties"], name
+        assert ("assignee" in required) is action.needs_assignee, name
+        assert ("publish_at" in schema["properties"]) is (name == "approve"), name
+        assert ("revision" in schema["properties"]) is action.needs_changed_source, name
+        assert body["required"] is bool(required or schema.get("anyOf")), name
+    prioritize = resolve(doc, "#/components/schemas/PrioritizeActionRequest")
+    assert [option["required"] for option in prioritize["anyOf"]] == [["priority"], ["deadline"]]
+    assert "ActionRequest" not in doc["components"]["schemas"]
 
 
 def test_every_reference_resolves(doc):

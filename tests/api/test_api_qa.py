@@ -138,7 +138,7 @@ def test_the_openapi_document_describes_qa():
     assert set(
         document["paths"]["/api/v1/adaptations/{adaptation_id}/qa/overrides"]["post"]["responses"]
     ) == {"201", "400", "401", "403", "404", "409", "413", "415"}
-    conflict = document["paths"]["/api/v1/adaptations/{adaptation_id}/actions/{action}"]["post"]["responses"][
+    conflict = document["paths"]["/api/v1/adaptations/{adaptation_id}/actions/submit"]["post"]["responses"][
         "409"
     ]
     assert {"$ref": "#/components/schemas/QaFailedError"} in conflict["content"]["application/json"][

@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 
 from tests.api.helpers import assert_error, schema_problems
-from tests.support.factories import drive, login, make_article, make_user
+from tests.support.factories import drive, login, make_article, make_user, pass_qa
 from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import utcnow
 from workflow.services import adaptations as adaptation_services
+from workflow.services import search as search_services
 from workflow.web.api import openapi_document
 
 ARABIC_TITLE = "الحكومة تُعلن خطّة لإعادة بناء المـيناء"
@@ -52,6 +53,84 @@ def test_arabic_words_match_without_marks_tatweel_or_letter_variants(api, archiv
     # The query written with marks and hamza finds the same; the snippet marks the matched words.
     marked = api.get("/api/v1/search?q=أعلنت", editor).json
     assert marked["total"] >= 1 and "<mark>" in marked["items"][0]["snippet_html"]
+
+
+def test_arabic_words_are_found_behind_their_clitics_and_marked_as_written(api, session, reporter, editor):
+    """لإعادة, وإعادة, بالإعادة are found by إعادة; بالميناء, والميناء, للميناء by الميناء; الميناء by ميناء."""
+    port = make_article(
+        reporter, title="رست السفن أمس", body="رست السفن بالميناء أمس بعد العاصفة.", tags=["بحر"]
+    )
+    rebuild = make_article(
+        reporter, title="خطة عمرانية", body="بدأت وإعادة البناء تتقدم، وتمت بالإعادة الكاملة للطرق."
+    )
+    definite = make_article(reporter, title="السفن", body="وصلت السفن إلى الميناء صباحاً.", tags=["بحر"])
+
+    def originals(query: str) -> set[int]:
+        response = api.get(f"/api/v1/search?q={query}&kind=original", editor)
+        assert response.status_code == 200, response.json
+        return {h["article_id"] for h in response.json["items"]}
+
+    assert {port.id, definite.id} <= originals("الميناء")
+    assert {port.id, definite.id} <= originals("ميناء")
+    assert {port.id, definite.id} <= originals("والميناء")  # a query's own clitics are stripped too
+    assert rebuild.id in originals("إعادة")
+    assert port.id in originals("للميناء السفن")  # every word must match, each as written or by its stem
+    assert port.id not in originals("الميناء البلدية")
+    # The snippet marks the word as written (folded), clitics and all, not its hidden stem.
+    hit = next(
+        h
+        for h in api.get("/api/v1/search?q=الميناء&kind=original", editor).json["items"]
+        if h["article_id"] == port.id
+    )
+    assert "<mark>بالميناء</mark>" in hit["snippet_html"] and "\u2e28" not in hit["snippet_html"]
+    hits = api.get("/api/v1/search?q=إعادة&kind=original", editor).json["items"]
+    snippet = next(h["snippet_html"] for h in hits if h["article_id"] == rebuild.id)
+    assert "<mark>واعادة</mark>" in snippet and "<mark>بالاعادة</mark>" in snippet
+    assert "البناء" in snippet and "\u2e29" not in snippet  # stems stay hidden, unmatched words shown
+
+
+def test_the_archive_fixture_original_is_found_by_its_stems(api, archive, editor):
+    # ARABIC_TITLE holds لإعادة and المـيناء; the body لإعادة and ميناء.
+    for query in ("إعادة", "ميناء", "بالميناء", "وإعادة"):
+        assert ("original", archive["arabic"].id) in ids(api.get(f"/api/v1/search?q={query}", editor)), query
+
+
+def test_arabic_title_matches_rank_first_and_exact_words_above_clitic_forms(api, session, reporter, editor):
+    # Created best first: on a tie the newer comes first, so only the ranking can put them in this order.
+    in_title = make_article(reporter, title="توسعة الميناء", body="بدأت أمس أعمال كبيرة في المدينة.")
+    in_body = make_article(reporter, title="أخبار المدينة", body="بدأت أمس أعمال التوسعة بالميناء الجديد.")
+    found = api.get("/api/v1/search?q=ميناء&kind=original", editor).json["items"]
+    assert [h["article_id"] for h in found][:2] == [in_title.id, in_body.id]
+    # A query word with clitics matches its exact form both as written and by its stem: that ranks higher.
+    # (A bare query word, إعادة, is its own stem: لإعادة and إعادة then rank alike.)
+    exact = make_article(reporter, title="قرار", body="أعلن المجلس استئناف العمل في الميناء اليوم.")
+    clitic = make_article(reporter, title="قرار", body="أعلن المجلس استئناف العمل بالميناء اليوم.")
+    found = api.get("/api/v1/search?q=الميناء&kind=original", editor).json["items"]
+    pair = [h["article_id"] for h in found if h["article_id"] in (exact.id, clitic.id)]
+    assert pair == [exact.id, clitic.id]
+
+
+def test_english_words_are_not_stemmed_as_arabic(api, session, reporter, editor):
+    walled = make_article(reporter, title="Wales", body="The walled city of Cardiff.", language="en")
+    assert api.get("/api/v1/search?q=ales", editor).json["total"] == 0
+    assert api.get("/api/v1/search?q=alled", editor).json["total"] == 0
+    assert ("original", walled.id) in ids(api.get("/api/v1/search?q=wall", editor))  # English stemming
+
+
+def test_public_search_finds_arabic_published_text_behind_clitics(client, session, reporter, adaptor, editor):
+    english = make_article(reporter, title="Port works", body=ENGLISH_BODY, language="en", targets=["ar"])
+    adaptation = drive(english.adaptations[0], State.IN_ADAPTATION, adaptor=adaptor, editor=editor)
+    adaptation.title = "أشغال الميناء"
+    adaptation.body = "بدأت فرق الإنقاذ أعمالها بالميناء لإعادة فتحه."
+    db.session.commit()
+    pass_qa(adaptation, editor)
+    adaptation_services.perform_action(db.session, adaptor, adaptation, "submit")
+    adaptation_services.perform_action(db.session, editor, adaptation, "approve")
+    db.session.commit()
+    page = client.get("/news?q=إعادة")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f"/news/{adaptation.id}/" in text and "<mark>لاعادة</mark>" in text
 
 
 def test_english_words_match_other_forms_and_rank_title_matches_first(api, archive, editor):
@@ -160,3 +239,27 @@ def test_public_search_finds_published_text_only(client, archive):
     db.session.commit()
     assert f"/news/{published.id}/" not in client.get("/news?q=zanzibar").get_data(as_text=True)
     assert f"/news/{published.id}/" in client.get("/news?q=partnership").get_data(as_text=True)
+
+
+def test_a_submission_is_indexed_once_however_often_it_flushes(api, session, reporter, editor, monkeypatch):
+    """Building an article's documents is costly: the flushes of one transaction are indexed together, at
+    its commit (or before a search in it), not once per flush."""
+    indexed: list[set[int]] = []
+    real = search_services.index_articles
+    monkeypatch.setattr(
+        search_services, "index_articles", lambda conn, ids: indexed.append(set(ids)) or real(conn, ids)
+    )
+    response = api.post(
+        "/api/v1/articles",
+        reporter,
+        json={"title": "Harbour cranes", "body": ENGLISH_BODY, "language": "en", "targets": ["ar", "fr"]},
+    )
+    assert response.status_code == 201, response.json
+    assert indexed == [{response.json["id"]}]
+    assert api.get("/api/v1/search?q=cranes", editor).json["total"] == 1
+
+
+def test_a_search_finds_what_its_own_transaction_wrote_before_the_commit(session, archive, editor):
+    archive["published"].title = "Lighthouse keepers"  # not even flushed yet
+    found = search_services.search_desk(session, editor, "lighthouse", search_services.SearchFilters())
+    assert [(hit.kind, hit.adaptation_id) for hit in found.hits] == [("adaptation", archive["published"].id)]

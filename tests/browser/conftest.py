@@ -43,7 +43,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 PASSWORD = "live-test-password"
-#: Wide enough for the editor's three columns (the workspace stacks below 75rem).
+#: A laptop screen: the editor's segment grid across the page, the adaptation and the original under it
+#: (the adaptation moves beside the grid from 110rem).
 DESK_VIEWPORT = {"width": 1366, "height": 900}
 PHONE_VIEWPORT = {"width": 375, "height": 740}
 #: Screenshots show the top of long pages only (a full editor page is over 15,000 px tall).

@@ -59,6 +59,8 @@ def test_the_timer_counts_only_active_visible_time_and_travels_with_the_save(app
     client = app.test_client()
     login(client, adaptor)
     context = browser.new_context(base_url=ORIGIN)
+    # The manual saves carry the seconds here; autosave (editor.js) would send them sooner.
+    context.add_init_script("localStorage.setItem('adaptdesk.autosave', 'off')")
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -137,12 +137,17 @@ def _files(folder: Path, pattern: str) -> set[str]:
     }
 
 
-def test_the_wheel_carries_templates_static_files_and_migrations(wheel):
+def test_the_wheel_carries_templates_static_files_migrations_and_catalogs(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for source, packaged, pattern in (
-        ("templates", "workflow/templates", "*.html"),  # the top-level folder, inside the package
+        (
+            "templates",
+            "workflow/templates",
+            "*",
+        ),  # the top-level folder (pages, mail, feeds), inside the package
         ("workflow/static", "workflow/static", "*"),
         ("workflow/migrations", "workflow/migrations", "*"),
+        ("workflow/translations", "workflow/translations", "*.mo"),  # the compiled catalogs
     ):
         expected = {f"{packaged}/{name}" for name in _files(REPO / source, pattern)}
         assert expected and expected <= names, sorted(expected - names)
@@ -190,6 +195,12 @@ def test_installed_service_migrates_serves_and_logs_a_person_in(venv, service_en
         with browser.open(base + stylesheet.group(1)) as response:
             assert response.status == 200 and response.headers.get_content_type() == "text/css"
             assert response.read()
+
+        with browser.open(f"{base}/news/feed.xml") as response:  # feeds are templates too
+            assert response.status == 200 and b"<feed" in response.read()
+        arabic = urllib.request.Request(f"{base}/login", headers={"Accept-Language": "ar"})
+        with browser.open(arabic) as response:  # the compiled Arabic catalog came with the package
+            assert "تسجيل الدخول" in response.read().decode()  # "Log in"
 
         with browser.open(f"{base}/login") as response:
             form = response.read().decode()

@@ -77,10 +77,14 @@ def redis_running(private_redis):
 
 @pytest.fixture(scope="module")
 def fault_stack(tmp_path_factory, private_redis, argos_dir):
-    """Web + one worker (running the periodic duties) on the private Redis; relay every 2 s, resend after 10 s."""
+    """Web + one worker (running the periodic duties, one engine thread) on the private Redis; relay every 2 s,
+    resend after 10 s."""
     tmp_path = tmp_path_factory.mktemp("fault")
     database_url, drop = new_database(database_kind(), tmp_path)
-    stack = LiveStack(stack_env(tmp_path, database_url, private_redis.url, argos_dir), tmp_path, free_port())
+    env = stack_env(tmp_path, database_url, private_redis.url, argos_dir)
+    # one engine thread: a long draft must still be translating when a test kills its worker
+    env["ADAPTDESK_MT_PARALLEL"] = "1"
+    stack = LiveStack(env, tmp_path, free_port())
     try:
         stack.start_web()
         stack.start_worker()

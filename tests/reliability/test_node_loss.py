@@ -133,8 +133,10 @@ def freeze_outside_a_transaction(stack, adaptation_id: int, pid: int) -> None:
 
 
 def wait_translating(stack, adaptation_id: int, timeout: float = 60) -> None:
+    """Wait until a worker is translating the draft; fail at once if it got past that before we looked."""
     deadline = time.monotonic() + timeout
-    while draft_row(stack, adaptation_id)["state"] != "translating":
+    while (state := draft_row(stack, adaptation_id)["state"]) != "translating":
+        assert state == "queued", f"the draft went to {state} before the test could act: too quick"
         assert time.monotonic() < deadline, "the draft never started"
         time.sleep(0.05)
 
@@ -236,13 +238,19 @@ def test_sigterm_mid_draft_hands_the_job_back_at_once(tmp_path, private_redis, a
     """A deploy: SIGTERM to the worker's main process only (as Docker's init sends it). The draft in progress
     goes back to the queue at its next batch and another worker makes it, long before a lease (10 minutes
     here) could have lapsed; the stopped worker exits within seconds."""
-    settings = {"ADAPTDESK_DRAFT_LEASE": "600", "ADAPTDESK_MT_MAX_BATCH": "8", "ADAPTDESK_MT_BEAM_SIZE": "8"}
+    settings = {
+        "ADAPTDESK_DRAFT_LEASE": "600",
+        "ADAPTDESK_MT_MAX_BATCH": "8",
+        "ADAPTDESK_MT_BEAM_SIZE": "8",
+        # one thread: on every core the whole draft may end within a second of the SIGTERM (CI saw it)
+        "ADAPTDESK_MT_PARALLEL": "1",
+    }
     with live_stack(tmp_path, private_redis, argos_dir, **settings) as stack:
         first = stack.start_worker("worker")
         adaptation_id = submit_long(stack)
         wait_translating(stack, adaptation_id)
+        os.kill(first.pid, signal.SIGTERM)  # at once: the next worker starts while the first stops
         stack.start_worker("next")
-        os.kill(first.pid, signal.SIGTERM)
         first.wait(timeout=60)
         stack.wait_for_log("worker", "the job went back to the queue", timeout=5)
         stack.wait_for(stack.people["adaptor"], adaptation_id, {"draft_ready", "mt_failed"}, timeout=120)

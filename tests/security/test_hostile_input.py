@@ -308,9 +308,11 @@ ACTION_CASES = {
     "comment is a number": ("submit", {"comment": 5}, "comment"),
     "comment with a NUL": ("submit", {"comment": "a\x00"}, "comment"),
     "version as words": ("submit", {"version": "latest"}, "version"),
-    "publish_at not a date": ("submit", {"publish_at": "tomorrow-ish"}, "publish_at"),
-    "publish_at a number": ("submit", {"publish_at": 1700000000}, "publish_at"),
-    "assignee a number": ("submit", {"assignee": 5}, "assignee"),
+    # Each action checks the fields its own body has (one model per action): publish_at is approve's, an
+    # assignee reassign's; the body is checked before who may take the action.
+    "publish_at not a date": ("approve", {"version": 1, "publish_at": "tomorrow-ish"}, "publish_at"),
+    "publish_at a number": ("approve", {"version": 1, "publish_at": 1700000000}, "publish_at"),
+    "assignee a number": ("reassign", {"assignee": 5}, "assignee"),
 }
 
 

@@ -160,3 +160,66 @@ def test_0005_keeps_each_story_published_before_it_as_its_first_version(tmp_path
         assert [tuple(r) for r in rows] == [(1, 1, "Title", "Body.", 1, 2, "")]
     finally:
         drop()
+
+
+def test_0018_rebuilds_the_search_index_with_arabic_stems_and_its_downgrade_without(tmp_path):
+    url, drop = new_database(database_kind(), tmp_path)
+    url = normalize_database_url(url)
+    now = "2026-12-05 00:00:00"
+    try:
+        upgrade(url, "0017_mail")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
+                    "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, :now)"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
+                    "updated_at) VALUES (1, 1, 'ar', 'News', 1, :now, :now)"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO article_revisions (article_id, number, title, body, author_id, note, "
+                    "created_at) VALUES (1, 1, 'خطة لإعادة البناء', 'رست السفن بالميناء.', 1, '', :now)"
+                ),
+                {"now": now},
+            )
+        engine.dispose()
+
+        def stored() -> tuple[str, bool]:
+            """The original's indexed body and whether the full-text index finds it by ميناء."""
+            engine = create_engine(url)
+            with engine.connect() as conn:
+                body = conn.scalar(text("SELECT body_key FROM search_documents WHERE kind = 'original'"))
+                if engine.dialect.name == "postgresql":
+                    found = conn.scalar(
+                        text(
+                            "SELECT count(*) FROM search_documents "
+                            "WHERE document @@ plainto_tsquery('simple', 'ميناء')"
+                        )
+                    )
+                else:
+                    found = conn.scalar(
+                        text("SELECT count(*) FROM search_fts WHERE search_fts MATCH '\"ميناء\"'")
+                    )
+            engine.dispose()
+            return body, bool(found)
+
+        # Rows written by hand are not indexed yet: 0018 indexes them, each Arabic word with its stem.
+        upgrade(url)
+        with_stems = ("رست السفن\u2e28سفن\u2e29 بالميناء\u2e28ميناء\u2e29.", True)
+        assert stored() == with_stems
+        # Its downgrade writes the index as 0017 did: the words as written only.
+        downgrade(url, "0017_mail")
+        assert stored() == ("رست السفن بالميناء.", False)
+        upgrade(url)
+        assert stored() == with_stems
+    finally:
+        drop()

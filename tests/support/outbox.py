@@ -15,6 +15,7 @@ class HeldDraftJobs:
         self.held: list[int] = []
         self.held_deliveries: list[int] = []
         self.held_mails: list[int] = []
+        self.held_digests: list[int] = []
 
     def send(self, draft_ids: list[int], request_id: str = "") -> list[int]:
         """Keep the ids; none was sent."""
@@ -29,6 +30,15 @@ class HeldDraftJobs:
     def send_mails(self, notification_ids: list[int], request_id: str = "") -> list[int]:
         """Keep the ids of notifications to mail; none was sent."""
         self.held_mails.extend(notification_ids)
+        return []
+
+    def send_digests(self, digest_ids: list[int], request_id: str = "") -> list[int]:
+        """Keep the ids of daily digests to mail; none was sent."""
+        self.held_digests.extend(digest_ids)
+        return []
+
+    def relay_mails(self) -> list[int]:
+        """Nothing is relayed."""
         return []
 
     def relay(self) -> list[int]:

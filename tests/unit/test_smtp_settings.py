@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workflow.config import ConfigError, Settings, SmtpSettings
+from workflow.services.duties import duty_periods
 
 
 def test_no_url_no_mail():
@@ -42,3 +43,17 @@ def test_the_port_follows_the_scheme_unless_given(url, port):
 def test_a_url_that_names_no_smtp_server_stops_the_start(url):
     with pytest.raises(ConfigError, match="ADAPTDESK_SMTP_URL"):
         SmtpSettings.from_env({"ADAPTDESK_SMTP_URL": url})
+
+
+def test_the_digest_hour_is_an_hour_of_the_day_and_18_unless_set():
+    assert Settings.from_env({}).mail_digest_hour == 18
+    assert Settings.from_env({"ADAPTDESK_MAIL_DIGEST_HOUR": "7"}).mail_digest_hour == 7
+    for bad in ("24", "-1", "seven", "7.5"):
+        with pytest.raises(ConfigError, match="ADAPTDESK_MAIL_DIGEST_HOUR"):
+            Settings.from_env({"ADAPTDESK_MAIL_DIGEST_HOUR": bad})
+
+
+def test_the_digest_duty_runs_only_when_mail_is_sent():
+    assert "digest" not in duty_periods(Settings.from_env({}))
+    with_mail = Settings.from_env({"ADAPTDESK_SMTP_URL": "smtp://h", "ADAPTDESK_RELAY_INTERVAL": "5"})
+    assert duty_periods(with_mail)["digest"] == 5

@@ -169,7 +169,11 @@ def test_markup_is_escaped_on_every_desk_page(app, session):
         assert page.status == 200, url
         assert XSS not in page.html and "<b>bold</b>" not in page.html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.html, url
-        assert len(re.findall(r"<script\b", page.html)) == 1, url  # only desk.js
+        scripts = re.findall(r"<script\b[^>]*>", page.html)  # only desk.js, and editor.js on the workbench
+        assert scripts and all(
+            re.fullmatch(r'<script src="/static/js/(desk|editor)\.js" defer>', s) for s in scripts
+        ), url
+        assert len(scripts) == len(set(scripts)), url
         _assert_safe_markup(page)
         _assert_user_text_marked(page, XSS)
 

@@ -49,6 +49,24 @@ def test_people_set_their_email_and_language_pairs_on_their_account_page(app, se
     assert refused.field("email") == "nadine@"
 
 
+def test_people_choose_a_daily_digest_on_their_account_page(app, session):
+    client, reporter = person_client(app, Role.REPORTER)
+    page = get(client, "/account")
+    assert "One mail a day listing them (from 18:00, UTC)" in page.text
+    assert page.find("input", name="mail_digest", value="0").has("checked")
+    form = {"email": "ahmad@example.org", "language_pairs": "", "mail_events": "claimed", "mail_digest": "1"}
+    done = post(client, "/account/settings", form)
+    assert location(done) == "/account#settings"
+    db.session.refresh(reporter)
+    assert reporter.mail_digest is True
+    assert get(client, "/account").find("input", name="mail_digest", value="1").has("checked")
+    refused = post(client, "/account/settings", {**form, "email": "ahmad@", "mail_digest": "0"})
+    assert refused.status == 400
+    assert refused.find("input", name="mail_digest", value="0").has("checked")  # as typed
+    db.session.refresh(reporter)
+    assert reporter.mail_digest is True
+
+
 def test_an_admin_sets_someones_email_and_it_is_audited(app, session):
     client, _admin = person_client(app, Role.ADMIN)
     person = make_user(Role.ADAPTOR)

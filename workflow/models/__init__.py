@@ -24,7 +24,7 @@ from .base import Base, utcnow
 from .history import AppendOnlyError, Credit, HistoryEntry
 from .images import LeadImage
 from .jobs import DutyLock
-from .notifications import MailState, Notification
+from .notifications import MailDigest, MailState, Notification
 from .search import SearchDocument, SearchKind
 from .users import ApiToken, LoginSession, RoleGrant, User
 from .views import StoryViewDay, StoryViewVisitor, ViewSalt
@@ -51,6 +51,7 @@ __all__ = [
     "HistoryEntry",
     "LeadImage",
     "LoginSession",
+    "MailDigest",
     "MailState",
     "MemoryGeneration",
     "Notification",

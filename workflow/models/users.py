@@ -36,6 +36,8 @@ class User(UserMixin, Base):
     language_pairs: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: Notification events NOT mailed to them ("claimed submitted"); "": every event is mailed (with an e-mail).
     mail_muted: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    #: One mail a day listing the day's notifications (at ADAPTDESK_MAIL_DIGEST_HOUR) instead of one per event.
+    mail_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: The language of the desk's pages for this person ("en", "ar"); None: their browser's Accept-Language.
     interface_language: Mapped[str | None] = mapped_column(String(8), default=None)

@@ -1,5 +1,5 @@
-"""Periodic duties: relay draft jobs, test newly placed models and re-queue the drafts they now serve,
-publish scheduled adaptations.
+"""Periodic duties: relay draft jobs (and webhook deliveries and mail the broker lost), test newly placed
+models and re-queue the drafts they now serve, publish scheduled adaptations, write the daily mail digests.
 
 Each is a thin Celery task (by name, DUTY_TASKS) that Celery's beat sends every period (duty_periods). Every
 `adaptdesk worker` (and so `adaptdesk serve`, which starts one) embeds a beat unless started with
@@ -26,6 +26,7 @@ from ..mt.engine import EngineSettings, TranslationEngine
 from ..mt.probe import check_new_packages
 from .adaptations import publish_due
 from .drafts import requeue_drafts_with_models
+from .mail import write_digests
 from .notifications import warn_due_soon
 from .outbox import outbox_of
 
@@ -38,6 +39,7 @@ DUTY_TASKS = {
     "relay": "adaptdesk.relay",
     "models": "adaptdesk.requeue_for_models",
     "publish": "adaptdesk.publish_due",
+    "digest": "adaptdesk.digest",
 }
 
 
@@ -71,10 +73,10 @@ def requeue_served_drafts(session: Session, settings: Settings) -> list[int]:
 
 
 def relay_jobs(app: Flask) -> int:
-    """Send draft jobs never sent, lost by the broker, or whose worker's heartbeat lapsed; and webhook
-    deliveries never sent or long overdue."""
+    """Send draft jobs never sent, lost by the broker, or whose worker's heartbeat lapsed; webhook
+    deliveries never sent or long overdue; mail jobs never sent or lost."""
     outbox = outbox_of(app)
-    return len(outbox.relay()) + len(outbox.relay_deliveries())
+    return len(outbox.relay()) + len(outbox.relay_deliveries()) + len(outbox.relay_mails())
 
 
 def requeue_for_new_models(app: Flask) -> int:
@@ -101,10 +103,27 @@ def publish_scheduled(_app: Flask) -> int:
     return len(published)
 
 
+def mail_digests(app: Flask) -> int:
+    """Write today's daily digests that are due (from ADAPTDESK_MAIL_DIGEST_HOUR in the newsroom's zone), once
+    per person and day; the outbox sends their jobs once this commits. Nothing without a mail server."""
+    settings = app.config["ADAPTDESK"]
+    if settings.smtp is None:
+        return 0
+    written = write_digests(db.session, zone=settings.timezone, hour=settings.mail_digest_hour)
+    db.session.commit()
+    if written:
+        log.info("Daily digest: %d to mail", len(written))
+    return len(written)
+
+
 def duty_periods(settings: Settings) -> dict[str, float]:
-    """Seconds between rounds of each duty: the relay's interval, and at least a minute for publishing."""
+    """Seconds between rounds of each duty: the relay's interval (the digests' too, when mail is sent: looking
+    for a due one is one query), and at least a minute for publishing."""
     every = settings.relay_interval_seconds
-    return {"relay": every, "models": every, "publish": max(PUBLISH_PERIOD, every)}
+    periods = {"relay": every, "models": every, "publish": max(PUBLISH_PERIOD, every)}
+    if settings.smtp is not None:  # no mail server, no digest to write
+        periods["digest"] = every
+    return periods
 
 
 def win_round(session: Session, name: str, holder: str, period: float, now: datetime | None = None) -> bool:

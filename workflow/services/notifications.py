@@ -87,10 +87,13 @@ def notify(
         if actor is not None and person.id == actor.id:
             continue
         mailed = bool(person.email) and event.value not in person.mail_muted.split()
+        mail_state = MailState.PENDING if mailed else MailState.NONE
+        if mailed and person.mail_digest:
+            mail_state = MailState.DIGEST  # listed in their next daily digest instead
         notification = Notification(
             user_id=person.id,
             event=event.value,
-            mail_state=MailState.PENDING.value if mailed else MailState.NONE.value,
+            mail_state=mail_state.value,
             adaptation_id=adaptation.id,
             actor_id=actor.id if actor else None,
             details={"pair": pair, **(details or {})},

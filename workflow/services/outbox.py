@@ -6,8 +6,9 @@ the change they announce. Once it commits, their ids are sent to the broker by t
 `adaptdesk.webhook`; workflow/ never imports the tasks) and marked dispatched. An urgent adaptation's draft
 jobs go to a queue of their own (`URGENT_QUEUE`), which workers take from before the queue of other jobs. If
 the broker is down the send is skipped, and the periodic relay (`adaptdesk.relay`) sends whatever is still
-pending once it is back. Notifications to be mailed are sent as `adaptdesk.mail` jobs when a mail server is
-configured; the relay does not send those again.
+pending once it is back. Notifications to be mailed and daily digests are sent as `adaptdesk.mail` and
+`adaptdesk.mail_digest` jobs when a mail server is configured, and marked dispatched the same way: the relay
+sends again the ones the broker lost (workflow.services.mail).
 
 Unlike the other services, the outbox commits: it runs after the caller's transaction has committed, in a
 short session of its own, and what it records (a job was handed to the broker) belongs to no caller's work.
@@ -27,8 +28,18 @@ from ..config import Settings
 from ..domain.priority import Priority
 from ..domain.webhooks import DeliveryState
 from ..extensions import db
-from ..models import Adaptation, Draft, DraftState, MailState, Notification, WebhookDelivery, utcnow
+from ..models import (
+    Adaptation,
+    Draft,
+    DraftState,
+    MailDigest,
+    MailState,
+    Notification,
+    WebhookDelivery,
+    utcnow,
+)
 from .drafts import lease_lapsed
+from .mail import digests_to_dispatch, mails_to_dispatch, mark_digests_dispatched, mark_mails_dispatched
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +48,13 @@ URGENT_QUEUE = "adaptdesk-urgent"
 DRAFT_TASK = "adaptdesk.draft"
 WEBHOOK_TASK = "adaptdesk.webhook"
 MAIL_TASK = "adaptdesk.mail"
+DIGEST_TASK = "adaptdesk.mail_digest"
 #: Key of each app's outbox in `app.extensions`.
 OUTBOX = "adaptdesk_outbox"
 _PENDING = "adaptdesk_new_drafts"
 _PENDING_DELIVERIES = "adaptdesk_new_webhook_deliveries"
 _PENDING_MAILS = "adaptdesk_new_mails"
+_PENDING_DIGESTS = "adaptdesk_new_digests"
 
 
 class DraftOutbox:
@@ -110,11 +123,31 @@ class DraftOutbox:
         return sent
 
     def send_mails(self, notification_ids: list[int], request_id: str = "") -> list[int]:
-        """Send one mail job per notification to be mailed, when a mail server is configured (none is
-        marked: a mail job lost with the broker is not sent again)."""
+        """Send one mail job per notification to be mailed, when a mail server is configured, and mark them
+        dispatched (the relay sends again what the broker loses)."""
         if self.settings.smtp is None:
             return []
-        return self._send(MAIL_TASK, notification_ids, request_id, lambda _session, _ids: None, "mail")
+        return self._send(MAIL_TASK, notification_ids, request_id, mark_mails_dispatched, "mail")
+
+    def send_digests(self, digest_ids: list[int], request_id: str = "") -> list[int]:
+        """Send one job per daily digest, when a mail server is configured, and mark them dispatched."""
+        if self.settings.smtp is None:
+            return []
+        return self._send(DIGEST_TASK, digest_ids, request_id, mark_digests_dispatched, "digest")
+
+    def relay_mails(self) -> list[int]:
+        """Send again the mail jobs (notifications and digests) never sent or lost by the broker; returns the
+        ids of the notifications and digests sent."""
+        if self.settings.smtp is None:
+            return []
+        session = db.session_factory()
+        try:
+            resend = self.settings.draft_resend_seconds
+            mails = mails_to_dispatch(session, resend_after_seconds=resend)
+            digests = digests_to_dispatch(session, resend_after_seconds=resend)
+        finally:
+            session.close()
+        return self.send_mails(mails, request_id="relay") + self.send_digests(digests, request_id="relay")
 
     def relay(self) -> list[int]:
         """Send every draft job that was never sent, was lost by the broker, or whose worker's heartbeat lapsed."""
@@ -183,13 +216,21 @@ def _collect_new_drafts(session: Session, _context) -> None:
     ]
     if mails:
         session.info.setdefault(_PENDING_MAILS, []).extend(mails)
+    digests = [
+        obj.id for obj in session.new if isinstance(obj, MailDigest) and obj.state == MailState.PENDING.value
+    ]
+    if digests:
+        session.info.setdefault(_PENDING_DIGESTS, []).extend(digests)
 
 
 def _send_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released: the jobs wait for the real commit
+        return
     ids = sorted(set(session.info.pop(_PENDING, None) or []))
     deliveries = sorted(set(session.info.pop(_PENDING_DELIVERIES, None) or []))
     mails = sorted(set(session.info.pop(_PENDING_MAILS, None) or []))
-    if not (ids or deliveries or mails) or not has_app_context():
+    digests = sorted(set(session.info.pop(_PENDING_DIGESTS, None) or []))
+    if not (ids or deliveries or mails or digests) or not has_app_context():
         return
     request_id = g.get("request_id", "") if has_request_context() else ""
     outbox = outbox_of(current_app)
@@ -199,12 +240,15 @@ def _send_after_commit(session: Session) -> None:
         outbox.send_deliveries(deliveries, request_id)
     if mails:
         outbox.send_mails(mails, request_id)
+    if digests:
+        outbox.send_digests(digests, request_id)
 
 
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_PENDING_DELIVERIES, None)
     session.info.pop(_PENDING_MAILS, None)
+    session.info.pop(_PENDING_DIGESTS, None)
 
 
 #: A new draft is sent right after its commit; the relay leaves it alone this long so it is not sent twice.

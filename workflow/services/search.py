@@ -120,8 +120,9 @@ def _names(rows: Iterable) -> dict[int, list[str]]:
     return found
 
 
-def _documents(connection: Connection, article_ids: list[int]) -> list[dict[str, Any]]:
-    """The search documents of these articles as rows to insert, read through `connection`."""
+def _documents(connection: Connection, article_ids: list[int], stems: bool = True) -> list[dict[str, Any]]:
+    """The search documents of these articles as rows to insert, read through `connection` (`stems`: see
+    `rules.index_text`)."""
     reporter = User.__table__.alias("reporter")
     articles = connection.execute(
         select(
@@ -198,10 +199,10 @@ def _documents(connection: Connection, article_ids: list[int]) -> list[dict[str,
             "ref_id": ref_id,
             "article_id": article.id,
             "reporter_id": article.reporter_id,
-            "title_key": rules.index_text(fields["title"]),
-            "body_key": rules.index_text(fields.pop("body")),
-            "tags": rules.index_text(tag_text),
-            "people": rules.index_text(" ".join(fields.pop("people"))),
+            "title_key": rules.index_text(fields["title"], stems=stems),
+            "body_key": rules.index_text(fields.pop("body"), stems=stems),
+            "tags": rules.index_text(tag_text, stems=stems),
+            "people": rules.index_text(" ".join(fields.pop("people")), stems=stems),
             **fields,
         }
 
@@ -265,14 +266,16 @@ def _documents(connection: Connection, article_ids: list[int]) -> list[dict[str,
     return rows
 
 
-def index_articles(connection: Connection, article_ids: Iterable[int]) -> int:
-    """Rebuild the search documents of these articles (none for one that no longer exists); returns how many."""
+def index_articles(connection: Connection, article_ids: Iterable[int], *, stems: bool = True) -> int:
+    """Rebuild the search documents of these articles (none for one that no longer exists); returns how many.
+
+    `stems=False` writes the index text without Arabic stems, as before migration 0018 (its downgrade)."""
     ids = sorted({i for i in article_ids if i is not None})
     written = 0
     for start in range(0, len(ids), INDEX_BATCH):
         batch = ids[start : start + INDEX_BATCH]
         connection.execute(delete(SearchDocument).where(SearchDocument.article_id.in_(batch)))
-        rows = _documents(connection, batch)
+        rows = _documents(connection, batch, stems)
         if rows:
             connection.execute(insert(SearchDocument), rows)
         written += len(rows)
@@ -288,31 +291,54 @@ _BY_ARTICLE = {
 _BY_ADAPTATION = (Credit, PublishedVersion)
 
 
-def _reindex_flushed(session: Session, _context) -> None:
-    """After a flush: re-index the articles whose originals, tags, adaptations, credits or versions it wrote."""
-    article_ids: set[int] = set()
-    adaptation_ids: set[int] = set()
+#: Where a session keeps the articles and adaptations its flushes wrote since it last indexed them.
+_PENDING = "adaptdesk.search_pending"
+
+
+def _note_flushed(session: Session, _context) -> None:
+    """After a flush: note the articles whose originals, tags, adaptations, credits or versions it wrote."""
+    articles, adaptations = session.info.setdefault(_PENDING, (set(), set()))
     for obj in (*session.new, *session.dirty, *session.deleted):
         attribute = _BY_ARTICLE.get(type(obj))
         if attribute is not None:
-            article_ids.add(getattr(obj, attribute))
+            articles.add(getattr(obj, attribute))
         elif isinstance(obj, _BY_ADAPTATION):
-            adaptation_ids.add(obj.adaptation_id)
+            adaptations.add(obj.adaptation_id)
+
+
+def index_pending(session: Session) -> int:
+    """Re-index the articles the session's flushes wrote since the last call; returns the documents written.
+
+    Once per transaction, not per flush: a submission flushes several times (the original, its adaptations,
+    their drafts, credits), and building an article's documents is its costliest statement."""
+    articles, adaptations = session.info.pop(_PENDING, (set(), set()))
+    adaptations.discard(None)
+    if not articles and not adaptations:
+        return 0
     connection = session.connection()
-    adaptation_ids.discard(None)
-    if adaptation_ids:
-        article_ids.update(
-            connection.scalars(select(Adaptation.article_id).where(Adaptation.id.in_(adaptation_ids)))
+    if adaptations:
+        articles.update(
+            connection.scalars(select(Adaptation.article_id).where(Adaptation.id.in_(adaptations)))
         )
-    article_ids.discard(None)
-    if article_ids:
-        index_articles(connection, article_ids)
+    articles.discard(None)
+    return index_articles(connection, articles) if articles else 0
+
+
+def index_now(session: Session) -> None:
+    """Flush what is left and index what the transaction wrote so far: before a commit (whose own flush comes
+    after this hook) and before a search (which finds what its own transaction wrote)."""
+    session.flush()
+    index_pending(session)
 
 
 def track_changes(session_factory: sessionmaker) -> None:
-    """Keep the search index in step with every flush of sessions from `session_factory` (once per factory)."""
-    if not event.contains(session_factory, "after_flush", _reindex_flushed):
-        event.listen(session_factory, "after_flush", _reindex_flushed)
+    """Keep the search index in step with what sessions from `session_factory` commit (once per factory).
+
+    Notes survive a rollback on purpose: a savepoint's rollback keeps the transaction's earlier writes, and
+    indexing an article again only rebuilds its documents from what the database holds."""
+    for name, listener in (("after_flush", _note_flushed), ("before_commit", index_now)):
+        if not event.contains(session_factory, name, listener):
+            event.listen(session_factory, name, listener)
 
 
 # --- searching -----------------------------------------------------------------------------------------
@@ -362,12 +388,26 @@ def _where(stmt, filters: SearchFilters, kinds: tuple[str, ...]):
     return stmt
 
 
+def _tsquery(query: str):
+    """SQL: the PostgreSQL query — every word in its English forms, or every word as written or by its stem.
+
+    A bind parameter per word (never tsquery syntax built from the query), the alternatives grouped by
+    tsquery_or / tsquery_and (the functions behind || and &&, whose operators would need parentheses)."""
+    english, simple = literal_column("'english'::regconfig"), literal_column("'simple'::regconfig")
+    every_word = None
+    for word, stem in rules.query_terms(query):
+        either = func.plainto_tsquery(simple, word)
+        if stem != word:
+            either = func.tsquery_or(either, func.plainto_tsquery(simple, stem))
+        every_word = either if every_word is None else func.tsquery_and(every_word, either)
+    english_forms = func.plainto_tsquery(english, query)
+    return english_forms if every_word is None else func.tsquery_or(english_forms, every_word)
+
+
 def _run(session: Session, query: str, filters: SearchFilters, kinds, visible, page: int, per_page: int):
     """Count and fetch one page of matches, best first: two statements on either database."""
     if session.get_bind().dialect.name == "postgresql":
-        tsquery = func.plainto_tsquery(literal_column("'english'::regconfig"), query).op("||")(
-            func.plainto_tsquery(literal_column("'simple'::regconfig"), query)
-        )
+        tsquery = _tsquery(query)
         document = literal_column("search_documents.document")
         matches = document.op("@@")(tsquery)
         rank = func.ts_rank_cd(document, tsquery)
@@ -418,7 +458,7 @@ def _run(session: Session, query: str, filters: SearchFilters, kinds, visible, p
             language=doc.language,
             state=doc.state,
             title=doc.title,
-            snippet=snippet_text or "",
+            snippet=rules.reveal_snippet(snippet_text or ""),
             dated_at=doc.dated_at,
         )
         for doc, snippet_text in rows
@@ -434,12 +474,14 @@ def search_desk(
         raise InvalidInput("state", "Unknown state.")
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InvalidInput("from", "'from' must not be after 'to'.")
+    index_now(session)
     hits, total = _run(session, query, filters, DESK_KINDS, _visible_to(actor), page, per_page)
     return SearchPage(hits, total, page, per_page)
 
 
 def search_published(session: Session, query: str, *, page: int = 1, per_page: int = 20) -> SearchPage:
     """Stories on the public site matching every word of `query`, best first (their published text only)."""
+    index_now(session)
     hits, total = _run(
         session,
         query,

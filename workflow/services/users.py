@@ -95,6 +95,15 @@ def mailed_events(person: User) -> list[str]:
     return [e.value for e in Event if e.value not in muted]
 
 
+def _mail_settings(person: User) -> dict:
+    return {
+        "email": person.email,
+        "language_pairs": person.language_pairs,
+        "mail_muted": person.mail_muted,
+        "mail_digest": person.mail_digest,
+    }
+
+
 def update_settings(
     session: Session,
     actor: User,
@@ -103,20 +112,27 @@ def update_settings(
     email: str | None = None,
     language_pairs: str | None = None,
     mail_events: list[str] | None = None,
+    mail_digest: bool | None = None,
     changing: frozenset[str] = frozenset({"email", "language_pairs"}),
 ) -> User:
-    """Set a person's e-mail address, language pairs and which events mail them (what `changing` names):
-    their own, or anyone's for an admin (audited)."""
+    """Set a person's e-mail address, language pairs, which events mail them and whether in one daily digest
+    (what `changing` names): their own, or anyone's for an admin (audited)."""
     if actor.id != person.id:
         _require_admin(actor, "change other people's settings")
-    before = {"email": person.email, "language_pairs": person.language_pairs, "mail_muted": person.mail_muted}
+    before = _mail_settings(person)
     if "email" in changing:
         person.email = parse_email(email)
     if "language_pairs" in changing:
         person.language_pairs = parse_pairs(language_pairs)
     if "mail_events" in changing:
         person.mail_muted = " ".join(muted_events(mail_events or []))
-    after = {"email": person.email, "language_pairs": person.language_pairs, "mail_muted": person.mail_muted}
+    if "mail_digest" in changing:
+        if not isinstance(mail_digest, bool):
+            raise InvalidInput(
+                "mail_digest", "mail_digest is true (one mail a day) or false (one per event)."
+            )
+        person.mail_digest = mail_digest
+    after = _mail_settings(person)
     session.flush()
     if actor.id != person.id and before != after:
         audit.record(session, actor, AuditAction.SETTINGS_CHANGED, person, before=before, after=after)

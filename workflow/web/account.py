@@ -23,9 +23,9 @@ from ..extensions import db
 from ..services import credentials, queries
 from ..services import users as user_service
 from ..services.errors import InvalidInput, ServiceError
+from ..services.notification_text import EVENT_LABELS
 from .access import LOGIN_SESSION_KEY, roles_required, session_policy, signed_in
 from .forms import Refused, refusal
-from .notifications import EVENT_LABELS
 from .paging import page_args_for_page, page_links
 
 bp = Blueprint("account", __name__)
@@ -59,6 +59,7 @@ def _render(status: int = 200, *, refused: Refused | None = None, new_token: str
         mail_events=[(e.value, str(EVENT_LABELS[e])) for e in Event],
         mailed=user_service.mailed_events(me),
         mail_server=current_app.config["ADAPTDESK"].smtp is not None,
+        digest_hour=f"{current_app.config['ADAPTDESK'].mail_digest_hour:02d}:00",
     ), (refused.status if refused else status)
 
 
@@ -112,11 +113,15 @@ def save_settings():
             email=form.get("email", ""),
             language_pairs=form.get("language_pairs", ""),
             mail_events=form.getlist("mail_events"),
-            changing=frozenset({"email", "language_pairs", "mail_events"}),
+            mail_digest=form.get("mail_digest") == "1",
+            changing=frozenset({"email", "language_pairs", "mail_events", "mail_digest"}),
         )
     except ServiceError as exc:
         return _render(
-            refused=refusal(exc), email=form.get("email", ""), language_pairs=form.get("language_pairs", "")
+            refused=refusal(exc),
+            email=form.get("email", ""),
+            language_pairs=form.get("language_pairs", ""),
+            mail_digest=form.get("mail_digest", "0"),
         )
     db.session.commit()
     flash(gettext("Your settings are saved."), "success")

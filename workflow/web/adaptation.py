@@ -5,6 +5,8 @@ URL map:
     GET  /desk/mine                            adaptation.mine                adaptors
     GET  /desk/adaptations/<id>                adaptation.workbench           adaptors and editors
     POST /desk/adaptations/<id>/save           adaptation.save                the holder, or an editor
+                                               (HTML form; with `Accept: application/json`, the editor's
+                                               autosave: JSON answers, 409 with both texts when stale)
 
 Acknowledging a revised original is the workflow action `acknowledge-source` (web/actions.py).
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext
 
 from ..domain.diff import word_diff
@@ -170,6 +172,12 @@ def workbench(adaptation_id: int):
     return page
 
 
+def wants_json() -> bool:
+    """Whether the caller is the editor's script (it asks for JSON) rather than the plain form."""
+    accepted = request.accept_mimetypes
+    return accepted.best_match(["text/html", "application/json"]) == "application/json"
+
+
 @bp.post("/adaptations/<int:adaptation_id>/save")
 @roles_required(Role.ADAPTOR, Role.EDITOR)
 def save(adaptation_id: int):
@@ -191,9 +199,13 @@ def save(adaptation_id: int):
     except ServiceError as error:
         refused = refusal(error)
         stale = error.details.get("current") if isinstance(error, StaleVersion) else None
+        if wants_json():
+            return jsonify(error.to_json()), refused.status
         return render_workbench(
             get_adaptation(db.session, person, adaptation_id), refused=refused, typed=form, stale=stale
         )
     db.session.commit()
+    if wants_json():
+        return jsonify({"version": adaptation.version, "title": adaptation.title, "body": adaptation.body})
     flash(gettext("Saved (version %(version)s).", version=adaptation.version), "success")
     return redirect(url_for("adaptation.workbench", adaptation_id=adaptation_id))

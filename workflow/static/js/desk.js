@@ -1,5 +1,6 @@
 /* Adaptdesk desk pages: live machine-draft progress, Ctrl/Cmd+S to save, a warning before leaving
-   unsaved text, confirmations for irreversible actions, and small form helpers.
+   unsaved text (the adaptor's editor has its own, with autosave, in editor.js), confirmations for
+   irreversible actions, and small form helpers.
    Loaded with <script src defer>; the Content-Security-Policy forbids inline scripts. */
 (function () {
   "use strict";
@@ -172,7 +173,7 @@
   document.addEventListener("keydown", function (event) {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || String(event.key).toLowerCase() !== "s") { return; }
     var form = document.querySelector("form[data-save-form]");
-    if (!form) { return; }
+    if (!form || form.hasAttribute("data-autosave")) { return; } /* editor.js saves that one in place */
     event.preventDefault();
     if (typeof form.requestSubmit === "function") {
       form.requestSubmit();
@@ -249,6 +250,13 @@
       }
     }, TICK_MS);
     document.addEventListener("visibilitychange", function () { lastTick = Date.now(); });
+
+    /* editor.js saved in place, with the seconds counted so far: count on from what is left. */
+    form.addEventListener("adaptdesk:saved", function (event) {
+      var sent = Number((event.detail && event.detail.activeSeconds) || 0);
+      counted = Math.max(0, counted - sent * 1000);
+      write();
+    });
 
     form.addEventListener("submit", function (event) {
       if (event.defaultPrevented) { return; }

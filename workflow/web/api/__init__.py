@@ -101,6 +101,9 @@ def blueprint() -> Blueprint:
     """The `api` blueprint with every resource's routes on it (a fresh one for each app)."""
     bp = Blueprint("api", __name__)
     csrf.exempt(bp)
+    registered = set()
     for route in routes():
-        bp.add_url_rule(route.rule, view_func=route.view, methods=[route.method])
+        if (route.rule, route.method) not in registered:  # one rule may serve several operations
+            registered.add((route.rule, route.method))
+            bp.add_url_rule(route.rule, view_func=route.view, methods=[route.method])
     return bp

@@ -24,7 +24,7 @@ from ...services.errors import ServiceError
 from ...services.inputs import ActionRequest, parse_body, parse_title
 from ..access import self_approval_allowed
 from ..forms import input_limits
-from .bodies import action_request, adaptation_save
+from .bodies import action_input, action_model_name, adaptation_save
 from .inputs import api_person, json_object, load_adaptation
 from .openapi import (
     ADAPTATION_ID,
@@ -125,8 +125,9 @@ def acknowledge_source(adaptation_id: int):
     """The action `acknowledge-source` at its first address (same body: optional `note` and `revision`)."""
     person = api_person()
     limits = input_limits()
-    sent = action_request(limits).parse(json_object(optional=True)).given()
-    asked = ActionRequest.parse(ACTIONS["acknowledge-source"], sent, limits)
+    action = ACTIONS["acknowledge-source"]
+    sent = action_input(action.name, limits).parse(json_object(optional=True)).given()
+    asked = ActionRequest.parse(action, sent, limits)
     adaptation = load_adaptation(person, adaptation_id, for_update=True)
     adaptations.acknowledge_source_change(
         db.session, person, adaptation, note=asked.comment, revision=asked.revision
@@ -214,7 +215,7 @@ ROUTES = (
                 **errors(400, 401, 403, 404, 409, 413, 415),
             },
             tags=["adaptations"],
-            requestBody=json_body(ref("ActionRequest"), required=False),
+            requestBody=json_body(ref(action_model_name(ACTIONS["acknowledge-source"])), required=False),
             description="The same as POST /api/v1/adaptations/{id}/actions/acknowledge-source (kept for "
             "clients of this first address). 409 `up_to_date` when the original has not changed.",
         ),

@@ -35,6 +35,7 @@ from .openapi import (
     TIME,
     URL,
     Route,
+    action_operation_id,
     errors,
     json_body,
     link,
@@ -137,10 +138,9 @@ ROUTES = (
                     headers={"Location": {"description": "The original's address.", "schema": TEXT}},
                     links={
                         "ClaimFirstAdaptation": link(
-                            "takeAction",
+                            action_operation_id("claim"),
                             "An adaptor claims the first adaptation opened (once its machine draft is ready).",
                             adaptation_id="$response.body#/adaptations/0/id",
-                            action="claim",
                         ),
                         "ShowFirstAdaptation": link(
                             "showAdaptation",

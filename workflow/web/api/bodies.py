@@ -23,6 +23,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     create_model,
@@ -31,7 +33,7 @@ from pydantic import (
 )
 from pydantic.json_schema import GenerateJsonSchema
 
-from ...domain.actions import ACTIONS
+from ...domain.actions import ACTIONS, Action, Change
 from ...domain.effort import MAX_SECONDS_PER_SAVE
 from ...domain.languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES
 from ...domain.notifications import Event
@@ -383,60 +385,143 @@ def adaptation_save(limits: Limits) -> type[Body]:
     return model
 
 
-def _listed(names: list[str]) -> str:
-    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+def _camel(name: str) -> str:
+    """An action's name in CamelCase: request-changes → RequestChanges."""
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+def action_model_name(action: Action) -> str:
+    """The name the document gives the body of `action` (ClaimActionRequest, …)."""
+    return f"{_camel(action.name)}ActionRequest"
+
+
+class _ActionBody(Body):
+    """What comes with one workflow action. A few fields the action requires are published as required but
+    checked by the service after the access check (`published_rules`), as before: who may not take the
+    action is told so rather than what else to send."""
+
+    #: Fields the schema requires, with the schema it shows for each; the service refuses their absence.
+    published_rules: ClassVar[dict[str, dict[str, Any]]] = {}
+    #: Ways of sending what the action needs, of which the request takes at least one (published as anyOf;
+    #: `ActionRequest.parse` refuses a request that takes none, 400).
+    one_of: ClassVar[tuple[dict[str, Any], ...]] = ()
+
+    @classmethod
+    def schema(cls) -> dict[str, Any]:
+        schema = super().schema()
+        for name, published in cls.published_rules.items():
+            schema["properties"][name] = published
+            schema["required"] = [*schema.get("required", []), name]
+        if cls.one_of:
+            schema["anyOf"] = list(cls.one_of)
+        return schema
+
+
+def _published(annotation: Any, description: str) -> dict[str, Any]:
+    """The JSON Schema of a field as the document shows it, from its pydantic type."""
+    return {**TypeAdapter(annotation).json_schema(schema_generator=_Schema), "description": description}
+
+
+def _beyond(action: Action) -> list[str]:
+    """The rules of `action`'s request no JSON Schema can state."""
+    rules = []
+    if Change.PUBLISH in action.changes:
+        rules.append("publish_at more than a minute past or more than a year ahead is refused")
+    if Change.SET_PRIORITY in action.changes:
+        rules.append("a deadline must be ahead, within a year")
+    if action.needs_correction_note:
+        rules.append("on a story already published, correction_note is required")
+    if action.needs_assignee or action.may_name_assignee:
+        rules.append("the assignee must be an active adaptor")
+    return rules
 
 
 @lru_cache
-def action_request(limits: Limits) -> type[Body]:
-    """POST /api/v1/adaptations/{id}/actions/{action}: what comes with a workflow action."""
+def action_input(name: str, limits: Limits) -> type[Body]:
+    """POST /api/v1/adaptations/{id}/actions/<name>: what comes with that action, from its declaration in
+    `domain.actions` (what it must be sent with; each action reads the fields its model has)."""
+    action = ACTIONS[name]
     note = text(limits.max_comment_chars, visible=False)
-    needs_comment = _listed([a.name for a in ACTIONS.values() if a.needs_comment])
-    names_version = _listed([a.name for a in ACTIONS.values() if a.names_version])
-    model = create_model(
-        "ActionRequest",
-        __base__=Body,
-        __doc__="What an action takes; each action reads the fields it needs. Beyond this schema: publish_at "
-        "more than a minute past or more than a year ahead is refused.",
-        comment=(note | None, Field(None, description=f"Required for {needs_comment}.")),
-        reason=(note | None, Field(None, description="unpublish: why it comes down (required).")),
-        note=(note | None, Field(None, description="acknowledge-source: an optional note for the editor.")),
-        correction_note=(
-            note | None,
-            Field(None, description="approve, on a published story: the public note on what was corrected."),
-        ),
-        assignee=(str | None, Field(None, description="Username of an adaptor (reassign).")),
-        publish_at=(
+    fields: dict[str, Any] = {}
+    rules: dict[str, dict[str, Any]] = {}
+    comment = action.comment_field
+    if action.needs_comment:
+        says = f"Required: {action.comment_says}."
+        fields[comment] = (note | None, Field(None, description=says))
+        visible = text(limits.max_comment_chars, visible=True)
+        rules[comment] = _published(visible, f"{says} Recorded in the history.")
+    elif comment == "comment":
+        fields[comment] = (note | None, Field(None, description="Recorded in the history."))
+    else:
+        fields[comment] = (note | None, Field(None, description=f"An optional {comment} for the history."))
+    if action.needs_assignee or action.may_name_assignee:
+        says = "Username of an active adaptor"
+        if action.needs_assignee:
+            fields["assignee"] = (str | None, Field(None, description=f"{says}: who holds it next."))
+            rules["assignee"] = _published(
+                Annotated[str, Field(min_length=1)], f"{says}: who holds it next (required)."
+            )
+        else:
+            fields["assignee"] = (
+                str | None,
+                Field(None, description=f"{says} to hold it instead of the one who adapted it."),
+            )
+    if Change.PUBLISH in action.changes:
+        fields["publish_at"] = (
             Annotated[str, Field(pattern=DATE_TIME)] | None,
-            Field(None, description="approve: when to publish, ISO 8601 (e.g. 2026-12-01T09:00:00Z)."),
-        ),
-        priority=(PriorityName | None, Field(None, description="prioritize: the new priority (editors).")),
-        deadline=(
+            Field(
+                None, description="When to publish, ISO 8601 (e.g. 2026-12-01T09:00:00Z); now if left out."
+            ),
+        )
+    if action.needs_correction_note:
+        fields["correction_note"] = (
+            note | None,
+            Field(None, description="On a story already published: the public note on what was corrected."),
+        )
+    if Change.SET_PRIORITY in action.changes:
+        fields["priority"] = (PriorityName | None, Field(None, description="The new priority."))
+        fields["deadline"] = (
             DateTime | Annotated[str, Field(max_length=0)] | None,
             Field(
                 None,
-                description='prioritize: when the adaptation is due (ahead, within a year); null or "" removes '
-                "the deadline, leaving it out keeps it. Send priority, deadline or both.",
+                description='When the adaptation is due (ahead, within a year); null or "" removes the '
+                "deadline, leaving it out keeps it.",
             ),
-        ),
-        revision=(
+        )
+    if action.needs_changed_source:
+        fields["revision"] = (
             Number | None,
             Field(
                 None,
-                description="acknowledge-source: the revision of the original you read; refused (409 "
-                "`stale_revision`) if it is no longer the newest.",
+                description="The revision of the original you read; refused (409 `stale_revision`) if it is "
+                "no longer the newest.",
             ),
-        ),
-        version=(
+        )
+    if action.names_version:
+        fields["version"] = (
+            Number,
+            Field(description="The version you decided on; refused (409) if the adaptation changed since."),
+        )
+    else:
+        fields["version"] = (
             Number | None,
             Field(
-                None,
-                description=f"The version you read; required for {names_version}. Refused (409) if the "
-                "adaptation changed since.",
+                None, description="The version you read, if you name it: refused (409) if it changed since."
             ),
-        ),
-    )
+        )
+    beyond = _beyond(action)
+    doc = f"What comes with the action {name}."
+    if beyond:
+        doc += " Beyond this schema: " + "; ".join(beyond) + "."
+    model = create_model(action_model_name(action), __base__=_ActionBody, __doc__=doc, **fields)
     model.field_messages = {"version": VERSION_MESSAGE}
+    model.published_rules = rules
+    if Change.SET_PRIORITY in action.changes:
+        # A priority named (null or "" changes nothing), or a deadline sent (null or "" removes it).
+        model.one_of = (
+            {"required": ["priority"], "properties": {"priority": {"type": "string", "minLength": 1}}},
+            {"required": ["deadline"]},
+        )
     return model
 
 
@@ -448,7 +533,7 @@ def schemas(limits: Limits) -> dict[str, dict[str, Any]]:
         "ArticleInput": article_input(limits).schema(),
         "ArticleRevisionInput": _at_least_one_of(article_revision_input(limits), _Revision.CHANGES),
         "AdaptationSave": adaptation_save(limits).schema(),
-        "ActionRequest": action_request(limits).schema(),
+        **{action_model_name(a): action_input(a.name, limits).schema() for a in ACTIONS.values()},
         "PasswordChange": PasswordChange.schema(),
         "MeUpdate": MeUpdate.schema(),
         "GlossaryTermInput": GlossaryTermInput.schema(),
@@ -460,8 +545,6 @@ def schemas(limits: Limits) -> dict[str, dict[str, Any]]:
 
 def language_schema() -> dict[str, Any]:
     """The JSON Schema of one language code, as fields and query parameters show it."""
-    from pydantic import TypeAdapter
-
     return TypeAdapter(Language).json_schema(schema_generator=_Schema)
 
 
@@ -492,7 +575,13 @@ class MeUpdate(Body):
     two languages differ."""
 
     model_config = ConfigDict(json_schema_extra=_one_of_settings)
-    SETTINGS: ClassVar[tuple[str, ...]] = ("email", "language_pairs", "mail_events", "interface_language")
+    SETTINGS: ClassVar[tuple[str, ...]] = (
+        "email",
+        "language_pairs",
+        "mail_events",
+        "mail_digest",
+        "interface_language",
+    )
 
     email: Annotated[str, Field(max_length=254, pattern=EMAIL_ADDRESS)] | Literal[""] | None = Field(
         None, description='Where notifications are mailed; null or "": none.'
@@ -505,15 +594,19 @@ class MeUpdate(Body):
     mail_events: list[Literal[tuple(e.value for e in Event)]] | None = Field(  # type: ignore[valid-type]
         None, description="The notification events mailed to you (all of them unless you chose)."
     )
+    mail_digest: StrictBool | None = Field(
+        None,
+        description="true: one mail a day listing your notifications (the mailed events) instead of one per event.",
+    )
     interface_language: Literal[INTERFACE_LANGUAGES] | Literal[""] | None = Field(  # type: ignore[valid-type]
-        None, description='The language of your pages; null or "": your browser\'s.'
+        None, description='The language of your pages and mail; null or "": your browser\'s (mail: English).'
     )
 
     @model_validator(mode="after")
     def _something_sent(self) -> Self:
         if not self.model_fields_set & set(self.SETTINGS):
             raise ValueError(
-                "Send 'email', 'language_pairs', 'mail_events', 'interface_language' or several."
+                "Send 'email', 'language_pairs', 'mail_events', 'mail_digest', 'interface_language' or several."
             )
         return self
 

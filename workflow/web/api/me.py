@@ -33,7 +33,7 @@ def update_me():
     out stays as it is)."""
     person = api_person()
     sent = MeUpdate.parse(json_object()).given()
-    changing = frozenset(sent) & {"email", "language_pairs", "mail_events"}
+    changing = frozenset(sent) & {"email", "language_pairs", "mail_events", "mail_digest"}
     pairs = sent.get("language_pairs")
     if isinstance(pairs, list):
         pairs = " ".join(pairs)
@@ -46,6 +46,7 @@ def update_me():
         email=sent.get("email"),
         language_pairs=pairs,
         mail_events=sent.get("mail_events"),
+        mail_digest=sent.get("mail_digest"),
         changing=changing,
     )
     db.session.commit()
@@ -130,6 +131,11 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Pairs the person adapts (e.g. ar-en); empty: every pair.",
             },
             "mail_events": MAIL_EVENTS,
+            "mail_digest": {
+                "type": "boolean",
+                "description": "One mail a day (at the newsroom's digest hour) listing the day's notifications "
+                "of the mailed events, instead of one mail per event.",
+            },
             "interface_language": {
                 "anyOf": [{"type": "string", "enum": list(INTERFACE_LANGUAGES)}, {"type": "null"}],
                 "description": "The language of the person's pages; null: their browser's.",

@@ -91,6 +91,13 @@ def link(operation_id: str, description: str, body: dict[str, Any] | None = None
     return target
 
 
+def action_operation_id(name: str) -> str:
+    """The operationId of the action `name`'s operation: claim → claimAction, request-changes →
+    requestChangesAction."""
+    head, *rest = name.split("-")
+    return head + "".join(part.capitalize() for part in rest) + "Action"
+
+
 #: The adaptation a response describes, and its version, for the next step of the workflow.
 THIS_ADAPTATION = "$response.body#/id"
 THIS_VERSION = "$response.body#/version"
@@ -105,18 +112,16 @@ WORKFLOW_LINKS = {
         **{"header.If-Match": "$response.header.ETag"},
     ),
     "SubmitIt": link(
-        "takeAction",
+        action_operation_id("submit"),
         "Submit it for review (its holder), based on the version just read.",
         {"version": THIS_VERSION},
         adaptation_id=THIS_ADAPTATION,
-        action="submit",
     ),
     "ApproveIt": link(
-        "takeAction",
+        action_operation_id("approve"),
         "Approve it (an editor who did not adapt it), based on the version just read.",
         {"version": THIS_VERSION},
         adaptation_id=THIS_ADAPTATION,
-        action="approve",
     ),
 }
 
@@ -236,7 +241,6 @@ RESPONSES["Unavailable"] = {
 PARAMETERS: dict[str, Any] = {
     "ArticleId": {"name": "article_id", "in": "path", "required": True, "schema": INT},
     "AdaptationId": {"name": "adaptation_id", "in": "path", "required": True, "schema": INT},
-    "Action": {"name": "action", "in": "path", "required": True, "schema": ref("Action")},
     "LanguageFilter": {"name": "language", "in": "query", "schema": LANGUAGE_CODE},
     "Page": {
         "name": "page",
@@ -317,11 +321,21 @@ class Route:
     operation: dict[str, Any]
     #: Parameters of the OpenAPI path item (shared by every method on the path).
     parameters: tuple[dict[str, Any], ...] = ()
+    #: Where one rule serves several operations, each one's values of the rule's variables (an action's
+    #: name): the document shows one path per operation with these filled in; the rule is registered once.
+    values: tuple[tuple[str, str], ...] = ()
 
     @property
     def path(self) -> str:
-        """The rule as an OpenAPI path: `<int:adaptation_id>` → `{adaptation_id}`."""
-        return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", self.rule)
+        """The rule as an OpenAPI path: `<int:adaptation_id>` → `{adaptation_id}`, `<action>` → `claim` when
+        `values` fills it in."""
+        filled = dict(self.values)
+
+        def variable(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return filled.get(name, f"{{{name}}}")
+
+        return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", variable, self.rule)
 
 
 DOCUMENT_TAGS = (

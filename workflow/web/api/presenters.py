@@ -70,6 +70,7 @@ def me_json(user: User) -> dict[str, Any]:
         "email": user.email,
         "language_pairs": user.language_pairs.split(),
         "mail_events": [e.value for e in Event if e.value not in user.mail_muted.split()],
+        "mail_digest": user.mail_digest,
         "interface_language": user.interface_language,
     }
 
