@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,9 @@ def make_settings(data_dir: Path, database_url: str, **overrides) -> Settings:
             **overrides,
         }
     )
-    return base
+    # In-process tests read event streams to their end: a stream sends what is waiting and ends at once
+    # (the live tests, on real web processes, use real durations).
+    return replace(base, live_stream_seconds=0)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from .config import Settings
 from .extensions import csrf, db, limiter, login_manager
 from .jobs import celery_init_app
 from .logging_setup import configure_logging
+from .services.live import init_live
 from .services.outbox import init_outbox
 from .services.search import track_changes
 from .web import register_web
@@ -60,5 +61,6 @@ def create_app(config: Mapping[str, Any] | None = None, *, settings: Settings | 
     register_web(app)
     celery = celery_init_app(app, settings)
     init_outbox(app, celery, settings)
+    init_live(app, settings)
     track_changes(db.session_factory)
     return app

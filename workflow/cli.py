@@ -280,7 +280,13 @@ def worker(concurrency: int | None, no_duties: bool, loglevel: str, hostname: st
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-worker", is_flag=True, help="Run the web app alone (workers run elsewhere).")
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--threads",
+    default=32,
+    show_default=True,
+    type=int,
+    help="Web threads: each open desk page holds one for its live event stream (README: the live desk).",
+)
 def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
     """Run the service: migrate, start a Celery worker with the periodic duties (unless --no-worker) and
     serve the web app."""

@@ -276,6 +276,14 @@ class Settings:
     mail_digest_hour: int = 18
     #: Networks webhook deliveries may reach although they are not public (loopback, private, link-local …)
     webhook_allowed_networks: tuple[IPNetwork, ...] = ()
+    #: The live desk (GET /api/v1/events): each stream ends after this long (the browser reconnects at once
+    #: with Last-Event-ID), so an open page holds a web thread for a bounded time (ADAPTDESK_LIVE_STREAM_SECONDS)
+    live_stream_seconds: int = 300
+    #: A comment line this often keeps proxies from closing an idle stream and renews presence
+    #: (ADAPTDESK_LIVE_HEARTBEAT); presence runs out after three heartbeats without one
+    live_heartbeat_seconds: int = 15
+    #: Events kept per stream for replay to a browser that reconnects (ADAPTDESK_LIVE_BACKLOG)
+    live_backlog: int = 500
     log: LogSettings = field(default_factory=LogSettings)
 
     @classmethod
@@ -373,6 +381,9 @@ class Settings:
             timezone=_timezone(env),
             mail_digest_hour=_hour(env, "ADAPTDESK_MAIL_DIGEST_HOUR", cls.mail_digest_hour),
             webhook_allowed_networks=webhook_networks,
+            live_stream_seconds=_duration(env, "ADAPTDESK_LIVE_STREAM_SECONDS", cls.live_stream_seconds),
+            live_heartbeat_seconds=_duration(env, "ADAPTDESK_LIVE_HEARTBEAT", cls.live_heartbeat_seconds),
+            live_backlog=_positive_int(env, "ADAPTDESK_LIVE_BACKLOG", cls.live_backlog),
             smtp=SmtpSettings.from_env(env),
             log=LogSettings.from_env(env),
         )

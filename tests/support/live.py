@@ -144,14 +144,24 @@ class LiveStack:
             raise AssertionError(f"adaptdesk {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout.strip()
 
-    def start_web(self, *extra: str, with_worker: bool = False, env: dict[str, str] | None = None) -> None:
+    def start_web(
+        self,
+        *extra: str,
+        with_worker: bool = False,
+        env: dict[str, str] | None = None,
+        name: str = "web",
+        port: int | None = None,
+    ) -> str:
         """Start `adaptdesk serve` (the web app alone unless `with_worker`; `env` on top of the stack's) and wait
-        until it answers /healthz."""
-        argv = [sys.executable, "-m", "workflow.cli", "serve", "--port", str(self.port), *extra]
+        until it answers /healthz; returns its address. Another web process of the same stack (same database,
+        same broker) takes another `name` and `port`."""
+        port = port or self.port
+        base_url = f"http://127.0.0.1:{port}"
+        argv = [sys.executable, "-m", "workflow.cli", "serve", "--port", str(port), *extra]
         if not with_worker:
             argv.append("--no-worker")
-        with open(self.data_dir / "web.log", "ab") as log:
-            self.processes["web"] = subprocess.Popen(
+        with open(self.data_dir / f"{name}.log", "ab") as log:
+            self.processes[name] = subprocess.Popen(
                 argv,
                 env={**self.env, **(env or {})},
                 cwd=REPO,
@@ -159,7 +169,12 @@ class LiveStack:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._wait(lambda: Http(self.base_url).get("/healthz").status == 200, "web", 60)
+        self._wait(lambda: Http(base_url).get("/healthz").status == 200, name, 60)
+        return base_url
+
+    def start_second_web(self, name: str = "web2", env: dict[str, str] | None = None) -> str:
+        """Start one more web process on a free port, on this stack's database and broker; its address."""
+        return self.start_web(name=name, port=free_port(), env=env)
 
     def start_worker(
         self, name: str = "worker", concurrency: int = 1, duties: bool = True

@@ -18,7 +18,7 @@ from ..domain.states import EDITABLE_STATES, Role, State
 from ..domain.text import normalize_body, slugify
 from ..domain.webhooks import WebhookEvent
 from ..models import Adaptation, Draft, DraftState, ReviewRound, User, utcnow
-from . import webhooks
+from . import live, webhooks
 from .effort import measure_round
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError, StaleVersion
 from .history import add_credit, transition
@@ -422,6 +422,7 @@ def save_adaptation(
         session.rollback()
         fresh = session.get(Adaptation, adaptation.id, populate_existing=True)
         raise _stale(fresh, version, title, body) from None
+    live.note_saved(session, adaptation, actor)  # "saved by X as version N", once the caller commits
     return adaptation
 
 

@@ -156,10 +156,17 @@ def open_login_session(session: Session, user: User) -> str:
 
 
 def user_for_login_session(
-    session: Session, user_id: int, token: str | None, policy: SessionPolicy, now: datetime | None = None
+    session: Session,
+    user_id: int,
+    token: str | None,
+    policy: SessionPolicy,
+    now: datetime | None = None,
+    *,
+    touch: bool = True,
 ) -> User | None:
     """The active person of an open, fresh login session with this secret, or None (closed, someone else's,
-    disabled, idle too long or too old: those are closed for good)."""
+    disabled, idle too long or too old: those are closed for good). `touch=False`: a request the page makes by
+    itself (the live desk's stream), which does not count as the person using the session."""
     if not token:
         return None
     row = session.scalar(select(LoginSession).where(LoginSession.token_hash == hash_secret(token)))
@@ -169,7 +176,7 @@ def user_for_login_session(
     if now - row.last_seen_at >= policy.idle or now - row.created_at >= policy.lifetime:
         row.closed_at = now
         return None
-    if now - row.last_seen_at >= TOUCH_EVERY:
+    if touch and now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
     return row.user
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.states import State
 from ..models import Adaptation, Credit, HistoryEntry, User
-from . import memory, notifications
+from . import live, memory, notifications
 
 
 def record(
@@ -20,7 +20,8 @@ def record(
     comment: str = "",
     **details,
 ) -> HistoryEntry:
-    """Append one entry to the adaptation's history, and tell the people it concerns (notifications)."""
+    """Append one entry to the adaptation's history, and tell the people it concerns (notifications, and the
+    live desk once the caller commits)."""
     entry = HistoryEntry(
         adaptation_id=adaptation.id,
         action=action,
@@ -32,6 +33,7 @@ def record(
     )
     session.add(entry)
     notifications.notify_for_history(session, adaptation, action, to_state, actor, details)
+    live.note_history(session, entry, adaptation, actor)  # published to the live desk after the commit
     return entry
 
 

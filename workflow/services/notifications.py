@@ -15,6 +15,7 @@ from ..domain.notifications import AUDIENCE, Audience, Event, event_for, message
 from ..domain.priority import DUE_SOON, MET_STATES
 from ..domain.states import Role
 from ..models import Adaptation, Credit, MailState, Notification, RoleGrant, User, utcnow
+from . import live
 from .errors import InvalidInput
 
 
@@ -174,6 +175,8 @@ def mark_read(session: Session, person: User, ids: Iterable[int] | None, now: da
         stmt.values(read_at=now or utcnow()).execution_options(synchronize_session=False)
     )
     session.flush()
+    if changed.rowcount:
+        live.note_read(session, person)  # the person's other pages update their count after the commit
     return changed.rowcount or 0
 
 

@@ -40,6 +40,8 @@ OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
     }
 )
 PUBLIC_BLUEPRINTS = ("public", "ops")
+#: Requests a page makes by itself, which do not move a login session's idle clock.
+UNATTENDED_ENDPOINTS = frozenset({"api.stream_events"})
 
 
 def bearer_token() -> str | None:
@@ -58,7 +60,12 @@ def load_login(user_id: str) -> User | None:
     """Flask-Login's loader: the person of the open login session the cookie names."""
     if not user_id.isdigit():
         return None
-    return user_for_login_session(db.session, int(user_id), session.get(LOGIN_SESSION_KEY), session_policy())
+    # An open desk page reconnects its live stream every few minutes on its own: that is not the person using
+    # the session, and must not keep an unattended login open past its idle timeout.
+    touch = request.endpoint not in UNATTENDED_ENDPOINTS
+    return user_for_login_session(
+        db.session, int(user_id), session.get(LOGIN_SESSION_KEY), session_policy(), touch=touch
+    )
 
 
 def current_person() -> User | None:
