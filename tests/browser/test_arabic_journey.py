@@ -97,7 +97,8 @@ def test_the_newsroom_journey_runs_with_the_arabic_interface(stack, pages: Pages
     expect(flash(reporter)).to_have_text(
         t("Report submitted. Machine drafts are on their way for: %(languages)s.", languages=english)
     )
-    adaptation_id = int(reporter.locator("[data-poll-adaptation]").get_attribute("data-poll-adaptation"))
+    # The state badge follows the draft live (or already says "ready" when the worker was that quick).
+    adaptation_id = int(reporter.locator("[data-state-for]").first.get_attribute("data-state-for"))
     expect(reporter.locator(f'[data-state-for="{adaptation_id}"]')).to_have_text(
         t("draft ready"), timeout=90_000
     )
