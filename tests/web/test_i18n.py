@@ -553,3 +553,23 @@ def test_the_live_draft_progress_carries_its_words_in_the_readers_language(app, 
     # Language names are the reader's too.
     assert "الإنجليزية" in arabic.text and "English" not in arabic.find("section", class_="card").text
     assert "English" in english.find("section", class_="card").text
+
+
+def test_a_marked_message_is_translated_with_the_words_inside_it(app):
+    """`translate` puts the sentence, the words marked inside it (an action, a list of roles) and nothing else
+    (a name is data) into the reader's language; English keeps the domain's own wording."""
+    from workflow.domain.actions import ACTIONS, ROLE_PLURALS
+    from workflow.domain.messages import Listing, N_
+    from workflow.domain.states import Role
+    from workflow.web.i18n import translate
+
+    roles = Listing([ROLE_PLURALS[Role.ADAPTOR], ROLE_PLURALS[Role.EDITOR]], "or")
+    said = N_("Only %(roles)s may %(action)s an adaptation.", roles=roles, action=ACTIONS["approve"].word)
+    held = N_("This adaptation is held by %(holder)s; ask an editor to reassign it.", holder="Nadine Sassine")
+
+    with app.test_request_context(headers=ARABIC):
+        assert translate(said) == "لا يملك إجراء «اعتماد» على تكييف إلا: المكيّفون أو المحررون."
+        assert translate(held) == "هذا التكييف في عهدة Nadine Sassine؛ اطلب من محرر إعادة إسناده."
+        assert translate("plain text") == "plain text"
+    with app.test_request_context(headers=ENGLISH):
+        assert translate(said) == str(said) == "Only adaptors or editors may approve an adaptation."

@@ -124,6 +124,8 @@ def translate(text: Any) -> Any:
     """Words the domain or a service marked for the catalog (`N_`), in the interface language, their values
     translated too when they are words as well; plain text (a name, a title) and anything else as it is."""
     if isinstance(text, Listing):
+        if interface_language() == DEFAULT_LANGUAGE:
+            return str(text)  # the domain's own English ("a, b or c")
         items = [str(translate(item)) for item in text.items]
         if not items:
             return ""
