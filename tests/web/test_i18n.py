@@ -559,7 +559,7 @@ def test_a_marked_message_is_translated_with_the_words_inside_it(app):
     """`translate` puts the sentence, the words marked inside it (an action, a list of roles) and nothing else
     (a name is data) into the reader's language; English keeps the domain's own wording."""
     from workflow.domain.actions import ACTIONS, ROLE_PLURALS
-    from workflow.domain.messages import Listing, N_
+    from workflow.domain.messages import N_, Listing
     from workflow.domain.states import Role
     from workflow.web.i18n import translate
 
