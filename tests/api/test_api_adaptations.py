@@ -198,7 +198,7 @@ def test_an_action_the_state_does_not_allow_is_409_naming_state_and_allowed_acti
     drive(adaptation_row(adaptation_id), State.IN_REVIEW, adaptor=adaptor, editor=editor)
     error = assert_error(api.act(adaptation_id, "submit", adaptor), 409, "invalid_state")
     assert error["state"] == "in_review"
-    assert "in_review" in error["message"] and "Allowed now: none" in error["message"]
+    assert "is in review." in error["message"] and "Allowed now: none" in error["message"]
     error = assert_error(api.act(adaptation_id, "claim", adaptor), 409, "invalid_state")
     assert "Cannot claim" in error["message"]
     error = assert_error(

@@ -50,6 +50,9 @@ PHONE_VIEWPORT = {"width": 375, "height": 740}
 #: Screenshots show the top of long pages only (a full editor page is over 15,000 px tall).
 SCREENSHOT_MAX_HEIGHT = 2400
 
+#: The browser locale a person's browser asks for, by the desk's interface language.
+BROWSER_LOCALES = {"en": "en-GB", "ar": "ar-LB"}
+
 #: Form controls that must have an accessible name (hidden inputs are not controls).
 FIELDS = "input:not([type=hidden]), select, textarea, button, progress"
 
@@ -154,13 +157,14 @@ class Pages:
     contrast_skipped: dict[str, int] = field(default_factory=dict)
     shot: int = 0
 
-    def new_page(self, viewport: dict | None = None, **options) -> Page:
-        """A page in a fresh context (its own cookies): one person at one desk. `options` go to the context
-        (a phone's scale and touch, permissions)."""
+    def new_page(self, viewport: dict | None = None, *, language: str = "en", **options) -> Page:
+        """A page in a fresh context (its own cookies): one person at one desk, whose browser asks for
+        `language` ("en", "ar": the desk's interface language until they choose another). `options` go to
+        the context (a phone's scale and touch, permissions)."""
         context = self.browser.new_context(
             base_url=self.base_url,
             viewport=viewport or DESK_VIEWPORT,
-            locale="en-GB",
+            locale=BROWSER_LOCALES[language],
             timezone_id="UTC",
             **options,
         )
@@ -187,10 +191,11 @@ class Pages:
         """Log in through the form at /login, as a person would."""
         page.goto("/login")
         self.check(page, f"login-{username}", nav=False)
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/desk/"))
+        # By the fields' names: the labels are in the page's language.
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/(desk|admin)/"))
 
     def check(self, page: Page, name: str, *, nav: bool = True, focus: Locator | None = None) -> Path:
         """Check the page in front of `page` and save its screenshot as NN-name.png (the top of the page, or

@@ -4,6 +4,7 @@ the catalog keep no text outside it."""
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 from html.parser import HTMLParser
@@ -179,3 +180,138 @@ def test_the_page_check_finds_text_outside_the_catalog():
     assert untranslated_text('<p>{{ _("Fine") }} Latest news</p>') == ["Latest", "news"]
     assert untranslated_text('<nav aria-label="More stories">{{ x }}</nav>') == ["More", "stories"]
     assert untranslated_text("<p>{{ _('Fine') }} {% if x %}{{ y }}{% endif %}</p>") == []
+
+
+#: Where the code says something to a person that is refused or told what happened: the refusal classes of
+#: `services.errors` and the domain's `Refusal` (their message argument), and `abort(description=…)`.
+REFUSALS = {
+    "ServiceError": 0,
+    "NotAllowed": 0,
+    "NotFound": 0,
+    "Conflict": 0,
+    "StaleVersion": 0,
+    "InvalidInput": 1,
+    "Refusal": 2,
+}
+#: Calls whose text goes to the catalog: the domain's marker and Flask-Babel's functions.
+MARKERS = {"N_", "gettext", "lazy_gettext", "ngettext", "pgettext", "_"}
+
+
+def _called(node: ast.Call) -> str | None:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _message_argument(call: ast.Call) -> ast.expr | None:
+    name = _called(call)
+    if name in REFUSALS:
+        position = REFUSALS[name]
+        if len(call.args) > position:
+            return call.args[position]
+        return next((k.value for k in call.keywords if k.arg == "message"), None)
+    if name == "abort":
+        return next((k.value for k in call.keywords if k.arg == "description"), None)
+    return None
+
+
+def _words_outside_the_catalog(node: ast.expr) -> bool:
+    """Text written in place (a literal, an f-string, text joined to text) instead of a catalog call or a value
+    that holds one."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _words_outside_the_catalog(node.left) or _words_outside_the_catalog(node.right)
+    if isinstance(node, ast.IfExp):
+        return _words_outside_the_catalog(node.body) or _words_outside_the_catalog(node.orelse)
+    formatted = (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+    )
+    return formatted
+
+
+def unmarked_refusals(source: str, filename: str = "<source>") -> list[str]:
+    """Refusal and error messages in `source` that do not go through the catalog (file:line: text)."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Call):
+            message = _message_argument(node)
+            if message is not None and _words_outside_the_catalog(message):
+                found.append(f"{filename}:{node.lineno}: {ast.get_source_segment(source, message)}")
+    return found
+
+
+def test_every_refusal_and_api_error_message_goes_through_the_catalog():
+    """A service's refusal, the domain's, or an error a view aborts with is said to people (pages) and to
+    programs' users (the API's `message`): it is marked with N_ (or gettext) so the test above finds it in the
+    Arabic catalog, and is translated where it is shown. Its `code` stays the same in every language."""
+    problems = []
+    for path in sorted((ROOT / "workflow").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        problems += unmarked_refusals(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert not problems, "mark these with N_ (workflow.domain.messages) and translate them:\n" + "\n".join(
+        problems
+    )
+
+
+def test_the_refusal_check_finds_text_outside_the_catalog():
+    """The check above is not vacuous: literals, f-strings and joined text are found; marked text is not."""
+    source = """
+raise NotFound("No such thing.")
+raise InvalidInput("title", f"The title is {n} characters.")
+raise Conflict("Held " + "by someone.", code="held")
+abort(404, description="Gone.")
+Refusal(409, "held", "Held by {}.".format(name))
+raise NotFound(N_("No such thing."))
+raise InvalidInput("title", N_("The title is %(n)s characters.", n=n))
+abort(404, description=exc.message)
+Refusal(409, "held", N_("Held."))
+"""
+    assert [line.split(": ", 1)[0] for line in unmarked_refusals(source)] == [
+        "<source>:2",
+        "<source>:3",
+        "<source>:4",
+        "<source>:5",
+        "<source>:6",
+    ]
+
+
+def test_every_domain_message_is_a_catalog_message():
+    """What the domain says (refusals, done-sentences, states and action names inside them) is a marked
+    catalog message, and every value inside it that is words is one too."""
+    from workflow.domain.actions import ACTIONS, STATE_WORDS
+    from workflow.domain.messages import Listing, Message
+    from workflow.domain.rules import Actor, Subject, refusal_for
+    from workflow.domain.states import Role, State
+
+    arabic = catalog("ar")
+
+    def check(message) -> None:
+        assert isinstance(message, Message | Listing), repr(message)
+        if isinstance(message, Listing):
+            for item in message.items:
+                check(item)
+            return
+        entry = arabic.get(message.msgid)
+        assert entry is not None and entry.string, f"not translated: {message.msgid!r}"
+        for value in message.params.values():
+            if isinstance(value, str) and not isinstance(value, Message | Listing):
+                continue  # data: a name, a date
+            if isinstance(value, Message | Listing):
+                check(value)
+
+    nobody = Actor(1, frozenset())
+    everyone = Actor(2, frozenset(Role))
+    for action in ACTIONS.values():
+        for state in action.target.states:
+            check(action.done_message(state, rounds=1, publish_at=None))
+        for actor in (nobody, everyone):
+            for state in State:
+                subject = Subject(state, reporter_id=3, holder_id=4, published=True, source_changed=True)
+                refusal = refusal_for(action, actor, subject)
+                if refusal is not None:
+                    check(refusal.message)
+    for word in STATE_WORDS.values():
+        check(word)

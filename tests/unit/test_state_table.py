@@ -64,7 +64,7 @@ def test_every_action_state_actor(action, kind, state, source_changed):
 def test_invalid_state_message_names_state_and_allowed_actions():
     refusal = refusal_for(TABLE["approve"], actor("editor"), subject("in_adaptation"))
     assert refusal.status == 409
-    assert "in_adaptation" in refusal.message
+    assert "the adaptation is in adaptation." in refusal.message
     assert "release" in refusal.message and "reassign" in refusal.message
 
 

@@ -450,20 +450,70 @@ def test_notifications_priorities_and_the_pager_speak_arabic(app, session):
     report = _page_in(client, f"/desk/reports/{adaptation.article_id}", ARABIC)
 
     assert "تسلّم مكيّف التكييف (Arabic → English)." in arabic.find("li", class_="unread").text
-    assert arabic.find("a", class_="nav-notifications").get("aria-label") == "الإشعارات، واحد غير مقروء"
+    # The count shown (1) is in the name read aloud too (WCAG 2.5.3, label in name).
+    assert arabic.find("a", class_="nav-notifications").get("aria-label") == "الإشعارات، 1 غير مقروء"
     assert "An adaptor took the adaptation (Arabic → English)." in english.find("li", class_="unread").text
     assert english.find("a", class_="nav-notifications").get("aria-label") == "Notifications, 1 unread"
     assert report.find(data_priority="urgent").text == "عاجلة"
 
 
-def test_every_action_sentence_the_domain_says_has_a_catalog_message():
-    """The web layer translates each action's done-sentence; a new or changed one in the domain must be added."""
-    from workflow.domain.actions import ACTIONS
-    from workflow.web.actions import DONE_MESSAGES
+def test_an_api_refusal_speaks_the_callers_language_and_keeps_its_code(app, session):
+    """The API's error `message` is in the person's language, else Accept-Language; `error` is the same code in
+    every language, for programs to go by. The domain's words inside it (the action, the state, what is
+    allowed now) are translated with it."""
+    client, adaptor = person_client(app, Role.ADAPTOR)
+    holder = make_user(Role.ADAPTOR, name="Rania Haddad")
+    adaptation = drive(make_article().adaptations[0], State.IN_ADAPTATION, adaptor=holder)
+    url = f"/api/v1/adaptations/{adaptation.id}/actions/submit"
+    headers = token_for(adaptor)
 
-    said = {a.done for a in ACTIONS.values()} | {t for a in ACTIONS.values() for t in a.done_when.values()}
+    english = client.post(url, json={}, headers={**headers, "Accept-Language": "en"})
+    arabic = client.post(url, json={}, headers={**headers, "Accept-Language": "ar"})
+    state_refusal = client.post(
+        f"/api/v1/adaptations/{adaptation.id}/actions/claim", json={}, headers={**headers, **ARABIC}
+    )
 
-    assert said - set(DONE_MESSAGES) == set()
+    assert english.status_code == arabic.status_code == 403
+    assert english.get_json()["error"] == arabic.get_json()["error"] == "not_holder"
+    assert english.get_json()["message"] == "Only the person holding this adaptation may submit it."
+    assert (
+        arabic.get_json()["message"] == "لا يملك إجراء «إرسال للمراجعة» على هذا التكييف إلا من هو في عهدته."
+    )
+    assert "Accept-Language" in arabic.headers.get("Vary", "")
+    assert state_refusal.get_json()["error"] == "invalid_state"
+    assert state_refusal.get_json()["message"].startswith("تعذّر إجراء «تسلّم»: حالة التكييف «قيد التكييف».")
+
+
+def test_an_api_error_follows_the_persons_chosen_language_over_the_browsers(app, session):
+    """A person who chose Arabic reads the API's errors in Arabic even when the client asks for English; a
+    service's input error (with its field) and a lookup error both."""
+    client, editor = person_client(app, Role.EDITOR)
+    editor.interface_language = "ar"
+    db.session.commit()
+    headers = {**token_for(editor), "Accept-Language": "en"}
+
+    missing = client.get("/api/v1/adaptations/999999", headers=headers)
+    too_long = client.post("/api/v1/glossary", json={"source_lang": "xx"}, headers=headers)
+
+    assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
+    assert missing.get_json()["message"] == "لا يوجد تكييف برقم 999999."
+    assert too_long.status_code == 400 and too_long.get_json()["error"] == "invalid"
+    assert too_long.get_json()["message"].isascii() is False
+
+
+def test_a_refusal_on_a_page_speaks_the_interface_language(app, session):
+    """The state refusal the domain words (action, state, the actions allowed now) is shown in Arabic."""
+    client, reporter = person_client(app, Role.REPORTER)
+    adaptation = drive(make_article(reporter).adaptations[0], State.WITHDRAWN)
+    response = client.post(
+        f"/desk/adaptations/{adaptation.id}/actions/withdraw",
+        data={"origin": "report", "csrf_token": csrf_token(client)},
+        headers=ARABIC,
+    )
+    page = Page(response)
+
+    assert response.status_code == 409
+    assert "تعذّر إجراء «سحب»: حالة التكييف «مسحوب»." in page.alert()
 
 
 def test_a_finished_action_and_a_saved_text_are_announced_in_arabic(app, session):
@@ -503,3 +553,23 @@ def test_the_live_draft_progress_carries_its_words_in_the_readers_language(app, 
     # Language names are the reader's too.
     assert "الإنجليزية" in arabic.text and "English" not in arabic.find("section", class_="card").text
     assert "English" in english.find("section", class_="card").text
+
+
+def test_a_marked_message_is_translated_with_the_words_inside_it(app):
+    """`translate` puts the sentence, the words marked inside it (an action, a list of roles) and nothing else
+    (a name is data) into the reader's language; English keeps the domain's own wording."""
+    from workflow.domain.actions import ACTIONS, ROLE_PLURALS
+    from workflow.domain.messages import N_, Listing
+    from workflow.domain.states import Role
+    from workflow.web.i18n import translate
+
+    roles = Listing([ROLE_PLURALS[Role.ADAPTOR], ROLE_PLURALS[Role.EDITOR]], "or")
+    said = N_("Only %(roles)s may %(action)s an adaptation.", roles=roles, action=ACTIONS["approve"].word)
+    held = N_("This adaptation is held by %(holder)s; ask an editor to reassign it.", holder="Nadine Sassine")
+
+    with app.test_request_context(headers=ARABIC):
+        assert translate(said) == "لا يملك إجراء «اعتماد» على تكييف إلا: المكيّفون أو المحررون."
+        assert translate(held) == "هذا التكييف في عهدة Nadine Sassine؛ اطلب من محرر إعادة إسناده."
+        assert translate("plain text") == "plain text"
+    with app.test_request_context(headers=ENGLISH):
+        assert translate(said) == str(said) == "Only adaptors or editors may approve an adaptation."

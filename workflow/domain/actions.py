@@ -13,7 +13,50 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from .messages import N_, Message
 from .states import DRAFT_STATES, FINAL_STATES, Relation, Role, State
+
+#: Each state as words for people (the pages' badges say the same).
+STATE_WORDS: dict[State, Message] = {
+    State.QUEUED: N_("queued"),
+    State.TRANSLATING: N_("translating"),
+    State.DRAFT_READY: N_("draft ready"),
+    State.MT_FAILED: N_("mt failed"),
+    State.IN_ADAPTATION: N_("in adaptation"),
+    State.IN_REVIEW: N_("in review"),
+    State.CHANGES_REQUESTED: N_("changes requested"),
+    State.SCHEDULED: N_("scheduled"),
+    State.PUBLISHED: N_("published"),
+    State.REJECTED: N_("rejected"),
+    State.WITHDRAWN: N_("withdrawn"),
+    State.CORRECTING: N_("correcting"),
+    State.UNPUBLISHED: N_("unpublished"),
+}
+
+#: Each action's name as people read it in a sentence (the English is the name the API takes).
+ACTION_WORDS: dict[str, Message] = {
+    "claim": N_("claim"),
+    "release": N_("release"),
+    "reassign": N_("reassign"),
+    "acknowledge-source": N_("acknowledge-source"),
+    "submit": N_("submit"),
+    "request-changes": N_("request-changes"),
+    "approve": N_("approve"),
+    "reject": N_("reject"),
+    "correct": N_("correct"),
+    "unpublish": N_("unpublish"),
+    "republish": N_("republish"),
+    "prioritize": N_("prioritize"),
+    "withdraw": N_("withdraw"),
+}
+
+#: Each role, in the plural, as words for people ("Only editors may …").
+ROLE_PLURALS: dict[Role, Message] = {
+    Role.REPORTER: N_("reporters"),
+    Role.ADAPTOR: N_("adaptors"),
+    Role.EDITOR: N_("editors"),
+    Role.ADMIN: N_("admins"),
+}
 
 
 @dataclass(frozen=True)
@@ -106,7 +149,8 @@ class Action:
     roles: frozenset[Role]
     target: Target
     changes: tuple[Change, ...]
-    #: What the person is told afterwards; {state}, {round} and {publish_at} are filled in.
+    #: What the person is told afterwards (marked for the catalog); %(state)s, %(round)s and %(publish_at)s
+    #: are filled in.
     done: str
     relation: Relation = Relation.ANY
     #: What a required comment must say ("why", "what to change"); None when no comment is needed.
@@ -140,11 +184,20 @@ class Action:
         """Whether the action is refused without a comment."""
         return self.comment_says is not None
 
-    def done_message(self, state: State, *, rounds: int, publish_at: datetime | None) -> str:
-        """What the person is told once the action led to `state`."""
+    @property
+    def word(self) -> Message:
+        """The action's name for people: the name API clients send ("request-changes"), translated with the
+        sentence it is in."""
+        return ACTION_WORDS[self.name]
+
+    def done_message(self, state: State, *, rounds: int, publish_at: datetime | None) -> Message:
+        """What the person is told once the action led to `state` (a catalog message, filled in)."""
         template = self.done_when.get(state, self.done)
-        when = f"{publish_at:%Y-%m-%d %H:%M}" if publish_at else ""
-        return template.format(state=state.value.replace("_", " "), round=rounds, publish_at=when)
+        values = {"state": STATE_WORDS[state], "round": rounds, "publish_at": ""}
+        if publish_at:
+            values["publish_at"] = f"{publish_at:%Y-%m-%d %H:%M}"
+        wanted = {k: v for k, v in values.items() if f"%({k})" in template}
+        return Message(template, **wanted)
 
 
 def _states(*states: State) -> frozenset[State]:
@@ -183,7 +236,7 @@ ACTIONS: dict[str, Action] = {
             _states(Role.ADAPTOR),
             TO_WORK,
             (Change.HOLD_BY_ACTOR, Change.SEED_TEXT),
-            "You hold this adaptation now; nobody else can edit it until you submit or release it.",
+            N_("You hold this adaptation now; nobody else can edit it until you submit or release it."),
             relation=Relation.FREE_OR_HOLDER,
             goes_on=GoesOn.WORKBENCH,
         ),
@@ -194,9 +247,9 @@ ACTIONS: dict[str, Action] = {
             _states(Role.ADAPTOR, Role.EDITOR),
             BACK_TO_WHERE_IT_STOOD,
             (Change.RELEASE_HOLDER,),
-            "Released; it is back in the queue ({state}).",
+            N_("Released; it is back in the queue (%(state)s)."),
             relation=Relation.HOLDER_OR_EDITOR,
-            ends_editing="releasing it",
+            ends_editing=N_("releasing it"),
             goes_on=GoesOn.ADAPTOR_QUEUE,
         ),
         # An editor hands it to a named adaptor.
@@ -206,7 +259,7 @@ ACTIONS: dict[str, Action] = {
             _states(Role.EDITOR),
             TO_WORK,
             (Change.HOLD_BY_ASSIGNEE, Change.SEED_TEXT),
-            "Reassigned; the adaptor you chose holds it now.",
+            N_("Reassigned; the adaptor you chose holds it now."),
             needs_assignee=True,
         ),
         # The holder (or an editor) has read what changed in the original and takes it into account.
@@ -216,7 +269,7 @@ ACTIONS: dict[str, Action] = {
             _states(Role.ADAPTOR, Role.EDITOR),
             Target(ACKNOWLEDGEABLE, lambda story: story.state),  # it stays where it is
             (Change.ACKNOWLEDGE_SOURCE,),
-            "Noted: the adaptation now follows the newest revision of the original.",
+            N_("Noted: the adaptation now follows the newest revision of the original."),
             relation=Relation.HOLDER_OR_EDITOR,
             comment_field="note",
             needs_changed_source=True,
@@ -228,9 +281,9 @@ ACTIONS: dict[str, Action] = {
             _states(Role.ADAPTOR),
             to(State.IN_REVIEW),
             (Change.OPEN_ROUND,),
-            "Submitted for review (round {round}).",
+            N_("Submitted for review (round %(round)s)."),
             relation=Relation.HOLDER,
-            ends_editing="submitting it for review",
+            ends_editing=N_("submitting it for review"),
             goes_on=GoesOn.MY_ADAPTATIONS,
             needs_current_source=True,
         ),
@@ -241,8 +294,8 @@ ACTIONS: dict[str, Action] = {
             _states(Role.EDITOR),
             to(State.CHANGES_REQUESTED),
             (Change.CLOSE_ROUND, Change.RETURN_TO_SUBMITTER),
-            "Sent back to the adaptor with your comment; they can work on it at once.",
-            comment_says="what to change",
+            N_("Sent back to the adaptor with your comment; they can work on it at once."),
+            comment_says=N_("what to change"),
             names_version=True,
             goes_on=GoesOn.REVIEW_QUEUE,
         ),
@@ -253,10 +306,10 @@ ACTIONS: dict[str, Action] = {
             _states(Role.EDITOR),
             PUBLISHED_OR_SCHEDULED,
             (Change.CLOSE_ROUND, Change.PUBLISH),
-            "Approved and published.",
+            N_("Approved and published."),
             names_version=True,
             goes_on=GoesOn.REVIEW_QUEUE,
-            done_when={State.SCHEDULED: "Approved; it will be published at {publish_at} UTC."},
+            done_when={State.SCHEDULED: N_("Approved; it will be published at %(publish_at)s UTC.")},
             four_eyes=True,
             needs_current_source=True,
             needs_correction_note=True,
@@ -268,11 +321,11 @@ ACTIONS: dict[str, Action] = {
             _states(Role.EDITOR),
             REJECTED_OR_KEPT,
             (Change.CLOSE_ROUND, Change.KEEP_PUBLISHED_TEXT),
-            "Rejected; the reason is recorded in its history.",
-            comment_says="why",
+            N_("Rejected; the reason is recorded in its history."),
+            comment_says=N_("why"),
             names_version=True,
             goes_on=GoesOn.REVIEW_QUEUE,
-            done_when={State.PUBLISHED: "Correction rejected; the published text stays as it was."},
+            done_when={State.PUBLISHED: N_("Correction rejected; the published text stays as it was.")},
         ),
         # An editor opens a correction round on a published story; its page keeps the published text.
         Action(
@@ -281,7 +334,7 @@ ACTIONS: dict[str, Action] = {
             _states(Role.EDITOR),
             to(State.CORRECTING),
             (Change.HOLD_FOR_CORRECTION,),
-            "Correction opened; the published text stays up until a corrected version is approved.",
+            N_("Correction opened; the published text stays up until a corrected version is approved."),
             may_name_assignee=True,
         ),
         # An editor takes a published story off the site, with a reason.
@@ -291,8 +344,8 @@ ACTIONS: dict[str, Action] = {
             _states(Role.EDITOR),
             to(State.UNPUBLISHED),
             (Change.TAKE_DOWN,),
-            "Unpublished; its address answers 410 Gone and it has left the lists and the feed.",
-            comment_says="why it comes down",
+            N_("Unpublished; its address answers 410 Gone and it has left the lists and the feed."),
+            comment_says=N_("why it comes down"),
             comment_field="reason",
         ),
         # An editor puts an unpublished story back, as it was last published.
@@ -302,7 +355,7 @@ ACTIONS: dict[str, Action] = {
             _states(Role.EDITOR),
             to(State.PUBLISHED),
             (Change.PUT_BACK,),
-            "Republished; it is back on the site as last published.",
+            N_("Republished; it is back on the site as last published."),
         ),
         # An editor changes how urgent it is and when it is due (the reporter sets both when submitting).
         Action(
@@ -311,7 +364,7 @@ ACTIONS: dict[str, Action] = {
             _states(Role.EDITOR),
             Target(PRIORITIZABLE, lambda story: story.state),  # it stays where it is
             (Change.SET_PRIORITY,),
-            "Priority and deadline saved; the queues are sorted by them.",
+            N_("Priority and deadline saved; the queues are sorted by them."),
         ),
         # The reporter of the original, or an editor, pulls it before it is published.
         Action(
@@ -320,7 +373,7 @@ ACTIONS: dict[str, Action] = {
             _states(Role.REPORTER, Role.EDITOR),
             to(State.WITHDRAWN),
             (Change.CLEAR_HOLDER,),
-            "Withdrawn; it will not be published.",
+            N_("Withdrawn; it will not be published."),
             relation=Relation.REPORTER_OR_EDITOR,
             before_publication=True,
         ),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .actions import ACTIONS, Action
+from .actions import ACTIONS, ROLE_PLURALS, STATE_WORDS, Action
+from .messages import N_, Listing
 from .states import EDITABLE_STATES, HOLDER_EDITS, OFF_SITE_STATES, Relation, Role, State
 
 
@@ -54,21 +55,31 @@ class Refusal:
 
 def _relation_refusal(action: Action, actor: Actor, subject: Subject) -> Refusal | None:
     held_by_other = subject.holder_id is not None and subject.holder_id != actor.id
-    holder = subject.holder_name or "another adaptor"
+    holder = subject.holder_name or N_("another adaptor")
     match action.relation:
         case Relation.FREE_OR_HOLDER if held_by_other:
-            return Refusal(409, "held", f"This adaptation is held by {holder}; ask an editor to reassign it.")
+            return Refusal(
+                409,
+                "held",
+                N_("This adaptation is held by %(holder)s; ask an editor to reassign it.", holder=holder),
+            )
         case Relation.HOLDER if subject.holder_id != actor.id:
             return Refusal(
-                403, "not_holder", f"Only the person holding this adaptation may {action.name} it."
+                403,
+                "not_holder",
+                N_("Only the person holding this adaptation may %(action)s it.", action=action.word),
             )
         case Relation.HOLDER_OR_EDITOR if subject.holder_id != actor.id and not actor.has(Role.EDITOR):
             return Refusal(
-                403, "not_holder", f"Only the holder or an editor may {action.name} this adaptation."
+                403,
+                "not_holder",
+                N_("Only the holder or an editor may %(action)s this adaptation.", action=action.word),
             )
         case Relation.REPORTER_OR_EDITOR if subject.reporter_id != actor.id and not actor.has(Role.EDITOR):
             return Refusal(
-                403, "not_reporter", f"Only the reporter of the original or an editor may {action.name} it."
+                403,
+                "not_reporter",
+                N_("Only the reporter of the original or an editor may %(action)s it.", action=action.word),
             )
     return None
 
@@ -85,8 +96,10 @@ def available_actions(actor: Actor, subject: Subject, *, allow_self_approval: bo
 SELF_APPROVAL = Refusal(
     403,
     "self_approval",
-    "You adapted this story: another editor must approve it or let its QA findings through (four eyes). "
-    "A newsroom of one may allow it with ADAPTDESK_ALLOW_SELF_APPROVAL=1.",
+    N_(
+        "You adapted this story: another editor must approve it or let its QA findings through (four eyes). "
+        "A newsroom of one may allow it with ADAPTDESK_ALLOW_SELF_APPROVAL=1."
+    ),
 )
 
 
@@ -100,8 +113,12 @@ def refusal_for(
     (four eyes, 403), and a revision of the original not yet taken into account (409).
     """
     if not actor.roles & action.roles:
-        roles = " or ".join(sorted(r.value + "s" for r in action.roles))
-        return Refusal(403, "forbidden", f"Only {roles} may {action.name} an adaptation.")
+        roles = Listing([ROLE_PLURALS[r] for r in sorted(action.roles)], "or")
+        return Refusal(
+            403,
+            "forbidden",
+            N_("Only %(roles)s may %(action)s an adaptation.", roles=roles, action=action.word),
+        )
     if subject.state not in action.from_states:
         message = _state_message(action, actor, subject, allow_self_approval)
         return Refusal(409, "invalid_state", message)
@@ -116,8 +133,11 @@ def _refusal_in_state(
         return Refusal(
             409,
             "published",
-            f"This story has been published, so {action.name} no longer applies; an editor may unpublish "
-            "it (with a reason) instead.",
+            N_(
+                "This story has been published, so %(action)s no longer applies; an editor may unpublish "
+                "it (with a reason) instead.",
+                action=action.word,
+            ),
         )
     refusal = _relation_refusal(action, actor, subject)
     if refusal is None and action.four_eyes:
@@ -126,13 +146,16 @@ def _refusal_in_state(
         return Refusal(
             409,
             "source_changed",
-            f"The original was revised after this adaptation was written. Read what changed (shown with "
-            f"the adaptation), bring the adaptation in line, and acknowledge the change before you "
-            f"{action.name} it.",
+            N_(
+                "The original was revised after this adaptation was written. Read what changed (shown with "
+                "the adaptation), bring the adaptation in line, and acknowledge the change before you "
+                "%(action)s it.",
+                action=action.word,
+            ),
         )
     if refusal is None and action.needs_changed_source and not subject.source_changed:
         return Refusal(
-            409, "up_to_date", "The adaptation already follows the newest revision of the original."
+            409, "up_to_date", N_("The adaptation already follows the newest revision of the original.")
         )
     return refusal
 
@@ -153,8 +176,13 @@ def _state_message(action: Action, actor: Actor, subject: Subject, allow_self_ap
         and actor.roles & other.roles
         and _refusal_in_state(other, actor, subject, allow_self_approval) is None
     ]
-    allowed_text = ", ".join(allowed) if allowed else "none"
-    return f"Cannot {action.name}: the adaptation is {subject.state.value}. Allowed now: {allowed_text}."
+    allowed_text = Listing([ACTIONS[name].word for name in allowed]) if allowed else N_("none")
+    return N_(
+        "Cannot %(action)s: the adaptation is %(state)s. Allowed now: %(allowed)s.",
+        action=action.word,
+        state=STATE_WORDS[subject.state],
+        allowed=allowed_text,
+    )
 
 
 def can_edit(actor: Actor, subject: Subject) -> bool:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.actions import Action, Change, Story
+from ..domain.actions import STATE_WORDS, Action, Change, Story
+from ..domain.messages import N_
 from ..domain.priority import Priority
 from ..domain.rules import can_edit, can_view_adaptation, refusal_for
 from ..domain.states import EDITABLE_STATES, Role, State
@@ -37,6 +38,9 @@ DRAFT_TO_STATE = {
     DraftState.FAILED.value: State.MT_FAILED,
 }
 
+#: The field a required comment is sent in, as a word for people.
+COMMENT_FIELD_WORDS = {"comment": N_("comment"), "reason": N_("reason"), "note": N_("note")}
+
 
 def get_adaptation(
     session: Session, actor: User | None, adaptation_id: int, *, for_update: bool = False
@@ -47,7 +51,7 @@ def get_adaptation(
         stmt = stmt.with_for_update(of=Adaptation).execution_options(populate_existing=True)
     adaptation = session.scalar(stmt)
     if adaptation is None or not can_view_adaptation(actor.actor if actor else None, adaptation.subject):
-        raise NotFound(f"No adaptation {adaptation_id}.")
+        raise NotFound(N_("No adaptation %(adaptation_id)s.", adaptation_id=adaptation_id))
     return adaptation
 
 
@@ -67,7 +71,7 @@ def _refuse_if_needed(actor: User, adaptation: Adaptation, action: Action, allow
 def _active_adaptor(session: Session, username: str | None) -> User:
     adaptor = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     if adaptor is None or Role.ADAPTOR not in adaptor.roles or not adaptor.active:
-        raise InvalidInput("assignee", f"{username!r} is not an active adaptor.")
+        raise InvalidInput("assignee", N_("%(username)s is not an active adaptor.", username=repr(username)))
     return adaptor
 
 
@@ -129,7 +133,7 @@ def _seed_text(step: Step) -> None:
 def _open_round(step: Step) -> None:
     adaptation = step.adaptation
     if not adaptation.title.strip() or not adaptation.body.strip():
-        raise InvalidInput("body", "Write a title and a body before submitting for review.")
+        raise InvalidInput("body", N_("Write a title and a body before submitting for review."))
     check_before_submit(step.session, adaptation)
     number = len(adaptation.rounds) + 1
     adaptation.rounds.append(
@@ -197,8 +201,12 @@ def _acknowledge_source(step: Step) -> None:
     newest = adaptation.article.current_revision
     if step.revision is not None and step.revision != newest:
         raise Conflict(
-            f"The original was revised again (you read revision {step.revision}, the newest is {newest}). "
-            "Reload, read what changed, and acknowledge again.",
+            N_(
+                "The original was revised again (you read revision %(revision)s, the newest is "
+                "%(newest)s). Reload, read what changed, and acknowledge again.",
+                revision=step.revision,
+                newest=newest,
+            ),
             code="stale_revision",
             details={"revision": newest},
         )
@@ -233,11 +241,16 @@ def check_deadline(deadline: datetime | None, now: datetime, field: str = "deadl
     if deadline < now - PUBLISH_AT_GRACE:
         raise InvalidInput(
             field,
-            f"The {field} ({deadline:%Y-%m-%d %H:%M} UTC) is in the past: give a time to come, or none.",
+            N_(
+                "The %(field)s (%(deadline)s UTC) is in the past: give a time to come, or none.",
+                field=field,
+                deadline=format(deadline, "%Y-%m-%d %H:%M"),
+            ),
         )
     if deadline > now + PUBLISH_AT_HORIZON:
         raise InvalidInput(
-            field, f"The {field} is more than a year ahead: give a time within the coming year."
+            field,
+            N_("The %(field)s is more than a year ahead: give a time within the coming year.", field=field),
         )
 
 
@@ -249,7 +262,7 @@ def _set_priority(step: Step) -> None:
         check_deadline(deadline, step.now)
     if priority == adaptation.urgency and deadline == adaptation.deadline:
         raise InvalidInput(
-            "priority", "Nothing changed: the priority and the deadline are already what you sent."
+            "priority", N_("Nothing changed: the priority and the deadline are already what you sent.")
         )
     step.details["priority"] = {"from": adaptation.priority, "to": priority.value}
     step.details["deadline"] = {
@@ -292,16 +305,21 @@ def _check_publish_at(publish_at: datetime | None, now: datetime, *, correction:
     if publish_at is None:
         return
     if correction:
-        raise InvalidInput("publish_at", "A correction goes out when it is approved: leave publish_at empty.")
+        raise InvalidInput(
+            "publish_at", N_("A correction goes out when it is approved: leave publish_at empty.")
+        )
     if publish_at < now - PUBLISH_AT_GRACE:
         raise InvalidInput(
             "publish_at",
-            f"publish_at ({publish_at:%Y-%m-%d %H:%M} UTC) is in the past: leave it empty to publish now, "
-            "or give a time to come.",
+            N_(
+                "publish_at (%(publish_at)s UTC) is in the past: leave it empty to publish now, or give "
+                "a time to come.",
+                publish_at=format(publish_at, "%Y-%m-%d %H:%M"),
+            ),
         )
     if publish_at > now + PUBLISH_AT_HORIZON:
         raise InvalidInput(
-            "publish_at", "publish_at is more than a year ahead: give a time within the coming year."
+            "publish_at", N_("publish_at is more than a year ahead: give a time within the coming year.")
         )
 
 
@@ -329,8 +347,12 @@ def perform_action(
     now = now or utcnow()
     if version is not None and version != adaptation.version:
         raise StaleVersion(
-            f"The adaptation changed since you opened it (your version {version}, now {adaptation.version}). "
-            "Reload it and look again before you decide.",
+            N_(
+                "The adaptation changed since you opened it (your version %(version)s, now "
+                "%(current)s). Reload it and look again before you decide.",
+                version=version,
+                current=adaptation.version,
+            ),
             details={
                 "current": {"version": adaptation.version, "title": adaptation.title, "body": adaptation.body}
             },
@@ -338,14 +360,21 @@ def perform_action(
     if action.needs_comment and not comment:
         raise InvalidInput(
             action.comment_field,
-            f"A {action.comment_field} saying {action.comment_says} is required to {name.replace('-', ' ')}.",
+            N_(
+                "A %(field)s saying %(says)s is required to %(action)s.",
+                field=COMMENT_FIELD_WORDS.get(action.comment_field, action.comment_field),
+                says=action.comment_says,
+                action=action.word,
+            ),
         )
     published = adaptation.published_at is not None
     if action.needs_correction_note and published and not correction_note:
         raise InvalidInput(
             "correction_note",
-            "This approves a correction of a published story: write the public correction note (what was "
-            "wrong and what it says now); readers see it, dated, at the foot of the story.",
+            N_(
+                "This approves a correction of a published story: write the public correction note (what "
+                "was wrong and what it says now); readers see it, dated, at the foot of the story."
+            ),
         )
     if Change.PUBLISH in action.changes:
         _check_publish_at(publish_at, now, correction=published)
@@ -396,22 +425,42 @@ def save_adaptation(
     if not can_edit(actor.actor, subject):
         if subject.state not in EDITABLE_STATES:
             raise Conflict(
-                f"The adaptation is {adaptation.state}; it cannot be edited now.",
+                N_(
+                    "The adaptation is %(state)s; it cannot be edited now.",
+                    state=STATE_WORDS[State(adaptation.state)],
+                ),
                 code="invalid_state",
                 details={"state": adaptation.state},
             )
         if subject.holder_id == actor.id:
             raise NotAllowed(
-                f"The adaptation is {adaptation.state.replace('_', ' ')}: it is with the editor, and you can "
-                "edit it again if they send it back."
+                N_(
+                    "The adaptation is %(state)s: it is with the editor, and you can edit it again if they "
+                    "send it back.",
+                    state=STATE_WORDS[State(adaptation.state)],
+                )
             )
         holder = subject.holder_name or "nobody"
-        raise NotAllowed(f"Only the adaptor holding it ({holder}) or an editor may edit this adaptation.")
+        raise NotAllowed(
+            N_(
+                "Only the adaptor holding it (%(holder)s) or an editor may edit this adaptation.",
+                holder=holder,
+            )
+        )
     title, body = " ".join(title.split()), normalize_body(body)
     if len(title) > limits.max_title_chars:
-        raise InvalidInput("title", f"The title is limited to {limits.max_title_chars} characters.")
+        raise InvalidInput(
+            "title",
+            N_(
+                "The title is limited to %(max_title_chars)s characters.",
+                max_title_chars=limits.max_title_chars,
+            ),
+        )
     if len(body) > limits.max_body_chars:
-        raise InvalidInput("body", f"The body is limited to {limits.max_body_chars} characters.")
+        raise InvalidInput(
+            "body",
+            N_("The body is limited to %(max_body_chars)s characters.", max_body_chars=limits.max_body_chars),
+        )
     if version != adaptation.version:
         raise _stale(adaptation, version, title, body)
     adaptation.title, adaptation.body = title, body
@@ -428,9 +477,13 @@ def save_adaptation(
 
 def _stale(adaptation: Adaptation, version: int, title: str, body: str) -> StaleVersion:
     return StaleVersion(
-        f"Someone saved this adaptation after you opened it (you started from version {version}, "
-        f"it is now at version {adaptation.version}). Nothing was overwritten: compare both texts, "
-        "merge what you need and save again.",
+        N_(
+            "Someone saved this adaptation after you opened it (you started from version "
+            "%(version)s, it is now at version %(current)s). Nothing was overwritten: compare both "
+            "texts, merge what you need and save again.",
+            version=version,
+            current=adaptation.version,
+        ),
         details={
             "current": {"version": adaptation.version, "title": adaptation.title, "body": adaptation.body},
             "yours": {"version": version, "title": title, "body": body},

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_
 from ..domain.rules import can_revise_article, can_submit_article, can_view_article
 from ..domain.states import DRAFT_STATES, FINAL_STATES, Role, State
 from ..models import Adaptation, Article, ArticleRevision, Draft, DraftState, SubmissionKey, User, utcnow
@@ -24,7 +25,7 @@ from .inputs import ArticleInput, Limits, parse_body, parse_title
 def submit_article(session: Session, actor: User, data: ArticleInput) -> Article:
     """A reporter submits an original; adaptations, draft jobs and the reporter's credit are written with it."""
     if not can_submit_article(actor.actor):
-        raise NotAllowed("Only reporters may submit originals.")
+        raise NotAllowed(N_("Only reporters may submit originals."))
     now = utcnow()
     for code in data.targets:
         check_deadline(data.timing(code).deadline, now)
@@ -65,7 +66,7 @@ def get_article(session: Session, actor: User | None, article_id: int) -> Articl
     """The original, if the actor may see it (otherwise NotFound, so its existence does not leak)."""
     article = session.get(Article, article_id)
     if article is None or not can_view_article(actor.actor if actor else None, article.reporter_id):
-        raise NotFound(f"No article {article_id}.")
+        raise NotFound(N_("No article %(article_id)s.", article_id=article_id))
     return article
 
 
@@ -79,11 +80,11 @@ def revise_article(
     """The reporter adds a revision: adaptations still waiting for a draft wait for one of it; those with a draft
     (from `draft_ready` on, published too) are flagged until someone acknowledges it."""
     if not can_revise_article(actor.actor, article.reporter_id):
-        raise NotAllowed("Only the reporter who submitted this original may revise it.")
+        raise NotAllowed(N_("Only the reporter who submitted this original may revise it."))
     title = parse_title(data, limits) if data.get("title") is not None else article.latest.title
     body = parse_body(data, limits) if data.get("body") is not None else article.latest.body
     if title == article.latest.title and body == article.latest.body:
-        raise InvalidInput("body", "Nothing changed: the revision is the same as the current text.")
+        raise InvalidInput("body", N_("Nothing changed: the revision is the same as the current text."))
     number = article.current_revision + 1
     revision = ArticleRevision(number=number, title=title, body=body, author_id=actor.id, note=note[:500])
     article.revisions.append(revision)
@@ -129,7 +130,13 @@ def parse_submission_key(value: str | None, field: str) -> str | None:
         return None
     if len(value) > MAX_KEY_CHARS or not all("!" <= ch <= "~" for ch in value):
         raise InvalidInput(
-            field, f"{field} must be 1 to {MAX_KEY_CHARS} visible ASCII characters (a UUID is a good choice)."
+            field,
+            N_(
+                "%(field)s must be 1 to %(max_key_chars)s visible ASCII characters (a UUID is a good "
+                "choice).",
+                field=field,
+                max_key_chars=MAX_KEY_CHARS,
+            ),
         )
     return value
 
@@ -152,7 +159,7 @@ def submit_article_once(
     """Submit an original under a key: the same key from the same person within a day gives back the original
     it first made (and True: replayed); the same key with other content is refused (422)."""
     if not can_submit_article(actor.actor):
-        raise NotAllowed("Only reporters may submit originals.")
+        raise NotAllowed(N_("Only reporters may submit originals."))
     now = now or utcnow()
     for code in data.targets:
         check_deadline(data.timing(code).deadline, now)
@@ -175,14 +182,17 @@ def submit_article_once(
         )
         if earlier is None or earlier.article_id is None:
             raise ServiceError(
-                "A submission with this key is still being processed; try again in a moment.",
+                N_("A submission with this key is still being processed; try again in a moment."),
                 code="idempotency_in_progress",
                 status=409,
             ) from None
         if earlier.fingerprint != fingerprint:
             raise ServiceError(
-                "This Idempotency-Key was already used, within the last 24 hours, to submit a different "
-                f"original (article {earlier.article_id}). Use a new key for a new submission.",
+                N_(
+                    "This Idempotency-Key was already used, within the last 24 hours, to submit a different "
+                    "original (article %(article_id)s). Use a new key for a new submission.",
+                    article_id=earlier.article_id,
+                ),
                 code="idempotency_key_reused",
                 status=422,
                 details={"field": "Idempotency-Key", "article_id": earlier.article_id},

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_
 from ..domain.rules import can_manage_users
 from ..models import AuditAction, AuditEntry, User
 from .errors import InvalidInput, NotAllowed
@@ -48,7 +49,9 @@ def parse_action(raw: str | None) -> AuditAction | None:
         return AuditAction(raw.strip().lower())
     except ValueError:
         known = ", ".join(a.value for a in AuditAction)
-        raise InvalidInput("action", f"Unknown audit action {raw!r}. Actions are: {known}.") from None
+        raise InvalidInput(
+            "action", N_("Unknown audit action %(raw)s. Actions are: %(known)s.", raw=repr(raw), known=known)
+        ) from None
 
 
 def entries(
@@ -74,7 +77,7 @@ def entries_select(
 ) -> Select:
     """Entries newest first (admins only), with ids below `before`, of one action or person (for `page_of`)."""
     if not can_manage_users(actor.actor):
-        raise NotAllowed("The audit log is for admins.")
+        raise NotAllowed(N_("The audit log is for admins."))
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if before is not None:
         query = query.where(AuditEntry.id < before)

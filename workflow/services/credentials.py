@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_
 from ..domain.rules import can_manage_users
 from ..domain.text import has_bidi_controls
 from ..models import ApiToken, AuditAction, LoginSession, User, utcnow
@@ -54,7 +55,11 @@ def parse_token_name(value: str | None) -> str:
     name = " ".join((value or "").split()) or "api"
     if len(name) > MAX_TOKEN_NAME or has_bidi_controls(name) or any(ch < " " for ch in name):
         raise InvalidInput(
-            "name", f"A token's name is one line of at most {MAX_TOKEN_NAME} plain characters."
+            "name",
+            N_(
+                "A token's name is one line of at most %(max_token_name)s plain characters.",
+                max_token_name=MAX_TOKEN_NAME,
+            ),
         )
     return name
 
@@ -86,7 +91,7 @@ def issue_token_for(
 ) -> str:
     """An admin (None: the command line) makes an API token for someone; recorded in the audit log."""
     if actor is not None and not can_manage_users(actor.actor):
-        raise NotAllowed("Only admins may make API tokens for other people.")
+        raise NotAllowed(N_("Only admins may make API tokens for other people."))
     token = issue_token(session, user, name, lifetime=lifetime)
     row = token_row(session, token)
     audit.record(session, actor, AuditAction.TOKEN_ISSUED, user, token_id=row.id, name=row.label)
@@ -133,7 +138,9 @@ def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToke
     """Revoke one token: its owner or an admin may (`actor` None: the command line); 404 for anyone else."""
     row = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if row is None or (actor is not None and row.user_id != actor.id and not can_manage_users(actor.actor)):
-        raise NotFound(f"No token {token_id} of yours; GET /api/v1/tokens lists them.")
+        raise NotFound(
+            N_("No token %(token_id)s of yours; GET /api/v1/tokens lists them.", token_id=token_id)
+        )
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         audit.record(session, actor, AuditAction.TOKEN_REVOKED, row.user, token_id=row.id, name=row.label)
@@ -239,7 +246,7 @@ def log_out_everywhere(session: Session, actor: User | None, user: User) -> int:
     """End every login session of `user` (by their own choice, an admin's, or the command line's); their
     API tokens stay (each is revoked on its own)."""
     if actor is not None and actor.id != user.id and not can_manage_users(actor.actor):
-        raise NotFound("No such person.")
+        raise NotFound(N_("No such person."))
     closed, _ = end_access(session, user, tokens=False)
     audit.record(session, actor, AuditAction.SESSIONS_ENDED, user, sessions=closed)
     return closed

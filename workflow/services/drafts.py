@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_
 from ..domain.rules import can_retry_drafts
 from ..domain.states import DRAFT_STATES, FINAL_STATES, SYSTEM_EVENTS, State
 from ..domain.webhooks import WebhookEvent
@@ -310,7 +311,7 @@ def retry_failed_drafts(
     text, and the new draft appears beside the adaptor's work when it is ready.
     """
     if not can_retry_drafts(actor.actor):
-        raise NotAllowed("Only admins may retry failed drafts.")
+        raise NotAllowed(N_("Only admins may retry failed drafts."))
     stmt = (
         select(Adaptation)
         .join(Adaptation.article)

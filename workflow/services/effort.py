@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.effort import MAX_SECONDS_PER_SAVE, effort_score, seconds_allowed
+from ..domain.messages import N_
 from ..domain.rules import can_edit
 from ..domain.states import EDITABLE_STATES
 from ..models import Adaptation, DraftState, EditingTime, HistoryEntry, ReviewRound, User, utcnow
@@ -52,10 +53,17 @@ def parse_active_seconds(value: Any, field: str = FIELD, *, allow_text: bool = T
     if allow_text and isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(field, f"'{field}' must be a whole number of seconds, 0 or more.")
+        raise InvalidInput(
+            field, N_("'%(field)s' must be a whole number of seconds, 0 or more.", field=field)
+        )
     if value > MAX_SECONDS_PER_SAVE:
         raise InvalidInput(
-            field, f"'{field}' may claim at most {MAX_SECONDS_PER_SAVE} seconds per save; save more often."
+            field,
+            N_(
+                "'%(field)s' may claim at most %(max_seconds_per_save)s seconds per save; save more often.",
+                field=field,
+                max_seconds_per_save=MAX_SECONDS_PER_SAVE,
+            ),
         )
     return value
 
@@ -87,11 +95,15 @@ def record_editing_time(
     what could have passed."""
     if not can_edit(actor.actor, adaptation.subject):
         raise NotAllowed(
-            "Only the adaptor holding this adaptation, or an editor while it can be edited, "
-            "may record editing time on it."
+            N_(
+                "Only the adaptor holding this adaptation, or an editor while it can be edited, may "
+                "record editing time on it."
+            )
         )
     if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
-        raise InvalidInput(FIELD, f"'{FIELD}' must be a whole number of seconds, 0 or more.")
+        raise InvalidInput(
+            FIELD, N_("'%(field)s' must be a whole number of seconds, 0 or more.", field=FIELD)
+        )
     if seconds == 0:
         return None
     now = now or utcnow()
@@ -99,9 +111,13 @@ def record_editing_time(
     if seconds > allowed:
         raise InvalidInput(
             FIELD,
-            f"{seconds} seconds of active editing is more than could have passed since "
-            f"your previous save on this adaptation (at most {allowed}). Nothing was "
-            "saved; save again and the timer starts afresh.",
+            N_(
+                "%(seconds)s seconds of active editing is more than could have passed since your "
+                "previous save on this adaptation (at most %(allowed)s). Nothing was saved; save again "
+                "and the timer starts afresh.",
+                seconds=seconds,
+                allowed=allowed,
+            ),
         )
     row = EditingTime(adaptation_id=adaptation.id, user_id=actor.id, seconds=seconds, recorded_at=now)
     session.add(row)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.glossary import TermHit, find_terms, normalize_term, split_by_hits
 from ..domain.languages import language_name
+from ..domain.messages import N_
 from ..domain.rules import can_edit_glossary
 from ..domain.text import has_bidi_controls, paragraphs
 from ..models import GlossaryTerm, User
@@ -29,11 +30,21 @@ MAX_ID = 2**31 - 1
 def _one_line(data: Mapping[str, Any], field: str, limit: int, *, required: bool = True) -> str:
     value = " ".join((parse_text(data, field, required=required) or "").split())
     if required and not value:
-        raise InvalidInput(field, f"The field '{field}' must not be empty.")
+        raise InvalidInput(field, N_("The field '%(field)s' must not be empty.", field=field))
     if len(value) > limit:
-        raise InvalidInput(field, f"'{field}' is {len(value)} characters; the limit is {limit}.")
+        raise InvalidInput(
+            field,
+            N_(
+                "'%(field)s' is %(count)s characters; the limit is %(limit)s.",
+                field=field,
+                count=len(value),
+                limit=limit,
+            ),
+        )
     if has_bidi_controls(value) or any(ch < " " for ch in value):
-        raise InvalidInput(field, f"'{field}' holds control characters; type the term as plain text.")
+        raise InvalidInput(
+            field, N_("'%(field)s' holds control characters; type the term as plain text.", field=field)
+        )
     return value
 
 
@@ -45,7 +56,9 @@ def _renderings(data: Mapping[str, Any], field: str, lang: str) -> tuple[str, ..
     if isinstance(raw, str):
         raw = [part for line in raw.splitlines() for part in line.split(";")]
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        raise InvalidInput(field, f"'{field}' must be a list of renderings (or, in a form, one per line).")
+        raise InvalidInput(
+            field, N_("'%(field)s' must be a list of renderings (or, in a form, one per line).", field=field)
+        )
     found: dict[str, str] = {}
     for item in raw:
         value = " ".join(item.split())
@@ -53,15 +66,32 @@ def _renderings(data: Mapping[str, Any], field: str, lang: str) -> tuple[str, ..
             continue
         if len(value) > MAX_TERM_CHARS:
             raise InvalidInput(
-                field, f"A rendering in '{field}' is {len(value)} characters; the limit is {MAX_TERM_CHARS}."
+                field,
+                N_(
+                    "A rendering in '%(field)s' is %(count)s characters; the limit is %(max_term_chars)s.",
+                    field=field,
+                    count=len(value),
+                    max_term_chars=MAX_TERM_CHARS,
+                ),
             )
         if has_bidi_controls(value) or any(ch < " " for ch in value):
             raise InvalidInput(
-                field, f"A rendering in '{field}' holds control characters; type it as plain text."
+                field,
+                N_(
+                    "A rendering in '%(field)s' holds control characters; type it as plain text.", field=field
+                ),
             )
         found.setdefault(normalize_term(value, lang), value)
     if len(found) > MAX_RENDERINGS:
-        raise InvalidInput(field, f"'{field}' lists {len(found)} renderings; the limit is {MAX_RENDERINGS}.")
+        raise InvalidInput(
+            field,
+            N_(
+                "'%(field)s' lists %(count)s renderings; the limit is %(max_renderings)s.",
+                field=field,
+                count=len(found),
+                max_renderings=MAX_RENDERINGS,
+            ),
+        )
     return tuple(v for k, v in found.items() if k)
 
 
@@ -83,20 +113,22 @@ class TermInput:
         """Check every field; the first problem found is raised, naming its field."""
         if not isinstance(data, Mapping):
             raise InvalidInput(
-                "body", "Send an object with source_lang, target_lang, source, target and note."
+                "body", N_("Send an object with source_lang, target_lang, source, target and note.")
             )
         source_lang = parse_language(data.get("source_lang"), "source_lang")
         target_lang = parse_language(data.get("target_lang"), "target_lang")
         if source_lang == target_lang:
             raise InvalidInput(
                 "target_lang",
-                f"Source and target are both {language_name(source_lang)}; "
-                "a glossary pairs two different languages.",
+                N_(
+                    "Source and target are both %(language_name)s; a glossary pairs two different languages.",
+                    language_name=language_name(source_lang),
+                ),
             )
         source = _one_line(data, "source", MAX_TERM_CHARS)
         if not normalize_term(source, source_lang):
             raise InvalidInput(
-                "source", "The source term holds only marks or punctuation; type the word itself."
+                "source", N_("The source term holds only marks or punctuation; type the word itself.")
             )
         target = _one_line(data, "target", MAX_TERM_CHARS)
         note = _one_line(data, "note", MAX_NOTE_CHARS, required=False)
@@ -110,7 +142,10 @@ class TermInput:
         accepted = {target_key} | {normalize_term(a, target_lang) for a in alternatives}
         clash = next((f for f in forbidden if normalize_term(f, target_lang) in accepted), None)
         if clash is not None:
-            raise InvalidInput("forbidden", f"“{clash}” is both accepted and forbidden; keep it in one list.")
+            raise InvalidInput(
+                "forbidden",
+                N_("“%(clash)s” is both accepted and forbidden; keep it in one list.", clash=clash),
+            )
         return cls(source_lang, target_lang, source, target, note, alternatives, forbidden)
 
 
@@ -164,14 +199,21 @@ def get_term(session: Session, term_id: int) -> GlossaryTerm:
     """The term with that id (NotFound otherwise)."""
     term = session.get(GlossaryTerm, term_id) if 0 < term_id <= MAX_ID else None
     if term is None:
-        raise NotFound(f"No glossary term {term_id}; it may have been deleted. Reload the glossary.")
+        raise NotFound(
+            N_(
+                "No glossary term %(term_id)s; it may have been deleted. Reload the glossary.",
+                term_id=term_id,
+            )
+        )
     return term
 
 
 def require_editor(actor: User, doing: str) -> None:
     """NotAllowed unless the person may change the glossary."""
     if not can_edit_glossary(actor.actor):
-        raise NotAllowed(f"Only editors may {doing} glossary terms; ask an editor to make the change.")
+        raise NotAllowed(
+            N_("Only editors may %(doing)s glossary terms; ask an editor to make the change.", doing=doing)
+        )
 
 
 def _duplicate(session: Session, data: TermInput, key: str, *, except_id: int | None = None) -> None:
@@ -190,8 +232,14 @@ def _duplicate(session: Session, data: TermInput, key: str, *, except_id: int | 
 def _duplicate_error(data: TermInput, existing: GlossaryTerm | None) -> Conflict:
     where = f" (term {existing.id}: {existing.source} → {existing.target})" if existing else ""
     return Conflict(
-        f"The {language_name(data.source_lang)} → {language_name(data.target_lang)} glossary already "
-        f"has “{data.source}”{where}. Edit that term instead of adding another.",
+        N_(
+            "The %(source_language)s → %(target_language)s glossary already has “%(source)s”%(where)s. "
+            "Edit that term instead of adding another.",
+            source_language=language_name(data.source_lang),
+            target_language=language_name(data.target_lang),
+            source=data.source,
+            where=where,
+        ),
         code="duplicate_term",
         details={"term_id": existing.id} if existing else {},
     )
@@ -208,7 +256,7 @@ def _flush_unique(session: Session, data: TermInput) -> None:
 
 def create_term(session: Session, actor: User, data: TermInput) -> GlossaryTerm:
     """An editor adds a term to a pair's glossary (409 when the pair already has that source term)."""
-    require_editor(actor, "add")
+    require_editor(actor, N_("add"))
     key = normalize_term(data.source, data.source_lang)
     _duplicate(session, data, key)
     term = GlossaryTerm(
@@ -230,7 +278,7 @@ def create_term(session: Session, actor: User, data: TermInput) -> GlossaryTerm:
 
 def update_term(session: Session, actor: User, term: GlossaryTerm, data: TermInput) -> GlossaryTerm:
     """An editor changes a term (its pair, source, rendering or note)."""
-    require_editor(actor, "change")
+    require_editor(actor, N_("change"))
     key = normalize_term(data.source, data.source_lang)
     _duplicate(session, data, key, except_id=term.id)
     term.source_lang, term.target_lang = data.source_lang, data.target_lang
@@ -243,7 +291,7 @@ def update_term(session: Session, actor: User, term: GlossaryTerm, data: TermInp
 
 def delete_term(session: Session, actor: User, term: GlossaryTerm) -> None:
     """An editor removes a term."""
-    require_editor(actor, "delete")
+    require_editor(actor, N_("delete"))
     session.delete(term)
     session.flush()
 

@@ -12,6 +12,7 @@ from typing import IO, ClassVar
 from sqlalchemy.orm import Session
 
 from ..domain.glossary import normalize_term
+from ..domain.messages import N_
 from ..domain.termbase import TermbaseError, TermEntry, read_csv, read_tbx, write_csv, write_tbx
 from ..models import AuditAction, GlossaryTerm, User
 from . import audit
@@ -33,7 +34,9 @@ def file_format(named: str | None, filename: str, head: bytes) -> str:
     """`tbx` or `csv`: as named, else from the file's extension, else from its first character."""
     if named:
         if named not in FORMATS:
-            raise InvalidInput("format", f"Unknown format {named!r}; choose tbx or csv.")
+            raise InvalidInput(
+                "format", N_("Unknown format %(named)s; choose tbx or csv.", named=repr(named))
+            )
         return named
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension in FORMATS:
@@ -73,7 +76,9 @@ def import_terms(
     """An editor imports a TBX or CSV term base into one pair's glossary (400 for a file that is neither)."""
     require_importer(actor, "a glossary")
     if source_lang == target_lang:
-        raise InvalidInput("target_lang", "Source and target are the same language; a glossary pairs two.")
+        raise InvalidInput(
+            "target_lang", N_("Source and target are the same language; a glossary pairs two.")
+        )
     head = stream.read(512)
     stream.seek(0)
     kind = file_format(fmt, filename, head)

@@ -12,6 +12,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_
 from ..domain.states import Role
 from ..models import Adaptation, Article, LeadImage, User
 from .errors import InvalidInput, NotAllowed
@@ -40,44 +41,71 @@ class ImageText:
         """Trimmed, length-checked text; alt text is required."""
         alt, caption, credit = (" ".join((v or "").split()) for v in (alt, caption, credit))
         if not alt:
-            raise InvalidInput("alt", "Describe the picture for readers who cannot see it (alt text).")
+            raise InvalidInput("alt", N_("Describe the picture for readers who cannot see it (alt text)."))
         for field, value, limit in (
             ("alt", alt, MAX_ALT),
             ("caption", caption, MAX_CAPTION),
             ("credit", credit, MAX_CREDIT),
         ):
             if len(value) > limit:
-                raise InvalidInput(field, f"The {field} is {len(value)} characters long; at most {limit}.")
+                raise InvalidInput(
+                    field,
+                    N_(
+                        "The %(field)s is %(count)s characters long; at most %(limit)s.",
+                        field=field,
+                        count=len(value),
+                        limit=limit,
+                    ),
+                )
         return cls(alt, caption, credit)
 
 
 def renditions(data: bytes, max_bytes: int) -> tuple[dict[int, bytes], tuple[int, int]]:
     """The upload re-encoded as JPEG at each width (EXIF and other metadata dropped), and the largest's size."""
     if not data:
-        raise InvalidInput("image", "Choose a picture to upload.")
+        raise InvalidInput("image", N_("Choose a picture to upload."))
     if len(data) > max_bytes:
-        raise InvalidInput("image", f"The picture is {len(data) // 1024} KB; at most {max_bytes // 1024} KB.")
+        raise InvalidInput(
+            "image",
+            N_(
+                "The picture is %(size_kb)s KB; at most %(max_kb)s KB.",
+                size_kb=len(data) // 1024,
+                max_kb=max_bytes // 1024,
+            ),
+        )
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind, (width, height) = probe.format, probe.size
             if kind not in ACCEPTED_FORMATS:
                 raise InvalidInput(
-                    "image", f"A {kind} file cannot be used: send a JPEG, PNG or WebP picture."
+                    "image",
+                    N_("A %(kind)s file cannot be used: send a JPEG, PNG or WebP picture.", kind=kind),
                 )
             if width * height > MAX_PIXELS:
                 raise InvalidInput(
-                    "image", f"The picture has {width}×{height} pixels; at most {MAX_PIXELS:,} in all."
+                    "image",
+                    N_(
+                        "The picture has %(width)s×%(height)s pixels; at most %(max_pixels)s in all.",
+                        width=width,
+                        height=height,
+                        max_pixels=format(MAX_PIXELS, ","),
+                    ),
                 )
             probe.load()
             # Turn it the way the camera meant (EXIF orientation) before the EXIF block is dropped.
             picture = ImageOps.exif_transpose(probe).convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise InvalidInput(
-            "image", "This file is not a picture that can be read (JPEG, PNG or WebP)."
+            "image", N_("This file is not a picture that can be read (JPEG, PNG or WebP).")
         ) from error
     if picture.width < MIN_WIDTH:
         raise InvalidInput(
-            "image", f"The picture is {picture.width} pixels wide; at least {MIN_WIDTH} are needed."
+            "image",
+            N_(
+                "The picture is %(width)s pixels wide; at least %(min_width)s are needed.",
+                width=picture.width,
+                min_width=MIN_WIDTH,
+            ),
         )
     widths = [w for w in RENDITION_WIDTHS if w < picture.width] + [min(picture.width, RENDITION_WIDTHS[-1])]
     saved: dict[int, bytes] = {}
@@ -122,7 +150,7 @@ def attach_lead_image(
         raise ValueError("attach to an original or an adaptation")
     if not _may_attach(actor, article, adaptation):
         raise NotAllowed(
-            "Only the reporter of an original, or the adaptor of an adaptation, may set its picture."
+            N_("Only the reporter of an original, or the adaptor of an adaptation, may set its picture.")
         )
     text = ImageText.parse(alt, caption, credit)
     saved, (width, height) = renditions(data, max_bytes)

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..domain.actions import ACTIONS, Action, Change
 from ..domain.languages import is_known_language, language_name
+from ..domain.messages import N_
 from ..domain.priority import DEFAULT_PRIORITY, Priority
 from ..domain.text import has_bidi_controls, normalize_body, strip_bidi_embeddings
 from .errors import InvalidInput, NotFound
@@ -44,12 +45,17 @@ def parse_text(
     value = data.get(field, None)
     if value is None:
         if required:
-            raise InvalidInput(field, f"The field '{field}' is required.")
+            raise InvalidInput(field, N_("The field '%(field)s' is required.", field=field))
         return default
     if not isinstance(value, str):
-        raise InvalidInput(field, f"The field '{field}' must be text, not {type(value).__name__}.")
+        raise InvalidInput(
+            field,
+            N_("The field '%(field)s' must be text, not %(name)s.", field=field, name=type(value).__name__),
+        )
     if any(unicodedata.category(ch) == "Cs" for ch in value):
-        raise InvalidInput(field, f"The field '{field}' holds invalid characters (lone surrogates).")
+        raise InvalidInput(
+            field, N_("The field '%(field)s' holds invalid characters (lone surrogates).", field=field)
+        )
     return value
 
 
@@ -58,21 +64,35 @@ def _no_controls(field: str, value: str, *, allow_newlines: bool) -> None:
         if ch in "\n\r\t" and allow_newlines:
             continue
         if unicodedata.category(ch) == "Cc":
-            raise InvalidInput(field, f"The field '{field}' holds a control character (U+{ord(ch):04X}).")
+            raise InvalidInput(
+                field,
+                N_(
+                    "The field '%(field)s' holds a control character (U+%(code)s).",
+                    field=field,
+                    code=format(ord(ch), "04X"),
+                ),
+            )
 
 
 def parse_title(data: Mapping[str, Any], limits: Limits, field: str = "title") -> str:
     """A one-line title of bounded length without hidden direction controls."""
     title = " ".join(parse_text(data, field).split())
     if not title:
-        raise InvalidInput(field, "The title must not be empty.")
+        raise InvalidInput(field, N_("The title must not be empty."))
     if len(title) > limits.max_title_chars:
         raise InvalidInput(
-            field, f"The title is {len(title)} characters; the limit is {limits.max_title_chars}."
+            field,
+            N_(
+                "The title is %(count)s characters; the limit is %(max_title_chars)s.",
+                count=len(title),
+                max_title_chars=limits.max_title_chars,
+            ),
         )
     _no_controls(field, title, allow_newlines=False)
     if has_bidi_controls(title):
-        raise InvalidInput(field, "The title holds invisible text-direction control characters; remove them.")
+        raise InvalidInput(
+            field, N_("The title holds invisible text-direction control characters; remove them.")
+        )
     return title
 
 
@@ -80,10 +100,15 @@ def parse_body(data: Mapping[str, Any], limits: Limits, field: str = "body", req
     """A body with paragraphs kept and a bounded length; bidi embedding and override controls are dropped."""
     body = normalize_body(strip_bidi_embeddings(parse_text(data, field, required=required)))
     if required and not body:
-        raise InvalidInput(field, "The body must not be empty.")
+        raise InvalidInput(field, N_("The body must not be empty."))
     if len(body) > limits.max_body_chars:
         raise InvalidInput(
-            field, f"The body is {len(body)} characters; the limit is {limits.max_body_chars}."
+            field,
+            N_(
+                "The body is %(count)s characters; the limit is %(max_body_chars)s.",
+                count=len(body),
+                max_body_chars=limits.max_body_chars,
+            ),
         )
     _no_controls(field, body, allow_newlines=True)
     return body
@@ -92,7 +117,10 @@ def parse_body(data: Mapping[str, Any], limits: Limits, field: str = "body", req
 def parse_language(value: Any, field: str) -> str:
     """An ISO 639-1 code, lower-cased."""
     if not isinstance(value, str) or not is_known_language(value.strip().lower()):
-        raise InvalidInput(field, f"{value!r} is not an ISO 639-1 language code (e.g. 'ar', 'en', 'fr').")
+        raise InvalidInput(
+            field,
+            N_("%(value)s is not an ISO 639-1 language code (e.g. 'ar', 'en', 'fr').", value=repr(value)),
+        )
     return value.strip().lower()
 
 
@@ -102,17 +130,22 @@ def parse_tags(data: Mapping[str, Any], limits: Limits) -> list[str]:
     if isinstance(raw, str):
         raw = raw.split(",")
     if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
-        raise InvalidInput("tags", "Tags must be a list of words or a comma-separated text.")
+        raise InvalidInput("tags", N_("Tags must be a list of words or a comma-separated text."))
     tags: list[str] = []
     for tag in (" ".join(t.split()) for t in raw):
         if not tag or tag in tags:
             continue
         if len(tag) > limits.max_tag_chars or has_bidi_controls(tag):
-            raise InvalidInput("tags", f"The tag {tag[:20]!r}… is too long or holds control characters.")
+            raise InvalidInput(
+                "tags", N_("The tag %(tag)s… is too long or holds control characters.", tag=repr(tag[:20]))
+            )
         _no_controls("tags", tag, allow_newlines=False)
         tags.append(tag)
     if len(tags) > limits.max_tags:
-        raise InvalidInput("tags", f"{len(tags)} tags given; the limit is {limits.max_tags}.")
+        raise InvalidInput(
+            "tags",
+            N_("%(count)s tags given; the limit is %(max_tags)s.", count=len(tags), max_tags=limits.max_tags),
+        )
     return tags
 
 
@@ -122,7 +155,15 @@ def parse_priority(value: Any, field: str = "priority") -> Priority | None:
         return None
     if isinstance(value, str) and value.strip().lower() in {p.value for p in Priority}:
         return Priority(value.strip().lower())
-    raise InvalidInput(field, f"'{field}' must be one of {', '.join(Priority)} (not {value!r}).")
+    raise InvalidInput(
+        field,
+        N_(
+            "'%(field)s' must be one of %(choices)s (not %(value)s).",
+            field=field,
+            choices=", ".join(Priority),
+            value=repr(value),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -168,7 +209,7 @@ class ArticleInput:
         problem found is raised."""
         if not isinstance(data, Mapping):
             raise InvalidInput(
-                "body", "Send a JSON object with title, body, language, section, tags, targets."
+                "body", N_("Send a JSON object with title, body, language, section, tags, targets.")
             )
         title = parse_title(data, limits)
         body = parse_body(data, limits)
@@ -176,7 +217,11 @@ class ArticleInput:
         section = " ".join(parse_text(data, "section", required=False, default="News").split()) or "News"
         if len(section) > limits.max_section_chars or has_bidi_controls(section):
             raise InvalidInput(
-                "section", f"The section name is limited to {limits.max_section_chars} characters."
+                "section",
+                N_(
+                    "The section name is limited to %(max_section_chars)s characters.",
+                    max_section_chars=limits.max_section_chars,
+                ),
             )
         _no_controls("section", section, allow_newlines=False)
         tags = parse_tags(data, limits)
@@ -186,7 +231,7 @@ class ArticleInput:
         if isinstance(raw_targets, str):
             raw_targets = [t for t in raw_targets.replace(" ", ",").split(",") if t]
         if not isinstance(raw_targets, list):
-            raise InvalidInput("targets", 'Targets must be a list of language codes, e.g. ["en"].')
+            raise InvalidInput("targets", N_('Targets must be a list of language codes, e.g. ["en"].'))
         for_all = Timing(
             parse_priority(data.get("priority")) or DEFAULT_PRIORITY,
             parse_datetime(data.get("deadline"), "deadline", naive_zone),
@@ -198,12 +243,18 @@ class ArticleInput:
             timings.setdefault(code, timing)
             if code == language:
                 raise InvalidInput(
-                    "targets", f"The original is already in {language_name(code)}; pick another target."
+                    "targets",
+                    N_(
+                        "The original is already in %(language_name)s; pick another target.",
+                        language_name=language_name(code),
+                    ),
                 )
             if code not in targets:
                 targets.append(code)
         if len(targets) > limits.max_targets:
-            raise InvalidInput("targets", f"At most {limits.max_targets} target languages.")
+            raise InvalidInput(
+                "targets", N_("At most %(max_targets)s target languages.", max_targets=limits.max_targets)
+            )
         return cls(title, body, language, section, tags, targets, timings)
 
 
@@ -211,7 +262,13 @@ def parse_comment(data: Mapping[str, Any], limits: Limits) -> str:
     """An optional comment, trimmed, of bounded length; bidi embedding and override controls are dropped."""
     comment = strip_bidi_embeddings(parse_text(data, "comment", required=False)).strip()
     if len(comment) > limits.max_comment_chars:
-        raise InvalidInput("comment", f"The comment is limited to {limits.max_comment_chars} characters.")
+        raise InvalidInput(
+            "comment",
+            N_(
+                "The comment is limited to %(max_comment_chars)s characters.",
+                max_comment_chars=limits.max_comment_chars,
+            ),
+        )
     _no_controls("comment", comment, allow_newlines=True)
     return comment
 
@@ -223,7 +280,7 @@ def parse_version(data: Mapping[str, Any]) -> int:
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise InvalidInput(
-            "version", "Send the 'version' you started from (a whole number from the last read)."
+            "version", N_("Send the 'version' you started from (a whole number from the last read).")
         )
     return value
 
@@ -239,16 +296,23 @@ def parse_datetime(value: Any, field: str, naive_zone: tzinfo = UTC) -> datetime
     whose offset would carry them past year 1 or 9999)."""
     if value in (None, ""):
         return None
-    example = f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z"
+    example = N_("'%(field)s' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z.", field=field)
     if not isinstance(value, str):
-        raise InvalidInput(field, example + ".")
+        raise InvalidInput(field, example)
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=naive_zone)).astimezone(UTC)
     except (ValueError, OverflowError):
-        raise InvalidInput(field, example + ".") from None
+        raise InvalidInput(field, example) from None
     if not FIRST_DATETIME <= parsed < END_DATETIME:
-        raise InvalidInput(field, f"{example}, between the years 1900 and 2100.")
+        raise InvalidInput(
+            field,
+            N_(
+                "'%(field)s' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z, between the years "
+                "1900 and 2100.",
+                field=field,
+            ),
+        )
     return parsed
 
 
@@ -256,7 +320,13 @@ def parse_action(name: str) -> Action:
     """The workflow action of that name; 404 naming the actions there are otherwise."""
     action = ACTIONS.get(name)
     if action is None:
-        raise NotFound(f"Unknown action {name!r}. Actions are: {', '.join(ACTIONS)}.")
+        raise NotFound(
+            N_(
+                "Unknown action %(name)s. Actions are: %(choices)s.",
+                name=repr(name),
+                choices=", ".join(ACTIONS),
+            )
+        )
     return action
 
 
@@ -304,7 +374,10 @@ class ActionRequest:
             deadline = parse_datetime(data.get("deadline"), "deadline", naive_zone)
             if priority is None and not deadline_sent:
                 raise InvalidInput(
-                    "priority", f"Send a 'priority' ({', '.join(Priority)}), a 'deadline', or both."
+                    "priority",
+                    N_(
+                        "Send a 'priority' (%(choices)s), a 'deadline', or both.", choices=", ".join(Priority)
+                    ),
                 )
         return cls(
             action,
@@ -327,7 +400,7 @@ def _parse_revision(value: Any) -> int | None:
     if isinstance(value, str) and value.isdigit():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise InvalidInput("revision", "Send the 'revision' of the original you read (a whole number).")
+        raise InvalidInput("revision", N_("Send the 'revision' of the original you read (a whole number)."))
     return value
 
 
@@ -336,6 +409,13 @@ def _parse_note(data: Mapping[str, Any], field: str, limits: Limits) -> str:
     note = parse_text(data, field, required=False).strip()
     if len(note) > limits.max_comment_chars:
         name = field.replace("_", " ")
-        raise InvalidInput(field, f"The {name} is limited to {limits.max_comment_chars} characters.")
+        raise InvalidInput(
+            field,
+            N_(
+                "The %(name)s is limited to %(max_comment_chars)s characters.",
+                name=name,
+                max_comment_chars=limits.max_comment_chars,
+            ),
+        )
     _no_controls(field, note, allow_newlines=True)
     return note

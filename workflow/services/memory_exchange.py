@@ -16,6 +16,7 @@ from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import memory
+from ..domain.messages import N_
 from ..domain.rules import can_import_language_data
 from ..domain.tmx import TmxError, TmxReader, write_tmx
 from ..models import AuditAction, TranslationUnit, UnitOrigin, User, utcnow
@@ -88,16 +89,18 @@ class ImportResult(ImportCounts):
 def require_importer(actor: User, what: str) -> None:
     """NotAllowed unless the person may import into the memory or glossary."""
     if not can_import_language_data(actor.actor):
-        raise NotAllowed(f"Only editors and admins may import {what}; ask an editor.")
+        raise NotAllowed(N_("Only editors and admins may import %(what)s; ask an editor.", what=what))
 
 
 def _check_pair(source_lang: str, target_lang: str) -> None:
     if not source_lang:
-        raise InvalidInput("source_lang", "The file names no source language; choose the source language.")
+        raise InvalidInput(
+            "source_lang", N_("The file names no source language; choose the source language.")
+        )
     if not target_lang:
-        raise InvalidInput("target_lang", "No unit holds a second language; choose the target language.")
+        raise InvalidInput("target_lang", N_("No unit holds a second language; choose the target language."))
     if source_lang == target_lang:
-        raise InvalidInput("target_lang", "Source and target are the same language; a memory pairs two.")
+        raise InvalidInput("target_lang", N_("Source and target are the same language; a memory pairs two."))
 
 
 def import_tmx(

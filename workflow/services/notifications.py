@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.languages import language_name
+from ..domain.messages import N_
 from ..domain.notifications import AUDIENCE, Audience, Event, event_for, message_for
 from ..domain.priority import DUE_SOON, MET_STATES
 from ..domain.states import Role
@@ -186,9 +187,9 @@ def parse_read_request(data: Mapping[str, Any]) -> list[int] | None:
         return None
     ids = data.get("ids")
     if not isinstance(ids, list) or not ids or len(ids) > 1000:
-        raise InvalidInput("ids", 'Send "ids" (a list of 1 to 1000 notification ids) or "all": true.')
+        raise InvalidInput("ids", N_('Send "ids" (a list of 1 to 1000 notification ids) or "all": true.'))
     if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
-        raise InvalidInput("ids", '"ids" must hold notification ids (whole numbers).')
+        raise InvalidInput("ids", N_('"ids" must hold notification ids (whole numbers).'))
     return ids
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_
 from ..domain.states import OFF_SITE_STATES, Role
 from ..domain.webhooks import WebhookEvent
 from ..models import Adaptation, Article, PublishedVersion, User
@@ -92,7 +93,11 @@ def published_story(session: Session, adaptation_id: int) -> PublicStory:
     story = public_story(adaptation) if adaptation is not None else None
     if story is None:
         raise NotFound(
-            f"No published story {adaptation_id}: it was never published, or it was unpublished or withdrawn."
+            N_(
+                "No published story %(adaptation_id)s: it was never published, or it was unpublished or "
+                "withdrawn.",
+                adaptation_id=adaptation_id,
+            )
         )
     return story
 
@@ -154,6 +159,9 @@ def correction_holder(adaptation: Adaptation, named: User | None) -> User:
     if last is None or not last.active or Role.ADAPTOR not in last.roles:
         raise InvalidInput(
             "assignee",
-            "The adaptor who adapted this story can no longer adapt; name the adaptor who should correct it.",
+            N_(
+                "The adaptor who adapted this story can no longer adapt; name the adaptor who should "
+                "correct it."
+            ),
         )
     return last

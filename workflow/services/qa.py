@@ -19,9 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain import glossary
+from ..domain.actions import STATE_WORDS
+from ..domain.messages import N_
 from ..domain.qa import CHECKS, ERROR, Finding, ForbiddenRendering, QaInput, run_checks
 from ..domain.rules import can_override_qa, self_approval_refusal
-from ..domain.states import FINAL_STATES
+from ..domain.states import FINAL_STATES, State
 from ..domain.text import strip_bidi_embeddings
 from ..models import Adaptation, DraftState, GlossaryTerm, QaOverride, User
 from . import glossary as glossary_service
@@ -195,35 +197,56 @@ def override_finding(
     """An editor decides, with a reason, that one current finding does not block the adaptation (not on
     their own adaptation: four eyes)."""
     if not can_override_qa(actor.actor):
-        raise NotAllowed("Only editors may override a QA finding; ask an editor to look at it.")
+        raise NotAllowed(N_("Only editors may override a QA finding; ask an editor to look at it."))
     own = self_approval_refusal(actor.actor, adaptation.subject, allow_self_approval)
     if own is not None:
         raise ServiceError(own.message, code=own.code, status=own.status)
     reason = strip_bidi_embeddings(reason or "").strip()
     if not reason:
-        raise InvalidInput("reason", "Give a reason for the override: it is recorded in the history.")
+        raise InvalidInput("reason", N_("Give a reason for the override: it is recorded in the history."))
     if len(reason) > MAX_REASON_CHARS:
-        raise InvalidInput("reason", f"The reason is limited to {MAX_REASON_CHARS} characters.")
+        raise InvalidInput(
+            "reason",
+            N_(
+                "The reason is limited to %(max_reason_chars)s characters.", max_reason_chars=MAX_REASON_CHARS
+            ),
+        )
     if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\r\t" for c in reason):
-        raise InvalidInput("reason", "The reason holds control characters; type it as plain text.")
+        raise InvalidInput("reason", N_("The reason holds control characters; type it as plain text."))
     if check not in CHECKS:
-        raise NotFound(f"There is no QA check named {check!r}. Checks are: {', '.join(CHECKS)}.")
+        raise NotFound(
+            N_(
+                "There is no QA check named %(check)s. Checks are: %(choices)s.",
+                check=repr(check),
+                choices=", ".join(CHECKS),
+            )
+        )
     if adaptation.status in FINAL_STATES:
         raise Conflict(
-            f"The adaptation is {adaptation.state}; its QA findings no longer matter.",
+            N_(
+                "The adaptation is %(state)s; its QA findings no longer matter.",
+                state=STATE_WORDS[State(adaptation.state)],
+            ),
             code="invalid_state",
             details={"state": adaptation.state},
         )
     result = next((r for r in findings_for(session, adaptation) if (r.check, r.key) == (check, key)), None)
     if result is None:
         raise Conflict(
-            f"The {CHECKS[check].lower()} check has no finding {key!r} on the current text (it may "
-            "have been fixed since you looked). Reload the QA findings.",
+            N_(
+                "The “%(check)s” check has no finding %(key)s on the current text (it may have been fixed "
+                "since you looked). Reload the QA findings.",
+                check=CHECKS[check],
+                key=repr(key),
+            ),
             code="no_such_finding",
         )
     if result.override is not None:
         raise Conflict(
-            f"This finding was already overridden by {result.override.editor.display_name}.",
+            N_(
+                "This finding was already overridden by %(display_name)s.",
+                display_name=result.override.editor.display_name,
+            ),
             code="already_overridden",
         )
     override = QaOverride(
@@ -236,7 +259,7 @@ def override_finding(
     except IntegrityError:
         # Another editor overrode the same finding at the same moment.
         raise Conflict(
-            "Another editor overrode this finding just now. Reload the QA findings.",
+            N_("Another editor overrode this finding just now. Reload the QA findings."),
             code="already_overridden",
         ) from None
     record(

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.languages import language_name
+from ..domain.messages import N_
 from ..domain.states import Role
 from ..domain.text import word_count
 from ..models import Adaptation, Article, ArticleRevision, Credit, PublishedVersion, ReviewRound, User
@@ -60,9 +61,19 @@ def _parse_date(raw: str, name: str) -> date:
             raise ValueError(value)
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(name, f"'{name}' must be a date written YYYY-MM-DD, e.g. 2026-01-31.") from None
+        raise InvalidInput(
+            name, N_("'%(name)s' must be a date written YYYY-MM-DD, e.g. 2026-01-31.", name=name)
+        ) from None
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-        raise InvalidInput(name, f"'{name}' must be a date between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise InvalidInput(
+            name,
+            N_(
+                "'%(name)s' must be a date between %(first_year)s and %(last_year)s.",
+                name=name,
+                first_year=FIRST_YEAR,
+                last_year=LAST_YEAR,
+            ),
+        )
     return parsed
 
 
@@ -79,8 +90,11 @@ def parse_period(
     if start > end:
         raise InvalidInput(
             "from",
-            f"'from' ({start.isoformat()}) is after 'to' ({end.isoformat()}); "
-            "swap them or pick a later 'to'.",
+            N_(
+                "'from' (%(start)s) is after 'to' (%(end)s); swap them or pick a later 'to'.",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            ),
         )
     return Period(start, end)
 

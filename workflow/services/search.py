@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain import search as rules
+from ..domain.messages import N_
 from ..domain.states import OFF_SITE_STATES, Role, State
 from ..models import (
     Adaptation,
@@ -351,16 +352,18 @@ def parse_date(raw: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise InvalidInput(field, f"'{field}' must be a date written YYYY-MM-DD, e.g. 2026-12-05.") from None
+        raise InvalidInput(
+            field, N_("'%(field)s' must be a date written YYYY-MM-DD, e.g. 2026-12-05.", field=field)
+        ) from None
 
 
 def parse_query(raw: str | None, *, max_chars: int = 200) -> str:
     """The folded query text; InvalidInput when empty, too long or without any word."""
     query = rules.query_text(raw or "")
     if len(query) > max_chars:
-        raise InvalidInput("q", f"'q' must be at most {max_chars} characters.")
+        raise InvalidInput("q", N_("'q' must be at most %(max_chars)s characters.", max_chars=max_chars))
     if not rules.query_words(query):
-        raise InvalidInput("q", "Give 'q': one or more words to search for.")
+        raise InvalidInput("q", N_("Give 'q': one or more words to search for."))
     return query
 
 
@@ -471,9 +474,9 @@ def search_desk(
 ) -> SearchPage:
     """Originals and adaptations matching every word of `query` (folded), best first, that `actor` may see."""
     if filters.states and any(s not in {st.value for st in State} for s in filters.states):
-        raise InvalidInput("state", "Unknown state.")
+        raise InvalidInput("state", N_("Unknown state."))
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise InvalidInput("from", "'from' must not be after 'to'.")
+        raise InvalidInput("from", N_("'from' must not be after 'to'."))
     index_now(session)
     hits, total = _run(session, query, filters, DESK_KINDS, _visible_to(actor), page, per_page)
     return SearchPage(hits, total, page, per_page)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.languages import INTERFACE_LANGUAGES
+from ..domain.messages import N_
 from ..domain.notifications import Event, parse_language_pairs
 from ..domain.rules import can_manage_users
 from ..domain.states import Role
@@ -36,22 +37,33 @@ def parse_roles(values: list[str]) -> set[Role]:
     roles = set()
     for value in (v.strip().lower() for v in values if v.strip()):
         if value not in known:
-            raise InvalidInput("roles", f"Unknown role {value!r}. Roles are: {', '.join(known)}.")
+            raise InvalidInput(
+                "roles",
+                N_(
+                    "Unknown role %(value)s. Roles are: %(choices)s.",
+                    value=repr(value),
+                    choices=", ".join(known),
+                ),
+            )
         roles.add(known[value])
     return roles
 
 
 def _require_admin(actor: User | None, doing: str) -> None:
     if actor is not None and not can_manage_users(actor.actor):
-        raise NotAllowed(f"Only admins may {doing}.")
+        raise NotAllowed(N_("Only admins may %(doing)s.", doing=doing))
 
 
 def check_new_password(password: str | None, field: str = "password") -> str:
     """A password someone chooses: 8 to 1024 characters."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise InvalidInput(field, f"A password needs at least {MIN_PASSWORD} characters.")
+        raise InvalidInput(
+            field, N_("A password needs at least %(min_password)s characters.", min_password=MIN_PASSWORD)
+        )
     if len(password) > MAX_PASSWORD:
-        raise InvalidInput(field, f"A password may have at most {MAX_PASSWORD} characters.")
+        raise InvalidInput(
+            field, N_("A password may have at most %(max_password)s characters.", max_password=MAX_PASSWORD)
+        )
     return password
 
 
@@ -65,7 +77,9 @@ def parse_email(value: str | None, field: str = "email") -> str | None:
     if not value:
         return None
     if len(value) > 254 or not EMAIL.match(value) or any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise InvalidInput(field, f"{value[:60]!r} is not an e-mail address (name@example.org).")
+        raise InvalidInput(
+            field, N_("%(value)s is not an e-mail address (name@example.org).", value=repr(value[:60]))
+        )
     return value
 
 
@@ -73,10 +87,12 @@ def parse_pairs(value: str | None, field: str = "language_pairs") -> str:
     """Language pairs as stored ("ar-en fr-en"); 400 naming the field when one is not two language codes."""
     pairs = parse_language_pairs(value or "")
     if pairs is None:
-        raise InvalidInput(field, "Write language pairs as ISO codes, e.g. ar-en, fr-en (or leave it empty).")
+        raise InvalidInput(
+            field, N_("Write language pairs as ISO codes, e.g. ar-en, fr-en (or leave it empty).")
+        )
     text = " ".join(f"{a}-{b}" for a, b in pairs)
     if len(text) > 200:
-        raise InvalidInput(field, "At most 200 characters of language pairs.")
+        raise InvalidInput(field, N_("At most 200 characters of language pairs."))
     return text
 
 
@@ -85,7 +101,14 @@ def muted_events(mailed: list[str], field: str = "mail_events") -> list[str]:
     known = [e.value for e in Event]
     unknown = [e for e in mailed if e not in known]
     if unknown:
-        raise InvalidInput(field, f"Unknown event {unknown[0]!r}; events are: {', '.join(known)}.")
+        raise InvalidInput(
+            field,
+            N_(
+                "Unknown event %(unknown)s; events are: %(choices)s.",
+                unknown=repr(unknown[0]),
+                choices=", ".join(known),
+            ),
+        )
     return [e for e in known if e not in mailed]
 
 
@@ -118,7 +141,7 @@ def update_settings(
     """Set a person's e-mail address, language pairs, which events mail them and whether in one daily digest
     (what `changing` names): their own, or anyone's for an admin (audited)."""
     if actor.id != person.id:
-        _require_admin(actor, "change other people's settings")
+        _require_admin(actor, N_("change other people's settings"))
     before = _mail_settings(person)
     if "email" in changing:
         person.email = parse_email(email)
@@ -129,7 +152,7 @@ def update_settings(
     if "mail_digest" in changing:
         if not isinstance(mail_digest, bool):
             raise InvalidInput(
-                "mail_digest", "mail_digest is true (one mail a day) or false (one per event)."
+                "mail_digest", N_("mail_digest is true (one mail a day) or false (one per event).")
             )
         person.mail_digest = mail_digest
     after = _mail_settings(person)
@@ -151,25 +174,27 @@ def create_user(
 ) -> User:
     """Add a person with a hashed password; usernames are lower-case and unique (409 when two admins
     create the same one at the same moment)."""
-    _require_admin(actor, "add people")
+    _require_admin(actor, N_("add people"))
     username = (username or "").strip().lower()
     if not USERNAME.match(username):
         raise InvalidInput(
-            "username", "A username is 2–64 lower-case letters, digits, dots, dashes or underscores."
+            "username", N_("A username is 2–64 lower-case letters, digits, dots, dashes or underscores.")
         )
     display_name = (display_name or "").strip()
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in display_name) or has_bidi_controls(
         display_name
     ):
         raise InvalidInput(
-            "name", "The display name holds control or text-direction characters; remove them."
+            "name", N_("The display name holds control or text-direction characters; remove them.")
         )
     if not display_name or len(display_name) > 120:
-        raise InvalidInput("name", "A display name (as printed in credits) of 1–120 characters is required.")
+        raise InvalidInput(
+            "name", N_("A display name (as printed in credits) of 1–120 characters is required.")
+        )
     check_new_password(password)
     email = parse_email(email)
     if session.scalar(select(User.id).where(User.username == username)):
-        raise InvalidInput("username", f"The username {username!r} is taken.")
+        raise InvalidInput("username", N_("The username %(username)s is taken.", username=repr(username)))
     user = User(username=username, display_name=display_name, email=email)
     user.set_password(password)
     user.set_roles(roles)
@@ -179,7 +204,10 @@ def create_user(
             session.flush()
     except IntegrityError:
         raise Conflict(
-            f"The username {username!r} was taken a moment ago by someone else; choose another.",
+            N_(
+                "The username %(username)s was taken a moment ago by someone else; choose another.",
+                username=repr(username),
+            ),
             code="username_taken",
             details={"field": "username"},
         ) from None
@@ -189,9 +217,9 @@ def create_user(
 
 def change_roles(session: Session, actor: User | None, user: User, roles: set[Role]) -> User:
     """An admin replaces someone's roles; an admin cannot drop their own admin role."""
-    _require_admin(actor, "change roles")
+    _require_admin(actor, N_("change roles"))
     if actor is not None and user.id == actor.id and Role.ADMIN not in roles:
-        raise InvalidInput("roles", "You cannot remove your own admin role.")
+        raise InvalidInput("roles", N_("You cannot remove your own admin role."))
     before = sorted(r.value for r in user.roles)
     user.set_roles(roles)
     session.flush()
@@ -204,9 +232,9 @@ def change_roles(session: Session, actor: User | None, user: User, roles: set[Ro
 def set_active(session: Session, actor: User | None, user: User, active: bool) -> User:
     """An admin enables or disables someone's login. Disabling ends every session and revokes every token
     for good: enabling again lets the person log in afresh but revives none of them."""
-    _require_admin(actor, "disable accounts")
+    _require_admin(actor, N_("disable accounts"))
     if actor is not None and user.id == actor.id and not active:
-        raise InvalidInput("active", "You cannot disable your own account.")
+        raise InvalidInput("active", N_("You cannot disable your own account."))
     if user.active == active:
         return user
     user.active = active
@@ -231,10 +259,10 @@ def change_own_password(
     """A person changes their own password, proving the current one. Every other login session ends and
     every token but the one in use is revoked; returns how many sessions and tokens ended."""
     if not user.check_password(current or ""):
-        raise InvalidInput("current_password", "The current password is wrong; type it again.")
+        raise InvalidInput("current_password", N_("The current password is wrong; type it again."))
     check_new_password(new, "new_password")
     if user.check_password(new):
-        raise InvalidInput("new_password", "The new password is the one you have now; choose another.")
+        raise InvalidInput("new_password", N_("The new password is the one you have now; choose another."))
     user.set_password(new)
     user.must_change_password = False
     ended = end_access(session, user, keep_session=keep_session, keep_token=keep_token)
@@ -248,7 +276,10 @@ def set_interface_language(session: Session, user: User, language: str | None) -
     if language is not None and language not in INTERFACE_LANGUAGES:
         raise InvalidInput(
             "interface_language",
-            f"Choose one of {', '.join(INTERFACE_LANGUAGES)}, or none for the browser's.",
+            N_(
+                "Choose one of %(choices)s, or none for the browser's.",
+                choices=", ".join(INTERFACE_LANGUAGES),
+            ),
         )
     user.interface_language = language
     session.flush()
@@ -267,7 +298,7 @@ def reset_password(
     """An admin (or the command line) sets someone's password, optionally making them choose another at
     their next login. Their sessions end and their tokens are revoked (an admin resetting their own keeps
     the session making the request)."""
-    _require_admin(actor, "reset passwords")
+    _require_admin(actor, N_("reset passwords"))
     check_new_password(new)
     user.set_password(new)
     user.must_change_password = must_change
@@ -291,7 +322,7 @@ def find_user(session: Session, username: str) -> User:
     # A name no account could have (a NUL byte, which PostgreSQL refuses in text) is simply unknown.
     user = session.scalar(select(User).where(User.username == name)) if USERNAME.match(name) else None
     if user is None:
-        raise NotFound(f"No user named {username!r}.")
+        raise NotFound(N_("No user named %(username)s.", username=repr(username)))
     return user
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_
 from ..domain.rules import can_manage_webhooks
 from ..domain.webhooks import (
     MAX_ATTEMPTS,
@@ -73,7 +74,7 @@ Resolver = Callable[..., list]
 
 def _require_admin(actor: User) -> None:
     if not can_manage_webhooks(actor.actor):
-        raise NotAllowed("Only admins may manage webhooks.")
+        raise NotAllowed(N_("Only admins may manage webhooks."))
 
 
 def resolve_checked(
@@ -108,10 +109,19 @@ def parse_events(raw: Any) -> list[str]:
     """The events asked for: a non-empty list of known names (400 naming `events` otherwise)."""
     known = [e.value for e in WebhookEvent]
     if not isinstance(raw, list) or not raw or not all(isinstance(e, str) for e in raw):
-        raise InvalidInput("events", f"Give 'events' as a list of one or more of: {', '.join(known)}.")
+        raise InvalidInput(
+            "events", N_("Give 'events' as a list of one or more of: %(choices)s.", choices=", ".join(known))
+        )
     unknown = [e for e in raw if e not in known]
     if unknown:
-        raise InvalidInput("events", f"Unknown event {unknown[0]!r}. Events are: {', '.join(known)}.")
+        raise InvalidInput(
+            "events",
+            N_(
+                "Unknown event %(unknown)s. Events are: %(choices)s.",
+                unknown=repr(unknown[0]),
+                choices=", ".join(known),
+            ),
+        )
     return [e for e in known if e in raw]
 
 
@@ -127,8 +137,12 @@ def parse_secret(raw: Any) -> str | None:
     ):
         raise InvalidInput(
             "secret",
-            f"The secret must be {MIN_SECRET_CHARS} to {MAX_SECRET_CHARS} printable ASCII characters; "
-            "leave it out to have one generated.",
+            N_(
+                "The secret must be %(min_secret_chars)s to %(max_secret_chars)s printable ASCII "
+                "characters; leave it out to have one generated.",
+                min_secret_chars=MIN_SECRET_CHARS,
+                max_secret_chars=MAX_SECRET_CHARS,
+            ),
         )
     return raw
 
@@ -147,7 +161,7 @@ def register_endpoint(
     endpoint and its secret (generated when none is given), which the caller shows this once."""
     _require_admin(actor)
     if not isinstance(url, str) or not url.strip():
-        raise InvalidInput("url", "Give the receiver's 'url' (https://…).")
+        raise InvalidInput("url", N_("Give the receiver's 'url' (https://…)."))
     url = url.strip()
     chosen_events = parse_events(events)
     chosen_secret = parse_secret(secret) or secrets.token_urlsafe(32)
@@ -182,7 +196,7 @@ def get_endpoint(session: Session, actor: User, endpoint_id: int) -> WebhookEndp
     _require_admin(actor)
     endpoint = session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound(f"No webhook {endpoint_id}.")
+        raise NotFound(N_("No webhook %(endpoint_id)s.", endpoint_id=endpoint_id))
     return endpoint
 
 
@@ -251,9 +265,15 @@ def redeliver(session: Session, actor: User, endpoint_id: int, delivery_id: int)
     _require_admin(actor)
     delivery = session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.endpoint_id != endpoint_id:
-        raise NotFound(f"No delivery {delivery_id} for webhook {endpoint_id}.")
+        raise NotFound(
+            N_(
+                "No delivery %(delivery_id)s for webhook %(endpoint_id)s.",
+                delivery_id=delivery_id,
+                endpoint_id=endpoint_id,
+            )
+        )
     if delivery.state == DeliveryState.PENDING.value:
-        raise Conflict("This delivery is still being attempted; wait for it to be delivered or to fail.")
+        raise Conflict(N_("This delivery is still being attempted; wait for it to be delivered or to fail."))
     delivery.state, delivery.error = DeliveryState.PENDING.value, ""
     delivery.attempts, delivery.redeliveries = 0, delivery.redeliveries + 1
     delivery.next_attempt_at, delivery.dispatched_at = utcnow(), None

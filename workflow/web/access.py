@@ -15,6 +15,8 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..domain.actions import ROLE_PLURALS
+from ..domain.messages import N_, Listing
 from ..domain.rules import available_actions
 from ..domain.states import Role
 from ..extensions import db
@@ -99,8 +101,10 @@ def identify_caller():
     if request.path.startswith("/api/"):
         abort(
             403,
-            description="An admin reset your password: choose a new one before you go on. "
-            "POST /api/v1/me/password with current_password and new_password.",
+            description=N_(
+                "An admin reset your password: choose a new one before you go on. POST "
+                "/api/v1/me/password with current_password and new_password."
+            ),
         )
     flash(gettext("An admin reset your password: choose a new one before you go on."), "info")
     return redirect(url_for("account.page", _anchor="password"))
@@ -126,8 +130,10 @@ def roles_required(*roles: Role) -> Callable:
             if roles and not (person.roles & set(roles)):
                 abort(
                     403,
-                    description="Your role does not give access to this page. "
-                    f"It is for: {', '.join(r.value + 's' for r in roles)}.",
+                    description=N_(
+                        "Your role does not give access to this page. It is for: %(roles)s.",
+                        roles=Listing(ROLE_PLURALS[r] for r in roles),
+                    ),
                 )
             return view(*args, **kwargs)
 

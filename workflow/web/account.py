@@ -18,6 +18,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 from flask_login import logout_user
 
+from ..domain.messages import N_
 from ..domain.notifications import Event
 from ..extensions import db
 from ..services import credentials, queries
@@ -77,7 +78,9 @@ def change_password():
     form = request.form
     try:
         if form.get("new_password", "") != form.get("confirm_password", ""):
-            raise InvalidInput("confirm_password", "The two new passwords differ; type the same one twice.")
+            raise InvalidInput(
+                "confirm_password", N_("The two new passwords differ; type the same one twice.")
+            )
         sessions, tokens = user_service.change_own_password(
             db.session,
             signed_in(),

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import lazy_gettext
 from werkzeug.wrappers import Response
 
 from ..domain.actions import Action, GoesOn
+from ..domain.messages import N_
 from ..domain.states import Role, State
 from ..domain.text import normalize_body
 from ..extensions import db
@@ -29,69 +29,16 @@ from . import reporter as reporter_pages
 from . import review as review_pages
 from .access import roles_required, self_approval_allowed, signed_in
 from .forms import Refused, input_limits, refusal
-from .i18n import newsroom_zone
-from .templating import state_label
+from .i18n import newsroom_zone, translate
 
 bp = Blueprint("actions", __name__, url_prefix="/desk")
 
-#: What the person is told once an action is done, in the interface language: the domain's English sentences
-#: (Action.done, Action.done_when) as catalog messages.
-DONE_MESSAGES = {
-    "You hold this adaptation now; nobody else can edit it until you submit or release it.": lazy_gettext(
-        "You hold this adaptation now; nobody else can edit it until you submit or release it."
-    ),
-    "Released; it is back in the queue ({state}).": lazy_gettext(
-        "Released; it is back in the queue (%(state)s)."
-    ),
-    "Reassigned; the adaptor you chose holds it now.": lazy_gettext(
-        "Reassigned; the adaptor you chose holds it now."
-    ),
-    "Noted: the adaptation now follows the newest revision of the original.": lazy_gettext(
-        "Noted: the adaptation now follows the newest revision of the original."
-    ),
-    "Submitted for review (round {round}).": lazy_gettext("Submitted for review (round %(round)s)."),
-    "Sent back to the adaptor with your comment; they can work on it at once.": lazy_gettext(
-        "Sent back to the adaptor with your comment; they can work on it at once."
-    ),
-    "Approved and published.": lazy_gettext("Approved and published."),
-    "Approved; it will be published at {publish_at} UTC.": lazy_gettext(
-        "Approved; it will be published at %(publish_at)s UTC."
-    ),
-    "Rejected; the reason is recorded in its history.": lazy_gettext(
-        "Rejected; the reason is recorded in its history."
-    ),
-    "Correction rejected; the published text stays as it was.": lazy_gettext(
-        "Correction rejected; the published text stays as it was."
-    ),
-    "Correction opened; the published text stays up until a corrected version is approved.": lazy_gettext(
-        "Correction opened; the published text stays up until a corrected version is approved."
-    ),
-    "Unpublished; its address answers 410 Gone and it has left the lists and the feed.": lazy_gettext(
-        "Unpublished; its address answers 410 Gone and it has left the lists and the feed."
-    ),
-    "Republished; it is back on the site as last published.": lazy_gettext(
-        "Republished; it is back on the site as last published."
-    ),
-    "Priority and deadline saved; the queues are sorted by them.": lazy_gettext(
-        "Priority and deadline saved; the queues are sorted by them."
-    ),
-    "Withdrawn; it will not be published.": lazy_gettext("Withdrawn; it will not be published."),
-}
-
 
 def done_message(action: Action, adaptation: Adaptation) -> str:
-    """The sentence a finished action flashes, in the interface language (the domain's English otherwise)."""
+    """The sentence a finished action flashes, in the interface language."""
     state = State(adaptation.state)
-    template = action.done_when.get(state, action.done)
-    translated = DONE_MESSAGES.get(template)
-    if translated is None:
-        return action.done_message(state, rounds=len(adaptation.rounds), publish_at=adaptation.publish_at)
-    publish_at = f"{adaptation.publish_at:%Y-%m-%d %H:%M}" if adaptation.publish_at else ""
-    return str(translated) % {
-        "state": state_label(state.value),
-        "round": len(adaptation.rounds),
-        "publish_at": publish_at,
-    }
+    said = action.done_message(state, rounds=len(adaptation.rounds), publish_at=adaptation.publish_at)
+    return translate(said)
 
 
 #: Pages an action form is posted from (its `origin` field), so a refusal re-renders that very page.
@@ -166,8 +113,11 @@ def take(adaptation_id: int, name: str) -> Response | tuple[str, int]:
             and not _same_text(form.get("title", ""), form["body"], adaptation)
         ):
             raise ServiceError(
-                f"You have unsaved changes. Save them (or undo them) before {action.ends_editing}; "
-                "your text is still in the form below.",
+                N_(
+                    "You have unsaved changes. Save them (or undo them) before %(ends_editing)s; your text "
+                    "is still in the form below.",
+                    ends_editing=action.ends_editing,
+                ),
                 code="unsaved",
                 status=409,
             )

@@ -22,6 +22,7 @@ from flask_babel import gettext
 
 from ..domain.diff import word_diff
 from ..domain.effort import MAX_SECONDS_PER_SAVE
+from ..domain.messages import N_
 from ..domain.states import FINAL_STATES, Role, State
 from ..domain.text import normalize_body
 from ..extensions import db
@@ -129,8 +130,10 @@ def render_workbench(
             abort(refused.status, description=refused.message)
         abort(
             403,
-            description="This story is published: its workbench (the review thread, QA and machine draft) is "
-            "for editors and the people credited on it. Read it on the public site.",
+            description=N_(
+                "This story is published: its workbench (the review thread, QA and machine draft) is for "
+                "editors and the people credited on it. Read it on the public site."
+            ),
         )
     form = {"title": adaptation.title, "body": adaptation.body, "version": adaptation.version}
     if typed is not None:

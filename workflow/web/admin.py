@@ -40,6 +40,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.utils import secure_filename
 
+from ..domain.messages import N_
 from ..domain.states import Role, State
 from ..extensions import db
 from ..models import Adaptation, Article, AuditAction, Draft, DraftError, DraftState, User, utcnow
@@ -52,6 +53,7 @@ from ..services import users as user_service
 from ..services.errors import Conflict, InvalidInput
 from .access import current_person, roles_required
 from .errors import HTTP_MESSAGES, error_response
+from .i18n import translate
 from .paging import page_args_for_page, page_links
 from .templating import role_label
 
@@ -72,7 +74,7 @@ def no_store(response):
 def _person_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id) if user_id <= MAX_ID else None
     if user is None:
-        abort(404, description=f"There is no person with id {user_id}.")
+        abort(404, description=N_("There is no person with id %(user_id)s.", user_id=user_id))
     return user
 
 
@@ -135,7 +137,7 @@ def create_user():
         roles = user_service.parse_roles(new["roles"])
         if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in new["display_name"]):
             raise InvalidInput(
-                "name", "The display name holds a control character; type it again without it."
+                "name", N_("The display name holds a control character; type it again without it.")
             )
         person = user_service.create_user(
             db.session,
@@ -177,7 +179,7 @@ def change_roles(user_id: int):
         user_service.change_roles(db.session, current_person(), person, roles)
     except InvalidInput as exc:
         db.session.rollback()
-        return _render_users(400, row_roles={user_id: checked}, row_errors={user_id: exc.message})
+        return _render_users(400, row_roles={user_id: checked}, row_errors={user_id: translate(exc.message)})
     db.session.commit()
     held = gettext(", ").join(sorted(role_label(r.value) for r in roles)) or gettext("no roles")
     flash(
@@ -199,12 +201,12 @@ def set_active(user_id: int):
     person = _person_or_404(user_id)
     value = request.form.get("active", "")
     if value not in ("0", "1"):
-        abort(400, description="Say whether to enable (active=1) or disable (active=0) the account.")
+        abort(400, description=N_("Say whether to enable (active=1) or disable (active=0) the account."))
     try:
         user_service.set_active(db.session, current_person(), person, value == "1")
     except InvalidInput as exc:
         db.session.rollback()
-        return _render_users(400, row_errors={user_id: exc.message})
+        return _render_users(400, row_errors={user_id: translate(exc.message)})
     db.session.commit()
     if person.active:
         flash(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
+from ..domain.messages import N_
 from ..domain.states import Role
 from ..extensions import db
 from ..models import AuditAction, User
@@ -41,7 +42,7 @@ def no_store(response):
 def _person_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id) if user_id <= MAX_ID else None
     if user is None:
-        abort(404, description=f"There is no person with id {user_id}.")
+        abort(404, description=N_("There is no person with id %(user_id)s.", user_id=user_id))
     return user
 
 
@@ -142,7 +143,12 @@ def revoke_token(user_id: int, token_id: int):
     """Revoke one of someone's API tokens."""
     target = _person_or_404(user_id)
     if token_id not in {t.id for t in credentials.live_tokens(db.session, target)}:
-        abort(404, description=f"{target.username} has no working token {token_id}.")
+        abort(
+            404,
+            description=N_(
+                "%(username)s has no working token %(token_id)s.", username=target.username, token_id=token_id
+            ),
+        )
     row = credentials.revoke_token(db.session, signed_in(), token_id)
     db.session.commit()
     flash(
@@ -160,7 +166,7 @@ def end_sessions(user_id: int):
     """Log someone out everywhere (their API tokens stay; revoke those one by one)."""
     target = _person_or_404(user_id)
     if target.id == signed_in().id:
-        abort(400, description="To log yourself out everywhere, use your account page.")
+        abort(400, description=N_("To log yourself out everywhere, use your account page."))
     count = credentials.log_out_everywhere(db.session, signed_in(), target)
     db.session.commit()
     flash(

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..services import webhooks
 from ..services.errors import Conflict, InvalidInput, NotFound
 from .access import current_person, roles_required
+from .i18n import translate
 from .paging import page_args_for_page, page_links
 
 bp = Blueprint("webhooks", __name__)
@@ -131,7 +132,7 @@ def redeliver(webhook_id: int, delivery_id: int):
         abort(404, description=exc.message)
     except Conflict as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(translate(exc.message), "error")
         return redirect(url_for("webhooks.page", _anchor=f"webhook-{webhook_id}"))
     db.session.commit()
     flash(gettext("Delivery %(guid)s queued again.", guid=delivery.guid), "success")

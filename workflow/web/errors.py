@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from ..domain.messages import N_
 from ..extensions import db
 from ..services.errors import ServiceError
-
-
-def N_(message: str) -> str:  # the name pybabel extracts by default
-    """Mark a message for the catalog; it is translated where it is shown (on the error page)."""
-    return message
+from .i18n import translate
 
 
 def wants_json() -> bool:
@@ -28,20 +24,19 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, **details):
-    """An error as JSON for API clients and as a page for people."""
+    """An error as JSON for API clients and as a page for people, its message in the reader's language (the
+    person's choice, else Accept-Language); JSON keeps the stable `error` code for programs to go by."""
+    message = translate(message)
     if wants_json():
         response = jsonify({"error": code, "message": message, **details})
         response.status_code = status
+        response.vary.add("Accept-Language")
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="adaptdesk"'
         return response
     if status == 401:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    # API clients keep the English message; a person reads it in the interface language when the catalog
-    # has it (a message from a service that is not in the catalog stays as it is).
-    return render_template(
-        "error.html", status=status, code=code, message=gettext(message) if message else message
-    ), status
+    return render_template("error.html", status=status, code=code, message=message), status
 
 
 HTTP_MESSAGES = {
@@ -75,8 +70,10 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(
             400,
             "csrf",
-            f"The form expired or was not sent from this site ({exc.description}). "
-            "Reload the page and try again.",
+            N_(
+                "The form expired or was not sent from this site (%(reason)s). Reload the page and try again.",
+                reason=exc.description,
+            ),
         )
 
     @app.errorhandler(HTTPException)
@@ -93,7 +90,7 @@ def register_error_handlers(app: Flask) -> None:
             413: "too_large",
             429: "too_many_requests",
         }.get(status, "error")
-        return error_response(status, code, message or HTTP_MESSAGES.get(status, "Error."))
+        return error_response(status, code, message or HTTP_MESSAGES.get(status, N_("Error.")))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -17,6 +17,7 @@ from ..domain.states import State
 from ..extensions import db
 from ..services.errors import ServiceError
 from ..services.inputs import Limits
+from .i18n import translate
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def refusal(error: ServiceError) -> Refused:
     db.session.rollback()
     if error.status == 404:
         raise error
-    return Refused(error.message, error.status, error.details.get("field"))
+    return Refused(translate(error.message), error.status, error.details.get("field"))
 
 
 def render_page(template: str, *, refused: Refused | None = None, **context: Any) -> tuple[str, int]:

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext
 
+from ..domain.messages import N_
 from ..domain.rules import can_edit_glossary, can_import_language_data
 from ..domain.states import Role
 from ..extensions import db
@@ -117,7 +118,7 @@ def _form_pair(values) -> tuple[str, str]:
     for name, field in (("from", "source_lang"), ("to", "target_lang")):
         raw = (values.get(name) or "").strip()
         if not raw:
-            raise InvalidInput(field, "Choose both languages of the pair first.")
+            raise InvalidInput(field, N_("Choose both languages of the pair first."))
         pair.append(parse_language(raw, field))
     return pair[0], pair[1]
 
@@ -130,7 +131,7 @@ def export_terms():
         source_lang, target_lang = _form_pair(request.args)
         fmt = (request.args.get("format") or "tbx").lower()
         if fmt not in glossary_exchange.FORMATS:
-            raise InvalidInput("format", "Choose TBX or CSV.")
+            raise InvalidInput("format", N_("Choose TBX or CSV."))
     except ServiceError as error:
         return _render_terms(refused=refusal(error))
     document = glossary_exchange.export_terms(db.session, source_lang, target_lang, fmt)
@@ -149,7 +150,7 @@ def import_terms():
     try:
         source_lang, target_lang = _form_pair(request.form)
         if upload is None or not upload.filename:
-            raise InvalidInput("file", "Choose a .tbx or .csv file to import.")
+            raise InvalidInput("file", N_("Choose a .tbx or .csv file to import."))
         result = glossary_exchange.import_terms(
             db.session,
             signed_in(),

@@ -12,16 +12,19 @@ Accept-Language, then English. Times are stored in UTC and shown in ADAPTDESK_TI
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_skeleton
+from babel.lists import format_list
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
-from flask_babel import Babel, get_locale, gettext, to_user_timezone
+from flask_babel import Babel, get_locale, get_translations, gettext, to_user_timezone
 
 from ..domain.languages import INTERFACE_LANGUAGES, text_direction
 from ..domain.languages import language_name as english_language_name
+from ..domain.messages import Listing, Message
 from ..extensions import db
 from ..services import users as user_service
 from .access import current_person
@@ -117,6 +120,25 @@ def localized_language_name(code: str | None) -> str:
     return name or english_language_name(code)
 
 
+def translate(text: Any) -> Any:
+    """Words the domain or a service marked for the catalog (`N_`), in the interface language, their values
+    translated too when they are words as well; plain text (a name, a title) and anything else as it is."""
+    if isinstance(text, Listing):
+        if interface_language() == DEFAULT_LANGUAGE:
+            return str(text)  # the domain's own English ("a, b or c")
+        items = [str(translate(item)) for item in text.items]
+        if not items:
+            return ""
+        style = "or" if text.style == "or" else "standard"
+        return format_list(items, style=style, locale=get_locale() or DEFAULT_LANGUAGE)
+    if isinstance(text, Message):
+        translated = get_translations().ugettext(text.msgid)
+        if not text.params:
+            return translated
+        return translated % {name: translate(value) for name, value in text.params.items()}
+    return text
+
+
 def _safe_next(target: str | None) -> str:
     """A same-site path to go back to; anything else (another host, a scheme) becomes the home page."""
     if target:
@@ -159,4 +181,4 @@ def init_i18n(app: Flask) -> None:
         language_label=lambda code: Locale.parse(code).get_display_name(code),
         language_name=localized_language_name,
     )
-    app.jinja_env.filters.update(when=when, language_name=localized_language_name)
+    app.jinja_env.filters.update(when=when, language_name=localized_language_name, translate=translate)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import ngettext
 
+from ..domain.messages import N_
 from ..extensions import db
 from ..models import Notification
 from ..services import notifications, queries
@@ -64,7 +65,7 @@ def read():
         elif form.get("id", "").isdigit():
             ids = [int(form["id"])]
         else:
-            raise InvalidInput("id", "Choose a notification to mark read, or mark them all.")
+            raise InvalidInput("id", N_("Choose a notification to mark read, or mark them all."))
         marked = notifications.mark_read(db.session, person, ids)
     except ServiceError as error:
         return render_list(refusal(error))

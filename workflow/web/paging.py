@@ -6,9 +6,11 @@ from typing import Any
 
 from flask import Response, request, url_for
 
+from ..domain.messages import N_
 from ..services.errors import InvalidInput
 from ..services.queries import Page
 from .forms import Refused
+from .i18n import translate
 
 #: Rows per page on the newsroom's list pages, unless `per_page` says otherwise.
 PAGE_SIZE = 50
@@ -23,7 +25,9 @@ def _whole_number(name: str, default: int, high: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise InvalidInput(name, f"'{name}' must be a whole number from 1 to {high}.")
+        raise InvalidInput(
+            name, N_("'%(name)s' must be a whole number from 1 to %(high)s.", name=name, high=high)
+        )
     return int(raw)
 
 
@@ -37,7 +41,7 @@ def page_args_for_page(default_size: int = PAGE_SIZE) -> tuple[int, int, Refused
     try:
         number, size = page_args(default_size)
     except InvalidInput as error:
-        return 1, default_size, Refused(error.message, 400, error.field)
+        return 1, default_size, Refused(translate(error.message), 400, error.field)
     return number, size, None
 
 

@@ -42,6 +42,7 @@ from flask import (
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from ..domain.messages import N_
 from ..domain.states import Role, State
 from ..domain.text import paragraphs, reading_minutes, slugify, word_count
 from ..domain.views import high_views
@@ -227,9 +228,9 @@ def _published_or_404(adaptation_id: int) -> PublicStory:
     adaptation = db.session.get(Adaptation, adaptation_id) if adaptation_id <= MAX_ID else None
     story = public_story(adaptation) if adaptation is not None else None
     if story is None and adaptation is not None and adaptation.state == State.UNPUBLISHED.value:
-        abort(410, description="This story was taken down and is no longer published.")
+        abort(410, description=N_("This story was taken down and is no longer published."))
     if story is None:
-        abort(404, description="There is no published story at this address.")
+        abort(404, description=N_("There is no published story at this address."))
     return story
 
 
@@ -259,7 +260,7 @@ def _search_page(query: str, page: int):
     except InvalidInput:
         found = None
     if found is not None and page > 1 and not found.hits:
-        abort(404, description="There are no more results.")
+        abort(404, description=N_("There are no more results."))
     hits = found.hits if found else []
     stories = {a.id: a for a in queries.published_by_ids(db.session, [h.adaptation_id for h in hits])}
     teasers = {
@@ -300,14 +301,14 @@ def index():
     section, tag, page = _filter_arg("section"), _filter_arg("tag"), _page_arg()
     sections = queries.published_sections(db.session)
     if section and section not in sections:
-        abort(404, description="There is no section of that name on the site.")
+        abort(404, description=N_("There is no section of that name on the site."))
     if tag and not queries.tag_on_site(db.session, tag):
-        abort(404, description="No story on the site carries that tag.")
+        abort(404, description=N_("No story on the site carries that tag."))
     found = queries.published(
         db.session, section=section, tag=tag, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
     )
     if page > 1 and not found:
-        abort(404, description="There are no older stories.")
+        abort(404, description=N_("There are no older stories."))
     filters = {k: v for k, v in (("section", section), ("tag", tag)) if v}
     return render_template(
         "public/index.html",
@@ -402,7 +403,7 @@ def image(token: str, width: int):
     """One rendition of a lead picture, cached for a year (its address changes when the picture does)."""
     path = image_path(current_app.config["ADAPTDESK"].data_dir / "images", token, width)
     if not IMAGE_TOKEN.fullmatch(token) or not path.is_file():
-        abort(404, description="There is no picture at this address.")
+        abort(404, description=N_("There is no picture at this address."))
     response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True)
     response.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}, immutable"
     return response
@@ -459,9 +460,9 @@ def person(slug: str):
     number = _page_arg()
     page, stories = queries.credited_stories(db.session, found.id, number, PAGE_SIZE) if found else (None, [])
     if page is None or not page.total:
-        abort(404, description="There is no one with published stories at this address.")
+        abort(404, description=N_("There is no one with published stories at this address."))
     if not stories:
-        abort(404, description="There are no older stories.")
+        abort(404, description=N_("There are no older stories."))
     if slug != person_slug(found):
         return redirect(url_for("public.person", slug=person_slug(found), **request.args), 301)
     credits_by_id = queries.credits_for_many(db.session, [a for a, _ in stories])

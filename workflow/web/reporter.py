@@ -13,10 +13,11 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from babel.lists import format_list
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
-from ..domain.languages import LANGUAGE_NAMES, RTL_LANGUAGES
+from ..domain.languages import RTL_LANGUAGES
 from ..domain.rules import can_revise_article
 from ..domain.states import Role, State
 from ..extensions import db
@@ -34,7 +35,7 @@ from ..services.errors import ServiceError
 from ..services.inputs import ArticleInput
 from .access import actions_by_id, roles_required, signed_in
 from .forms import Refused, input_limits, language_choices, refusal, render_page
-from .i18n import newsroom_zone
+from .i18n import localized_language_name, newsroom_zone
 from .paging import page_args_for_page, page_links
 
 bp = Blueprint("reporter", __name__, url_prefix="/desk")
@@ -124,7 +125,9 @@ def new_report():
     if replayed:
         flash(gettext("This report was already submitted (the form was sent twice); here it is."), "info")
         return redirect(url_for("reporter.report", article_id=article.id))
-    languages = ", ".join(LANGUAGE_NAMES.get(a.language, a.language) for a in article.adaptations)
+    languages = format_list(
+        [localized_language_name(a.language) for a in article.adaptations], locale=get_locale() or "en"
+    )
     flash(
         gettext("Report submitted. Machine drafts are on their way for: %(languages)s.", languages=languages),
         "success",

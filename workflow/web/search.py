@@ -14,6 +14,7 @@ from ..services import search
 from ..services.errors import InvalidInput
 from .access import roles_required, signed_in
 from .forms import language_choices
+from .i18n import translate
 
 bp = Blueprint("search", __name__, url_prefix="/desk")
 
@@ -44,7 +45,7 @@ def archive():
             )
             found = search.search_desk(db.session, person, query, filters, page=_page(), per_page=PER_PAGE)
         except InvalidInput as exc:
-            problem = exc.message
+            problem = translate(exc.message)
     page_url = None
     if found is not None:
         filters_args = {k: v for k, v in args.items() if v}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import current_app, request
 from werkzeug.datastructures import FileStorage
 
+from ..domain.messages import N_
 from ..domain.rules import can_import_language_data
 from ..services.errors import InvalidInput, ServiceError
 from .access import current_person
@@ -33,12 +34,16 @@ def uploaded_file(field: str = "file", *, kinds: str) -> FileStorage:
     """The file sent as `field` of a multipart form: 415 for another body, 400 naming the field without one."""
     if request.mimetype != "multipart/form-data":
         raise ServiceError(
-            f"Send the file as multipart/form-data, in a field named '{field}' (curl -F {field}=@FILE).",
+            N_(
+                "Send the file as multipart/form-data, in a field named '%(field)s' (curl -F "
+                "%(field)s=@FILE).",
+                field=field,
+            ),
             code="unsupported_media_type",
             status=415,
             details={"field": field},
         )
     upload = request.files.get(field)
     if upload is None or not upload.filename:
-        raise InvalidInput(field, f"Choose a file to import ({kinds}).")
+        raise InvalidInput(field, N_("Choose a file to import (%(kinds)s).", kinds=kinds))
     return upload

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..messages import N_
+
 ERROR, WARNING = "error", "warning"
 
 #: Check names (stable: overrides and API clients use them) and how pages title them.
 CHECKS: dict[str, str] = {
-    "empty_title": "Empty title",
-    "numbers": "Numbers",
-    "dates": "Dates",
-    "glossary": "Glossary terms",
-    "forbidden": "Forbidden terms",
-    "untranslated": "Untranslated text",
-    "names": "Names",
-    "punctuation": "Quotes and brackets",
-    "length": "Length",
+    "empty_title": N_("Empty title"),
+    "numbers": N_("Numbers"),
+    "dates": N_("Dates"),
+    "glossary": N_("Glossary terms"),
+    "forbidden": N_("Forbidden terms"),
+    "untranslated": N_("Untranslated text"),
+    "names": N_("Names"),
+    "punctuation": N_("Quotes and brackets"),
+    "length": N_("Length"),
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from flask import jsonify, request
 
 from ...domain.actions import ACTIONS
+from ...domain.messages import N_
 from ...extensions import db
 from ...models import Adaptation, User
 from ...services import adaptations, effort
@@ -73,8 +74,12 @@ def check_if_match(adaptation: Adaptation) -> int | None:
     if request.if_match.contains(entity_tag(adaptation)):
         return adaptation.version
     raise ServiceError(
-        f"The adaptation changed since you read it: it is at version {adaptation.version} "
-        f'(ETag "{entity_tag(adaptation)}"). Read it again, merge your changes and save with the new ETag.',
+        N_(
+            "The adaptation changed since you read it: it is at version %(version)s (ETag "
+            '"%(entity_tag)s"). Read it again, merge your changes and save with the new ETag.',
+            version=adaptation.version,
+            entity_tag=entity_tag(adaptation),
+        ),
         code="precondition_failed",
         status=412,
         details={"version": adaptation.version},

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 
+from ...domain.messages import N_
 from ...domain.rules import can_list_all_articles, can_list_own_articles
 from ...extensions import db
 from ...services import articles, queries
@@ -61,7 +62,10 @@ def list_articles():
         stmt = queries.articles_select(person.id)
     else:
         raise NotAllowed(
-            "Originals are listed for their reporters and for editors; adaptors find work under GET /api/v1/queue."
+            N_(
+                "Originals are listed for their reporters and for editors; adaptors find work under GET "
+                "/api/v1/queue."
+            )
         )
     found = queries.page_of(db.session, stmt, number, size)
     return with_link_header(jsonify(page_json(found, [article_json(a) for a in found.items])), found)

@@ -36,6 +36,7 @@ from pydantic.json_schema import GenerateJsonSchema
 from ...domain.actions import ACTIONS, Action, Change
 from ...domain.effort import MAX_SECONDS_PER_SAVE
 from ...domain.languages import INTERFACE_LANGUAGES, LANGUAGE_NAMES
+from ...domain.messages import N_
 from ...domain.notifications import Event
 from ...domain.priority import Priority
 from ...domain.text import BIDI_CONTROLS, BIDI_EMBEDDINGS
@@ -155,17 +156,25 @@ def _describe_text(field: str, value: str, pattern: str) -> str:
     """Why a text does not match its pattern, in the words the API always used."""
     for ch in value:
         if ch not in "\t\n\r" and unicodedata.category(ch) == "Cc":
-            return f"The field '{field}' holds a control character (U+{ord(ch):04X})."
+            return N_(
+                "The field '%(field)s' holds a control character (U+%(code)s).",
+                field=field,
+                code=f"{ord(ch):04X}",
+            )
     if pattern in (LINE, VISIBLE_LINE) and any(ch in BIDI_CONTROLS for ch in value):
-        return f"The field '{field}' holds invisible text-direction control characters; remove them."
+        return N_(
+            "The field '%(field)s' holds invisible text-direction control characters; remove them.",
+            field=field,
+        )
     if pattern == DATE_TIME:
-        return (
-            f"'{field}' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z, "
-            "between the years 1900 and 2100."
+        return N_(
+            "'%(field)s' must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z, between the years "
+            "1900 and 2100.",
+            field=field,
         )
     if pattern in (VISIBLE_LINE, VISIBLE_TEXT):
-        return f"The field '{field}' must not be empty."
-    return f"The field '{field}' is not in the expected form."
+        return N_("The field '%(field)s' must not be empty.", field=field)
+    return N_("The field '%(field)s' is not in the expected form.", field=field)
 
 
 def _type_name(value: Any) -> str:
@@ -216,22 +225,41 @@ class Body(BaseModel):
             return cls.field_messages[field]
         kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
         if kind == "missing":
-            return f"The field '{field}' is required."
+            return N_("The field '%(field)s' is required.", field=field)
         if kind == "string_type":
-            return f"The field '{field}' must be text, not {_type_name(value)}."
+            return N_(
+                "The field '%(field)s' must be text, not %(name)s.", field=field, name=_type_name(value)
+            )
         if kind == "string_too_long":
-            return f"The field '{field}' is {len(value)} characters; the limit is {ctx['max_length']}."
+            return N_(
+                "The field '%(field)s' is %(count)s characters; the limit is %(limit)s.",
+                field=field,
+                count=len(value),
+                limit=ctx["max_length"],
+            )
         if kind == "string_too_short":
-            return f"The field '{field}' needs at least {ctx['min_length']} characters."
+            return N_(
+                "The field '%(field)s' needs at least %(count)s characters.",
+                field=field,
+                count=ctx["min_length"],
+            )
         if kind == "string_pattern_mismatch":
             return _describe_text(field, value, ctx["pattern"])
         if kind == "too_long":
-            return f"'{field}' takes at most {ctx['max_length']} items."
+            return N_("'%(field)s' takes at most %(count)s items.", field=field, count=ctx["max_length"])
         if kind.startswith("int") or kind in ("greater_than_equal", "less_than_equal"):
-            return f"'{field}' must be a whole number{_range(error)}."
+            if "ge" in ctx:
+                return N_("'%(field)s' must be a whole number, %(low)s or more.", field=field, low=ctx["ge"])
+            if "le" in ctx:
+                return N_(
+                    "'%(field)s' must be a whole number, at most %(high)s.", field=field, high=ctx["le"]
+                )
+            return N_("'%(field)s' must be a whole number.", field=field)
         if kind == "value_error" or kind.startswith("custom"):
-            return str(ctx.get("error") or error["msg"])
-        return f"The field '{field}' is not valid: {error['msg']}."
+            said = ctx.get("error")
+            # A validator's ValueError keeps its catalog message (str() would drop what it is).
+            return said.args[0] if isinstance(said, ValueError) and said.args else str(said or error["msg"])
+        return N_("The field '%(field)s' is not valid: %(problem)s.", field=field, problem=error["msg"])
 
     @classmethod
     def schema(cls) -> dict[str, Any]:
@@ -246,17 +274,15 @@ class Body(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
-def _range(error: Any) -> str:
-    ctx = error.get("ctx") or {}
-    if "ge" in ctx:
-        return f", {ctx['ge']} or more"
-    if "le" in ctx:
-        return f", at most {ctx['le']}"
-    return ""
+def language_message(field: str = "language") -> str:
+    """What to send instead of an unknown language code."""
+    return N_(
+        "'%(field)s' must be an ISO 639-1 language code the service knows (e.g. 'ar', 'en', 'fr').",
+        field=field,
+    )
 
 
-LANGUAGE_MESSAGE = "'language' must be an ISO 639-1 language code the service knows (e.g. 'ar', 'en', 'fr')."
-VERSION_MESSAGE = "Send the 'version' you started from (a whole number from the last read)."
+VERSION_MESSAGE = N_("Send the 'version' you started from (a whole number from the last read).")
 
 
 @lru_cache
@@ -302,10 +328,17 @@ def article_input(limits: Limits) -> type[Body]:
     )
     model.nested_fields = {"targets": ("priority", "deadline")}
     model.field_messages = {
-        "language": LANGUAGE_MESSAGE,
-        "tags": f"Tags must be a list of at most {limits.max_tags} words of at most {limits.max_tag_chars} "
-        "characters each, or the same as comma-separated text, without control characters.",
-        "targets": f'Targets must be a list of at most {MAX_TARGETS} language codes, e.g. ["en"] (or "en fr").',
+        "language": language_message(),
+        "tags": N_(
+            "Tags must be a list of at most %(count)s words of at most %(chars)s characters each, or the same as "
+            "comma-separated text, without control characters.",
+            count=limits.max_tags,
+            chars=limits.max_tag_chars,
+        ),
+        "targets": N_(
+            'Targets must be a list of at most %(count)s language codes, e.g. ["en"] (or "en fr").',
+            count=MAX_TARGETS,
+        ),
     }
     return model
 
@@ -606,7 +639,9 @@ class MeUpdate(Body):
     def _something_sent(self) -> Self:
         if not self.model_fields_set & set(self.SETTINGS):
             raise ValueError(
-                "Send 'email', 'language_pairs', 'mail_events', 'mail_digest', 'interface_language' or several."
+                N_(
+                    "Send 'email', 'language_pairs', 'mail_events', 'mail_digest', 'interface_language' or several."
+                )
             )
         return self
 
@@ -644,11 +679,16 @@ class GlossaryTermInput(Body):
     note: line(MAX_NOTE_CHARS, visible=False) | None = Field(None, description="House-style note.")  # type: ignore[valid-type]
 
     field_messages: ClassVar[dict[str, str]] = {
-        "source_lang": LANGUAGE_MESSAGE.replace("'language'", "'source_lang'"),
-        "target_lang": LANGUAGE_MESSAGE.replace("'language'", "'target_lang'"),
+        "source_lang": language_message("source_lang"),
+        "target_lang": language_message("target_lang"),
         **{
-            name: f"'{name}' must be a list of at most {MAX_RENDERINGS} renderings of at most {MAX_TERM_CHARS} "
-            "characters (or text, one per line or separated by ';'), without control characters."
+            name: N_(
+                "'%(field)s' must be a list of at most %(count)s renderings of at most %(chars)s characters (or "
+                "text, one per line or separated by ';'), without control characters.",
+                field=name,
+                count=MAX_RENDERINGS,
+                chars=MAX_TERM_CHARS,
+            )
             for name in ("alternatives", "forbidden")
         },
     }

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 
+from ...domain.messages import N_
 from ...domain.states import Role
 from ...extensions import db
 from ...services import live
@@ -27,7 +28,7 @@ def _positive_int_arg(name: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or int(raw) < 1 or len(raw) > 18:
-        raise InvalidInput(name, f"'{name}' must be a positive whole number.")
+        raise InvalidInput(name, N_("'%(name)s' must be a positive whole number.", name=name))
     return int(raw)
 
 
@@ -38,11 +39,11 @@ def stream_events():
     adaptation_id = _positive_int_arg("adaptation")
     if adaptation_id is not None:
         if adaptation_id > MAX_ID:
-            raise NotFound(f"No adaptation {adaptation_id}.")
+            raise NotFound(N_("No adaptation %(adaptation_id)s.", adaptation_id=adaptation_id))
         get_adaptation(db.session, person, adaptation_id)  # 404 for what the caller may not see
     desk = query_flag("desk")
     if desk and not person.roles & {Role.ADAPTOR, Role.EDITOR}:
-        raise NotAllowed("The desk stream (desk=1) is for adaptors and editors, who see the queues.")
+        raise NotAllowed(N_("The desk stream (desk=1) is for adaptors and editors, who see the queues."))
     since = _positive_int_arg("since")
     asked = live.StreamRequest(
         person_id=person.id,

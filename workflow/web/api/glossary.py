@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
+from ...domain.messages import N_
 from ...extensions import db
 from ...models import GlossaryTerm
 from ...services import glossary, glossary_exchange, queries
@@ -78,7 +79,7 @@ def list_glossary():
 def create_glossary_term():
     """An editor adds a term: source and approved target for a language pair."""
     person = api_person()
-    glossary.require_editor(person, "add")
+    glossary.require_editor(person, N_("add"))
     data = glossary.TermInput.parse(GlossaryTermInput.parse(json_object()).given())
     term = glossary.create_term(db.session, person, data)
     db.session.commit()
@@ -96,7 +97,7 @@ def show_glossary_term(term_id: int):
 def update_glossary_term(term_id: int):
     """An editor changes a term (every field is sent again)."""
     person = api_person()
-    glossary.require_editor(person, "change")
+    glossary.require_editor(person, N_("change"))
     data = glossary.TermInput.parse(GlossaryTermInput.parse(json_object()).given())
     term = glossary.update_term(db.session, person, glossary.get_term(db.session, term_id), data)
     db.session.commit()
@@ -106,7 +107,7 @@ def update_glossary_term(term_id: int):
 def delete_glossary_term(term_id: int):
     """An editor deletes a term."""
     person = api_person()
-    glossary.require_editor(person, "delete")
+    glossary.require_editor(person, N_("delete"))
     glossary.delete_term(db.session, person, glossary.get_term(db.session, term_id))
     db.session.commit()
     return "", 204
@@ -123,11 +124,12 @@ def language_pair(values) -> tuple[str, str]:
         raw = (values.get(name) or "").strip()
         if not raw:
             raise InvalidInput(
-                name, f"Name the pair: '{name}' is required (e.g. source_lang=ar&target_lang=en)."
+                name,
+                N_("Name the pair: '%(name)s' is required (e.g. source_lang=ar&target_lang=en).", name=name),
             )
         pair.append(parse_language(raw, name))
     if pair[0] == pair[1]:
-        raise InvalidInput("target_lang", "Source and target are the same language; name two.")
+        raise InvalidInput("target_lang", N_("Source and target are the same language; name two."))
     return pair[0], pair[1]
 
 
@@ -135,7 +137,7 @@ def export_format(values) -> str:
     """`format` (tbx, the default, or csv): 400 for anything else."""
     fmt = (values.get("format") or "tbx").strip().lower()
     if fmt not in MEDIA_TYPES:
-        raise InvalidInput("format", f"Unknown format {fmt!r}; choose tbx or csv.")
+        raise InvalidInput("format", N_("Unknown format %(fmt)s; choose tbx or csv.", fmt=repr(fmt)))
     return fmt
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from flask import abort, g, request
 from sqlalchemy import select
 
+from ...domain.messages import N_
 from ...domain.states import State
 from ...extensions import db
 from ...models import Adaptation, Article, User
@@ -40,14 +41,17 @@ def api_person() -> User:
     if token:
         abort(
             401,
-            description="The token is not valid, has expired or was revoked; get a new one with "
-            "POST /api/v1/tokens.",
+            description=N_(
+                "The token is not valid, has expired or was revoked; get a new one with POST /api/v1/tokens."
+            ),
         )
     if request.method in CHANGING_METHODS:
         abort(
             401,
-            description="Send 'Authorization: Bearer TOKEN' to change anything through the API "
-            "(POST /api/v1/tokens gives one); the login cookie only allows reading.",
+            description=N_(
+                "Send 'Authorization: Bearer TOKEN' to change anything through the API (POST "
+                "/api/v1/tokens gives one); the login cookie only allows reading."
+            ),
         )
     abort(401)
 
@@ -62,7 +66,7 @@ def json_object(*, optional: bool = False) -> dict[str, Any]:
         request.get_data(cache=True)  # reads at most MAX_CONTENT_LENGTH bytes; 413 beyond
         if not request.is_json:
             raise ServiceError(
-                "Send the body as JSON with 'Content-Type: application/json'.",
+                N_("Send the body as JSON with 'Content-Type: application/json'."),
                 code="unsupported_media_type",
                 status=415,
                 details={"field": "body"},
@@ -71,12 +75,16 @@ def json_object(*, optional: bool = False) -> dict[str, Any]:
         data = request.get_json(silent=True)
     except RecursionError:
         raise InvalidInput(
-            "body", 'The JSON is nested too deeply; send a flat object such as {"title": "…"}.'
+            "body", N_('The JSON is nested too deeply; send a flat object such as {"title": "…"}.')
         ) from None
     if data is None:
-        raise InvalidInput("body", 'The body is not valid JSON; send a JSON object such as {"title": "…"}.')
+        raise InvalidInput(
+            "body", N_('The body is not valid JSON; send a JSON object such as {"title": "…"}.')
+        )
     if not isinstance(data, dict):
-        raise InvalidInput("body", f"The body must be a JSON object ({{…}}), not a {type(data).__name__}.")
+        raise InvalidInput(
+            "body", N_("The body must be a JSON object ({…}), not a %(name)s.", name=type(data).__name__)
+        )
     return data
 
 
@@ -92,7 +100,12 @@ def query_text(name: str) -> str | None:
         return None
     if len(value) > MAX_FILTER_CHARS or any(unicodedata.category(ch) == "Cc" for ch in value):
         raise InvalidInput(
-            name, f"'{name}' must be at most {MAX_FILTER_CHARS} characters, without control characters."
+            name,
+            N_(
+                "'%(name)s' must be at most %(max_filter_chars)s characters, without control characters.",
+                name=name,
+                max_filter_chars=MAX_FILTER_CHARS,
+            ),
         )
     return value
 
@@ -103,7 +116,10 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise InvalidInput(name, f"'{name}' must be a whole number from {low} to {high}.")
+        raise InvalidInput(
+            name,
+            N_("'%(name)s' must be a whole number from %(low)s to %(high)s.", name=name, low=low, high=high),
+        )
     return int(raw)
 
 
@@ -114,7 +130,7 @@ def query_flag(name: str) -> bool:
         return False
     if raw in ("1", "true", "yes"):
         return True
-    raise InvalidInput(name, f"'{name}' must be 1 or 0.")
+    raise InvalidInput(name, N_("'%(name)s' must be 1 or 0.", name=name))
 
 
 def query_states(name: str = "state") -> list[str]:
@@ -124,7 +140,10 @@ def query_states(name: str = "state") -> list[str]:
     unknown = [v for v in values if v not in known]
     if unknown:
         states = ", ".join(s.value for s in State)
-        raise InvalidInput(name, f"Unknown state {unknown[0]!r}. States are: {states}.")
+        raise InvalidInput(
+            name,
+            N_("Unknown state %(unknown)s. States are: %(states)s.", unknown=repr(unknown[0]), states=states),
+        )
     return list(dict.fromkeys(values))
 
 
@@ -137,14 +156,14 @@ def query_language(name: str = "language") -> str | None:
 def load_adaptation(person: User | None, adaptation_id: int, *, for_update: bool = False) -> Adaptation:
     """The adaptation if the caller may see it (locked for the request when `for_update`), else 404."""
     if adaptation_id > MAX_ID:
-        raise NotFound(f"No adaptation {adaptation_id}.")
+        raise NotFound(N_("No adaptation %(adaptation_id)s.", adaptation_id=adaptation_id))
     return adaptations.get_adaptation(db.session, person, adaptation_id, for_update=for_update)
 
 
 def load_article(person: User, article_id: int, *, for_update: bool = False) -> Article:
     """The original if the caller may see it (its row locked for the request when `for_update`), else 404."""
     if article_id > MAX_ID:
-        raise NotFound(f"No article {article_id}.")
+        raise NotFound(N_("No article %(article_id)s.", article_id=article_id))
     if for_update:
         db.session.execute(select(Article.id).where(Article.id == article_id).with_for_update())
     return articles.get_article(db.session, person, article_id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 
+from ...domain.messages import N_
 from ...domain.rules import can_view_work_queue
 from ...domain.states import FINAL_STATES, State
 from ...extensions import db
@@ -58,8 +59,10 @@ def work_queue():
         size = query_int("limit", size, 1, 200)
     if not can_view_work_queue(person.actor):
         raise NotAllowed(
-            "The work queue is for adaptors and editors; reporters find their originals "
-            "under GET /api/v1/articles/{id}."
+            N_(
+                "The work queue is for adaptors and editors; reporters find their originals under GET "
+                "/api/v1/articles/{id}."
+            )
         )
     stmt = queries.work_queue_select(
         states=states, language=language, holder_id=person.id if mine else None, source_changed=flagged

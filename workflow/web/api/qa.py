@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import jsonify
 
+from ...domain.messages import N_
 from ...domain.qa import CHECKS
 from ...domain.rules import can_override_qa, can_see_workings
 from ...extensions import db
@@ -55,8 +56,10 @@ def show_qa(adaptation_id: int):
     adaptation = load_adaptation(person, adaptation_id)
     if not can_see_workings(person.actor, adaptation.subject):
         raise NotAllowed(
-            "Once a story is published, its QA findings are for editors and the people credited on it; "
-            "its public text is at GET /api/v1/adaptations/{id}."
+            N_(
+                "Once a story is published, its QA findings are for editors and the people credited on "
+                "it; its public text is at GET /api/v1/adaptations/{id}."
+            )
         )
     return qa_response(adaptation, qa.findings_for(db.session, adaptation))
 
@@ -65,7 +68,7 @@ def override_qa(adaptation_id: int):
     """An editor overrides one finding with a reason, so it no longer blocks submission."""
     person = api_person()
     if not can_override_qa(person.actor):
-        raise NotAllowed("Only editors may override a QA finding; ask an editor to look at it.")
+        raise NotAllowed(N_("Only editors may override a QA finding; ask an editor to look at it."))
     data = json_object()
     check = text_field(data, "check")
     key = text_field(data, "key", required=False) or ""

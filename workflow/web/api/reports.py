@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import jsonify, request
 
+from ...domain.messages import N_
 from ...domain.rules import can_read_reports
 from ...extensions import db
 from ...models import utcnow
@@ -24,7 +25,7 @@ def credits_report():
     person = api_person()
     period = reports.parse_period(request.args.get("from"), request.args.get("to"), today=utcnow().date())
     if not can_read_reports(person.actor):
-        raise NotAllowed("The credits report is for editors; ask an editor for it.")
+        raise NotAllowed(N_("The credits report is for editors; ask an editor for it."))
     return jsonify(reports.credits_report(db.session, period).to_json())
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 
+from ...domain.messages import N_
 from ...extensions import db
 from ...models import SearchKind
 from ...services import search
@@ -24,7 +25,7 @@ DESK_KINDS = [SearchKind.ORIGINAL.value, SearchKind.ADAPTATION.value]
 def _kind() -> str | None:
     raw = request.args.get("kind", "").strip()
     if raw and raw not in DESK_KINDS:
-        raise InvalidInput("kind", f"'kind' must be one of: {', '.join(DESK_KINDS)}.")
+        raise InvalidInput("kind", N_("'kind' must be one of: %(choices)s.", choices=", ".join(DESK_KINDS)))
     return raw or None
 
 

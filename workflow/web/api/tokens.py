@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import current_app, jsonify
 
+from ...domain.messages import N_
 from ...extensions import db
 from ...models import ApiToken
 from ...services import credentials, queries, users
@@ -51,7 +52,7 @@ def create_token():
     name = text_field(data, "name", required=False) or text_field(data, "label", required=False)
     person = users.authenticate(db.session, username, password)
     if person is None:
-        raise ServiceError("Wrong username or password.", code="invalid_credentials", status=401)
+        raise ServiceError(N_("Wrong username or password."), code="invalid_credentials", status=401)
     settings = current_app.config["ADAPTDESK"]
     token = credentials.issue_token(
         db.session, person, name or "api", lifetime=timedelta(seconds=settings.token_lifetime_seconds)

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app, jsonify, request
 
+from ...domain.messages import N_
 from ...domain.webhooks import MAX_ATTEMPTS, DeliveryState, WebhookEvent
 from ...extensions import db
 from ...models import WebhookDelivery, WebhookEndpoint
@@ -77,7 +78,7 @@ def delivery_json(delivery: WebhookDelivery) -> dict[str, Any]:
 
 def _id(value: int, what: str) -> int:
     if value > MAX_ID:
-        raise NotFound(f"No {what} {value}.")
+        raise NotFound(N_("No %(what)s %(value)s.", what=what, value=value))
     return value
 
 
@@ -110,13 +111,13 @@ def list_webhooks():
 def show_webhook(webhook_id: int):
     """One endpoint (admins)."""
     person = api_person()
-    return jsonify(webhook_json(webhooks.get_endpoint(db.session, person, _id(webhook_id, "webhook"))))
+    return jsonify(webhook_json(webhooks.get_endpoint(db.session, person, _id(webhook_id, N_("webhook")))))
 
 
 def delete_webhook(webhook_id: int):
     """Remove an endpoint and its delivery log (admins)."""
     person = api_person()
-    webhooks.delete_endpoint(db.session, person, _id(webhook_id, "webhook"))
+    webhooks.delete_endpoint(db.session, person, _id(webhook_id, N_("webhook")))
     db.session.commit()
     return "", 204
 
@@ -127,7 +128,7 @@ def list_deliveries(webhook_id: int):
     number, size = page_args()
     if "limit" in request.args and "per_page" not in request.args:  # the older name of per_page
         size = query_int("limit", size, 1, 500)
-    found = webhooks.page_of_deliveries(db.session, person, _id(webhook_id, "webhook"), number, size)
+    found = webhooks.page_of_deliveries(db.session, person, _id(webhook_id, N_("webhook")), number, size)
     items = [delivery_json(d) for d in found.items]
     return with_link_header(jsonify(page_json(found, items, key="deliveries")), found)
 
@@ -136,7 +137,7 @@ def redeliver(webhook_id: int, delivery_id: int):
     """Send a delivery again with the same body and id (admins); it is queued after commit."""
     person = api_person()
     delivery = webhooks.redeliver(
-        db.session, person, _id(webhook_id, "webhook"), _id(delivery_id, "delivery")
+        db.session, person, _id(webhook_id, N_("webhook")), _id(delivery_id, N_("delivery"))
     )
     db.session.commit()
     return jsonify(delivery_json(delivery)), 202
