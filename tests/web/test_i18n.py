@@ -573,3 +573,15 @@ def test_a_marked_message_is_translated_with_the_words_inside_it(app):
         assert translate("plain text") == "plain text"
     with app.test_request_context(headers=ENGLISH):
         assert translate(said) == str(said) == "Only adaptors or editors may approve an adaptation."
+
+
+def test_a_language_named_inside_a_refusal_is_named_in_the_readers_language(app, session):
+    """A message naming a language (`language_name(code)`) names it in the reader's language, not in English."""
+    client, reporter = person_client(app, Role.REPORTER)
+    body = {"title": "تقرير", "body": "نص التقرير.", "language": "ar", "targets": ["ar"]}
+    headers = token_for(reporter)
+    english = client.post("/api/v1/articles", json=body, headers={**headers, "Accept-Language": "en"})
+    arabic = client.post("/api/v1/articles", json=body, headers={**headers, "Accept-Language": "ar"})
+    assert english.status_code == arabic.status_code == 400
+    assert english.get_json()["message"] == "The original is already in Arabic; pick another target."
+    assert arabic.get_json()["message"] == "النص الأصلي مكتوب أصلًا بـالعربية؛ اختر لغة هدف أخرى."

@@ -41,9 +41,24 @@ def is_known_language(code: str) -> bool:
     return code in LANGUAGE_NAMES
 
 
-def language_name(code: str) -> str:
-    """English name of a language code, or the code itself when unknown."""
-    return LANGUAGE_NAMES.get(code, code)
+class LanguageName(str):
+    """A language's English name that remembers its code, so that a message naming it (`N_(..., language=...)`)
+    can name it in the reader's language at the web edge."""
+
+    code: str
+
+    def __new__(cls, code: str) -> LanguageName:
+        self = super().__new__(cls, LANGUAGE_NAMES.get(code, code))
+        self.code = code
+        return self
+
+    def __reduce__(self):  # pickles (Celery, caches) keep it a LanguageName
+        return (LanguageName, (self.code,))
+
+
+def language_name(code: str) -> LanguageName:
+    """English name of a language code (the code itself when unknown), which remembers the code."""
+    return LanguageName(code)
 
 
 def text_direction(code: str) -> str:

@@ -22,7 +22,7 @@ from babel.lists import format_list
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import Babel, get_locale, get_translations, gettext, to_user_timezone
 
-from ..domain.languages import INTERFACE_LANGUAGES, text_direction
+from ..domain.languages import INTERFACE_LANGUAGES, LanguageName, text_direction
 from ..domain.languages import language_name as english_language_name
 from ..domain.messages import Listing, Message
 from ..extensions import db
@@ -122,7 +122,8 @@ def localized_language_name(code: str | None) -> str:
 
 def translate(text: Any) -> Any:
     """Words the domain or a service marked for the catalog (`N_`), in the interface language, their values
-    translated too when they are words as well; plain text (a name, a title) and anything else as it is."""
+    translated too when they are words as well (a language's name included); plain text (a name, a title) and
+    anything else as it is."""
     if isinstance(text, Listing):
         if interface_language() == DEFAULT_LANGUAGE:
             return str(text)  # the domain's own English ("a, b or c")
@@ -131,6 +132,8 @@ def translate(text: Any) -> Any:
             return ""
         style = "or" if text.style == "or" else "standard"
         return format_list(items, style=style, locale=get_locale() or DEFAULT_LANGUAGE)
+    if isinstance(text, LanguageName):
+        return localized_language_name(text.code) if interface_language() != DEFAULT_LANGUAGE else text
     if isinstance(text, Message):
         translated = get_translations().ugettext(text.msgid)
         if not text.params:
