@@ -95,3 +95,13 @@ def test_reporters_read_and_export_the_glossary_but_do_not_import(app, session):
         post(client, "/desk/glossary/import", {"from": "ar", "to": "en", "file": (csv_file, "t.csv")}).status
         == 403
     )
+
+
+def test_an_import_is_summed_up_in_the_importers_language(app, session):
+    client, editor = person_client(app, Role.EDITOR)
+    editor.interface_language = "ar"
+    db.session.flush()
+    content = tmx(tu("وصل الوفد إلى القاهرة.", "The delegation reached Cairo.") + tu("x", None))
+    done = post(client, "/desk/memory/import", {"file": (io.BytesIO(content), "cairo.tmx")})
+    flashes = get(client, location(done)).flashes()
+    assert "استُورد cairo.tmx: العربية ← الإنجليزية: أُضيف من وحدات الذاكرة 1، وتُرك 1 (1 بلا لغة)." in flashes

@@ -12,7 +12,7 @@ from typing import IO, ClassVar
 from sqlalchemy.orm import Session
 
 from ..domain.glossary import normalize_term
-from ..domain.messages import N_
+from ..domain.messages import N_, Message
 from ..domain.termbase import TermbaseError, TermEntry, read_csv, read_tbx, write_csv, write_tbx
 from ..models import AuditAction, GlossaryTerm, User
 from . import audit
@@ -53,7 +53,10 @@ class GlossaryImportResult(ImportCounts):
     )
     #: The first problems found in skipped entries, for people (at most `MAX_PROBLEMS`).
     problems: list[str] = field(default_factory=list)
-    noun: ClassVar[str] = "term"
+    SENTENCE: ClassVar[Message] = N_("%(pair)s: %(added)s term(s) added, %(skipped)s skipped.")
+    SENTENCE_WITH_REASONS: ClassVar[Message] = N_(
+        "%(pair)s: %(added)s term(s) added, %(skipped)s skipped (%(reasons)s)."
+    )
 
     def as_json(self) -> dict:
         """The counts as the API reports them, with the first problems found."""

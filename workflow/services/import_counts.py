@@ -7,6 +7,19 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..domain.languages import language_name
+from ..domain.messages import N_, Listing, Message
+
+#: Why entries were skipped, in words for people (`%(count)s` of them).
+REASONS = {
+    "duplicate": N_("%(count)s duplicate"),
+    "empty": N_("%(count)s empty"),
+    "exists": N_("%(count)s exists"),
+    "incomplete": N_("%(count)s incomplete"),
+    "invalid": N_("%(count)s invalid"),
+    "missing_language": N_("%(count)s missing language"),
+    "other_pair": N_("%(count)s other pair"),
+    "too_long": N_("%(count)s too long"),
+}
 
 
 @dataclass
@@ -17,8 +30,11 @@ class ImportCounts:
     target_lang: str = ""
     added: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
-    #: What the file's entries become, for the sentence ("unit", "term").
-    noun: ClassVar[str] = "entry"
+    #: The sentence for people, without and with the reasons for skipping (each kind of import says its noun).
+    SENTENCE: ClassVar[Message] = N_("%(pair)s: %(added)s entry(ies) added, %(skipped)s skipped.")
+    SENTENCE_WITH_REASONS: ClassVar[Message] = N_(
+        "%(pair)s: %(added)s entry(ies) added, %(skipped)s skipped (%(reasons)s)."
+    )
 
     @property
     def skipped_total(self) -> int:
@@ -36,10 +52,20 @@ class ImportCounts:
         }
 
     @property
-    def summary(self) -> str:
-        """One sentence for people."""
-        reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in self.skipped.items() if n)
-        pair = f"{language_name(self.source_lang)} → {language_name(self.target_lang)}"
-        return f"{pair}: {self.added} {self.noun}(s) added, {self.skipped_total} skipped" + (
-            f" ({reasons})." if reasons else "."
+    def summary(self) -> Message:
+        """One sentence for people (the web edge says it in the reader's language)."""
+        reasons = [
+            Message(REASONS[why].msgid, count=n) if why in REASONS else f"{n} {why.replace('_', ' ')}"
+            for why, n in self.skipped.items()
+            if n
+        ]
+        pair = N_(
+            "%(source)s → %(target)s",
+            source=language_name(self.source_lang),
+            target=language_name(self.target_lang),
         )
+        sentence = self.SENTENCE_WITH_REASONS if reasons else self.SENTENCE
+        params = {"pair": pair, "added": self.added, "skipped": self.skipped_total}
+        if reasons:
+            params["reasons"] = Listing(reasons)
+        return Message(sentence.msgid, **params)

@@ -16,7 +16,7 @@ from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import memory
-from ..domain.messages import N_
+from ..domain.messages import N_, Message
 from ..domain.rules import can_import_language_data
 from ..domain.tmx import TmxError, TmxReader, write_tmx
 from ..models import AuditAction, TranslationUnit, UnitOrigin, User, utcnow
@@ -83,7 +83,10 @@ class ImportResult(ImportCounts):
     skipped: dict[str, int] = field(
         default_factory=lambda: {"duplicate": 0, "missing_language": 0, "empty": 0, "too_long": 0}
     )
-    noun: ClassVar[str] = "unit"
+    SENTENCE: ClassVar[Message] = N_("%(pair)s: %(added)s unit(s) added, %(skipped)s skipped.")
+    SENTENCE_WITH_REASONS: ClassVar[Message] = N_(
+        "%(pair)s: %(added)s unit(s) added, %(skipped)s skipped (%(reasons)s)."
+    )
 
 
 def require_importer(actor: User, what: str) -> None:

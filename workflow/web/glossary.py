@@ -26,6 +26,7 @@ from ..services.errors import InvalidInput, ServiceError
 from ..services.inputs import parse_language
 from .access import roles_required, signed_in
 from .forms import Refused, language_arg, language_choices, refusal, render_page
+from .i18n import translate
 from .paging import page_args_for_page, page_links
 
 bp = Blueprint("glossary", __name__, url_prefix="/desk")
@@ -162,7 +163,10 @@ def import_terms():
     except ServiceError as error:
         return _render_terms(refused=refusal(error))
     db.session.commit()
-    flash(gettext("Imported %(file)s: %(summary)s", file=upload.filename, summary=result.summary), "success")
+    flash(
+        gettext("Imported %(file)s: %(summary)s", file=upload.filename, summary=translate(result.summary)),
+        "success",
+    )
     for problem in result.problems:
         flash(gettext("Skipped %(problem)s", problem=problem), "warning")
     return _back_to_terms(source_lang, target_lang)

@@ -22,6 +22,7 @@ from ..services import memory, memory_exchange
 from ..services.errors import InvalidInput, ServiceError
 from .access import roles_required, signed_in
 from .forms import Refused, language_arg, language_choices, refusal
+from .i18n import translate
 
 bp = Blueprint("memory", __name__, url_prefix="/desk")
 
@@ -109,5 +110,8 @@ def import_memory():
     except ServiceError as error:
         return _render_search(refusal(error))
     db.session.commit()
-    flash(gettext("Imported %(file)s: %(summary)s", file=upload.filename, summary=result.summary), "success")
+    flash(
+        gettext("Imported %(file)s: %(summary)s", file=upload.filename, summary=translate(result.summary)),
+        "success",
+    )
     return redirect(url_for("memory.search", **{"from": result.source_lang, "to": result.target_lang}))
