@@ -364,7 +364,7 @@ def test_every_qa_finding_message_is_marked_for_the_catalog():
         source = path.read_text(encoding="utf-8")
         calls += source.count("Finding(")
         problems += unmarked_findings(source, str(path.relative_to(ROOT)))
-    assert calls >= 15, "the QA checks were not found: the test itself is broken"
+    assert calls >= 12, "the QA checks were not found: the test itself is broken"
     assert not problems, "mark these QA messages with N_ (workflow.domain.messages):\n" + "\n".join(problems)
 
 
