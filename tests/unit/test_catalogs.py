@@ -315,3 +315,143 @@ def test_every_domain_message_is_a_catalog_message():
                     check(refusal.message)
     for word in STATE_WORDS.values():
         check(word)
+
+
+# QA findings: what the checks say about an adaptation is shown on the editor's and the review page and sent by
+# the API, so it goes through the catalog too.
+
+QA_MODULES = ROOT / "workflow" / "domain" / "qa"
+
+
+def unmarked_findings(source: str, filename: str = "<source>") -> list[str]:
+    """`Finding(...)` messages in `source` that are not catalog messages: the message argument (4th, or
+    `message=`) must be an `N_` call, or a name every assignment of which in the module is one."""
+    tree = ast.parse(source, filename)
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            assigned.setdefault(node.target.id, []).append(node.value)
+
+    def marked(node: ast.expr) -> bool:
+        if isinstance(node, ast.Call):
+            return _called(node) in MARKERS
+        if isinstance(node, ast.Name):
+            values = assigned.get(node.id, [])
+            return bool(values) and all(isinstance(v, ast.Call) and _called(v) in MARKERS for v in values)
+        return False
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _called(node) == "Finding":
+            message = node.args[3] if len(node.args) > 3 else None
+            message = next((k.value for k in node.keywords if k.arg == "message"), message)
+            if message is None or not marked(message):
+                shown = ast.get_source_segment(source, message) if message is not None else "(none)"
+                found.append(f"{filename}:{node.lineno}: {shown}")
+    return found
+
+
+def test_every_qa_finding_message_is_marked_for_the_catalog():
+    """Each check's `Finding` says its message with N_ (values as named placeholders), never an f-string or a
+    literal, so it reaches the Arabic catalog and is translated where it is shown."""
+    problems = []
+    calls = 0
+    for path in sorted(QA_MODULES.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        calls += source.count("Finding(")
+        problems += unmarked_findings(source, str(path.relative_to(ROOT)))
+    assert calls >= 12, "the QA checks were not found: the test itself is broken"
+    assert not problems, "mark these QA messages with N_ (workflow.domain.messages):\n" + "\n".join(problems)
+
+
+def test_the_finding_check_finds_unmarked_messages():
+    """The check above is not vacuous: literals, f-strings, joined text and a name holding one are found."""
+    source = """
+Finding("numbers", ERROR, key, f"The original has {shown}.")
+Finding("title", ERROR, "", "No title.")
+Finding("names", WARNING, name, message="The original names " + name)
+text = f"Stray letters: {shown}."
+Finding("untranslated", WARNING, run, text)
+Finding("numbers", ERROR, key, N_("The original has %(number)s.", number=shown))
+said = N_("No title.")
+Finding("title", ERROR, "", said)
+Finding("title", ERROR, "", message=N_("No title."))
+"""
+    assert [line.split(": ", 1)[0] for line in unmarked_findings(source)] == [
+        "<source>:2",
+        "<source>:3",
+        "<source>:4",
+        "<source>:6",
+    ]
+
+
+def _qa_findings_of_every_kind():
+    """Findings of every check, and of every wording of each, from texts made to trip them."""
+    from workflow.domain.glossary import TermHit
+    from workflow.domain.qa import (
+        ForbiddenRendering,
+        check_dates,
+        check_forbidden,
+        check_glossary,
+        check_length,
+        check_names,
+        check_numbers,
+        check_punctuation,
+        check_title,
+        check_untranslated,
+    )
+
+    hit = TermHit(0, 9, "بيونغ يانغ", 1, "بيونغ يانغ", "Pyongyang", "", ())
+    hit_with_alternatives = TermHit(0, 4, "كيم", 2, "كيم", "Kim", "", ("Kim Jong Un",))
+    long_source = "كلمة " * 200
+    return [
+        *check_title(""),
+        *check_numbers("قتل ٢٤ شخصاً في ١٩ حزيران ٢٠٢٤.", "ar", "People died on June 19.", "en"),
+        *check_numbers("قتل ٢٤ شخصاً.", "ar", "25 people died.", "en"),
+        *check_dates("وقع في ١٥ حزيران.", "ar", "It happened on the 15th.", "en"),
+        *check_glossary([hit, hit_with_alternatives], "Pyong Yang welcomed him.", "en"),
+        *check_forbidden(
+            [ForbiddenRendering("North Korean regime", "كوريا", "North Korea")],
+            "The North Korean regime said.",
+            "en",
+        ),
+        *check_untranslated("وصل Reuters إلى المدينة.", "en", "ar"),
+        *check_untranslated("He said بسبب الحرب والحصار there.", "ar", "en"),
+        *check_untranslated("He said ب there, ٢٤ times.", "ar", "en"),
+        *check_names("", "ar", "Vladimir Putin met Kim Jong Un in Pyongyang.", "He met him there.", "en"),
+        *check_punctuation("A (title", 'Text ) with " quote'),
+        *check_length(long_source, "ar", "Short.", "en"),
+        *check_length(long_source, "ar", "word " * 2000, "en"),
+    ]
+
+
+def test_every_qa_finding_says_a_translated_catalog_message():
+    """What each check says is a catalog `Message` with an Arabic translation; the words inside it (the
+    problem with a pair of brackets) are messages too, the numbers, names and terms are data."""
+    from workflow.domain.messages import Message
+    from workflow.domain.qa import CHECK_WORDS, CHECKS
+
+    arabic = catalog("ar")
+    findings = _qa_findings_of_every_kind()
+    msgids = set()
+
+    def check(message) -> None:
+        assert isinstance(message, Message), f"not a catalog message: {message!r}"
+        entry = arabic.get(message.msgid)
+        assert entry is not None and entry.string, f"not translated: {message.msgid!r}"
+        msgids.add(message.msgid)
+        for value in message.params.values():
+            if isinstance(value, Message):
+                check(value)
+
+    for finding in findings:
+        check(finding.message)
+    for word in (*CHECKS.values(), *CHECK_WORDS.values()):
+        check(word)
+    assert {f.check for f in findings} == set(CHECKS), "a check is not tripped: the test itself is broken"
+    finding_msgids = {f.message.msgid for f in findings}
+    assert len(finding_msgids) >= 16, sorted(finding_msgids)

@@ -585,3 +585,148 @@ def test_a_language_named_inside_a_refusal_is_named_in_the_readers_language(app,
     assert english.status_code == arabic.status_code == 400
     assert english.get_json()["message"] == "The original is already in Arabic; pick another target."
     assert arabic.get_json()["message"] == "النص الأصلي مكتوب أصلًا بـالعربية؛ اختر لغة هدف أخرى."
+
+
+# QA findings: the checks' messages are catalog messages, said in the reader's language on the pages and in the
+# API; `check`, `severity` and `key` stay the same in every language.
+
+QA_SOURCE = "قتل ٢٤ شخصاً في انفجار وقع في ١٥ حزيران قرب الميناء."
+#: Leaves out the 24: one blocking "numbers" error.
+QA_FLAWED = {
+    "title": "Blast near the port",
+    "body": "Several people died in a blast near the port on June 15.",
+}
+QA_MISSING_AR = "في الأصل ٢٤ (24)، والتكييف لا يذكره (لا بالأرقام ولا بالحروف)."
+QA_MISSING_EN = "The original has ٢٤ (24); the adaptation does not mention it (in digits or words)."
+
+
+def _flawed_adaptation(app):
+    """An adaptation saved without the original's 24, held by a logged-in adaptor: (client, adaptor, it)."""
+    client, adaptor = person_client(app, Role.ADAPTOR)
+    article = make_article(title="انفجار قرب الميناء", body=QA_SOURCE)
+    adaptation = drive(article.adaptations[0], State.IN_ADAPTATION, adaptor=adaptor)
+    url = f"/desk/adaptations/{adaptation.id}"
+    saved = client.post(
+        f"{url}/save",
+        data={
+            **QA_FLAWED,
+            "version": Page(client.get(url)).field("version"),
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert saved.status_code == 302
+    return client, adaptor, adaptation
+
+
+def _qa_findings(page: Page) -> list[tuple[str, str]]:
+    """(check title, message) of every finding in the page's QA panel."""
+    return [
+        (
+            " ".join(li.find("span", class_="qa-check").text.split()),
+            " ".join(li.find("p", class_="qa-message").text.split()),
+        )
+        for li in page.find("section", id="qa").find_all("li", class_="qa-finding")
+    ]
+
+
+def test_the_editor_page_shows_a_qa_finding_in_arabic(app, session):
+    """The number of the original missing in the adaptation is explained in Arabic on the adaptor's editor page
+    (the check's title and the summary too), and in English as before."""
+    client, _adaptor, adaptation = _flawed_adaptation(app)
+    url = f"/desk/adaptations/{adaptation.id}"
+
+    arabic, english = _page_in(client, url, ARABIC), _page_in(client, url, ENGLISH)
+
+    [(title, message)] = [f for f in _qa_findings(arabic) if "٢٤" in f[1]]
+    assert title == "الأرقام"
+    assert message.startswith(QA_MISSING_AR), message
+    assert "The original" not in arabic.find("section", id="qa").text
+    assert "(الأرقام)" in " ".join(arabic.find("section", id="qa").text.split())
+    [(title, message)] = [f for f in _qa_findings(english) if "٢٤" in f[1]]
+    assert (title, message.startswith(QA_MISSING_EN)) == ("Numbers", True)
+
+
+def test_the_review_page_shows_qa_findings_in_arabic(app, session):
+    _client, _adaptor, adaptation = _flawed_adaptation(app)
+    editor_client, _editor = person_client(app, Role.EDITOR)
+
+    page = _page_in(editor_client, f"/desk/review/{adaptation.id}", ARABIC)
+
+    assert any(message.startswith(QA_MISSING_AR) for _title, message in _qa_findings(page)), page.text[:2000]
+
+
+def test_the_qa_api_speaks_the_callers_language_and_keeps_its_codes(app, session):
+    """GET …/qa: `message` in Arabic for Accept-Language: ar, English otherwise; `check`, `severity`, `key` the
+    same. The adaptation's own JSON and a refused submission's findings too."""
+    _client, adaptor, adaptation = _flawed_adaptation(app)
+    client, headers = app.test_client(), token_for(adaptor)
+    url = f"/api/v1/adaptations/{adaptation.id}"
+
+    arabic = client.get(f"{url}/qa", headers={**headers, **ARABIC})
+    english = client.get(f"{url}/qa", headers={**headers, **ENGLISH})
+    whole = client.get(url, headers={**headers, **ARABIC})
+    refused = client.post(f"{url}/actions/submit", json={}, headers={**headers, **ARABIC})
+
+    assert arabic.status_code == english.status_code == 200
+    assert "Accept-Language" in arabic.headers.get("Vary", "")
+    codes = lambda items: [(f["check"], f["severity"], f["key"]) for f in items]  # noqa: E731
+    assert codes(arabic.get_json()["qa"]) == codes(english.get_json()["qa"])
+    [ar] = [f for f in arabic.get_json()["qa"] if f["check"] == "numbers"]
+    [en] = [f for f in english.get_json()["qa"] if f["check"] == "numbers"]
+    assert (ar["check"], ar["severity"], ar["key"]) == ("numbers", "error", "24")
+    assert ar["message"].startswith(QA_MISSING_AR)
+    assert en["message"].startswith(QA_MISSING_EN)
+    assert [f["message"] for f in whole.get_json()["qa"] if f["check"] == "numbers"] == [ar["message"]]
+    assert refused.status_code == 409 and refused.get_json()["error"] == "qa_failed"
+    assert refused.get_json()["message"].startswith("لم يُرسل: خطأ واحد في فحوص الجودة يمنع إرساله (الأرقام).")
+    [blocking] = refused.get_json()["findings"]
+    assert (blocking["check"], blocking["key"]) == ("numbers", "24")
+    assert blocking["message"] == ar["message"]
+
+
+def test_kept_qa_findings_are_still_translated_and_old_plain_ones_still_shown(app, session, monkeypatch):
+    """Findings are kept per version of what the checks read: read back from there (and through a pickle,
+    as a shared cache would keep them) they still carry their catalog id and values, so they are translated;
+    a finding kept as plain text (before the checks spoke through the catalog) is shown as it is."""
+    import pickle
+
+    from workflow.domain.qa import ERROR, Finding, run_checks
+    from workflow.services import glossary as glossary_service
+    from workflow.services import qa
+    from workflow.web.i18n import translate
+
+    runs = {"n": 0}
+
+    def counted(data):
+        runs["n"] += 1
+        return run_checks(data)
+
+    monkeypatch.setattr(qa, "run_checks", counted)
+    monkeypatch.setattr(qa, "_findings", type(qa._findings)())
+    client, _adaptor, adaptation = _flawed_adaptation(app)
+    url = f"/desk/adaptations/{adaptation.id}"
+
+    _page_in(client, url, ENGLISH)  # computed (at the latest here) and kept
+    computed = runs["n"]
+    kept = _page_in(client, url, ARABIC)  # read back
+    assert computed >= 1 and runs["n"] == computed, "the Arabic page ran the checks again"
+    assert any(m.startswith(QA_MISSING_AR) for _t, m in _qa_findings(kept))
+
+    [finding] = [f for f in qa.checked_findings(db.session, adaptation) if f.check == "numbers"]
+    assert runs["n"] == computed
+    revived = pickle.loads(pickle.dumps(finding))
+    with app.test_request_context(headers=ARABIC):
+        assert translate(revived.message).startswith(QA_MISSING_AR)
+        assert translate(revived.label) == "الأرقام"
+
+    # A finding kept as plain English text: shown as it is, in either language.
+    terms = glossary_service.terms_for(db.session, adaptation.article.language, adaptation.language)
+    key = qa._findings_key(adaptation, terms)
+    plain = Finding("numbers", ERROR, "24", "The original has 24; the adaptation does not mention it.")
+    qa._findings[key] = (plain,)
+    old = _page_in(client, url, ARABIC)
+    assert _qa_findings(old) == [("الأرقام", "The original has 24; the adaptation does not mention it.")]
+    api = app.test_client().get(
+        f"/api/v1/adaptations/{adaptation.id}/qa", headers={**token_for(_adaptor), **ARABIC}
+    )
+    assert api.get_json()["qa"][0]["message"] == "The original has 24; the adaptation does not mention it."

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from ..domain import glossary
 from ..domain.actions import STATE_WORDS
-from ..domain.messages import N_
-from ..domain.qa import CHECKS, ERROR, Finding, ForbiddenRendering, QaInput, run_checks
+from ..domain.messages import N_, Listing, Message
+from ..domain.qa import CHECK_WORDS, CHECKS, ERROR, Finding, ForbiddenRendering, QaInput, run_checks
 from ..domain.rules import can_override_qa, self_approval_refusal
 from ..domain.states import FINAL_STATES, State
 from ..domain.text import strip_bidi_embeddings
@@ -34,6 +34,9 @@ MAX_REASON_CHARS = 2000
 MAX_KEY_CHARS = 200
 #: Findings kept per process (one list per adaptation version read recently; a few kilobytes each).
 FINDINGS_KEPT = 2048
+#: What a kept finding holds; part of the digest, so findings kept in an older form are never read back.
+#: 2: `message` is a catalog `Message` (msgid and values), translated where it is shown.
+FINDINGS_FORMAT = "2"
 
 _findings: OrderedDict[str, tuple[Finding, ...]] = OrderedDict()
 _findings_lock = threading.Lock()
@@ -63,7 +66,8 @@ class QaResult:
 
     @property
     def message(self) -> str:
-        """What is wrong and what to do, for people."""
+        """What is wrong and what to do, for people: a catalog `Message` the web edge translates (plain text
+        from a finding kept before is shown as it is)."""
         return self.finding.message
 
     @property
@@ -116,6 +120,7 @@ def _findings_key(adaptation: Adaptation, terms: list) -> str:
     """A digest of everything the checks read for this adaptation."""
     source = adaptation.article.latest
     parts = [
+        FINDINGS_FORMAT,
         adaptation.article.language,
         adaptation.language,
         source.title,
@@ -161,13 +166,20 @@ def findings_for(session: Session, adaptation: Adaptation) -> list[QaResult]:
     return sorted(results, key=lambda r: (r.severity != ERROR, r.override is not None))
 
 
-def blocking_message(blocking: list[QaResult]) -> str:
+def blocking_message(blocking: list[QaResult]) -> Message:
     """Why a submission is refused, naming the checks, and what can be done about it."""
-    checks = ", ".join(dict.fromkeys(r.label.lower() for r in blocking))
-    count = "1 QA error blocks" if len(blocking) == 1 else f"{len(blocking)} QA errors block"
-    return (
-        f"Not submitted: {count} it ({checks}). Your saved text is kept. Fix them and save, or ask "
-        "an editor to override each one with a reason (on the review page)."
+    checks = Listing(dict.fromkeys(CHECK_WORDS.get(r.check, r.check) for r in blocking), "and")
+    if len(blocking) == 1:
+        return N_(
+            "Not submitted: 1 QA error blocks it (%(checks)s). Your saved text is kept. Fix them and save, or "
+            "ask an editor to override each one with a reason (on the review page).",
+            checks=checks,
+        )
+    return N_(
+        "Not submitted: %(count)s QA errors block it (%(checks)s). Your saved text is kept. Fix them and save, "
+        "or ask an editor to override each one with a reason (on the review page).",
+        count=len(blocking),
+        checks=checks,
     )
 
 

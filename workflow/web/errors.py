@@ -23,10 +23,21 @@ def wants_json() -> bool:
     )
 
 
+def _translated(value):
+    """Details with the words for people inside them (a QA finding's `message`) in the reader's language."""
+    if isinstance(value, dict):
+        return {name: _translated(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_translated(item) for item in value]
+    return translate(value)
+
+
 def error_response(status: int, code: str, message: str, **details):
     """An error as JSON for API clients and as a page for people, its message in the reader's language (the
-    person's choice, else Accept-Language); JSON keeps the stable `error` code for programs to go by."""
+    person's choice, else Accept-Language), and so are the messages in its details (a refused submission's QA
+    findings); JSON keeps the stable `error` code (and a finding's `check` and `key`) for programs to go by."""
     message = translate(message)
+    details = {name: _translated(value) for name, value in details.items()}
     if wants_json():
         response = jsonify({"error": code, "message": message, **details})
         response.status_code = status

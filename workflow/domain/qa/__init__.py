@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .dates import AMBIGUOUS_ARABIC, ARABIC_MONTHS, ENGLISH_MONTHS, check_dates, months_in
-from .findings import CHECKS, ERROR, MAX_PER_CHECK, WARNING, Finding
+from .findings import CHECK_WORDS, CHECKS, ERROR, MAX_PER_CHECK, WARNING, Finding
 from .form import (
     EXPANSION,
     LENGTH_HIGH,
@@ -38,6 +38,7 @@ __all__ = [
     "AMBIGUOUS_ARABIC",
     "ARABIC_MONTHS",
     "CHECKS",
+    "CHECK_WORDS",
     "ENGLISH_MONTHS",
     "ERROR",
     "EXPANSION",

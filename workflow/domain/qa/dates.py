@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..messages import N_
 from .findings import ERROR, Finding
 from .normalize import fold, normalize_digits
 
@@ -161,9 +162,12 @@ def check_dates(source: str, source_lang: str, adaptation: str, lang: str) -> li
                 "dates",
                 ERROR,
                 english,
-                (
-                    f"The original's date is in {english} ({arabic}); the adaptation does not name {expected}. "
-                    "Check the date, or ask an editor to override."
+                N_(
+                    "The original's date is in %(month)s (%(arabic_month)s); the adaptation does not name "
+                    "%(expected)s. Check the date, or ask an editor to override.",
+                    month=english,
+                    arabic_month=arabic,
+                    expected=expected,
                 ),
             )
         )

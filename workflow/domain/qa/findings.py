@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..messages import N_
+from ..messages import N_, Message
 
 ERROR, WARNING = "error", "warning"
 
@@ -20,6 +20,18 @@ CHECKS: dict[str, str] = {
     "punctuation": N_("Quotes and brackets"),
     "length": N_("Length"),
 }
+#: The same names inside a sentence ("1 QA error blocks it (numbers, glossary terms)").
+CHECK_WORDS: dict[str, Message] = {
+    "empty_title": N_("empty title"),
+    "numbers": N_("numbers"),
+    "dates": N_("dates"),
+    "glossary": N_("glossary terms"),
+    "forbidden": N_("forbidden terms"),
+    "untranslated": N_("untranslated text"),
+    "names": N_("names"),
+    "punctuation": N_("quotes and brackets"),
+    "length": N_("length"),
+}
 
 
 #: At most this many findings per check, so a pasted original does not bury the rest.
@@ -28,7 +40,11 @@ MAX_PER_CHECK = 12
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found: which check, how serious, which instance (`key`) and words for people."""
+    """One problem found: which check, how serious, which instance (`key`) and words for people.
+
+    `message` is a catalog `Message` (`N_`): its English text, with the msgid and the values (numbers, names,
+    terms: data, shown as they are) the web edge translates it with into the reader's language. A plain `str`
+    (a finding kept from before the checks spoke through the catalog) is shown as it is."""
 
     check: str
     severity: str  #: "error" blocks submission until an editor overrides it; "warning" only informs

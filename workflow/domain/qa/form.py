@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..messages import N_, Message
 from .findings import ERROR, WARNING, Finding
 
 # --- title ---------------------------------------------------------------------------------------------
@@ -11,7 +12,9 @@ def check_title(title: str) -> list[Finding]:
     """An adaptation needs a title."""
     if (title or "").strip():
         return []
-    return [Finding("empty_title", ERROR, "", "The adaptation has no title. Write one before submitting.")]
+    return [
+        Finding("empty_title", ERROR, "", N_("The adaptation has no title. Write one before submitting."))
+    ]
 
 
 # --- quotes and brackets -------------------------------------------------------------------------------
@@ -20,9 +23,13 @@ _PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "«": "»", "‹": "›", 
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 
 
-def _balance(text: str) -> dict[str, str]:
+def _opened(mark: str) -> Message:
+    return N_("%(mark)s is opened but never closed", mark=mark)
+
+
+def _balance(text: str) -> dict[str, Message]:
     """Problems with paired marks in one text, by the pair they concern."""
-    problems: dict[str, str] = {}
+    problems: dict[str, Message] = {}
     stack: list[str] = []
     for char in text:
         if char in _PAIRS:
@@ -34,14 +41,14 @@ def _balance(text: str) -> dict[str, str]:
             elif opener in stack:
                 while stack and stack[-1] != opener:
                     unclosed = stack.pop()
-                    problems.setdefault(unclosed + _PAIRS[unclosed], f"{unclosed} is opened but never closed")
+                    problems.setdefault(unclosed + _PAIRS[unclosed], _opened(unclosed))
                 stack.pop()
             else:
-                problems.setdefault(opener + char, f"{char} closes nothing that was opened")
+                problems.setdefault(opener + char, N_("%(mark)s closes nothing that was opened", mark=char))
     for unclosed in stack:
-        problems.setdefault(unclosed + _PAIRS[unclosed], f"{unclosed} is opened but never closed")
+        problems.setdefault(unclosed + _PAIRS[unclosed], _opened(unclosed))
     if text.count('"') % 2:
-        problems['""'] = f'there is an odd number of straight quotes " ({text.count(chr(34))})'
+        problems['""'] = N_('there is an odd number of straight quotes " (%(count)s)', count=text.count('"'))
     return problems
 
 
@@ -50,14 +57,11 @@ def check_punctuation(title: str, body: str) -> list[Finding]:
     findings = []
     for part, text in (("title", title), ("text", body)):
         for pair, problem in _balance(text or "").items():
-            findings.append(
-                Finding(
-                    "punctuation",
-                    WARNING,
-                    f"{part} {pair}",
-                    f"In the {part}, {problem}. Check the quotes and brackets.",
-                )
-            )
+            if part == "title":
+                message = N_("In the title, %(problem)s. Check the quotes and brackets.", problem=problem)
+            else:
+                message = N_("In the text, %(problem)s. Check the quotes and brackets.", problem=problem)
+            findings.append(Finding("punctuation", WARNING, f"{part} {pair}", message))
     return findings
 
 
@@ -91,9 +95,11 @@ def check_length(source_body: str, source_lang: str, body: str, lang: str) -> li
                 "length",
                 WARNING,
                 "short",
-                (
-                    f"The text is {ratio:.0%} of the length the original suggests (about {round(expected):,} "
-                    "characters). Condensing is fine; check nothing essential was dropped."
+                N_(
+                    "The text is %(percent)s of the length the original suggests (about %(expected)s "
+                    "characters). Condensing is fine; check nothing essential was dropped.",
+                    percent=f"{ratio:.0%}",
+                    expected=f"{round(expected):,}",
                 ),
             )
         ]
@@ -103,9 +109,11 @@ def check_length(source_body: str, source_lang: str, body: str, lang: str) -> li
                 "length",
                 WARNING,
                 "long",
-                (
-                    f"The text is {ratio:.1f} times the length the original suggests (about {round(expected):,} "
-                    "characters). Check nothing was pasted twice or added by mistake."
+                N_(
+                    "The text is %(times)s times the length the original suggests (about %(expected)s "
+                    "characters). Check nothing was pasted twice or added by mistake.",
+                    times=f"{ratio:.1f}",
+                    expected=f"{round(expected):,}",
                 ),
             )
         ]

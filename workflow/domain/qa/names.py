@@ -6,6 +6,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
+from ..messages import N_
 from .findings import MAX_PER_CHECK, WARNING, Finding
 from .scripts import LATIN, script_of
 
@@ -101,9 +102,10 @@ def check_names(source: str, source_lang: str, mt_text: str, adaptation: str, la
                     "names",
                     WARNING,
                     name[:200],
-                    (
-                        f"The original names {name} (as the machine draft renders it); the adaptation does not. "
-                        "Check the name was not lost or misspelled."
+                    N_(
+                        "The original names %(name)s (as the machine draft renders it); the adaptation does not. "
+                        "Check the name was not lost or misspelled.",
+                        name=name,
                     ),
                 )
             )

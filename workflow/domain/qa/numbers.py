@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..messages import N_
 from .dates import NUMERIC_DATE, date_parts, is_year_of_date
 from .findings import ERROR, MAX_PER_CHECK, WARNING, Finding
 from .normalize import fold, normalize_digits
@@ -200,22 +201,26 @@ def check_numbers(source: str, source_lang: str, adaptation: str, lang: str) -> 
                     "numbers",
                     WARNING,
                     key,
-                    (
-                        f"The original's date has the year {shown}; the adaptation gives no year. Fine if readers know "
-                        "which year it is; otherwise add it."
+                    N_(
+                        "The original's date has the year %(year)s; the adaptation gives no year. Fine if readers "
+                        "know which year it is; otherwise add it.",
+                        year=shown,
                     ),
                 )
             )
             continue
         if extra:
-            message = (
-                f"The original has {shown}; the adaptation does not, but has {extra[0]} where the original "
-                f"has no such number. Was it changed? Correct it, or ask an editor to override."
+            message = N_(
+                "The original has %(number)s; the adaptation does not, but has %(other)s where the original "
+                "has no such number. Was it changed? Correct it, or ask an editor to override.",
+                number=shown,
+                other=extra[0],
             )
         else:
-            message = (
-                f"The original has {shown}; the adaptation does not mention it (in digits or words). "
-                "Add it, or ask an editor to override if leaving it out is right."
+            message = N_(
+                "The original has %(number)s; the adaptation does not mention it (in digits or words). "
+                "Add it, or ask an editor to override if leaving it out is right.",
+                number=shown,
             )
         findings.append(Finding("numbers", ERROR, key, message))
     return findings[:MAX_PER_CHECK]

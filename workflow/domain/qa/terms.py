@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..glossary import find_terms, normalize_term
+from ..messages import N_
 from .findings import ERROR, MAX_PER_CHECK, Finding
 
 
@@ -56,19 +57,24 @@ def check_glossary(hits: Sequence[GlossaryHit], adaptation: str, lang: str) -> l
         accepted = (hit.target, *getattr(hit, "alternatives", ()))
         if any(rendering_in(adaptation, rendering, lang) for rendering in accepted):
             continue
-        also = f" (or {', '.join(accepted[1:])})" if len(accepted) > 1 else ""
-        findings.append(
-            Finding(
-                "glossary",
-                ERROR,
-                hit.source[:200],
-                (
-                    f"The original has the glossary term {hit.source}; its approved rendering is {hit.target}{also}, "
-                    "which the adaptation does not use. Use it, or ask an editor to override (for instance when "
-                    "the passage was cut)."
-                ),
+        if len(accepted) > 1:
+            message = N_(
+                "The original has the glossary term %(term)s; its approved rendering is %(rendering)s (or "
+                "%(alternatives)s), which the adaptation does not use. Use it, or ask an editor to override "
+                "(for instance when the passage was cut).",
+                term=hit.source,
+                rendering=hit.target,
+                alternatives=", ".join(accepted[1:]),
             )
-        )
+        else:
+            message = N_(
+                "The original has the glossary term %(term)s; its approved rendering is %(rendering)s, which "
+                "the adaptation does not use. Use it, or ask an editor to override (for instance when the "
+                "passage was cut).",
+                term=hit.source,
+                rendering=hit.target,
+            )
+        findings.append(Finding("glossary", ERROR, hit.source[:200], message))
     return findings[:MAX_PER_CHECK]
 
 
@@ -83,7 +89,12 @@ def check_forbidden(forbidden: Sequence[ForbiddenRendering], adaptation: str, la
             "forbidden",
             ERROR,
             key,
-            f"The adaptation uses “{item.rendering}”, which the house style avoids (glossary: {item.source} → "
-            f"{item.target}). Write {item.target} instead, or ask an editor to override (for instance in a quote).",
+            N_(
+                "The adaptation uses “%(rendering)s”, which the house style avoids (glossary: %(source)s → "
+                "%(target)s). Write %(target)s instead, or ask an editor to override (for instance in a quote).",
+                rendering=item.rendering,
+                source=item.source,
+                target=item.target,
+            ),
         )
     return list(findings.values())[:MAX_PER_CHECK]

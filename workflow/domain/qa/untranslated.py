@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..messages import N_
 from .findings import ERROR, MAX_PER_CHECK, WARNING, Finding
 from .scripts import LATIN, foreign_runs, script_of
 
@@ -50,9 +51,10 @@ def check_untranslated(adaptation: str, source_lang: str, lang: str) -> list[Fin
                     "untranslated",
                     WARNING,
                     run[:200],
-                    (
-                        f"Latin-script text is left in the adaptation: {shown}. Fine for a name or a brand; "
-                        "otherwise translate it."
+                    N_(
+                        "Latin-script text is left in the adaptation: %(text)s. Fine for a name or a brand; "
+                        "otherwise translate it.",
+                        text=shown,
                     ),
                 )
             )
@@ -62,9 +64,10 @@ def check_untranslated(adaptation: str, source_lang: str, lang: str) -> list[Fin
                     "untranslated",
                     ERROR,
                     run[:200],
-                    (
-                        f"Text in the original's script is left in the adaptation: {shown}. Translate it; a few words "
-                        "quoted in the original script may stay in quotation marks or in parentheses."
+                    N_(
+                        "Text in the original's script is left in the adaptation: %(text)s. Translate it; a few "
+                        "words quoted in the original script may stay in quotation marks or in parentheses.",
+                        text=shown,
                     ),
                 )
             )
@@ -74,7 +77,10 @@ def check_untranslated(adaptation: str, source_lang: str, lang: str) -> list[Fin
                     "untranslated",
                     WARNING,
                     run[:200],
-                    f"Stray letters in the original's script: {shown}. Remove or translate them.",
+                    N_(
+                        "Stray letters in the original's script: %(text)s. Remove or translate them.",
+                        text=shown,
+                    ),
                 )
             )
     if "ARABIC" not in target_scripts and _EASTERN_DIGITS.search(adaptation):
@@ -84,7 +90,10 @@ def check_untranslated(adaptation: str, source_lang: str, lang: str) -> list[Fin
                 "untranslated",
                 WARNING,
                 "digits",
-                (f"Arabic-Indic digits ({digits}) are left in the adaptation; write them as 0–9."),
+                N_(
+                    "Arabic-Indic digits (%(digits)s) are left in the adaptation; write them as 0–9.",
+                    digits=digits,
+                ),
             )
         )
     return findings[:MAX_PER_CHECK]

@@ -64,6 +64,7 @@ def adaptation_response(adaptation: Adaptation, person: User | None, status: int
     view = adaptation_view(db.session, person, adaptation, allow_self_approval=self_approval_allowed())
     response = jsonify(adaptation_json(view))
     response.set_etag(entity_tag(adaptation))
+    response.vary.add("Accept-Language")  # QA findings' messages are in the reader's language
     return response, status
 
 

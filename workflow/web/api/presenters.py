@@ -33,6 +33,7 @@ from ...services.memory import Match
 from ...services.publishing import PublicStory, public_stories
 from ...services.qa import QaResult
 from ...services.queries import Credits, credits_for_many
+from ..i18n import translate
 from ..templating import absolute_url
 
 EXCERPT_CHARS = 240
@@ -240,13 +241,14 @@ def story_json(story: PublicStory | None) -> dict[str, Any] | None:
 
 
 def qa_json(results: list[QaResult]) -> list[dict[str, Any]]:
-    """QA findings; `overridden` is null unless an editor overrode the finding (then: reason, editor, at)."""
+    """QA findings, `message` in the reader's language (`check`, `severity` and `key` the same in every
+    language); `overridden` is null unless an editor overrode the finding (then: reason, editor, at)."""
     return [
         {
             "check": r.check,
             "severity": r.severity,
             "key": r.key,
-            "message": r.message,
+            "message": translate(r.message),
             "overridden": None
             if r.override is None
             else {

@@ -39,15 +39,17 @@ from .presenters import qa_json
 
 
 def qa_response(adaptation: Adaptation, results: list[qa.QaResult], status: int = 200):
-    """The adaptation's QA findings as JSON."""
-    return jsonify(
+    """The adaptation's QA findings as JSON, their messages in the reader's language."""
+    response = jsonify(
         {
             "adaptation_id": adaptation.id,
             "version": adaptation.version,
             "blocking": sum(1 for r in results if r.blocking),
             "qa": qa_json(results),
         }
-    ), status
+    )
+    response.vary.add("Accept-Language")
+    return response, status
 
 
 def show_qa(adaptation_id: int):
@@ -93,6 +95,10 @@ SEVERITY = {
     "enum": ["error", "warning"],
     "description": "An error blocks submission until an editor overrides it; a warning only informs.",
 }
+MESSAGE = text(
+    "What is wrong and what to do, for people, in the caller's language (the person's choice, else "
+    "Accept-Language); go by `check` and `key`, which are the same in every language."
+)
 KEY = text(
     "Which finding of its check (the missing number, the glossary term, the name…); stable across "
     "saves. Empty for a check with one finding."
@@ -154,11 +160,11 @@ SCHEMAS: dict[str, Any] = {
             "check": CHECK,
             "severity": SEVERITY,
             "key": KEY,
-            "message": text("What is wrong, for people."),
+            "message": MESSAGE,
             "overridden": nullable(ref("QaOverride")),
         }
     ),
-    "QaFindingBrief": obj({"check": CHECK, "severity": SEVERITY, "key": KEY, "message": TEXT}),
+    "QaFindingBrief": obj({"check": CHECK, "severity": SEVERITY, "key": KEY, "message": MESSAGE}),
     "QaReport": obj(
         {
             "adaptation_id": INT,
