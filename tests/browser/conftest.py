@@ -42,6 +42,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+#: The README's screenshots: the journeys write them here on every run, so they show the code as it stands.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "live-test-password"
 #: A laptop screen: the editor's segment grid across the page, the adaptation and the original under it
 #: (the adaptation moves beside the grid from 110rem).
@@ -197,9 +199,17 @@ class Pages:
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(re.compile(r"/(desk|admin)/"))
 
-    def check(self, page: Page, name: str, *, nav: bool = True, focus: Locator | None = None) -> Path:
+    def check(
+        self,
+        page: Page,
+        name: str,
+        *,
+        nav: bool = True,
+        focus: Locator | None = None,
+        readme: str | None = None,
+    ) -> Path:
         """Check the page in front of `page` and save its screenshot as NN-name.png (the top of the page, or
-        the screen around `focus`).
+        the screen around `focus`); with `readme`, also as that file of the README's screenshots.
 
         What is wrong is collected, not raised, so one page's defect does not stop the journey (and hide
         the next pages' defects); each journey ends with `assert_clean()`.
@@ -225,6 +235,8 @@ class Pages:
             top = {"x": 0, "y": 0, "width": width, "height": min(height, SCREENSHOT_MAX_HEIGHT)}
             page.screenshot(path=str(path), full_page=True, clip=top)
         self.problems += [f"{path.stem} ({page.url}): {problem}" for problem in found]
+        if readme:
+            shutil.copyfile(path, DOCS_SCREENSHOTS / readme)
         return path
 
     def expect(self, ok: bool, where: str, problem: str) -> None:

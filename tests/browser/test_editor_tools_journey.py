@@ -96,7 +96,7 @@ def test_2_the_editor_overrides_the_error_with_a_reason(stack, pages: Pages, ada
     expect(note).to_contain_text("Overridden by Rima Haddad")
     expect(note.locator(".qa-reason")).to_have_text(REASON)
     expect(panel.locator(".qa-summary")).to_have_text("Nothing blocks submission.")
-    pages.check(page, "qa-overridden", focus=panel)
+    pages.check(page, "qa-overridden", focus=panel, readme="qa-override.png")
     history = stack.people["editor"].get(f"/api/v1/adaptations/{adapted}").json["history"]
     assert [(h["action"], h["comment"]) for h in history if h["action"] == "qa-override"] == [
         ("qa-override", REASON)
@@ -133,7 +133,7 @@ def test_4_the_dashboard_and_the_credits_report_show_the_work(stack, pages: Page
     charts = page.get_by_role("img")
     expect(charts.first).to_be_visible()
     assert charts.count() >= 3
-    pages.check(page, "effort-dashboard")
+    pages.check(page, "effort-dashboard", readme="effort-dashboard.png")
 
     page.get_by_role("navigation", name="Desk").get_by_role("link", name="Credits").click()
     page.wait_for_url(re.compile(r"/desk/reports/credits"))

@@ -72,7 +72,9 @@ def test_glossary_terms_and_memory_matches_reach_the_adaptor(stack: LiveStack, p
     expect(row.locator(".origin-badge")).to_have_text("from memory")
     expect(row.locator(".tm-score")).to_have_text("100%")
     expect(row.locator(".tm-target")).to_have_text("Follow us on our Telegram channel.")
-    pages.check(adaptor, "editor-memory-matches", focus=adaptor.locator("table.segments"))
+    pages.check(
+        adaptor, "editor-memory-matches", focus=adaptor.locator("table.segments"), readme="memory-matches.png"
+    )
 
     adaptor.get_by_label("Search the translation memory").fill("Telegram")
     adaptor.get_by_role("button", name="Search", exact=True).click()

@@ -215,7 +215,7 @@ def test_2_adaptor_claims_edits_saves_survives_a_stale_save_and_submits(stack, p
     row.get_by_role("button", name="Claim").click()
     adaptor.wait_for_url(f"**/desk/adaptations/{adaptation_id}")
     expect(flash(adaptor)).to_contain_text("You hold this adaptation now")
-    pages.check(adaptor, "adaptor-editor-claimed")
+    pages.check(adaptor, "adaptor-editor-claimed", readme="adaptor-editor.png")
 
     # The segment grid across the page; under it the adaptation form and the original (right to left, on
     # the right) side by side.
@@ -393,7 +393,7 @@ def test_3_editor_reviews_requests_changes_and_approves_the_revision(stack, page
     expect(against_round).to_contain_text("What changed since round 1 (asked for changes by Rima Haddad)")
     assert "24 years" in " ".join(against_round.locator(".diff ins").all_inner_texts())
     expect(section_titled(editor, "Comments").locator(".comment-text")).to_have_text(COMMENT)
-    pages.check(editor, "editor-review-round-2")
+    pages.check(editor, "editor-review-round-2", readme="editor-review.png")
     approve = editor.get_by_role("button", name="Approve", exact=True)
     editor.get_by_label("Publish at, UTC time (optional)").focus()
     for _ in range(10):
@@ -426,7 +426,7 @@ def test_4_public_article_page_reads_well_on_desk_and_phone(stack, pages: Pages,
     reader.get_by_role("link", name=ENGLISH_TITLE).click()
     reader.wait_for_url(re.compile(rf"/news/{story['adaptation_id']}/[a-z0-9-]+$"))
     assert_public_article(reader)
-    pages.check(reader, "public-article")
+    pages.check(reader, "public-article", readme="public-article.png")
 
     phone = pages.new_page(PHONE_VIEWPORT)
     phone.goto(reader.url)
@@ -434,7 +434,7 @@ def test_4_public_article_page_reads_well_on_desk_and_phone(stack, pages: Pages,
     width = phone.evaluate(WIDTHS)
     assert width["inner"] == PHONE_VIEWPORT["width"]
     assert width["scroll"] <= width["inner"], f"horizontal scroll on a phone: {width}"
-    pages.check(phone, "public-article-phone")
+    pages.check(phone, "public-article-phone", readme="public-article-phone.png")
     phone.goto("/news")
     width = phone.evaluate(WIDTHS)
     assert width["scroll"] <= width["inner"], f"horizontal scroll on a phone: {width}"
