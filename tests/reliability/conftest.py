@@ -82,8 +82,9 @@ def fault_stack(tmp_path_factory, private_redis, argos_dir):
     tmp_path = tmp_path_factory.mktemp("fault")
     database_url, drop = new_database(database_kind(), tmp_path)
     env = stack_env(tmp_path, database_url, private_redis.url, argos_dir)
-    # one engine thread: a long draft must still be translating when a test kills its worker
-    env["ADAPTDESK_MT_PARALLEL"] = "1"
+    # One engine thread, small batches and a wide beam: a long draft on the tiny model must still be translating
+    # when a test kills its worker (with the defaults a 1,000-sentence draft ended between two looks).
+    env.update({"ADAPTDESK_MT_PARALLEL": "1", "ADAPTDESK_MT_MAX_BATCH": "8", "ADAPTDESK_MT_BEAM_SIZE": "8"})
     stack = LiveStack(env, tmp_path, free_port())
     try:
         stack.start_web()

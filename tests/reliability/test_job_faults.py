@@ -83,7 +83,8 @@ def test_a_worker_killed_mid_translation_is_replaced_and_the_job_finishes_once(f
     adaptor = fault_stack.people["adaptor"]
     adaptation_id = submit(fault_stack, sentences=1000, seed=4)
     deadline = time.monotonic() + 60
-    while (state := adaptor.get(f"/api/v1/adaptations/{adaptation_id}").json["state"]) != "translating":
+    progress = f"/api/v1/adaptations/{adaptation_id}/progress"  # what pages poll: no QA, no text
+    while (state := adaptor.get(progress).json["state"]) != "translating":
         # on every idle core a short draft could end between two looks (CI saw 400 sentences do it)
         assert state == "queued", f"the draft went to {state} before it could be killed: too quick"
         assert time.monotonic() < deadline, "the draft never started"

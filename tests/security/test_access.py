@@ -294,6 +294,13 @@ ACCESS: dict[tuple[str, str], list[Probe] | str] = {
     ("api.revoke_token", "DELETE"): [api("/api/v1/tokens/{missing}", 401, 404, 404, 404, 404)],
     ("api.update_me", "PUT"): [api("/api/v1/me", 401, 400, 400, 400, 400, json={"email": "not an address"})],
     ("api.list_notifications", "GET"): [api("/api/v1/notifications", 401, 200, 200, 200, 200)],
+    ("api.stream_events", "GET"): [
+        api("/api/v1/events", 401, 200, 200, 200, 200),
+        api("/api/v1/events?desk=1", 401, 403, 200, 200, 403),  # the desk's stream: who sees the queues
+        api("/api/v1/events?adaptation={in_review}", 401, 404, 200, 200, 404),  # as the adaptation itself
+        api("/api/v1/events?adaptation={own_in_review}", 401, 200, 200, 200, 404),
+        api("/api/v1/events?adaptation={missing}", 401, 404, 404, 404, 404),
+    ],
     ("api.read_notifications", "POST"): [
         api("/api/v1/notifications/read", 401, 400, 400, 400, 400, json={"ids": []})
     ],

@@ -441,6 +441,12 @@ def _reflected_input_is_inert(hostile, visitors):
     assert api.status_code == 404 and api.mimetype == "application/json"
 
 
+#: The one place a script of ours puts markup in the page, and why: the editor swaps in the QA panel the server
+#: rendered (Jinja, autoescaped, the same macro as the page) in the answer to its own save, parsed inside a
+#: <template> (inert: no script runs) — never text people typed, which scripts set with textContent.
+SERVER_RENDERED_MARKUP = {("editor.js", "holder.innerHTML = html.trim();")}
+
+
 def test_static_scripts_never_write_markup():
     """Our scripts put people's text into the page as text only (no innerHTML and friends): no DOM XSS.
 
@@ -453,13 +459,18 @@ def test_static_scripts_never_write_markup():
         r"new\s+Function\s*\(|setTimeout\s*\(\s*['\"`]|setInterval\s*\(\s*['\"`]|\.srcdoc\b|"
         r"createContextualFragment|DOMParser"
     )
-    found = [
-        f"{path.name}:{n}: {line.strip()}"
+    sinks_found = [
+        (path.name, n, line.strip())
         for path in scripts
         for n, line in enumerate(path.read_text().splitlines(), 1)
         if sinks.search(line)
     ]
+    found = [
+        f"{name}:{n}: {line}" for name, n, line in sinks_found if (name, line) not in SERVER_RENDERED_MARKUP
+    ]
     assert not found, found
+    listed = {(name, line) for name, _n, line in sinks_found}
+    assert listed >= SERVER_RENDERED_MARKUP, "SERVER_RENDERED_MARKUP names a line no script has any more"
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

@@ -169,9 +169,10 @@ def test_markup_is_escaped_on_every_desk_page(app, session):
         assert page.status == 200, url
         assert XSS not in page.html and "<b>bold</b>" not in page.html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.html, url
-        scripts = re.findall(r"<script\b[^>]*>", page.html)  # only desk.js, and editor.js on the workbench
+        # only desk.js and live.js, and editor.js on the workbench
+        scripts = re.findall(r"<script\b[^>]*>", page.html)
         assert scripts and all(
-            re.fullmatch(r'<script src="/static/js/(desk|editor)\.js" defer>', s) for s in scripts
+            re.fullmatch(r'<script src="/static/js/(desk|editor|live)\.js" defer>', s) for s in scripts
         ), url
         assert len(scripts) == len(set(scripts)), url
         _assert_safe_markup(page)
