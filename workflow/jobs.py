@@ -32,8 +32,9 @@ from typing import ClassVar
 from celery import Celery, Task, bootsteps
 from celery import current_app as current_celery
 from celery.beat import ScheduleEntry, Scheduler
-from celery.signals import beat_embedded_init, worker_process_init
+from celery.signals import beat_embedded_init, worker_init, worker_process_init
 from flask import Flask
+from sqlalchemy.exc import IntegrityError
 
 from .config import ConfigError, Settings
 from .extensions import db
@@ -238,6 +239,42 @@ class PollEmbeddedBrokerOften(bootsteps.StartStopStep):
         log.info(
             "Embedded broker: looking for new jobs every %g s", consumer.connection.transport.polling_interval
         )
+
+
+def declare_embedded_queues(celery: Celery, attempts: int = 3) -> None:
+    """Create the embedded broker's queue rows once, before the worker's consumer and its embedded beat start.
+
+    kombu's SQLAlchemy transport inserts a queue's row the first time a process uses the queue; two processes
+    doing it at once (the consumer and the beat sending a duty) make one fail on the unique name, which stopped
+    a starting worker. Once the rows exist nobody inserts them again. The transport keeps its session (in a read
+    transaction, which would lock SQLite's writers out) and a class-wide engine: both are let go here, before
+    the worker forks its pool and its beat."""
+    for attempt in range(attempts):
+        try:
+            with celery.connection_for_write() as connection:
+                channel = connection.default_channel
+                try:
+                    for queue in WORKER_QUEUES:
+                        channel.queue_declare(queue=queue)
+                finally:
+                    if getattr(channel, "_session", None) is not None:
+                        channel._session.close()
+                    engines = getattr(type(channel), "_engines", {})
+                    for engine, _sessions in engines.values():
+                        engine.dispose()
+                    engines.clear()
+            return
+        except IntegrityError:  # another process inserted the same row first: it is there on the next try
+            if attempt == attempts - 1:
+                raise
+
+
+@worker_init.connect
+def prepare_worker(sender=None, **_kwargs) -> None:
+    """In a worker's main process, before it consumes: the embedded broker's queues exist."""
+    app = getattr(sender, "app", None)
+    if app is not None and str(app.conf.broker_url or "").startswith("sqla+"):
+        declare_embedded_queues(app)
 
 
 def pool_processes(worker) -> list[int]:
