@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -22,15 +23,21 @@ def _build_stack(tmp_path_factory, argos_dir, *, broker: str | None, db_kind: st
     return stack, drop
 
 
-@pytest.fixture(scope="module")
-def redis_stack(tmp_path_factory, argos_dir):
-    """Web + one worker on the real Redis and the run's database kind; people: reporter, adaptor, editor."""
+@contextmanager
+def redis_newsroom(
+    tmp_path_factory, argos_dir, *, env: dict[str, str] | None = None, second_web: bool = False
+):
+    """Web (and a second web process, `stack.web2`, when asked) + one worker on the real Redis and the run's
+    database kind, with `env` on top; people: reporter, adaptor, editor."""
     broker = f"{REDIS_BASE}/{TEST_REDIS_DB}"
     client = redis.Redis.from_url(broker)
     client.flushdb()
     stack, drop = _build_stack(tmp_path_factory, argos_dir, broker=broker, db_kind=database_kind())
+    stack.env.update(env or {})
     try:
         stack.start_web()
+        if second_web:
+            stack.web2 = stack.start_second_web()
         stack.start_worker()
         stack.people = {
             "reporter": stack.user("reporter", "Ahmad Abdallah", "reporter"),
@@ -43,3 +50,10 @@ def redis_stack(tmp_path_factory, argos_dir):
         client.flushdb()
         client.close()
         drop()
+
+
+@pytest.fixture(scope="module")
+def redis_stack(tmp_path_factory, argos_dir):
+    """Web + one worker on the real Redis and the run's database kind; people: reporter, adaptor, editor."""
+    with redis_newsroom(tmp_path_factory, argos_dir) as stack:
+        yield stack

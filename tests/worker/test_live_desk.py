@@ -7,11 +7,9 @@ from __future__ import annotations
 import time
 
 import pytest
-import redis
 
-from tests.conftest import database_kind
 from tests.support.sse import SseReader
-from tests.worker.conftest import REDIS_BASE, TEST_REDIS_DB, _build_stack
+from tests.worker.conftest import _build_stack, redis_newsroom
 
 ORIGINAL = {
     "title": "عنوان الخبر",
@@ -24,26 +22,9 @@ ORIGINAL = {
 @pytest.fixture(scope="module")
 def two_webs(tmp_path_factory, argos_dir):
     """Web #1 and web #2 and one worker, on Redis (db 13) and the run's database; short streams and heartbeats."""
-    broker = f"{REDIS_BASE}/{TEST_REDIS_DB}"
-    client = redis.Redis.from_url(broker)
-    client.flushdb()
-    stack, drop = _build_stack(tmp_path_factory, argos_dir, broker=broker, db_kind=database_kind())
-    stack.env.update({"ADAPTDESK_LIVE_HEARTBEAT": "1", "ADAPTDESK_LIVE_STREAM_SECONDS": "60"})
-    try:
-        stack.start_web()
-        stack.web2 = stack.start_second_web()
-        stack.start_worker()
-        stack.people = {
-            "reporter": stack.user("reporter", "Ahmad Abdallah", "reporter"),
-            "adaptor": stack.user("adaptor", "Nadine Sassine", "adaptor"),
-            "editor": stack.user("editor", "Rima Haddad", "editor"),
-        }
+    short = {"ADAPTDESK_LIVE_HEARTBEAT": "1", "ADAPTDESK_LIVE_STREAM_SECONDS": "60"}
+    with redis_newsroom(tmp_path_factory, argos_dir, env=short, second_web=True) as stack:
         yield stack
-    finally:
-        stack.stop_all()
-        client.flushdb()
-        client.close()
-        drop()
 
 
 def stream(base_url: str, person, query: str = "", last_event_id: str | None = None) -> SseReader:
