@@ -214,6 +214,31 @@ def report(kind: str, count: int, seeded: float, rows: dict[str, list[float]]) -
         print(f"  {name:<22} {statistics.median(times):>9.2f} {p95:>9.2f} {p95 / base:>9.0f}×  {verdict}")
 
 
+def remeasure(url: str, repeat: int, check: int) -> None:
+    """Measure a database an earlier run kept (migrated to the code's head first), on ~300 of its units' sources."""
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM tm_units")).scalar_one()
+        every = max(1, count // 300)
+        sample = list(
+            conn.execute(
+                text("SELECT source FROM tm_units WHERE id % :every = 0 ORDER BY id"), {"every": every}
+            ).scalars()
+        )
+    engine.dispose()
+    rng = random.Random(15)
+    arabic = Words(
+        rng, "ابتثجحخدذرزسشصضطظعغفقكلمنهوي", 30_000, ["في", "من", "على", "إلى", "أن", "عن", "مع", "قال"]
+    )
+    report(
+        url.rsplit("/", 1)[-1],
+        count,
+        0.0,
+        measure(url, lookups(sample, arabic, random.Random(16)), repeat, check),
+    )
+
+
 def main() -> None:
     """Seed, measure and print each database kind in turn."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -223,8 +248,14 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=0, help="lookups compared with a full rapidfuzz scan")
     parser.add_argument("--pg", default=PG_ADMIN, help="PostgreSQL admin URL")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--database", help="measure this database seeded by an earlier --keep run (no seeding)"
+    )
     options = parser.parse_args()
     print("targets: " + "; ".join(f"{k} p95 ≤ {v:.0f} ms" for k, v in TARGETS.items()))
+    if options.database:
+        remeasure(normalize_database_url(options.database), options.repeat, options.check)
+        return
     for kind in options.db.split(","):
         rng = random.Random(15)
         arabic = Words(

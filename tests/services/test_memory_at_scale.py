@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from sqlalchemy import insert, text
 
 from workflow.domain import memory as rules
@@ -48,13 +49,6 @@ def add_units(sources: list[str], *, article_id=None, source_lang="en", target_l
         ],
     )
     db.session.flush()
-
-
-def gather_statistics() -> None:
-    """On PostgreSQL, ANALYZE (it samples this transaction's own rows) so lookups know the common words."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE tm_units"))
-        memory._word_statistics.clear()
 
 
 def old_scan(source_lang: str, target_lang: str, sources: list[str], limit: int = 3) -> list[list[tuple]]:
@@ -177,30 +171,88 @@ def edited_memory(edits: Edits, rng: random.Random, size: int) -> tuple[list[str
     return list(dict.fromkeys(stored)), queries + [edits.sentence() for _ in range(30)]
 
 
-def test_matches_equal_a_full_scan_over_thousands_of_edited_sentences(session):
+#: Words held by more units than this are left out of probes: the default (nothing is that common in 3,000 units),
+#: then low enough that the commonest words of most sentences are left out, as at a million units.
+COMMON_WORDS = pytest.mark.parametrize(
+    "common_word_units", [rules.COMMON_WORD_UNITS, 60], ids=["all", "rare"]
+)
+
+
+@COMMON_WORDS
+def test_matches_equal_a_full_scan_over_thousands_of_edited_sentences(
+    session, monkeypatch, common_word_units
+):
     """On 3,000 units with many near-duplicates, the word index finds exactly what scanning every unit finds."""
+    monkeypatch.setattr(rules, "COMMON_WORD_UNITS", common_word_units)
     rng = random.Random(21)
     stored, queries = edited_memory(
         Edits(rng, "abcdefghijklmnoprstuvwy", ["the", "of", "in", "and", "said"]), rng, 3000
     )
     add_units(stored)
-    gather_statistics()
     found = as_tuples(memory.matches_for(db.session, "en", "ar", queries))
     assert found == old_scan("en", "ar", queries)
     assert sum(1 for f in found if f) > 120
     assert sum(1 for f in found for score, *_ in f if score < 100) > 200  # mostly fuzzy matches
 
 
-def test_arabic_matches_equal_a_full_scan_over_thousands_of_edited_sentences(session):
+@COMMON_WORDS
+def test_arabic_matches_equal_a_full_scan_over_thousands_of_edited_sentences(
+    session, monkeypatch, common_word_units
+):
     """The same on Arabic text, where words are split and folded as the index splits them."""
+    monkeypatch.setattr(rules, "COMMON_WORD_UNITS", common_word_units)
     rng = random.Random(22)
     arabic = Edits(rng, "ابتثجحخدذرزسشصضطظعغفقكلمنهوي", ["في", "من", "على", "إلى", "أن", "قال"])
     stored, queries = edited_memory(arabic, rng, 3000)
     add_units(stored, source_lang="ar", target_lang="en")
-    gather_statistics()
     queries = [q.replace("ا", "أ", 1) + "،" for q in queries[:20]] + queries[
         20:
     ]  # letter variants, Arabic comma
     found = as_tuples(memory.matches_for(db.session, "ar", "en", queries))
     assert found == old_scan("ar", "en", queries)
     assert sum(1 for f in found if f) > 120
+
+
+def posting_lists() -> dict[tuple[str, str, str], list[int]]:
+    """PostgreSQL's posting lists as ids per (pair, word), sorted."""
+    rows = db.session.execute(
+        text("SELECT source_lang, target_lang, word, unit_ids FROM tm_word_postings")
+    ).all()
+    lists: dict[tuple[str, str, str], list[int]] = {}
+    for source_lang, target_lang, word, ids in rows:
+        found = [int.from_bytes(ids[i : i + 4], "big") for i in range(0, len(ids), 4)]
+        lists.setdefault((source_lang, target_lang, word), []).extend(found)
+    return {key: sorted(ids) for key, ids in lists.items() if ids}
+
+
+def words_of_units() -> dict[tuple[str, str, str], list[int]]:
+    """What the posting lists must hold: each unit's id under each distinct word of its source key."""
+    lists: dict[tuple[str, str, str], set[int]] = {}
+    for unit in db.session.query(TranslationUnit):
+        for word in rules.key_words(unit.source_key):
+            lists.setdefault((unit.source_lang, unit.target_lang, word), set()).add(unit.id)
+    return {key: sorted(ids) for key, ids in lists.items()}
+
+
+def test_posting_lists_follow_every_insert_delete_and_update(session):
+    """PostgreSQL: the triggers keep each word's units exact through inserts, deletes, updates and repeats."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("posting lists are PostgreSQL's (SQLite reads its FTS5 word table)")
+    rng = random.Random(8)
+    add_units([sentence(rng) for _ in range(300)])
+    add_units(["Police police said the police said."], source_lang="ar", target_lang="en")  # a word thrice
+    units = db.session.query(TranslationUnit).order_by(TranslationUnit.id).all()
+    for unit in units[::7]:
+        db.session.delete(unit)
+    units[3].source = "A wholly new sentence about the harbour."
+    units[3].source_key = rules.segment_key(units[3].source)
+    db.session.execute(text("UPDATE tm_units SET source_key = source_key || ' encore' WHERE id % 5 = 0"))
+    db.session.flush()
+    db.session.expire_all()
+    assert posting_lists() == words_of_units()
+    harbour = memory.matches_for(db.session, "en", "ar", ["A wholly new sentence about the harbour!"])[0]
+    assert [m.source for m in harbour] == ["A wholly new sentence about the harbour."]
+    gone = units[7].source
+    assert all(
+        m.source != gone or m.score < 100 for m in memory.matches_for(db.session, "en", "ar", [gone])[0]
+    )

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from workflow.domain.memory import (
     MIN_ALIGNMENT,
+    MIN_KEPT_SHARE,
+    MIN_KEPT_SHARE_SHORT,
     MIN_MATCH,
     Probe,
     align,
@@ -109,31 +115,70 @@ def test_key_words_split_on_spaces_and_punctuation_once_each():
     assert key_words(segment_key("— … !")) == []
 
 
-def test_probe_words_leave_out_common_words_carrying_less_than_a_match_keeps():
+def test_probe_words_leave_out_common_words_while_two_probe_words_are_still_needed():
     words = ["the", "minister", "said", "talks", "would", "resume", "in", "cairo", "on", "monday"]
-    frequency = {
-        "the": 0.5,
-        "said": 0.2,
-        "in": 0.3,
-        "on": 0.3,
-        "would": 0.1,
-        "minister": 0.01,
-        "monday": 0.02,
+    units = {
+        "the": 500,
+        "said": 200,
+        "in": 300,
+        "on": 300,
+        "would": 100,
+        "minister": 10,
+        "monday": 20,
+        "talks": 5,
     }
-    probe = probe_words(words, frequency)
-    # 56 characters with separators: a match keeps 0.3 of them (16.8); for two probe words, the common words
-    # left out and the longest word (9) stay under it: "the" and "in" (7); adding "on" (3) would not
-    assert (sorted(probe.words), probe.need) == (
-        sorted(["minister", "said", "talks", "would", "resume", "cairo", "on", "monday"]),
-        2,
-    )
-    assert ("minister", "monday") in probe.pairs and len(probe.pairs) == 28
-    # without statistics nothing is known to be common: every word is probed, two of them needed
-    assert sorted(probe_words(words, {}).words) == sorted(words)
+    probe = probe_words(words, units, common=150)
+    # 56 characters with separators: a match keeps 0.3 of them (16.8). "the" (4) and "in" (3) go: 9.8 is still
+    # more than the longest word left in ("minister", 9); "on" (3) would leave 6.8, which one word could carry
+    assert probe.mass == {"minister": 9, "said": 5, "talks": 6, "would": 6, "on": 3, "monday": 7}
+    assert probe.need == pytest.approx(16.8 - 7)
+    # words no unit holds ("resume", "cairo") cannot be shared: they are not probed, but still count in the share
+    assert "resume" not in probe.mass
+    # nothing is common at the default threshold: every word a unit holds is probed, the whole share needed
+    assert probe_words(words, units).need == pytest.approx(16.8)
+    assert set(probe_words(words, units).mass) == set(units)
     # one word: it is the probe
-    assert probe_words(["one"], {"one": 0.9}) == Probe(["one"], 1)
+    assert probe_words(["one"], {"one": 10**6}, common=1) == Probe({"one": 4}, pytest.approx(0.8))
 
 
-def test_probe_words_ask_for_one_when_two_cannot_be_promised():
+def test_probe_words_never_leave_out_a_word_one_probe_word_could_replace():
     words = ["a", "b", "extraordinarily"]  # the longest word alone carries more than a match must keep
-    assert probe_words(words, {"a": 0.5, "b": 0.4}) == Probe(["extraordinarily", "b"], 1)  # "a" left out
+    probe = probe_words(words, {"a": 900, "b": 800, "extraordinarily": 1}, common=10)
+    assert probe.mass == {"a": 2, "b": 2, "extraordinarily": 16} and probe.need == pytest.approx(4)
+
+
+VOCABULARY = [
+    "a",
+    "in",
+    "the",
+    "said",
+    "talks",
+    "minister",
+    "extraordinarily",
+    "في",
+    "الوزير",
+    "المفاوضات",
+    "x" * 30,
+]
+
+
+def test_a_unit_keeping_a_matchs_share_always_shares_the_probes_need():
+    """Pigeonhole: whatever words a unit keeps, if they carry the share a match keeps, it is a candidate."""
+    rng = random.Random(5)
+    for _ in range(3000):
+        words = list(dict.fromkeys(rng.choice(VOCABULARY) for _ in range(rng.randint(1, 18))))
+        units = {w: rng.choice([0, 3, 50, 5000, 80000, 400000]) for w in words}
+        probe = probe_words(words, units, common=rng.choice([10, 1000, 20000]))
+        mass = sum(len(w) + 1 for w in words)
+        floor = (MIN_KEPT_SHARE if len(words) >= 7 else MIN_KEPT_SHARE_SHORT) * mass
+        # a unit keeping random words, and the hardest case: every word left out, then probe words, shortest first
+        hardest = [w for w in words if units[w] and w not in probe.mass]
+        for word in sorted(probe.mass, key=len):
+            if sum(len(w) + 1 for w in hardest) >= floor:
+                break
+            hardest.append(word)
+        for kept in ([w for w in words if units[w] and rng.random() < 0.6], hardest):
+            if sum(len(w) + 1 for w in kept) >= floor:
+                assert sum(probe.mass.get(w, 0) for w in kept) >= probe.need - 1e-9, (words, units, kept)
+        if len(probe.mass) < len([w for w in words if units[w]]):  # something was left out: two words needed
+            assert probe.need > max(probe.mass.values())

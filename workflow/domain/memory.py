@@ -12,7 +12,6 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
 from rapidfuzz import fuzz, process
 
@@ -47,42 +46,50 @@ def key_words(key: str) -> list[str]:
     return list(dict.fromkeys(w for w in _SEPARATORS.split(key) if w))
 
 
+#: A word held by more units than this is left out of a segment's probe, commonest first, while the words left in
+#: still need two of them to reach the share a match keeps: reading its units would cost more than it tells.
+COMMON_WORD_UNITS = 20_000
+
+
 @dataclass(frozen=True)
 class Probe:
-    """What a unit must hold to be a candidate for a segment: `need` (1 or 2) of `words`."""
+    """What a unit must share with a segment to be a candidate: words of `mass` carrying at least `need` of it.
 
-    words: list[str]
-    need: int
+    `mass` gives each probe word's characters with a separator; words left out (the commonest) are not in it.
+    """
+
+    mass: dict[str, int]
+    need: float
 
     @property
-    def pairs(self) -> list[tuple[str, str]]:
-        """Every two of the words (a unit holding two of them holds one of these pairs)."""
-        return list(combinations(self.words, 2))
+    def words(self) -> list[str]:
+        """The probe words, in the segment's order."""
+        return list(self.mass)
 
 
-def probe_words(words: Sequence[str], frequency: Mapping[str, float]) -> Probe:
-    """The words of a segment a unit matching it must hold `need` (1 or 2) of: all but its most common ones.
+def probe_words(words: Sequence[str], units: Mapping[str, int], *, common: int | None = None) -> Probe:
+    """The words of a segment a matching unit must share, and how much of them it must share.
 
-    The words a match keeps carry at least `MIN_KEPT_SHARE` of the segment's characters, so leaving out common
-    words carrying less than that still finds every match through one of the others (pigeonhole, weighted by
-    length); leaving out less, so that one probe word and all the common ones cannot reach the share either,
-    finds it through two. Common words are short, so they go first; rare ones keep the candidates few.
+    A unit matching the segment at `MIN_MATCH` keeps intact words carrying at least `MIN_KEPT_SHARE` of its
+    characters. Words held by more than `common` units (`units`: how many units hold each word; a word absent
+    from it is held by none) are left out, commonest first, while the share minus what they carry still asks for
+    more than the longest word left in: so a candidate still shares two words or more, and rarely by chance. A
+    unit sharing less of the probe words than `need` cannot keep the share, whatever common words it holds.
     """
+    common = COMMON_WORD_UNITS if common is None else common
     mass = {w: len(w) + 1 for w in words}
     floor = (MIN_KEPT_SHARE if len(words) >= 7 else MIN_KEPT_SHARE_SHORT) * sum(mass.values())
-    commonest = sorted(words, key=lambda w: (-frequency.get(w, 0.0), len(w), w))
-    longest = max(mass.values(), default=0)
-    for need, allowance in ((2, floor - longest), (1, floor)):
-        left_out, dropped = [], 0
-        for word in commonest:
-            if frequency.get(word, 0.0) <= 0 or dropped + mass[word] >= allowance:
-                break
-            left_out.append(word)
-            dropped += mass[word]
-        probe = [w for w in reversed(commonest) if w not in left_out]
-        if len(probe) >= need and allowance > 0:
-            return Probe(probe, need)
-    return Probe(list(reversed(commonest)), 1)
+    kept = dict(mass)
+    dropped = 0
+    for word in sorted(words, key=lambda w: (-units.get(w, 0), -len(w), w)):
+        if units.get(word, 0) <= common or len(kept) < 2:
+            break
+        rest = max(m for w, m in kept.items() if w != word)
+        if floor - dropped - mass[word] <= rest:
+            break
+        del kept[word]
+        dropped += mass[word]
+    return Probe({w: m for w, m in kept.items() if units.get(w, 0) > 0}, floor - dropped)
 
 
 def source_hash(text: str) -> str:

@@ -56,7 +56,7 @@ class SearchDocument(Base):
     dated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-#: Tables, columns and indexes made by migrations 0011 and 0016 for one database only (not models).
+#: Tables, columns and indexes made by migrations 0011, 0016 and 0019 for one database only (not models).
 DATABASE_SPECIFIC = frozenset(
     {
         "search_fts",
@@ -69,6 +69,8 @@ DATABASE_SPECIFIC = frozenset(
         "source_words",
         "tm_words_fts",
         "tm_words_vocab",
+        "tm_words_instance",
+        "tm_word_postings",
     }
 )
 

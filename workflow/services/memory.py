@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+import numpy as np
 from sqlalchemy import Row, bindparam, column, delete, func, literal, or_, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.types import Text
+from sqlalchemy.types import Integer, Text
 
 from ..domain import memory
 from ..domain.segment import segment_text
@@ -18,13 +18,10 @@ from ..models import Adaptation, Draft, DraftState, MemoryGeneration, StoredMatc
 
 #: Most units read as fuzzy candidates when the trigram index cannot help (a key under 3 characters).
 MAX_CANDIDATES = 5000
-#: Most candidates (the newest) one segment's probe words hand over for rapidfuzz to rank: only a segment made of
-#: common words alone comes near it.
-CANDIDATES_PER_SEGMENT = 2000
-#: How long a process trusts the word statistics it read from PostgreSQL (seconds).
-WORD_STATISTICS_TTL = 300.0
-#: The statistics read, by database address: when, and each common word's share of units.
-_word_statistics: dict[str, tuple[float, dict[str, float]]] = {}
+#: Most candidates one segment hands over for rapidfuzz to rank: the units sharing most of its probe words (then
+#: the newest). A unit matching it shares much of it, so only where more than this many units share more of the
+#: segment than a match does could a match be passed over.
+CANDIDATES_PER_SEGMENT = 100
 #: Most candidates the trigram index hands over for a memory search.
 CANDIDATES_PER_SEARCH = 500
 #: Lowest pg_trgm word similarity a memory-search candidate needs.
@@ -33,8 +30,6 @@ SEARCH_WORD_SIMILARITY = "0.3"
 MIN_TRIGRAM_KEY = 3
 #: SQLite's FTS5 trigram table over tm_units (migration 0011; not a model).
 _FTS = table("tm_units_fts", column("rowid"), column("rank"))
-#: SQLite's FTS5 word table over tm_units' source keys (migration 0016; not a model).
-_WORDS_FTS = table("tm_words_fts", column("rowid"), column("rank"))
 #: Matches shown per segment.
 MATCHES_PER_SEGMENT = 3
 
@@ -245,100 +240,126 @@ def _fts5_trigrams(key: str) -> str:
     return " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
-def _word_frequencies(session: Session, words: set[str]) -> dict[str, float]:
-    """How common each word is among unit sources (units holding it; words not known to be common are left out).
+def _postings_counts(session: Session, source_lang: str, target_lang: str, words: set[str]) -> dict[str, int]:
+    """How many units hold each word (words no unit holds are left out).
 
-    PostgreSQL: the most common elements ANALYZE keeps for the word index (shares of units, read at most every
-    `WORD_STATISTICS_TTL` seconds per database); SQLite: the FTS5 vocabulary (counts of units, exact).
+    PostgreSQL: the lengths of the word's posting lists (exact for the pair); SQLite: the FTS5 vocabulary (units of
+    every pair holding it).
     """
     if not words:
         return {}
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        address = (bind.engine if hasattr(bind, "engine") else bind).url.render_as_string(hide_password=True)
-        read_at, common = _word_statistics.get(address, (float("-inf"), {}))
-        if time.monotonic() - read_at > WORD_STATISTICS_TTL:
-            row = session.execute(
-                text(
-                    "SELECT most_common_elems::text::text[] AS words, most_common_elem_freqs AS shares "
-                    "FROM pg_stats WHERE tablename = 'tm_units' AND attname = 'source_words'"
-                )
-            ).first()
-            common = dict(zip(row.words, row.shares, strict=False)) if row and row.words else {}
-            _word_statistics[address] = (time.monotonic(), common)
-        return {w: common[w] for w in words if w in common}
-    stmt = text("SELECT term, doc FROM tm_words_vocab WHERE term IN :words").bindparams(
-        bindparam("words", expanding=True)
-    )
-    return {term: float(doc) for term, doc in session.execute(stmt, {"words": sorted(words)})}
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = text(
+            "SELECT word, sum(octet_length(unit_ids)) / 4 FROM tm_word_postings "
+            "WHERE source_lang = :source_lang AND target_lang = :target_lang AND word = ANY(:words) GROUP BY word"
+        ).bindparams(bindparam("words", type_=ARRAY(Text)))
+        params = {"source_lang": source_lang, "target_lang": target_lang, "words": sorted(words)}
+    else:
+        stmt = text("SELECT term, doc FROM tm_words_vocab WHERE term IN :words").bindparams(
+            bindparam("words", expanding=True)
+        )
+        params = {"words": sorted(words)}
+    return {word: int(units) for word, units in session.execute(stmt, params)}
 
 
-def _fts5_any(words: Sequence[str]) -> str:
-    """An FTS5 query finding texts holding any of `words` (each quoted, quotes doubled)."""
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+def _postings(
+    session: Session, source_lang: str, target_lang: str, words: list[str]
+) -> dict[str, np.ndarray]:
+    """PostgreSQL: each word's units (ids), its posting lists joined, read as binary (four bytes an id)."""
+    if not words:
+        return {}
+    driver = session.connection().connection.driver_connection
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute(
+            "SELECT word, string_agg(unit_ids, ''::bytea) FROM tm_word_postings "
+            "WHERE source_lang = %s AND target_lang = %s AND word = ANY(%s) GROUP BY word",
+            (source_lang, target_lang, words),
+        )
+        return {word: np.frombuffer(ids, dtype=">i4").astype(np.int64) for word, ids in cursor}
+
+
+def _shared_by_postings(
+    session: Session, source_lang: str, target_lang: str, probes: list[memory.Probe], limit: int
+) -> list[list[int]]:
+    """PostgreSQL: for each probe, the units sharing enough of its words, counted over the words' posting lists.
+
+    At most `limit` a probe: those sharing most, then the newest.
+    """
+    postings = _postings(session, source_lang, target_lang, sorted({w for p in probes for w in p.mass}))
+    if not postings:
+        return [[] for _ in probes]
+    low = min(int(units.min()) for units in postings.values())
+    postings = {w: units - low for w, units in postings.items()}
+    # One tally for every probe, wiped where each one wrote: a probe costs its postings, not the id range.
+    shared = np.zeros(max(int(units.max()) for units in postings.values()) + 1, np.int32)
+    found = []
+    for probe in probes:
+        lists = [(postings[w], m) for w, m in probe.mass.items() if w in postings]
+        if not lists:
+            found.append([])
+            continue
+        for units, mass in lists:
+            shared[units] += (
+                mass  # a unit is in a word's lists once (the triggers add each unit's words once)
+            )
+        touched = np.concatenate([units for units, _ in lists])
+        ids = np.unique(touched[shared[touched] >= probe.need - 1e-9])
+        order = np.lexsort((-ids, -shared[ids]))[:limit]
+        found.append((ids[order] + low).tolist())
+        shared[touched] = 0
+    return found
+
+
+def _shared_by_fts5(session: Session, probes: list[memory.Probe], limit: int) -> list[list[int]]:
+    """SQLite: for each probe, the units sharing enough of its words, summed over the FTS5 word table's entries."""
+    found = []
+    for probe in probes:
+        if not probe.mass:
+            found.append([])
+            continue
+        masses = " ".join(f"WHEN :w{i} THEN {m}" for i, m in enumerate(probe.mass.values()))
+        stmt = text(
+            f"""SELECT doc, sum(CASE term {masses} END) AS shared
+            FROM (SELECT DISTINCT doc, term FROM tm_words_instance WHERE term IN ({
+                ", ".join(f":w{i}" for i in range(len(probe.mass)))
+            }))
+            GROUP BY doc HAVING shared >= :need ORDER BY shared DESC, doc DESC LIMIT :limit"""
+        )
+        params = {f"w{i}": w for i, w in enumerate(probe.mass)} | {"need": probe.need - 1e-9, "limit": limit}
+        found.append([doc for doc, _ in session.execute(stmt, params)])
+    return found
 
 
 def _similar_by_segment(
     session: Session, source_lang: str, target_lang: str, keys: list[str], exclude_article_id: int | None
 ) -> list[list[Row]]:
-    """For each key with words, the units in its length window that share one of its probe words.
+    """For each key with words, the units in its length window sharing enough of its words to match it.
 
-    The probe words are the key's rarest (`memory.probe_words`): any unit sharing the share of words a match
-    has holds one (or two) of them, and rare words keep the candidates few at any size of memory. Past
-    `CANDIDATES_PER_SEGMENT` (a segment of common words only), the newest come first.
+    A unit matching a segment keeps words carrying a share of it (`memory.probe_words`): the units sharing that
+    much of the segment's probe words are counted over the words' posting lists (PostgreSQL) or the FTS5 word
+    table (SQLite), and the `CANDIDATES_PER_SEGMENT` sharing most (then the newest) are read for rapidfuzz to rank.
     """
     words = [memory.key_words(k) for k in keys]
-    frequency = _word_frequencies(session, set().union(*words))
-    probes = [memory.probe_words(w, frequency) for w in words]
-    windows = [memory.length_window(len(k)) for k in keys]
+    units = _postings_counts(session, source_lang, target_lang, set().union(*words))
+    probes = [memory.probe_words(w, units) for w in words]
     if session.get_bind().dialect.name == "postgresql":
-        # A statement per segment (planned for its own words), through the GIN index on the key's words: a
-        # bitmap OR of one index scan per pair of probe words, each the intersection of two posting lists.
-        found_by_key: list[list[Row]] = []
-        for probe, (low, high) in zip(probes, windows, strict=True):
-            if probe.need == 1:
-                found, params = "t.source_words && :p", {"p": probe.words}
-            else:
-                found = " OR ".join(f"t.source_words @> :p{j}" for j in range(len(probe.pairs)))
-                params = {f"p{j}": list(pair) for j, pair in enumerate(probe.pairs)}
-            stmt = text(
-                f"""SELECT t.id, t.source, t.target, t.source_hash, t.source_key, t.target_key, t.article_id,
-                       t.adaptation_id, t.source_lang, t.target_lang, t.origin
-                FROM tm_units t
-                WHERE ({found})
-                  AND t.source_lang = :source_lang AND t.target_lang = :target_lang
-                  AND length(t.source_key) BETWEEN :low AND :high
-                  AND coalesce(t.article_id, 0) != :exclude
-                ORDER BY t.id + 0 DESC  -- not by the primary key's index: filtering it row by row is slower
-                LIMIT :per_segment"""
-            ).bindparams(*(bindparam(name, type_=ARRAY(Text)) for name in params))
-            params.update(
-                low=low,
-                high=high,
-                source_lang=source_lang,
-                target_lang=target_lang,
-                exclude=exclude_article_id if exclude_article_id is not None else -1,
-                per_segment=CANDIDATES_PER_SEGMENT,
-            )
-            found_by_key.append(list(session.execute(stmt, params)))
-        return found_by_key
-    # SQLite: the FTS5 word table (a statement per segment: the embedded, smaller case).
-    results = []
-    for probe, (low, high) in zip(probes, windows, strict=True):
-        match = (
-            _fts5_any(probe.words)
-            if probe.need == 1
-            else " OR ".join(f"({_fts5_any([a])} AND {_fts5_any([b])})" for a, b in probe.pairs)
-        )
-        hits = select(_WORDS_FTS.c.rowid).where(text("tm_words_fts MATCH :match").bindparams(match=match))
-        stmt = (
-            select(*_UNIT_COLUMNS)
-            .where(TranslationUnit.id.in_(hits), func.length(TranslationUnit.source_key).between(low, high))
-            .order_by(TranslationUnit.id.desc())
-            .limit(CANDIDATES_PER_SEGMENT)
-        )
-        results.append(list(session.execute(_filtered(stmt, source_lang, target_lang, exclude_article_id))))
-    return results
+        ids = _shared_by_postings(session, source_lang, target_lang, probes, CANDIDATES_PER_SEGMENT)
+    else:
+        ids = _shared_by_fts5(session, probes, CANDIDATES_PER_SEGMENT)
+    wanted = sorted(set().union(*ids))
+    rows: dict[int, Row] = {}
+    if wanted:
+        if session.get_bind().dialect.name == "postgresql":  # one array, not thousands of parameters
+            among = TranslationUnit.id == func.any(bindparam("ids", type_=ARRAY(Integer)))
+        else:
+            among = TranslationUnit.id.in_(bindparam("ids", expanding=True))
+        stmt = _filtered(select(*_UNIT_COLUMNS).where(among), source_lang, target_lang, exclude_article_id)
+        rows = {row.id: row for row in session.execute(stmt, {"ids": wanted})}
+    found = []
+    for key, segment_ids in zip(keys, ids, strict=True):
+        low, high = memory.length_window(len(key))
+        found.append([rows[i] for i in segment_ids if i in rows and low <= len(rows[i].source_key) <= high])
+    return found
 
 
 def matches_for(
