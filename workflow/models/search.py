@@ -69,7 +69,6 @@ DATABASE_SPECIFIC = frozenset(
         "source_words",
         "tm_words_fts",
         "tm_words_vocab",
-        "tm_words_instance",
         "tm_word_postings",
     }
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from itertools import combinations
 
 import numpy as np
 from sqlalchemy import Row, bindparam, column, delete, func, literal, or_, select, table, text
@@ -22,6 +23,10 @@ MAX_CANDIDATES = 5000
 #: the newest). A unit matching it shares much of it, so only where more than this many units share more of the
 #: segment than a match does could a match be passed over.
 CANDIDATES_PER_SEGMENT = 100
+#: SQLite: most units (the newest) one segment's probe words hand over to have their shared words counted.
+SQLITE_CANDIDATES = 2000
+#: SQLite's FTS5 word table over tm_units' source keys (migration 0016; not a model).
+_WORDS_FTS = table("tm_words_fts", column("rowid"), column("rank"))
 #: Most candidates the trigram index hands over for a memory search.
 CANDIDATES_PER_SEARCH = 500
 #: Lowest pg_trgm word similarity a memory-search candidate needs.
@@ -310,23 +315,52 @@ def _shared_by_postings(
     return found
 
 
-def _shared_by_fts5(session: Session, probes: list[memory.Probe], limit: int) -> list[list[int]]:
-    """SQLite: for each probe, the units sharing enough of its words, summed over the FTS5 word table's entries."""
+def _fts5_any(words: Sequence[str]) -> str:
+    """An FTS5 query finding texts holding any of `words` (each quoted, quotes doubled)."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _shared_by_fts5(
+    session: Session,
+    source_lang: str,
+    target_lang: str,
+    keys: list[str],
+    probes: list[memory.Probe],
+    exclude_article_id: int | None,
+    limit: int,
+) -> list[list[int]]:
+    """SQLite: for each probe, the units sharing enough of its words, found through the FTS5 word table.
+
+    The table finds the units holding one probe word (or two, when the need is more than any one word carries),
+    the newest `SQLITE_CANDIDATES` in the key's length window are read, and their shared words counted here.
+    """
     found = []
-    for probe in probes:
+    for key, probe in zip(keys, probes, strict=True):
         if not probe.mass:
             found.append([])
             continue
-        masses = " ".join(f"WHEN :w{i} THEN {m}" for i, m in enumerate(probe.mass.values()))
-        stmt = text(
-            f"""SELECT doc, sum(CASE term {masses} END) AS shared
-            FROM (SELECT DISTINCT doc, term FROM tm_words_instance WHERE term IN ({
-                ", ".join(f":w{i}" for i in range(len(probe.mass)))
-            }))
-            GROUP BY doc HAVING shared >= :need ORDER BY shared DESC, doc DESC LIMIT :limit"""
+        words = probe.words
+        match = (
+            " OR ".join(f"({_fts5_any([a])} AND {_fts5_any([b])})" for a, b in combinations(words, 2))
+            if probe.need > max(probe.mass.values()) and len(words) > 1
+            else _fts5_any(words)
         )
-        params = {f"w{i}": w for i, w in enumerate(probe.mass)} | {"need": probe.need - 1e-9, "limit": limit}
-        found.append([doc for doc, _ in session.execute(stmt, params)])
+        hits = select(_WORDS_FTS.c.rowid).where(text("tm_words_fts MATCH :match").bindparams(match=match))
+        stmt = (
+            select(TranslationUnit.id, TranslationUnit.source_key)
+            .where(TranslationUnit.id.in_(hits))
+            .where(func.length(TranslationUnit.source_key).between(*memory.length_window(len(key))))
+            .order_by(TranslationUnit.id.desc())
+            .limit(SQLITE_CANDIDATES)
+        )
+        shared = []
+        for unit_id, source_key in session.execute(
+            _filtered(stmt, source_lang, target_lang, exclude_article_id)
+        ):
+            mass = sum(probe.mass.get(w, 0) for w in memory.key_words(source_key))
+            if mass >= probe.need - 1e-9:
+                shared.append((-mass, -unit_id))
+        found.append([-unit_id for _, unit_id in sorted(shared)[:limit]])
     return found
 
 
@@ -345,7 +379,9 @@ def _similar_by_segment(
     if session.get_bind().dialect.name == "postgresql":
         ids = _shared_by_postings(session, source_lang, target_lang, probes, CANDIDATES_PER_SEGMENT)
     else:
-        ids = _shared_by_fts5(session, probes, CANDIDATES_PER_SEGMENT)
+        ids = _shared_by_fts5(
+            session, source_lang, target_lang, keys, probes, exclude_article_id, CANDIDATES_PER_SEGMENT
+        )
     wanted = sorted(set().union(*ids))
     rows: dict[int, Row] = {}
     if wanted:

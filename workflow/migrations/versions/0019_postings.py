@@ -4,7 +4,7 @@ each unit shares instead of reading every unit holding a pair of its words.
 PostgreSQL: tm_word_postings holds, per language pair, word and block of 65,536 unit ids, the ids of the units
 whose source key holds the word (four bytes each, big-endian), kept by statement-level triggers on tm_units (so
 COPY and bulk inserts fill them too); the GIN index on the key's words, which only the old pair probes read, goes.
-SQLite: an fts5vocab 'instance' table over the FTS5 word table gives each word's units.
+SQLite keeps its FTS5 word table (migration 0016): nothing changes there.
 
 Revision ID: 0019_postings
 Revises: 0018_clitics
@@ -120,8 +120,6 @@ def upgrade() -> None:
         )
         op.execute('DROP INDEX IF EXISTS ix_tm_units_source_words')
         op.execute('ANALYZE tm_word_postings')
-    else:
-        op.execute("CREATE VIRTUAL TABLE tm_words_instance USING fts5vocab(tm_words_fts, 'instance')")
 
 
 def downgrade() -> None:
@@ -131,5 +129,3 @@ def downgrade() -> None:
         op.execute('DROP FUNCTION IF EXISTS tm_postings_follow()')
         op.execute('DROP TABLE IF EXISTS tm_word_postings')
         op.execute('CREATE INDEX ix_tm_units_source_words ON tm_units USING gin (source_words)')
-    else:
-        op.execute('DROP TABLE IF EXISTS tm_words_instance')
