@@ -6,6 +6,7 @@ import random
 
 import pytest
 from sqlalchemy import insert, text
+from sqlalchemy.exc import OperationalError
 
 from workflow.domain import memory as rules
 from workflow.extensions import db
@@ -268,3 +269,35 @@ def test_word_indexes_follow_every_insert_delete_and_update(session):
     assert all(
         m.source != gone or m.score < 100 for m in memory.matches_for(db.session, "en", "ar", [gone])[0]
     )
+
+
+def test_posting_list_writers_take_turns_until_they_commit(app):
+    """PostgreSQL: a transaction writing the memory holds the posting lists until it commits, so another cannot
+    lock their rows in another order (one removing units then adding others would otherwise risk a deadlock)."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time anyway")
+    insert_unit = text(
+        "INSERT INTO tm_units (source_lang, target_lang, source, target, source_key, target_key, source_hash,"
+        " alignment_score, origin, created_at) VALUES ('xx', 'yy', :s, 't', :s, 't', md5(:s), 100, 'imported', now())"
+    )
+    first, second = engine.connect(), engine.connect()
+    try:
+        with first.begin():
+            first.execute(insert_unit, {"s": "alpha beta gamma"})
+        first.begin()
+        first.execute(text("DELETE FROM tm_units WHERE source_lang = 'xx'"))
+        second.begin()
+        second.execute(text("SET LOCAL lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            second.execute(insert_unit, {"s": "zeta eta theta"})  # no word in common, still waits its turn
+        second.rollback()
+        first.commit()
+        with second.begin():
+            second.execute(insert_unit, {"s": "zeta eta theta"})
+    finally:
+        first.rollback()
+        with first.begin():
+            first.execute(text("DELETE FROM tm_units WHERE source_lang = 'xx'"))
+        first.close()
+        second.close()

@@ -38,6 +38,9 @@ DECLARE
     at integer;
     after integer;
 BEGIN
+    -- One writer of the posting lists at a time, until it commits: writers queue on the commonest words' rows
+    -- anyway, and a transaction that removes units then adds others would otherwise lock rows out of order.
+    PERFORM pg_advisory_xact_lock(hashtext('adaptdesk.tm_word_postings'));
     IF TG_OP IN ('DELETE', 'UPDATE') THEN
         -- Take each removed id out of its lists, in a fixed order (concurrent writers lock rows alike).
         FOR entry IN
