@@ -1,7 +1,8 @@
 """Machine-translation drafts: Adaptdesk's pipeline against stock Argos Translate, on base-size models.
 
 Run:  .venv/bin/python -m bench.bench_mt [--quick] [--models K] [--articles N] [--long S] [--db postgresql|sqlite]
-                                         [--no-live] [--stock-beam1]
+                                         [--no-live | --live-only] [--brokers redis,embedded] [--latency N]
+                                         [--stock-beam1]
 
 Every figure is measured in this run, on K (default 2) generated Argos packages of the compute of a real one,
 built with different seeds (tests.support.argos_model, size "base": 6+6 layers, d_model 512, 8 heads, ffn 2048,
@@ -437,17 +438,22 @@ def child_pids(pid: int) -> list[int]:
 
 
 def pool_pids(pid: int, count: int, timeout: float = 30) -> list[int]:
-    """The worker's pool processes: its forked children (same command line; a model check runs in another)."""
+    """The worker's pool processes: its forked children (same command line; a model check runs in another),
+    not its embedded beat (which renames itself, workflow.jobs.BEAT_PROCESS_NAME)."""
+    from workflow.jobs import BEAT_PROCESS_NAME
+
     parent = Path(f"/proc/{pid}/cmdline").read_bytes()
     deadline = time.monotonic() + timeout
     while True:
         pool = []
         for child in child_pids(pid):
             try:
-                if Path(f"/proc/{child}/cmdline").read_bytes() == parent:
-                    pool.append(child)
+                same = Path(f"/proc/{child}/cmdline").read_bytes() == parent
+                beat = Path(f"/proc/{child}/comm").read_text().strip() == BEAT_PROCESS_NAME
             except OSError:
                 continue
+            if same and not beat:
+                pool.append(child)
         if len(pool) == count or time.monotonic() > deadline:
             return pool
         time.sleep(0.2)
@@ -457,6 +463,17 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its living children (the web: `adaptdesk serve` and its gunicorn worker)."""
+    total = 0.0
+    for each in [pid, *child_pids(pid)]:
+        try:
+            total += cpu_seconds(each)
+        except OSError:
+            continue
+    return total
 
 
 def rss_mb(pid: int) -> float:
@@ -475,6 +492,9 @@ class LiveResult:
     processes: int  #: the worker's pool processes
     latencies: list[dict] = field(default_factory=list)  #: 30-sentence articles, one at a time
     long_latencies: list[dict] = field(default_factory=list)  #: long articles, one at a time
+    poll_latencies: list[dict] = field(
+        default_factory=list
+    )  #: --compare-poll: the same texts, seen by polling
     rss_start: list[float] = field(default_factory=list)
     rss_after: list[float] = field(default_factory=list)
     rss_main: float = 0.0
@@ -492,6 +512,7 @@ def run_live(
     batch_texts: list[Text],
     warm_texts: list[Text],
     measure_alone,
+    compare_poll: bool = False,
 ) -> LiveResult:
     """Web + a Celery worker with one pool process per core (the default), articles submitted over the API.
 
@@ -530,6 +551,7 @@ def run_live(
     database = None
     try:
         stack.start_web()
+        web_pid = stack.processes["web"].pid
         database = create_engine(url)
         reporter = stack.user("reporter", "Bench Reporter", "reporter")
 
@@ -542,9 +564,12 @@ def run_live(
                 raise RuntimeError(f"submit failed: {response.status} {response.json}")
             return response.json["adaptations"][0]["id"]
 
-        def wait_api(adaptation_id: int, timeout: float = 400) -> float:
-            """Poll the progress endpoint (what the desk's pages poll) every 50 ms until draft_ready; returns the
-            time it was seen."""
+        def wait_api(adaptation_id: int, events: EventStream | None, timeout: float = 400) -> float:
+            """The time the client learns the draft is ready: the reporter's event stream (opened before the
+            submission, as the desk's page is) delivers `mine` with state draft_ready; with `--compare-poll`,
+            also the progress endpoint polled every 50 ms (events None)."""
+            if events is not None:
+                return events.wait_state(adaptation_id, "draft_ready", timeout)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 progress = reporter.get(f"/api/v1/adaptations/{adaptation_id}/progress").json or {}
@@ -589,15 +614,22 @@ def run_live(
         result.rss_after = [rss_mb(pid) for pid in children]
         result.rss_main = rss_mb(worker.pid)
 
-        def latency(text: Text) -> dict:
+        def latency(text: Text, use_events: bool = True, alone: bool = True) -> dict:
             """One article submitted on an idle machine: its submit → draft_ready, and the same text alone."""
-            time.sleep(0.5)
-            cpu_before = sum(cpu_seconds(pid) for pid in children)
-            t0 = time.time()
-            adaptation_id = submit(text)
-            t_posted = time.time()
-            t_seen = wait_api(adaptation_id)
-            worker_cpu = sum(cpu_seconds(pid) for pid in children) - cpu_before
+            events = EventStream(stack.base_url, reporter.token) if use_events else None
+            try:
+                time.sleep(0.5)
+                web_before = tree_cpu_seconds(web_pid)
+                cpu_before = sum(cpu_seconds(pid) for pid in children)
+                t0 = time.time()
+                adaptation_id = submit(text)
+                t_posted = time.time()
+                t_seen = wait_api(adaptation_id, events)
+                worker_cpu = sum(cpu_seconds(pid) for pid in children) - cpu_before
+                web_cpu = tree_cpu_seconds(web_pid) - web_before
+            finally:
+                if events is not None:
+                    events.close()
             (row,) = drafts_of([adaptation_id])
             started, finished = _aware(row.started_at).timestamp(), _aware(row.finished_at).timestamp()
             return {
@@ -609,10 +641,25 @@ def run_live(
                 "job": finished - started,
                 "seen": t_seen - finished,
                 "worker_cpu": worker_cpu,
-                **measure_alone(text, long=False),
+                "web_cpu": web_cpu,
+                "client": "event stream" if events is not None else "progress poll",
+                **(measure_alone(text, long=False) if alone else {}),
             }
 
-        result.latencies = [latency(text) for text in latency_texts]
+        result.latencies = []
+        for i, text in enumerate(latency_texts):
+            if compare_poll:
+                # The same text again, seen by the 50 ms progress poll, in turn first or second: what polling
+                # costs the draft (the web process answering the polls shares the cores).
+                order = (True, False) if i % 2 == 0 else (False, True)
+                for use_events in order:
+                    measured = latency(text, use_events, alone=False)
+                    (result.latencies if use_events else result.poll_latencies).append(measured)
+                alone = measure_alone(text, long=False)
+                result.latencies[-1].update(alone)
+                result.poll_latencies[-1].update(alone)
+            else:
+                result.latencies.append(latency(text))
         result.long_latencies = [latency(text) for text in long_texts]
         if batch_texts:
             # (f): a batch of articles at once: every pool process busy, each draft on its own core.
@@ -631,6 +678,76 @@ def run_live(
         if flush is not None:
             flush.flushdb()
             flush.close()
+
+
+class EventStream:
+    """A client of `GET /api/v1/events` (Server-Sent Events), as the desk's pages hold one: connected (its `hello`
+    read) before anything is submitted, reconnecting with Last-Event-ID when the server ends the stream."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = 60) -> None:
+        from urllib.parse import urlsplit
+
+        where = urlsplit(base_url)
+        self.host, self.port, self.token, self.timeout = where.hostname, where.port, token, timeout
+        self.last_id = ""
+        self.connection = None
+        self._connect()
+
+    def _connect(self) -> None:
+        import http.client
+
+        self.close()
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"}
+        if self.last_id:
+            headers["Last-Event-ID"] = self.last_id
+        self.connection.request("GET", "/api/v1/events", headers=headers)
+        self.response = self.connection.getresponse()
+        if self.response.status != 200:
+            raise RuntimeError(f"event stream: {self.response.status} {self.response.read()[:300]!r}")
+        if not self.last_id:
+            kind, _ = self._next_event()  # `hello`: subscribed, so nothing published from now on is missed
+            if kind != "hello":
+                raise RuntimeError(f"event stream began with {kind!r}, not hello")
+
+    def _next_event(self) -> tuple[str, dict]:
+        """The next event (kind, data), reconnecting when the stream ends."""
+        kind, data = "", None
+        while True:
+            line = self.response.fp.readline()
+            if not line:  # the server ended the stream (ADAPTDESK_LIVE_STREAM_SECONDS): resume where it stood
+                self._connect()
+                continue
+            line = line.decode("utf-8").rstrip("\r\n")
+            if not line:
+                if kind:
+                    return kind, data or {}
+                continue
+            field, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if field == "event":
+                kind = value
+            elif field == "data":
+                data = json.loads(value)
+            elif field == "id":
+                self.last_id = value
+
+    def wait_state(self, adaptation_id: int, state: str, timeout: float) -> float:
+        """The time (time.time(), as the line arrives) of the event that says `adaptation_id` reached `state`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            kind, data = self._next_event()
+            if kind == "mine" and data.get("adaptation_id") == adaptation_id:
+                if data.get("state") == state:
+                    return time.time()
+                if data.get("state") == "mt_failed":
+                    raise RuntimeError(f"adaptation {adaptation_id} failed")
+        raise RuntimeError(f"adaptation {adaptation_id} not {state} in {timeout} s")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
 
 def _aware(moment: datetime) -> datetime:
@@ -753,7 +870,7 @@ def measure_model(seed: int, args, texts, long_texts, latency_texts, batch_texts
             )
 
         rotations = [("b", "engine", "c"), ("engine", "c", "b"), ("c", "b", "engine")]  # spread any drift
-        for i, text in enumerate(texts):
+        for i, text in enumerate([] if args.live_only else texts):
             print(f"  article {i + 1}/{len(texts)} ({run.sentences[i]} sentences) ...", flush=True)
             for step in ("a", "a'", "b", "b1") if i % 2 == 0 else ("b1", "b", "a'", "a"):
                 if step == "a":
@@ -773,7 +890,7 @@ def measure_model(seed: int, args, texts, long_texts, latency_texts, batch_texts
             done = fast.ask(text=as_dict(text), order=["b", "c"] if i % 2 == 0 else ["c", "b"])
             run["g"].add(done["b"])
             run["c1"].add(done["c"])
-        for i, text in enumerate(long_texts):
+        for i, text in enumerate([] if args.live_only else long_texts):
             print(
                 f"  long article {i + 1}/{len(long_texts)} ({run.long_sentences[i]} sentences) ...",
                 flush=True,
@@ -800,7 +917,7 @@ def measure_model(seed: int, args, texts, long_texts, latency_texts, batch_texts
                     measured.update(base=stock_run["wall"], base_cpu=stock_run["cpu"], base_label="(a)")
                 return measured
 
-            for broker in ("redis", "embedded"):
+            for broker in args.brokers.split(","):
                 print(f"  (d)(e)(f) live stack, {broker} broker ...", flush=True)
                 try:
                     run.live[broker] = run_live(
@@ -812,6 +929,7 @@ def measure_model(seed: int, args, texts, long_texts, latency_texts, batch_texts
                         batch_texts if broker == "redis" else [],
                         warm_texts,
                         measure_alone,
+                        compare_poll=args.compare_poll,
                     )
                 except Exception:  # noqa: BLE001 - report what was measured; say why a live part is missing
                     traceback.print_exc()
@@ -845,37 +963,39 @@ def report_model(run: ModelRun) -> dict[str, tuple[float, float | None]]:
         f"{run.infos['pipe1']['parallel']} (b1), compute_type {engine_info['compute_type']} → "
         f"{engine_info['resolved_compute_type']}"
     )
-    print(
-        f"{'path':<52} {'beam':>4} {'s/article':>9} {'sent/s':>7} {'× (a)':>7} {'cpu s/art':>9} "
-        f"{'cpu × (a)':>9} {'out chars':>9}"
-    )
-    for key in ("a", "a'", "b", "b1", "engine", "c", "a1", "g", "c1"):
-        series = run[key]
-        if not series.wall:
-            continue
+    figures: dict[str, tuple[float, float | None]] = {}
+    if a.wall:  # not with --live-only
         print(
-            f"{series.label:<52} {series.beam:>4} {statistics.mean(series.wall):>9.2f} "
-            f"{series.rate(total):>7.1f} {series.rate(total) / a.rate(total):>6.2f}× "
-            f"{statistics.mean(series.cpu):>9.2f} {series.cpu_rate(total) / a.cpu_rate(total):>8.2f}× "
-            f"{statistics.mean(series.chars):>9.0f}"
+            f"{'path':<52} {'beam':>4} {'s/article':>9} {'sent/s':>7} {'× (a)':>7} {'cpu s/art':>9} "
+            f"{'cpu × (a)':>9} {'out chars':>9}"
         )
-    b, b1, c, engine = run["b"], run["b1"], run["c"], run["engine"]
+        for key in ("a", "a'", "b", "b1", "engine", "c", "a1", "g", "c1"):
+            series = run[key]
+            if not series.wall:
+                continue
+            print(
+                f"{series.label:<52} {series.beam:>4} {statistics.mean(series.wall):>9.2f} "
+                f"{series.rate(total):>7.1f} {series.rate(total) / a.rate(total):>6.2f}× "
+                f"{statistics.mean(series.cpu):>9.2f} {series.cpu_rate(total) / a.cpu_rate(total):>8.2f}× "
+                f"{statistics.mean(series.chars):>9.0f}"
+            )
+        b, b1, c, engine = run["b"], run["b1"], run["c"], run["engine"]
 
-    def diff_ms(x: Series, y: Series) -> str:
-        return (
-            f"wall {(statistics.mean(x.wall) - statistics.mean(y.wall)) * 1000:+.0f} ms, "
-            f"CPU {(statistics.mean(x.cpu) - statistics.mean(y.cpu)) * 1000:+.0f} ms"
+        def diff_ms(x: Series, y: Series) -> str:
+            return (
+                f"wall {(statistics.mean(x.wall) - statistics.mean(y.wall)) * 1000:+.0f} ms, "
+                f"CPU {(statistics.mean(x.cpu) - statistics.mean(y.cpu)) * 1000:+.0f} ms"
+            )
+
+        print(
+            f"per article: (b1) − (c): {diff_ms(b1, c)} (database + segmentation "
+            f"{statistics.mean(run.segment_ms):.1f} ms); (b) − engine alone: {diff_ms(b, engine)}"
         )
-
-    print(
-        f"per article: (b1) − (c): {diff_ms(b1, c)} (database + segmentation {statistics.mean(run.segment_ms):.1f} ms);"
-        f" (b) − engine alone: {diff_ms(b, engine)}"
-    )
-    figures: dict[str, tuple[float, float | None]] = {
-        "b/a": (b.rate(total) / a.rate(total), b.cpu_rate(total) / a.cpu_rate(total)),
-        "b1/c": (b1.rate(total) / c.rate(total), b1.cpu_rate(total) / c.cpu_rate(total)),
-        "g/a": (run["g"].rate(total) / a.rate(total), None),
-    }
+        figures = {
+            "b/a": (b.rate(total) / a.rate(total), b.cpu_rate(total) / a.cpu_rate(total)),
+            "b1/c": (b1.rate(total) / c.rate(total), b1.cpu_rate(total) / c.cpu_rate(total)),
+            "g/a": (run["g"].rate(total) / a.rate(total), None),
+        }
     long_total = sum(run.long_sentences)
     if run["long b"].wall:
         lb, lb1 = run["long b"], run["long b1"]
@@ -894,13 +1014,14 @@ def report_model(run: ModelRun) -> dict[str, tuple[float, float | None]]:
         print(
             f"live stack ({where}): web (gunicorn) + a worker of {live.processes} pool processes, beam {STOCK_BEAM}"
         )
-        for lat in live.latencies + live.long_latencies:
+        for lat in live.latencies + live.long_latencies + live.poll_latencies:
             print(
                 f"  (d) {lat['sentences']} sentences (seed {lat['seed']}): submit → draft_ready {lat['total']:.2f} s "
                 f"(POST {lat['post']:.2f} s, to job start {lat['to_start']:.2f} s, job {lat['job']:.2f} s, seen "
-                f"{lat['seen']:.2f} s later); engine alone {lat['pure']:.2f} s; {lat['base_label']} on the same text "
-                f"{lat['base']:.2f} s; worker CPU {lat['worker_cpu']:.2f} s, "
-                f"{lat['base_label']} CPU {lat['base_cpu']:.2f} s"
+                f"{lat['seen']:.2f} s later by {lat['client']}); engine alone {lat['pure']:.2f} s (CPU "
+                f"{lat['pure_cpu']:.2f} s); "
+                f"{lat['base_label']} on the same text {lat['base']:.2f} s; worker CPU {lat['worker_cpu']:.2f} s, "
+                f"web CPU {lat['web_cpu']:.2f} s, {lat['base_label']} CPU {lat['base_cpu']:.2f} s"
             )
         median = statistics.median
         if live.latencies:
@@ -911,6 +1032,15 @@ def report_model(run: ModelRun) -> dict[str, tuple[float, float | None]]:
                     median(x["base"] / x["total"] for x in live.latencies),
                     median(x["base_cpu"] / x["worker_cpu"] for x in live.latencies),
                 )
+        if live.poll_latencies:
+            pairs = list(zip(live.latencies, live.poll_latencies, strict=True))
+            print(
+                f"  (d) seen by the event stream: {median(x['total'] / x['pure'] for x, _ in pairs):.2f}× the engine "
+                f"alone, job {median(x['job'] for x, _ in pairs):.2f} s, web CPU "
+                f"{median(x['web_cpu'] for x, _ in pairs):.2f} s; the same texts seen by the 50 ms poll: "
+                f"{median(y['total'] / y['pure'] for _, y in pairs):.2f}×, job {median(y['job'] for _, y in pairs):.2f}"
+                f" s, web CPU {median(y['web_cpu'] for _, y in pairs):.2f} s (medians)"
+            )
         if live.long_latencies:
             figures["d long vs b1"] = (
                 median(x["base"] / x["total"] for x in live.long_latencies),
@@ -920,7 +1050,8 @@ def report_model(run: ModelRun) -> dict[str, tuple[float, float | None]]:
             f"  (e) pool process RSS: {_mb(live.rss_start)} after start (installed models loaded), "
             f"{_mb(live.rss_after)} after drafting; worker main process {live.rss_main:.0f} MB"
         )
-        if live.batch_seconds:
+        c = run["c"]
+        if live.batch_seconds and c.wall:
             rate = live.batch_sentences / live.batch_seconds
             limit = live.processes * c.rate(total)
             print(
@@ -979,6 +1110,27 @@ def main(argv: list[str] | None = None) -> int:
         help="database of the pipeline runs (b) (g); the live stacks use PostgreSQL (Redis) and SQLite (embedded)",
     )
     parser.add_argument("--no-live", action="store_true", help="skip the live stacks (d), (e), (f)")
+    parser.add_argument(
+        "--live-only",
+        action="store_true",
+        help="only the live stacks (d), (e), (f) and what they are compared with (for quick iteration)",
+    )
+    parser.add_argument(
+        "--latency",
+        type=int,
+        default=None,
+        help="30-sentence latency runs per live stack (default 3; 1 with --quick)",
+    )
+    parser.add_argument(
+        "--compare-poll",
+        action="store_true",
+        help="also time each 30-sentence latency article seen by a 50 ms progress poll (not counted in targets)",
+    )
+    parser.add_argument(
+        "--brokers",
+        default="redis,embedded",
+        help="live stacks to run: redis, embedded or both (default redis,embedded)",
+    )
     parser.add_argument("--part", choices=("stock", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -991,11 +1143,15 @@ def main(argv: list[str] | None = None) -> int:
     n = args.articles or (3 if args.quick else 8)
     if n < 1 or args.models < 1 or args.long < 1:
         parser.error("--articles, --models and --long must be at least 1")
+    if args.live_only and args.no_live:
+        parser.error("--live-only and --no-live exclude each other")
+    if not set(args.brokers.split(",")) <= {"redis", "embedded"}:
+        parser.error("--brokers takes redis, embedded or redis,embedded")
     began = time.monotonic()
     load_before = os.getloadavg()
     texts = [make_text(1000 + i) for i in range(n)]
     long_texts = [make_text(LONG_SEEDS + i, args.long) for i in range(1 if args.quick else 2)]
-    latency_texts = [make_text(2000 + i) for i in range(1 if args.quick else 3)]
+    latency_texts = [make_text(2000 + i) for i in range(args.latency or (1 if args.quick else 3))]
     batch_texts = [] if args.quick else [make_text(3000 + i) for i in range(8)]
     warm_texts = [make_text(4000 + i) for i in range(16)]
 
@@ -1034,8 +1190,9 @@ def main(argv: list[str] | None = None) -> int:
         cpu = f" ({worse[1]:.2f}×)" if worse[1] is not None else ""
         each = ", ".join(f"{m[0]:.2f}×" for m in measured)
         print(f"  {what}: {worse[0]:.2f}×{cpu}  {verdict(ok)}   [each model: {each}]")
-    fast = [f["g/a"][0] for f in figures]
-    print(f"  (g) fast draft, beam 1: {min(fast):.2f}× (a) stock default (worse model)")
+    fast = [f["g/a"][0] for f in figures if "g/a" in f]
+    if fast:
+        print(f"  (g) fast draft, beam 1: {min(fast):.2f}× (a) stock default (worse model)")
     busiest = max(load_before[0], os.getloadavg()[0])
     if busiest > (os.cpu_count() or 1):
         print(

@@ -1,4 +1,4 @@
-"""The live desk through the API, in one process (the in-process bus of the embedded default: no Redis).
+"""The live desk through the API, in one process (the SQLite bus of the embedded default: no Redis).
 
 Streams here end at once (the tests' settings: live_stream_seconds=0), so each GET returns what is waiting.
 """
@@ -39,8 +39,10 @@ def events(api, person, url="/api/v1/events", last_event_id=None):
     return found
 
 
-def test_the_app_without_redis_uses_the_in_process_bus(app):
-    assert isinstance(live.bus_of(app), live.MemoryBus)
+def test_the_app_without_redis_uses_the_data_folder_s_sqlite_bus(app):
+    bus = live.bus_of(app)
+    assert isinstance(bus, live.SqliteBus)
+    assert bus.path == app.config["ADAPTDESK"].data_dir / live.SQLITE_BUS_FILE
 
 
 def test_nobody_gets_401_json(api, session):

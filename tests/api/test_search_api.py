@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.api.helpers import assert_error, schema_problems
-from tests.support.factories import drive, login, make_article, make_user, pass_qa
+from tests.support.factories import drive, finish_draft, login, make_article, make_user, pass_qa
 from workflow.domain.states import Role, State
 from workflow.extensions import db
-from workflow.models import utcnow
+from workflow.models import SearchDocument, utcnow
 from workflow.services import adaptations as adaptation_services
 from workflow.services import search as search_services
 from workflow.web.api import openapi_document
@@ -263,3 +264,43 @@ def test_a_search_finds_what_its_own_transaction_wrote_before_the_commit(session
     archive["published"].title = "Lighthouse keepers"  # not even flushed yet
     found = search_services.search_desk(session, editor, "lighthouse", search_services.SearchFilters())
     assert [(hit.kind, hit.adaptation_id) for hit in found.hits] == [("adaptation", archive["published"].id)]
+
+
+def _documents_of(article_id: int) -> list[tuple]:
+    rows = db.session.scalars(
+        select(SearchDocument).where(SearchDocument.article_id == article_id).order_by(SearchDocument.id)
+    ).all()
+    return [
+        (d.id, d.kind, d.ref_id, d.state, d.dated_at, d.restricted, d.title_key, d.body_key, d.people)
+        for d in rows
+    ]
+
+
+def test_a_draft_s_state_changes_update_the_adaptation_s_document_in_place(session, reporter):
+    """Draft started and ready move only the adaptation's state: its document is updated, the article's are
+    not rebuilt (same rows), and what it holds is what a rebuild writes."""
+    article = make_article(reporter, title=ARABIC_TITLE, body=ARABIC_BODY, targets=["en", "fr"])
+    db.session.commit()
+    before = _documents_of(article.id)
+    adaptation = article.adaptations[0]
+    finish_draft(adaptation)  # take_job (translating), commit ... finish_draft (draft_ready), commit
+    after = _documents_of(article.id)
+    assert [d[0] for d in after] == [d[0] for d in before]  # the same rows: nothing was rebuilt
+    states = {d[2]: d[3] for d in after if d[1] == "adaptation"}
+    assert states == {adaptation.id: "draft_ready", article.adaptations[1].id: "queued"}
+    search_services.index_articles(db.session.connection(), [article.id])
+    rebuilt = _documents_of(article.id)
+    assert sorted(d[1:] for d in rebuilt) == sorted(d[1:] for d in after)
+
+
+def test_a_state_change_with_new_text_or_holder_rebuilds_the_article(session, reporter, adaptor):
+    article = make_article(reporter, title=ARABIC_TITLE, body=ARABIC_BODY)
+    finish_draft(article.adaptations[0])
+    before = _documents_of(article.id)
+    adaptation_services.perform_action(db.session, adaptor, article.adaptations[0], "claim")
+    db.session.commit()
+    after = _documents_of(article.id)
+    assert [d[0] for d in after] != [d[0] for d in before]  # rebuilt: the holder is in its people
+    assert any(
+        d[1] == "adaptation" and d[3] == "in_adaptation" and "nadine" in d[8].casefold() for d in after
+    )

@@ -1,4 +1,5 @@
-"""The live desk's wire format and ids (domain.live), and one stream over the in-process bus (services.live)."""
+"""The live desk's wire format and ids (domain.live), and streams over the in-process and SQLite buses
+(services.live)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from workflow.domain.live import (
     since_id,
     stream_id,
 )
-from workflow.services.live import MemoryBus, StreamRequest, event_stream
+from workflow.services.live import MemoryBus, SqliteBus, StreamRequest, event_stream
 
 
 def test_an_event_is_id_event_and_one_data_line_of_json():
@@ -83,6 +84,34 @@ def test_the_memory_bus_keeps_a_bounded_backlog_with_increasing_ids():
     assert ids == sorted(ids) and len(set(ids)) == 3
     assert bus.latest(["u:1", "u:2"]) == {"u:1": found[-1][1], "u:2": "0-0"}
     assert bus.listen(["u:1"]).read({"u:1": found[1][1]}) == [found[2]]
+
+
+def test_the_sqlite_bus_keeps_a_bounded_backlog_with_ids_increasing_across_processes(tmp_path):
+    web, worker = SqliteBus(tmp_path / "live.db", backlog=3), SqliteBus(tmp_path / "live.db", backlog=3)
+    web.publish([("u:1", "notification", {"n": 0})])
+    worker.publish([("u:1", "notification", {"n": n}) for n in range(1, 5)] + [("u:2", "x", {"n": 9})])
+    found = web.listen(["u:1"]).read({"u:1": "0-0"})
+    assert [data["n"] for _, _, _, data in found] == [2, 3, 4]
+    ids = [stream_id(ident) for _, ident, _, _ in found]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    assert web.latest(["u:1", "u:3"]) == {"u:1": found[-1][1], "u:3": "0-0"}
+    assert web.listen(["u:1"]).read({"u:1": found[1][1]}) == [found[2]]
+    (other,) = web.listen(["u:2"]).read({"u:2": "0-0"})
+    assert stream_id(other[1]) > ids[-1]  # one sequence for the whole file
+
+
+def test_a_stream_on_the_sqlite_bus_wakes_for_what_another_process_publishes(tmp_path):
+    web = SqliteBus(tmp_path / "live.db", backlog=50, poll=0.02)
+    worker = SqliteBus(
+        tmp_path / "live.db", backlog=50
+    )  # another process: it cannot wake the web's listeners
+    lines = event_stream(web, StreamRequest(person_id=1, person_name="A"), seconds=30, heartbeat=10)
+    publisher = threading.Timer(0.3, worker.publish, [[("u:1", "mine", {"state": "draft_ready"})]])
+    publisher.start()
+    started = time.monotonic()
+    text = _collect(lines, lambda t: "event: mine" in t)
+    assert time.monotonic() - started < 5  # woken by the watcher, not by the 10 s heartbeat
+    assert [e.kind for e in parse_sse(text)[0]] == ["hello", "mine"]
 
 
 def _collect(lines, until, timeout=10.0):

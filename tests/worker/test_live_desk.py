@@ -98,7 +98,7 @@ def test_a_stream_needs_a_person(two_webs):
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory, argos_dir):
-    """The embedded default: one `adaptdesk serve` process on SQLite, no Redis (the in-process bus)."""
+    """The embedded default: one `adaptdesk serve` process on SQLite, no Redis (the data folder's SQLite bus)."""
     stack, drop = _build_stack(tmp_path_factory, argos_dir, broker=None, db_kind="sqlite")
     stack.env.update({"ADAPTDESK_LIVE_HEARTBEAT": "1"})
     try:
@@ -137,3 +137,27 @@ def test_the_embedded_default_is_live_within_its_process(embedded):
     assert changed.data["revision"] == 2 and changed.data["actor"]["name"] == "Ahmad Abdallah"
     first.close()
     second.close()
+
+
+def test_the_embedded_worker_s_draft_reaches_the_open_pages(embedded):
+    """The worker is another process: its draft ready reaches the web process's streams through the SQLite bus."""
+    reporter = embedded.people["reporter"]
+    mine = stream(embedded.base_url, reporter)
+    embedded.start_worker("worker")
+    try:
+        created = reporter.post("/api/v1/articles", ORIGINAL)
+        assert created.status == 201, created.json
+        adaptation_id = created.json["adaptations"][0]["id"]
+        # (The first test's original, queued before any worker ran, is drafted too.)
+        ready = mine.next(
+            "mine",
+            timeout=90,
+            where=lambda d: d["adaptation_id"] == adaptation_id and d["state"] == "draft_ready",
+        )
+        assert ready.data["action"] == "draft-ready"
+        mine.saw(
+            "mine", where=lambda d: d["adaptation_id"] == adaptation_id and d["action"] == "draft-started"
+        )
+    finally:
+        mine.close()
+        embedded.stop("worker")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ..domain.messages import N_
 from ..domain.rules import can_retry_drafts
@@ -66,23 +66,41 @@ def lease_lapsed(now: datetime, lease_seconds: int):
     return func.coalesce(Draft.heartbeat_at, Draft.started_at) < now - timedelta(seconds=lease_seconds)
 
 
-def renew_lease(session: Session, draft_id: int, attempt: int | None, now: datetime | None = None) -> bool:
-    """Renew this attempt's lease on the draft; False when a newer attempt (or a finish) took it."""
+def renew_lease(
+    session: Session, draft_id: int, attempt: int | None, now: datetime | None = None, **values
+) -> bool:
+    """Renew this attempt's lease on the draft (and set `values` on it in the same statement); False when a
+    newer attempt (or a finish) took it."""
     if attempt is None:
+        if values:
+            session.execute(update(Draft).where(Draft.id == draft_id).values(**values))
         return True
     held = session.execute(
         update(Draft)
         .where(Draft.id == draft_id, Draft.attempts == attempt, Draft.state == DraftState.TRANSLATING.value)
-        .values(heartbeat_at=now or utcnow())
-        .execution_options(synchronize_session=False)
+        .values(heartbeat_at=now or utcnow(), **values)
+        # A draft loaded in this session sees the values set (RETURNING); a lease alone needs no syncing.
+        .execution_options(synchronize_session="fetch" if values else False)
     ).rowcount
     return bool(held)
 
 
-def hold_lease(session: Session, draft_id: int, attempt: int | None) -> None:
-    """Renew the lease before writing this attempt's work (locking the row until commit), or raise LeaseLost."""
-    if not renew_lease(session, draft_id, attempt):
+def hold_lease(session: Session, draft_id: int, attempt: int | None, **values) -> None:
+    """Renew the lease before writing this attempt's work (locking the row until commit), or raise LeaseLost;
+    `values` are set on the draft by the same statement."""
+    if not renew_lease(session, draft_id, attempt, **values):
         raise LeaseLost(draft_id, attempt)
+
+
+def _lock_adaptation(session: Session, adaptation_id: int) -> Adaptation:
+    """The adaptation, its row locked until commit; its relationships load when used (a draft's transition
+    needs none of the collections the adaptation's pages load with it)."""
+    return session.scalar(
+        select(Adaptation)
+        .where(Adaptation.id == adaptation_id)
+        .with_for_update(of=Adaptation)
+        .options(lazyload("*"))
+    )
 
 
 def _system_transition(session: Session, adaptation: Adaptation, event: str, **details) -> None:
@@ -139,9 +157,7 @@ def take_job(
     if not taken:
         return None
     session.refresh(draft)
-    adaptation = session.scalar(
-        select(Adaptation).where(Adaptation.id == draft.adaptation_id).with_for_update(of=Adaptation)
-    )
+    adaptation = _lock_adaptation(session, draft.adaptation_id)
     article = session.get(Article, adaptation.article_id)
     revision = article.revision(draft.revision_number)
     _system_transition(session, adaptation, "draft-started", revision=draft.revision_number)
@@ -162,21 +178,17 @@ def store_segments(
     session: Session, draft_id: int, segments: list[tuple[int, int, str]], *, attempt: int | None = None
 ) -> None:
     """Write the draft's source segments (index, paragraph, source), replacing any from an earlier attempt."""
-    hold_lease(session, draft_id, attempt)
+    hold_lease(session, draft_id, attempt, segments_total=len(segments), segments_done=0)
     session.execute(delete(DraftSegment).where(DraftSegment.draft_id == draft_id))
     session.add_all(
         DraftSegment(draft_id=draft_id, index=i, paragraph=p, source=s, mt=None) for i, p, s in segments
-    )
-    session.execute(
-        update(Draft).where(Draft.id == draft_id).values(segments_total=len(segments), segments_done=0)
     )
     session.flush()
 
 
 def set_progress(session: Session, draft_id: int, done: int, *, attempt: int | None = None) -> None:
     """Record how many segments are translated so far (renewing the attempt's lease)."""
-    hold_lease(session, draft_id, attempt)
-    session.execute(update(Draft).where(Draft.id == draft_id).values(segments_done=done))
+    hold_lease(session, draft_id, attempt, segments_done=done)
     session.flush()
 
 
@@ -226,9 +238,7 @@ def finish_draft(
     adaptation_id = session.scalar(select(Draft.adaptation_id).where(Draft.id == draft_id))
     if adaptation_id is None:
         return False
-    adaptation = session.scalar(
-        select(Adaptation).where(Adaptation.id == adaptation_id).with_for_update(of=Adaptation)
-    )
+    adaptation = _lock_adaptation(session, adaptation_id)
     draft = session.get(Draft, draft_id, populate_existing=True)
     if draft.state == DraftState.READY.value:
         return False
@@ -273,9 +283,7 @@ def fail_draft(
     adaptation_id = session.scalar(select(Draft.adaptation_id).where(Draft.id == draft_id))
     if adaptation_id is None:
         return
-    adaptation = session.scalar(
-        select(Adaptation).where(Adaptation.id == adaptation_id).with_for_update(of=Adaptation)
-    )
+    adaptation = _lock_adaptation(session, adaptation_id)
     draft = session.get(Draft, draft_id, populate_existing=True)
     if draft.state in (DraftState.READY.value, DraftState.SUPERSEDED.value):
         return

@@ -10,9 +10,11 @@ What is published (always after the transaction commits, so a page that reloads 
 Where it goes: with Redis (REDIS_URL, or a Redis broker) each stream is a Redis stream capped at
 ADAPTDESK_LIVE_BACKLOG entries (the backlog a reconnecting browser replays from `Last-Event-ID`), and each write
 is announced on a Redis pub/sub channel of the same name, which wakes the connections reading it in every web
-process on every machine. Without Redis (the embedded default, one `adaptdesk serve` process) the same streams
-live in the process's memory (`MemoryBus`): pages served by that process are live; a Celery worker's changes
-(drafts ready) are not, as the worker is another process (they show on the next page load).
+process on every machine. Without Redis (the embedded default: one `adaptdesk serve` and its worker on one
+machine) the same streams live in a SQLite file of the data folder (`SqliteBus`, `live.db`), which the web
+process and the Celery worker's processes all write, so a draft made by the worker reaches the open pages too;
+a thread of each web process looks at the file's change counter every SQLITE_POLL_SECONDS and wakes its
+connections when another process wrote. Presence stays in the web process's memory there.
 
 Presence: a connection that watches an adaptation is its viewer's presence. It is written with a time to live
 (three heartbeats) and renewed at each heartbeat; a connection that closes removes it, one that is cut is
@@ -24,12 +26,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
+import sqlite3
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context
@@ -160,6 +165,161 @@ class MemoryListener:
         pass
 
 
+#: How often a web process without Redis looks whether another process (a worker) published events.
+SQLITE_POLL_SECONDS = 0.05
+#: The SQLite bus's file in the data folder.
+SQLITE_BUS_FILE = "live.db"
+
+
+class SqliteBus(MemoryBus):
+    """Streams in a SQLite file shared by the processes of one machine (the web process and the worker's), each
+    capped at `backlog` events; presence in this process's memory (MemoryBus).
+
+    Publishing appends rows in one write transaction, which also hands out the stream ids (`next_stream_id` over
+    the file's last id, so ids increase across processes). Readers select the rows after their cursor. A watcher
+    thread, started by the first listener, reads `PRAGMA data_version` (which changes when another connection
+    committed) every `poll` seconds and wakes this process's listeners; what this process publishes wakes them
+    at once."""
+
+    SCHEMA = (
+        (
+            "CREATE TABLE IF NOT EXISTS events (stream TEXT NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, "
+            "kind TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (stream, ms, seq))"
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS last_id (one INTEGER PRIMARY KEY CHECK (one = 1), ms INTEGER NOT NULL, "
+            "seq INTEGER NOT NULL)"
+        ),
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        backlog: int,
+        clock: Callable[[], float] = time.time,
+        poll: float = SQLITE_POLL_SECONDS,
+    ) -> None:
+        super().__init__(backlog, clock)
+        self.path, self.poll = Path(path), poll
+        self._local = threading.local()
+        self._watcher: tuple[int, threading.Thread] | None = None
+        self._watcher_lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = self._connect()  # not kept: a process that forks (the worker's main one) holds none
+        try:
+            for statement in self.SCHEMA:
+                connection.execute(statement)
+        finally:
+            connection.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA busy_timeout=30000")
+        return connection
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection (a forked child opens its own), in autocommit mode: transactions are explicit."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None or self._local.pid != os.getpid():
+            connection = self._connect()
+            self._local.connection, self._local.pid = connection, os.getpid()
+        return connection
+
+    def publish(self, items: list[Item]) -> None:
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            row = connection.execute("SELECT ms, seq FROM last_id WHERE one = 1").fetchone()
+            last = (row[0], row[1]) if row else (0, 0)
+            for stream, kind, data in items:
+                last = next_stream_id(last, int(self.clock() * 1000))
+                connection.execute(
+                    "INSERT INTO events (stream, ms, seq, kind, data) VALUES (?, ?, ?, ?, ?)",
+                    (stream, last[0], last[1], kind, json.dumps(data)),
+                )
+            connection.execute("INSERT OR REPLACE INTO last_id (one, ms, seq) VALUES (1, ?, ?)", last)
+            for stream in dict.fromkeys(s for s, _, _ in items):
+                # Keep the newest `backlog` events of the stream (the oldest kept one, then what is before it).
+                connection.execute(
+                    "DELETE FROM events WHERE stream = ?1 AND (ms, seq) < (SELECT ms, seq FROM events "
+                    "WHERE stream = ?1 ORDER BY ms DESC, seq DESC LIMIT 1 OFFSET ?2)",
+                    (stream, self.backlog - 1),
+                )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        with self._changed:
+            self._poke()
+
+    def latest(self, streams: list[str]) -> dict[str, str]:
+        connection = self._connection()
+        found = {}
+        for stream in streams:
+            row = connection.execute(
+                "SELECT ms, seq FROM events WHERE stream = ? ORDER BY ms DESC, seq DESC LIMIT 1", (stream,)
+            ).fetchone()
+            found[stream] = format_id((row[0], row[1])) if row else "0-0"
+        return found
+
+    def listen(self, streams: list[str]) -> SqliteListener:
+        self._watch()
+        return SqliteListener(self, streams)
+
+    def _watch(self) -> None:
+        """Start this process's watcher thread, once (again in a forked child)."""
+        with self._watcher_lock:
+            if self._watcher is not None and self._watcher[0] == os.getpid() and self._watcher[1].is_alive():
+                return
+            thread = threading.Thread(target=self._run_watcher, name="live-sqlite-watcher", daemon=True)
+            self._watcher = (os.getpid(), thread)
+            thread.start()
+
+    def _run_watcher(self) -> None:
+        connection = self._connect()
+        try:
+            seen = None
+            while True:
+                try:
+                    version = connection.execute("PRAGMA data_version").fetchone()[0]
+                except sqlite3.Error as exc:  # a blink of the file: look again at the next round
+                    log.warning("live events: could not look at %s: %s", self.path, exc)
+                    version = seen
+                if version != seen:
+                    if seen is not None:
+                        with self._changed:
+                            self._poke()
+                    seen = version
+                time.sleep(self.poll)
+        finally:
+            connection.close()
+
+    def read_events(self, cursor: Mapping[str, str]) -> list[tuple[str, str, str, dict]]:
+        connection = self._connection()
+        found = []
+        for stream, after in cursor.items():
+            start = stream_id(after) or (0, 0)
+            for ms, seq, kind, data in connection.execute(
+                "SELECT ms, seq, kind, data FROM events WHERE stream = ? AND (ms, seq) > (?, ?) "
+                "ORDER BY ms, seq LIMIT 200",
+                (stream, *start),
+            ):
+                found.append((stream, format_id((ms, seq)), kind, json.loads(data)))
+        return found
+
+
+class SqliteListener(MemoryListener):
+    """One connection's view of the SQLite bus: woken like a memory listener, reading the file."""
+
+    bus: SqliteBus
+
+    def read(self, cursor: Mapping[str, str]) -> list[tuple[str, str, str, dict]]:
+        with self.bus._changed:
+            self._seen = self.bus._generation
+        return self.bus.read_events(cursor)
+
+
 class RedisBus:
     """Streams in Redis (capped, for replay) announced on pub/sub channels (to wake readers in every process),
     and presence as sorted sets scored by when each viewer's presence runs out."""
@@ -251,14 +411,15 @@ class RedisListener:
 
 
 def init_live(app: Flask, settings: Settings):
-    """Give `app` its bus (Redis when configured, else memory) and publish every commit's events through it."""
+    """Give `app` its bus (Redis when configured, else the data folder's SQLite file) and publish every commit's
+    events through it."""
     if settings.redis_url:
         import redis
 
         client = redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=5)
         bus = RedisBus(client, settings.live_backlog)
     else:
-        bus = MemoryBus(settings.live_backlog)
+        bus = SqliteBus(settings.data_dir / SQLITE_BUS_FILE, settings.live_backlog)
     app.extensions[LIVE] = bus
     # A page passes the time its request began as `since`: its stream replays what was published from then on,
     # so a change committed while the page was being made, or before its stream opened, is not missed (one

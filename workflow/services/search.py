@@ -21,10 +21,12 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     literal_column,
     select,
     table,
     text,
+    update,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -296,12 +298,40 @@ _BY_ADAPTATION = (Credit, PublishedVersion)
 _PENDING = "adaptdesk.search_pending"
 
 
+#: What an adaptation's search documents are made of, besides its state and time (workflow.services.search._documents).
+_INDEXED_ADAPTATION = (
+    "article_id",
+    "article",
+    "language",
+    "title",
+    "body",
+    "published_at",
+    "holder_id",
+    "holder",
+)
+
+
+def _state_change_only(session: Session, adaptation: Adaptation) -> bool:
+    """Whether the flush changed nothing of an unpublished adaptation's documents but its state and time (a
+    draft started, ready or failed; a workflow step that moves no text): its one document is updated in place
+    instead of the article's documents being rebuilt (the original's stems are its costliest part)."""
+    if adaptation in session.new or adaptation in session.deleted:
+        return False
+    state = inspect(adaptation)
+    if "published_at" not in state.dict or state.dict["published_at"] is not None:
+        return False  # published (it has more documents) or not loaded: rebuild
+    return not any(state.attrs[name].history.has_changes() for name in _INDEXED_ADAPTATION)
+
+
 def _note_flushed(session: Session, _context) -> None:
-    """After a flush: note the articles whose originals, tags, adaptations, credits or versions it wrote."""
-    articles, adaptations = session.info.setdefault(_PENDING, (set(), set()))
+    """After a flush: note the articles whose originals, tags, adaptations, credits or versions it wrote, and
+    the adaptations whose state alone changed."""
+    articles, adaptations, states = session.info.setdefault(_PENDING, (set(), set(), set()))
     for obj in (*session.new, *session.dirty, *session.deleted):
         attribute = _BY_ARTICLE.get(type(obj))
-        if attribute is not None:
+        if isinstance(obj, Adaptation) and _state_change_only(session, obj):
+            states.add(obj.id)
+        elif attribute is not None:
             articles.add(getattr(obj, attribute))
         elif isinstance(obj, _BY_ADAPTATION):
             adaptations.add(obj.adaptation_id)
@@ -311,18 +341,46 @@ def index_pending(session: Session) -> int:
     """Re-index the articles the session's flushes wrote since the last call; returns the documents written.
 
     Once per transaction, not per flush: a submission flushes several times (the original, its adaptations,
-    their drafts, credits), and building an article's documents is its costliest statement."""
-    articles, adaptations = session.info.pop(_PENDING, (set(), set()))
+    their drafts, credits), and building an article's documents is its costliest statement. An unpublished
+    adaptation whose state alone changed gets its document's state and time set in place."""
+    articles, adaptations, states = session.info.pop(_PENDING, (set(), set(), set()))
     adaptations.discard(None)
-    if not articles and not adaptations:
+    states.discard(None)
+    if not articles and not adaptations and not states:
         return 0
     connection = session.connection()
     if adaptations:
         articles.update(
             connection.scalars(select(Adaptation.article_id).where(Adaptation.id.in_(adaptations)))
         )
+    in_place = []
+    if states:
+        for row in connection.execute(
+            select(
+                Adaptation.id,
+                Adaptation.article_id,
+                Adaptation.state,
+                Adaptation.updated_at,
+                Adaptation.published_at,
+            ).where(Adaptation.id.in_(states))
+        ):
+            if row.published_at is not None:
+                articles.add(row.article_id)
+            elif row.article_id not in articles:
+                in_place.append(row)
+    written = 0
+    for row in in_place:
+        updated = connection.execute(
+            update(SearchDocument)
+            .where(SearchDocument.kind == SearchKind.ADAPTATION.value, SearchDocument.ref_id == row.id)
+            .values(state=row.state, dated_at=row.updated_at)
+        ).rowcount
+        if updated == 1:
+            written += 1
+        else:  # not indexed as expected: build its article's documents
+            articles.add(row.article_id)
     articles.discard(None)
-    return index_articles(connection, articles) if articles else 0
+    return written + (index_articles(connection, articles) if articles else 0)
 
 
 def index_now(session: Session) -> None:
