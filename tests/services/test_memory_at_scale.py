@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert, text
@@ -272,29 +273,38 @@ def test_word_indexes_follow_every_insert_delete_and_update(session):
 
 
 def test_posting_list_writers_take_turns_until_they_commit(app):
-    """PostgreSQL: a transaction writing the memory holds the posting lists until it commits, so another cannot
-    lock their rows in another order (one removing units then adding others would otherwise risk a deadlock)."""
+    """A transaction writing the memory holds it until it commits, so another cannot lock the word index's rows
+    in another order (one removing units then adding others would otherwise risk a deadlock). PostgreSQL: the
+    posting lists' lock, even for units with no word in common; SQLite: its one writer at a time."""
     engine = db.engine
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has one writer at a time anyway")
+    postgresql = engine.dialect.name == "postgresql"
     insert_unit = text(
         "INSERT INTO tm_units (source_lang, target_lang, source, target, source_key, target_key, source_hash,"
-        " alignment_score, origin, created_at) VALUES ('xx', 'yy', :s, 't', :s, 't', md5(:s), 100, 'imported', now())"
+        " alignment_score, origin, created_at) VALUES ('xx', 'yy', :s, 't', :s, 't', :h, 100, 'imported', :at)"
     )
+
+    def unit(source: str) -> dict:
+        return {"s": source, "h": rules.source_hash(source), "at": datetime(2026, 1, 1, tzinfo=UTC)}
+
     first, second = engine.connect(), engine.connect()
     try:
         with first.begin():
-            first.execute(insert_unit, {"s": "alpha beta gamma"})
+            first.execute(insert_unit, unit("alpha beta gamma"))
         first.begin()
         first.execute(text("DELETE FROM tm_units WHERE source_lang = 'xx'"))
-        second.begin()
-        second.execute(text("SET LOCAL lock_timeout = '300ms'"))
-        with pytest.raises(OperationalError, match="lock timeout"):
-            second.execute(insert_unit, {"s": "zeta eta theta"})  # no word in common, still waits its turn
+        if postgresql:
+            second.begin()
+            second.execute(text("SET LOCAL lock_timeout = '300ms'"))
+        else:  # the app's SQLite transactions begin IMMEDIATE: the second writer waits at its BEGIN
+            second.connection.driver_connection.execute("PRAGMA busy_timeout = 300")
+        with pytest.raises(OperationalError, match=r"lock timeout|database is locked"):
+            if not postgresql:
+                second.begin()
+            second.execute(insert_unit, unit("zeta eta theta"))  # no word in common, still waits its turn
         second.rollback()
         first.commit()
         with second.begin():
-            second.execute(insert_unit, {"s": "zeta eta theta"})
+            second.execute(insert_unit, unit("zeta eta theta"))
     finally:
         first.rollback()
         with first.begin():
