@@ -304,10 +304,9 @@ def _shared_by_postings(
         if not lists:
             found.append([])
             continue
+        # A unit is in a word's lists once (the triggers add each unit's words once), so indexing adds it once.
         for units, mass in lists:
-            shared[units] += (
-                mass  # a unit is in a word's lists once (the triggers add each unit's words once)
-            )
+            shared[units] += mass
         touched = np.concatenate([units for units, _ in lists])
         ids = np.unique(touched[shared[touched] >= probe.need - 1e-9])
         order = np.lexsort((-ids, -shared[ids]))[:limit]
