@@ -266,6 +266,89 @@ def test_a_search_finds_what_its_own_transaction_wrote_before_the_commit(session
     assert [(hit.kind, hit.adaptation_id) for hit in found.hits] == [("adaptation", archive["published"].id)]
 
 
+def test_the_newest_matches_are_ranked_and_the_older_follow_newest_first(
+    session, reporter, editor, monkeypatch
+):
+    """PostgreSQL ranks the newest RANK_WINDOW matches (ranking reads each one's whole document) and lists the
+    older after them, newest first, so every match is still found, a page at a time; SQLite ranks them all."""
+    monkeypatch.setattr(search_services, "RANK_WINDOW", 3)
+    best = make_article(
+        reporter, title="Harbour harbour", body="The harbour, the harbour again.", language="en"
+    )
+    older = [
+        make_article(reporter, title=f"Story {n}", body=f"A harbour note {n}.", language="en") for n in (0, 1)
+    ]
+    best_in_window = make_article(reporter, title="Harbour news", body="The harbour opened.", language="en")
+    newest = [
+        make_article(reporter, title=f"Story {n}", body=f"A harbour note {n}.", language="en") for n in (3, 4)
+    ]
+    filters = search_services.SearchFilters(kind="original")
+
+    found = search_services.search_desk(session, editor, "harbour", filters, per_page=10)
+    order = [hit.article_id for hit in found.hits]
+    paged = [
+        hit.article_id
+        for page in (1, 2, 3)
+        for hit in search_services.search_desk(
+            session, editor, "harbour", filters, page=page, per_page=2
+        ).hits
+    ]
+
+    past_the_end = search_services.search_desk(session, editor, "harbour", filters, page=4, per_page=2)
+    assert found.total == 6 and paged == order
+    assert past_the_end.hits == [] and past_the_end.total == 6
+    if session.get_bind().dialect.name == "postgresql":
+        assert order == [best_in_window.id, newest[1].id, newest[0].id, older[1].id, older[0].id, best.id]
+    else:
+        assert order[0] in (best.id, best_in_window.id) and sorted(order) == sorted(
+            [best.id, best_in_window.id, *(a.id for a in older + newest)]
+        )
+
+
+def test_each_search_reads_the_full_text_index_of_its_own_kinds(session, archive, editor):
+    """A desk search reads the desk's index, a public one the site's (migration 0020), never an index of every
+    document of a kind; on SQLite both read the FTS5 table."""
+    seen: list[tuple[str, object]] = []
+    engine = session.get_bind()
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        if "search_documents" in statement and not statement.startswith("SELECT count("):
+            seen.append((statement, parameters))
+
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        search_services.search_desk(session, editor, "harbour", search_services.SearchFilters())
+        search_services.search_published(session, "harbour")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    plans = []
+    if engine.dialect.name == "postgresql":
+        # A table of a few rows is read whole, or through the kinds' b-tree indexes: without those ways (gone
+        # until the test's transaction is rolled back), the plan shows whether the query's kinds let PostgreSQL
+        # read a partial full-text index at all (a sequential scan otherwise).
+        for sql in (
+            "SET LOCAL enable_seqscan = off",
+            "DROP INDEX ix_search_documents_kind_dated_at",
+            "ALTER TABLE search_documents DROP CONSTRAINT uq_search_documents_kind_ref_id",
+        ):
+            session.connection().exec_driver_sql(sql)
+    for statement, parameters in seen[-2:]:
+        explain = "EXPLAIN " if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+        rows = session.connection().exec_driver_sql(explain + statement, parameters).all()
+        plans.append(" ".join(str(r[-1]) for r in rows))
+    if engine.dialect.name == "postgresql":
+        # The kinds are in the SQL, not parameters: a prepared statement's generic plan (psycopg prepares what
+        # runs five times) knows no parameter's value, so could not prove a partial index's kinds from one.
+        assert "IN ('original', 'adaptation')" in seen[-2][0] and "IN ('published')" in seen[-1][0]
+        assert "ix_search_documents_desk" in plans[0] and "ix_search_documents_site" not in plans[0]
+        assert "ix_search_documents_site" in plans[1] and "ix_search_documents_desk" not in plans[1]
+        assert not any("Seq Scan on search_documents" in plan for plan in plans), plans
+    else:
+        assert all("search_fts VIRTUAL TABLE INDEX" in plan for plan in plans), plans
+
+
 def _documents_of(article_id: int) -> list[tuple]:
     rows = db.session.scalars(
         select(SearchDocument).where(SearchDocument.article_id == article_id).order_by(SearchDocument.id)

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from tests.support.texts import ARABIC, ENGLISH, difflib_word_diff, edited, news_text
-from workflow.domain.diff import Chunk, word_diff
+from workflow.domain.diff import Chunk, kept_word_diff, word_diff
 
 
 def rebuilt(chunks: list[Chunk]) -> tuple[str, str]:
@@ -95,3 +95,44 @@ def test_a_long_text_with_five_percent_changed_is_diffed():
 def test_a_rewrite_is_described_in_full():
     old, new = news_text(3000, 3), news_text(3000, 4, ARABIC)
     assert rebuilt(word_diff(old, new)) == (old, new)
+
+
+def test_a_kept_diff_is_the_diff_and_is_computed_once_per_pair():
+    old, new = news_text(400, 7, ENGLISH), edited(news_text(400, 7, ENGLISH), 0.05, 8, ENGLISH)
+    kept_word_diff.cache_clear()
+    first = kept_word_diff(old, new)
+    assert list(first) == word_diff(old, new)
+    # Equal texts read again from the database are other string objects: still the same pair.
+    assert kept_word_diff("".join(old), "".join(new)) is first
+    assert kept_word_diff.cache_info().hits == 1
+
+
+#: The review pages' diff as the `diff` macro wrote it in Jinja before `diff_html` (the reference).
+JINJA_DIFF = (
+    '{%- set attrs = ((\'lang="%s" dir="%s"\'|safe)|format(code, text_direction(code)) if code '
+    'else \'lang="" dir="auto"\'|safe) -%}'
+    '<div class="diff" {{ attrs }}>{% for c in chunks %}{% if c.op == "insert" %}<ins {{ attrs }}>{{ c.text }}'
+    '</ins>{% elif c.op == "delete" %}<del {{ attrs }}>{{ c.text }}</del>{% else %}<span {{ attrs }}>'
+    "{{ c.text }}</span>{% endif %}{% endfor %}</div>"
+)
+
+
+@pytest.mark.parametrize("code", ["en", "ar", None])
+def test_diff_html_writes_what_the_jinja_macro_wrote(code):
+    from jinja2 import Environment
+
+    from workflow.domain.languages import text_direction
+    from workflow.web.templating import diff_html
+
+    reference = Environment(autoescape=True).from_string(JINJA_DIFF)
+    cases = [(old, new) for old, new in ORDINARY_EDITS if old != new]
+    cases += [('<b>Tom & Jerry</b> "quoted"', "<i>Tom & Jerry's</i> 'quoted'")]
+    cases += [
+        (news_text(200, seed, ARABIC), edited(news_text(200, seed, ARABIC), 0.05, seed, ARABIC))
+        for seed in (1, 2)
+    ]
+    for old, new in cases:
+        chunks = tuple(word_diff(old, new))
+        expected = reference.render(chunks=chunks, code=code, text_direction=text_direction)
+        assert str(diff_html(chunks, code)) == expected, (old, new)
+    assert diff_html(tuple(word_diff("same", "same")), code) == ""

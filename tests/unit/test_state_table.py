@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.state_matrix import ACTIONS, ACTORS, ALL_STATES, HELD_STATES, PUBLISHED_STATES, expected
@@ -75,6 +77,27 @@ def test_available_actions_match_the_matrix():
                 allowed = [a for a in ACTIONS if expected(a, state, kind, source_changed=changed) == 200]
                 got = available_actions(actor(kind), subject(state, source_changed=changed))
                 assert got == allowed, (state, kind, changed)
+
+
+def test_available_actions_are_exactly_those_refusal_for_lets_through():
+    """The list's shortcut (no messages built) agrees with refusal_for for every role set, relation and flag."""
+    role_sets = [frozenset(c) for n in (1, 2) for c in itertools.combinations(Role, n)]
+    for state, roles, who, published, changed, own_ok in itertools.product(
+        State, role_sets, IDS.values(), (False, True), (False, True), (False, True)
+    ):
+        person = Actor(who, roles)
+        story = Subject(
+            state,
+            reporter_id=IDS["own_reporter"],
+            holder_id=IDS["holder"],
+            published=published,
+            source_changed=changed,
+            adaptor_ids=frozenset({IDS["holder"], IDS["editor"]}),
+        )
+        allowed = [
+            n for n, a in TABLE.items() if refusal_for(a, person, story, allow_self_approval=own_ok) is None
+        ]
+        assert available_actions(person, story, allow_self_approval=own_ok) == allowed
 
 
 def test_a_changed_source_refuses_submit_and_approve_with_a_message_saying_what_to_do():

@@ -123,6 +123,29 @@ def test_times_are_written_in_the_readers_language(app, session):
     assert "مارس" in page and "UTC" in page
 
 
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_time_is_written_as_babels_format_skeleton_writes_it(app, language, beirut):
+    """`when` fits the skeletons once per language: the same text Babel's format_skeleton gives, every style."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale, to_user_timezone
+
+    from workflow.web.i18n import DATE_SKELETON, TIME_SKELETON, when
+
+    with app.test_request_context("/desk/queue", headers={"Accept-Language": language}):
+        locale = get_locale()
+        assert str(locale) == language
+        for month in range(1, 13):
+            value = datetime(2026, month, 2 * month, month + 7, 4 * month, tzinfo=UTC)
+            local = to_user_timezone(value)
+            date = format_skeleton(DATE_SKELETON, local, locale=locale)
+            time = format_skeleton(TIME_SKELETON, local, locale=locale)
+            zone = local.tzname()
+            assert when(value, "date") == date
+            assert when(value, "time") == f"{time} {zone}"
+            assert when(value) == f"{locale.datetime_formats['medium'].format(time, date)} {zone}"
+            assert when(value, zone=False) == locale.datetime_formats["medium"].format(time, date)
+
+
 def test_a_scheduled_time_typed_on_the_page_is_newsroom_time_stored_as_utc(app, session, beirut):
     """An editor types 09:30 in Beirut (UTC+2 in winter) into the approve form: 07:30 UTC is stored, and the
     review page names the zone the field takes."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -43,6 +44,16 @@ def word_diff(old: str, new: str) -> list[Chunk]:
             _append(runs, _Run([], a[i1:i2], b[j1:j2]))
     _settle_shifts(runs)
     return _chunks(runs)
+
+
+#: Diffs each process keeps: a review page diffs the same long texts at every visit until one of them changes.
+KEPT_DIFFS = 128
+
+
+@functools.lru_cache(maxsize=KEPT_DIFFS)
+def kept_word_diff(old: str, new: str) -> tuple[Chunk, ...]:
+    """`word_diff` of two texts, computed once per process for the same pair (the chunks are shared: read only)."""
+    return tuple(word_diff(old, new))
 
 
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:

@@ -86,10 +86,14 @@ def _relation_refusal(action: Action, actor: Actor, subject: Subject) -> Refusal
 
 def available_actions(actor: Actor, subject: Subject, *, allow_self_approval: bool = False) -> list[str]:
     """Names of the actions this actor may take on the adaptation now, in table order."""
+    # refusal_for's answer without its messages (a list page asks this for every row of the page): a role
+    # that may never take the action and a state that does not allow it are refusals whatever follows.
     return [
         name
         for name, action in ACTIONS.items()
-        if refusal_for(action, actor, subject, allow_self_approval=allow_self_approval) is None
+        if actor.roles & action.roles
+        and subject.state in action.from_states
+        and _refusal_in_state(action, actor, subject, allow_self_approval) is None
     ]
 
 

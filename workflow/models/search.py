@@ -56,13 +56,15 @@ class SearchDocument(Base):
     dated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-#: Tables, columns and indexes made by migrations 0011, 0016 and 0019 for one database only (not models).
+#: Tables, columns and indexes made by migrations 0011, 0016, 0019 and 0020 for one database only (not models).
 DATABASE_SPECIFIC = frozenset(
     {
         "search_fts",
         "tm_units_fts",
         "document",
         "ix_search_documents_document",
+        "ix_search_documents_desk",
+        "ix_search_documents_site",
         "ix_tm_units_source_key_trgm",
         "ix_tm_units_target_key_trgm",
         "ix_tm_units_source_words",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
 from sqlalchemy.orm import Session
 
-from ..domain.diff import Chunk, word_diff
+from ..domain.diff import Chunk, kept_word_diff
 from ..domain.rules import available_actions, can_edit, can_see_workings
 from ..models import Adaptation, ArticleRevision, Draft, HistoryEntry, User
 from .adaptations import latest_ready_draft
@@ -31,8 +31,8 @@ class SourceChange:
 
     old: ArticleRevision
     new: ArticleRevision
-    title: list[Chunk]
-    body: list[Chunk]
+    title: Sequence[Chunk]
+    body: Sequence[Chunk]
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def revision_change(
     new = article.revision(new_number) if new_number else None
     if old is None or new is None:
         return None
-    return SourceChange(old, new, word_diff(old.title, new.title), word_diff(old.body, new.body))
+    return SourceChange(old, new, kept_word_diff(old.title, new.title), kept_word_diff(old.body, new.body))
 
 
 def adaptation_view(

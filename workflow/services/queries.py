@@ -7,12 +7,23 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defaultload, defer, lazyload, selectinload
 
 from ..domain.credits import credit_line, credit_segments
 from ..domain.priority import Priority
 from ..domain.states import Role, State
-from ..models import Adaptation, Article, ArticleTag, Credit, HistoryEntry, RoleGrant, User
+from ..models import (
+    Adaptation,
+    Article,
+    ArticleRevision,
+    ArticleTag,
+    Credit,
+    Draft,
+    HistoryEntry,
+    ReviewRound,
+    RoleGrant,
+    User,
+)
 from .publishing import on_site
 
 
@@ -119,11 +130,7 @@ def work_queue_select(
     The originals are joined only to filter on them, and loaded for the page's rows alone (not joined into the
     page's query, where PostgreSQL would hash every original in the archive before sorting): counting and
     sorting the list read the adaptations alone."""
-    stmt = select(Adaptation).options(
-        selectinload(Adaptation.drafts),
-        selectinload(Adaptation.article).selectinload(Article.revisions),
-        selectinload(Adaptation.rounds),
-    )
+    stmt = select(Adaptation).options(*work_list_loads())
     if source_changed:
         stmt = stmt.join(Adaptation.article).where(Adaptation.based_on_revision < Article.current_revision)
     if states:
@@ -138,6 +145,35 @@ def work_queue_select(
             case({s: i for i, s in enumerate(state_order)}, value=Adaptation.state, else_=len(state_order))
         )
     return stmt.order_by(*order, *urgency_order(), Adaptation.created_at, Adaptation.id)
+
+
+def work_list_loads() -> tuple:
+    """What a work list's rows read, loaded alongside in a statement each; and what they never read left out.
+
+    A row shows the original's newest title and its length, who reported and who holds it, its draft's progress,
+    its review rounds' count and times, and the credits' ids (the rules' four eyes): not the texts of drafts,
+    rounds and published versions, nor tags, nor anyone's roles, which the models load with every row by
+    default (a page of fifty rows read them in five more statements, a third of the page's SQL time)."""
+    no_roles = (lazyload(User.role_grants),)
+    return (
+        lazyload(Adaptation.versions),
+        defaultload(Adaptation.holder).options(*no_roles),
+        selectinload(Adaptation.drafts).options(defer(Draft.body), defer(Draft.error)),
+        selectinload(Adaptation.credits).options(lazyload(Credit.user)),
+        selectinload(Adaptation.rounds).options(
+            defer(ReviewRound.title),
+            defer(ReviewRound.body),
+            defer(ReviewRound.comment),
+            lazyload(ReviewRound.draft),
+            defaultload(ReviewRound.adaptor).options(*no_roles),
+            defaultload(ReviewRound.editor).options(*no_roles),
+        ),
+        selectinload(Adaptation.article).options(
+            lazyload(Article.tag_rows),
+            defaultload(Article.reporter).options(*no_roles),
+            selectinload(Article.revisions).options(lazyload(ArticleRevision.author)),
+        ),
+    )
 
 
 def urgency_order() -> tuple:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
     literal_column,
     select,
     table,
@@ -52,6 +53,10 @@ INDEX_BATCH = 500
 HEADLINE_OPTIONS = (
     f"StartSel={rules.MARK_START}, StopSel={rules.MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2"
 )
+#: PostgreSQL ranks the newest this many matches of a search by relevance (a search engine's rescore window) and
+#: lists the older ones after them, newest first: ranking reads each match's whole document, so ranking every
+#: match of a common word would take ever longer as the archive grows; listing reads only its date.
+RANK_WINDOW = 100
 #: SQLite's FTS5 table over search_documents (migration 0011; not a model).
 _FTS = table("search_fts", column("rowid"))
 #: Desk search kinds.
@@ -435,7 +440,12 @@ def _visible_to(actor: User):
 
 
 def _where(stmt, filters: SearchFilters, kinds: tuple[str, ...]):
-    stmt = stmt.where(SearchDocument.kind.in_([filters.kind] if filters.kind else kinds))
+    # The kinds are written into the SQL, not bound: PostgreSQL reads a search's own full-text index (one for the
+    # desk's kinds, one for the site's, migration 0020) only where it can prove the query's kinds are the index's,
+    # which it cannot for a prepared statement's parameter. They are the code's own names, never the caller's.
+    wanted = [filters.kind] if filters.kind else list(kinds)
+    assert set(wanted) <= {k.value for k in SearchKind}, wanted
+    stmt = stmt.where(SearchDocument.kind.in_([literal(k, literal_execute=True) for k in wanted]))
     if filters.states:
         stmt = stmt.where(SearchDocument.state.in_(filters.states))
     if filters.language:
@@ -471,11 +481,29 @@ def _run(session: Session, query: str, filters: SearchFilters, kinds, visible, p
         tsquery = _tsquery(query)
         document = literal_column("search_documents.document")
         matches = document.op("@@")(tsquery)
-        rank = func.ts_rank_cd(document, tsquery)
-        total = session.scalar(_where(select(func.count()).where(matches, visible), filters, kinds))
+        newest = func.row_number().over(order_by=(SearchDocument.dated_at.desc(), SearchDocument.id.desc()))
+        in_window = newest <= RANK_WINDOW
+        found = _where(
+            select(
+                SearchDocument.id,
+                SearchDocument.dated_at,
+                in_window.label("ranked"),
+                case((in_window, func.ts_rank_cd(document, tsquery)), else_=None).label("rank"),
+                # Counted on the way (the matches are all read to find the newest), not in a statement of its own.
+                func.count().over().label("total"),
+            ).where(matches, visible),
+            filters,
+            kinds,
+        ).subquery()
+        order = (
+            found.c.ranked.desc(),
+            found.c.rank.desc().nulls_last(),
+            found.c.dated_at.desc(),
+            found.c.id.desc(),
+        )
         best = (
-            _where(select(SearchDocument.id, rank.label("rank")).where(matches, visible), filters, kinds)
-            .order_by(rank.desc(), SearchDocument.dated_at.desc(), SearchDocument.id.desc())
+            select(found.c.id, found.c.ranked, found.c.rank, found.c.total)
+            .order_by(*order)
             .limit(per_page)
             .offset((page - 1) * per_page)
             .subquery()
@@ -485,11 +513,23 @@ def _run(session: Session, query: str, filters: SearchFilters, kinds, visible, p
             else_=literal_column("'simple'::regconfig"),
         )
         snippet = func.ts_headline(config, SearchDocument.body_key, tsquery, HEADLINE_OPTIONS)
-        rows = session.execute(
-            select(SearchDocument, snippet.label("snippet"))
+        page_rows = session.execute(
+            select(SearchDocument, snippet.label("snippet"), best.c.total)
             .join(best, best.c.id == SearchDocument.id)
-            .order_by(best.c.rank.desc(), SearchDocument.dated_at.desc(), SearchDocument.id.desc())
+            .order_by(
+                best.c.ranked.desc(),
+                best.c.rank.desc().nulls_last(),
+                SearchDocument.dated_at.desc(),
+                SearchDocument.id.desc(),
+            )
         ).all()
+        rows = [(doc, snippet_text) for doc, snippet_text, _total in page_rows]
+        if page_rows:
+            total = page_rows[0].total
+        elif page == 1:
+            total = 0
+        else:  # a page past the last: its count, for the pager
+            total = session.scalar(_where(select(func.count()).where(matches, visible), filters, kinds))
     else:
         matches = text("search_fts MATCH :fts_query").bindparams(fts_query=rules.fts5_query(query))
         joined = SearchDocument.__table__.join(_FTS, _FTS.c.rowid == SearchDocument.id)

@@ -11,13 +11,14 @@ Accept-Language, then English. Times are stored in UTC and shown in ADAPTDESK_TI
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton
+from babel.dates import DateTimePattern, match_skeleton
 from babel.lists import format_list
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import Babel, get_locale, get_translations, gettext, to_user_timezone
@@ -80,6 +81,22 @@ def interface_direction() -> str:
     return text_direction(interface_language())
 
 
+@functools.cache
+def _time_patterns(locale_id: str) -> tuple[DateTimePattern, DateTimePattern, str]:
+    """The date and time patterns Babel's `format_skeleton` fits to a language for DATE_SKELETON and
+    TIME_SKELETON, and its pattern joining them: fitted once per language, not once per time on a page (a list
+    writes a hundred)."""
+    locale = Locale.parse(locale_id)
+    skeletons = locale.datetime_skeletons
+
+    def fit(skeleton: str) -> DateTimePattern:
+        return skeletons[
+            skeleton if skeleton in skeletons else match_skeleton(skeleton, skeletons) or skeleton
+        ]
+
+    return fit(DATE_SKELETON), fit(TIME_SKELETON), locale.datetime_formats["medium"]
+
+
 def when(value: datetime | None, style: str = "datetime", zone: bool | None = None) -> str:
     """A stored (UTC) time as the reader reads it — style "datetime", "date" or "time" — in the newsroom's
     zone and the interface language, the zone named after a time of day ("Mar 2, 2026, 19:45 EET")."""
@@ -89,14 +106,15 @@ def when(value: datetime | None, style: str = "datetime", zone: bool | None = No
         value = value.replace(tzinfo=UTC)
     local = to_user_timezone(value)
     locale = get_locale() or Locale.parse(DEFAULT_LANGUAGE)
-    date = format_skeleton(DATE_SKELETON, local, locale=locale)
-    time = format_skeleton(TIME_SKELETON, local, locale=locale)
+    date_pattern, time_pattern, joined = _time_patterns(str(locale))
+    date = date_pattern.apply(local, locale)
+    time = time_pattern.apply(local, locale)
     if style == "date":
         text = date
     elif style == "time":
         text = time
     else:
-        text = locale.datetime_formats["medium"].format(time, date)
+        text = joined.format(time, date)
     if zone if zone is not None else style != "date":
         text = f"{text} {local.tzname() or select_timezone()}"
     return text
@@ -111,10 +129,14 @@ def zone_name(value: datetime | None = None) -> str:
 
 def localized_language_name(code: str | None) -> str:
     """A language's name in the interface language ("Arabic", "العربية"); the English name if Babel has none."""
-    if not code:
-        return ""
+    return _language_name_in(interface_language(), code) if code else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_name_in(interface: str, code: str) -> str:
+    """`code`'s name in the language `interface` (a list page names the same few languages on every row)."""
     try:
-        name = Locale.parse(interface_language()).languages.get(code)
+        name = Locale.parse(interface).languages.get(code)
     except (ValueError, TypeError):
         name = None
     return name or english_language_name(code)

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext
 
-from ..domain.diff import word_diff
+from ..domain.diff import kept_word_diff
 from ..domain.states import Role, State
 from ..extensions import db
 from ..models import Adaptation
@@ -31,7 +31,10 @@ bp = Blueprint("review", __name__, url_prefix="/desk")
 
 
 def _changes(old_title: str, old_body: str, adaptation: Adaptation) -> dict[str, Any]:
-    return {"title": word_diff(old_title, adaptation.title), "body": word_diff(old_body, adaptation.body)}
+    return {
+        "title": kept_word_diff(old_title, adaptation.title),
+        "body": kept_word_diff(old_body, adaptation.body),
+    }
 
 
 def render_queue(refused: Refused | None = None):

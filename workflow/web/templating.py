@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import get_locale, gettext, lazy_gettext
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from ..domain.diff import Chunk
 from ..domain.languages import language_name, text_direction
 from ..domain.states import State
 from ..domain.text import paragraphs, reading_minutes, word_count
@@ -146,6 +149,29 @@ def draft_progress_words() -> Markup:
     return g.get(key)
 
 
+#: The element each kind of diff chunk is written in.
+_DIFF_TAGS = {"insert": "ins", "delete": "del"}
+
+
+@functools.lru_cache(maxsize=128)
+def diff_html(chunks: Sequence[Chunk], code: str | None) -> Markup:
+    """A word diff as the review pages show it — `<ins>` for words only in the new text, `<del>` for words only
+    in the old, `<span>` for the rest, each marked with the text's language — or empty when nothing changed.
+    Written in one pass and kept per process for the same chunks (a long article's diff has thousands of chunks,
+    and the review page shows it at every visit)."""
+    if all(c.op == "equal" for c in chunks):
+        return Markup("")
+    attrs = (
+        Markup('lang="%s" dir="%s"') % (code, text_direction(code)) if code else Markup('lang="" dir="auto"')
+    )
+    parts = [f'<div class="diff" {attrs}>']
+    for chunk in chunks:
+        tag = _DIFF_TAGS.get(chunk.op, "span")
+        parts.append(f"<{tag} {attrs}>{escape(chunk.text)}</{tag}>")
+    parts.append("</div>")
+    return Markup("".join(parts))
+
+
 def absolute_url(endpoint: str, **values) -> str:
     """The address readers reach a page at: ADAPTDESK_PUBLIC_URL and the page's path. Never built from the
     request's Host header, which the client chooses (feeds, JSON-LD and canonical links would follow it)."""
@@ -186,4 +212,5 @@ def register_template_helpers(app: Flask) -> None:
         audit_label=audit_label,
         age=age,
         words=word_count,
+        diff_html=lambda chunks, code: diff_html(tuple(chunks), code),
     )
