@@ -550,6 +550,8 @@ def measure(
 
     rows = {
         "/healthz (baseline)": page(anonymous, "/healthz"),
+        # The lightest signed-in page (a form, no list): what every desk page costs before its own content.
+        "desk floor: /desk/search form": page(clients["adaptor"], "/desk/search"),
         "adaptor queue /desk/queue": page(clients["adaptor"], "/desk/queue"),
         f"review page ({args.review_words:,} words)": page(clients["editor"], f"/desk/review/{review_id}"),
         "public index /news": page(anonymous, "/news"),
