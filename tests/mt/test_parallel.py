@@ -139,7 +139,8 @@ class RecordingTranslator:
 
 
 def test_two_batches_run_at_once_on_an_idle_machine(argos_home, tmp_path, monkeypatch):
-    """Two cores free: both halves are sent before either is collected; the other core taken: one batch."""
+    """Two cores free: both halves are sent before either is collected; the other core taken: one after the
+    other (still two, so that the job could widen if the core came free)."""
     events: list[str] = []
     engine = TranslationEngine(EngineSettings(packages_dir=argos_home.packages_dir, parallel=2))
     engine.cores = CoreSlots(cores=2, folder=tmp_path)
@@ -157,7 +158,62 @@ def test_two_batches_run_at_once_on_an_idle_machine(argos_home, tmp_path, monkey
         engine.translate_segments(ARABIC_SENTENCES[10:20], "ar", "en")
     finally:
         stop(other)
-    assert events == ["send", "collect"]
+    assert events == ["send", "collect", "send", "collect"]
+
+
+class HeldBackResult:
+    """A batch's result that does not say it is done until `release` is set (or 5 s have passed)."""
+
+    def __init__(self, result, release) -> None:
+        self.inner, self.release, self.deadline = result, release, time.monotonic() + 5
+
+    def done(self) -> bool:
+        return self.release.is_set() or time.monotonic() > self.deadline
+
+    def result(self):
+        while not self.done():
+            time.sleep(0.005)
+        return self.inner.result()
+
+
+def test_a_job_started_on_a_busy_machine_widens_when_a_core_comes_free(argos_home, tmp_path, monkeypatch):
+    """Every other core taken at the start: the first batch runs alone; when the other job's core comes free
+    while it runs, the second batch is sent at once, not after the first (the tail of a full queue: the last
+    job spreads onto the core the others left)."""
+    import threading
+
+    events: list[str] = []
+    second_sent = threading.Event()
+    engine = TranslationEngine(EngineSettings(packages_dir=argos_home.packages_dir, parallel=2))
+    engine.cores = CoreSlots(cores=2, folder=tmp_path)
+    model = engine._model(engine.route("ar", "en")[0])
+    other = hold_in_another_process(engine.cores, 1)
+    translator = model.translator
+
+    class FreeingTranslator:
+        def translate_batch(self, *args, **kwargs):
+            events.append("send")
+            results = translator.translate_batch(*args, **kwargs)
+            if len(events) == 1:
+                # The other job ends while the first batch runs, after the job has looked for a core to send
+                # the second on (it found none, so it waits on the first).
+                threading.Timer(0.2, stop, (other,)).start()
+                return [HeldBackResult(r, second_sent) for r in results]
+            second_sent.set()
+            return results
+
+    model.translator = FreeingTranslator()
+    collect = TranslationEngine._collect
+    monkeypatch.setattr(engine, "_collect", lambda *args: events.append("collect") or collect(*args))
+    try:
+        together = engine.translate_segments(ARABIC_SENTENCES[:10], "ar", "en")
+    finally:
+        time.sleep(0.3)
+        if other.returncode is None:
+            stop(other)
+    assert events == ["send", "send", "collect", "collect"]
+    model.translator = translator
+    assert together == engine.translate_segments(ARABIC_SENTENCES[:10], "ar", "en")
 
 
 def test_machine_cores_names_a_real_count():

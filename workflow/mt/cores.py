@@ -3,9 +3,10 @@
 A worker runs one pool process per core, each translating on one thread: under load that is the fastest
 way to use the machine. But a single article drafted while the other pool processes wait uses one core of
 many. So each draft job holds a slot (one lock file per core, in a folder local to the machine) while it
-translates, and looks at how many other slots are free before each batch it sends: that many more batches
-may run at once (the translator's replicas share the model's weights). Under load every slot is held and
-each draft keeps to its core.
+translates, and looks at how many other slots are free before each batch it sends, and while it waits on a
+batch: that many more batches may run at once (the translator's replicas share the model's weights). Under load
+every slot is held and each draft keeps to its core, until the queue runs dry and the last drafts spread onto
+the cores the others leave.
 
 The slots are `flock` locks: the kernel drops them when their process ends, however it ends (kill -9
 included), so a crashed job never leaves a core marked busy. They count the draft jobs of one machine (one

@@ -5,7 +5,9 @@ segments text itself (workflow.domain.segment), and stock argos decodes sentence
 paragraph. Here every sentence of a job goes to the model in balanced, length-sorted batches of up to
 `max_batch_size`; progress is reported as each batch completes, at no cost in speed. A job runs as many
 batches at once as there are cores no other draft job of the machine is using (workflow.mt.cores), up to
-`parallel`: one article on an idle machine uses every core, and under load each job keeps to its own.
+`parallel`: one article on an idle machine uses every core, under load each job keeps to its own, and a job
+that started on a busy machine spreads onto a core as soon as another job frees it (its text is always split
+into at least `parallel` batches).
 
 Nothing is loaded at import time: a CTranslate2 translator created in a parent process hangs when used in
 a forked child (Celery prefork), so models load lazily in the process that uses them, and `get_engine()`
@@ -19,6 +21,7 @@ import logging
 import math
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -61,6 +64,10 @@ class MissingModelError(MTError):
                 f"`adaptdesk models install {PIVOT_CODE} {to_code}`), or a direct pair."
             )
         super().__init__(message)
+
+
+#: How often a job waiting on a busy machine looks for a core another job has freed (seconds).
+WIDEN_POLL = 0.01
 
 
 @dataclass(frozen=True)
@@ -306,7 +313,9 @@ class TranslationEngine:
         todo.sort(key=lambda i: len(tokens[i]))
         limit = self.settings.parallel
         window = parallel(limit)
-        batches = _batches(todo, self.settings.max_batch_size, window)
+        # Split for every core the job may ever use, not for those free now: a job that starts on a busy machine
+        # runs its batches one after another, and sends the next at once when another job's core comes free.
+        batches = _batches(todo, self.settings.max_batch_size, limit)
 
         def submit(batch: list[int]):
             batch_tokens = [tokens[i] for i in batch]
@@ -321,8 +330,9 @@ class TranslationEngine:
                 replace_unknowns=True,
             )
 
-        # At most `window` batches in flight (the translator runs that many at once, one core each); the
-        # window is looked at again before each batch, as other jobs start and finish on the machine.
+        # At most `window` batches in flight (the translator runs that many at once, one core each). The window
+        # is looked at again before each batch, and while the job waits for a batch with cores it may not use
+        # yet, as other jobs start and finish on the machine: a job left alone widens within WIDEN_POLL.
         in_flight: deque[tuple[list[int], list]] = deque()
         done = len(sources) - len(todo)
         reported = 0
@@ -330,6 +340,10 @@ class TranslationEngine:
             if position:
                 window = parallel(limit)
             while len(in_flight) >= window:
+                if window < limit and not all(future.done() for future in in_flight[0][1]):
+                    time.sleep(WIDEN_POLL)
+                    window = parallel(limit)
+                    continue
                 done += self._collect(model, in_flight.popleft(), results)
                 if report is not None and done - reported >= self.settings.progress_chunk:
                     report(done)
