@@ -442,7 +442,7 @@ def _visible_to(actor: User):
 def _where(stmt, filters: SearchFilters, kinds: tuple[str, ...]):
     # The kinds are written into the SQL, not bound: PostgreSQL reads a search's own full-text index (one for the
     # desk's kinds, one for the site's, migration 0020) only where it can prove the query's kinds are the index's,
-    # which it cannot for a prepared statement's parameter. They are the code's own names, never the caller's.
+    # which it cannot for a prepared statement's parameter. They are SearchKind's names (the API checks `kind`).
     wanted = [filters.kind] if filters.kind else list(kinds)
     assert set(wanted) <= {k.value for k in SearchKind}, wanted
     stmt = stmt.where(SearchDocument.kind.in_([literal(k, literal_execute=True) for k in wanted]))
