@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.api.helpers import assert_error, schema_problems
 from tests.support.factories import drive, finish_draft, login, make_article, make_user, pass_qa
@@ -314,8 +314,6 @@ def test_each_search_reads_the_full_text_index_of_its_own_kinds(session, archive
     def record(_conn, _cursor, statement, parameters, _context, _many):
         if "search_documents" in statement and not statement.startswith("SELECT count("):
             seen.append((statement, parameters))
-
-    from sqlalchemy import event
 
     event.listen(engine, "before_cursor_execute", record)
     try:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -180,8 +181,6 @@ def test_a_job_started_on_a_busy_machine_widens_when_a_core_comes_free(argos_hom
     """Every other core taken at the start: the first batch runs alone; when the other job's core comes free
     while it runs, the second batch is sent at once, not after the first (the tail of a full queue: the last
     job spreads onto the core the others left)."""
-    import threading
-
     events: list[str] = []
     second_sent = threading.Event()
     engine = TranslationEngine(EngineSettings(packages_dir=argos_home.packages_dir, parallel=2))
