@@ -37,6 +37,7 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
 from .config import ConfigError, Settings
+from .embedded_broker import POLL_SECONDS
 from .extensions import db
 from .mt.engine import engine_for
 from .services.duties import DUTY_TASKS, duty_periods, win_round
@@ -46,8 +47,9 @@ log = logging.getLogger(__name__)
 
 #: The module of thin tasks a worker imports; named, not imported, so workflow/ never imports workers/.
 TASKS_MODULE = "workers.tasks"
-#: Seconds between polls of the embedded (SQLite) broker when it is empty: a job waits at most this long.
-EMBEDDED_POLL_SECONDS = 0.05
+#: The embedded (SQLite) broker's transport, and how long a job waits at most for it to be looked at.
+EMBEDDED_TRANSPORT = "workflow.embedded_broker:Transport"
+EMBEDDED_POLL_SECONDS = POLL_SECONDS
 #: The queue of draft jobs (and of anything sent without a route).
 JOBS_QUEUE = "adaptdesk"
 #: The queue of the periodic duties, which every worker consumes too: a duty waits for the next free pool
@@ -83,7 +85,11 @@ def celery_config(settings: Settings) -> dict:
         "worker_hijack_root_logger": False,
         "include": [TASKS_MODULE],
     }
-    if not settings.embedded_broker:
+    if settings.embedded_broker:
+        # kombu's SQLAlchemy transport, polled often and cheaply (workflow.embedded_broker); its URL is the file's.
+        config["broker_url"] = settings.broker_url.removeprefix("sqla+")
+        config["broker_transport"] = EMBEDDED_TRANSPORT
+    else:
         # Unacknowledged jobs come back after this long; it must outlast the hard time limit.
         # Short socket timeouts keep a submission fast when the broker is down (the relay catches up).
         config["broker_transport_options"] = {
@@ -132,8 +138,6 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
     check_time_limits(config)
     celery.config_from_object(config)
     celery.steps["worker"].add(HandBackDraftsOnStop)
-    if settings.embedded_broker:
-        celery.steps["consumer"].add(PollEmbeddedBrokerOften)
     celery.flask_app = app
     celery.set_default()
     app.extensions["celery"] = celery
@@ -224,23 +228,6 @@ def prepare_embedded_beat(**_kwargs) -> None:
         ctypes.CDLL(None).prctl(15, BEAT_PROCESS_NAME.encode(), 0, 0, 0)
 
 
-class PollEmbeddedBrokerOften(bootsteps.StartStopStep):
-    """On the embedded broker, look for new jobs every EMBEDDED_POLL_SECONDS instead of kombu's second.
-
-    kombu's SQLAlchemy transport sleeps `polling_interval` (1 s) whenever its table is empty: up to a second
-    added to every draft. A poll is one indexed query on a local file, so polling often costs next to
-    nothing. (Its transport options cannot set it: the SQLAlchemy transport hands them all to create_engine.)
-    """
-
-    requires: ClassVar = {"celery.worker.consumer.connection:Connection"}
-
-    def start(self, consumer) -> None:
-        consumer.connection.transport.polling_interval = EMBEDDED_POLL_SECONDS
-        log.info(
-            "Embedded broker: looking for new jobs every %g s", consumer.connection.transport.polling_interval
-        )
-
-
 def declare_embedded_queues(celery: Celery, attempts: int = 3) -> None:
     """Create the embedded broker's queue rows once, before the worker's consumer and its embedded beat start.
 
@@ -273,8 +260,9 @@ def declare_embedded_queues(celery: Celery, attempts: int = 3) -> None:
 def prepare_worker(sender=None, **_kwargs) -> None:
     """In a worker's main process, before it consumes: the embedded broker's queues exist."""
     app = getattr(sender, "app", None)
-    if app is not None and str(app.conf.broker_url or "").startswith("sqla+"):
+    if app is not None and app.conf.broker_transport == EMBEDDED_TRANSPORT:
         declare_embedded_queues(app)
+        log.info("Embedded broker: looking for new jobs every %g s", EMBEDDED_POLL_SECONDS)
 
 
 def pool_processes(worker) -> list[int]:

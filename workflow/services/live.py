@@ -166,7 +166,7 @@ class MemoryListener:
 
 
 #: How often a web process without Redis looks whether another process (a worker) published events.
-SQLITE_POLL_SECONDS = 0.05
+SQLITE_POLL_SECONDS = 0.02
 #: The SQLite bus's file in the data folder.
 SQLITE_BUS_FILE = "live.db"
 
