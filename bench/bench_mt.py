@@ -18,7 +18,7 @@ model:
       machine has idle cores (workflow.mt.cores);
   (b1) the same with ADAPTDESK_MT_PARALLEL=1: the single-process pipeline, one core;
   (c) the limit of one core: one raw `ctranslate2.Translator.translate_batch` call over the same tokens,
-      max_batch_size=64, one thread;
+      max_batch_size as the engine's (8; (c64): 64, the old default), one thread;
   (d) submit → draft_ready through live stacks (web + a Celery worker with one pool process per core): on Redis
       db 14 and PostgreSQL, and on the embedded SQLite broker and database; 30-sentence and long articles, each
       compared with the same text timed alone (engine; stock (a) or the single-process pipeline (b1));
@@ -61,6 +61,7 @@ from tests.support.argos_model import (  # noqa: E402
     build_package,
     sample_arabic_article,
 )
+from workflow.config import Settings  # noqa: E402
 
 #: Where the generated model and its installed copy are kept between runs.
 CACHE_DIR = Path(os.environ.get("ADAPTDESK_BENCH_CACHE", "/tmp/adaptdesk-bench"))
@@ -69,7 +70,10 @@ REDIS_DB_URL = os.environ.get("ADAPTDESK_BENCH_REDIS", "redis://127.0.0.1:6379/1
 SENTENCES_PER_ARTICLE = 30
 STOCK_BEAM = 4  #: argostranslate's default (settings.beam_size = ARGOS_BEAM_SIZE or 4)
 FAST_BEAM = 1
-MAX_BATCH = 64
+#: Sentences per batch: the engine's default, for the pipelines and for (c), so that (c) is the limit of one core
+#: at the batch size the engine uses. (c64) times the old default of 64 beside it.
+MAX_BATCH = Settings.mt_max_batch
+OLD_MAX_BATCH = 64
 TARGET_VS_STOCK = 3.5
 TARGET_VS_LIMIT = 0.9
 #: Longest a measuring process may take over one request before it is killed.
@@ -356,12 +360,12 @@ def setup_pipeline(spec: dict):
     )
     tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(Path(pair.path) / "sentencepiece.model"))
 
-    def raw_call(tokens: list[list[str]]):
+    def raw_call(tokens: list[list[str]], max_batch_size: int = MAX_BATCH):
         longest = max(len(t) for t in tokens)
         return raw.translate_batch(
             tokens,
             beam_size=spec["beam"],
-            max_batch_size=MAX_BATCH,
+            max_batch_size=max_batch_size,
             length_penalty=0.2,
             replace_unknowns=True,
             max_decoding_length=min(MAX_DECODING_LENGTH, 2 * longest + 16),
@@ -386,9 +390,9 @@ def setup_pipeline(spec: dict):
             sources = sources_of(text)
             wall, cpu, output = timed(engine.translate_segments, sources, "ar", "en")
             return {"wall": wall, "cpu": cpu, "chars": sum(len(t) for t in output)}
-        if what == "c":
+        if what in ("c", "c64"):
             tokens = tokenizer.encode([s.strip() for s in sources_of(text)], out_type=str)
-            wall, cpu, results = timed(raw_call, tokens)
+            wall, cpu, results = timed(raw_call, tokens, MAX_BATCH if what == "c" else OLD_MAX_BATCH)
             return {
                 "wall": wall,
                 "cpu": cpu,
@@ -827,6 +831,7 @@ def measure_model(seed: int, args, texts, long_texts, latency_texts, batch_texts
             "b1": Series("(b1) the same, one batch at a time: MT_PARALLEL=1", STOCK_BEAM),
             "engine": Series("     engine.translate_segments alone", STOCK_BEAM),
             "c": Series(f"(c)  one translate_batch, max_batch_size={MAX_BATCH}", STOCK_BEAM),
+            "c64": Series(f"(c64) the same, max_batch_size={OLD_MAX_BATCH}", STOCK_BEAM),
             "a1": Series("(a1) stock, ARGOS_BEAM_SIZE=1", FAST_BEAM),
             "g": Series("(g)  fast draft: pipeline, ADAPTDESK_MT_BEAM_SIZE=1", FAST_BEAM),
             "c1": Series("(c1) one translate_batch, beam 1", FAST_BEAM),
@@ -880,10 +885,11 @@ def measure_model(seed: int, args, texts, long_texts, latency_texts, batch_texts
                 elif step == "b1":
                     run["b1"].add(pipe1.ask(text=as_dict(text), order=["b"])["b"])
                 else:
-                    done = pipe.ask(text=as_dict(text), order=[*rotations[i % 3], "segment"])
+                    done = pipe.ask(text=as_dict(text), order=[*rotations[i % 3], "c64", "segment"])
                     run["b"].add(done["b"])
                     run["engine"].add(done["engine"])
                     run["c"].add(done["c"])
+                    run["c64"].add(done["c64"])
                     run.segment_ms.append(done["segment"]["wall"] * 1000)
             if stock1 is not None:
                 run["a1"].add(stock1.ask(text=text.as_argos_input()))
@@ -969,7 +975,7 @@ def report_model(run: ModelRun) -> dict[str, tuple[float, float | None]]:
             f"{'path':<52} {'beam':>4} {'s/article':>9} {'sent/s':>7} {'× (a)':>7} {'cpu s/art':>9} "
             f"{'cpu × (a)':>9} {'out chars':>9}"
         )
-        for key in ("a", "a'", "b", "b1", "engine", "c", "a1", "g", "c1"):
+        for key in ("a", "a'", "b", "b1", "engine", "c", "c64", "a1", "g", "c1"):
             series = run[key]
             if not series.wall:
                 continue

@@ -247,7 +247,7 @@ class Settings:
     mt_beam_size: int = 4
     mt_threads: int = 1
     mt_compute_type: str = "int8"
-    mt_max_batch: int = 64
+    mt_max_batch: int = 8
     #: Most batches one draft translates at once, on cores no other draft job of this machine is using
     #: (1: one core per draft, always). None: the machine's cores.
     mt_parallel: int | None = None

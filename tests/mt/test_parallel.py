@@ -111,6 +111,19 @@ def test_parallel_batches_are_dealt_so_those_running_together_are_alike():
     assert _batches(list(range(30)), max_batch_size=64, parallel=1) == [list(range(30))]
 
 
+def test_parallel_batches_are_sent_longest_first_so_the_last_to_finish_are_short():
+    """Items come sorted shortest first; the rounds go out longest first, and only the shortest may be smaller."""
+    assert _batches(list(range(22)), max_batch_size=5, parallel=2) == [
+        [14, 16, 18, 20],
+        [15, 17, 19, 21],
+        [6, 8, 10, 12],
+        [7, 9, 11, 13],
+        [0, 2, 4],
+        [1, 3, 5],
+    ]
+    assert _batches(list(range(10)), max_batch_size=4, parallel=1) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+
 def test_parallel_batches_translate_as_one_batch_does(argos_home, tmp_path):
     sources = ARABIC_SENTENCES[:12]
 
@@ -213,6 +226,47 @@ def test_a_job_started_on_a_busy_machine_widens_when_a_core_comes_free(argos_hom
     assert events == ["send", "send", "collect", "collect"]
     model.translator = translator
     assert together == engine.translate_segments(ARABIC_SENTENCES[:10], "ar", "en")
+
+
+def test_a_core_gets_the_next_batch_as_soon_as_its_own_is_done(argos_home, tmp_path, monkeypatch):
+    """Two cores free and four batches: the first batch runs long (held back until the third is sent, or 5 s);
+    the second, done first, is collected and the third sent on its core at once, not after the first."""
+    events: list[str] = []
+    sent_order: dict[int, int] = {}
+    third_sent = threading.Event()
+    engine = TranslationEngine(
+        EngineSettings(packages_dir=argos_home.packages_dir, parallel=2, max_batch_size=3)
+    )
+    engine.cores = CoreSlots(cores=2, folder=tmp_path)
+    model = engine._model(engine.route("ar", "en")[0])
+    translator = model.translator
+
+    class FirstBatchRunsLong:
+        def translate_batch(self, *args, **kwargs):
+            position = len(sent_order)
+            results = translator.translate_batch(*args, **kwargs)
+            if position == 0:
+                results = [HeldBackResult(r, third_sent) for r in results]
+            sent_order[id(results)] = position
+            events.append(f"send {position}")
+            if position == 2:
+                third_sent.set()
+            return results
+
+    model.translator = FirstBatchRunsLong()
+    collect = TranslationEngine._collect
+
+    def noting_collect(model, sent, results):
+        events.append(f"collect {sent_order[id(sent[1])]}")
+        return collect(model, sent, results)
+
+    monkeypatch.setattr(engine, "_collect", noting_collect)
+    together = engine.translate_segments(ARABIC_SENTENCES[:12], "ar", "en")
+    assert events[:5] == ["send 0", "send 1", "collect 1", "send 2", "collect 0"]
+    assert sorted(events) == sorted([f"send {i}" for i in range(4)] + [f"collect {i}" for i in range(4)])
+    model.translator = translator
+    monkeypatch.undo()
+    assert together == engine.translate_segments(ARABIC_SENTENCES[:12], "ar", "en")
 
 
 def test_machine_cores_names_a_real_count():

@@ -66,8 +66,8 @@ class MissingModelError(MTError):
         super().__init__(message)
 
 
-#: How often a job waiting on a busy machine looks for a core another job has freed (seconds).
-WIDEN_POLL = 0.01
+#: How often a job looks whether a batch it sent is done, and whether another job has freed a core (seconds).
+POLL_SECONDS = 0.005
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,9 @@ class EngineSettings:
     intra_threads: int = 1  #: threads per batch (1: one process per core scales best)
     beam_size: int = 4  #: beam search width, as stock argos
     compute_type: str = "int8"  #: CTranslate2 compute type
-    max_batch_size: int = 64  #: sentences per batch
+    #: Sentences per batch. Small batches share a draft out evenly over the cores (the last one done leaves the
+    #: others idle the shortest time), and on CPU a base model decodes them faster than big ones (bench/README.md).
+    max_batch_size: int = 8
     progress_chunk: int = 8  #: fewest newly finished sentences worth a progress call (the last always is)
 
     @classmethod
@@ -330,27 +332,27 @@ class TranslationEngine:
                 replace_unknowns=True,
             )
 
-        # At most `window` batches in flight (the translator runs that many at once, one core each). The window
-        # is looked at again before each batch, and while the job waits for a batch with cores it may not use
-        # yet, as other jobs start and finish on the machine: a job left alone widens within WIDEN_POLL.
-        in_flight: deque[tuple[list[int], list]] = deque()
+        # At most `window` batches in flight (the translator runs that many at once, one core each), and a core
+        # is given the next batch as soon as its batch is done, whichever that is: batches of a draft rarely take
+        # the same time. The window is looked at again whenever the job could send more, as other jobs start and
+        # finish on the machine: a job left alone widens within POLL_SECONDS.
+        pending = deque(batches)
+        in_flight: list[tuple[list[int], list]] = []
         done = len(sources) - len(todo)
         reported = 0
-        for position, batch in enumerate(batches):
-            if position:
+        while pending or in_flight:
+            if pending and len(in_flight) < limit:
                 window = parallel(limit)
-            while len(in_flight) >= window:
-                if window < limit and not all(future.done() for future in in_flight[0][1]):
-                    time.sleep(WIDEN_POLL)
-                    window = parallel(limit)
-                    continue
-                done += self._collect(model, in_flight.popleft(), results)
-                if report is not None and done - reported >= self.settings.progress_chunk:
-                    report(done)
-                    reported = done
-            in_flight.append((batch, submit(batch)))
-        while in_flight:
-            done += self._collect(model, in_flight.popleft(), results)
+            while pending and len(in_flight) < window:
+                batch = pending.popleft()
+                in_flight.append((batch, submit(batch)))
+            finished = [sent for sent in in_flight if all(future.done() for future in sent[1])]
+            if not finished:
+                time.sleep(POLL_SECONDS)
+                continue
+            for sent in finished:
+                in_flight.remove(sent)
+                done += self._collect(model, sent, results)
             if report is not None and (
                 done - reported >= self.settings.progress_chunk or done == len(sources)
             ):
@@ -370,23 +372,24 @@ class TranslationEngine:
 
 
 def _batches(items: list[int], max_batch_size: int, parallel: int = 1) -> list[list[int]]:
-    """Split length-sorted items into the fewest batches of at most max_batch_size, of near-equal sizes.
+    """Split length-sorted items into batches of at most max_batch_size, of near-equal sizes, in sending order.
 
-    With `parallel` > 1 there are at least that many, in rounds of `parallel` batches of alike lengths
-    (dealt in turn from the sorted items), so the batches running side by side finish together.
+    With `parallel` 1 they are the fewest such batches. With `parallel` > 1 there are at least that many, in
+    rounds of `parallel` batches of alike lengths (dealt in turn from the sorted items), the longest round
+    first: the batches running side by side finish together, and the last to finish are short.
     """
     if not items:
         return []
-    count = math.ceil(len(items) / max(1, max_batch_size))
     parallel = max(1, min(parallel, len(items)))
+    count = math.ceil(len(items) / max(1, max_batch_size))
     if parallel == 1:
         size = math.ceil(len(items) / count)
         return [items[i : i + size] for i in range(0, len(items), size)]
     rounds = math.ceil(count / parallel)
     per_round = math.ceil(len(items) / rounds)
     batches = []
-    for start in range(0, len(items), per_round):
-        chunk = items[start : start + per_round]
+    for end in range(len(items), 0, -per_round):  # from the longest items; the shortest round may be smaller
+        chunk = items[max(0, end - per_round) : end]
         batches.extend(chunk[k::parallel] for k in range(min(parallel, len(chunk))))
     return batches
 
