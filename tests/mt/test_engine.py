@@ -94,7 +94,9 @@ def test_blank_sources_give_blank_translations(engine):
 
 def test_progress_reaches_the_total(argos_home):
     small_batches = TranslationEngine(
-        EngineSettings(packages_dir=argos_home.packages_dir, max_batch_size=4, progress_chunk=1)
+        EngineSettings(
+            packages_dir=argos_home.packages_dir, max_batch_size=4, progress_chunk=1, progress_seconds=0
+        )
     )
     calls = []
     sources = ARABIC_SENTENCES[:10]

@@ -83,6 +83,7 @@ class EngineSettings:
     #: others idle the shortest time), and on CPU a base model decodes them faster than big ones (bench/README.md).
     max_batch_size: int = 8
     progress_chunk: int = 8  #: fewest newly finished sentences worth a progress call (the last always is)
+    progress_seconds: float = 0.5  #: and least time between two (each is a write the pages read)
 
     @classmethod
     def from_app_settings(cls, settings: Settings) -> EngineSettings:
@@ -339,7 +340,7 @@ class TranslationEngine:
         pending = deque(batches)
         in_flight: list[tuple[list[int], list]] = []
         done = len(sources) - len(todo)
-        reported = 0
+        reported, reported_at = 0, time.monotonic()
         while pending or in_flight:
             if pending and len(in_flight) < limit:
                 window = parallel(limit)
@@ -348,16 +349,22 @@ class TranslationEngine:
                 in_flight.append((batch, submit(batch)))
             finished = [sent for sent in in_flight if all(future.done() for future in sent[1])]
             if not finished:
-                time.sleep(POLL_SECONDS)
-                continue
+                if len(in_flight) > 1 or (pending and len(in_flight) < limit):
+                    time.sleep(POLL_SECONDS)
+                    continue
+                finished = in_flight[:]  # one batch, and no core to look for: wait on it
             for sent in finished:
                 in_flight.remove(sent)
                 done += self._collect(model, sent, results)
             if report is not None and (
-                done - reported >= self.settings.progress_chunk or done == len(sources)
+                done == len(sources)
+                or (
+                    done - reported >= self.settings.progress_chunk
+                    and time.monotonic() - reported_at >= self.settings.progress_seconds
+                )
             ):
                 report(done)
-                reported = done
+                reported, reported_at = done, time.monotonic()
         if report is not None and reported != len(sources):
             report(len(sources))
         return results
