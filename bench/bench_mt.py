@@ -507,6 +507,7 @@ class LiveResult:
     batch_sentences: int = 0
     limit_seconds: float = 0.0  #: (c) on the same articles, one after another, right after (f)
     limit_cpu: float = 0.0
+    pair_seconds: list[float] = field(default_factory=list)  #: (c) on them in two processes at once, each
 
 
 def run_live(
@@ -519,6 +520,7 @@ def run_live(
     warm_texts: list[Text],
     measure_alone,
     measure_limit,
+    measure_pair,
     compare_poll: bool = False,
 ) -> LiveResult:
     """Web + a Celery worker with one pool process per core (the default), articles submitted over the API.
@@ -526,7 +528,8 @@ def run_live(
     `broker` "redis": Redis db 14 and a fresh PostgreSQL database (production); "embedded": a SQLite database and
     the embedded SQLite broker (the default of a first run). `measure_alone(text)` times, in the idle measuring
     processes, what the latency is compared with (the engine alone, stock argos, the single-process pipeline);
-    `measure_limit(text)` times (c) on a text of (f) there.
+    `measure_limit(text)` times (c) on a text of (f) there, `measure_pair(texts)` all of them in two of those
+    processes at once (what two busy cores give).
     """
     import redis
     from sqlalchemy import create_engine, select
@@ -682,6 +685,7 @@ def run_live(
                 limit = measure_limit(text)
                 result.limit_seconds += limit["wall"]
                 result.limit_cpu += limit["cpu"]
+            result.pair_seconds = measure_pair(batch_texts)
         return result
     finally:
         stack.stop_all()
@@ -932,6 +936,15 @@ def measure_model(seed: int, args, texts, long_texts, latency_texts, batch_texts
                     measured.update(base=stock_run["wall"], base_cpu=stock_run["cpu"], base_label="(a)")
                 return measured
 
+            def measure_pair(texts: list[Text]) -> list[float]:
+                """(c) on every text in two measuring processes started together: each one's total wall time."""
+
+                def run(part: Part) -> float:
+                    return sum(part.ask(text=as_dict(text), order=["c"])["c"]["wall"] for text in texts)
+
+                with ThreadPoolExecutor(2) as pool:
+                    return list(pool.map(run, (pipe, pipe1)))
+
             for broker in args.brokers.split(","):
                 print(f"  (d)(e)(f) live stack, {broker} broker ...", flush=True)
                 try:
@@ -945,6 +958,7 @@ def measure_model(seed: int, args, texts, long_texts, latency_texts, batch_texts
                         warm_texts,
                         measure_alone,
                         lambda text: pipe.ask(text=as_dict(text), order=["c"])["c"],
+                        measure_pair,
                         compare_poll=args.compare_poll,
                     )
                 except Exception:  # noqa: BLE001 - report what was measured; say why a live part is missing
@@ -1075,6 +1089,13 @@ def report_model(run: ModelRun) -> dict[str, tuple[float, float | None]]:
                 f"cores the workers got (CPU / wall): {live.batch_cpu / live.batch_seconds:.2f} of {live.processes}"
             )
             figures["f/limit"] = (rate / limit, live.limit_cpu / live.batch_cpu)
+            if live.pair_seconds:
+                pair = 2 * live.batch_sentences / max(live.pair_seconds)
+                print(
+                    f"      (c) on the same articles in 2 processes at once: {pair:.1f} sentences/s, each process "
+                    f"{max(live.pair_seconds) / live.limit_seconds - 1:+.0%} of its time alone (what 2 busy cores "
+                    f"give here); (f) = {rate / pair * 2 / live.processes:.2f}× that per process"
+                )
     for broker in run.live_errors:
         print(f"live stack ({broker}): FAILED, see the traceback above")
     return figures
