@@ -36,7 +36,7 @@ from ..services.glossary import source_terms
 from ..services.inputs import parse_body, parse_title, parse_version
 from ..services.qa import findings_for
 from .access import actions_by_id, roles_required, self_approval_allowed, signed_in
-from .forms import Refused, input_limits, language_arg, language_choices, refusal, render_page, state_filter
+from .forms import Refused, input_limits, language_arg, refusal, render_page, state_filter
 from .paging import page_args_for_page, page_links
 
 bp = Blueprint("adaptation", __name__, url_prefix="/desk")
@@ -71,7 +71,6 @@ def render_queue(refused: Refused | None = None):
         state=state,
         language=language,
         actions=actions_by_id(rows),
-        languages=language_choices(),
         state_choices=list(State),
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app, render_template, request
 
-from ..domain.languages import LANGUAGE_NAMES, is_known_language
+from ..domain.languages import is_known_language
 from ..domain.states import State
 from ..extensions import db
 from ..services.errors import ServiceError
@@ -45,11 +45,6 @@ def render_page(template: str, *, refused: Refused | None = None, **context: Any
 def input_limits() -> Limits:
     """Size limits for what people send, from the app's settings."""
     return Limits.from_settings(current_app.config["ADAPTDESK"])
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """(code, name) of every known language, by name."""
-    return sorted(LANGUAGE_NAMES.items(), key=lambda item: item[1])
 
 
 def language_arg(name: str = "language") -> str:

@@ -25,7 +25,7 @@ from ..services import glossary, glossary_exchange, queries
 from ..services.errors import InvalidInput, ServiceError
 from ..services.inputs import parse_language
 from .access import roles_required, signed_in
-from .forms import Refused, language_arg, language_choices, refusal, render_page
+from .forms import Refused, language_arg, refusal, render_page
 from .i18n import translate
 from .paging import page_args_for_page, page_links
 
@@ -54,7 +54,6 @@ def _render_terms(
         importer=can_import_language_data(signed_in().actor),
         typed=typed or {},
         editing=editing,
-        languages=language_choices(),
     )
 
 

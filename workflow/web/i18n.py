@@ -71,6 +71,24 @@ def newsroom_zone() -> ZoneInfo:
     return ZoneInfo(select_timezone())
 
 
+def catalog() -> Any:
+    """The interface language's message catalog for this request, found once per locale.
+
+    Flask-Babel finds it again at every string (its context, the locale, the domain's cache: a dozen lookups),
+    and a list page writes hundreds of strings. It is kept beside the locale Flask-Babel chose, so
+    `force_locale` (mail in a person's own language) gets that language's catalog and the request's comes back
+    after it."""
+    ctx = g.get("_flask_babel")
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is None:
+        return get_translations()  # the first string of the request: the language is chosen now
+    kept = getattr(ctx, "adaptdesk_catalog", None)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        ctx.adaptdesk_catalog = kept
+    return kept[1]
+
+
 def interface_language() -> str:
     """The language the page is being written in ("en", "ar")."""
     return str(get_locale() or DEFAULT_LANGUAGE)
@@ -196,6 +214,13 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     babel.init_app(app, locale_selector=select_language, timezone_selector=select_timezone)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+    )
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         interface_language=interface_language,

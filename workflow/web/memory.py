@@ -21,7 +21,7 @@ from ..extensions import db
 from ..services import memory, memory_exchange
 from ..services.errors import InvalidInput, ServiceError
 from .access import roles_required, signed_in
-from .forms import Refused, language_arg, language_choices, refusal
+from .forms import Refused, language_arg, refusal
 from .i18n import translate
 
 bp = Blueprint("memory", __name__, url_prefix="/desk")
@@ -59,7 +59,6 @@ def _render_search(refused: Refused | None = None):
         results=results,
         source_lang=source_lang,
         target_lang=target_lang,
-        languages=language_choices(),
     )
     return page, (refused.status if refused else 200)
 

@@ -34,7 +34,7 @@ from ..services.articles import (
 from ..services.errors import ServiceError
 from ..services.inputs import ArticleInput
 from .access import actions_by_id, roles_required, signed_in
-from .forms import Refused, input_limits, language_choices, refusal, render_page
+from .forms import Refused, input_limits, refusal, render_page
 from .i18n import localized_language_name, newsroom_zone
 from .paging import page_args_for_page, page_links
 
@@ -80,7 +80,6 @@ def _render_new_report(form: Mapping[str, Any] | None = None, refused: Refused |
         # One token per form: a double click or a browser retry sends it twice and makes one original. A
         # refused form keeps its token (nothing was stored), so the corrected form is still one submission.
         submission_token=form.get("submission_token") or secrets.token_urlsafe(24),
-        languages=language_choices(),
         sections=COMMON_SECTIONS,
         common_targets=COMMON_TARGETS,
         chosen_targets=targets or [],

@@ -24,7 +24,7 @@ from ..services.adaptations import get_adaptation
 from ..services.errors import ServiceError
 from ..services.qa import override_finding
 from .access import roles_required, self_approval_allowed, signed_in
-from .forms import Refused, language_arg, language_choices, refusal, render_page, state_filter
+from .forms import Refused, language_arg, refusal, render_page, state_filter
 from .paging import page_args_for_page, page_links
 
 bp = Blueprint("review", __name__, url_prefix="/desk")
@@ -54,7 +54,6 @@ def render_queue(refused: Refused | None = None):
         flagged=queries.source_changed_stories(db.session),
         state=state,
         language=language,
-        languages=language_choices(),
         state_choices=list(State),
     )
 

@@ -13,7 +13,6 @@ from ..extensions import db
 from ..services import search
 from ..services.errors import InvalidInput
 from .access import roles_required, signed_in
-from .forms import language_choices
 from .i18n import translate
 
 bp = Blueprint("search", __name__, url_prefix="/desk")
@@ -60,7 +59,6 @@ def archive():
         problem=problem,
         page_url=page_url,
         states=[s.value for s in State],
-        languages=language_choices(),
         is_reporter_of=lambda article_reporter_id: article_reporter_id == person.id,
         may_open_adaptations=bool(person.roles & {Role.ADAPTOR, Role.EDITOR}),
     )
