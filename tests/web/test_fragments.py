@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from workflow.domain.priority import DeadlineMark
 from workflow.web import fragments
-from workflow.web.i18n import catalog
+from workflow.web.i18n import catalog, interface_language
 
 ARABIC = {"Accept-Language": "ar"}
 
@@ -149,10 +149,13 @@ def test_fragments_speak_the_interface_language(app):
 
 
 def test_the_request_catalog_follows_force_locale_and_comes_back(app):
-    """Mail written in another language inside a request gets that language's catalog, then the page's."""
+    """Mail written in another language inside a request gets that language's catalog and name, then the
+    page's."""
     with app.test_request_context("/desk/queue", headers=ARABIC):
         arabic = catalog().ugettext("nobody")
-        assert arabic != "nobody"
+        assert arabic != "nobody" and interface_language() == "ar"
         with force_locale("en"):
             assert catalog().ugettext("nobody") == "nobody"
+            assert interface_language() == "en"
         assert catalog().ugettext("nobody") == arabic
+        assert interface_language() == "ar"

@@ -20,6 +20,7 @@ from ..models import (
     Credit,
     Draft,
     HistoryEntry,
+    PublishedVersion,
     ReviewRound,
     RoleGrant,
     User,
@@ -66,7 +67,12 @@ def credits_for_many(session: Session, adaptations: list[Adaptation]) -> dict[in
         a.id: {r.value: [] for r in (Role.REPORTER, Role.ADAPTOR, Role.EDITOR)} for a in adaptations
     }
     if by_id:
-        rows = session.scalars(select(Credit).where(Credit.adaptation_id.in_(by_id)).order_by(Credit.id))
+        rows = session.scalars(
+            select(Credit)
+            .where(Credit.adaptation_id.in_(by_id))
+            .order_by(Credit.id)
+            .options(defaultload(Credit.user).options(lazyload(User.role_grants)))
+        )
         for row in rows:
             by_id[row.adaptation_id].setdefault(row.role, []).append(row.user)
     return {
@@ -233,11 +239,26 @@ def published(
     language: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    loads: tuple = (),
 ) -> list[Adaptation]:
-    """Stories on the public site (published, or being corrected), newest first, by section, tag and language."""
-    stmt = _published_select(section, tag, language)
+    """Stories on the public site (published, or being corrected), newest first, by section, tag and language;
+    `loads` are loader options (`teaser_loads()` for a list of teasers)."""
+    stmt = _published_select(section, tag, language).options(*loads)
     stmt = stmt.order_by(Adaptation.published_at.desc(), Adaptation.id.desc()).limit(limit).offset(offset)
     return list(session.scalars(stmt).unique())
+
+
+def teaser_loads() -> tuple:
+    """What a list of teasers reads, and no more: each story's published versions (its text on the site, its
+    corrections) and its original's section. Not its holder, credits (`credits_for_many` reads them in one
+    statement), tags, reporter or anyone's roles, which the models load with every row by default (a page of
+    twenty teasers read them in five more statements and built four hundred objects it never showed)."""
+    return (
+        lazyload(Adaptation.holder),
+        lazyload(Adaptation.credits),
+        selectinload(Adaptation.versions).options(lazyload(PublishedVersion.approved_by)),
+        defaultload(Adaptation.article).options(lazyload(Article.reporter), lazyload(Article.tag_rows)),
+    )
 
 
 def tag_on_site(session: Session, tag: str) -> bool:
@@ -296,13 +317,12 @@ def credited_stories(
     return page, [(a, roles[a.id]) for a in page.items]
 
 
-def published_by_ids(session: Session, adaptation_ids: list[int]) -> list[Adaptation]:
-    """The stories with these ids that are on the public site now (in no particular order)."""
+def published_by_ids(session: Session, adaptation_ids: list[int], loads: tuple = ()) -> list[Adaptation]:
+    """The stories with these ids that are on the public site now (in no particular order), with `loads`."""
     if not adaptation_ids:
         return []
-    return list(
-        session.scalars(select(Adaptation).where(Adaptation.id.in_(adaptation_ids), on_site())).unique()
-    )
+    stmt = select(Adaptation).where(Adaptation.id.in_(adaptation_ids), on_site()).options(*loads)
+    return list(session.scalars(stmt).unique())
 
 
 def published_count(

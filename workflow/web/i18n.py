@@ -21,7 +21,7 @@ from babel import Locale
 from babel.dates import DateTimePattern, match_skeleton
 from babel.lists import format_list
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
-from flask_babel import Babel, get_locale, get_translations, gettext, to_user_timezone
+from flask_babel import Babel, Domain, get_locale, get_translations, gettext, to_user_timezone
 
 from ..domain.languages import INTERFACE_LANGUAGES, LanguageName, text_direction
 from ..domain.languages import language_name as english_language_name
@@ -39,8 +39,37 @@ ONE_YEAR = 365 * 86400
 #: How the pages write a date and a time of day: skeletons Babel fits to the reader's language.
 DATE_SKELETON, TIME_SKELETON = "yMMMd", "Hm"
 
+
+class RequestCatalogs(Domain):
+    """Flask-Babel's message domain, finding a request's catalog once per locale.
+
+    Flask-Babel finds it again at every string (the locale, its name, the domain's cache: a dozen lookups), and a
+    list page writes hundreds of strings. The catalog is kept beside the locale Flask-Babel chose, so
+    `force_locale` (mail in a person's own language) gets that language's catalog and the request's comes back
+    after it."""
+
+    def get_translations(self) -> Any:
+        ctx = g.get("_flask_babel") if g else None
+        locale = getattr(ctx, "babel_locale", None)
+        if locale is None:
+            return super().get_translations()  # the first string of the request: the language is chosen now
+        kept = getattr(ctx, "adaptdesk_catalog", None)
+        if kept is None or kept[0] is not locale:
+            kept = (locale, super().get_translations())
+            ctx.adaptdesk_catalog = kept
+        return kept[1]
+
+
+class NewsroomBabel(Babel):
+    """Flask-Babel with the request's catalog kept (`RequestCatalogs`)."""
+
+    @functools.cached_property
+    def domain_instance(self) -> Domain:
+        return RequestCatalogs(domain=self.domain)
+
+
 bp = Blueprint("i18n", __name__)
-babel = Babel()
+babel = NewsroomBabel()
 
 
 def select_language() -> str:
@@ -72,26 +101,22 @@ def newsroom_zone() -> ZoneInfo:
 
 
 def catalog() -> Any:
-    """The interface language's message catalog for this request, found once per locale.
-
-    Flask-Babel finds it again at every string (its context, the locale, the domain's cache: a dozen lookups),
-    and a list page writes hundreds of strings. It is kept beside the locale Flask-Babel chose, so
-    `force_locale` (mail in a person's own language) gets that language's catalog and the request's comes back
-    after it."""
-    ctx = g.get("_flask_babel")
-    locale = getattr(ctx, "babel_locale", None)
-    if locale is None:
-        return get_translations()  # the first string of the request: the language is chosen now
-    kept = getattr(ctx, "adaptdesk_catalog", None)
-    if kept is None or kept[0] is not locale:
-        kept = (locale, get_translations())
-        ctx.adaptdesk_catalog = kept
-    return kept[1]
+    """The interface language's message catalog for this request."""
+    return babel.domain_instance.get_translations()
 
 
 def interface_language() -> str:
-    """The language the page is being written in ("en", "ar")."""
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """The language the page is being written in ("en", "ar"): named once per request and locale (every row of
+    a list asks, through the language names and the times)."""
+    ctx = g.get("_flask_babel") if g else None
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is None:
+        return str(get_locale() or DEFAULT_LANGUAGE)
+    kept = getattr(ctx, "adaptdesk_language", None)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, str(locale))
+        ctx.adaptdesk_language = kept
+    return kept[1]
 
 
 def interface_direction() -> str:

@@ -262,7 +262,8 @@ def _search_page(query: str, page: int):
     if found is not None and page > 1 and not found.hits:
         abort(404, description=N_("There are no more results."))
     hits = found.hits if found else []
-    stories = {a.id: a for a in queries.published_by_ids(db.session, [h.adaptation_id for h in hits])}
+    ids = [h.adaptation_id for h in hits]
+    stories = {a.id: a for a in queries.published_by_ids(db.session, ids, queries.teaser_loads())}
     teasers = {
         t.adaptation.id: t
         for t in _teasers([stories[h.adaptation_id] for h in hits if h.adaptation_id in stories])
@@ -305,7 +306,12 @@ def index():
     if tag and not queries.tag_on_site(db.session, tag):
         abort(404, description=N_("No story on the site carries that tag."))
     found = queries.published(
-        db.session, section=section, tag=tag, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        db.session,
+        section=section,
+        tag=tag,
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+        loads=queries.teaser_loads(),
     )
     if page > 1 and not found:
         abort(404, description=N_("There are no older stories."))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
-from flask_babel import get_locale, gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import DraftState, utcnow
 from ..services.notifications import unread_count
 from .access import current_person
+from .i18n import interface_language
 
 #: Draft states in which a machine translation is still coming.
 DRAFT_ACTIVE = (DraftState.QUEUED.value, DraftState.TRANSLATING.value)
@@ -132,7 +133,7 @@ def state_labels() -> dict[str, str]:
 def draft_progress_words() -> Markup:
     """The words desk.js writes into a running draft's progress, as JSON: made once per request and language
     (a queue page shows fifty running drafts; each one translating them again was a third of the page's time)."""
-    key = f"draft_progress_words_{get_locale()}"
+    key = f"draft_progress_words_{interface_language()}"
     if key not in g:
         words = {
             "queued": gettext("waiting for a translator"),
