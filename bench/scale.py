@@ -21,8 +21,11 @@ gives every state an equal share instead (46 % of the archive waiting for an ada
 
 The TARGETS table at the end marks each row met or MISSED: p95 growth from the first size to the last ≤ 1.5×,
 statements per request not growing, and p95 ≤ 5× the baseline's for pages (for the memory lookups, which are
-not pages, the issue's own figures: 50 ms for one segment, 300 ms for a 30-sentence article). The exit status
-is 0 only when every target is met.
+not pages, the issue's own figures: 50 ms for one segment, 300 ms for a 30-sentence article). The public lists
+are served from the page cache (`workflow/web/page_cache.py`) as readers get them; the rows "written (cold
+cache)" time the same pages written by their views, the cache emptied before each request, for comparison (their
+growth and statements count, their p95 is not held to the baseline). The exit status is 0 only when every
+target is met.
 
 Pages are requested in-process through Flask's test client, so a time is the app's own work (routing,
 queries, rendering) without a network or a server's worker model in the way, and the statements per page
@@ -60,6 +63,7 @@ from workflow.services import drafts, memory, search
 from workflow.services.adaptations import perform_action, save_adaptation
 from workflow.services.articles import submit_article
 from workflow.services.inputs import ArticleInput, Limits
+from workflow.web.page_cache import EXTENSION as PAGE_CACHE
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "bench scale password"
@@ -540,6 +544,19 @@ def measure(
 
         return call
 
+    def written(client, address: str) -> Callable[[], None]:
+        """The page written by its view at every request: the page cache emptied first (a cold cache, as
+        after a step of the desk or once a minute)."""
+        served = page(client, address)
+
+        def call() -> None:
+            pages = app.extensions.get(PAGE_CACHE)
+            if pages is not None:
+                pages.clear()
+            served()
+
+        return call
+
     def memory_lookup(sources: list[str]) -> Callable[[], None]:
         def call() -> None:
             with app.app_context():
@@ -555,7 +572,9 @@ def measure(
         "adaptor queue /desk/queue": page(clients["adaptor"], "/desk/queue"),
         f"review page ({args.review_words:,} words)": page(clients["editor"], f"/desk/review/{review_id}"),
         "public index /news": page(anonymous, "/news"),
+        WRITTEN_INDEX: written(anonymous, "/news"),
         "public search /news?q=": page(anonymous, f"/news?q={rare}"),
+        WRITTEN_SEARCH: written(anonymous, f"/news?q={rare}"),
         "desk search /api/v1/search": page(clients["editor"], f"/api/v1/search?q={common}+{rare}"),
         "memory lookup (1 segment)": memory_lookup(lookup[:1]),
         "memory, 30-sentence article": memory_lookup(lookup),
@@ -599,6 +618,11 @@ def report(results: dict[int, dict[str, tuple]], sizes: list[int]) -> bool:
 
 #: The issue's targets: p95 growth from the first size to the last, and a page's p95 over the baseline's p95.
 MAX_GROWTH, MAX_OVER_BASELINE = 1.5, 5.0
+#: The public lists written by their views (a cold page cache): shown beside the pages readers are served,
+#: which are written once a minute or after a step of the desk; not targets of their own.
+WRITTEN_INDEX = "  written (cold cache): /news"
+WRITTEN_SEARCH = "  written (cold cache): /news?q="
+SHOWN_ONLY = {WRITTEN_INDEX, WRITTEN_SEARCH}
 #: Rows that are not pages (memory lookups) have the issue's own p95 targets in ms instead of the baseline's.
 ABSOLUTE_P95 = {"memory lookup (1 segment)": 50.0, "memory, 30-sentence article": 300.0}
 
@@ -624,6 +648,9 @@ def targets(results: dict[int, dict[str, tuple]], sizes: list[int]) -> bool:
         ok_statements = after[2] <= before[2]
         if label == labels[0]:
             ok_p95, p95_cell = True, "(the baseline)"
+        elif label in SHOWN_ONLY:
+            over = after[1] / baseline if baseline else float("inf")
+            ok_p95, p95_cell = True, f"{over:.1f}× (shown for comparison, not a target)"
         elif label in ABSOLUTE_P95:
             ok_p95 = after[1] <= ABSOLUTE_P95[label]
             p95_cell = f"{after[1]:.1f} ms ≤ {ABSOLUTE_P95[label]:g} ms {mark(ok_p95)}"

@@ -18,6 +18,7 @@ from workflow import create_app
 from workflow.config import Settings, normalize_database_url
 from workflow.db_migrations import upgrade
 from workflow.extensions import db
+from workflow.web.page_cache import EXTENSION as PAGE_CACHE
 
 PG_ADMIN_URL = os.environ.get("ADAPTDESK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -106,6 +107,9 @@ class SessionKeptAcrossRequests(scoped_session):
 @pytest.fixture()
 def session(app):
     """A database session inside a transaction that is rolled back after the test."""
+    pages = app.extensions.get(PAGE_CACHE)
+    if pages is not None:
+        pages.clear()  # pages written from another test's rolled-back rows
     connection = db.engine.connect()
     outer = connection.begin()
     db.session.remove()

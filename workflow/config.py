@@ -50,6 +50,14 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number, 0 or more."""
+    value = _int(env, name, default)
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or a positive whole number, not {env.get(name)!r}")
+    return value
+
+
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -284,6 +292,8 @@ class Settings:
     live_heartbeat_seconds: int = 15
     #: Events kept per stream for replay to a browser that reconnects (ADAPTDESK_LIVE_BACKLOG)
     live_backlog: int = 500
+    #: Public list pages each web process keeps in memory (ADAPTDESK_PAGE_CACHE_ENTRIES; 0: none)
+    page_cache_entries: int = 256
     log: LogSettings = field(default_factory=LogSettings)
 
     @classmethod
@@ -384,6 +394,7 @@ class Settings:
             live_stream_seconds=_duration(env, "ADAPTDESK_LIVE_STREAM_SECONDS", cls.live_stream_seconds),
             live_heartbeat_seconds=_duration(env, "ADAPTDESK_LIVE_HEARTBEAT", cls.live_heartbeat_seconds),
             live_backlog=_positive_int(env, "ADAPTDESK_LIVE_BACKLOG", cls.live_backlog),
+            page_cache_entries=_count(env, "ADAPTDESK_PAGE_CACHE_ENTRIES", cls.page_cache_entries),
             smtp=SmtpSettings.from_env(env),
             log=LogSettings.from_env(env),
         )

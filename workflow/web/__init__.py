@@ -34,6 +34,7 @@ from .access import identify_caller, load_login, trust_proxies
 from .errors import register_error_handlers
 from .fragments import register_fragments
 from .i18n import init_i18n
+from .page_cache import init_page_cache
 from .templating import register_template_helpers
 from .uploads import allow_import_uploads
 
@@ -126,6 +127,7 @@ def register_web(app: Flask) -> None:
         app
     )  # after the helpers: its `when` and `language_name` (filter and function) speak the reader's language
     register_fragments(app)
+    init_page_cache(app)
     app.url_value_preprocessor(allow_import_uploads)
     app.before_request(identify_caller)
     images.allow_picture_uploads(app)

@@ -53,6 +53,7 @@ from ..services.errors import InvalidInput
 from ..services.images import image_path, lead_image_for
 from ..services.publishing import PublicStory, public_stories, public_story
 from .i18n import localized_language_name
+from .page_cache import kept_for_visitors
 from .paging import page_links
 from .story_views import count_view, story_views_last_week
 from .templating import absolute_url
@@ -294,6 +295,7 @@ def _search_page(query: str, page: int):
 
 
 @bp.get("/news")
+@kept_for_visitors(PAGE_MAX_AGE, lambda: not has_login())
 def index():
     """Published adaptations, newest first, by section or tag, a page at a time; or those matching `q`."""
     query = _filter_arg("q")
@@ -378,6 +380,7 @@ def article(adaptation_id: int, slug: str):
 
 
 @bp.get("/news/feed.xml")
+@kept_for_visitors(PAGE_MAX_AGE, lambda: not has_login())
 def feed():
     """An Atom feed of the newest published adaptations (same section and tag filters as the index)."""
     section, tag = _filter_arg("section"), _filter_arg("tag")
@@ -459,6 +462,7 @@ def picture_of(adaptation: Adaptation) -> Picture | None:
 
 
 @bp.get("/people/<slug>")
+@kept_for_visitors(PAGE_MAX_AGE, lambda: not has_login())
 def person(slug: str):
     """The stories a person reported or adapted, newest first, with their role in each."""
     match = PERSON_SLUG.fullmatch(slug)
