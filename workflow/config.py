@@ -292,8 +292,8 @@ class Settings:
     live_heartbeat_seconds: int = 15
     #: Events kept per stream for replay to a browser that reconnects (ADAPTDESK_LIVE_BACKLOG)
     live_backlog: int = 500
-    #: Public list pages each web process keeps in memory (ADAPTDESK_PAGE_CACHE_ENTRIES; 0: none)
-    page_cache_entries: int = 256
+    #: Memory each web process gives the public list pages it keeps (ADAPTDESK_PAGE_CACHE_MB; 0: none)
+    page_cache_mb: int = 32
     log: LogSettings = field(default_factory=LogSettings)
 
     @classmethod
@@ -394,7 +394,7 @@ class Settings:
             live_stream_seconds=_duration(env, "ADAPTDESK_LIVE_STREAM_SECONDS", cls.live_stream_seconds),
             live_heartbeat_seconds=_duration(env, "ADAPTDESK_LIVE_HEARTBEAT", cls.live_heartbeat_seconds),
             live_backlog=_positive_int(env, "ADAPTDESK_LIVE_BACKLOG", cls.live_backlog),
-            page_cache_entries=_count(env, "ADAPTDESK_PAGE_CACHE_ENTRIES", cls.page_cache_entries),
+            page_cache_mb=_count(env, "ADAPTDESK_PAGE_CACHE_MB", cls.page_cache_mb),
             smtp=SmtpSettings.from_env(env),
             log=LogSettings.from_env(env),
         )

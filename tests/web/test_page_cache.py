@@ -108,25 +108,30 @@ def test_errors_are_not_kept(client, pages):
 
 
 def test_the_least_recently_served_page_goes_first():
-    """Beyond its size, the cache drops the page served longest ago."""
-    cache = PageCache(2, clock=lambda: 0.0)
-    page = KeptPage(generation=1, written=0.0, max_age=60, status=200, headers=(), body=b"x")
-    cache.put("/a", page)
-    cache.put("/b", page)
+    """Beyond its memory, the cache drops the page served longest ago; a page too large is not kept."""
+    cache = PageCache(40, clock=lambda: 0.0)
+    page = KeptPage(generation=1, written=0.0, max_age=60, status=200, headers=(), body=b"x" * 10)
+    for key in ("/a", "/b", "/c", "/d"):
+        assert cache.put(key, page)
+    assert cache.size == 40
     assert cache.get("/a", 1) is page  # /a served: /b is now the oldest
-    cache.put("/c", page)
-    assert cache.get("/b", 1) is None
-    assert cache.get("/a", 1) is page and cache.get("/c", 1) is page
-    assert cache.get("/a", 2) is None  # a step of the desk since
+    cache.put("/e", page)
+    assert cache.get("/b", 1) is None and cache.size == 40
+    assert all(cache.get(key, 1) is page for key in ("/a", "/c", "/d", "/e"))
+    cache.put("/a", page)  # written again: counted once
+    assert cache.size == 40
+    assert not cache.put("/big", KeptPage(1, 0.0, 60, 200, (), b"x" * 11))
+    assert cache.get("/big", 1) is None
+    assert cache.get("/a", 2) is None and cache.size == 30  # a step of the desk since: dropped
 
 
 def test_the_cache_size_is_set_in_the_environment(app):
-    """ADAPTDESK_PAGE_CACHE_ENTRIES: 0 turns it off; a negative number is refused."""
-    assert Settings.from_env({"ADAPTDESK_PAGE_CACHE_ENTRIES": "16"}).page_cache_entries == 16
-    with pytest.raises(ConfigError, match="ADAPTDESK_PAGE_CACHE_ENTRIES"):
-        Settings.from_env({"ADAPTDESK_PAGE_CACHE_ENTRIES": "-1"})
+    """ADAPTDESK_PAGE_CACHE_MB: 0 turns it off; a negative number is refused."""
+    assert Settings.from_env({"ADAPTDESK_PAGE_CACHE_MB": "16"}).page_cache_mb == 16
+    with pytest.raises(ConfigError, match="ADAPTDESK_PAGE_CACHE_MB"):
+        Settings.from_env({"ADAPTDESK_PAGE_CACHE_MB": "-1"})
     quiet = Flask(__name__)
-    quiet.config["ADAPTDESK"] = replace(app.config["ADAPTDESK"], page_cache_entries=0)
+    quiet.config["ADAPTDESK"] = replace(app.config["ADAPTDESK"], page_cache_mb=0)
     init_page_cache(quiet)
     assert quiet.extensions[EXTENSION] is None
     assert isinstance(app.extensions[EXTENSION], PageCache)

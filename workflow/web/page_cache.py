@@ -4,7 +4,7 @@ The site's lists (the index, a section, a tag, a search, a person's page, the fe
 visitor without a login, and the site already lets browsers and shared caches keep them for a minute
 (`Cache-Control: public, max-age=60`). A newsroom without a cache in front of it wrote each one again at every
 visit: a story going round brings hundreds of readers a second to the same index page. Each web process keeps
-the pages it wrote — a bounded number, least recently used out first — and serves one again while it is
+the pages it wrote — within a memory budget, least recently served out first — and serves one again while it is
 younger than its max-age **and** nothing has been recorded in any adaptation's history since it was written:
 every publication, correction, unpublication, withdrawal and scheduled publication records a step there, so a
 list never shows a story that left the site, or misses one that arrived, once the step is committed. Changes
@@ -12,7 +12,8 @@ recorded nowhere in the history (a person's new name on a byline, the week's mos
 minute, as they would through any cache in front.
 
 Knowing whether anything happened costs one indexed read (`max(history.id)`), where writing the page costs
-its queries and rendering. ADAPTDESK_PAGE_CACHE_ENTRIES sets how many pages a process keeps (0: none).
+its queries and rendering. ADAPTDESK_PAGE_CACHE_MB bounds the memory a process gives them (0: no cache); a
+page larger than a quarter of it (a feed of long stories on a small budget) is written at every request.
 """
 
 from __future__ import annotations
@@ -53,11 +54,13 @@ class KeptPage:
 
 
 class PageCache:
-    """At most `entries` pages, the least recently served dropped first; safe to share between threads."""
+    """Pages of at most `max_bytes` in all, the least recently served dropped first; safe to share between
+    threads."""
 
-    def __init__(self, entries: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.entries = entries
+    def __init__(self, max_bytes: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_bytes = max_bytes
         self.clock = clock
+        self.size = 0  #: bytes of the pages kept
         self._pages: OrderedDict[str, KeptPage] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -68,32 +71,43 @@ class PageCache:
             if page is None:
                 return None
             if page.generation != generation or self.clock() - page.written >= page.max_age:
-                del self._pages[key]
+                self._drop(key)
                 return None
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key: str, page: KeptPage) -> None:
-        """Keep a page, dropping the least recently served beyond `entries`."""
+    def put(self, key: str, page: KeptPage) -> bool:
+        """Keep a page, dropping the least recently served beyond `max_bytes`; False when it is too large to
+        keep (over a quarter of them)."""
+        if len(page.body) > self.max_bytes // 4:
+            return False
         with self._lock:
+            self._drop(key)
             self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.entries:
-                self._pages.popitem(last=False)
+            self.size += len(page.body)
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self._pages)))
+        return True
+
+    def _drop(self, key: str) -> None:
+        page = self._pages.pop(key, None)
+        if page is not None:
+            self.size -= len(page.body)
 
     def clear(self) -> None:
         """Forget every page."""
         with self._lock:
             self._pages.clear()
+            self.size = 0
 
     def __len__(self) -> int:
         return len(self._pages)
 
 
 def init_page_cache(app: Flask) -> None:
-    """Give the app its page cache (none when ADAPTDESK_PAGE_CACHE_ENTRIES is 0)."""
-    entries = app.config["ADAPTDESK"].page_cache_entries
-    app.extensions[EXTENSION] = PageCache(entries) if entries else None
+    """Give the app its page cache (none when ADAPTDESK_PAGE_CACHE_MB is 0)."""
+    megabytes = app.config["ADAPTDESK"].page_cache_mb
+    app.extensions[EXTENSION] = PageCache(megabytes * 1024 * 1024) if megabytes else None
 
 
 def kept_for_visitors(max_age: float, visitor: Callable[[], bool]) -> Callable:
