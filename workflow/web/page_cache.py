@@ -9,7 +9,9 @@ younger than its max-age **and** nothing has been recorded in any adaptation's h
 every publication, correction, unpublication, withdrawal and scheduled publication records a step there, so a
 list never shows a story that left the site, or misses one that arrived, once the step is committed. Changes
 recorded nowhere in the history (a person's new name on a byline, the week's most read) show within the
-minute, as they would through any cache in front.
+minute, as they would through any cache in front; so does, rarely, a step whose transaction commits after a
+later-numbered one (two desk steps at the same instant: the greatest id does not move when the earlier
+commits).
 
 Knowing whether anything happened costs one indexed read (`max(history.id)`), where writing the page costs
 its queries and rendering. ADAPTDESK_PAGE_CACHE_MB bounds the memory a process gives them (0: no cache); a
