@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..domain.messages import N_
 from ..domain.rules import can_manage_users
@@ -176,7 +176,13 @@ def user_for_login_session(
     itself (the live desk's stream), which does not count as the person using the session."""
     if not token:
         return None
-    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == hash_secret(token)))
+    # The person and their roles in the same statement: every page reads both (the navigation, the rules).
+    stmt = (
+        select(LoginSession)
+        .where(LoginSession.token_hash == hash_secret(token))
+        .options(joinedload(LoginSession.user).joinedload(User.role_grants))
+    )
+    row = session.execute(stmt).unique().scalar_one_or_none()
     if row is None or row.closed_at is not None or row.user_id != user_id or not row.user.active:
         return None
     now = now or utcnow()
