@@ -139,6 +139,7 @@ def test_language_options_choose_one_and_name_every_language(page):
     assert html.count(" selected") == 1
     assert fragments.language_options().count(" selected") == 0
     assert '<option value="fr">French</option>' in fragments.language_options(None, with_code=False)
+    assert fragments.language_options("<no such language>") == fragments.language_options()
 
 
 def test_fragments_speak_the_interface_language(app):

@@ -2,9 +2,9 @@
 draft's progress, an action button — written in Python.
 
 They were Jinja macros. A call of a macro costs Jinja a new frame, its arguments' bookkeeping and a join of its
-output, which is nothing on one page and two thirds of a fifty-row queue's rendering, where each row calls ten.
+output, which is nothing on one page and much of a fifty-row queue's rendering, where each row calls ten.
 `macros.html` binds these functions under the macros' old names (`m.person`, `m.state_badge` …), so templates
-call them exactly as before, and the markup they write is the macros' own, byte for byte.
+call them exactly as before, and the markup they write is the macros' own.
 """
 
 from __future__ import annotations
@@ -167,10 +167,14 @@ def action_button(
 _LANGUAGES = sorted(LANGUAGE_NAMES.items(), key=lambda item: item[1])
 
 
-@functools.lru_cache(maxsize=512)
 def language_options(selected: str | None = None, with_code: bool = True) -> Markup:
     """A language field's `<option>`s ("Arabic (ar)"), `selected` chosen: written once per choice, not at every
     page (they are two hundred, and the lists' filters and the search form show them)."""
+    return _language_options(selected if selected in LANGUAGE_NAMES else None, with_code)
+
+
+@functools.cache  # one per known language and form: what a query string names is checked first
+def _language_options(selected: str | None, with_code: bool) -> Markup:
     option = (
         Markup('<option value="%s"%s>%s (%s)</option>')
         if with_code

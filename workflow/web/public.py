@@ -98,6 +98,10 @@ def has_login() -> bool:
     return bool(request.authorization) or "_user_id" in session
 
 
+#: Lists served again from the page cache to visitors without a login, for as long as shared caches keep them.
+kept_for_visitors_a_minute = kept_for_visitors(PAGE_MAX_AGE, lambda: not has_login())
+
+
 @bp.after_request
 def cache_for_visitors(response):
     """Let browsers and shared caches keep public pages for visitors without a login, and answer 304 when
@@ -295,7 +299,7 @@ def _search_page(query: str, page: int):
 
 
 @bp.get("/news")
-@kept_for_visitors(PAGE_MAX_AGE, lambda: not has_login())
+@kept_for_visitors_a_minute
 def index():
     """Published adaptations, newest first, by section or tag, a page at a time; or those matching `q`."""
     query = _filter_arg("q")
@@ -380,7 +384,7 @@ def article(adaptation_id: int, slug: str):
 
 
 @bp.get("/news/feed.xml")
-@kept_for_visitors(PAGE_MAX_AGE, lambda: not has_login())
+@kept_for_visitors_a_minute
 def feed():
     """An Atom feed of the newest published adaptations (same section and tag filters as the index)."""
     section, tag = _filter_arg("section"), _filter_arg("tag")
@@ -462,7 +466,7 @@ def picture_of(adaptation: Adaptation) -> Picture | None:
 
 
 @bp.get("/people/<slug>")
-@kept_for_visitors(PAGE_MAX_AGE, lambda: not has_login())
+@kept_for_visitors_a_minute
 def person(slug: str):
     """The stories a person reported or adapted, newest first, with their role in each."""
     match = PERSON_SLUG.fullmatch(slug)
