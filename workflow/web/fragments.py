@@ -200,7 +200,6 @@ FRAGMENTS = SimpleNamespace(
     language_pair=language_pair,
     state_badge=state_badge,
     urgency=urgency,
-    draft_words=draft_words,
     draft_progress=draft_progress,
     action_button=action_button,
 )
