@@ -53,12 +53,12 @@ def live_stack(tmp_path, private_redis, argos_dir, **env):
         drop()
 
 
-def submit_long(stack) -> int:
+def submit_long(stack, sentences: int = LONG) -> int:
     response = stack.people["reporter"].post(
         "/api/v1/articles",
         {
             "title": "تقرير طويل",
-            "body": sample_arabic_article(LONG, seed=7),
+            "body": sample_arabic_article(sentences, seed=7),
             "language": "ar",
             "section": "News",
             "targets": ["en"],
@@ -186,15 +186,17 @@ def test_the_heartbeat_keeps_a_long_draft_with_its_worker(tmp_path, private_redi
     }
     with live_stack(tmp_path, private_redis, argos_dir, **settings) as stack:
         stack.start_worker("worker")
-        adaptation_id = submit_long(stack)
+        # a third longer than the others: CI once saw the usual one end 3.8 s after the idle worker was up
+        adaptation_id = submit_long(stack, sentences=LONG * 4 // 3)
         wait_translating(stack, adaptation_id)
         stack.start_worker("idle")
-        started = time.monotonic()
+        relay_up = time.monotonic()
         beats = set()
         while (row := draft_row(stack, adaptation_id))["state"] == "translating":
             beats.add(row["heartbeat_at"])
             time.sleep(0.2)
-        assert time.monotonic() - started > 4, "the draft was too quick to outlast its lease"
+        # the relay had more than a whole lease (3 s) to take the job away, had the heartbeat not renewed it
+        assert time.monotonic() - relay_up > 3, "the draft was too quick to outlast its lease"
         assert len(beats) >= 3, "the heartbeat did not renew the lease while the batch ran"
         assert_drafted_exactly_once(stack, adaptation_id, attempts=1)
         assert "adaptdesk.draft" not in stack.log("idle").split("ready.", 1)[-1]
