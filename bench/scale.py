@@ -24,8 +24,9 @@ statements per request not growing, and p95 ≤ 5× the baseline's for pages (fo
 not pages, the issue's own figures: 50 ms for one segment, 300 ms for a 30-sentence article). The public lists
 are served from the page cache (`workflow/web/page_cache.py`) as readers get them; the rows "written (cold
 cache)" time the same pages written by their views, the cache emptied before each request, for comparison (their
-growth and statements count, their p95 is not held to the baseline). The exit status is 0 only when every
-target is met.
+growth and statements count, their p95 is not held to the baseline); so does the row of the adaptor queue
+filtered to 50 originals as long as the review page's article, beside the queue's own row. The exit status is 0
+only when every target is met.
 
 Pages are requested in-process through Flask's test client, so a time is the app's own work (routing,
 queries, rendering) without a network or a server's worker model in the way, and the statements per page
@@ -57,6 +58,7 @@ from workflow.config import Settings, normalize_database_url
 from workflow.db_migrations import upgrade
 from workflow.domain.memory import segment_key
 from workflow.domain.states import FINAL_STATES, Role, State
+from workflow.domain.text import word_count
 from workflow.extensions import db
 from workflow.models import Adaptation, Article, User
 from workflow.services import drafts, memory, search
@@ -209,7 +211,8 @@ def article_rows(
         state = state_of(i, in_flight)
         title = source.sentence(5, 10).rstrip(".")
         tables["articles"].append((i, reporter, source_lang, SECTIONS[i % len(SECTIONS)], 1, at, at))
-        tables["revisions"].append((i, i, 1, title, source.text(rng.randint(6, 12)), reporter, "", at))
+        body = source.text(rng.randint(6, 12))
+        tables["revisions"].append((i, i, 1, title, body, word_count(body), reporter, "", at))
         for position, tag in enumerate(rng.sample(range(300), 2)):
             tables["tags"].append((i, f"tag{tag}", position))
         drafted = state not in ("queued", "translating", "mt_failed")
@@ -227,6 +230,7 @@ def article_rows(
                 holder,
                 a_title,
                 a_body,
+                word_count(a_body),
                 1,
                 1,
                 f"story-{i}",
@@ -260,12 +264,12 @@ def seed_articles(
     """Bulk-insert articles first..last with their adaptations, then index them for search."""
     columns = {
         "articles": ("articles", "id reporter_id language section current_revision created_at updated_at"),
-        "revisions": ("article_revisions", "id article_id number title body author_id note created_at"),
+        "revisions": ("article_revisions", "id article_id number title body words author_id note created_at"),
         "tags": ("article_tags", "article_id tag position"),
         "adaptations": (
             "adaptations",
             (
-                "id article_id language state holder_id title body based_on_revision version slug publish_at "
+                "id article_id language state holder_id title body words based_on_revision version slug publish_at "
                 "published_at created_at updated_at"
             ),
         ),
@@ -427,6 +431,19 @@ def long_article(people, words: int, arabic: Words, english: Words, rng: random.
     return adaptation.id
 
 
+def long_originals(people, count: int, words: int, arabic: Words) -> None:
+    """`count` originals of `words` words each through the real services, waiting for a French draft: a queue
+    page of long investigations (`/desk/queue?language=fr`), whose rows show their lengths."""
+    reporter = db.session.get(User, people["reporter"][0])
+    for _ in range(count):
+        body = arabic.text(max(3, words // 13), per_paragraph=4)
+        data = ArticleInput(
+            "تحقيق " + arabic.sentence(4, 6), body, "ar", "World", ["long"], [LONG_QUEUE_LANGUAGE]
+        )
+        submit_article(db.session, reporter, data)
+    db.session.commit()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -509,6 +526,7 @@ def run(args, sizes: list[int], url: str, rng: random.Random, arabic: Words, eng
             )
             if review_id is None:
                 review_id = long_article(people, args.review_words, arabic, english, rng)
+                long_originals(people, LONG_QUEUE_ROWS, args.review_words, arabic)
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
         print(f"seeded {size:,} articles ({size - count:,} added) in {time.perf_counter() - t0:.0f} s")
@@ -570,6 +588,7 @@ def measure(
         # The lightest signed-in page (a form, no list): what every desk page costs before its own content.
         "desk floor: /desk/search form": page(clients["adaptor"], "/desk/search"),
         "adaptor queue /desk/queue": page(clients["adaptor"], "/desk/queue"),
+        LONG_QUEUE: page(clients["adaptor"], f"/desk/queue?language={LONG_QUEUE_LANGUAGE}"),
         f"review page ({args.review_words:,} words)": page(clients["editor"], f"/desk/review/{review_id}"),
         "public index /news": page(anonymous, "/news"),
         WRITTEN_INDEX: written(anonymous, "/news"),
@@ -622,7 +641,11 @@ MAX_GROWTH, MAX_OVER_BASELINE = 1.5, 5.0
 #: which are written once a minute or after a step of the desk; not targets of their own.
 WRITTEN_INDEX = "  written (cold cache): /news"
 WRITTEN_SEARCH = "  written (cold cache): /news?q="
-SHOWN_ONLY = {WRITTEN_INDEX, WRITTEN_SEARCH}
+#: The adaptor queue filtered to a page of long originals (as long as the review page's article): shown beside the
+#: queue to show a row's cost does not grow with its article's length; not a target of its own.
+LONG_QUEUE_LANGUAGE, LONG_QUEUE_ROWS = "fr", 50
+LONG_QUEUE = "  the queue, 50 long originals"
+SHOWN_ONLY = {WRITTEN_INDEX, WRITTEN_SEARCH, LONG_QUEUE}
 #: Rows that are not pages (memory lookups) have the issue's own p95 targets in ms instead of the baseline's.
 ABSOLUTE_P95 = {"memory lookup (1 segment)": 50.0, "memory, 30-sentence article": 300.0}
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from tests.support.factories import drive, make_article, make_user
 from workflow.domain.states import Role, State
+from workflow.domain.text import word_count
 from workflow.extensions import db
 from workflow.services import queries
+from workflow.services.adaptations import save_adaptation
+from workflow.services.articles import revise_article
+from workflow.services.inputs import Limits
 
 
 def story_in(section: str, state: State, **people):
@@ -43,3 +47,27 @@ def test_the_work_queue_is_counted_and_sorted_without_joining_the_originals(sess
     assert "JOIN articles" not in str(stmt.compile(db.engine))
     flagged = queries.work_queue_select(states=[State.DRAFT_READY.value], source_changed=True)
     assert "JOIN articles" in str(flagged.compile(db.engine))
+
+
+def test_word_counts_follow_every_text_a_service_writes(session):
+    """The stored counts lists show: set with the original's first revision, a revision, a draft copied into
+    the adaptation, and an adaptor's save."""
+    reporter, adaptor = make_user(Role.REPORTER), make_user(Role.ADAPTOR)
+    article = make_article(reporter, body="واحد اثنان ثلاثة", targets=["en"])
+    assert article.latest.words == 3
+    revise_article(session, reporter, article, {"title": "t", "body": "a b c d e"}, Limits())
+    assert article.latest.words == 5
+    adaptation = drive(article.adaptations[0], State.IN_ADAPTATION, adaptor=adaptor)
+    assert adaptation.words == word_count(adaptation.body) > 0
+    save_adaptation(
+        session,
+        adaptor,
+        adaptation,
+        title="T",
+        body="one two\n\nthree",
+        version=adaptation.version,
+        limits=Limits(),
+    )
+    session.flush()
+    session.expire_all()
+    assert (article.latest.words, adaptation.words) == (5, 3)

@@ -223,3 +223,57 @@ def test_0018_rebuilds_the_search_index_with_arabic_stems_and_its_downgrade_with
         assert stored() == with_stems
     finally:
         drop()
+
+
+def test_0021_counts_the_words_of_every_existing_original_and_adaptation(tmp_path):
+    url, drop = new_database(database_kind(), tmp_path)
+    url = normalize_database_url(url)
+    now = "2026-12-06 00:00:00"
+    try:
+        upgrade(url, "0020_search_by_kind")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
+                    "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, :now)"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
+                    "updated_at) VALUES (1, 1, 'ar', 'News', 2, :now, :now)"
+                ),
+                {"now": now},
+            )
+            for number, body in ((1, "رست السفن بالميناء."), (2, "رست  السفن\n\nبالميناء صباح الأحد.")):
+                conn.execute(
+                    text(
+                        "INSERT INTO article_revisions (article_id, number, title, body, author_id, note, "
+                        "created_at) VALUES (1, :number, 't', :body, 1, '', :now)"
+                    ),
+                    {"number": number, "body": body, "now": now},
+                )
+            for language, body in (("en", "Ships docked\n\nat the port."), ("fr", "")):
+                conn.execute(
+                    text(
+                        "INSERT INTO adaptations (article_id, language, state, title, body, version, slug, "
+                        "created_at, updated_at) VALUES (1, :language, 'in_adaptation', '', :body, 1, '', "
+                        ":now, :now)"
+                    ),
+                    {"language": language, "body": body, "now": now},
+                )
+        engine.dispose()
+        upgrade(url)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            revisions = conn.execute(
+                text("SELECT number, words FROM article_revisions ORDER BY number")
+            ).all()
+            adaptations = dict(conn.execute(text("SELECT language, words FROM adaptations")).all())
+        engine.dispose()
+        assert [tuple(r) for r in revisions] == [(1, 3), (2, 5)]
+        assert adaptations == {"en": 5, "fr": 0}
+    finally:
+        drop()

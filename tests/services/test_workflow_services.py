@@ -31,7 +31,7 @@ def test_submission_opens_one_adaptation_and_draft_job_per_target(session):
     assert [(a.language, a.state) for a in article.adaptations] == [("en", "queued"), ("fr", "queued")]
     for adaptation in article.adaptations:
         assert [(d.revision_number, d.state) for d in adaptation.drafts] == [(1, "queued")]
-        assert credits_for(session, adaptation).as_list() == [
+        assert credits_for(adaptation).as_list() == [
             {"role": "reporter", "username": reporter.username, "name": "Ahmad Abdallah"}
         ]
         assert actions(session, adaptation) == [("create", None, "queued")]
@@ -109,7 +109,11 @@ def test_credits_survive_rounds_and_reassignment_in_order(session):
     perform_action(session, editor, adaptation, "reassign", assignee=first.username)
     perform_action(session, first, adaptation, "submit")
     perform_action(session, editor, adaptation, "approve")
-    credits = credits_for(session, adaptation)
+    in_session = credits_for(adaptation).as_list()
+    session.flush()
+    session.expire_all()  # and as stored: the same
+    credits = credits_for(adaptation)
+    assert credits.as_list() == in_session
     assert [u.display_name for u in credits.adaptors] == ["Nadine Sassine", "Omar Khalil"]
     assert [u.display_name for u in credits.editors] == ["Rima Haddad"]
     assert credits.line == "A report by Ahmad Abdallah, English adaptation by Nadine Sassine and Omar Khalil"

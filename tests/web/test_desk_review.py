@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.factories import drive, limits, make_article, make_user
 from tests.web.test_desk_support import get, location, person_client, post
+from tests.web.test_list_pages import StatementsSeen
 from workflow.domain.states import Role, State
 from workflow.extensions import db
 from workflow.models import Adaptation, utcnow
@@ -196,3 +197,23 @@ def test_review_page_without_a_machine_draft_or_previous_round(app, session):
     assert "This is the first round of review." in page.text
     assert page.find_all("form", class_="decision-approve") == []
     assert page.find("form", class_="decision-withdraw") is not None
+
+
+def test_the_review_page_reads_names_not_roles_and_its_statements_do_not_grow(app, session):
+    """The people the page names (reporter, holder, credits, the history's actors, the adaptors to reassign to)
+    are read without their roles; more rounds, people and adaptors add no statement."""
+    client, editor, _, adaptation = _in_review(app)
+    client.get(f"/desk/review/{adaptation.id}")  # what is loaded once per process
+    with StatementsSeen() as first:
+        assert get(client, f"/desk/review/{adaptation.id}").status == 200
+    second = make_user(Role.ADAPTOR, name="Omar Khalil")
+    for _ in range(3):
+        make_user(Role.ADAPTOR)
+    perform_action(session, editor, adaptation, "request-changes", comment="Tighten the lede.")
+    perform_action(session, editor, adaptation, "reassign", assignee=second.username)
+    perform_action(session, second, adaptation, "submit")
+    with StatementsSeen() as later:
+        page = get(client, f"/desk/review/{adaptation.id}")
+    assert "Omar Khalil" in page.text
+    assert later.count == first.count
+    assert not [s for s in later.statements if s.lstrip().startswith("SELECT role_grants")]

@@ -120,3 +120,42 @@ def test_a_list_runs_as_many_statements_for_fifty_rows_as_for_ten(app, session, 
     ten = statements_for(client, url)
     add_originals(reporter, 40)
     assert statements_for(client, url) == ten
+
+
+class StatementsSeen(StatementCounter):
+    """Keeps the SQL statements the engine runs while it is active."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statements: list[str] = []
+
+    def _seen(self, connection, cursor, statement: str, *args) -> None:
+        super()._seen(connection, cursor, statement, *args)
+        self.statements.append(statement)
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "state"),
+    [
+        (Role.ADAPTOR, f"/desk/queue?language={LANGUAGE}", State.IN_ADAPTATION),
+        (Role.EDITOR, f"/desk/review?language={LANGUAGE}", State.IN_REVIEW),
+    ],
+)
+def test_the_queues_show_lengths_without_reading_any_text(app, session, role, url, state):
+    """A row's length is the stored word count: the page's SQL reads neither the original's nor the
+    adaptation's body, which for long investigations is most of the bytes a list would read."""
+    client, _ = person_client(app, role)
+    article = make_article(
+        make_user(Role.REPORTER), title="Long", body="one two three " * 700, language="en", targets=[LANGUAGE]
+    )
+    adaptation = drive(article.adaptations[0], state)
+    adaptation.body = "un deux " * 600  # as an adaptor's save sets it
+    session.flush()
+    with StatementsSeen() as seen:
+        page = get(client, url)
+    [row] = page.find("table").find("tbody").find_all("tr")
+    counts = {cell.text.strip() for cell in row.find_all("td", class_="num")}
+    assert ("2100" if role == Role.ADAPTOR else "1200") in counts, counts
+    read = " ".join(seen.statements)
+    assert "article_revisions.body" not in read
+    assert "adaptations.body" not in read

@@ -6,11 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..domain.priority import DEFAULT_PRIORITY, DeadlineMark, Priority, deadline_mark
 from ..domain.rules import Subject
 from ..domain.states import OFF_SITE_STATES, State
+from ..domain.text import word_count
 from .articles import Article
 from .base import Base, UTCDateTime, utcnow
 from .users import User
@@ -47,6 +48,8 @@ class Adaptation(Base):
     holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     title: Mapped[str] = mapped_column(String(500), default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    #: The body's words (`word_count`), set with it: lists show a length without reading the text.
+    words: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Revision of the original the adaptation text was written against.
     based_on_revision: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)
@@ -81,6 +84,11 @@ class Adaptation(Base):
     credits: Mapped[list[Credit]] = relationship(  # noqa: F821 - models/history.py
         order_by="Credit.id", lazy="selectin", passive_deletes=True
     )
+
+    @validates("body")
+    def _count_words(self, _key: str, body: str) -> str:
+        self.words = word_count(body)
+        return body
 
     @property
     def status(self) -> State:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..domain.text import word_count
 from .base import Base, UTCDateTime, utcnow
 from .users import User
 
@@ -65,12 +66,19 @@ class ArticleRevision(Base):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text)
+    #: The body's words (`word_count`), set with it: lists show a length without reading the text.
+    words: Mapped[int] = mapped_column(default=0, server_default="0")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     article: Mapped[Article] = relationship(back_populates="revisions")
     author: Mapped[User] = relationship(lazy="joined")
+
+    @validates("body")
+    def _count_words(self, _key: str, body: str) -> str:
+        self.words = word_count(body)
+        return body
 
 
 class ArticleTag(Base):

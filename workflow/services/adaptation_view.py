@@ -134,7 +134,7 @@ def adaptation_view(
         history=history_for(session, adaptation) if workings else [],
         draft=draft,
         ready=ready,
-        credits=credits_for(session, adaptation),
+        credits=credits_for(adaptation),
         effort=effort_for(session, adaptation),
         qa=findings_for(session, adaptation) if workings else [],
         actions=available_actions(reader.actor, subject, allow_self_approval=allow_self_approval)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defaultload, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.actions import STATE_WORDS, Action, Change, Story
@@ -18,7 +18,7 @@ from ..domain.rules import can_edit, can_view_adaptation, refusal_for
 from ..domain.states import EDITABLE_STATES, Role, State
 from ..domain.text import normalize_body, slugify
 from ..domain.webhooks import WebhookEvent
-from ..models import Adaptation, Draft, DraftState, ReviewRound, User, utcnow
+from ..models import Adaptation, Article, Credit, Draft, DraftState, ReviewRound, User, utcnow
 from . import live, webhooks
 from .effort import measure_round
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError, StaleVersion
@@ -46,7 +46,17 @@ def get_adaptation(
     session: Session, actor: User | None, adaptation_id: int, *, for_update: bool = False
 ) -> Adaptation:
     """The adaptation, if the actor may see it (NotFound otherwise, so its existence does not leak)."""
-    stmt = select(Adaptation).where(Adaptation.id == adaptation_id)
+    # The people it names (reporter, holder, credits) are read for their names: their roles only if asked for.
+    no_roles = lazyload(User.role_grants)
+    stmt = (
+        select(Adaptation)
+        .where(Adaptation.id == adaptation_id)
+        .options(
+            defaultload(Adaptation.holder).options(no_roles),
+            defaultload(Adaptation.article).defaultload(Article.reporter).options(no_roles),
+            defaultload(Adaptation.credits).defaultload(Credit.user).options(no_roles),
+        )
+    )
     if for_update:
         stmt = stmt.with_for_update(of=Adaptation).execution_options(populate_existing=True)
     adaptation = session.scalar(stmt)

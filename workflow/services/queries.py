@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, literal_column, select
 from sqlalchemy.orm import Session, defaultload, defer, lazyload, selectinload
 
 from ..domain.credits import credit_line, credit_segments
@@ -81,16 +81,23 @@ def credits_for_many(session: Session, adaptations: list[Adaptation]) -> dict[in
     }
 
 
-def credits_for(session: Session, adaptation: Adaptation) -> Credits:
-    """The recorded credits of one adaptation."""
-    return credits_for_many(session, [adaptation])[adaptation.id]
+def credits_for(adaptation: Adaptation) -> Credits:
+    """The recorded credits of one adaptation, from its `credits` (loaded with it, and kept in step by
+    `history.credit`, which appends there)."""
+    by_role: dict[str, list[User]] = {r.value: [] for r in (Role.REPORTER, Role.ADAPTOR, Role.EDITOR)}
+    for row in adaptation.credits:
+        by_role.setdefault(row.role, []).append(row.user)
+    return Credits(by_role["reporter"], by_role["adaptor"], by_role["editor"], adaptation.language)
 
 
 def history_for(session: Session, adaptation: Adaptation) -> list[HistoryEntry]:
     """The adaptation's history, oldest first."""
     return list(
         session.scalars(
-            select(HistoryEntry).where(HistoryEntry.adaptation_id == adaptation.id).order_by(HistoryEntry.id)
+            select(HistoryEntry)
+            .where(HistoryEntry.adaptation_id == adaptation.id)
+            .order_by(HistoryEntry.id)
+            .options(defaultload(HistoryEntry.actor).options(lazyload(User.role_grants)))  # names, not roles
         )
     )
 
@@ -112,13 +119,11 @@ class Page:
 
 def page_of(session: Session, stmt: Select, number: int, size: int) -> Page:
     """Page `number` of `size` rows of an ordered select, with the total count (two statements)."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    # Counted over the rows' FROM and WHERE alone: a row's columns (texts among them) are no part of a count.
+    counted = stmt.order_by(None).with_only_columns(literal_column("1"), maintain_column_froms=True)
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     items = list(session.scalars(stmt.limit(size).offset((number - 1) * size)).unique())
     return Page(items, number, size, total)
-
-
-def _with_article(stmt: Select) -> Select:
-    return stmt.join(Adaptation.article).options(selectinload(Adaptation.drafts))
 
 
 def work_queue_select(
@@ -157,11 +162,13 @@ def work_list_loads() -> tuple:
     """What a work list's rows read, loaded alongside in a statement each; and what they never read left out.
 
     A row shows the original's newest title and its length, who reported and who holds it, its draft's progress,
-    its review rounds' count and times, and the credits' ids (the rules' four eyes): not the texts of drafts,
-    rounds and published versions, nor tags, nor anyone's roles, which the models load with every row by
-    default (the adaptor queue read them in four more statements, fourteen in all)."""
+    its review rounds' count and times, and the credits' ids (the rules' four eyes): not the texts of the
+    adaptation, the original's revisions, drafts, rounds and published versions (a length is the stored word
+    count), nor tags, nor anyone's roles, which the models load with every row by default (the adaptor queue
+    read them in four more statements, fourteen in all)."""
     no_roles = (lazyload(User.role_grants),)
     return (
+        defer(Adaptation.body),
         lazyload(Adaptation.versions),
         defaultload(Adaptation.holder).options(*no_roles),
         selectinload(Adaptation.drafts).options(defer(Draft.body), defer(Draft.error)),
@@ -177,7 +184,9 @@ def work_list_loads() -> tuple:
         selectinload(Adaptation.article).options(
             lazyload(Article.tag_rows),
             defaultload(Article.reporter).options(*no_roles),
-            selectinload(Article.revisions).options(lazyload(ArticleRevision.author)),
+            selectinload(Article.revisions).options(
+                lazyload(ArticleRevision.author), defer(ArticleRevision.body)
+            ),
         ),
     )
 
@@ -415,8 +424,11 @@ HELD_FOR_SOURCE = (State.SCHEDULED, State.PUBLISHED, State.CORRECTING, State.UNP
 
 def source_changed_stories(session: Session, limit: int = 200) -> list[Adaptation]:
     """Scheduled and published stories whose original was revised since they were approved, oldest first."""
+    # The list names each story and its revisions: no texts (the story's, its drafts') are read for it.
     stmt = (
-        _with_article(select(Adaptation))
+        select(Adaptation)
+        .join(Adaptation.article)
+        .options(defer(Adaptation.body), selectinload(Adaptation.drafts).options(defer(Draft.body)))
         .where(
             Adaptation.state.in_([s.value for s in HELD_FOR_SOURCE]),
             Adaptation.based_on_revision < Article.current_revision,
@@ -435,7 +447,8 @@ def users(session: Session) -> list[User]:
 def active_adaptors(session: Session) -> list[User]:
     """People who may log in and hold the adaptor role, by username (the database picks them, not Python)."""
     held = select(RoleGrant.user_id).where(RoleGrant.role == Role.ADAPTOR.value)
-    return list(session.scalars(users_select().where(User.active.is_(True), User.id.in_(held))))
+    stmt = users_select().where(User.active.is_(True), User.id.in_(held)).options(lazyload(User.role_grants))
+    return list(session.scalars(stmt))
 
 
 def users_select() -> Select:

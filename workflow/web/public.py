@@ -354,7 +354,7 @@ def article(adaptation_id: int, slug: str):
     g.page_language = adaptation.language  # its labels ("min read", "Next", the byline) in its language
     if request.method == "GET":
         count_view(adaptation.id)
-    credits = queries.credits_for(db.session, adaptation.adaptation)
+    credits = queries.credits_for(adaptation.adaptation)
     found = queries.neighbours(db.session, adaptation.adaptation)
     previous, following = (public_story(a) if a else None for a in found)
     related = public_stories(queries.related(db.session, adaptation.adaptation))

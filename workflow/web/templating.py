@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from ..domain.diff import Chunk
 from ..domain.languages import language_name, text_direction
 from ..domain.states import State
-from ..domain.text import paragraphs, reading_minutes, word_count
+from ..domain.text import paragraphs, reading_minutes
 from ..extensions import db
 from ..models import DraftState, utcnow
 from ..services.notifications import unread_count
@@ -212,6 +212,5 @@ def register_template_helpers(app: Flask) -> None:
         role_label=role_label,
         audit_label=audit_label,
         age=age,
-        words=word_count,
         diff_html=lambda chunks, code: diff_html(tuple(chunks), code),
     )
