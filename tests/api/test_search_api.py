@@ -90,6 +90,20 @@ def test_arabic_words_are_found_behind_their_clitics_and_marked_as_written(api, 
     assert "البناء" in snippet and "\u2e29" not in snippet  # stems stay hidden, unmatched words shown
 
 
+def test_a_long_original_s_snippet_marks_a_match_found_deep_inside(api, session, reporter, editor):
+    """The headline of a long text is made from the part around its first match (PostgreSQL gives ts_headline
+    1,500 characters of it, not all of it): a word that appears only past the 25,000th character is still
+    shown marked, and a cut through a hidden stem leaves no trace."""
+    filler = " ".join(["وصلت السفن إلى المدينة بعد العاصفة."] * 800)  # about 28,000 characters
+    long = make_article(
+        reporter, title="تحقيق طويل", body=f"{filler}\n\nورست القوارب بالميناء أمس.\n\n{filler}"
+    )
+    hits = api.get("/api/v1/search?q=الميناء&kind=original", editor).json["items"]
+    snippet = next(h["snippet_html"] for h in hits if h["article_id"] == long.id)
+    assert "<mark>بالميناء</mark>" in snippet
+    assert "\u2e28" not in snippet and "\u2e29" not in snippet
+
+
 def test_the_archive_fixture_original_is_found_by_its_stems(api, archive, editor):
     # ARABIC_TITLE holds لإعادة and المـيناء; the body لإعادة and ميناء.
     for query in ("إعادة", "ميناء", "بالميناء", "وإعادة"):

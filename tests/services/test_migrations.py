@@ -277,3 +277,52 @@ def test_0021_counts_the_words_of_every_existing_original_and_adaptation(tmp_pat
         assert adaptations == {"en": 5, "fr": 0}
     finally:
         drop()
+
+
+def test_0022_stores_the_search_texts_with_lz4_where_the_server_has_it(tmp_path):
+    """PostgreSQL 14+ built with lz4: the columns use it and a long document written before is rewritten with it;
+    elsewhere (SQLite, an older or lz4-less server) the migration changes nothing."""
+    url, drop = new_database(database_kind(), tmp_path)
+    url = normalize_database_url(url)
+    try:
+        upgrade(url, "0021_word_counts")
+        engine = create_engine(url)
+        long_text = " ".join(f"كلمة{n}" for n in range(6000))  # compressed, not stored inline
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
+                    "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, '2026-12-06 00:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
+                    "updated_at) VALUES (1, 1, 'ar', 'News', 1, '2026-12-06 00:00:00', '2026-12-06 00:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO search_documents (kind, ref_id, article_id, reporter_id, language, state, "
+                    "restricted, title, title_key, body_key, tags, people, dated_at) VALUES ('original', 1, 1, 1, "
+                    "'ar', '', false, 't', 't', :body, '', '', '2026-12-06 00:00:00')"
+                ),
+                {"body": long_text},
+            )
+        engine.dispose()
+        upgrade(url)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            body = conn.scalar(text("SELECT body_key FROM search_documents"))
+            if engine.dialect.name == "postgresql":
+                lz4 = conn.scalar(
+                    text(
+                        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+                    )
+                )
+                stored = conn.scalar(text("SELECT pg_column_compression(body_key) FROM search_documents"))
+                assert stored == ("lz4" if lz4 else "pglz")
+        engine.dispose()
+        assert body == long_text
+    finally:
+        drop()
