@@ -14,6 +14,24 @@ from workflow.models import Base
 from workflow.models.search import is_model_object
 
 
+def add_reporter_and_original(conn, now: str, current_revision: int = 1) -> None:
+    """User 1, Ahmad Abdallah, and his original, article 1, written by hand at an older schema."""
+    conn.execute(
+        text(
+            "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
+            "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, :now)"
+        ),
+        {"now": now},
+    )
+    conn.execute(
+        text(
+            "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
+            "updated_at) VALUES (1, 1, 'ar', 'News', :revision, :now, :now)"
+        ),
+        {"now": now, "revision": current_revision},
+    )
+
+
 def test_upgrade_downgrade_and_models_match_the_schema(tmp_path):
     url, drop = new_database(database_kind(), tmp_path)
     url = normalize_database_url(url)
@@ -47,20 +65,7 @@ def test_0003_gives_drafts_that_failed_before_it_a_code_from_their_message(tmp_p
         upgrade(url, "0002")
         engine = create_engine(url)
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
-                    "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, :now)"
-                ),
-                {"now": now},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
-                    "updated_at) VALUES (1, 1, 'ar', 'News', 1, :now, :now)"
-                ),
-                {"now": now},
-            )
+            add_reporter_and_original(conn, now)
             for id_, (language, state, error) in enumerate(
                 [
                     (
@@ -170,20 +175,7 @@ def test_0018_rebuilds_the_search_index_with_arabic_stems_and_its_downgrade_with
         upgrade(url, "0017_mail")
         engine = create_engine(url)
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
-                    "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, :now)"
-                ),
-                {"now": now},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
-                    "updated_at) VALUES (1, 1, 'ar', 'News', 1, :now, :now)"
-                ),
-                {"now": now},
-            )
+            add_reporter_and_original(conn, now)
             conn.execute(
                 text(
                     "INSERT INTO article_revisions (article_id, number, title, body, author_id, note, "
@@ -233,20 +225,7 @@ def test_0021_counts_the_words_of_every_existing_original_and_adaptation(tmp_pat
         upgrade(url, "0020_search_by_kind")
         engine = create_engine(url)
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
-                    "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, :now)"
-                ),
-                {"now": now},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
-                    "updated_at) VALUES (1, 1, 'ar', 'News', 2, :now, :now)"
-                ),
-                {"now": now},
-            )
+            add_reporter_and_original(conn, now, current_revision=2)
             for number, body in ((1, "رست السفن بالميناء."), (2, "رست  السفن\n\nبالميناء صباح الأحد.")):
                 conn.execute(
                     text(
@@ -289,18 +268,7 @@ def test_0022_stores_the_search_texts_with_lz4_where_the_server_has_it(tmp_path)
         engine = create_engine(url)
         long_text = " ".join(f"كلمة{n}" for n in range(6000))  # compressed, not stored inline
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, username, display_name, password_hash, active, created_at) "
-                    "VALUES (1, 'ahmad', 'Ahmad Abdallah', 'x', true, '2026-12-06 00:00:00')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO articles (id, reporter_id, language, section, current_revision, created_at, "
-                    "updated_at) VALUES (1, 1, 'ar', 'News', 1, '2026-12-06 00:00:00', '2026-12-06 00:00:00')"
-                )
-            )
+            add_reporter_and_original(conn, "2026-12-06 00:00:00")
             conn.execute(
                 text(
                     "INSERT INTO search_documents (kind, ref_id, article_id, reporter_id, language, state, "
