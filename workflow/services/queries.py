@@ -83,7 +83,7 @@ def credits_for_many(session: Session, adaptations: list[Adaptation]) -> dict[in
 
 def credits_for(adaptation: Adaptation) -> Credits:
     """The recorded credits of one adaptation, from its `credits` (loaded with it, and kept in step by
-    `history.credit`, which appends there)."""
+    `history.add_credit`, which appends there)."""
     by_role: dict[str, list[User]] = {r.value: [] for r in (Role.REPORTER, Role.ADAPTOR, Role.EDITOR)}
     for row in adaptation.credits:
         by_role.setdefault(row.role, []).append(row.user)
