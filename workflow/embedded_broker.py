@@ -6,7 +6,8 @@ that query often instead costs the worker's main process a few milliseconds of C
 drafts translating on the same cores. So this channel first asks SQLite whether any connection committed to the
 file since it last found a queue empty (`PRAGMA data_version`, a read of a shared counter): when none did, the
 queue is still empty and the round costs next to nothing. A job sent by the web process is a commit, so it is
-seen at the next round.
+seen at the next round — at once where the kernel reports the file's writes (workflow.file_watch): the worker then
+waits on the file between rounds, and looks every WATCHED_POLL_SECONDS only in case a wake-up was missed.
 
 Selected by Celery's `broker_transport` (workflow.jobs.celery_config); the broker URL is the file's SQLAlchemy URL.
 """
@@ -14,13 +15,24 @@ Selected by Celery's `broker_transport` (workflow.jobs.celery_config); the broke
 from __future__ import annotations
 
 import sqlite3
+import time
 from queue import Empty
 
 from kombu.transport import sqlalchemy
 from sqlalchemy.engine import make_url
 
-#: Seconds between rounds of polls when every queue is empty: a job waits at most this long for a worker.
+from .file_watch import FileWatch
+
+#: Seconds between rounds of polls when every queue is empty and the file's writes are not reported: a job waits
+#: at most this long for a worker.
 POLL_SECONDS = 0.02
+#: The same where they are reported (a write ends the wait): a round now and then, in case one was missed.
+WATCHED_POLL_SECONDS = 0.25
+
+
+def broker_file(transport) -> str:
+    """The SQLite file this transport's connection names."""
+    return make_url(transport.client.hostname).database
 
 
 class Channel(sqlalchemy.Channel):
@@ -34,8 +46,7 @@ class Channel(sqlalchemy.Channel):
     def _data_version(self) -> int:
         """SQLite's count of commits other connections made to the file, as this channel's own connection sees it."""
         if self._watch is None:
-            path = make_url(self.connection.client.hostname).database
-            self._watch = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            self._watch = sqlite3.connect(broker_file(self.connection), timeout=30, check_same_thread=False)
         return self._watch.execute("PRAGMA data_version").fetchone()[0]
 
     def _get(self, queue: str):
@@ -57,7 +68,39 @@ class Channel(sqlalchemy.Channel):
 
 
 class Transport(sqlalchemy.Transport):
-    """The embedded broker's transport: the channel above, polled every POLL_SECONDS."""
+    """The embedded broker's transport: the channel above, polled every POLL_SECONDS, or woken by a write to the
+    file and polled every WATCHED_POLL_SECONDS."""
 
     Channel = Channel
     polling_interval = POLL_SECONDS
+
+    def __init__(self, client, **kwargs) -> None:
+        super().__init__(client, **kwargs)
+        self._file_watch: FileWatch | None = None
+
+    def _watch_file(self) -> FileWatch:
+        """The watch on the broker's file (made once, before the first round: no write after it is missed)."""
+        if self._file_watch is None:
+            self._file_watch = FileWatch(broker_file(self))
+        return self._file_watch
+
+    def drain_events(self, connection, timeout=None):
+        """kombu's loop — a round over the queues, then a pause while they are empty — pausing on the file."""
+        started = time.monotonic()
+        watch = self._watch_file()
+        while True:
+            try:
+                self.cycle.get(self._deliver, timeout=timeout)
+                return
+            except Empty:
+                waited = time.monotonic() - started
+                if timeout is not None and waited >= timeout:
+                    raise TimeoutError() from None
+                pause = WATCHED_POLL_SECONDS if watch.active else self.polling_interval
+                watch.wait(pause if timeout is None else min(pause, timeout - waited))
+
+    def close_connection(self, connection) -> None:
+        if self._file_watch is not None:
+            self._file_watch.close()
+            self._file_watch = None
+        super().close_connection(connection)

@@ -34,11 +34,13 @@ from celery import current_app as current_celery
 from celery.beat import ScheduleEntry, Scheduler
 from celery.signals import beat_embedded_init, worker_init, worker_process_init
 from flask import Flask
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from .config import ConfigError, Settings
-from .embedded_broker import POLL_SECONDS
+from .embedded_broker import POLL_SECONDS, WATCHED_POLL_SECONDS
 from .extensions import db
+from .file_watch import FileWatch
 from .mt.engine import engine_for
 from .services.duties import DUTY_TASKS, duty_periods, win_round
 from .services.outbox import URGENT_QUEUE
@@ -262,7 +264,18 @@ def prepare_worker(sender=None, **_kwargs) -> None:
     app = getattr(sender, "app", None)
     if app is not None and app.conf.broker_transport == EMBEDDED_TRANSPORT:
         declare_embedded_queues(app)
-        log.info("Embedded broker: looking for new jobs every %g s", EMBEDDED_POLL_SECONDS)
+        log.info("Embedded broker: %s", embedded_wakeups(app))
+
+
+def embedded_wakeups(app: Celery) -> str:
+    """How the worker learns of a job sent to the embedded broker, in words for its log."""
+    path = make_url(app.conf.broker_url).database
+    watch = FileWatch(path)
+    watched = watch.active
+    watch.close()
+    if watched:
+        return f"woken by each write to {path} (and looking every {WATCHED_POLL_SECONDS:g} s in case one is missed)"
+    return f"looking for new jobs every {EMBEDDED_POLL_SECONDS:g} s"
 
 
 def pool_processes(worker) -> list[int]:

@@ -114,6 +114,18 @@ def test_a_stream_on_the_sqlite_bus_wakes_for_what_another_process_publishes(tmp
     assert [e.kind for e in parse_sse(text)[0]] == ["hello", "mine"]
 
 
+def test_the_sqlite_bus_wakes_when_the_file_is_written_not_at_its_next_look(tmp_path):
+    web = SqliteBus(tmp_path / "live.db", backlog=50, poll=30)  # looks only every 30 s unless woken
+    worker = SqliteBus(tmp_path / "live.db", backlog=50)
+    lines = event_stream(web, StreamRequest(person_id=1, person_name="A"), seconds=60, heartbeat=30)
+    publisher = threading.Timer(0.5, worker.publish, [[("u:1", "mine", {"state": "draft_ready"})]])
+    publisher.start()
+    started = time.monotonic()
+    text = _collect(lines, lambda t: "event: mine" in t, timeout=20)
+    assert time.monotonic() - started < 5  # woken by the write, not by a look 30 s on
+    assert [e.kind for e in parse_sse(text)[0]] == ["hello", "mine"]
+
+
 def _collect(lines, until, timeout=10.0):
     """Read a stream in a thread until `until(text)` holds; returns the text so far."""
     seen: list[str] = []

@@ -1,9 +1,12 @@
-"""Queue latency on the embedded default: the worker polls the embedded (SQLite) broker every
-EMBEDDED_POLL_SECONDS instead of kombu's second, and a poll of an unchanged file runs no query (the live stack
-checks a real worker says so: tests/worker/test_embedded_serve.py)."""
+"""Queue latency on the embedded default: the worker is woken by each write to the embedded (SQLite) broker's
+file where the kernel reports them, else polls it every EMBEDDED_POLL_SECONDS instead of kombu's second, and a
+poll of an unchanged file runs no query (the live stack checks a real worker says so:
+tests/worker/test_embedded_serve.py)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from queue import Empty
 
 import pytest
@@ -11,6 +14,7 @@ from kombu import Connection
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
 from sqlalchemy import event
 
+from workflow import embedded_broker
 from workflow.embedded_broker import Transport
 from workflow.jobs import EMBEDDED_POLL_SECONDS, EMBEDDED_TRANSPORT, celery_config
 
@@ -72,6 +76,28 @@ def test_a_job_sent_between_two_empty_polls_is_found_at_the_next(broker):
     assert channel._get("jobs") is not None
     with pytest.raises(Empty):  # taken: the next poll finds the queue empty again
         channel._get("jobs")
+
+
+def test_a_worker_waiting_on_an_empty_queue_takes_a_job_as_soon_as_it_is_sent(tmp_path, monkeypatch):
+    # Rounds so far apart that only the file's write can end the wait in time.
+    monkeypatch.setattr(Transport, "polling_interval", 30.0)
+    monkeypatch.setattr(embedded_broker, "WATCHED_POLL_SECONDS", 30.0)
+    consumer = Connection(f"sqlite:///{tmp_path / 'broker.db'}", transport=EMBEDDED_TRANSPORT)
+    producer = Connection(f"sqla+sqlite:///{tmp_path / 'broker.db'}")
+    jobs = consumer.SimpleQueue("jobs")
+    sender = threading.Timer(0.5, lambda: producer.SimpleQueue("jobs").put({"draft": 9}))
+    try:
+        sender.start()
+        started = time.monotonic()
+        message = jobs.get(block=True, timeout=20)
+        assert message.payload == {"draft": 9}
+        assert time.monotonic() - started < 5  # woken by the commit, not the 20 s timeout
+        message.ack()
+    finally:
+        sender.join()
+        jobs.close()
+        producer.release()
+        consumer.release()
 
 
 def test_celery_uses_the_embedded_transport_only_on_the_embedded_broker(app):

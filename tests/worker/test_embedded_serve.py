@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.argos_model import build_package, sample_arabic_article
 from tests.support.live import LiveStack, free_port, new_database, package_index, stack_env
-from workflow.jobs import EMBEDDED_POLL_SECONDS
+from workflow.embedded_broker import WATCHED_POLL_SECONDS
 
 pytestmark = pytest.mark.worker
 
@@ -89,8 +89,10 @@ def test_drafts_that_lacked_a_model_are_made_once_one_is_placed_in_the_folder(tm
     try:
         stack.start_web()
         stack.start_worker()
-        assert f"Embedded broker: looking for new jobs every {EMBEDDED_POLL_SECONDS:g} s" in stack.log(
-            "worker"
+        # Woken by each write to the broker's file (Linux reports them), looking now and then in case one is missed.
+        assert (
+            f"Embedded broker: woken by each write to {tmp_path / 'data' / 'broker.db'} (and looking every "
+            f"{WATCHED_POLL_SECONDS:g} s in case one is missed)" in stack.log("worker")
         )
         reporter = stack.user("reporter", "Ahmad Abdallah", "reporter")
         adaptor = stack.user("adaptor", "Nadine Sassine", "adaptor")

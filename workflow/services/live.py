@@ -13,8 +13,9 @@ is announced on a Redis pub/sub channel of the same name, which wakes the connec
 process on every machine. Without Redis (the embedded default: one `adaptdesk serve` and its worker on one
 machine) the same streams live in a SQLite file of the data folder (`SqliteBus`, `live.db`), which the web
 process and the Celery worker's processes all write, so a draft made by the worker reaches the open pages too;
-a thread of each web process looks at the file's change counter every SQLITE_POLL_SECONDS and wakes its
-connections when another process wrote. Presence stays in the web process's memory there.
+a thread of each web process looks at the file's change counter whenever the kernel reports a write to the
+file (workflow.file_watch; else every SQLITE_POLL_SECONDS) and wakes its connections when another process
+wrote. Presence stays in the web process's memory there.
 
 Presence: a connection that watches an adaptation is its viewer's presence. It is written with a time to live
 (three heartbeats) and renewed at each heartbeat; a connection that closes removes it, one that is cut is
@@ -57,6 +58,7 @@ from ..domain.live import (
 )
 from ..domain.notifications import Event, message_for
 from ..extensions import db
+from ..file_watch import FileWatch
 from ..models import Adaptation, HistoryEntry, Notification, User
 
 log = logging.getLogger(__name__)
@@ -165,8 +167,9 @@ class MemoryListener:
         pass
 
 
-#: How often a web process without Redis looks whether another process (a worker) published events.
-SQLITE_POLL_SECONDS = 0.02
+#: How often a web process without Redis looks whether another process (a worker) published events, where the
+#: kernel does not report the file's writes; and where it does, in case a report was missed.
+SQLITE_POLL_SECONDS, SQLITE_WATCHED_POLL_SECONDS = 0.02, 0.25
 #: The SQLite bus's file in the data folder.
 SQLITE_BUS_FILE = "live.db"
 
@@ -178,8 +181,8 @@ class SqliteBus(MemoryBus):
     Publishing appends rows in one write transaction, which also hands out the stream ids (`next_stream_id` over
     the file's last id, so ids increase across processes). Readers select the rows after their cursor. A watcher
     thread, started by the first listener, reads `PRAGMA data_version` (which changes when another connection
-    committed) every `poll` seconds and wakes this process's listeners; what this process publishes wakes them
-    at once."""
+    committed) whenever the file is written (every `poll` seconds where writes are not reported) and wakes this
+    process's listeners; what this process publishes wakes them at once."""
 
     SCHEMA = (
         (
@@ -279,6 +282,8 @@ class SqliteBus(MemoryBus):
             thread.start()
 
     def _run_watcher(self) -> None:
+        writes = FileWatch(self.path)  # before the first look: no write after it is missed
+        pause = max(self.poll, SQLITE_WATCHED_POLL_SECONDS) if writes.active else self.poll
         connection = self._connect()
         try:
             seen = None
@@ -293,9 +298,10 @@ class SqliteBus(MemoryBus):
                         with self._changed:
                             self._poke()
                     seen = version
-                time.sleep(self.poll)
+                writes.wait(pause)
         finally:
             connection.close()
+            writes.close()
 
     def read_events(self, cursor: Mapping[str, str]) -> list[tuple[str, str, str, dict]]:
         connection = self._connection()
