@@ -126,6 +126,20 @@ def test_the_sqlite_bus_wakes_when_the_file_is_written_not_at_its_next_look(tmp_
     assert [e.kind for e in parse_sse(text)[0]] == ["hello", "mine"]
 
 
+def test_the_sqlite_bus_watches_its_file_only_while_someone_listens(tmp_path):
+    web = SqliteBus(tmp_path / "live.db", backlog=50)  # the default looks: it notices within a quarter second
+    worker = SqliteBus(tmp_path / "live.db", backlog=50)
+    for round_ in range(2):  # the watcher ends with the last listener, and the next listener starts another
+        lines = event_stream(web, StreamRequest(person_id=1, person_name="A"), seconds=60, heartbeat=30)
+        threading.Timer(0.3, worker.publish, [[("u:1", "mine", {"round": round_})]]).start()
+        text = _collect(lines, lambda t, r=round_: f'"round":{r}' in t, timeout=20)  # closes the stream
+        assert "event: mine" in text
+        _pid, watcher = web._watcher or (None, None)
+        if watcher is not None:
+            watcher.join(timeout=5)
+        assert web._watcher is None  # nobody listens: no thread, no file watch held
+
+
 def _collect(lines, until, timeout=10.0):
     """Read a stream in a thread until `until(text)` holds; returns the text so far."""
     seen: list[str] = []

@@ -207,6 +207,7 @@ class SqliteBus(MemoryBus):
         self._local = threading.local()
         self._watcher: tuple[int, threading.Thread] | None = None
         self._watcher_lock = threading.Lock()
+        self._listening = 0  #: this process's open listeners
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = self._connect()  # not kept: a process that forks (the worker's main one) holds none
         try:
@@ -269,17 +270,32 @@ class SqliteBus(MemoryBus):
         return found
 
     def listen(self, streams: list[str]) -> SqliteListener:
+        with self._watcher_lock:
+            self._listening += 1
         self._watch()
         return SqliteListener(self, streams)
 
+    def _unlisten(self) -> None:
+        with self._watcher_lock:
+            self._listening -= 1
+
     def _watch(self) -> None:
-        """Start this process's watcher thread, once (again in a forked child)."""
+        """Start this process's watcher thread while it has listeners (again in a forked child)."""
         with self._watcher_lock:
             if self._watcher is not None and self._watcher[0] == os.getpid() and self._watcher[1].is_alive():
                 return
             thread = threading.Thread(target=self._run_watcher, name="live-sqlite-watcher", daemon=True)
             self._watcher = (os.getpid(), thread)
             thread.start()
+
+    def _still_listened(self) -> bool:
+        """Whether the watcher should go on; when nobody listens it ends (its file watch is a limited resource of
+        the machine: 128 per user by default), and the next listener starts another."""
+        with self._watcher_lock:
+            if self._listening > 0:
+                return True
+            self._watcher = None
+            return False
 
     def _run_watcher(self) -> None:
         writes = FileWatch(self.path)  # before the first look: no write after it is missed
@@ -299,6 +315,8 @@ class SqliteBus(MemoryBus):
                             self._poke()
                     seen = version
                 writes.wait(pause)
+                if not self._still_listened():
+                    return
         finally:
             connection.close()
             writes.close()
@@ -321,11 +339,17 @@ class SqliteListener(MemoryListener):
     """One connection's view of the SQLite bus: woken like a memory listener, reading the file."""
 
     bus: SqliteBus
+    _closed = False
 
     def read(self, cursor: Mapping[str, str]) -> list[tuple[str, str, str, dict]]:
         with self.bus._changed:
             self._seen = self.bus._generation
         return self.bus.read_events(cursor)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.bus._unlisten()
 
 
 class RedisBus:
