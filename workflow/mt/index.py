@@ -152,7 +152,7 @@ def _fetch(url: str, timeout: float) -> bytes:
     """GET `url` with a socket timeout, in a thread joined within `timeout` seconds."""
     if not url.startswith(_URL_SCHEMES):
         raise ModelDownloadError(f"unsupported URL {url!r}")
-    deadline = timeout
+    silent = f"no answer within {timeout:g} s"
     outcome: dict = {}
 
     def run() -> None:
@@ -161,13 +161,15 @@ def _fetch(url: str, timeout: float) -> bytes:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 outcome["data"] = response.read()
         except (urllib.error.URLError, OSError, ValueError) as error:
-            outcome["error"] = getattr(error, "reason", None) or error
+            reason = getattr(error, "reason", None) or error
+            # The socket's own timeout and the join's below end together: either way, the same words.
+            outcome["error"] = silent if isinstance(reason, TimeoutError) else reason
 
     thread = threading.Thread(target=run, name="argos-index-fetch", daemon=True)
     thread.start()
-    thread.join(deadline)
+    thread.join(timeout)
     if thread.is_alive():
-        raise ModelDownloadError(f"no answer within {timeout:g} s")
+        raise ModelDownloadError(silent)
     if "error" in outcome:
         raise ModelDownloadError(str(outcome["error"]))
     return outcome["data"]
